@@ -1,0 +1,214 @@
+//! The eight columns of guardians.csv and how header cells are matched to them.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One of the columns the guardians.csv contract defines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Column {
+    /// The student's ID, as the roster knows it. Required.
+    StudentId,
+    /// The guardian's ID in the SIS. Required.
+    GuardianId,
+    /// The guardian's first name. Required.
+    FirstName,
+    /// The guardian's last name. Required.
+    LastName,
+    /// Email, for login and notifications. This or the mobile is required.
+    Email,
+    /// Mobile phone, for login and SMS. This or the email is required.
+    MobilePhone,
+    /// Home phone, for records only. Optional column.
+    HomePhone,
+    /// Preferred language, for translation. Optional column.
+    Language,
+}
+
+impl Column {
+    /// All columns, in the contract's order.
+    pub const ALL: [Column; 8] = [
+        Column::StudentId,
+        Column::GuardianId,
+        Column::FirstName,
+        Column::LastName,
+        Column::Email,
+        Column::MobilePhone,
+        Column::HomePhone,
+        Column::Language,
+    ];
+
+    /// The canonical header name, e.g. `"mobile_phone"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Column::StudentId => "student_id",
+            Column::GuardianId => "guardian_id",
+            Column::FirstName => "first_name",
+            Column::LastName => "last_name",
+            Column::Email => "email",
+            Column::MobilePhone => "mobile_phone",
+            Column::HomePhone => "home_phone",
+            Column::Language => "language",
+        }
+    }
+
+    /// Words for a clerk, e.g. `"mobile phone"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::StudentId => "student ID",
+            Column::GuardianId => "guardian ID",
+            Column::FirstName => "first name",
+            Column::LastName => "last name",
+            Column::Email => "email",
+            Column::MobilePhone => "mobile phone",
+            Column::HomePhone => "home phone",
+            Column::Language => "language",
+        }
+    }
+
+    /// Whether the header must have this column (`home_phone` and
+    /// `language` may be absent).
+    pub fn is_required(self) -> bool {
+        !matches!(self, Column::HomePhone | Column::Language)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Matches a header cell to a column.
+    ///
+    /// Leniently (the default), case, spaces, `_`, `-` and `.` are ignored and
+    /// the synonyms districts write are accepted (`Parent ID`, `Cell Phone`,
+    /// `Surname`...). Strictly, only the canonical names match (case aside).
+    pub fn from_header(header: &str, strict: bool) -> Option<Column> {
+        let header = header.trim();
+        if strict {
+            return Column::ALL
+                .into_iter()
+                .find(|c| c.as_str().eq_ignore_ascii_case(header));
+        }
+        let key = header_key(header);
+        lookup(&key).or_else(|| {
+            // "Parent First Name", "Guardian Email", "Contact Cell"...
+            ["parentguardian", "guardian", "parent", "contact", "primary"]
+                .iter()
+                .find_map(|prefix| key.strip_prefix(prefix))
+                .and_then(|rest| match rest {
+                    "id" | "number" | "no" | "sisid" => Some(Column::GuardianId),
+                    _ => lookup(rest),
+                })
+        })
+    }
+}
+
+impl fmt::Display for Column {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Column {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Lowercase, without spaces, `_`, `-`, `.` (nor a stray BOM or quotes).
+pub(crate) fn header_key(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}' | '"' | '\t'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn lookup(key: &str) -> Option<Column> {
+    let column = match key {
+        "studentid" | "student" | "studentnumber" | "studentno" | "studentnum" | "stuid"
+        | "studentsisid" | "sisstudentid" | "localstudentid" | "studentlocalid" | "pupilid"
+        | "studentidnumber" | "studentcode" => Column::StudentId,
+        "guardianid" | "parentid" | "guardiansisid" | "sisguardianid" | "parentguardianid"
+        | "contactid" | "guardiannumber" | "parentnumber" | "guardiancode" => Column::GuardianId,
+        "firstname" | "first" | "givenname" | "fname" | "forename" => Column::FirstName,
+        "lastname" | "last" | "surname" | "familyname" | "lname" => Column::LastName,
+        "email" | "emailaddress" | "mail" | "emailaddr" => Column::Email,
+        "mobilephone" | "mobile" | "mobilenumber" | "mobilephonenumber" | "cell" | "cellphone"
+        | "cellnumber" | "cellphonenumber" | "sms" | "smsphone" | "smsnumber" | "textphone"
+        | "textnumber" => Column::MobilePhone,
+        "homephone" | "home" | "homenumber" | "homephonenumber" | "phone" | "phonenumber"
+        | "landline" | "telephone" | "otherphone" | "alternatephone" => Column::HomePhone,
+        "language" | "preferredlanguage" | "lang" | "homelanguage" | "languagepreference"
+        | "preferredlang" | "correspondencelanguage" | "primarylanguage" => Column::Language,
+        _ => return None,
+    };
+    Some(column)
+}
+
+/// Levenshtein distance, for "did you mean" on a missing column.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_matching_accepts_what_districts_write() {
+        let cases = [
+            ("Student ID", Column::StudentId),
+            ("STUDENT_ID", Column::StudentId),
+            ("Parent ID", Column::GuardianId),
+            ("guardian-id", Column::GuardianId),
+            ("Parent First Name", Column::FirstName),
+            ("Given Name", Column::FirstName),
+            ("Surname", Column::LastName),
+            ("Guardian Email", Column::Email),
+            ("E-mail", Column::Email),
+            ("Cell Phone", Column::MobilePhone),
+            ("SMS", Column::MobilePhone),
+            ("Parent Cell", Column::MobilePhone),
+            ("Home Phone", Column::HomePhone),
+            ("Preferred Language", Column::Language),
+            ("\u{feff}student_id", Column::StudentId),
+        ];
+        for (header, column) in cases {
+            assert_eq!(Column::from_header(header, false), Some(column), "{header}");
+        }
+        assert_eq!(Column::from_header("Grade", false), None);
+        assert_eq!(Column::from_header("Guardian", false), None);
+    }
+
+    #[test]
+    fn strict_matching_takes_canonical_names_only() {
+        assert_eq!(
+            Column::from_header("mobile_phone", true),
+            Some(Column::MobilePhone)
+        );
+        assert_eq!(
+            Column::from_header(" Mobile_Phone ", true),
+            Some(Column::MobilePhone)
+        );
+        assert_eq!(Column::from_header("Cell Phone", true), None);
+        assert_eq!(Column::from_header("mobilephone", true), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("studentid", "studentid"), 0);
+        assert_eq!(edit_distance("studnetid", "studentid"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,311 @@
+//! Text encodings: UTF-8 (with or without BOM), and what Excel saves
+//! otherwise (Windows-1252, UTF-16 "Unicode Text"), decoded to UTF-8 as a
+//! stream, so the rest of the crate only ever sees UTF-8.
+
+use std::fmt;
+use std::io::{self, Read};
+
+use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use serde::Serialize;
+
+/// How many bytes are looked at to decide the encoding.
+const SNIFF_LEN: usize = 64 * 1024;
+
+/// The text encoding a file was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TextEncoding {
+    /// UTF-8 without a byte-order mark.
+    Utf8,
+    /// UTF-8 with a byte-order mark (Excel's "CSV UTF-8").
+    Utf8Bom,
+    /// Windows-1252, Excel's "CSV" on Western-language Windows.
+    Windows1252,
+    /// UTF-16 little-endian, Excel's "Unicode Text".
+    Utf16Le,
+    /// UTF-16 big-endian.
+    Utf16Be,
+}
+
+impl TextEncoding {
+    /// Whether the file was not UTF-8 and had to be converted.
+    pub fn is_converted(self) -> bool {
+        !matches!(self, TextEncoding::Utf8 | TextEncoding::Utf8Bom)
+    }
+
+    /// A name a person recognises.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Windows1252 => "Windows-1252",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A file format that is not text at all, recognised by its signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NotText {
+    /// `.xlsx` (a ZIP archive).
+    Xlsx,
+    /// `.xls` (an OLE compound file).
+    Xls,
+}
+
+/// What the first bytes say.
+pub(crate) enum Sniffed {
+    Text(TextEncoding),
+    NotText(NotText),
+}
+
+/// Decides the encoding from the first bytes of the file.
+pub(crate) fn sniff(prefix: &[u8], at_eof: bool) -> Sniffed {
+    use TextEncoding::*;
+    if prefix.starts_with(b"PK\x03\x04") {
+        return Sniffed::NotText(NotText::Xlsx);
+    }
+    if prefix.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Sniffed::NotText(NotText::Xls);
+    }
+    let encoding = if prefix.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Utf8Bom
+    } else if prefix.starts_with(&[0xFF, 0xFE]) {
+        Utf16Le
+    } else if prefix.starts_with(&[0xFE, 0xFF]) {
+        Utf16Be
+    } else if let Some(utf16) = utf16_without_bom(prefix) {
+        utf16
+    } else {
+        match std::str::from_utf8(prefix) {
+            Ok(_) => Utf8,
+            // Cut off mid-character by the sniff window: still UTF-8.
+            Err(e) if e.error_len().is_none() && !at_eof => Utf8,
+            Err(_) => Windows1252,
+        }
+    };
+    Sniffed::Text(encoding)
+}
+
+/// ASCII text in UTF-16 has a NUL in every other byte.
+fn utf16_without_bom(prefix: &[u8]) -> Option<TextEncoding> {
+    let pairs = prefix.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let (mut even_zero, mut odd_zero) = (0, 0);
+    for pair in prefix.chunks_exact(2) {
+        even_zero += usize::from(pair[0] == 0);
+        odd_zero += usize::from(pair[1] == 0);
+    }
+    if odd_zero * 10 >= pairs * 7 && even_zero * 10 < pairs {
+        Some(TextEncoding::Utf16Le)
+    } else if even_zero * 10 >= pairs * 7 && odd_zero * 10 < pairs {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Reads the sniff window from `inner`: as much as one read loop gives, up
+/// to [`SNIFF_LEN`] bytes. Returns the bytes and whether the input ended.
+pub(crate) fn read_prefix<R: Read>(inner: &mut R) -> io::Result<(Vec<u8>, bool)> {
+    let mut prefix = vec![0; SNIFF_LEN];
+    let mut filled = 0;
+    while filled < prefix.len() {
+        match inner.read(&mut prefix[filled..]) {
+            Ok(0) => {
+                prefix.truncate(filled);
+                return Ok((prefix, true));
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((prefix, false))
+}
+
+/// A stream of UTF-8 bytes: the prefix already read, then the rest of the
+/// input, decoded from `encoding` when it is not UTF-8.
+pub(crate) struct Utf8Stream<R> {
+    inner: R,
+    decoder: Option<Decoder>,
+    input: Vec<u8>,
+    input_start: usize,
+    input_end: usize,
+    inner_done: bool,
+    finished: bool,
+    /// Decoded text not yet handed out (unused for UTF-8 input).
+    decoded: Vec<u8>,
+    decoded_start: usize,
+    decoded_end: usize,
+}
+
+impl<R: Read> Utf8Stream<R> {
+    pub(crate) fn new(inner: R, mut prefix: Vec<u8>, encoding: TextEncoding) -> Utf8Stream<R> {
+        let decoder = match encoding {
+            TextEncoding::Utf8 => None,
+            TextEncoding::Utf8Bom => {
+                prefix.drain(..3);
+                None
+            }
+            TextEncoding::Windows1252 => Some(WINDOWS_1252.new_decoder_without_bom_handling()),
+            TextEncoding::Utf16Le => Some(UTF_16LE.new_decoder_with_bom_removal()),
+            TextEncoding::Utf16Be => Some(UTF_16BE.new_decoder_with_bom_removal()),
+        };
+        let input_end = prefix.len();
+        let decoder_present = decoder.is_some();
+        // Decoding reads the input in chunks; give the buffer room to grow.
+        if decoder.is_some() && prefix.len() < SNIFF_LEN {
+            prefix.resize(SNIFF_LEN, 0);
+        }
+        Utf8Stream {
+            inner,
+            decoder,
+            input: prefix,
+            input_start: 0,
+            input_end,
+            inner_done: false,
+            finished: false,
+            decoded: if decoder_present { vec![0; SNIFF_LEN] } else { Vec::new() },
+            decoded_start: 0,
+            decoded_end: 0,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        if self.input_start == self.input_end && !self.inner_done {
+            self.input_start = 0;
+            self.input_end = 0;
+            if self.input.is_empty() {
+                self.input.resize(SNIFF_LEN, 0);
+            }
+            loop {
+                match self.inner.read(&mut self.input) {
+                    Ok(0) => {
+                        self.inner_done = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        self.input_end = n;
+                        break;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Utf8Stream<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.decoded_start < self.decoded_end {
+                let ready = &self.decoded[self.decoded_start..self.decoded_end];
+                let n = ready.len().min(out.len());
+                out[..n].copy_from_slice(&ready[..n]);
+                self.decoded_start += n;
+                return Ok(n);
+            }
+            self.refill()?;
+            let pending = &self.input[self.input_start..self.input_end];
+            let Some(decoder) = self.decoder.as_mut() else {
+                // UTF-8: pass the bytes through untouched.
+                let n = pending.len().min(out.len());
+                out[..n].copy_from_slice(&pending[..n]);
+                self.input_start += n;
+                return Ok(n);
+            };
+            if self.finished {
+                return Ok(0);
+            }
+            let last = self.inner_done;
+            let (result, read, written, _) =
+                decoder.decode_to_utf8(pending, &mut self.decoded, last);
+            self.input_start += read;
+            self.decoded_start = 0;
+            self.decoded_end = written;
+            if last && result == encoding_rs::CoderResult::InputEmpty {
+                self.finished = written == 0 || self.input_start == self.input_end;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(bytes: &[u8]) -> (TextEncoding, String) {
+        let mut input = bytes;
+        let (prefix, eof) = read_prefix(&mut input).expect("in memory");
+        let Sniffed::Text(encoding) = sniff(&prefix, eof) else {
+            panic!("not text");
+        };
+        let mut text = String::new();
+        Utf8Stream::new(input, prefix, encoding)
+            .read_to_string(&mut text)
+            .expect("valid UTF-8 out");
+        (encoding, text)
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(
+            decode("a,é\n".as_bytes()),
+            (TextEncoding::Utf8, "a,é\n".into())
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa,b\n"),
+            (TextEncoding::Utf8Bom, "a,b\n".into())
+        );
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_not_mangled() {
+        assert_eq!(
+            decode(b"Jos\xe9,Pe\xf1a\r\n"),
+            (TextEncoding::Windows1252, "José,Peña\r\n".into())
+        );
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let text = "student_id\tnombre\nJosé\tÑ\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le), (TextEncoding::Utf16Le, text.into()));
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&be), (TextEncoding::Utf16Be, text.into()));
+    }
+
+    #[test]
+    fn large_inputs_decode_across_chunks() {
+        let line = "Zoë,Müller,ñ\n";
+        let text = line.repeat(20_000);
+        let latin: Vec<u8> = text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).expect("latin-1"))
+            .collect();
+        assert_eq!(decode(&latin).1, text);
+    }
+
+    #[test]
+    fn spreadsheets_are_not_text() {
+        assert!(matches!(
+            sniff(b"PK\x03\x04rest", false),
+            Sniffed::NotText(NotText::Xlsx)
+        ));
+    }
+}

@@ -1,0 +1,257 @@
+//! Diagnostics: one problem, on one row, in words a school clerk can act on.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::column::Column;
+
+/// How serious a [`Diagnostic`] is.
+///
+/// An error means the row (or the whole file) is not used; a warning means
+/// the row is used, possibly after a repair the warning describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The value was used, perhaps repaired; someone should still look.
+    Warning,
+    /// The row (or file) was rejected; it must be fixed and sent again.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in reports: `"warning"` or `"error"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $severity:ident; )*) => {
+        /// The stable, machine-readable code of a [`Diagnostic`].
+        ///
+        /// Each code has a fixed snake_case name ([`Code::as_str`]) that tools may
+        /// match on; names never change once released. The crate documentation
+        /// has a table of every code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable snake_case name of this code, e.g. `"invalid_phone"`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// The severity this code always carries.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // ---- whole-file (fatal) problems ----
+    /// The file has no rows at all, not even a header.
+    EmptyFile = "empty_file", Error;
+    /// The first line does not look like a header row.
+    NoHeader = "no_header", Error;
+    /// A required column is missing from the header.
+    MissingColumn = "missing_column", Error;
+    /// Two header cells name the same column.
+    DuplicateColumn = "duplicate_column", Error;
+    /// The file could not be read or decoded at all.
+    UnreadableFile = "unreadable_file", Error;
+    // ---- file-level warnings ----
+    /// The file was not UTF-8 and was decoded from the encoding named.
+    Encoding = "encoding", Warning;
+    /// A header cell names no known column; the column is ignored.
+    UnknownColumn = "unknown_column", Warning;
+    // ---- row structure ----
+    /// The row has more or fewer fields than the header.
+    FieldCount = "field_count", Error;
+    /// The row has surplus fields, all of them empty; they were ignored.
+    ExtraEmptyFields = "extra_empty_fields", Warning;
+    /// The row has no value in any column; it was skipped.
+    BlankRow = "blank_row", Warning;
+    /// A cell holds bytes that are not valid text in the file's encoding.
+    InvalidText = "invalid_text", Error;
+    /// A required cell is empty.
+    MissingValue = "missing_value", Error;
+    // ---- identifiers ----
+    /// An ID showed spreadsheet damage that was undone (`="00123"`, `'00123`, `123.0`).
+    IdRepaired = "id_repaired", Warning;
+    /// An ID was turned into scientific notation (`1.23E+11`); its digits are lost.
+    IdScientificNotation = "id_scientific_notation", Error;
+    /// An ID holds control characters, inner spaces, or is absurdly long.
+    InvalidId = "invalid_id", Error;
+    // ---- names ----
+    /// A name holds control characters or is absurdly long.
+    InvalidName = "invalid_name", Error;
+    // ---- contact details ----
+    /// A phone number is not a valid number.
+    InvalidPhone = "invalid_phone", Error;
+    /// The mobile number carries an extension, which SMS cannot reach.
+    MobileExtension = "mobile_extension", Warning;
+    /// An email address is not an address a person can log in with.
+    InvalidEmail = "invalid_email", Error;
+    /// The email's domain looks like a typing mistake (`gmial.com`); kept as written.
+    EmailTypo = "email_typo", Warning;
+    /// One cell holds two emails or two phone numbers.
+    MultipleValues = "multiple_values", Error;
+    /// The guardian has neither a usable email nor a usable mobile number.
+    NoContact = "no_contact", Error;
+    /// The preferred language is not recognised; the guardian keeps no preference.
+    UnknownLanguage = "unknown_language", Warning;
+    // ---- whole-file consistency ----
+    /// Rows with the same guardian ID disagree on the guardian's details.
+    ConflictingGuardian = "conflicting_guardian", Error;
+    /// The row repeats an earlier row exactly; it is counted once.
+    DuplicateRow = "duplicate_row", Warning;
+    /// Two different guardians share one email address.
+    SharedEmail = "shared_email", Warning;
+    /// Two different guardians share one mobile number.
+    SharedMobile = "shared_mobile", Warning;
+    // ---- dry run ----
+    /// The application's roster failed to answer; the dry run stopped.
+    RosterUnavailable = "roster_unavailable", Error;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found in the file, with where it is and what to do.
+///
+/// `line` is the physical line of the file (1-based) where the row starts,
+/// which is the row number a spreadsheet shows when no cell holds a line
+/// break. `message` is written for the person who will fix the file.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// Error (row rejected) or warning (row used).
+    pub severity: Severity,
+    /// The physical line where the row starts; 1 for the header and for
+    /// problems with the file as a whole.
+    pub line: u64,
+    /// The column concerned, if the problem is in one cell.
+    pub column: Option<Column>,
+    /// The value as written in the file, if the problem is in one cell.
+    pub value: Option<String>,
+    /// A sentence for a school clerk: what is wrong and what to do.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// Makes a diagnostic; the severity follows from the code.
+    pub fn new(code: Code, line: u64, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            line,
+            column: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+
+    /// Sets the column the problem is in.
+    pub fn with_column(mut self, column: Column) -> Diagnostic {
+        self.column = Some(column);
+        self
+    }
+
+    /// Sets the raw value the problem is about.
+    pub fn with_value(mut self, value: impl Into<String>) -> Diagnostic {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// True if this diagnostic is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `line 14 [mobile_phone] error invalid_phone: <message>`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(column) = self.column {
+            write!(f, " [{column}]")?;
+        }
+        write!(f, " {} {}: {}", self.severity, self.code, self.message)
+    }
+}
+
+impl fmt::Debug for Diagnostic {
+    // The raw value may be an email or a phone number: keep it out of logs
+    // that print with `{:?}`. Programs read `value` directly.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diagnostic")
+            .field("code", &self.code)
+            .field("severity", &self.severity)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("value", &self.value.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_unique_snake_case_name() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn display_names_line_column_and_code() {
+        let d = Diagnostic::new(Code::InvalidPhone, 14, "too short")
+            .with_column(Column::MobilePhone)
+            .with_value("(312) 555-01");
+        assert_eq!(
+            d.to_string(),
+            "line 14 [mobile_phone] error invalid_phone: too short"
+        );
+        assert!(!format!("{d:?}").contains("555"));
+    }
+}

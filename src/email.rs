@@ -1,0 +1,226 @@
+//! Email addresses a guardian can log in with.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use email_address::{EmailAddress, Options};
+use serde::Serialize;
+
+/// A checked email address, kept as written (trimmed) and compared
+/// case-insensitively: `Jane@Example.com` equals `jane@example.com`.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::EmailError> {
+/// use guardian_roster::Email;
+///
+/// let email = Email::parse("  Jane.Doe@Example.com ")?;
+/// assert_eq!(email.as_str(), "Jane.Doe@Example.com");
+/// assert_eq!(email, Email::parse("jane.doe@example.com")?);
+/// assert!(Email::parse("jane@example").is_err());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Email {
+    address: String,
+    key: String,
+}
+
+/// Why an email cell could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmailError {
+    /// Two or more addresses in one cell.
+    #[error("holds more than one address; keep one address per cell")]
+    Multiple,
+    /// White space inside the address.
+    #[error("contains a space")]
+    Space,
+    /// No `@`.
+    #[error("has no @")]
+    NoAt,
+    /// No dot in the domain (`jane@example`).
+    #[error("has no domain ending such as .com or .org after the @")]
+    NoTld,
+    /// Anything else the address rules refuse.
+    #[error("is not a valid address")]
+    Invalid,
+}
+
+impl Email {
+    /// Checks an address strictly: a domain with a TLD, no display name
+    /// (`Jane <jane@example.com>`), no IP-address domain.
+    pub fn parse(raw: &str) -> Result<Email, EmailError> {
+        let address = raw.trim();
+        if address.matches('@').count() > 1 {
+            // `a@x.com; b@y.com` is two addresses; `jane@@x.com` is a slip.
+            return Err(if address.contains("@@") {
+                EmailError::Invalid
+            } else {
+                EmailError::Multiple
+            });
+        }
+        if address.chars().any(char::is_whitespace) {
+            return Err(EmailError::Space);
+        }
+        let Some((_, domain)) = address.split_once('@') else {
+            return Err(EmailError::NoAt);
+        };
+        if !domain.contains('.') {
+            return Err(EmailError::NoTld);
+        }
+        let options = Options::default()
+            .with_required_tld()
+            .without_display_text()
+            .without_domain_literal();
+        EmailAddress::parse_with_options(address, options).map_err(|_| EmailError::Invalid)?;
+        Ok(Email {
+            address: address.to_owned(),
+            key: address.to_lowercase(),
+        })
+    }
+
+    /// The address as written in the file (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    /// The lowercase form used for comparison.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The domain, lowercase.
+    pub fn domain(&self) -> &str {
+        self.key.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+
+    /// The address masked for logs: `j***@example.com`.
+    pub fn masked(&self) -> String {
+        match self.address.split_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".to_owned(),
+        }
+    }
+
+    /// If the domain looks like a typing mistake for a common provider,
+    /// the domain it probably meant (`gmial.com` -> `gmail.com`).
+    pub fn likely_typo(&self) -> Option<&'static str> {
+        let domain = self.domain();
+        TYPOS
+            .iter()
+            .find(|(typo, _)| *typo == domain)
+            .map(|(_, meant)| *meant)
+    }
+}
+
+const TYPOS: &[(&str, &str)] = &[
+    ("gmial.com", "gmail.com"),
+    ("gmal.com", "gmail.com"),
+    ("gmai.com", "gmail.com"),
+    ("gamil.com", "gmail.com"),
+    ("gnail.com", "gmail.com"),
+    ("gmaill.com", "gmail.com"),
+    ("gmail.co", "gmail.com"),
+    ("gmail.cm", "gmail.com"),
+    ("gmail.con", "gmail.com"),
+    ("gmail.om", "gmail.com"),
+    ("hotmial.com", "hotmail.com"),
+    ("hotmai.com", "hotmail.com"),
+    ("hotmal.com", "hotmail.com"),
+    ("hotmail.co", "hotmail.com"),
+    ("hotmail.con", "hotmail.com"),
+    ("yaho.com", "yahoo.com"),
+    ("yahooo.com", "yahoo.com"),
+    ("yhoo.com", "yahoo.com"),
+    ("yahoo.co", "yahoo.com"),
+    ("yahoo.con", "yahoo.com"),
+    ("outlok.com", "outlook.com"),
+    ("outloo.com", "outlook.com"),
+    ("outlook.co", "outlook.com"),
+    ("iclod.com", "icloud.com"),
+    ("icoud.com", "icloud.com"),
+    ("icloud.co", "icloud.com"),
+    ("aol.co", "aol.com"),
+    ("comcast.com", "comcast.net"),
+];
+
+impl PartialEq for Email {
+    fn eq(&self, other: &Email) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Email {}
+
+impl Hash for Email {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address)
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Email({})", self.masked())
+    }
+}
+
+impl Serialize for Email {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.address)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_and_trims_real_addresses() {
+        let email = Email::parse(" Jane.Doe+school@Example.COM\t").expect("valid");
+        assert_eq!(email.as_str(), "Jane.Doe+school@Example.COM");
+        assert_eq!(email.key(), "jane.doe+school@example.com");
+        assert_eq!(email.domain(), "example.com");
+    }
+
+    #[test]
+    fn rejects_what_cannot_log_in() {
+        assert_eq!(Email::parse("jane@example"), Err(EmailError::NoTld));
+        assert_eq!(Email::parse("jane.example.com"), Err(EmailError::NoAt));
+        assert_eq!(Email::parse("jane doe@example.com"), Err(EmailError::Space));
+        assert_eq!(
+            Email::parse("Jane <jane@example.com>"),
+            Err(EmailError::Space)
+        );
+        assert_eq!(
+            Email::parse("a@example.com; b@example.com"),
+            Err(EmailError::Multiple)
+        );
+        assert_eq!(
+            Email::parse("a@example.com,b@example.com"),
+            Err(EmailError::Multiple)
+        );
+        assert_eq!(Email::parse("jane@[1.2.3.4]"), Err(EmailError::Invalid));
+        assert_eq!(Email::parse("jane@@example.com"), Err(EmailError::Invalid));
+        assert_eq!(Email::parse("@example.com"), Err(EmailError::Invalid));
+    }
+
+    #[test]
+    fn spots_common_domain_typos_and_masks() {
+        let email = Email::parse("maria@GMIAL.com").expect("valid syntax");
+        assert_eq!(email.likely_typo(), Some("gmail.com"));
+        assert_eq!(email.masked(), "m***@GMIAL.com");
+        assert_eq!(
+            Email::parse("maria@gmail.com").expect("valid").likely_typo(),
+            None
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! Errors that stop the whole file: nothing in it can be used.
+
+use std::fmt;
+use std::io;
+
+use crate::{Code, Column, Diagnostic};
+
+/// An error that stops the whole file (or the whole dry run).
+///
+/// Row problems are never errors of this type: they are [`Diagnostic`]s on
+/// the row. This type is for what makes every row unusable (no header, a
+/// required column missing, a spreadsheet instead of a CSV, an I/O failure)
+/// and for a roster that failed to answer during a dry run.
+///
+/// ```
+/// use guardian_roster::{Column, ErrorKind, ReaderBuilder};
+///
+/// let file = "student_id,guardian_id,first_name,last_name,email\n";
+/// let error = ReaderBuilder::new()
+///     .from_reader(file.as_bytes())
+///     .err()
+///     .expect("the mobile_phone column is missing");
+/// assert!(matches!(
+///     error.kind(),
+///     ErrorKind::MissingColumn { column: Column::MobilePhone, .. }
+/// ));
+/// assert_eq!(error.code().as_str(), "missing_column");
+/// ```
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    line: u64,
+}
+
+/// What stopped the file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Reading the input failed.
+    Io(io::Error),
+    /// The file has no content at all.
+    EmptyFile,
+    /// The file is a spreadsheet workbook, not CSV text.
+    Workbook {
+        /// `"xlsx"` or `"xls"`.
+        format: &'static str,
+    },
+    /// The first line holds data, not column names.
+    NoHeader {
+        /// The first line's cells, for the message.
+        first_cells: Vec<String>,
+    },
+    /// A required column is not in the header.
+    MissingColumn {
+        /// The column missing.
+        column: Column,
+        /// The unrecognised header cell most like it, if any.
+        closest: Option<String>,
+        /// Other required columns also missing.
+        also_missing: Vec<Column>,
+        /// Whether strict header matching was on (canonical names only).
+        strict: bool,
+    },
+    /// Two header cells name the same column.
+    DuplicateColumn {
+        /// The column named twice.
+        column: Column,
+        /// The first header cell naming it.
+        first: String,
+        /// The second header cell naming it.
+        second: String,
+    },
+    /// A limit was exceeded in a way that makes the file unusable.
+    Limit {
+        /// What was too big.
+        what: String,
+    },
+    /// The application's roster failed to answer during a dry run.
+    Roster(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, line: u64) -> Error {
+        Error { kind, line }
+    }
+
+    /// What stopped the file.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Consumes the error, returning its kind.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The physical line concerned: the header's line for header problems,
+    /// 1 when the file as a whole is at fault.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The diagnostic code that reports this error.
+    pub fn code(&self) -> Code {
+        match self.kind {
+            ErrorKind::EmptyFile => Code::EmptyFile,
+            ErrorKind::NoHeader { .. } => Code::NoHeader,
+            ErrorKind::MissingColumn { .. } => Code::MissingColumn,
+            ErrorKind::DuplicateColumn { .. } => Code::DuplicateColumn,
+            ErrorKind::Io(_) | ErrorKind::Workbook { .. } | ErrorKind::Limit { .. } => {
+                Code::UnreadableFile
+            }
+            ErrorKind::Roster(_) => Code::RosterUnavailable,
+        }
+    }
+
+    /// This error as a [`Diagnostic`], for reports that list everything in
+    /// one place.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut diagnostic = Diagnostic::new(self.code(), self.line, self.to_string());
+        if let ErrorKind::MissingColumn { column, .. } | ErrorKind::DuplicateColumn { column, .. } =
+            self.kind
+        {
+            diagnostic = diagnostic.with_column(column);
+        }
+        diagnostic
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let canonical = Column::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        match &self.kind {
+            ErrorKind::Io(e) => write!(f, "the file could not be read: {e}"),
+            ErrorKind::EmptyFile => write!(
+                f,
+                "the file is empty; export the guardians again, with a header row: {canonical}"
+            ),
+            ErrorKind::Workbook { format } => write!(
+                f,
+                "this is an Excel workbook (.{format}), not a CSV file; in Excel choose File > Save As > CSV UTF-8 and upload that file"
+            ),
+            ErrorKind::NoHeader { first_cells } => write!(
+                f,
+                "line {} holds data ({}), not column names; add a header row first: {canonical}",
+                self.line,
+                first_cells.join(", ")
+            ),
+            ErrorKind::MissingColumn {
+                column,
+                closest,
+                also_missing,
+                strict,
+            } => {
+                write!(f, "the header has no {} column", column.as_str())?;
+                if let Some(closest) = closest {
+                    write!(f, " (the closest header is \"{closest}\"")?;
+                    if *strict {
+                        write!(f, "; strict headers accept only the canonical names")?;
+                    }
+                    write!(f, ")")?;
+                }
+                if !also_missing.is_empty() {
+                    let names: Vec<&str> = also_missing.iter().map(|c| c.as_str()).collect();
+                    write!(f, "; also missing: {}", names.join(", "))?;
+                }
+                write!(f, "; the required columns are {canonical} (home_phone and language may be left out)")
+            }
+            ErrorKind::DuplicateColumn {
+                column,
+                first,
+                second,
+            } => write!(
+                f,
+                "the headers \"{first}\" and \"{second}\" both name the {} column; keep one of them",
+                column.as_str()
+            ),
+            ErrorKind::Limit { what } => write!(f, "{what}"),
+            ErrorKind::Roster(e) => write!(f, "the current roster could not be read: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Io(e) => Some(e),
+            ErrorKind::Roster(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error::new(ErrorKind::Io(e), 1)
+    }
+}

@@ -1,0 +1,191 @@
+//! The header row: which cell is which column.
+
+use crate::column::{edit_distance, header_key};
+use crate::{Code, Column, Diagnostic, Error, ErrorKind};
+
+/// Where each column sits in a row.
+#[derive(Clone, Debug)]
+pub(crate) struct Header {
+    /// Position of each [`Column`] (by `Column::index`), if present.
+    positions: [Option<usize>; 8],
+    /// How many cells the header has.
+    pub(crate) len: usize,
+}
+
+impl Header {
+    /// Matches header cells to columns. Fatal problems are errors; unknown
+    /// columns are warnings pushed onto `diagnostics`.
+    pub(crate) fn resolve(
+        cells: &[String],
+        line: u64,
+        strict: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Header, Error> {
+        let mut positions = [None; 8];
+        let mut unknown: Vec<usize> = Vec::new();
+        for (at, cell) in cells.iter().enumerate() {
+            match Column::from_header(cell, strict) {
+                Some(column) => {
+                    if let Some(first) = positions[column.index()] {
+                        let first: &String = &cells[first];
+                        return Err(Error::new(
+                            ErrorKind::DuplicateColumn {
+                                column,
+                                first: first.trim().to_owned(),
+                                second: cell.trim().to_owned(),
+                            },
+                            line,
+                        ));
+                    }
+                    positions[column.index()] = Some(at);
+                }
+                None => unknown.push(at),
+            }
+        }
+
+        let missing: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|c| c.is_required() && positions[c.index()].is_none())
+            .collect();
+        if let Some(&column) = missing.first() {
+            if positions.iter().all(Option::is_none) && looks_like_data(cells) {
+                return Err(Error::new(
+                    ErrorKind::NoHeader {
+                        first_cells: cells.iter().take(4).map(|c| c.trim().to_owned()).collect(),
+                    },
+                    line,
+                ));
+            }
+            let closest = closest_header(column, cells, &unknown);
+            return Err(Error::new(
+                ErrorKind::MissingColumn {
+                    column,
+                    closest,
+                    also_missing: missing[1..].to_vec(),
+                    strict,
+                },
+                line,
+            ));
+        }
+
+        for at in unknown {
+            let name = cells[at].trim();
+            let message = if name.is_empty() {
+                format!(
+                    "Line {line}: column {} has no header; its values are ignored",
+                    at + 1
+                )
+            } else {
+                let hint = if strict && Column::from_header(name, false).is_some() {
+                    " (strict headers accept only the canonical names)"
+                } else {
+                    ""
+                };
+                format!(
+                    "Line {line}: the column \"{name}\" is not part of guardians.csv and is ignored{hint}"
+                )
+            };
+            diagnostics.push(Diagnostic::new(Code::UnknownColumn, line, message).with_value(name));
+        }
+        Ok(Header {
+            positions,
+            len: cells.len(),
+        })
+    }
+
+    /// The position of `column` in a row, if the header has it.
+    pub(crate) fn position(&self, column: Column) -> Option<usize> {
+        self.positions[column.index()]
+    }
+}
+
+/// Cells that look like values rather than names: an email, a number.
+fn looks_like_data(cells: &[String]) -> bool {
+    cells.iter().any(|cell| {
+        let cell = cell.trim();
+        cell.contains('@') || (!cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The unrecognised header cell nearest to the column's name.
+fn closest_header(column: Column, cells: &[String], unknown: &[usize]) -> Option<String> {
+    let target = header_key(column.as_str());
+    unknown
+        .iter()
+        .map(|&at| cells[at].trim())
+        .filter(|cell| !cell.is_empty())
+        .map(|cell| (edit_distance(&header_key(cell), &target), cell))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, cell)| cell.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(line: &str) -> Vec<String> {
+        line.split(',').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn any_order_and_optional_columns() {
+        let mut diagnostics = Vec::new();
+        let header = Header::resolve(
+            &cells("Email,Cell,Last Name,First Name,Parent ID,Student ID,Grade"),
+            1,
+            false,
+            &mut diagnostics,
+        )
+        .expect("usable header");
+        assert_eq!(header.position(Column::StudentId), Some(5));
+        assert_eq!(header.position(Column::HomePhone), None);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::UnknownColumn);
+        assert_eq!(diagnostics[0].value.as_deref(), Some("Grade"));
+    }
+
+    #[test]
+    fn missing_column_names_the_closest_header() {
+        let error = Header::resolve(
+            &cells("studnet_id,guardian_id,first_name,last_name,email,mobile_phone"),
+            1,
+            false,
+            &mut Vec::new(),
+        )
+        .expect_err("student_id is missing");
+        match error.kind() {
+            ErrorKind::MissingColumn {
+                column, closest, ..
+            } => {
+                assert_eq!(*column, Column::StudentId);
+                assert_eq!(closest.as_deref(), Some("studnet_id"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(error.to_string().contains("\"studnet_id\""));
+    }
+
+    #[test]
+    fn a_column_twice_is_fatal() {
+        let error = Header::resolve(
+            &cells("student_id,guardian_id,first_name,last_name,email,mobile_phone,Cell Phone"),
+            1,
+            false,
+            &mut Vec::new(),
+        )
+        .expect_err("mobile twice");
+        assert_eq!(error.code(), Code::DuplicateColumn);
+    }
+
+    #[test]
+    fn data_in_the_first_line_is_no_header() {
+        let error = Header::resolve(
+            &cells("000123,G1,Ana,Diaz,ana@example.com,3125550142"),
+            1,
+            false,
+            &mut Vec::new(),
+        )
+        .expect_err("no header");
+        assert_eq!(error.code(), Code::NoHeader);
+    }
+}

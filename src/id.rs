@@ -1,0 +1,303 @@
+//! Student and guardian IDs: text, exactly as the SIS wrote them.
+//!
+//! IDs are never numbers. `00123` and `123` are different IDs, and the
+//! spreadsheet damage that turns one into the other is named, not hidden.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Longest ID accepted, in characters. SIS IDs are short; anything longer
+/// is a column mix-up (a note or an address pasted into the ID column).
+pub const MAX_ID_LEN: usize = 64;
+
+/// Spreadsheet damage that [`StudentId::parse`] and [`GuardianId::parse`]
+/// undid, each reported as an `id_repaired` warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IdRepair {
+    /// `="00123"`: Excel's formula trick to keep leading zeros.
+    FormulaWrapper,
+    /// `'00123`: Excel's text marker.
+    TextMarker,
+    /// `12345.0`: a number format added a decimal tail.
+    DecimalTail,
+}
+
+impl IdRepair {
+    fn describe(self) -> &'static str {
+        match self {
+            IdRepair::FormulaWrapper => "a spreadsheet formula wrapper (=\"...\")",
+            IdRepair::TextMarker => "a spreadsheet text marker (')",
+            IdRepair::DecimalTail => "a decimal tail (.0) added by a number format",
+        }
+    }
+}
+
+/// Why an ID could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdError {
+    /// The cell is empty (or only white space).
+    #[error("is empty")]
+    Empty,
+    /// Excel turned the ID into scientific notation; its digits are lost.
+    #[error(
+        "is in scientific notation, so its digits are lost; export the file again with this column formatted as text"
+    )]
+    ScientificNotation,
+    /// The ID holds a control character (a tab, a line break...).
+    #[error("contains a control character or line break")]
+    ControlCharacter,
+    /// The ID holds white space between characters.
+    #[error("contains a space inside it")]
+    InnerWhitespace,
+    /// The ID is longer than [`MAX_ID_LEN`] characters.
+    #[error("is longer than {MAX_ID_LEN} characters, which no SIS ID is")]
+    TooLong,
+}
+
+/// The result of reading an ID cell: the ID, and what was repaired.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedId<T> {
+    /// The ID, trimmed and repaired.
+    pub id: T,
+    /// The spreadsheet damage undone, in the order it was peeled off.
+    pub repairs: Vec<IdRepair>,
+}
+
+impl<T> ParsedId<T> {
+    /// Describes the repairs for a clerk, e.g. "a spreadsheet text marker (')".
+    pub fn describe_repairs(&self) -> String {
+        let parts: Vec<&str> = self.repairs.iter().map(|r| r.describe()).collect();
+        parts.join(" and ")
+    }
+}
+
+/// Trims, undoes spreadsheet damage, and checks an ID.
+///
+/// Idempotent: normalising a normalised ID changes nothing.
+fn normalize(raw: &str) -> Result<(String, Vec<IdRepair>), IdError> {
+    let mut value = raw.trim();
+    let mut repairs = Vec::new();
+    // Damage can nest (`="'00123"`); each pass peels one layer.
+    loop {
+        if let Some(inner) = value
+            .strip_prefix("=\"")
+            .and_then(|v| v.strip_suffix('"'))
+        {
+            value = inner.trim();
+            repairs.push(IdRepair::FormulaWrapper);
+        } else if let Some(inner) = value.strip_prefix('\'') {
+            value = inner.trim();
+            repairs.push(IdRepair::TextMarker);
+        } else if let Some(integer) = decimal_tail(value) {
+            value = integer;
+            repairs.push(IdRepair::DecimalTail);
+        } else {
+            break;
+        }
+    }
+    if value.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if is_scientific(value) {
+        return Err(IdError::ScientificNotation);
+    }
+    if value.chars().any(char::is_control) {
+        return Err(IdError::ControlCharacter);
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err(IdError::InnerWhitespace);
+    }
+    if value.chars().count() > MAX_ID_LEN {
+        return Err(IdError::TooLong);
+    }
+    Ok((value.to_owned(), repairs))
+}
+
+/// `12345.0` or `12345.00` -> `12345`; anything else -> None.
+fn decimal_tail(value: &str) -> Option<&str> {
+    let (integer, fraction) = value.split_once('.')?;
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(integer) && all_digits(fraction) && fraction.bytes().all(|b| b == b'0'))
+        .then_some(integer)
+}
+
+/// `1.23457E+11`, `1E+11`, `1.2e-3`, `1,23457E+11` (European decimal comma).
+fn is_scientific(value: &str) -> bool {
+    let Some(e) = value.find(['e', 'E']) else {
+        return false;
+    };
+    let (mantissa, exponent) = (&value[..e], &value[e + 1..]);
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let mut seen_digit = false;
+    let mut seen_point = false;
+    for b in mantissa.bytes() {
+        match b {
+            b'0'..=b'9' => seen_digit = true,
+            b'.' | b',' if !seen_point => seen_point = true,
+            _ => return false,
+        }
+    }
+    seen_digit && !exponent.is_empty() && exponent.bytes().all(|b| b.is_ascii_digit())
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Reads an ID cell: trims white space, undoes spreadsheet damage
+            /// (`="00123"`, `'00123`, `12345.0`), and rejects what cannot be an
+            /// ID. Leading zeros are always kept.
+            ///
+            /// ```
+            /// # fn main() -> Result<(), guardian_roster::IdError> {
+            #[doc = concat!("use guardian_roster::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("let parsed = ", stringify!($name), "::parse(r#\" =\"00123\" \"#)?;")]
+            /// assert_eq!(parsed.id.as_str(), "00123");
+            /// assert_eq!(parsed.repairs.len(), 1);
+            /// # Ok(()) }
+            /// ```
+            pub fn parse(raw: &str) -> Result<ParsedId<$name>, IdError> {
+                let (value, repairs) = normalize(raw)?;
+                Ok(ParsedId { id: $name(value), repairs })
+            }
+
+            /// The ID as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            /// Takes an ID as the application already stores it, unchanged
+            /// and unchecked (for rosters built from a database).
+            fn from(value: String) -> $name {
+                $name(value)
+            }
+        }
+
+        impl From<&str> for $name {
+            /// Takes an ID as the application already stores it, unchanged
+            /// and unchecked.
+            fn from(value: &str) -> $name {
+                $name(value.to_owned())
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+    };
+}
+
+id_type! {
+    /// A student's ID, exactly as the SIS wrote it (leading zeros kept).
+    StudentId
+}
+
+id_type! {
+    /// A guardian's ID in the SIS, exactly as written (leading zeros kept).
+    GuardianId
+}
+
+/// The ID without its leading zeros (`"000125"` -> `"125"`), for spotting
+/// an ID whose zeros a spreadsheet stripped. All-zero IDs keep one zero.
+pub(crate) fn without_leading_zeros(id: &str) -> &str {
+    let trimmed = id.trim_start_matches('0');
+    if trimmed.is_empty() && !id.is_empty() {
+        &id[id.len() - 1..]
+    } else {
+        trimmed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(raw: &str) -> (String, Vec<IdRepair>) {
+        normalize(raw).expect(raw)
+    }
+
+    #[test]
+    fn keeps_every_character_and_leading_zeros() {
+        assert_eq!(ok("00123"), ("00123".into(), vec![]));
+        assert_eq!(ok("  S-0042  "), ("S-0042".into(), vec![]));
+        assert_eq!(ok("\u{a0}0001\t"), ("0001".into(), vec![]));
+    }
+
+    #[test]
+    fn repairs_spreadsheet_damage() {
+        assert_eq!(
+            ok("=\"00123\""),
+            ("00123".into(), vec![IdRepair::FormulaWrapper])
+        );
+        assert_eq!(ok("'00123"), ("00123".into(), vec![IdRepair::TextMarker]));
+        assert_eq!(ok("12345.0"), ("12345".into(), vec![IdRepair::DecimalTail]));
+        assert_eq!(ok("00123.00"), ("00123".into(), vec![IdRepair::DecimalTail]));
+        assert_eq!(
+            ok("=\"'0042.0\""),
+            (
+                "0042".into(),
+                vec![
+                    IdRepair::FormulaWrapper,
+                    IdRepair::TextMarker,
+                    IdRepair::DecimalTail
+                ]
+            )
+        );
+        assert_eq!(ok("12.5"), ("12.5".into(), vec![]));
+    }
+
+    #[test]
+    fn rejects_what_cannot_be_an_id() {
+        assert_eq!(normalize("1.23457E+11"), Err(IdError::ScientificNotation));
+        assert_eq!(normalize("1E+11"), Err(IdError::ScientificNotation));
+        assert_eq!(normalize("4,5e+07"), Err(IdError::ScientificNotation));
+        assert_eq!(normalize("  "), Err(IdError::Empty));
+        assert_eq!(normalize("=\"\""), Err(IdError::Empty));
+        assert_eq!(normalize("12 34"), Err(IdError::InnerWhitespace));
+        assert_eq!(normalize("12\u{0}34"), Err(IdError::ControlCharacter));
+        assert_eq!(normalize(&"9".repeat(65)), Err(IdError::TooLong));
+        assert!(normalize(&"9".repeat(64)).is_ok());
+        // Letters that merely contain an E are IDs, not numbers.
+        assert!(normalize("E123").is_ok());
+        assert!(normalize("12E").is_ok());
+        assert!(normalize("AB1E5").is_ok());
+    }
+
+    #[test]
+    fn strips_leading_zeros_for_suggestions() {
+        assert_eq!(without_leading_zeros("000125"), "125");
+        assert_eq!(without_leading_zeros("125"), "125");
+        assert_eq!(without_leading_zeros("000"), "0");
+    }
+}

@@ -1,0 +1,352 @@
+//! Preferred languages, as BCP 47-style tags with an ISO 639 language part.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use isolang::Language as Iso;
+use serde::Serialize;
+
+/// A preferred language as a normalised tag: `es`, `es-MX`, `zh-Hant`, `hmn`.
+///
+/// The language part is ISO 639-1 where the language has such a code, ISO
+/// 639-3 otherwise. Codes (`es`, `spa`, `es_mx`), English names
+/// (`Spanish`), names in the language itself (`Español`) and the names
+/// people write (`Farsi`, `Haitian Creole`, `Chinese (Mandarin)`) are all
+/// accepted, in any case.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::UnknownLanguage> {
+/// use guardian_roster::Language;
+///
+/// assert_eq!(Language::parse("Spanish")?.as_str(), "es");
+/// assert_eq!(Language::parse("spa")?.as_str(), "es");
+/// assert_eq!(Language::parse("es_mx")?.as_str(), "es-MX");
+/// assert_eq!(Language::parse("ZH-hant")?.as_str(), "zh-Hant");
+/// assert_eq!(Language::parse("Farsi")?.as_str(), "fa");
+/// assert!(Language::parse("Klingonese").is_err());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Language(String);
+
+/// The language was not recognised.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "is not a language this import recognises; use a code such as es or zh-Hant or an English name such as Spanish"
+)]
+pub struct UnknownLanguage;
+
+impl Language {
+    /// Reads a language cell (already known to be non-empty).
+    pub fn parse(raw: &str) -> Result<Language, UnknownLanguage> {
+        let folded = fold(raw);
+        if folded.is_empty() {
+            return Err(UnknownLanguage);
+        }
+        if let Some(tag) = names().get(&folded) {
+            return Ok(Language(tag.clone()));
+        }
+        if let Some(tag) = parse_tag(&folded) {
+            return Ok(Language(tag));
+        }
+        // "Chinese (Mandarin)", "Portuguese (Brazil)": the part in
+        // parentheses is usually the more precise one.
+        if let Some((outer, inner)) = folded
+            .strip_suffix(')')
+            .and_then(|s| s.split_once('('))
+        {
+            for part in [inner.trim(), outer.trim()] {
+                if let Some(tag) = names().get(part) {
+                    return Ok(Language(tag.clone()));
+                }
+            }
+        }
+        Err(UnknownLanguage)
+    }
+
+    /// The tag, e.g. `"es-MX"`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The language part alone, e.g. `"es"` for `es-MX`.
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or(&self.0)
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Lowercase, `_` as `-`, runs of white space as one space.
+fn fold(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out.replace('_', "-")
+}
+
+/// `es`, `spa`, `es-mx`, `zh-hant`, `sr-latn-rs` -> a normalised tag.
+fn parse_tag(folded: &str) -> Option<String> {
+    let mut subtags = folded.split('-');
+    let primary = primary_code(subtags.next()?)?;
+    let mut tag = primary.to_owned();
+    for (position, subtag) in subtags.enumerate() {
+        if subtag.is_empty() || subtag.len() > 8 || !subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return None;
+        }
+        tag.push('-');
+        let alphabetic = subtag.bytes().all(|b| b.is_ascii_alphabetic());
+        match subtag.len() {
+            // Script: Title case (Hant, Latn).
+            4 if alphabetic && position == 0 => {
+                let mut chars = subtag.chars();
+                tag.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+                tag.push_str(chars.as_str());
+            }
+            // Region: upper case (MX) or a UN M.49 number (419).
+            2 if alphabetic => tag.push_str(&subtag.to_ascii_uppercase()),
+            3 if subtag.bytes().all(|b| b.is_ascii_digit()) => tag.push_str(subtag),
+            // Variant.
+            5..=8 => tag.push_str(subtag),
+            4 if subtag.as_bytes()[0].is_ascii_digit() => tag.push_str(subtag),
+            _ => return None,
+        }
+    }
+    Some(tag)
+}
+
+/// A two- or three-letter code -> the ISO 639-1 code if one exists, else 639-3.
+fn primary_code(code: &str) -> Option<&'static str> {
+    let language = match code.len() {
+        2 => Iso::from_639_1(code)?,
+        3 => match Iso::from_639_3(code) {
+            Some(language) => language,
+            None => {
+                let terminology = BIBLIOGRAPHIC
+                    .iter()
+                    .find(|(b, _)| *b == code)
+                    .map(|(_, t)| *t)?;
+                Iso::from_639_3(terminology)?
+            }
+        },
+        _ => return None,
+    };
+    Some(language.to_639_1().unwrap_or_else(|| language.to_639_3()))
+}
+
+/// ISO 639-2/B codes, still written by older systems, -> 639-3.
+const BIBLIOGRAPHIC: &[(&str, &str)] = &[
+    ("alb", "sqi"),
+    ("arm", "hye"),
+    ("baq", "eus"),
+    ("bur", "mya"),
+    ("chi", "zho"),
+    ("cze", "ces"),
+    ("dut", "nld"),
+    ("fre", "fra"),
+    ("geo", "kat"),
+    ("ger", "deu"),
+    ("gre", "ell"),
+    ("ice", "isl"),
+    ("mac", "mkd"),
+    ("mao", "mri"),
+    ("may", "msa"),
+    ("per", "fas"),
+    ("rum", "ron"),
+    ("slo", "slk"),
+    ("tib", "bod"),
+    ("wel", "cym"),
+];
+
+/// Names people write that ISO's English names do not cover, or cover
+/// with another meaning. They win over ISO's names.
+const COMMON_NAMES: &[(&str, &str)] = &[
+    ("farsi", "fa"),
+    ("persian", "fa"),
+    ("dari", "prs"),
+    ("haitian creole", "ht"),
+    ("haitian", "ht"),
+    ("kreyol", "ht"),
+    ("kreyòl", "ht"),
+    ("kreyòl ayisyen", "ht"),
+    ("creole (haitian)", "ht"),
+    ("cape verdean creole", "kea"),
+    ("chinese", "zh"),
+    ("mandarin", "zh"),
+    ("mandarin chinese", "zh"),
+    ("chinese (mandarin)", "zh"),
+    ("cantonese", "yue"),
+    ("chinese (cantonese)", "yue"),
+    ("traditional chinese", "zh-Hant"),
+    ("chinese traditional", "zh-Hant"),
+    ("chinese (traditional)", "zh-Hant"),
+    ("simplified chinese", "zh-Hans"),
+    ("chinese simplified", "zh-Hans"),
+    ("chinese (simplified)", "zh-Hans"),
+    ("中文", "zh"),
+    ("spanish", "es"),
+    ("español", "es"),
+    ("espanol", "es"),
+    ("castilian", "es"),
+    ("english", "en"),
+    ("french", "fr"),
+    ("français", "fr"),
+    ("francais", "fr"),
+    ("portuguese", "pt"),
+    ("português", "pt"),
+    ("portugues", "pt"),
+    ("brazilian portuguese", "pt-BR"),
+    ("portuguese (brazil)", "pt-BR"),
+    ("portuguese (brazilian)", "pt-BR"),
+    ("german", "de"),
+    ("deutsch", "de"),
+    ("greek", "el"),
+    ("modern greek", "el"),
+    ("tagalog", "tl"),
+    ("filipino", "fil"),
+    ("hmong", "hmn"),
+    ("burmese", "my"),
+    ("karen", "kar"),
+    ("punjabi", "pa"),
+    ("panjabi", "pa"),
+    ("pashto", "ps"),
+    ("pushto", "ps"),
+    ("bengali", "bn"),
+    ("bangla", "bn"),
+    ("cambodian", "km"),
+    ("khmer", "km"),
+    ("laotian", "lo"),
+    ("lao", "lo"),
+    ("tiếng việt", "vi"),
+    ("vietnamese", "vi"),
+    ("한국어", "ko"),
+    ("korean", "ko"),
+    ("日本語", "ja"),
+    ("العربية", "ar"),
+    ("русский", "ru"),
+    ("somali", "so"),
+    ("swahili", "sw"),
+    ("kiswahili", "sw"),
+    ("kirundi", "rn"),
+    ("nepali", "ne"),
+    ("chuukese", "chk"),
+    ("marshallese", "mh"),
+    ("navajo", "nv"),
+    ("american sign language", "ase"),
+    ("asl", "ase"),
+    ("k'iche'", "quc"),
+    ("kiche", "quc"),
+    ("mam", "mam"),
+    ("dinka", "din"),
+    ("nuer", "nus"),
+    ("oromo", "om"),
+    ("afaan oromoo", "om"),
+    ("tigrinya", "ti"),
+    ("amharic", "am"),
+    ("ukrainian", "uk"),
+    ("romanian", "ro"),
+];
+
+/// Every name and code, case-folded, built once: isolang's own lookups are
+/// exact and case-sensitive, and its lowercase-name lookup is slow.
+fn names() -> &'static HashMap<String, String> {
+    static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut table: HashMap<String, String> = HashMap::new();
+        for (name, tag) in COMMON_NAMES {
+            table.insert((*name).to_owned(), (*tag).to_owned());
+        }
+        // Languages with a 639-1 code first, so a shared name means the
+        // major language.
+        let (major, minor): (Vec<Iso>, Vec<Iso>) =
+            isolang::languages().partition(|l| l.to_639_1().is_some());
+        for language in major.into_iter().chain(minor) {
+            let tag = language.to_639_1().unwrap_or_else(|| language.to_639_3());
+            let mut names = vec![language.to_name()];
+            names.extend(language.to_autonym());
+            for name in names {
+                for part in std::iter::once(name).chain(name.split([';', ','])) {
+                    let key = fold(part);
+                    if !key.is_empty() {
+                        table.entry(key).or_insert_with(|| tag.to_owned());
+                    }
+                }
+            }
+        }
+        table
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(raw: &str) -> Option<String> {
+        Language::parse(raw).ok().map(|l| l.0)
+    }
+
+    #[test]
+    fn codes_of_both_kinds_map_to_639_1() {
+        assert_eq!(tag("es").as_deref(), Some("es"));
+        assert_eq!(tag("ES").as_deref(), Some("es"));
+        assert_eq!(tag("spa").as_deref(), Some("es"));
+        assert_eq!(tag("fre").as_deref(), Some("fr"));
+        assert_eq!(tag("hmn").as_deref(), Some("hmn"));
+        assert_eq!(tag("yue").as_deref(), Some("yue"));
+    }
+
+    #[test]
+    fn tags_are_normalised() {
+        assert_eq!(tag("es-MX").as_deref(), Some("es-MX"));
+        assert_eq!(tag("es_mx").as_deref(), Some("es-MX"));
+        assert_eq!(tag("zh-Hant").as_deref(), Some("zh-Hant"));
+        assert_eq!(tag("zh-hant-tw").as_deref(), Some("zh-Hant-TW"));
+        assert_eq!(tag("es-419").as_deref(), Some("es-419"));
+        assert_eq!(tag("spa-MX").as_deref(), Some("es-MX"));
+        assert_eq!(tag("es-"), None);
+        assert_eq!(tag("xx-MX"), None);
+    }
+
+    #[test]
+    fn names_people_write() {
+        for (raw, expected) in [
+            ("Spanish", "es"),
+            ("  spanish ", "es"),
+            ("Español", "es"),
+            ("ESPAÑOL", "es"),
+            ("Vietnamese", "vi"),
+            ("Somali", "so"),
+            ("Arabic", "ar"),
+            ("Farsi", "fa"),
+            ("Haitian Creole", "ht"),
+            ("Chinese (Mandarin)", "zh"),
+            ("Chinese (Cantonese)", "yue"),
+            ("Chinese  Traditional", "zh-Hant"),
+            ("Portuguese (Brazil)", "pt-BR"),
+            ("Russian", "ru"),
+            ("Tagalog", "tl"),
+            ("Hmong", "hmn"),
+        ] {
+            assert_eq!(tag(raw).as_deref(), Some(expected), "{raw}");
+        }
+    }
+
+    #[test]
+    fn unknown_is_an_error_value_not_a_guess() {
+        assert_eq!(tag("Klingonese"), None);
+        assert_eq!(tag("N/A"), None);
+        assert_eq!(tag("?"), None);
+        assert_eq!(tag("   "), None);
+    }
+}

@@ -1,0 +1,157 @@
+/*!
+Read a school district's `guardians.csv` into typed, validated records, with
+a diagnostic a school clerk can act on for every problem on every row.
+
+The Student Information System (SIS) is the source of truth for who a
+student's parents and guardians are. Districts hand it over as a CSV file
+with one row per guardian-student link: student ID, guardian ID, first and
+last name, email, mobile phone, home phone and preferred language. This
+crate reads that file the way it really arrives (saved by Excel, in
+Windows-1252 or UTF-16, with semicolons, with IDs whose leading zeros were
+stripped) and says, row by row, what can be used and what must be fixed.
+
+Nothing is lost without a word: every data row ends **valid**, **repaired**
+(used, with warnings saying what was changed) or **rejected** (with errors
+saying what to fix).
+
+# Example
+
+```
+# fn main() -> Result<(), guardian_roster::Error> {
+use guardian_roster::{ReaderBuilder, Severity};
+
+let data = "\
+Student ID,Parent ID,First Name,Last Name,Email,Cell Phone,Preferred Language
+=\"000123\",P-77,Ana,Díaz,Ana.Diaz@Example.com,(312) 555-0142,Spanish
+000124,P-77,Ana,Díaz,ana.diaz@example.com,312.555.0142,es
+1.23457E+11,P-78,Bo,Li,bo@example.com,,Mandarin
+";
+let file = ReaderBuilder::new().from_reader(data.as_bytes())?.validate()?;
+
+let summary = file.summary();
+assert_eq!(summary.rows, 3);
+assert_eq!((summary.valid, summary.repaired, summary.rejected), (1, 1, 1));
+
+// One guardian with two children; the ID keeps its leading zeros.
+let ana = &file.guardians()[0];
+assert_eq!(ana.mobile_phone.as_ref().map(|p| p.e164()), Some("+13125550142"));
+assert_eq!(ana.language.as_ref().map(|l| l.as_str()), Some("es"));
+assert_eq!(file.links()[0].student_id.as_str(), "000123");
+
+for diagnostic in file.diagnostics() {
+    println!("{diagnostic}");
+}
+let error = file.diagnostics().iter().find(|d| d.severity == Severity::Error);
+assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notation", 4)));
+# Ok(()) }
+```
+
+# Main types
+
+- [`ReaderBuilder`] sets the options (default phone region, strict headers,
+  delimiter) and opens a [`Reader`].
+- [`Reader`] streams [`Row`]s, each with its physical line, its typed
+  [`Guardian`] when usable, and its [`Diagnostic`]s; [`Reader::validate`]
+  reads the rest and runs the whole-file checks.
+- [`ValidatedFile`] holds the deduplicated guardians, their [`Link`]s to
+  students, every diagnostic, and a [`Summary`].
+- The values: [`StudentId`] and [`GuardianId`] (text, leading zeros kept),
+  [`Phone`] (E.164 plus extension, read by a [`PhoneParser`] for a
+  [`Region`]), [`Email`] and [`Language`].
+- [`Error`] is for problems that stop the whole file; its [`ErrorKind`] says
+  which.
+
+# The file
+
+The header row is required. Columns may come in any order; `home_phone`
+and `language` may be absent; unknown columns are ignored with a warning.
+Header matching ignores case, spaces, `_`, `-` and `.`, and accepts the
+synonyms districts write (`Parent ID`, `Guardian Email`, `Cell`, `SMS`,
+`Given Name`, `Surname`, `Preferred Language`...);
+[`ReaderBuilder::strict_headers`] accepts the canonical names only.
+
+| column | meaning | cell |
+|---|---|---|
+| `student_id` | the student's ID, as the roster knows it | required |
+| `guardian_id` | the guardian's ID in the SIS | required |
+| `first_name` | guardian's first name | required |
+| `last_name` | guardian's last name | required |
+| `email` | login and email notifications | email or mobile required |
+| `mobile_phone` | login and SMS notifications | email or mobile required |
+| `home_phone` | records only, never notified | optional |
+| `language` | preferred language, for translation | optional |
+
+UTF-8 (with or without BOM) is read as is; Windows-1252 and UTF-16 (as
+Excel saves "Unicode Text") are converted, with an `encoding` warning. The
+delimiter (`,`, `;` or tab) is detected from the header line.
+
+Line numbers are physical lines, 1-based, where the row starts: right with
+CRLF line ends, blank lines, and line breaks inside quoted cells.
+
+# Diagnostic codes
+
+Every [`Diagnostic`] carries one of these stable codes ([`Code`]). Fatal
+codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
+
+| code | severity | meaning |
+|---|---|---|
+| `empty_file` | fatal | the file has no content |
+| `no_header` | fatal | the first line holds data, not column names |
+| `missing_column` | fatal | a required column is missing (the message names the closest header) |
+| `duplicate_column` | fatal | two header cells name the same column |
+| `unreadable_file` | fatal | an I/O error, or an Excel workbook instead of CSV |
+| `encoding` | warning | the file was Windows-1252 or UTF-16 and was converted |
+| `unknown_column` | warning | a header cell names no known column; ignored |
+| `field_count` | error | the row has more or fewer fields than the header |
+| `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
+| `blank_row` | warning | every cell of the row is empty; skipped |
+| `invalid_text` | error | a cell is not valid UTF-8 |
+| `missing_value` | error | a required cell (ID, name) is empty |
+| `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
+| `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
+| `invalid_id` | error | control characters, inner spaces, or over 64 characters |
+| `invalid_name` | error | a name with control characters, or over 100 characters |
+| `invalid_phone` | error | not a valid phone number (letters, too short...) |
+| `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
+| `invalid_email` | error | not an address a person can log in with |
+| `email_typo` | warning | the domain looks mistyped (`gmial.com`); kept as written |
+| `multiple_values` | error | two emails or two phone numbers in one cell |
+| `no_contact` | error | neither a usable email nor a usable mobile |
+| `unknown_language` | warning | language not recognised; no preference kept |
+| `conflicting_guardian` | error | rows of one guardian disagree; all its rows rejected |
+| `duplicate_row` | warning | a row repeats an earlier row; counted once |
+| `shared_email` | warning | two guardians share an email |
+| `shared_mobile` | warning | two guardians share a mobile |
+| `roster_unavailable` | fatal | the application's roster failed during a dry run |
+*/
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod column;
+mod decode;
+mod diagnostic;
+mod email;
+mod error;
+mod header;
+mod id;
+mod language;
+mod lines;
+mod phone;
+mod reader;
+mod record;
+mod row;
+mod validated;
+
+pub use crate::column::Column;
+pub use crate::decode::TextEncoding;
+pub use crate::diagnostic::{Code, Diagnostic, Severity};
+pub use crate::email::{Email, EmailError};
+pub use crate::error::{Error, ErrorKind};
+pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, StudentId};
+pub use crate::language::{Language, UnknownLanguage};
+pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
+pub use crate::reader::{Reader, ReaderBuilder, Rows};
+pub use crate::record::{Guardian, GuardianField, Link};
+pub use crate::row::{MAX_NAME_LEN, Row, RowStatus};
+pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};

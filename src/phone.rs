@@ -1,0 +1,461 @@
+//! Phone numbers: E.164 plus an optional extension, validated by `phonenumber`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use phonenumber::country;
+use serde::Serialize;
+
+/// The country assumed for numbers written without a country code
+/// (`(312) 555-0142`). Defaults to the United States.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::UnknownRegion> {
+/// use guardian_roster::Region;
+///
+/// let region: Region = "ca".parse()?;
+/// assert_eq!(region.to_string(), "CA");
+/// assert_eq!(Region::default().to_string(), "US");
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Region(country::Id);
+
+impl Region {
+    /// The United States, the default.
+    pub const US: Region = Region(country::Id::US);
+
+    /// The two-letter CLDR code, e.g. `"US"`.
+    pub fn code(self) -> &'static str {
+        // Only regions present in the metadata are ever constructed.
+        phonenumber::metadata::DATABASE
+            .by_id(self.0.as_ref())
+            .map(|meta| meta.id())
+            .unwrap_or("ZZ")
+    }
+
+    fn calling_code(self) -> Option<u16> {
+        phonenumber::metadata::DATABASE
+            .by_id(self.0.as_ref())
+            .map(|meta| meta.country_code())
+    }
+}
+
+impl Default for Region {
+    fn default() -> Region {
+        Region::US
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A region code that `phonenumber` does not know.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown region {0:?}: give a two-letter country code such as US, CA or MX")]
+pub struct UnknownRegion(pub String);
+
+impl FromStr for Region {
+    type Err = UnknownRegion;
+
+    fn from_str(s: &str) -> Result<Region, UnknownRegion> {
+        let upper = s.trim().to_ascii_uppercase();
+        country::Id::from_str(&upper)
+            .ok()
+            .filter(|id| phonenumber::metadata::DATABASE.by_id(id.as_ref()).is_some())
+            .map(Region)
+            .ok_or_else(|| UnknownRegion(s.to_owned()))
+    }
+}
+
+/// A valid phone number: E.164 (`+13125550142`) and, apart, an extension.
+///
+/// Two numbers are equal when their E.164 form and extension are equal, so
+/// `(312) 555-0142` and `+1 312.555.0142` are the same number.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Phone {
+    e164: String,
+    extension: Option<String>,
+}
+
+impl Phone {
+    /// The number in E.164 form, e.g. `+13125550142`.
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    /// The extension's digits, if one was written (`x12` -> `"12"`).
+    pub fn extension(&self) -> Option<&str> {
+        self.extension.as_deref()
+    }
+
+    /// The number masked for logs: `+1312***0142`.
+    pub fn masked(&self) -> String {
+        let digits = &self.e164;
+        if digits.len() <= 8 {
+            return "***".to_owned();
+        }
+        format!("{}***{}", &digits[..5], &digits[digits.len() - 4..])
+    }
+}
+
+impl fmt::Display for Phone {
+    /// RFC 3966 style: `+13125550142` or `+13125550142;ext=12`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.e164)?;
+        if let Some(extension) = &self.extension {
+            write!(f, ";ext={extension}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Phone({})", self.masked())
+    }
+}
+
+impl Serialize for Phone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Why a phone cell could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhoneError {
+    /// Words or letters are mixed in (`312 555 0142 cell`).
+    #[error("contains letters; write only the number")]
+    Letters,
+    /// Two numbers were written in one cell.
+    #[error("holds more than one number; keep one number per cell")]
+    Multiple,
+    /// Characters no phone number has (`*`, `!`...).
+    #[error("contains characters that are not part of a phone number")]
+    BadCharacters,
+    /// Too few digits for the country.
+    #[error("is too short to be a {region} number")]
+    TooShort {
+        /// The region the number was read for.
+        region: String,
+    },
+    /// Too many digits for the country.
+    #[error("is too long to be a {region} number")]
+    TooLong {
+        /// The region the number was read for.
+        region: String,
+    },
+    /// The digits do not form a number that exists.
+    #[error("is not a valid {region} number")]
+    Invalid {
+        /// The region the number was read for, or "international".
+        region: String,
+    },
+}
+
+/// Reads phone cells for one default region, remembering verdicts.
+///
+/// Guardians repeat across rows (one row per child) and `phonenumber` is
+/// slow (tens of thousands of numbers a second), so verdicts are memoised by
+/// the number's digits: `(312) 555-0142` and `312.555.0142` cost one parse.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::PhoneError> {
+/// use guardian_roster::{PhoneParser, Region};
+///
+/// let mut phones = PhoneParser::new(Region::US);
+/// let phone = phones.parse("(312) 555-0142 x12")?;
+/// assert_eq!(phone.e164(), "+13125550142");
+/// assert_eq!(phone.extension(), Some("12"));
+///
+/// let paris = phones.parse("+33 1 42 76 49 78")?;
+/// assert_eq!(paris.e164(), "+33142764978");
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct PhoneParser {
+    region: Region,
+    nanp: bool,
+    cache: HashMap<String, Result<String, PhoneError>>,
+    key: String,
+}
+
+/// Memoised verdicts kept at most; beyond it the memo starts again, so a
+/// file of all-distinct numbers cannot grow memory without bound.
+const CACHE_LIMIT: usize = 1 << 20;
+
+impl PhoneParser {
+    /// A parser for numbers written without a country code in `region`.
+    pub fn new(region: Region) -> PhoneParser {
+        PhoneParser {
+            region,
+            nanp: region.calling_code() == Some(1),
+            cache: HashMap::new(),
+            key: String::new(),
+        }
+    }
+
+    /// The default region.
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    /// Reads one phone cell (already known to be non-empty).
+    pub fn parse(&mut self, raw: &str) -> Result<Phone, PhoneError> {
+        let raw = raw.trim();
+        let (number, extension) = split_extension(raw);
+        check_characters(number)?;
+
+        // The key is what phonenumber sees: '+' and the digits.
+        self.key.clear();
+        let mut digits = number.bytes().filter(u8::is_ascii_digit).map(char::from);
+        let international = if number.trim_start().starts_with('+') {
+            true
+        } else {
+            let all: String = digits.by_ref().collect();
+            let rest = if let Some(rest) = all.strip_prefix("00") {
+                Some(rest)
+            } else if self.nanp {
+                all.strip_prefix("011")
+            } else {
+                None
+            };
+            match rest {
+                Some(rest) => {
+                    self.key.push_str(rest);
+                    true
+                }
+                None => {
+                    self.key.push_str(&all);
+                    false
+                }
+            }
+        };
+        self.key.extend(digits);
+        if international {
+            self.key.insert(0, '+');
+        }
+
+        let e164 = match self.cache.get(&self.key) {
+            Some(verdict) => verdict.clone(),
+            None => {
+                let verdict = self.validate(international);
+                if self.cache.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                }
+                self.cache.insert(self.key.clone(), verdict.clone());
+                verdict
+            }
+        }?;
+        Ok(Phone {
+            e164,
+            extension: extension.map(str::to_owned),
+        })
+    }
+
+    /// The uncached verdict for `self.key`.
+    fn validate(&self, international: bool) -> Result<String, PhoneError> {
+        let region_name = |international: bool| {
+            if international {
+                "international".to_owned()
+            } else {
+                self.region.code().to_owned()
+            }
+        };
+        // A number with its own country code is parsed without a region:
+        // with one, phonenumber mangles it.
+        let country = (!international).then_some(self.region.0);
+        let digit_count = self.key.bytes().filter(u8::is_ascii_digit).count();
+        let parsed = match phonenumber::parse(country, &self.key) {
+            Ok(parsed) => parsed,
+            Err(_) if digit_count < 7 => {
+                return Err(PhoneError::TooShort {
+                    region: region_name(international),
+                });
+            }
+            Err(_) if digit_count > 15 => {
+                return Err(PhoneError::TooLong {
+                    region: region_name(international),
+                });
+            }
+            Err(_) => {
+                return Err(PhoneError::Invalid {
+                    region: region_name(international),
+                });
+            }
+        };
+        if parsed.is_valid() {
+            return Ok(parsed.format().mode(phonenumber::Mode::E164).to_string());
+        }
+        // Say whether it is too short or too long where the metadata knows.
+        let national = parsed.national().to_string();
+        let region = parsed
+            .country()
+            .id()
+            .map(|id| id.as_ref().to_owned())
+            .unwrap_or_else(|| region_name(international));
+        // The general descriptor's lengths are often empty in this
+        // metadata; fixed-line and mobile lengths together say it.
+        let mut lengths: Vec<u16> = phonenumber::metadata::DATABASE
+            .by_id(&region)
+            .map(|meta| {
+                let descriptors = meta.descriptors();
+                [descriptors.fixed_line(), descriptors.mobile()]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|d| d.possible_length().iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        lengths.sort_unstable();
+        let length = u16::try_from(national.len()).unwrap_or(u16::MAX);
+        match (lengths.first(), lengths.last()) {
+            (Some(&min), _) if length < min => Err(PhoneError::TooShort { region }),
+            (_, Some(&max)) if length > max => Err(PhoneError::TooLong { region }),
+            _ => Err(PhoneError::Invalid { region }),
+        }
+    }
+}
+
+/// Splits `312-555-0142 x12` into the number and the extension digits.
+fn split_extension(raw: &str) -> (&str, Option<&str>) {
+    let lower = raw.to_ascii_lowercase();
+    const MARKERS: [&str; 6] = ["extension", "ext.", "ext", "x.", "x", "#"];
+    for marker in MARKERS {
+        let Some(at) = lower.rfind(marker) else {
+            continue;
+        };
+        let before = raw[..at].trim_end();
+        let after = raw[at + marker.len()..].trim_start_matches([' ', ':', '.']);
+        let before_ok = before
+            .as_bytes()
+            .last()
+            .is_some_and(|b| b.is_ascii_digit() || *b == b')');
+        let after_ok =
+            (1..=7).contains(&after.len()) && after.bytes().all(|b| b.is_ascii_digit());
+        if before_ok && after_ok {
+            return (before.trim_end_matches([',', ';']), Some(after));
+        }
+    }
+    (raw, None)
+}
+
+/// Rejects letters, two numbers in one cell, and stray symbols.
+fn check_characters(number: &str) -> Result<(), PhoneError> {
+    let significant = |part: &str| part.bytes().filter(u8::is_ascii_digit).count() >= 7;
+    let lower = number.to_lowercase();
+    let parts = lower
+        .split([',', ';', '&', '|', '/', '\n'])
+        .flat_map(|p| p.split(" or "))
+        .flat_map(|p| p.split(" and "));
+    if parts.filter(|p| significant(p)).count() >= 2 {
+        return Err(PhoneError::Multiple);
+    }
+    if number.chars().any(char::is_alphabetic) {
+        return Err(PhoneError::Letters);
+    }
+    let allowed = |c: char| {
+        c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-' | '.' | '/' | '\u{a0}' | '\t')
+    };
+    let body = number.trim_start().strip_prefix('+').unwrap_or(number);
+    if !body.chars().all(allowed) {
+        return Err(PhoneError::BadCharacters);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn us(raw: &str) -> Result<String, PhoneError> {
+        PhoneParser::new(Region::US).parse(raw).map(|p| p.to_string())
+    }
+
+    #[test]
+    fn reads_the_formats_districts_write() {
+        for raw in [
+            "(312) 555-0142",
+            "312.555.0142",
+            "+1 312 555 0142",
+            "13125550142",
+            "1-312-555-0142",
+            "312-555-0142",
+            "3125550142",
+        ] {
+            assert_eq!(us(raw).as_deref(), Ok("+13125550142"), "{raw}");
+        }
+        assert_eq!(
+            us("312-555-0142 x12").as_deref(),
+            Ok("+13125550142;ext=12")
+        );
+        assert_eq!(
+            us("312-555-0142 ext. 7").as_deref(),
+            Ok("+13125550142;ext=7")
+        );
+    }
+
+    #[test]
+    fn foreign_numbers_keep_their_own_country_code() {
+        assert_eq!(us("+33142764978").as_deref(), Ok("+33142764978"));
+        assert_eq!(us("0033 1 42 76 49 78").as_deref(), Ok("+33142764978"));
+        assert_eq!(us("011 33 1 42 76 49 78").as_deref(), Ok("+33142764978"));
+        assert_eq!(us("+52 55 1234 5678").as_deref(), Ok("+525512345678"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_one_number() {
+        assert_eq!(us("212 734 5678 cell"), Err(PhoneError::Letters));
+        assert_eq!(us("call me"), Err(PhoneError::Letters));
+        assert_eq!(
+            us("312-555-0142 / 773-555-0100"),
+            Err(PhoneError::Multiple)
+        );
+        assert_eq!(
+            us("312-555-0142 or 773-555-0100"),
+            Err(PhoneError::Multiple)
+        );
+        assert_eq!(us("312*555*0142"), Err(PhoneError::BadCharacters));
+        assert_eq!(
+            us("(312) 555-01"),
+            Err(PhoneError::TooShort {
+                region: "US".into()
+            })
+        );
+        assert_eq!(
+            us("312 555 01422 99"),
+            Err(PhoneError::TooLong {
+                region: "US".into()
+            })
+        );
+        assert!(matches!(
+            us("(012) 555-0142"),
+            Err(PhoneError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn another_default_region() {
+        let mut fr = PhoneParser::new("FR".parse().expect("FR is a region"));
+        assert_eq!(
+            fr.parse("01 42 76 49 78").map(|p| p.to_string()).as_deref(),
+            Ok("+33142764978")
+        );
+        assert!("XX".parse::<Region>().is_err());
+    }
+
+    #[test]
+    fn masks_for_logs() {
+        let phone = PhoneParser::new(Region::US)
+            .parse("312 555 0142")
+            .expect("valid");
+        assert_eq!(phone.masked(), "+1312***0142");
+        assert_eq!(format!("{phone:?}"), "Phone(+1312***0142)");
+    }
+}

@@ -1,0 +1,349 @@
+//! The streaming reader: bytes in, one checked [`Row`] at a time out.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
+use crate::header::Header;
+use crate::lines::LineTracker;
+use crate::row::{Row, RowChecker};
+use crate::{Diagnostic, Error, ErrorKind, Region, ValidatedFile};
+
+type Source<R> = LineTracker<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
+
+/// Options for reading a guardians.csv, in the style of `csv::ReaderBuilder`.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::Error> {
+/// use guardian_roster::{ReaderBuilder, Region};
+///
+/// let data = "\
+/// student_id;guardian_id;first_name;last_name;email;mobile_phone
+/// 000123;G1;Ana;Díaz;ana@example.com;01 42 76 49 78
+/// ";
+/// let file = ReaderBuilder::new()
+///     .region("FR".parse::<Region>().expect("a region"))
+///     .strict_headers(true)
+///     .from_reader(data.as_bytes())?
+///     .validate()?;
+/// let guardian = &file.guardians()[0];
+/// assert_eq!(guardian.mobile_phone.as_ref().map(|p| p.e164()), Some("+33142764978"));
+/// assert_eq!(file.links()[0].student_id.as_str(), "000123");
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ReaderBuilder {
+    region: Region,
+    strict_headers: bool,
+    delimiter: Option<u8>,
+}
+
+impl Default for ReaderBuilder {
+    fn default() -> ReaderBuilder {
+        ReaderBuilder::new()
+    }
+}
+
+impl ReaderBuilder {
+    /// Lenient headers, US phone numbers, delimiter detected from the header.
+    pub fn new() -> ReaderBuilder {
+        ReaderBuilder {
+            region: Region::US,
+            strict_headers: false,
+            delimiter: None,
+        }
+    }
+
+    /// The region assumed for phone numbers without a country code.
+    pub fn region(&mut self, region: Region) -> &mut ReaderBuilder {
+        self.region = region;
+        self
+    }
+
+    /// Accept only the canonical column names (`student_id`, ...), in any
+    /// case, instead of the synonyms districts write.
+    pub fn strict_headers(&mut self, yes: bool) -> &mut ReaderBuilder {
+        self.strict_headers = yes;
+        self
+    }
+
+    /// Use this delimiter instead of detecting `,`, `;` or tab from the
+    /// header line.
+    pub fn delimiter(&mut self, delimiter: u8) -> &mut ReaderBuilder {
+        self.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Opens the file at `path`.
+    pub fn from_path<P: AsRef<Path>>(&self, path: P) -> Result<Reader<File>, Error> {
+        let file = File::open(path)?;
+        self.from_reader(file)
+    }
+
+    /// Reads from any byte source; the header is read now, so a file that
+    /// cannot be used at all fails here.
+    pub fn from_reader<R: Read>(&self, mut input: R) -> Result<Reader<R>, Error> {
+        let (prefix, at_eof) = decode::read_prefix(&mut input)?;
+        let encoding = match decode::sniff(&prefix, at_eof) {
+            Sniffed::Text(encoding) => encoding,
+            Sniffed::NotText(kind) => {
+                let format = match kind {
+                    NotText::Xlsx => "xlsx",
+                    NotText::Xls => "xls",
+                };
+                return Err(Error::new(ErrorKind::Workbook { format }, 1));
+            }
+        };
+        let mut text = Utf8Stream::new(input, prefix, encoding);
+        let first_line = peek_first_line(&mut text)?;
+        let delimiter = self
+            .delimiter
+            .unwrap_or_else(|| detect_delimiter(&first_line));
+        let source = LineTracker::new(io::Cursor::new(first_line).chain(text));
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(source);
+        Reader::start(csv, encoding, delimiter, self)
+    }
+}
+
+/// Decodes up to the end of the first line (or 64 KiB), for delimiter
+/// detection; the bytes are replayed in front of the rest.
+fn peek_first_line<R: Read>(text: &mut Utf8Stream<R>) -> Result<Vec<u8>, Error> {
+    let mut peeked = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while peeked.len() < 64 * 1024 && !peeked.contains(&b'\n') {
+        let n = text.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        peeked.extend_from_slice(&chunk[..n]);
+    }
+    Ok(peeked)
+}
+
+/// The most frequent of `,` `;` and tab in the first line, outside quotes.
+fn detect_delimiter(text: &[u8]) -> u8 {
+    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in &text[..line_end] {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+/// A streaming guardians.csv reader.
+///
+/// Each call to [`Reader::read_row`] yields the next row, checked, with its
+/// physical line and diagnostics; the file is never held in memory. For the
+/// whole-file checks (the same guardian on rows that disagree, duplicates,
+/// shared contacts), use [`Reader::validate`].
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::Error> {
+/// use guardian_roster::{ReaderBuilder, Row, RowStatus};
+///
+/// let data = "\
+/// Student ID,Parent ID,First Name,Last Name,Email,Cell Phone
+/// 00123,G1,Ana,Diaz,ana@example.com,(312) 555-0142
+/// 00124,G2,Bo,Li,,
+/// ";
+/// let mut reader = ReaderBuilder::new().from_reader(data.as_bytes())?;
+/// let mut row = Row::default();
+/// let mut rejected = Vec::new();
+/// while reader.read_row(&mut row)? {
+///     if row.status() == RowStatus::Rejected {
+///         rejected.push((row.line(), row.diagnostics()[0].code.as_str()));
+///     }
+/// }
+/// assert_eq!(rejected, [(3, "no_contact")]);
+/// # Ok(()) }
+/// ```
+pub struct Reader<R> {
+    csv: csv::Reader<Source<R>>,
+    record: csv::ByteRecord,
+    checker: RowChecker,
+    encoding: TextEncoding,
+    delimiter: u8,
+    header_line: u64,
+    file_diagnostics: Vec<Diagnostic>,
+}
+
+impl<R: Read> Reader<R> {
+    /// A reader with default options; see [`ReaderBuilder`].
+    pub fn from_reader(input: R) -> Result<Reader<R>, Error> {
+        ReaderBuilder::new().from_reader(input)
+    }
+
+    fn start(
+        mut csv: csv::Reader<Source<R>>,
+        encoding: TextEncoding,
+        delimiter: u8,
+        options: &ReaderBuilder,
+    ) -> Result<Reader<R>, Error> {
+        let mut record = csv::ByteRecord::new();
+        if !read_record(&mut csv, &mut record)? {
+            return Err(Error::new(ErrorKind::EmptyFile, 1));
+        }
+        let header_line = record_line(&mut csv, &record);
+        let cells: Vec<String> = record
+            .iter()
+            .map(|cell| String::from_utf8_lossy(cell).replace('\u{feff}', ""))
+            .collect();
+        let mut file_diagnostics = Vec::new();
+        if encoding.is_converted() {
+            file_diagnostics.push(Diagnostic::new(
+                crate::Code::Encoding,
+                header_line,
+                format!(
+                    "The file was saved as {encoding}, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\""
+                ),
+            ));
+        }
+        let header = Header::resolve(
+            &cells,
+            header_line,
+            options.strict_headers,
+            &mut file_diagnostics,
+        )?;
+        Ok(Reader {
+            csv,
+            record,
+            checker: RowChecker::new(header, options.region),
+            encoding,
+            delimiter,
+            header_line,
+            file_diagnostics,
+        })
+    }
+
+    /// Reads the next row into `row`, reusing its allocations. Returns
+    /// `false` at the end of the file. An `Err` means the input itself
+    /// failed (an I/O error); problems in the row are diagnostics on it.
+    pub fn read_row(&mut self, row: &mut Row) -> Result<bool, Error> {
+        if !read_record(&mut self.csv, &mut self.record)? {
+            return Ok(false);
+        }
+        let line = record_line(&mut self.csv, &self.record);
+        self.checker.check(&self.record, line, row);
+        Ok(true)
+    }
+
+    /// An iterator over the rows; each allocates its own [`Row`]. Use
+    /// [`Reader::read_row`] to reuse one.
+    pub fn rows(&mut self) -> Rows<'_, R> {
+        Rows { reader: self }
+    }
+
+    /// Reads every row and runs the whole-file checks.
+    pub fn validate(mut self) -> Result<ValidatedFile, Error> {
+        let mut builder = crate::validated::Builder::new(
+            self.encoding,
+            self.delimiter,
+            self.header_line,
+            std::mem::take(&mut self.file_diagnostics),
+        );
+        let mut row = Row::default();
+        while self.read_row(&mut row)? {
+            builder.push(&mut row);
+        }
+        Ok(builder.finish())
+    }
+
+    /// Problems with the file as a whole, found while reading the header:
+    /// its encoding, unknown columns.
+    pub fn file_diagnostics(&self) -> &[Diagnostic] {
+        &self.file_diagnostics
+    }
+
+    /// The encoding the file was read as.
+    pub fn encoding(&self) -> TextEncoding {
+        self.encoding
+    }
+
+    /// The delimiter in use (given or detected).
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The physical line of the header row.
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+}
+
+impl Reader<File> {
+    /// Opens the file at `path` with default options.
+    pub fn from_path<P: AsRef<Path>>(path: P) -> Result<Reader<File>, Error> {
+        ReaderBuilder::new().from_path(path)
+    }
+}
+
+fn read_record<R: Read>(
+    csv: &mut csv::Reader<Source<R>>,
+    record: &mut csv::ByteRecord,
+) -> Result<bool, Error> {
+    csv.read_byte_record(record).map_err(|e| {
+        let line = e.position().map_or(1, |p| p.line());
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io), line),
+            other => Error::new(
+                ErrorKind::Io(io::Error::other(format!("{other:?}"))),
+                line,
+            ),
+        }
+    })
+}
+
+fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteRecord) -> u64 {
+    let byte = record.position().map_or(0, |p| p.byte());
+    csv.get_mut().line_at(byte)
+}
+
+/// An iterator over a [`Reader`]'s rows, from [`Reader::rows`].
+pub struct Rows<'r, R> {
+    reader: &'r mut Reader<R>,
+}
+
+impl<R: Read> Iterator for Rows<'_, R> {
+    type Item = Result<Row, Error>;
+
+    fn next(&mut self) -> Option<Result<Row, Error>> {
+        let mut row = Row::default();
+        match self.reader.read_row(&mut row) {
+            Ok(true) => Some(Ok(row)),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter(b"a,b,c\n1;2"), b',');
+        assert_eq!(detect_delimiter(b"a;b;c\n"), b';');
+        assert_eq!(detect_delimiter(b"a\tb\tc"), b'\t');
+        assert_eq!(detect_delimiter(b"\"a;b\",c\n"), b',');
+        assert_eq!(detect_delimiter(b"abc"), b',');
+    }
+}

@@ -1,0 +1,463 @@
+//! One row of the file, checked: the typed record if usable, and every
+//! problem found in it.
+
+use serde::Serialize;
+
+use crate::header::Header;
+use crate::{
+    Code, Column, Diagnostic, Email, EmailError, Guardian, GuardianId, IdError, Language,
+    ParsedId, Phone, PhoneError, PhoneParser, Region, StudentId,
+};
+
+/// Longest name accepted, in characters.
+pub const MAX_NAME_LEN: usize = 100;
+
+/// What became of a row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// Used as written.
+    #[default]
+    Valid,
+    /// Used, with warnings (a value repaired, a language not recognised...).
+    Repaired,
+    /// Not used: at least one error.
+    Rejected,
+    /// Every cell empty: skipped with a `blank_row` warning. Not a data row,
+    /// so not counted among valid, repaired or rejected.
+    Blank,
+}
+
+/// One checked row.
+///
+/// Reuse one `Row` with [`crate::Reader::read_row`] to avoid allocating
+/// per row.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    line: u64,
+    status: RowStatus,
+    student_id: Option<StudentId>,
+    guardian_id: Option<GuardianId>,
+    guardian: Option<Guardian>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Row {
+    /// The physical line (1-based) where the row starts.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Valid, repaired, rejected, or blank.
+    pub fn status(&self) -> RowStatus {
+        self.status
+    }
+
+    /// The student ID, if the cell could be read (even on a rejected row).
+    pub fn student_id(&self) -> Option<&StudentId> {
+        self.student_id.as_ref()
+    }
+
+    /// The guardian ID, if the cell could be read (even on a rejected row).
+    pub fn guardian_id(&self) -> Option<&GuardianId> {
+        self.guardian_id.as_ref()
+    }
+
+    /// The guardian, when the row is usable (valid or repaired).
+    pub fn guardian(&self) -> Option<&Guardian> {
+        self.guardian.as_ref()
+    }
+
+    /// Every problem found in the row, in column order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub(crate) fn take_guardian(&mut self) -> Option<Guardian> {
+        self.guardian.take()
+    }
+
+    pub(crate) fn take_diagnostics(&mut self) -> std::vec::Drain<'_, Diagnostic> {
+        self.diagnostics.drain(..)
+    }
+}
+
+/// The per-row rules, with the state they need (column positions, the phone
+/// memo).
+pub(crate) struct RowChecker {
+    header: Header,
+    phones: PhoneParser,
+}
+
+impl RowChecker {
+    pub(crate) fn new(header: Header, region: Region) -> RowChecker {
+        RowChecker {
+            header,
+            phones: PhoneParser::new(region),
+        }
+    }
+
+    pub(crate) fn check(&mut self, record: &csv::ByteRecord, line: u64, row: &mut Row) {
+        row.line = line;
+        row.status = RowStatus::Valid;
+        row.student_id = None;
+        row.guardian_id = None;
+        row.guardian = None;
+        row.diagnostics.clear();
+        let mut out = Out {
+            line,
+            diagnostics: &mut row.diagnostics,
+        };
+
+        if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+            out.push(
+                Code::BlankRow,
+                None,
+                None,
+                "the row is empty and was skipped".to_owned(),
+            );
+            row.status = RowStatus::Blank;
+            return;
+        }
+        let expected = self.header.len;
+        if record.len() != expected {
+            let extras_blank = record.len() > expected
+                && record
+                    .iter()
+                    .skip(expected)
+                    .all(|cell| cell.trim_ascii().is_empty());
+            if extras_blank {
+                out.push(
+                    Code::ExtraEmptyFields,
+                    None,
+                    None,
+                    format!(
+                        "the row has {} fields but the header has {expected}; the extra fields are empty and were ignored",
+                        record.len()
+                    ),
+                );
+            } else {
+                out.push(
+                    Code::FieldCount,
+                    None,
+                    None,
+                    format!(
+                        "the row has {} fields but the header has {expected}; a delimiter is missing or extra (a value with a comma must be in double quotes)",
+                        record.len()
+                    ),
+                );
+                row.status = RowStatus::Rejected;
+                return;
+            }
+        }
+
+        let cells = Cells {
+            header: &self.header,
+            record,
+        };
+        let student_id = read_id(&cells, Column::StudentId, &mut out, StudentId::parse);
+        let guardian_id = read_id(&cells, Column::GuardianId, &mut out, GuardianId::parse);
+        let first_name = read_name(&cells, Column::FirstName, &mut out);
+        let last_name = read_name(&cells, Column::LastName, &mut out);
+        let email = read_email(&cells, &mut out);
+        let mobile_phone = read_phone(&cells, Column::MobilePhone, &mut self.phones, &mut out);
+        let home_phone = read_phone(&cells, Column::HomePhone, &mut self.phones, &mut out);
+        let language = read_language(&cells, &mut out);
+
+        if !matches!(email, Cell::Usable(_)) && !matches!(mobile_phone, Cell::Usable(_)) {
+            out.push(
+                Code::NoContact,
+                None,
+                None,
+                "the guardian has no usable email or mobile phone, so they could not log in or be notified; add one".to_owned(),
+            );
+        }
+
+        row.student_id = student_id.clone().usable();
+        row.guardian_id = guardian_id.clone().usable();
+        let has_error = out.diagnostics.iter().any(Diagnostic::is_error);
+        row.status = if has_error {
+            RowStatus::Rejected
+        } else if out.diagnostics.is_empty() {
+            RowStatus::Valid
+        } else {
+            RowStatus::Repaired
+        };
+        if has_error {
+            return;
+        }
+        if let (Cell::Usable(guardian_id), Cell::Usable(first_name), Cell::Usable(last_name)) =
+            (guardian_id, first_name, last_name)
+        {
+            row.guardian = Some(Guardian {
+                guardian_id,
+                first_name,
+                last_name,
+                email: email.usable(),
+                mobile_phone: mobile_phone.usable(),
+                home_phone: home_phone.usable(),
+                language: language.usable(),
+            });
+        }
+    }
+}
+
+/// A cell's outcome: a value, nothing written, or a problem (reported).
+#[derive(Clone)]
+enum Cell<T> {
+    Usable(T),
+    Empty,
+    Unusable,
+}
+
+impl<T> Cell<T> {
+    fn usable(self) -> Option<T> {
+        match self {
+            Cell::Usable(value) => Some(value),
+            Cell::Empty | Cell::Unusable => None,
+        }
+    }
+}
+
+struct Out<'a> {
+    line: u64,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, code: Code, column: Option<Column>, value: Option<&str>, message: String) {
+        let mut diagnostic = Diagnostic::new(code, self.line, format!("Line {}: {message}", self.line));
+        diagnostic.column = column;
+        diagnostic.value = value.map(str::to_owned);
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+struct Cells<'a> {
+    header: &'a Header,
+    record: &'a csv::ByteRecord,
+}
+
+impl Cells<'_> {
+    /// The trimmed text of `column`: `Empty` when blank or absent,
+    /// `Unusable` (reported) when not valid UTF-8.
+    fn text<'c>(&'c self, column: Column, out: &mut Out<'_>) -> Cell<&'c str> {
+        let Some(bytes) = self.header.position(column).and_then(|at| self.record.get(at)) else {
+            return Cell::Empty;
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let text = text.trim();
+                if text.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Usable(text)
+                }
+            }
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(bytes);
+                out.push(
+                    Code::InvalidText,
+                    Some(column),
+                    Some(&lossy),
+                    format!(
+                        "the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
+                        column.label(),
+                        e.valid_up_to() + 1
+                    ),
+                );
+                Cell::Unusable
+            }
+        }
+    }
+}
+
+fn read_id<T>(
+    cells: &Cells<'_>,
+    column: Column,
+    out: &mut Out<'_>,
+    parse: fn(&str) -> Result<ParsedId<T>, IdError>,
+) -> Cell<T> {
+    let raw = match cells.text(column, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => {
+            out.push(
+                Code::MissingValue,
+                Some(column),
+                None,
+                format!(
+                    "the {} is empty; every row needs a {}",
+                    column.label(),
+                    column.label()
+                ),
+            );
+            return Cell::Unusable;
+        }
+        Cell::Unusable => return Cell::Unusable,
+    };
+    match parse(raw) {
+        Ok(parsed) => {
+            if !parsed.repairs.is_empty() {
+                out.push(
+                    Code::IdRepaired,
+                    Some(column),
+                    Some(raw),
+                    format!(
+                        "the {} {raw} had {}, which was removed; check that the result is the ID the SIS has",
+                        column.label(),
+                        parsed.describe_repairs()
+                    ),
+                );
+            }
+            Cell::Usable(parsed.id)
+        }
+        Err(error) => {
+            let code = match error {
+                IdError::ScientificNotation => Code::IdScientificNotation,
+                IdError::Empty => Code::MissingValue,
+                _ => Code::InvalidId,
+            };
+            out.push(
+                code,
+                Some(column),
+                Some(raw),
+                format!("the {} {raw} {error}", column.label()),
+            );
+            Cell::Unusable
+        }
+    }
+}
+
+fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<String> {
+    let name = match cells.text(column, out) {
+        Cell::Usable(name) => name,
+        Cell::Empty => {
+            out.push(
+                Code::MissingValue,
+                Some(column),
+                None,
+                format!("the guardian's {} is empty", column.label()),
+            );
+            return Cell::Unusable;
+        }
+        Cell::Unusable => return Cell::Unusable,
+    };
+    let problem = if name.chars().any(char::is_control) {
+        Some("contains a control character or line break".to_owned())
+    } else if name.chars().count() > MAX_NAME_LEN {
+        Some(format!("is longer than {MAX_NAME_LEN} characters"))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => {
+            out.push(
+                Code::InvalidName,
+                Some(column),
+                Some(name),
+                format!("the guardian's {} {problem}", column.label()),
+            );
+            Cell::Unusable
+        }
+        None => Cell::Usable(name.to_owned()),
+    }
+}
+
+fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
+    let raw = match cells.text(Column::Email, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Cell::Empty,
+        Cell::Unusable => return Cell::Unusable,
+    };
+    match Email::parse(raw) {
+        Ok(email) => {
+            if let Some(meant) = email.likely_typo() {
+                out.push(
+                    Code::EmailTypo,
+                    Some(Column::Email),
+                    Some(raw),
+                    format!(
+                        "the email {raw} may be a typo for {meant}; it is kept as written, so check it with the family"
+                    ),
+                );
+            }
+            Cell::Usable(email)
+        }
+        Err(error) => {
+            let code = match error {
+                EmailError::Multiple => Code::MultipleValues,
+                _ => Code::InvalidEmail,
+            };
+            out.push(
+                code,
+                Some(Column::Email),
+                Some(raw),
+                format!("the email {raw} {error}"),
+            );
+            Cell::Unusable
+        }
+    }
+}
+
+fn read_phone(
+    cells: &Cells<'_>,
+    column: Column,
+    phones: &mut PhoneParser,
+    out: &mut Out<'_>,
+) -> Cell<Phone> {
+    let raw = match cells.text(column, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Cell::Empty,
+        Cell::Unusable => return Cell::Unusable,
+    };
+    match phones.parse(raw) {
+        Ok(phone) => {
+            if column == Column::MobilePhone {
+                if let Some(extension) = phone.extension() {
+                    out.push(
+                        Code::MobileExtension,
+                        Some(column),
+                        Some(raw),
+                        format!(
+                            "the mobile phone {raw} has an extension ({extension}); text messages cannot reach an extension, so give a number that receives SMS"
+                        ),
+                    );
+                }
+            }
+            Cell::Usable(phone)
+        }
+        Err(error) => {
+            let code = match error {
+                PhoneError::Multiple => Code::MultipleValues,
+                _ => Code::InvalidPhone,
+            };
+            out.push(
+                code,
+                Some(column),
+                Some(raw),
+                format!("the {} {raw} {error}", column.label()),
+            );
+            Cell::Unusable
+        }
+    }
+}
+
+fn read_language(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Language> {
+    let raw = match cells.text(Column::Language, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Cell::Empty,
+        Cell::Unusable => return Cell::Unusable,
+    };
+    match Language::parse(raw) {
+        Ok(language) => Cell::Usable(language),
+        Err(error) => {
+            out.push(
+                Code::UnknownLanguage,
+                Some(Column::Language),
+                Some(raw),
+                format!("the language \"{raw}\" {error}; the guardian keeps no language preference"),
+            );
+            Cell::Unusable
+        }
+    }
+}
