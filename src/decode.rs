@@ -85,14 +85,30 @@ pub(crate) fn sniff(prefix: &[u8], at_eof: bool) -> Sniffed {
     } else if let Some(utf16) = utf16_without_bom(prefix) {
         utf16
     } else {
-        match std::str::from_utf8(prefix) {
-            Ok(_) => Utf8,
-            // Cut off mid-character by the sniff window: still UTF-8.
-            Err(e) if e.error_len().is_none() && !at_eof => Utf8,
-            Err(_) => Windows1252,
-        }
+        utf8_or_windows_1252(prefix, at_eof)
     };
     Sniffed::Text(encoding)
+}
+
+/// UTF-8 unless invalid bytes outnumber valid multi-byte characters: a
+/// UTF-8 file with one damaged cell stays UTF-8 (the cell is reported),
+/// while a Windows-1252 file has accented letters that are never valid UTF-8.
+fn utf8_or_windows_1252(prefix: &[u8], at_eof: bool) -> TextEncoding {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    let mut chunks = prefix.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let last = chunks.peek().is_none();
+        // A character cut off by the sniff window is not damage.
+        if !(last && !at_eof && chunk.invalid().len() < 4) {
+            invalid += usize::from(!chunk.invalid().is_empty());
+        }
+    }
+    if invalid > 0 && invalid > multibyte {
+        TextEncoding::Windows1252
+    } else {
+        TextEncoding::Utf8
+    }
 }
 
 /// ASCII text in UTF-16 has a NUL in every other byte.

@@ -202,13 +202,10 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `line 14 [mobile_phone] error invalid_phone: <message>`
+    /// `error[invalid_phone] Line 14: the mobile phone ... (mobile_phone)`:
+    /// the message already names the line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}", self.line)?;
-        if let Some(column) = self.column {
-            write!(f, " [{column}]")?;
-        }
-        write!(f, " {} {}: {}", self.severity, self.code, self.message)
+        write!(f, "{}[{}] {}", self.severity, self.code, self.message)
     }
 }
 
@@ -245,12 +242,12 @@ mod tests {
 
     #[test]
     fn display_names_line_column_and_code() {
-        let d = Diagnostic::new(Code::InvalidPhone, 14, "too short")
+        let d = Diagnostic::new(Code::InvalidPhone, 14, "Line 14: too short")
             .with_column(Column::MobilePhone)
             .with_value("(312) 555-01");
         assert_eq!(
             d.to_string(),
-            "line 14 [mobile_phone] error invalid_phone: too short"
+            "error[invalid_phone] Line 14: too short"
         );
         assert!(!format!("{d:?}").contains("555"));
     }

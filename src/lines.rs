@@ -1,10 +1,13 @@
 //! Physical line numbers.
 //!
 //! The csv crate's `Position::line()` drifts after CRLF line ends and blank
-//! lines, but its byte offsets are exact. This reader sits under the csv
-//! parser, notes where every line ends as the bytes pass, and turns a
-//! record's starting byte into the physical line a person sees in an
-//! editor: `\n`, `\r\n` and a lone `\r` each end one line.
+//! lines. Its byte offset is exact but points just after the previous
+//! record's first terminator byte, before any blank lines it skipped. This
+//! reader sits under the csv parser and notes, as the bytes pass, where
+//! every line ends and where every run of line-end bytes stops; from those
+//! it turns a record's offset into the physical line of its first byte, as
+//! a person sees it in an editor: `\n`, `\r\n` and a lone `\r` each end
+//! one line.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -20,6 +23,10 @@ pub(crate) struct LineTracker<R> {
     pending_cr: Option<u64>,
     /// Line ends already consumed.
     lines_before: u64,
+    /// Runs of `\r`/`\n` bytes, as (first byte, byte after the last).
+    runs: VecDeque<(u64, u64)>,
+    /// The run touching the end of the last chunk, as (first, last) byte.
+    open_run: Option<(u64, u64)>,
 }
 
 impl<R: Read> LineTracker<R> {
@@ -30,19 +37,34 @@ impl<R: Read> LineTracker<R> {
             ends: VecDeque::new(),
             pending_cr: None,
             lines_before: 0,
+            runs: VecDeque::new(),
+            open_run: None,
         }
     }
 
-    /// The 1-based line of the byte at `offset`. Offsets must not decrease
-    /// from one call to the next.
+    /// The 1-based line of the record the csv parser placed at `offset`:
+    /// the line of the first byte at or after `offset` that does not end
+    /// a line. Offsets must not decrease from one call to the next.
     pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
-        if self.pending_cr.is_some_and(|cr| cr < offset) {
-            // The parser has moved past the `\r` without us seeing what
-            // follows; only possible at the end of input.
+        while self.runs.front().is_some_and(|&(_, end)| end <= offset) {
+            self.runs.pop_front();
+        }
+        let mut first_byte = offset;
+        if let Some(&(start, end)) = self.runs.front() {
+            if start <= offset {
+                first_byte = end;
+            }
+        } else if let Some((start, last)) = self.open_run {
+            if start <= offset {
+                first_byte = last + 1;
+            }
+        }
+        if self.pending_cr.is_some_and(|cr| cr < first_byte) {
+            // A `\r` ended the input: it ends a line.
             self.lines_before += 1;
             self.pending_cr = None;
         }
-        while self.ends.front().is_some_and(|&end| end < offset) {
+        while self.ends.front().is_some_and(|&end| end < first_byte) {
             self.ends.pop_front();
             self.lines_before += 1;
         }
@@ -57,17 +79,34 @@ impl<R: Read> LineTracker<R> {
             }
         }
         for at in memchr::memchr2_iter(b'\n', b'\r', chunk) {
+            let position = base + at as u64;
             if chunk[at] == b'\n' {
-                self.ends.push_back(base + at as u64);
+                self.ends.push_back(position);
             } else {
                 match chunk.get(at + 1) {
                     Some(b'\n') => {}
-                    Some(_) => self.ends.push_back(base + at as u64),
-                    None => self.pending_cr = Some(base + at as u64),
+                    Some(_) => self.ends.push_back(position),
+                    None => self.pending_cr = Some(position),
                 }
             }
+            self.open_run = match self.open_run {
+                Some((start, last)) if last + 1 == position => Some((start, position)),
+                Some((start, last)) => {
+                    self.runs.push_back((start, last + 1));
+                    Some((position, position))
+                }
+                None => Some((position, position)),
+            };
         }
-        self.offset += chunk.len() as u64;
+        // A run that stops before the chunk's end is complete.
+        let end = base + chunk.len() as u64;
+        if let Some((start, last)) = self.open_run {
+            if last + 1 < end {
+                self.runs.push_back((start, last + 1));
+                self.open_run = None;
+            }
+        }
+        self.offset = end;
     }
 }
 
@@ -90,6 +129,16 @@ mod tests {
         let mut buf = vec![0; chunk];
         while tracker.read(&mut buf).expect("in memory") > 0 {}
         offsets.iter().map(|&o| tracker.line_at(o)).collect()
+    }
+
+    #[test]
+    fn offsets_before_blank_lines_resolve_to_the_record() {
+        // csv reports a record at the byte after the previous record's
+        // first terminator byte: here 2 (the \n after "a\r").
+        let text = "a\r\n\r\n\nb";
+        for chunk in [1, 2, 64] {
+            assert_eq!(lines(text, chunk, &[0, 2]), [1, 4]);
+        }
     }
 
     #[test]

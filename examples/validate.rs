@@ -1,0 +1,65 @@
+//! Validate a guardians.csv and report every problem.
+//!
+//! ```text
+//! cargo run --release --example validate -- [FILE] [--region US] [--strict-headers] [--format text|json]
+//! ```
+//!
+//! With no FILE, validates the bundled `examples/data/guardians.csv`.
+//! Exit status: 0 no errors, 1 some row has an error, 2 the file cannot be
+//! used at all (or the arguments are wrong).
+
+mod common;
+
+use std::process::ExitCode;
+
+use common::{Args, Format};
+use guardian_roster::{ReaderBuilder, Region};
+
+const USAGE: &str =
+    "validate [FILE] [--region US] [--strict-headers] [--format text|json]";
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
+
+fn main() -> ExitCode {
+    let args = Args::parse(&["strict-headers"]);
+    let unknown = args.unknown(&["region", "strict-headers", "format"]);
+    if !unknown.is_empty() {
+        return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
+    }
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => return common::usage_error(&message, USAGE),
+    };
+    let mut builder = ReaderBuilder::new();
+    if let Some(region) = args.value("region") {
+        match region.parse::<Region>() {
+            Ok(region) => builder.region(region),
+            Err(e) => return common::usage_error(&e.to_string(), USAGE),
+        };
+    }
+    builder.strict_headers(args.flag("strict-headers"));
+    let path = args.positional.first().map_or(SAMPLE, String::as_str);
+
+    match builder.from_path(path).and_then(|reader| reader.validate()) {
+        Ok(file) => {
+            match format {
+                Format::Json => common::print_json(&common::file_json(path, &file)),
+                Format::Text => {
+                    common::print_summary_text(path, &file);
+                    println!();
+                    common::print_diagnostics_text(file.diagnostics());
+                }
+            }
+            common::exit_status(&file)
+        }
+        Err(error) => {
+            match format {
+                Format::Json => common::print_json(&common::fatal_json(path, &error)),
+                Format::Text => {
+                    println!("{path}");
+                    println!("  the file cannot be used: {error}");
+                }
+            }
+            ExitCode::from(2)
+        }
+    }
+}

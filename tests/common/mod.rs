@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use guardian_roster::{Diagnostic, ReaderBuilder, ValidatedFile};
+
+/// Validates `bytes` with default options, panicking on a fatal error.
+pub fn validate(bytes: impl AsRef<[u8]>) -> ValidatedFile {
+    ReaderBuilder::new()
+        .from_reader(bytes.as_ref())
+        .and_then(|reader| reader.validate())
+        .unwrap_or_else(|e| panic!("fatal error: {e}"))
+}
+
+/// (code, line, column) of each diagnostic, in order.
+pub fn found(file: &ValidatedFile) -> Vec<(&'static str, u64, Option<&'static str>)> {
+    file.diagnostics().iter().map(triple).collect()
+}
+
+/// (code, line, column) of one diagnostic.
+pub fn triple(d: &Diagnostic) -> (&'static str, u64, Option<&'static str>) {
+    (d.code.as_str(), d.line, d.column.map(|c| c.as_str()))
+}
+
+/// The canonical header.
+pub const HEADER: &str =
+    "student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language";
+
+/// A file of the canonical header and `rows`, LF line ends.
+pub fn csv(rows: &[&str]) -> String {
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}

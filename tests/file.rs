@@ -1,0 +1,285 @@
+//! File-level behaviour: encodings, delimiters, line numbers, headers,
+//! fatal errors, and the whole-file rules.
+
+mod common;
+
+use common::{HEADER, csv, found, validate};
+use guardian_roster::{Code, Column, ErrorKind, ReaderBuilder, RowStatus, TextEncoding};
+
+fn fatal(bytes: impl AsRef<[u8]>, strict: bool) -> guardian_roster::Error {
+    match ReaderBuilder::new()
+        .strict_headers(strict)
+        .from_reader(bytes.as_ref())
+    {
+        Ok(_) => panic!("expected a fatal error"),
+        Err(e) => e,
+    }
+}
+
+// ---------- line numbers ----------
+
+#[test]
+fn physical_lines_with_crlf_blank_lines_and_quoted_newlines() {
+    let text = format!(
+        "{HEADER},notes\r\n\r\n\
+         001,G1,Ana,Diaz,ana@example.com,,,,\"two\r\nlines\"\r\n\
+         \r\n\
+         \r\n\
+         002,G2,Bo,Li,,,,,\r\n\
+         003,G3,Cy,Ng,cy@example.com,,,,\"a\nb\nc\"\r\n\
+         004,G4,Di,Wu,,,,,\r\n"
+    );
+    let file = validate(text);
+    assert_eq!(
+        found(&file),
+        [
+            ("unknown_column", 1, None),
+            ("no_contact", 7, None),
+            ("no_contact", 11, None),
+        ]
+    );
+    let lines: Vec<u64> = file.rows().iter().map(|r| r.line).collect();
+    assert_eq!(lines, [3, 7, 8, 11]);
+    assert_eq!(file.links()[1].line, 8);
+}
+
+#[test]
+fn lone_cr_line_ends_count_as_lines() {
+    let text = format!("{HEADER}\r001,G1,Ana,Diaz,,,,\r002,G2,Bo,Li,,,,\r");
+    let file = validate(text);
+    assert_eq!(
+        found(&file),
+        [("no_contact", 2, None), ("no_contact", 3, None)]
+    );
+}
+
+// ---------- encodings and delimiters ----------
+
+#[test]
+fn utf8_bom_is_stripped_silently() {
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend(csv(&["001,G1,Zoë,Diaz,zoe@example.com,,,"]).bytes());
+    let file = validate(bytes);
+    assert!(file.diagnostics().is_empty());
+    assert_eq!(file.encoding(), TextEncoding::Utf8Bom);
+    assert_eq!(file.guardians()[0].first_name, "Zoë");
+}
+
+#[test]
+fn windows_1252_is_decoded_with_a_warning() {
+    let bytes = include_bytes!("fixtures/windows1252.csv");
+    let file = validate(bytes);
+    assert_eq!(file.encoding(), TextEncoding::Windows1252);
+    assert_eq!(found(&file), [("encoding", 1, None)]);
+    assert!(file.diagnostics()[0].message.contains("Windows-1252"));
+    let names: Vec<&str> = file
+        .guardians()
+        .iter()
+        .map(|g| g.last_name.as_str())
+        .collect();
+    assert_eq!(names, ["Hernández", "Muñoz"]);
+}
+
+#[test]
+fn utf16_tab_separated_unicode_text_is_decoded() {
+    let text = "Student ID\tParent ID\tFirst Name\tLast Name\tEmail\tCell Phone\r\n\
+                000123\tG1\tJosé\tÑúñez\tjose@example.com\t(312) 555-0142\r\n\
+                000124\tG2\t李\t王\t\t312 555 0143\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let file = validate(bytes);
+    assert_eq!(file.encoding(), TextEncoding::Utf16Le);
+    assert_eq!(file.delimiter(), b'\t');
+    assert_eq!(found(&file), [("encoding", 1, None)]);
+    assert_eq!(file.guardians()[0].last_name, "Ñúñez");
+    assert_eq!(file.guardians()[1].first_name, "李");
+    assert_eq!(file.links()[1].line, 3);
+}
+
+#[test]
+fn semicolons_from_european_locales() {
+    let text = "student_id;guardian_id;first_name;last_name;email;mobile_phone\n\
+                000123;G1;Ana;Diaz;ana@example.com;\n";
+    let file = validate(text);
+    assert_eq!(file.delimiter(), b';');
+    assert_eq!(file.summary().valid, 1);
+}
+
+#[test]
+fn excel_workbooks_are_named_not_misread() {
+    let error = fatal(b"PK\x03\x04\x14\x00\x06\x00", false);
+    assert_eq!(error.code(), Code::UnreadableFile);
+    assert!(error.to_string().contains("CSV UTF-8"));
+}
+
+// ---------- headers ----------
+
+#[test]
+fn reordered_and_aliased_headers() {
+    let text = "Cell Phone,Surname,Given Name,Guardian Email,Parent ID,Student ID,Preferred Language\n\
+                312-555-0142,Diaz,Ana,ana@example.com,G1,00042,Spanish\n";
+    let file = validate(text);
+    assert!(file.diagnostics().is_empty());
+    let ana = &file.guardians()[0];
+    assert_eq!(
+        (ana.first_name.as_str(), ana.last_name.as_str()),
+        ("Ana", "Diaz")
+    );
+    assert_eq!(file.links()[0].student_id.as_str(), "00042");
+}
+
+#[test]
+fn strict_headers_take_canonical_names_only() {
+    let error = fatal(
+        "Student ID,guardian_id,first_name,last_name,email,mobile_phone\n",
+        true,
+    );
+    match error.kind() {
+        ErrorKind::MissingColumn {
+            column, closest, ..
+        } => {
+            assert_eq!(*column, Column::StudentId);
+            assert_eq!(closest.as_deref(), Some("Student ID"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(error.to_string().contains("strict"));
+    let canonical = csv(&[]);
+    let ok = ReaderBuilder::new()
+        .strict_headers(true)
+        .from_reader(canonical.as_bytes());
+    assert!(ok.is_ok());
+}
+
+#[test]
+fn fatal_header_errors() {
+    assert_eq!(fatal("", false).code(), Code::EmptyFile);
+    assert_eq!(fatal("\n\n\r\n", false).code(), Code::EmptyFile);
+    assert_eq!(
+        fatal("00123,G1,Ana,Diaz,ana@example.com,3125550142\n", false).code(),
+        Code::NoHeader
+    );
+    let twice = fatal(format!("{HEADER},Cell\n"), false);
+    assert_eq!(twice.code(), Code::DuplicateColumn);
+    assert!(twice.to_string().contains("\"mobile_phone\" and \"Cell\""));
+    let missing = fatal(
+        "student_id,guardian_id,first_name,last_name,e_mail_adress,mobile_phone\n",
+        false,
+    );
+    assert_eq!(missing.code(), Code::MissingColumn);
+    assert!(
+        missing
+            .to_string()
+            .contains("no email column (the closest header is \"e_mail_adress\")"),
+        "{missing}"
+    );
+    let diagnostic = missing.to_diagnostic();
+    assert_eq!(
+        (diagnostic.line, diagnostic.column),
+        (1, Some(Column::Email))
+    );
+}
+
+// ---------- whole-file rules ----------
+
+#[test]
+fn one_guardian_on_three_rows_is_one_guardian_three_links() {
+    let file = validate(csv(&[
+        "00101,G1,Ana,Diaz,ana@example.com,(312) 555-0142,,es",
+        "00102,G1,Ana,Diaz,ANA@example.com,312.555.0142,,Spanish",
+        "00103,G1,Ana,Diaz,ana@example.com,+1 312 555 0142,,spa",
+    ]));
+    assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
+    assert_eq!(file.guardians().len(), 1);
+    let students: Vec<&str> = file
+        .links()
+        .iter()
+        .map(|l| l.student_id.as_str())
+        .collect();
+    assert_eq!(students, ["00101", "00102", "00103"]);
+    assert_eq!(file.summary().valid, 3);
+}
+
+#[test]
+fn rows_that_disagree_reject_the_guardian_on_every_row() {
+    let file = validate(csv(&[
+        "00101,G1,Ana,Diaz,ana@example.com,312 555 0142,,",
+        "00201,G2,Bo,Li,bo@example.com,,,",
+        "00102,G1,Ana,Diaz,ana.diaz@example.com,312 555 0199,,",
+        "00103,G1,Ana,Diaz,ana@example.com,312 555 0142,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("conflicting_guardian", 2, None),
+            ("conflicting_guardian", 4, None),
+            ("conflicting_guardian", 5, None),
+        ]
+    );
+    let first = &file.diagnostics()[0].message;
+    assert!(
+        first.contains("different email, mobile phone on lines 4 and 5"),
+        "{first}"
+    );
+    assert_eq!(file.guardians().len(), 1);
+    assert_eq!(file.links().len(), 1);
+    let statuses: Vec<RowStatus> = file.rows().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            RowStatus::Rejected,
+            RowStatus::Valid,
+            RowStatus::Rejected,
+            RowStatus::Rejected
+        ]
+    );
+    assert_eq!(file.rejected_rows().len(), 3);
+}
+
+#[test]
+fn an_exact_duplicate_row_is_counted_once() {
+    let file = validate(csv(&[
+        "00101,G1,Ana,Diaz,ana@example.com,,,",
+        "00101,G1,Ana,Diaz,ana@example.com,,,",
+    ]));
+    assert_eq!(found(&file), [("duplicate_row", 3, None)]);
+    assert_eq!(file.links().len(), 1);
+    assert_eq!(
+        (file.summary().valid, file.summary().repaired),
+        (1, 1)
+    );
+}
+
+#[test]
+fn a_family_sharing_an_email_or_mobile_is_warned_not_rejected() {
+    let file = validate(csv(&[
+        "00101,G1,Ana,Silva,family@example.com,773-555-0190,,",
+        "00101,G2,Paulo,Silva,Family@Example.com,(773) 555-0190,,",
+        "00102,G1,Ana,Silva,family@example.com,773-555-0190,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("shared_email", 2, Some("email")),
+            ("shared_mobile", 2, Some("mobile_phone")),
+            ("shared_email", 3, Some("email")),
+            ("shared_mobile", 3, Some("mobile_phone")),
+        ]
+    );
+    assert!(file.diagnostics()[0].message.contains("G2 (line 3)"));
+    assert_eq!(file.guardians().len(), 2);
+    assert_eq!(file.links().len(), 3);
+    let s = file.summary();
+    assert_eq!((s.valid, s.repaired, s.rejected), (1, 2, 0));
+}
+
+#[test]
+fn every_code_is_documented_in_the_crate_docs() {
+    let docs = include_str!("../src/lib.rs");
+    for code in Code::ALL {
+        assert!(
+            docs.contains(&format!("| `{}` |", code.as_str())),
+            "{code} is not in the table"
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Row-level codes: each asserted with its exact code, line and column.
+
+mod common;
+
+use common::{csv, found, validate};
+use guardian_roster::{Code, Reader, RowStatus, Severity};
+
+#[test]
+fn the_contract_problems_get_the_right_code_on_the_right_line() {
+    let file = validate(include_bytes!("fixtures/contract_10_rows.csv"));
+    assert_eq!(
+        found(&file),
+        [
+            ("id_scientific_notation", 3, Some("student_id")),
+            ("id_repaired", 4, Some("student_id")),
+            ("id_repaired", 5, Some("student_id")),
+            ("id_repaired", 6, Some("student_id")),
+            ("multiple_values", 6, Some("email")),
+            ("no_contact", 6, None),
+            ("invalid_email", 7, Some("email")),
+            ("mobile_extension", 7, Some("mobile_phone")),
+            ("email_typo", 8, Some("email")),
+            ("no_contact", 9, None),
+            ("invalid_phone", 10, Some("mobile_phone")),
+            ("unknown_language", 10, Some("language")),
+            ("field_count", 11, None),
+        ]
+    );
+    let summary = file.summary();
+    assert_eq!(summary.rows, 10);
+    assert_eq!(
+        (summary.valid, summary.repaired, summary.rejected),
+        (1, 3, 6)
+    );
+    assert_eq!((summary.errors, summary.warnings), (7, 6));
+    assert_eq!(summary.by_code.get("id_repaired"), Some(&3));
+
+    // Values are normalised, IDs kept as written.
+    let cy = file.guardian("G3").expect("G3 is usable");
+    assert_eq!(
+        cy.mobile_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550144")
+    );
+    assert_eq!(cy.language.as_ref().map(|l| l.as_str()), Some("es"));
+    let ids: Vec<(&str, &str)> = file
+        .links()
+        .iter()
+        .map(|l| (l.guardian_id.as_str(), l.student_id.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [("G1", "123"), ("G3", "12345"), ("G4", "00123"), ("G7", "00126")]
+    );
+    assert_eq!(
+        file.guardian("G7")
+            .and_then(|g| g.language.as_ref())
+            .map(|l| l.as_str()),
+        Some("zh")
+    );
+}
+
+#[test]
+fn messages_speak_to_a_clerk() {
+    let file = validate(csv(&["00150,G1,Fatima,Rahimi,,(312) 555-01,,"]));
+    let d = &file.diagnostics()[0];
+    assert_eq!(d.code, Code::InvalidPhone);
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.value.as_deref(), Some("(312) 555-01"));
+    assert_eq!(
+        d.message,
+        "Line 2: the mobile phone (312) 555-01 is too short to be a US number"
+    );
+}
+
+#[test]
+fn missing_values_and_ids() {
+    let file = validate(csv(&[
+        ",G1,Ana,Diaz,ana@example.com,,,",
+        "001,,Ana,Diaz,ana@example.com,,,",
+        "002,G3,,Diaz,ana3@example.com,,,",
+        "003,G4,Ana, ,ana4@example.com,,,",
+        "00 4,G5,Ana,Diaz,ana5@example.com,,,",
+        &format!("005,{},Ana,Diaz,ana6@example.com,,,", "9".repeat(65)),
+        "006,G7,\"An\u{7}a\",Diaz,ana7@example.com,,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("missing_value", 2, Some("student_id")),
+            ("missing_value", 3, Some("guardian_id")),
+            ("missing_value", 4, Some("first_name")),
+            ("missing_value", 5, Some("last_name")),
+            ("invalid_id", 6, Some("student_id")),
+            ("invalid_id", 7, Some("guardian_id")),
+            ("invalid_name", 8, Some("first_name")),
+        ]
+    );
+    assert_eq!(file.summary().rejected, 7);
+    assert!(file.guardians().is_empty());
+}
+
+#[test]
+fn blank_rows_and_surplus_empty_fields() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,,,",
+        ",,,,,,,",
+        "002,G2,Bo,Li,bo@example.com,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("extra_empty_fields", 2, None),
+            ("blank_row", 3, None),
+            ("field_count", 4, None),
+        ]
+    );
+    let s = file.summary();
+    assert_eq!((s.rows, s.repaired, s.rejected, s.blank), (2, 1, 1, 1));
+}
+
+#[test]
+fn home_phone_keeps_its_extension_mobile_warns() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,312 555 0142,312 555 0199 ext. 45,",
+    ]));
+    assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
+    let ana = &file.guardians()[0];
+    let home = ana.home_phone.as_ref().expect("home phone");
+    assert_eq!((home.e164(), home.extension()), ("+13125550199", Some("45")));
+}
+
+#[test]
+fn two_numbers_in_one_cell_and_foreign_numbers() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,,312-555-0142 / 773-555-0100,,",
+        "002,G2,Bo,Li,,+33 1 42 76 49 78,,",
+        "003,G3,Cy,Ng,,011 52 55 1234 5678,,",
+    ]));
+    assert_eq!(
+        found(&file)[..2],
+        [
+            ("multiple_values", 2, Some("mobile_phone")),
+            ("no_contact", 2, None)
+        ]
+    );
+    assert_eq!(
+        file.guardian("G2")
+            .and_then(|g| g.mobile_phone.as_ref())
+            .map(|p| p.e164()),
+        Some("+33142764978")
+    );
+    assert_eq!(
+        file.guardian("G3")
+            .and_then(|g| g.mobile_phone.as_ref())
+            .map(|p| p.e164()),
+        Some("+525512345678")
+    );
+}
+
+#[test]
+fn streaming_rows_carry_ids_even_when_rejected() -> Result<(), guardian_roster::Error> {
+    let data = csv(&["00042,G1,Ana,Diaz,,,,"]);
+    let mut reader = Reader::from_reader(data.as_bytes())?;
+    let rows: Vec<_> = reader.rows().collect::<Result<_, _>>()?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status(), RowStatus::Rejected);
+    assert_eq!(rows[0].student_id().map(|s| s.as_str()), Some("00042"));
+    assert_eq!(rows[0].guardian_id().map(|s| s.as_str()), Some("G1"));
+    assert!(rows[0].guardian().is_none());
+    Ok(())
+}
+
+#[test]
+fn invalid_utf8_in_a_utf8_file_is_reported_and_the_next_row_read() {
+    let mut data = csv(&[]).into_bytes();
+    data.extend_from_slice("001,G1,Ana,Di\u{e1}z,ana@example.com,,,\n".as_bytes());
+    data.extend_from_slice(b"002,G2,Jos\xe9,Li,jose@example.com,,,\n");
+    data.extend_from_slice(b"003,G3,Cy,Ng,cy@example.com,,,\n");
+    let file = validate(data);
+    assert_eq!(found(&file), [("invalid_text", 3, Some("first_name"))]);
+    assert_eq!(file.guardians().len(), 2);
+}
