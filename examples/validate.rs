@@ -15,8 +15,7 @@ use std::process::ExitCode;
 use common::{Args, Format};
 use guardian_roster::{ReaderBuilder, Region};
 
-const USAGE: &str =
-    "validate [FILE] [--region US] [--strict-headers] [--format text|json]";
+const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format text|json]";
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
 
 fn main() -> ExitCode {
@@ -38,13 +37,18 @@ fn main() -> ExitCode {
     }
     builder.strict_headers(args.flag("strict-headers"));
     let path = args.positional.first().map_or(SAMPLE, String::as_str);
+    // Name the bundled sample as the README does, not by an absolute path.
+    let shown = args
+        .positional
+        .first()
+        .map_or("examples/data/guardians.csv", String::as_str);
 
     match builder.from_path(path).and_then(|reader| reader.validate()) {
         Ok(file) => {
             match format {
-                Format::Json => common::print_json(&common::file_json(path, &file)),
+                Format::Json => common::print_json(&common::file_json(shown, &file)),
                 Format::Text => {
-                    common::print_summary_text(path, &file);
+                    common::print_summary_text(shown, &file);
                     println!();
                     common::print_diagnostics_text(file.diagnostics());
                 }
@@ -53,9 +57,9 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             match format {
-                Format::Json => common::print_json(&common::fatal_json(path, &error)),
+                Format::Json => common::print_json(&common::fatal_json(shown, &error)),
                 Format::Text => {
-                    println!("{path}");
+                    println!("{shown}");
                     println!("  the file cannot be used: {error}");
                 }
             }

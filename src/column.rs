@@ -138,8 +138,14 @@ fn lookup(key: &str) -> Option<Column> {
         | "textnumber" => Column::MobilePhone,
         "homephone" | "home" | "homenumber" | "homephonenumber" | "phone" | "phonenumber"
         | "landline" | "telephone" | "otherphone" | "alternatephone" => Column::HomePhone,
-        "language" | "preferredlanguage" | "lang" | "homelanguage" | "languagepreference"
-        | "preferredlang" | "correspondencelanguage" | "primarylanguage" => Column::Language,
+        "language"
+        | "preferredlanguage"
+        | "lang"
+        | "homelanguage"
+        | "languagepreference"
+        | "preferredlang"
+        | "correspondencelanguage"
+        | "primarylanguage" => Column::Language,
         _ => return None,
     };
     Some(column)

@@ -192,7 +192,11 @@ impl<R: Read> Utf8Stream<R> {
             input_end,
             inner_done: false,
             finished: false,
-            decoded: if decoder_present { vec![0; SNIFF_LEN] } else { Vec::new() },
+            decoded: if decoder_present {
+                vec![0; SNIFF_LEN]
+            } else {
+                Vec::new()
+            },
             decoded_start: 0,
             decoded_end: 0,
         }

@@ -245,10 +245,7 @@ mod tests {
         let d = Diagnostic::new(Code::InvalidPhone, 14, "Line 14: too short")
             .with_column(Column::MobilePhone)
             .with_value("(312) 555-01");
-        assert_eq!(
-            d.to_string(),
-            "error[invalid_phone] Line 14: too short"
-        );
+        assert_eq!(d.to_string(), "error[invalid_phone] Line 14: too short");
         assert!(!format!("{d:?}").contains("555"));
     }
 }

@@ -219,7 +219,9 @@ mod tests {
         assert_eq!(email.likely_typo(), Some("gmail.com"));
         assert_eq!(email.masked(), "m***@GMIAL.com");
         assert_eq!(
-            Email::parse("maria@gmail.com").expect("valid").likely_typo(),
+            Email::parse("maria@gmail.com")
+                .expect("valid")
+                .likely_typo(),
             None
         );
     }

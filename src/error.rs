@@ -168,7 +168,10 @@ impl fmt::Display for Error {
                     let names: Vec<&str> = also_missing.iter().map(|c| c.as_str()).collect();
                     write!(f, "; also missing: {}", names.join(", "))?;
                 }
-                write!(f, "; the required columns are {canonical} (home_phone and language may be left out)")
+                write!(
+                    f,
+                    "; the required columns are {canonical} (home_phone and language may be left out)"
+                )
             }
             ErrorKind::DuplicateColumn {
                 column,

@@ -83,10 +83,7 @@ fn normalize(raw: &str) -> Result<(String, Vec<IdRepair>), IdError> {
     let mut repairs = Vec::new();
     // Damage can nest (`="'00123"`); each pass peels one layer.
     loop {
-        if let Some(inner) = value
-            .strip_prefix("=\"")
-            .and_then(|v| v.strip_suffix('"'))
-        {
+        if let Some(inner) = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')) {
             value = inner.trim();
             repairs.push(IdRepair::FormulaWrapper);
         } else if let Some(inner) = value.strip_prefix('\'') {
@@ -230,6 +227,7 @@ id_type! {
 
 /// The ID without its leading zeros (`"000125"` -> `"125"`), for spotting
 /// an ID whose zeros a spreadsheet stripped. All-zero IDs keep one zero.
+#[allow(dead_code)] // used by the dry run
 pub(crate) fn without_leading_zeros(id: &str) -> &str {
     let trimmed = id.trim_start_matches('0');
     if trimmed.is_empty() && !id.is_empty() {
@@ -262,7 +260,10 @@ mod tests {
         );
         assert_eq!(ok("'00123"), ("00123".into(), vec![IdRepair::TextMarker]));
         assert_eq!(ok("12345.0"), ("12345".into(), vec![IdRepair::DecimalTail]));
-        assert_eq!(ok("00123.00"), ("00123".into(), vec![IdRepair::DecimalTail]));
+        assert_eq!(
+            ok("00123.00"),
+            ("00123".into(), vec![IdRepair::DecimalTail])
+        );
         assert_eq!(
             ok("=\"'0042.0\""),
             (

@@ -53,10 +53,7 @@ impl Language {
         }
         // "Chinese (Mandarin)", "Portuguese (Brazil)": the part in
         // parentheses is usually the more precise one.
-        if let Some((outer, inner)) = folded
-            .strip_suffix(')')
-            .and_then(|s| s.split_once('('))
-        {
+        if let Some((outer, inner)) = folded.strip_suffix(')').and_then(|s| s.split_once('(')) {
             for part in [inner.trim(), outer.trim()] {
                 if let Some(tag) = names().get(part) {
                     return Ok(Language(tag.clone()));
@@ -101,7 +98,9 @@ fn parse_tag(folded: &str) -> Option<String> {
     let primary = primary_code(subtags.next()?)?;
     let mut tag = primary.to_owned();
     for (position, subtag) in subtags.enumerate() {
-        if subtag.is_empty() || subtag.len() > 8 || !subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        if subtag.is_empty()
+            || subtag.len() > 8
+            || !subtag.bytes().all(|b| b.is_ascii_alphanumeric())
         {
             return None;
         }

@@ -337,8 +337,7 @@ fn split_extension(raw: &str) -> (&str, Option<&str>) {
             .as_bytes()
             .last()
             .is_some_and(|b| b.is_ascii_digit() || *b == b')');
-        let after_ok =
-            (1..=7).contains(&after.len()) && after.bytes().all(|b| b.is_ascii_digit());
+        let after_ok = (1..=7).contains(&after.len()) && after.bytes().all(|b| b.is_ascii_digit());
         if before_ok && after_ok {
             return (before.trim_end_matches([',', ';']), Some(after));
         }
@@ -375,7 +374,9 @@ mod tests {
     use super::*;
 
     fn us(raw: &str) -> Result<String, PhoneError> {
-        PhoneParser::new(Region::US).parse(raw).map(|p| p.to_string())
+        PhoneParser::new(Region::US)
+            .parse(raw)
+            .map(|p| p.to_string())
     }
 
     #[test]
@@ -391,10 +392,7 @@ mod tests {
         ] {
             assert_eq!(us(raw).as_deref(), Ok("+13125550142"), "{raw}");
         }
-        assert_eq!(
-            us("312-555-0142 x12").as_deref(),
-            Ok("+13125550142;ext=12")
-        );
+        assert_eq!(us("312-555-0142 x12").as_deref(), Ok("+13125550142;ext=12"));
         assert_eq!(
             us("312-555-0142 ext. 7").as_deref(),
             Ok("+13125550142;ext=7")
@@ -413,10 +411,7 @@ mod tests {
     fn rejects_what_is_not_one_number() {
         assert_eq!(us("212 734 5678 cell"), Err(PhoneError::Letters));
         assert_eq!(us("call me"), Err(PhoneError::Letters));
-        assert_eq!(
-            us("312-555-0142 / 773-555-0100"),
-            Err(PhoneError::Multiple)
-        );
+        assert_eq!(us("312-555-0142 / 773-555-0100"), Err(PhoneError::Multiple));
         assert_eq!(
             us("312-555-0142 or 773-555-0100"),
             Err(PhoneError::Multiple)

@@ -288,6 +288,16 @@ impl<R: Read> Reader<R> {
     }
 }
 
+impl<R> std::fmt::Debug for Reader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("encoding", &self.encoding)
+            .field("delimiter", &char::from(self.delimiter))
+            .field("header_line", &self.header_line)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Reader<File> {
     /// Opens the file at `path` with default options.
     pub fn from_path<P: AsRef<Path>>(path: P) -> Result<Reader<File>, Error> {
@@ -303,10 +313,7 @@ fn read_record<R: Read>(
         let line = e.position().map_or(1, |p| p.line());
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io), line),
-            other => Error::new(
-                ErrorKind::Io(io::Error::other(format!("{other:?}"))),
-                line,
-            ),
+            other => Error::new(ErrorKind::Io(io::Error::other(format!("{other:?}"))), line),
         }
     })
 }

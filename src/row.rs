@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::header::Header;
 use crate::{
-    Code, Column, Diagnostic, Email, EmailError, Guardian, GuardianId, IdError, Language,
-    ParsedId, Phone, PhoneError, PhoneParser, Region, StudentId,
+    Code, Column, Diagnostic, Email, EmailError, Guardian, GuardianId, IdError, Language, ParsedId,
+    Phone, PhoneError, PhoneParser, Region, StudentId,
 };
 
 /// Longest name accepted, in characters.
@@ -32,7 +32,7 @@ pub enum RowStatus {
 ///
 /// Reuse one `Row` with [`crate::Reader::read_row`] to avoid allocating
 /// per row.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Row {
     line: u64,
     status: RowStatus,
@@ -226,7 +226,8 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn push(&mut self, code: Code, column: Option<Column>, value: Option<&str>, message: String) {
-        let mut diagnostic = Diagnostic::new(code, self.line, format!("Line {}: {message}", self.line));
+        let mut diagnostic =
+            Diagnostic::new(code, self.line, format!("Line {}: {message}", self.line));
         diagnostic.column = column;
         diagnostic.value = value.map(str::to_owned);
         self.diagnostics.push(diagnostic);
@@ -242,7 +243,11 @@ impl Cells<'_> {
     /// The trimmed text of `column`: `Empty` when blank or absent,
     /// `Unusable` (reported) when not valid UTF-8.
     fn text<'c>(&'c self, column: Column, out: &mut Out<'_>) -> Cell<&'c str> {
-        let Some(bytes) = self.header.position(column).and_then(|at| self.record.get(at)) else {
+        let Some(bytes) = self
+            .header
+            .position(column)
+            .and_then(|at| self.record.get(at))
+        else {
             return Cell::Empty;
         };
         match std::str::from_utf8(bytes) {
@@ -455,7 +460,9 @@ fn read_language(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Language> {
                 Code::UnknownLanguage,
                 Some(Column::Language),
                 Some(raw),
-                format!("the language \"{raw}\" {error}; the guardian keeps no language preference"),
+                format!(
+                    "the language \"{raw}\" {error}; the guardian keeps no language preference"
+                ),
             );
             Cell::Unusable
         }

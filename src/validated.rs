@@ -334,7 +334,11 @@ impl Builder {
             };
             entry.conflicts.sort_unstable();
             let fields: Vec<&str> = entry.conflicts.iter().map(|f| f.label()).collect();
-            let lines: Vec<u64> = entry.rows.iter().map(|(at, _)| self.rows[*at].line).collect();
+            let lines: Vec<u64> = entry
+                .rows
+                .iter()
+                .map(|(at, _)| self.rows[*at].line)
+                .collect();
             for (at, student_id) in &entry.rows {
                 let line = self.rows[*at].line;
                 let others: Vec<u64> = lines.iter().copied().filter(|&l| l != line).collect();
@@ -359,7 +363,8 @@ impl Builder {
             }
         }
         let conflicting: std::collections::HashSet<&GuardianId> = conflicting.iter().collect();
-        self.links.retain(|link| !conflicting.contains(&link.guardian_id));
+        self.links
+            .retain(|link| !conflicting.contains(&link.guardian_id));
         self.rejected.sort_by_key(|r| r.line);
     }
 

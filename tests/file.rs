@@ -191,11 +191,7 @@ fn one_guardian_on_three_rows_is_one_guardian_three_links() {
     ]));
     assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
     assert_eq!(file.guardians().len(), 1);
-    let students: Vec<&str> = file
-        .links()
-        .iter()
-        .map(|l| l.student_id.as_str())
-        .collect();
+    let students: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
     assert_eq!(students, ["00101", "00102", "00103"]);
     assert_eq!(file.summary().valid, 3);
 }
@@ -244,10 +240,7 @@ fn an_exact_duplicate_row_is_counted_once() {
     ]));
     assert_eq!(found(&file), [("duplicate_row", 3, None)]);
     assert_eq!(file.links().len(), 1);
-    assert_eq!(
-        (file.summary().valid, file.summary().repaired),
-        (1, 1)
-    );
+    assert_eq!((file.summary().valid, file.summary().repaired), (1, 1));
 }
 
 #[test]

@@ -49,7 +49,12 @@ fn the_contract_problems_get_the_right_code_on_the_right_line() {
         .collect();
     assert_eq!(
         ids,
-        [("G1", "123"), ("G3", "12345"), ("G4", "00123"), ("G7", "00126")]
+        [
+            ("G1", "123"),
+            ("G3", "12345"),
+            ("G4", "00123"),
+            ("G7", "00126")
+        ]
     );
     assert_eq!(
         file.guardian("G7")
@@ -126,7 +131,10 @@ fn home_phone_keeps_its_extension_mobile_warns() {
     assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
     let ana = &file.guardians()[0];
     let home = ana.home_phone.as_ref().expect("home phone");
-    assert_eq!((home.e164(), home.extension()), ("+13125550199", Some("45")));
+    assert_eq!(
+        (home.e164(), home.extension()),
+        ("+13125550199", Some("45"))
+    );
 }
 
 #[test]

@@ -1,0 +1,146 @@
+//! Invariants over generated input: no panics, every row accounted for
+//! exactly once, ID normalisation idempotent and faithful to leading zeros.
+
+mod common;
+
+use std::collections::HashMap;
+
+use guardian_roster::{ReaderBuilder, RowStatus, Severity, StudentId};
+use proptest::prelude::*;
+
+/// Cells good and bad, as districts write them.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("000123".to_owned()),
+        Just("=\"00042\"".to_owned()),
+        Just("'007".to_owned()),
+        Just("123.0".to_owned()),
+        Just("1.23E+11".to_owned()),
+        Just("G 1".to_owned()),
+        Just("Ana".to_owned()),
+        Just("\"Kim, Min\"".to_owned()),
+        Just("\"say \"\"hi\"\"\"".to_owned()),
+        Just("\"two\nlines\"".to_owned()),
+        Just("ana@example.com".to_owned()),
+        Just("ANA@example.com".to_owned()),
+        Just("bo@gmial.com".to_owned()),
+        Just("a@b".to_owned()),
+        Just("(312) 555-0142".to_owned()),
+        Just("312-555-0142 x9".to_owned()),
+        Just("+33142764978".to_owned()),
+        Just("555-01".to_owned()),
+        Just("cell 312".to_owned()),
+        Just("Spanish".to_owned()),
+        Just("zh-Hant".to_owned()),
+        Just("Martian".to_owned()),
+        "[a-zA-Z0-9 @.+()-]{0,12}",
+    ]
+}
+
+fn row() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(cell(), 6..=9)
+}
+
+fn line_end() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n"), Just("\r\n\r\n")]
+}
+
+fn file() -> impl Strategy<Value = (String, usize)> {
+    prop::collection::vec((row(), line_end()), 0..25).prop_map(|rows| {
+        let mut text = String::from(common::HEADER);
+        text.push('\n');
+        for (cells, end) in &rows {
+            text.push_str(&cells.join(","));
+            text.push_str(end);
+        }
+        (text, rows.len())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        if let Ok(reader) = ReaderBuilder::new().from_reader(bytes.as_slice()) {
+            let _ = reader.validate();
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_a_header_never_panic(tail in prop::collection::vec(any::<u8>(), 0..600)) {
+        let mut bytes = format!("{}\n", common::HEADER).into_bytes();
+        bytes.extend(tail);
+        let file = ReaderBuilder::new()
+            .from_reader(bytes.as_slice())
+            .and_then(|r| r.validate());
+        prop_assert!(file.is_ok());
+    }
+
+    #[test]
+    fn every_row_is_accounted_for_exactly_once((text, written) in file()) {
+        let file = common::validate(&text);
+        let s = file.summary();
+        prop_assert_eq!(file.rows().len(), written);
+        prop_assert_eq!(s.rows + s.blank, written as u64);
+        prop_assert_eq!(s.rows, s.valid + s.repaired + s.rejected);
+
+        // A row's status agrees with its diagnostics.
+        let mut by_line: HashMap<u64, (usize, usize)> = HashMap::new();
+        for d in file.diagnostics() {
+            let entry = by_line.entry(d.line).or_default();
+            match d.severity {
+                Severity::Error => entry.0 += 1,
+                Severity::Warning => entry.1 += 1,
+            }
+        }
+        let mut previous = 0;
+        for row in file.rows() {
+            prop_assert!(row.line > previous, "lines increase");
+            previous = row.line;
+            let (errors, warnings) = by_line.get(&row.line).copied().unwrap_or_default();
+            match row.status {
+                RowStatus::Valid => prop_assert_eq!((errors, warnings), (0, 0)),
+                RowStatus::Repaired => prop_assert!(errors == 0 && warnings > 0),
+                RowStatus::Rejected => prop_assert!(errors > 0),
+                RowStatus::Blank => prop_assert!(errors == 0 && warnings > 0),
+            }
+        }
+        let counted: u64 = s.by_code.values().sum();
+        prop_assert_eq!(counted, s.errors + s.warnings);
+        prop_assert_eq!(file.links().len() as u64, s.links);
+        prop_assert_eq!(file.guardians().len() as u64, s.guardians);
+        prop_assert_eq!(file.rejected_rows().len() as u64, s.rejected);
+    }
+
+    #[test]
+    fn id_normalisation_is_idempotent(raw in "[ '=\"0-9A-Za-z.+E-]{0,16}") {
+        if let Ok(parsed) = StudentId::parse(&raw) {
+            let again = StudentId::parse(parsed.id.as_str());
+            prop_assert!(again.is_ok());
+            let again = again.unwrap_or_else(|_| unreachable!());
+            prop_assert_eq!(&again.id, &parsed.id);
+            prop_assert!(again.repairs.is_empty());
+        }
+    }
+
+    #[test]
+    fn leading_zeros_survive_every_repair(
+        zeros in "0{1,5}",
+        rest in "[1-9][0-9]{0,8}",
+        wrapper in 0usize..5,
+    ) {
+        let id = format!("{zeros}{rest}");
+        let raw = match wrapper {
+            0 => id.clone(),
+            1 => format!("=\"{id}\""),
+            2 => format!("'{id}"),
+            3 => format!("{id}.0"),
+            _ => format!("  {id}\t"),
+        };
+        let parsed = StudentId::parse(&raw);
+        prop_assert!(parsed.is_ok());
+        prop_assert_eq!(parsed.map(|p| p.id.as_str().to_owned()).unwrap_or_default(), id);
+    }
+}
