@@ -134,6 +134,16 @@ codes! {
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;
+    /// The student ID is not in the roster; the link is not made.
+    UnknownStudent = "unknown_student", Error;
+    /// The email belongs to another guardian in the roster; logins would collide.
+    EmailInUse = "email_in_use", Error;
+    /// The mobile belongs to another guardian in the roster; logins would collide.
+    MobileInUse = "mobile_in_use", Error;
+    /// More links would be removed than the deletion threshold allows; none are.
+    DeletionThreshold = "deletion_threshold", Warning;
+    /// A link absent from the file is kept because a row that may hold it was rejected.
+    UnlinkHeld = "unlink_held", Warning;
 }
 
 impl fmt::Display for Code {
@@ -168,6 +178,10 @@ pub struct Diagnostic {
     pub value: Option<String>,
     /// A sentence for a school clerk: what is wrong and what to do.
     pub message: String,
+    /// A value the file probably meant, where one is known (for
+    /// `unknown_student`: the roster ID that matches once leading zeros are
+    /// ignored). Never applied automatically.
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -180,6 +194,7 @@ impl Diagnostic {
             column: None,
             value: None,
             message: message.into(),
+            suggestion: None,
         }
     }
 
@@ -192,6 +207,12 @@ impl Diagnostic {
     /// Sets the raw value the problem is about.
     pub fn with_value(mut self, value: impl Into<String>) -> Diagnostic {
         self.value = Some(value.into());
+        self
+    }
+
+    /// Sets the suggested value.
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(suggestion.into());
         self
     }
 
@@ -219,6 +240,7 @@ impl fmt::Debug for Diagnostic {
             .field("line", &self.line)
             .field("column", &self.column)
             .field("value", &self.value.as_ref().map(|_| "<redacted>"))
+            .field("suggestion", &self.suggestion)
             .finish_non_exhaustive()
     }
 }

@@ -227,7 +227,6 @@ id_type! {
 
 /// The ID without its leading zeros (`"000125"` -> `"125"`), for spotting
 /// an ID whose zeros a spreadsheet stripped. All-zero IDs keep one zero.
-#[allow(dead_code)] // used by the dry run
 pub(crate) fn without_leading_zeros(id: &str) -> &str {
     let trimmed = id.trim_start_matches('0');
     if trimmed.is_empty() && !id.is_empty() {

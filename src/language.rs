@@ -45,11 +45,12 @@ impl Language {
         if folded.is_empty() {
             return Err(UnknownLanguage);
         }
-        if let Some(tag) = names().get(&folded) {
-            return Ok(Language(tag.clone()));
-        }
+        // Codes first: "en" is English, not the language named "En".
         if let Some(tag) = parse_tag(&folded) {
             return Ok(Language(tag));
+        }
+        if let Some(tag) = names().get(&folded) {
+            return Ok(Language(tag.clone()));
         }
         // "Chinese (Mandarin)", "Portuguese (Brazil)": the part in
         // parentheses is usually the more precise one.
@@ -299,6 +300,9 @@ mod tests {
     fn codes_of_both_kinds_map_to_639_1() {
         assert_eq!(tag("es").as_deref(), Some("es"));
         assert_eq!(tag("ES").as_deref(), Some("es"));
+        assert_eq!(tag("en").as_deref(), Some("en"));
+        assert_eq!(tag("EN").as_deref(), Some("en"));
+        assert_eq!(tag("eng").as_deref(), Some("en"));
         assert_eq!(tag("spa").as_deref(), Some("es"));
         assert_eq!(tag("fre").as_deref(), Some("fr"));
         assert_eq!(tag("hmn").as_deref(), Some("hmn"));

@@ -58,6 +58,11 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
 - The values: [`StudentId`] and [`GuardianId`] (text, leading zeros kept),
   [`Phone`] (E.164 plus extension, read by a [`PhoneParser`] for a
   [`Region`]), [`Email`] and [`Language`].
+- [`dry_run`] compares a [`ValidatedFile`] with the application's current
+  roster (anything implementing [`Roster`]; [`InMemoryRoster`] ships with
+  the crate) and returns a [`Plan`]: guardians to create and update (field
+  by field), links to add and, in [`SyncMode::Full`], to remove, and the
+  rows that cannot apply. Nothing is written.
 - [`Error`] is for problems that stop the whole file; its [`ErrorKind`] says
   which.
 
@@ -123,6 +128,11 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
+| `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
+| `email_in_use` | error | (dry run) the email belongs to another guardian in the roster |
+| `mobile_in_use` | error | (dry run) the mobile belongs to another guardian in the roster |
+| `deletion_threshold` | warning | (dry run, full sync) too many links would go; none are removed |
+| `unlink_held` | warning | (dry run, full sync) a link is kept because a rejected row may hold it |
 */
 
 #![deny(missing_docs)]
@@ -138,8 +148,10 @@ mod id;
 mod language;
 mod lines;
 mod phone;
+mod plan;
 mod reader;
 mod record;
+mod roster;
 mod row;
 mod validated;
 
@@ -151,7 +163,9 @@ pub use crate::error::{Error, ErrorKind};
 pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, StudentId};
 pub use crate::language::{Language, UnknownLanguage};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
+pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
 pub use crate::reader::{Reader, ReaderBuilder, Rows};
 pub use crate::record::{Guardian, GuardianField, Link};
+pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{MAX_NAME_LEN, Row, RowStatus};
 pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};

@@ -196,3 +196,117 @@ pub fn print_diagnostics_text(diagnostics: &[Diagnostic]) {
         println!("  {diagnostic}");
     }
 }
+
+/// Reads the `student_id` column of any CSV (other columns ignored).
+pub fn load_students(path: &str) -> Result<Vec<guardian_roster::StudentId>, String> {
+    use guardian_roster::{Column, StudentId};
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("{path}: {e}"))?
+        .clone();
+    let column = headers
+        .iter()
+        .position(|h| Column::from_header(h, false) == Some(Column::StudentId))
+        .ok_or_else(|| format!("{path}: no student_id column in the header"))?;
+    let mut students = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{path}: {e}"))?;
+        let Some(raw) = record.get(column) else {
+            continue;
+        };
+        match StudentId::parse(raw) {
+            Ok(parsed) => students.push(parsed.id),
+            Err(e) => eprintln!(
+                "warning: {path}: record {} has an unusable student ID {raw:?}: {e}",
+                index + 1
+            ),
+        }
+    }
+    Ok(students)
+}
+
+/// The `dry_run` report: the `validate` object plus `changes`, the plan's
+/// counts in `summary`, and the plan's diagnostics among the file's.
+pub fn plan_json(path: &str, file: &ValidatedFile, plan: &guardian_roster::Plan) -> Value {
+    use guardian_roster::Change;
+    let mut report = file_json(path, file);
+    let counts = plan.summary();
+    if let Some(summary) = report["summary"].as_object_mut() {
+        let (plan_errors, plan_warnings) = plan.counts();
+        summary.insert("mode".into(), json!(plan.mode()));
+        summary.insert("create_guardian".into(), json!(counts.create_guardian));
+        summary.insert("update_guardian".into(), json!(counts.update_guardian));
+        summary.insert("link".into(), json!(counts.link));
+        summary.insert("unlink".into(), json!(counts.unlink));
+        summary.insert(
+            "unchanged_guardians".into(),
+            json!(counts.unchanged_guardians),
+        );
+        summary.insert("unchanged_links".into(), json!(counts.unchanged_links));
+        summary.insert("unlinks_held".into(), json!(counts.unlinks_held));
+        summary.insert("rows_skipped".into(), json!(counts.rows_skipped));
+        summary.insert("rows_left_out".into(), json!(counts.rows_left_out));
+        summary.insert("errors".into(), json!(file.summary().errors + plan_errors));
+        summary.insert(
+            "warnings".into(),
+            json!(file.summary().warnings + plan_warnings),
+        );
+    }
+    report["diagnostics"] = json!(
+        merged_diagnostics(file, plan)
+            .into_iter()
+            .map(diagnostic_json)
+            .collect::<Vec<_>>()
+    );
+    report["changes"] = json!(
+        plan.changes()
+            .iter()
+            .map(|change| {
+                let mut object = json!({
+                    "action": change.action(),
+                    "guardian_id": change.guardian_id(),
+                });
+                if let Some(student) = change.student_id() {
+                    object["student_id"] = json!(student);
+                }
+                match change {
+                    Change::CreateGuardian { guardian, .. } => object["guardian"] = json!(guardian),
+                    Change::UpdateGuardian {
+                        fields, guardian, ..
+                    } => {
+                        object["fields"] = json!(fields);
+                        object["guardian"] = json!(guardian);
+                    }
+                    Change::Link { line, .. } => object["line"] = json!(line),
+                    _ => {}
+                }
+                object
+            })
+            .collect::<Vec<_>>()
+    );
+    report["held_unlinks"] = json!(
+        plan.held_unlinks()
+            .iter()
+            .map(|(g, s)| json!({ "guardian_id": g, "student_id": s }))
+            .collect::<Vec<_>>()
+    );
+    report
+}
+
+/// The file's and the plan's diagnostics together, by line.
+pub fn merged_diagnostics<'a>(
+    file: &'a ValidatedFile,
+    plan: &'a guardian_roster::Plan,
+) -> Vec<&'a Diagnostic> {
+    let mut all: Vec<&Diagnostic> = file
+        .diagnostics()
+        .iter()
+        .chain(plan.diagnostics())
+        .collect();
+    all.sort_by_key(|d| d.line);
+    all
+}

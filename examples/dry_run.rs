@@ -1,0 +1,259 @@
+//! What would uploading a guardians.csv change? A dry run against the
+//! current roster; nothing is written.
+//!
+//! ```text
+//! cargo run --release --example dry_run -- GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv \
+//!     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json]
+//! ```
+//!
+//! STUDENTS.csv is any CSV with a `student_id` column; CURRENT.csv is the
+//! roster's current guardians and links in the guardians.csv format. With
+//! no arguments it runs on the bundled data in `examples/data/`.
+//! Exit status: 0 no errors, 1 some row has an error or cannot apply, 2 a
+//! file cannot be used at all (or the arguments are wrong).
+
+mod common;
+
+use std::process::ExitCode;
+
+use common::{Args, Format};
+use guardian_roster::{
+    Change, DryRunOptions, InMemoryRoster, Plan, ReaderBuilder, Region, SyncMode, ValidatedFile,
+    dry_run,
+};
+
+const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv] \
+                     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json]";
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+
+fn main() -> ExitCode {
+    let args = Args::parse(&[]);
+    let unknown = args.unknown(&[
+        "students",
+        "current",
+        "mode",
+        "max-unlink-percent",
+        "region",
+        "format",
+    ]);
+    if !unknown.is_empty() {
+        return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
+    }
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => return common::usage_error(&message, USAGE),
+    };
+    let mut options = DryRunOptions::new();
+    match args.value("mode") {
+        None | Some("additive") => {}
+        Some("full") => options = options.mode(SyncMode::Full),
+        Some(other) => {
+            return common::usage_error(
+                &format!("--mode must be additive or full, not {other:?}"),
+                USAGE,
+            );
+        }
+    }
+    if let Some(percent) = args.value("max-unlink-percent") {
+        match percent.parse::<f64>() {
+            Ok(p) if (0.0..=100.0).contains(&p) => options = options.max_unlink_percent(p),
+            _ => {
+                return common::usage_error(
+                    "--max-unlink-percent takes a number from 0 to 100",
+                    USAGE,
+                );
+            }
+        }
+    }
+    let mut builder = ReaderBuilder::new();
+    if let Some(region) = args.value("region") {
+        match region.parse::<Region>() {
+            Ok(region) => builder.region(region),
+            Err(e) => return common::usage_error(&e.to_string(), USAGE),
+        };
+    }
+
+    let bundled = args.positional.is_empty();
+    let sample = |name: &str| format!("{DATA}{name}");
+    let (guardians_path, students_path, current_path) = if bundled {
+        (
+            sample("guardians.csv"),
+            args.value("students")
+                .map_or_else(|| sample("students.csv"), str::to_owned),
+            args.value("current")
+                .map_or_else(|| sample("current.csv"), str::to_owned),
+        )
+    } else {
+        let (Some(students), Some(current)) = (args.value("students"), args.value("current"))
+        else {
+            return common::usage_error("--students and --current are required with a file", USAGE);
+        };
+        (
+            args.positional[0].clone(),
+            students.to_owned(),
+            current.to_owned(),
+        )
+    };
+    let shown = if bundled {
+        "examples/data/guardians.csv".to_owned()
+    } else {
+        guardians_path.clone()
+    };
+
+    let students = match common::load_students(&students_path) {
+        Ok(students) => students,
+        Err(message) => return fatal_input(&message),
+    };
+    let current = match builder.from_path(&current_path).and_then(|r| r.validate()) {
+        Ok(current) => current,
+        Err(e) => return fatal_input(&format!("{current_path}: {e}")),
+    };
+    if current.has_errors() {
+        eprintln!(
+            "warning: {current_path} has {} rejected rows; they are not part of the current roster",
+            current.summary().rejected
+        );
+    }
+    let roster = InMemoryRoster::from_export(students, &current);
+
+    let file = match builder
+        .from_path(&guardians_path)
+        .and_then(|r| r.validate())
+    {
+        Ok(file) => file,
+        Err(error) => {
+            match format {
+                Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
+                Format::Text => println!("{shown}\n  the file cannot be used: {error}"),
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let plan = match dry_run(&file, &roster, &options) {
+        Ok(plan) => plan,
+        Err(e) => return fatal_input(&e.to_string()),
+    };
+    match format {
+        Format::Json => common::print_json(&common::plan_json(&shown, &file, &plan)),
+        Format::Text => print_text(&shown, &file, &plan, &roster),
+    }
+    if file.has_errors() || plan.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fatal_input(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn print_text(path: &str, file: &ValidatedFile, plan: &Plan, roster: &InMemoryRoster) {
+    let s = plan.summary();
+    let mode = match plan.mode() {
+        SyncMode::Additive => "additive: nothing is ever unlinked",
+        SyncMode::Full => "full sync",
+    };
+    println!("DRY RUN of {path} ({mode}). Nothing has been changed.");
+    println!();
+    println!("  guardians to create   {:>6}", s.create_guardian);
+    println!("  guardians to update   {:>6}", s.update_guardian);
+    println!("  links to add          {:>6}", s.link);
+    println!("  links to remove       {:>6}", s.unlink);
+    if s.unlinks_held > 0 {
+        println!("  removals held back    {:>6}", s.unlinks_held);
+    }
+    println!(
+        "  unchanged             {:>6} guardians, {} links",
+        s.unchanged_guardians, s.unchanged_links
+    );
+    println!(
+        "  rows that cannot apply {:>5}   rows rejected by validation {}",
+        s.rows_skipped, s.rows_left_out
+    );
+    println!();
+    common::print_summary_text(path, file);
+
+    let section = |title: &str, action: &str| {
+        let changes: Vec<&Change> = plan
+            .changes()
+            .iter()
+            .filter(|c| c.action() == action)
+            .collect();
+        if changes.is_empty() {
+            return;
+        }
+        println!();
+        println!("{title} ({})", changes.len());
+        for change in changes {
+            match change {
+                Change::CreateGuardian { guardian, .. } => println!(
+                    "  {}  {} {}  email {}  mobile {}  language {}",
+                    guardian.guardian_id,
+                    guardian.first_name,
+                    guardian.last_name,
+                    or_dash(guardian.email.as_ref().map(|e| e.to_string())),
+                    or_dash(guardian.mobile_phone.as_ref().map(|p| p.to_string())),
+                    or_dash(guardian.language.as_ref().map(|l| l.to_string())),
+                ),
+                Change::UpdateGuardian {
+                    guardian_id,
+                    fields,
+                    guardian,
+                } => {
+                    println!(
+                        "  {guardian_id}  {} {}",
+                        guardian.first_name, guardian.last_name
+                    );
+                    for (field, change) in fields {
+                        println!(
+                            "      {}: {} -> {}",
+                            field.label(),
+                            or_dash(change.old.clone()),
+                            or_dash(change.new.clone())
+                        );
+                    }
+                }
+                Change::Link {
+                    guardian_id,
+                    student_id,
+                    line,
+                } => println!("  {guardian_id} -> student {student_id}  (line {line})"),
+                Change::Unlink {
+                    guardian_id,
+                    student_id,
+                } => {
+                    let name = roster
+                        .guardian(guardian_id.as_str())
+                        .map(|g| format!("{} {}", g.first_name, g.last_name))
+                        .unwrap_or_default();
+                    println!("  {guardian_id} ({name}) -x- student {student_id}")
+                }
+            }
+        }
+    };
+    section("Guardians to create", "create_guardian");
+    section("Guardians to update", "update_guardian");
+    section("Links to add", "link");
+    section("Links to remove", "unlink");
+    if !plan.held_unlinks().is_empty() {
+        println!();
+        println!("Removals held back ({})", plan.held_unlinks().len());
+        for (guardian, student) in plan.held_unlinks() {
+            println!("  {guardian} -x- student {student}");
+        }
+    }
+    let problems = common::merged_diagnostics(file, plan);
+    if !problems.is_empty() {
+        println!();
+        println!("Problems by row ({})", problems.len());
+        for diagnostic in problems {
+            println!("  {diagnostic}");
+        }
+    }
+}
+
+fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "-".to_owned())
+}

@@ -1,0 +1,680 @@
+//! The dry run: what an upload would change, computed without changing
+//! anything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::id::without_leading_zeros;
+use crate::{
+    Code, Column, Diagnostic, Error, ErrorKind, Guardian, GuardianField, GuardianId, Link, Roster,
+    Severity, StudentId, ValidatedFile,
+};
+
+/// Whether links missing from the file are removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncMode {
+    /// Create, update and link only; never unlink. The default, as for a
+    /// manual upload.
+    #[default]
+    Additive,
+    /// Also unlink what the roster's scope has and the file no longer does,
+    /// within the deletion threshold.
+    Full,
+}
+
+/// Options for [`dry_run`].
+///
+/// ```
+/// use guardian_roster::{DryRunOptions, SyncMode};
+///
+/// let options = DryRunOptions::new()
+///     .mode(SyncMode::Full)
+///     .max_unlink_percent(5.0);
+/// assert_eq!(options.get_mode(), SyncMode::Full);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct DryRunOptions {
+    mode: SyncMode,
+    max_unlink_percent: f64,
+    batch_size: usize,
+}
+
+impl Default for DryRunOptions {
+    fn default() -> DryRunOptions {
+        DryRunOptions::new()
+    }
+}
+
+impl DryRunOptions {
+    /// Additive mode, a 10% deletion threshold, batches of 10,000.
+    pub fn new() -> DryRunOptions {
+        DryRunOptions {
+            mode: SyncMode::Additive,
+            max_unlink_percent: 10.0,
+            batch_size: 10_000,
+        }
+    }
+
+    /// Additive (the default) or full sync.
+    pub fn mode(mut self, mode: SyncMode) -> DryRunOptions {
+        self.mode = mode;
+        self
+    }
+
+    /// The largest share of the roster's links in scope that one full sync
+    /// may remove, in percent (default 10). Above it, no link is removed
+    /// and a `deletion_threshold` diagnostic says why.
+    pub fn max_unlink_percent(mut self, percent: f64) -> DryRunOptions {
+        self.max_unlink_percent = if percent.is_nan() {
+            0.0
+        } else {
+            percent.clamp(0.0, 100.0)
+        };
+        self
+    }
+
+    /// How many keys go to the roster in one lookup (default 10,000; at
+    /// least 1).
+    pub fn batch_size(mut self, size: usize) -> DryRunOptions {
+        self.batch_size = size.max(1);
+        self
+    }
+
+    /// The sync mode set.
+    pub fn get_mode(&self) -> SyncMode {
+        self.mode
+    }
+
+    /// The deletion threshold set, in percent.
+    pub fn get_max_unlink_percent(&self) -> f64 {
+        self.max_unlink_percent
+    }
+}
+
+/// A field's value before and after an update (`None`: empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The roster's current value.
+    pub old: Option<String>,
+    /// The file's value.
+    pub new: Option<String>,
+}
+
+/// One change the upload would make.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Change {
+    /// A guardian the roster lacks.
+    CreateGuardian {
+        /// The guardian's ID.
+        guardian_id: GuardianId,
+        /// The guardian as the file gives them.
+        guardian: Guardian,
+    },
+    /// A guardian whose details differ, field by field.
+    UpdateGuardian {
+        /// The guardian's ID.
+        guardian_id: GuardianId,
+        /// What changes, old and new.
+        fields: BTreeMap<GuardianField, FieldChange>,
+        /// The guardian as the file gives them.
+        guardian: Guardian,
+    },
+    /// A guardian-student link the roster lacks.
+    Link {
+        /// The guardian.
+        guardian_id: GuardianId,
+        /// The student.
+        student_id: StudentId,
+        /// The file line that asks for it.
+        line: u64,
+    },
+    /// A link in the roster's scope that the file no longer has (full sync).
+    Unlink {
+        /// The guardian.
+        guardian_id: GuardianId,
+        /// The student.
+        student_id: StudentId,
+    },
+}
+
+impl Change {
+    /// `"create_guardian"`, `"update_guardian"`, `"link"` or `"unlink"`.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::CreateGuardian { .. } => "create_guardian",
+            Change::UpdateGuardian { .. } => "update_guardian",
+            Change::Link { .. } => "link",
+            Change::Unlink { .. } => "unlink",
+        }
+    }
+
+    /// The guardian concerned.
+    pub fn guardian_id(&self) -> &GuardianId {
+        match self {
+            Change::CreateGuardian { guardian_id, .. }
+            | Change::UpdateGuardian { guardian_id, .. }
+            | Change::Link { guardian_id, .. }
+            | Change::Unlink { guardian_id, .. } => guardian_id,
+        }
+    }
+
+    /// The student concerned, for links and unlinks.
+    pub fn student_id(&self) -> Option<&StudentId> {
+        match self {
+            Change::Link { student_id, .. } | Change::Unlink { student_id, .. } => Some(student_id),
+            _ => None,
+        }
+    }
+}
+
+/// Counts for a [`Plan`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PlanSummary {
+    /// Guardians to create.
+    pub create_guardian: u64,
+    /// Guardians to update.
+    pub update_guardian: u64,
+    /// Links to add.
+    pub link: u64,
+    /// Links to remove.
+    pub unlink: u64,
+    /// Guardians in the file and the roster, identical.
+    pub unchanged_guardians: u64,
+    /// Links in the file and the roster already.
+    pub unchanged_links: u64,
+    /// Links that full sync would remove but holds back.
+    pub unlinks_held: u64,
+    /// Usable rows of the file that the plan cannot apply (unknown
+    /// student, contact in use).
+    pub rows_skipped: u64,
+    /// Rows the reader rejected, which never reach the plan.
+    pub rows_left_out: u64,
+}
+
+/// What an upload would do, from [`dry_run`]. Nothing has been changed.
+///
+/// Changes come in a stable order: guardians to create, guardians to
+/// update, links to add, links to remove; by guardian ID (then student ID)
+/// within each.
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    mode: SyncMode,
+    summary: PlanSummary,
+    changes: Vec<Change>,
+    held_unlinks: Vec<(GuardianId, StudentId)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Plan {
+    /// The changes, in the documented order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Counts per action.
+    pub fn summary(&self) -> &PlanSummary {
+        &self.summary
+    }
+
+    /// Why rows were skipped and unlinks held, by line.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Links full sync would have removed but held back (threshold, or a
+    /// rejected row that may still hold them).
+    pub fn held_unlinks(&self) -> &[(GuardianId, StudentId)] {
+        &self.held_unlinks
+    }
+
+    /// The mode the plan was computed in.
+    pub fn mode(&self) -> SyncMode {
+        self.mode
+    }
+
+    /// Whether any plan diagnostic is an error (a row that cannot apply).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+fn roster_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+    Error::new(ErrorKind::Roster(Box::new(e)), 1)
+}
+
+/// Calls `lookup` once per batch of `keys`, gathering the answers.
+fn batched<K, T, E, F>(keys: &[K], size: usize, mut lookup: F) -> Result<Vec<T>, Error>
+where
+    E: std::error::Error + Send + Sync + 'static,
+    F: FnMut(&[K]) -> Result<Vec<T>, E>,
+{
+    let mut out = Vec::new();
+    for chunk in keys.chunks(size) {
+        out.extend(lookup(chunk).map_err(roster_error)?);
+    }
+    Ok(out)
+}
+
+/// Computes what uploading `file` would change in `roster`, without
+/// changing anything.
+///
+/// Rows the reader rejected never reach the plan. A link to a student the
+/// roster lacks is not made (`unknown_student`, with the roster ID it
+/// probably meant when leading zeros differ). A guardian whose new email or
+/// mobile belongs to another guardian is not created or updated
+/// (`email_in_use`, `mobile_in_use`). A guardian none of whose links can be
+/// made is not created. Only [`SyncMode::Full`] unlinks, never a link a
+/// rejected row may hold, and nothing at all above the deletion threshold.
+///
+/// An error means the roster failed to answer ([`ErrorKind::Roster`]).
+pub fn dry_run<R: Roster + ?Sized>(
+    file: &ValidatedFile,
+    roster: &R,
+    options: &DryRunOptions,
+) -> Result<Plan, Error> {
+    let size = options.batch_size;
+    let mut diagnostics = Vec::new();
+
+    // Students.
+    let mut student_ids: Vec<StudentId> =
+        file.links().iter().map(|l| l.student_id.clone()).collect();
+    student_ids.sort_unstable();
+    student_ids.dedup();
+    let existing: HashSet<StudentId> =
+        batched(&student_ids, size, |ids| roster.existing_students(ids))?
+            .into_iter()
+            .collect();
+    let unknown: Vec<&StudentId> = student_ids
+        .iter()
+        .filter(|id| !existing.contains(*id))
+        .collect();
+    let mut suggestions: HashMap<String, Vec<StudentId>> = HashMap::new();
+    if !unknown.is_empty() {
+        let mut keys: Vec<&str> = unknown
+            .iter()
+            .map(|id| without_leading_zeros(id.as_str()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for id in batched(&keys, size, |keys| roster.similar_students(keys))? {
+            suggestions
+                .entry(without_leading_zeros(id.as_str()).to_owned())
+                .or_default()
+                .push(id);
+        }
+        for ids in suggestions.values_mut() {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+    }
+
+    // Guardians, their links, and who owns the contacts they bring.
+    let guardian_ids: Vec<GuardianId> = file
+        .guardians()
+        .iter()
+        .map(|g| g.guardian_id.clone())
+        .collect();
+    let current: HashMap<GuardianId, Guardian> =
+        batched(&guardian_ids, size, |ids| roster.guardians(ids))?
+            .into_iter()
+            .map(|g| (g.guardian_id.clone(), g))
+            .collect();
+    let current_links: HashSet<(GuardianId, StudentId)> =
+        batched(&guardian_ids, size, |ids| roster.links_of(ids))?
+            .into_iter()
+            .collect();
+    let new_contact =
+        |guardian: &Guardian, field: GuardianField| match current.get(&guardian.guardian_id) {
+            None => true,
+            Some(old) => match field {
+                GuardianField::Email => old.email != guardian.email,
+                _ => old.mobile_phone != guardian.mobile_phone,
+            },
+        };
+    let mut emails: Vec<&str> = file
+        .guardians()
+        .iter()
+        .filter(|g| new_contact(g, GuardianField::Email))
+        .filter_map(|g| g.email.as_ref().map(|e| e.key()))
+        .collect();
+    emails.sort_unstable();
+    emails.dedup();
+    let mut mobiles: Vec<&str> = file
+        .guardians()
+        .iter()
+        .filter(|g| new_contact(g, GuardianField::MobilePhone))
+        .filter_map(|g| g.mobile_phone.as_ref().map(|p| p.e164()))
+        .collect();
+    mobiles.sort_unstable();
+    mobiles.dedup();
+    let email_owners = owner_map(batched(&emails, size, |keys| roster.email_owners(keys))?);
+    let mobile_owners = owner_map(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?);
+
+    let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::new();
+    for link in file.links() {
+        links_by_guardian
+            .entry(&link.guardian_id)
+            .or_default()
+            .push(link);
+    }
+
+    let mut creates = Vec::new();
+    let mut updates = Vec::new();
+    let mut links = Vec::new();
+    let mut summary = PlanSummary {
+        rows_left_out: file.summary().rejected,
+        ..PlanSummary::default()
+    };
+    let mut skipped_lines: HashSet<u64> = HashSet::new();
+
+    for guardian in file.guardians() {
+        let id = &guardian.guardian_id;
+        let rows = links_by_guardian.get(id).map_or(&[][..], Vec::as_slice);
+        let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
+        for link in rows {
+            if existing.contains(&link.student_id) {
+                accepted.push(link);
+            } else {
+                diagnostics.push(unknown_student(link, &suggestions));
+                skipped_lines.insert(link.line);
+            }
+        }
+        if accepted.is_empty() {
+            continue;
+        }
+
+        let mut collisions = Vec::new();
+        if new_contact(guardian, GuardianField::Email) {
+            if let Some(email) = &guardian.email {
+                collisions.extend(
+                    others(&email_owners, email.key(), id)
+                        .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
+                );
+            }
+        }
+        if new_contact(guardian, GuardianField::MobilePhone) {
+            if let Some(mobile) = &guardian.mobile_phone {
+                collisions.extend(
+                    others(&mobile_owners, mobile.e164(), id).map(|owner| {
+                        (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
+                    }),
+                );
+            }
+        }
+        if !collisions.is_empty() {
+            for link in &accepted {
+                for (code, column, value, owner) in &collisions {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            *code,
+                            link.line,
+                            format!(
+                                "Line {}: the {} {value} already belongs to guardian {owner} in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
+                                link.line,
+                                column.label(),
+                                column.label()
+                            ),
+                        )
+                        .with_column(*column)
+                        .with_value(*value),
+                    );
+                }
+                skipped_lines.insert(link.line);
+            }
+            continue;
+        }
+
+        match current.get(id) {
+            None => creates.push(Change::CreateGuardian {
+                guardian_id: id.clone(),
+                guardian: guardian.clone(),
+            }),
+            Some(old) => {
+                let fields: BTreeMap<GuardianField, FieldChange> = old
+                    .differences(guardian)
+                    .into_iter()
+                    .map(|field| {
+                        let change = FieldChange {
+                            old: old.field(field),
+                            new: guardian.field(field),
+                        };
+                        (field, change)
+                    })
+                    .collect();
+                if fields.is_empty() {
+                    summary.unchanged_guardians += 1;
+                } else {
+                    updates.push(Change::UpdateGuardian {
+                        guardian_id: id.clone(),
+                        fields,
+                        guardian: guardian.clone(),
+                    });
+                }
+            }
+        }
+        for link in accepted {
+            if current_links.contains(&(link.guardian_id.clone(), link.student_id.clone())) {
+                summary.unchanged_links += 1;
+            } else {
+                links.push(Change::Link {
+                    guardian_id: link.guardian_id.clone(),
+                    student_id: link.student_id.clone(),
+                    line: link.line,
+                });
+            }
+        }
+    }
+    links.sort_by(|a, b| (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id())));
+
+    let mut unlinks = Vec::new();
+    let mut held_unlinks = Vec::new();
+    if options.mode == SyncMode::Full {
+        let scope = roster.links_in_scope().map_err(roster_error)?;
+        let (unlink, held) = plan_unlinks(file, scope, options, &mut diagnostics);
+        unlinks = unlink;
+        held_unlinks = held;
+    }
+
+    summary.create_guardian = creates.len() as u64;
+    summary.update_guardian = updates.len() as u64;
+    summary.link = links.len() as u64;
+    summary.unlink = unlinks.len() as u64;
+    summary.unlinks_held = held_unlinks.len() as u64;
+    summary.rows_skipped = skipped_lines.len() as u64;
+    diagnostics.sort_by_key(|d| d.line);
+
+    let mut changes = creates;
+    changes.extend(updates);
+    changes.extend(links);
+    changes.extend(unlinks);
+    Ok(Plan {
+        mode: options.mode,
+        summary,
+        changes,
+        held_unlinks,
+        diagnostics,
+    })
+}
+
+fn owner_map(pairs: Vec<(String, GuardianId)>) -> HashMap<String, Vec<GuardianId>> {
+    let mut map: HashMap<String, Vec<GuardianId>> = HashMap::new();
+    for (key, owner) in pairs {
+        map.entry(key).or_default().push(owner);
+    }
+    for owners in map.values_mut() {
+        owners.sort_unstable();
+        owners.dedup();
+    }
+    map
+}
+
+fn others<'a>(
+    owners: &'a HashMap<String, Vec<GuardianId>>,
+    key: &str,
+    me: &'a GuardianId,
+) -> impl Iterator<Item = &'a GuardianId> {
+    owners
+        .get(key)
+        .into_iter()
+        .flatten()
+        .filter(move |owner| *owner != me)
+}
+
+fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -> Diagnostic {
+    let id = &link.student_id;
+    let candidates: Vec<&StudentId> = suggestions
+        .get(without_leading_zeros(id.as_str()))
+        .into_iter()
+        .flatten()
+        .filter(|candidate| *candidate != id)
+        .collect();
+    let hint = match candidates.as_slice() {
+        [] => "check the ID against the SIS; the student must be in the roster before a guardian can be linked".to_owned(),
+        [one] => format!(
+            "did you mean {one}? A spreadsheet may have added or removed leading zeros; fix the ID in the file (the link was not made)"
+        ),
+        many => format!(
+            "it matches {} once leading zeros are ignored; fix the ID in the file (the link was not made)",
+            many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownStudent,
+        link.line,
+        format!(
+            "Line {}: student {id} is not in the roster; {hint}",
+            link.line
+        ),
+    )
+    .with_column(Column::StudentId)
+    .with_value(id.as_str());
+    if let [one] = candidates.as_slice() {
+        diagnostic = diagnostic.with_suggestion(one.as_str());
+    }
+    diagnostic
+}
+
+/// Full sync: the links in scope that the file no longer has, less those a
+/// rejected row may hold, all held back above the threshold.
+fn plan_unlinks(
+    file: &ValidatedFile,
+    mut scope: Vec<(GuardianId, StudentId)>,
+    options: &DryRunOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Change>, Vec<(GuardianId, StudentId)>) {
+    scope.sort_unstable();
+    scope.dedup();
+    let in_file: HashSet<(&GuardianId, &StudentId)> = file
+        .links()
+        .iter()
+        .map(|l| (&l.guardian_id, &l.student_id))
+        .collect();
+
+    // What rejected rows may still hold, and the line that says so.
+    let mut by_pair: HashMap<(&GuardianId, &StudentId), u64> = HashMap::new();
+    let mut by_guardian: HashMap<&GuardianId, u64> = HashMap::new();
+    let mut by_student: HashMap<&StudentId, u64> = HashMap::new();
+    let mut unreadable: Vec<u64> = Vec::new();
+    for row in file.rejected_rows() {
+        match (&row.guardian_id, &row.student_id) {
+            (Some(g), Some(s)) => {
+                by_pair.entry((g, s)).or_insert(row.line);
+            }
+            (Some(g), None) => {
+                by_guardian.entry(g).or_insert(row.line);
+            }
+            (None, Some(s)) => {
+                by_student.entry(s).or_insert(row.line);
+            }
+            (None, None) => unreadable.push(row.line),
+        }
+    }
+
+    let mut candidates = Vec::new();
+    let mut held = Vec::new();
+    for (guardian, student) in &scope {
+        if in_file.contains(&(guardian, student)) {
+            continue;
+        }
+        let protector = by_pair
+            .get(&(guardian, student))
+            .or_else(|| by_guardian.get(guardian))
+            .or_else(|| by_student.get(student));
+        match protector {
+            Some(&line) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnlinkHeld,
+                        line,
+                        format!(
+                            "Line {line} was rejected and may be the row for guardian {guardian} and student {student}, so that link is kept, not removed; fix the row and sync again"
+                        ),
+                    )
+                    .with_value(format!("{guardian} {student}")),
+                );
+                held.push((guardian.clone(), student.clone()));
+            }
+            None => candidates.push((guardian.clone(), student.clone())),
+        }
+    }
+    if candidates.is_empty() {
+        return (Vec::new(), held);
+    }
+    if !unreadable.is_empty() {
+        for &line in &unreadable {
+            diagnostics.push(Diagnostic::new(
+                Code::UnlinkHeld,
+                line,
+                format!(
+                    "Line {line} was rejected and neither of its IDs could be read, so no link is removed ({} held); fix the row and sync again",
+                    candidates.len()
+                ),
+            ));
+        }
+        held.extend(candidates);
+        held.sort_unstable();
+        return (Vec::new(), held);
+    }
+    let allowed = options.max_unlink_percent / 100.0 * scope.len() as f64;
+    if candidates.len() as f64 > allowed {
+        let percent = 100.0 * candidates.len() as f64 / scope.len() as f64;
+        diagnostics.push(Diagnostic::new(
+            Code::DeletionThreshold,
+            file.header_line(),
+            format!(
+                "{} of the roster's {} links ({percent:.1}%) are not in this file, more than the {}% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian",
+                candidates.len(),
+                scope.len(),
+                options.max_unlink_percent
+            ),
+        ));
+        held.extend(candidates);
+        held.sort_unstable();
+        return (Vec::new(), held);
+    }
+    held.sort_unstable();
+    let unlinks = candidates
+        .into_iter()
+        .map(|(guardian_id, student_id)| Change::Unlink {
+            guardian_id,
+            student_id,
+        })
+        .collect();
+    (unlinks, held)
+}
+
+impl Plan {
+    /// Errors and warnings among the plan's diagnostics.
+    pub fn counts(&self) -> (u64, u64) {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count() as u64;
+        (errors, self.diagnostics.len() as u64 - errors)
+    }
+}

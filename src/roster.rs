@@ -1,0 +1,278 @@
+//! The application's current roster, as the dry run sees it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::convert::Infallible;
+
+use crate::id::without_leading_zeros;
+use crate::plan::{Change, Plan};
+use crate::{Guardian, GuardianId, StudentId, ValidatedFile};
+
+/// The current roster, supplied by the application (usually a database).
+///
+/// The dry run asks its questions in **batches**: each method receives up
+/// to [`crate::DryRunOptions::batch_size`] keys (10,000 by default) and is
+/// called once per batch, so a million-row file costs a few hundred
+/// queries, not a million. An implementation should answer each call with
+/// one query (`WHERE id = ANY($1)`), and may return results in any order.
+/// Keys it does not know are simply left out of the answer.
+///
+/// Every method is fallible: an error stops the dry run with
+/// [`crate::ErrorKind::Roster`], never a panic and never a partial plan.
+///
+/// The cost model, for a file with `L` links, `G` guardians and `S`
+/// distinct students: `S / batch` calls to [`Roster::existing_students`],
+/// `G / batch` calls each to [`Roster::guardians`] and
+/// [`Roster::links_of`], at most `G / batch` calls each to
+/// [`Roster::email_owners`] and [`Roster::mobile_owners`], one call to
+/// [`Roster::similar_students`] per batch of unknown student IDs, and, in
+/// full-sync mode only, one call to [`Roster::links_in_scope`].
+pub trait Roster {
+    /// The error a lookup can fail with.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Which of `ids` are students in the roster.
+    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error>;
+
+    /// Roster students whose ID, without its leading zeros, is one of
+    /// `unpadded` (`"125"` finds `"000125"` and `"125"`). Used only to
+    /// suggest the ID a spreadsheet may have damaged; the default finds
+    /// none.
+    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
+        let _ = unpadded;
+        Ok(Vec::new())
+    }
+
+    /// The current record of each guardian in `ids` that exists.
+    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error>;
+
+    /// The current links of the guardians in `ids`.
+    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
+
+    /// The guardians that currently have each email in `emails` (lowercase),
+    /// as `(email, guardian)` pairs; an email shared by a family appears
+    /// once per guardian.
+    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
+
+    /// The guardians that currently have each mobile in `mobiles` (E.164),
+    /// as `(mobile, guardian)` pairs.
+    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
+
+    /// Every link in the scope the upload governs (a school, a district),
+    /// for full sync. Called once, only in [`crate::SyncMode::Full`].
+    fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
+}
+
+/// A roster held in memory: for tests, examples and small applications.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::Error> {
+/// use guardian_roster::{DryRunOptions, InMemoryRoster, Reader, StudentId, dry_run};
+///
+/// let file = Reader::from_reader(
+///     "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+///      000125,G1,Ana,Diaz,ana@example.com,\n"
+///         .as_bytes(),
+/// )?
+/// .validate()?;
+/// let mut roster = InMemoryRoster::new();
+/// roster.add_student(StudentId::from("000125"));
+///
+/// let plan = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// assert_eq!(plan.summary().create_guardian, 1);
+/// assert_eq!(plan.summary().link, 1);
+///
+/// roster.apply(&plan);
+/// let again = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// assert!(again.changes().is_empty());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct InMemoryRoster {
+    students: HashSet<StudentId>,
+    unpadded: HashMap<String, Vec<StudentId>>,
+    guardians: BTreeMap<GuardianId, Guardian>,
+    links: BTreeSet<(GuardianId, StudentId)>,
+    emails: HashMap<String, BTreeSet<GuardianId>>,
+    mobiles: HashMap<String, BTreeSet<GuardianId>>,
+}
+
+impl InMemoryRoster {
+    /// An empty roster.
+    pub fn new() -> InMemoryRoster {
+        InMemoryRoster::default()
+    }
+
+    /// A roster of `students`, with the guardians and links of a
+    /// guardians.csv export of the current state (its usable rows).
+    pub fn from_export(
+        students: impl IntoIterator<Item = StudentId>,
+        current: &ValidatedFile,
+    ) -> InMemoryRoster {
+        let mut roster = InMemoryRoster::new();
+        for student in students {
+            roster.add_student(student);
+        }
+        for guardian in current.guardians() {
+            roster.add_guardian(guardian.clone());
+        }
+        for link in current.links() {
+            roster.add_link(link.guardian_id.clone(), link.student_id.clone());
+        }
+        roster
+    }
+
+    /// Adds a student.
+    pub fn add_student(&mut self, id: StudentId) {
+        if self.students.insert(id.clone()) {
+            self.unpadded
+                .entry(without_leading_zeros(id.as_str()).to_owned())
+                .or_default()
+                .push(id);
+        }
+    }
+
+    /// Adds a guardian, or replaces the one with the same ID.
+    pub fn add_guardian(&mut self, guardian: Guardian) {
+        self.remove_contact_index(&guardian.guardian_id);
+        if let Some(email) = &guardian.email {
+            self.emails
+                .entry(email.key().to_owned())
+                .or_default()
+                .insert(guardian.guardian_id.clone());
+        }
+        if let Some(mobile) = &guardian.mobile_phone {
+            self.mobiles
+                .entry(mobile.e164().to_owned())
+                .or_default()
+                .insert(guardian.guardian_id.clone());
+        }
+        self.guardians
+            .insert(guardian.guardian_id.clone(), guardian);
+    }
+
+    fn remove_contact_index(&mut self, id: &GuardianId) {
+        let Some(old) = self.guardians.get(id) else {
+            return;
+        };
+        if let Some(email) = &old.email {
+            if let Some(owners) = self.emails.get_mut(email.key()) {
+                owners.remove(id);
+            }
+        }
+        if let Some(mobile) = &old.mobile_phone {
+            if let Some(owners) = self.mobiles.get_mut(mobile.e164()) {
+                owners.remove(id);
+            }
+        }
+    }
+
+    /// Links a guardian to a student.
+    pub fn add_link(&mut self, guardian: GuardianId, student: StudentId) {
+        self.links.insert((guardian, student));
+    }
+
+    /// The guardian with this ID.
+    pub fn guardian(&self, id: &str) -> Option<&Guardian> {
+        self.guardians.get(id)
+    }
+
+    /// Every guardian, by ID.
+    pub fn all_guardians(&self) -> impl Iterator<Item = &Guardian> {
+        self.guardians.values()
+    }
+
+    /// Every link, ordered by guardian then student.
+    pub fn all_links(&self) -> impl Iterator<Item = &(GuardianId, StudentId)> {
+        self.links.iter()
+    }
+
+    /// Carries out a plan: what an application does after a clerk approves
+    /// the dry run.
+    pub fn apply(&mut self, plan: &Plan) {
+        for change in plan.changes() {
+            match change {
+                Change::CreateGuardian { guardian, .. }
+                | Change::UpdateGuardian { guardian, .. } => {
+                    self.add_guardian(guardian.clone());
+                }
+                Change::Link {
+                    guardian_id,
+                    student_id,
+                    ..
+                } => self.add_link(guardian_id.clone(), student_id.clone()),
+                Change::Unlink {
+                    guardian_id,
+                    student_id,
+                } => {
+                    self.links
+                        .remove(&(guardian_id.clone(), student_id.clone()));
+                }
+            }
+        }
+    }
+}
+
+impl Roster for InMemoryRoster {
+    type Error = Infallible;
+
+    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
+        Ok(ids
+            .iter()
+            .filter(|id| self.students.contains(*id))
+            .cloned()
+            .collect())
+    }
+
+    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
+        Ok(unpadded
+            .iter()
+            .filter_map(|key| self.unpadded.get(*key))
+            .flatten()
+            .cloned()
+            .collect())
+    }
+
+    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.guardians.get(id))
+            .cloned()
+            .collect())
+    }
+
+    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+        let mut out = Vec::new();
+        for id in ids {
+            let from = (id.clone(), StudentId::from(""));
+            out.extend(
+                self.links
+                    .range(from..)
+                    .take_while(|(g, _)| g == id)
+                    .cloned(),
+            );
+        }
+        Ok(out)
+    }
+
+    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+        Ok(owners(&self.emails, emails))
+    }
+
+    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+        Ok(owners(&self.mobiles, mobiles))
+    }
+
+    fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+        Ok(self.links.iter().cloned().collect())
+    }
+}
+
+fn owners(
+    index: &HashMap<String, BTreeSet<GuardianId>>,
+    keys: &[&str],
+) -> Vec<(String, GuardianId)> {
+    keys.iter()
+        .filter_map(|key| index.get(*key).map(|owners| (*key, owners)))
+        .flat_map(|(key, owners)| owners.iter().map(move |g| (key.to_owned(), g.clone())))
+        .collect()
+}
