@@ -169,3 +169,8 @@ pub use crate::record::{Guardian, GuardianField, Link};
 pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{MAX_NAME_LEN, Row, RowStatus};
 pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -63,9 +63,10 @@ impl DryRunOptions {
         self
     }
 
-    /// The largest share of the roster's links in scope that one full sync
-    /// may remove, in percent (default 10). Above it, no link is removed
-    /// and a `deletion_threshold` diagnostic says why.
+    /// The largest share of the roster's links in scope (counting the links
+    /// this upload adds) that one full sync may remove, in percent (default
+    /// 10). Above it, no link is removed and a `deletion_threshold`
+    /// diagnostic says why.
     pub fn max_unlink_percent(mut self, percent: f64) -> DryRunOptions {
         self.max_unlink_percent = if percent.is_nan() {
             0.0
@@ -387,11 +388,20 @@ pub fn dry_run<R: Roster + ?Sized>(
             continue;
         }
 
+        // An owner the same file moves to another contact releases it.
+        let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
+            file.guardian(owner.as_str())
+                .is_none_or(|theirs| match field {
+                    GuardianField::Email => theirs.email.as_ref().map(|e| e.key()) == Some(value),
+                    _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
+                })
+        };
         let mut collisions = Vec::new();
         if new_contact(guardian, GuardianField::Email) {
             if let Some(email) = &guardian.email {
                 collisions.extend(
                     others(&email_owners, email.key(), id)
+                        .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
                         .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
                 );
             }
@@ -399,9 +409,11 @@ pub fn dry_run<R: Roster + ?Sized>(
         if new_contact(guardian, GuardianField::MobilePhone) {
             if let Some(mobile) = &guardian.mobile_phone {
                 collisions.extend(
-                    others(&mobile_owners, mobile.e164(), id).map(|owner| {
-                        (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
-                    }),
+                    others(&mobile_owners, mobile.e164(), id)
+                        .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
+                        .map(|owner| {
+                            (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
+                        }),
                 );
             }
         }
@@ -474,7 +486,7 @@ pub fn dry_run<R: Roster + ?Sized>(
     let mut held_unlinks = Vec::new();
     if options.mode == SyncMode::Full {
         let scope = roster.links_in_scope().map_err(roster_error)?;
-        let (unlink, held) = plan_unlinks(file, scope, options, &mut diagnostics);
+        let (unlink, held) = plan_unlinks(file, scope, &links, options, &mut diagnostics);
         unlinks = unlink;
         held_unlinks = held;
     }
@@ -563,6 +575,7 @@ fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -
 fn plan_unlinks(
     file: &ValidatedFile,
     mut scope: Vec<(GuardianId, StudentId)>,
+    new_links: &[Change],
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Change>, Vec<(GuardianId, StudentId)>) {
@@ -639,16 +652,19 @@ fn plan_unlinks(
         held.sort_unstable();
         return (Vec::new(), held);
     }
-    let allowed = options.max_unlink_percent / 100.0 * scope.len() as f64;
+    // The share is of the links the roster would have after this upload's
+    // additions, so applying the additive part never moves a held sync
+    // over the line.
+    let total = scope.len() + new_links.len();
+    let allowed = options.max_unlink_percent / 100.0 * total as f64;
     if candidates.len() as f64 > allowed {
-        let percent = 100.0 * candidates.len() as f64 / scope.len() as f64;
+        let percent = 100.0 * candidates.len() as f64 / total as f64;
         diagnostics.push(Diagnostic::new(
             Code::DeletionThreshold,
             file.header_line(),
             format!(
-                "{} of the roster's {} links ({percent:.1}%) are not in this file, more than the {}% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian",
+                "{} of the roster's {total} links ({percent:.1}%) are not in this file, more than the {}% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian",
                 candidates.len(),
-                scope.len(),
                 options.max_unlink_percent
             ),
         ));

@@ -53,3 +53,119 @@ fn fatal_json_carries_the_error_as_a_diagnostic_on_line_1() {
     assert_eq!(json["diagnostics"][0]["line"], 1);
     assert_eq!(json["summary"]["errors"], 1);
 }
+
+mod bundled {
+    use super::report;
+    use guardian_roster::{DryRunOptions, InMemoryRoster, Plan, ReaderBuilder, SyncMode, dry_run};
+
+    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+
+    fn run(options: &DryRunOptions) -> (guardian_roster::ValidatedFile, Plan) {
+        let students = report::load_students(&format!("{DATA}students.csv")).expect("students");
+        let current = ReaderBuilder::new()
+            .from_path(format!("{DATA}current.csv"))
+            .and_then(|r| r.validate())
+            .expect("current roster");
+        assert!(!current.has_errors());
+        let roster = InMemoryRoster::from_export(students, &current);
+        let file = ReaderBuilder::new()
+            .from_path(format!("{DATA}guardians.csv"))
+            .and_then(|r| r.validate())
+            .expect("upload");
+        let plan = dry_run(&file, &roster, options).expect("in memory");
+        (file, plan)
+    }
+
+    fn changes(plan: &Plan) -> Vec<String> {
+        plan.changes()
+            .iter()
+            .map(|c| match c.student_id() {
+                Some(s) => format!("{} {} {s}", c.action(), c.guardian_id()),
+                None => format!("{} {}", c.action(), c.guardian_id()),
+            })
+            .collect()
+    }
+
+    const ADDITIVE: &[&str] = &[
+        "create_guardian G-1004",
+        "create_guardian G-1006",
+        "create_guardian G-1010",
+        "create_guardian G-1011",
+        "create_guardian G-1012",
+        "update_guardian G-1001",
+        "link G-1001 000126",
+        "link G-1004 000140",
+        "link G-1006 000142",
+        "link G-1010 000152",
+        "link G-1011 000152",
+        "link G-1012 000160",
+    ];
+
+    #[test]
+    fn additive_plan_on_the_bundled_data() {
+        let (file, plan) = run(&DryRunOptions::default());
+        assert_eq!(changes(&plan), ADDITIVE);
+        let problems: Vec<(&str, u64, Option<&str>)> = plan
+            .diagnostics()
+            .iter()
+            .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("unknown_student", 5, Some("000131")),
+                ("email_in_use", 17, None)
+            ]
+        );
+        let json = report::plan_json("guardians.csv", &file, &plan);
+        assert_eq!(json["summary"]["create_guardian"], 5);
+        assert_eq!(json["summary"]["link"], 6);
+        let update = &json["changes"][5];
+        assert_eq!(update["action"], "update_guardian");
+        assert_eq!(
+            update["fields"]["email"]["old"],
+            "maria.hernandez@oldmail.com"
+        );
+        assert_eq!(
+            update["fields"]["email"]["new"],
+            "maria.hernandez@example.com"
+        );
+        assert_eq!(update["fields"]["language"]["new"], "es");
+        assert_eq!(json["changes"][6]["student_id"], "000126");
+    }
+
+    #[test]
+    fn full_sync_on_the_bundled_data_trips_the_default_threshold() {
+        let (_, plan) = run(&DryRunOptions::new().mode(SyncMode::Full));
+        assert_eq!(changes(&plan), ADDITIVE);
+        assert_eq!(plan.summary().unlinks_held, 5);
+        assert!(
+            plan.diagnostics()
+                .iter()
+                .any(|d| d.code.as_str() == "deletion_threshold")
+        );
+    }
+
+    #[test]
+    fn full_sync_on_the_bundled_data_under_a_raised_threshold() {
+        let (_, plan) = run(&DryRunOptions::new()
+            .mode(SyncMode::Full)
+            .max_unlink_percent(30.0));
+        let mut expected: Vec<&str> = ADDITIVE.to_vec();
+        expected.extend(["unlink G-1001 000199", "unlink G-1098 000171"]);
+        assert_eq!(changes(&plan), expected);
+        let held: Vec<String> = plan
+            .held_unlinks()
+            .iter()
+            .map(|(g, s)| format!("{g} {s}"))
+            .collect();
+        assert_eq!(held, ["G-1007 000145", "G-1008 000150", "G-1013 000161"]);
+        let held_lines: Vec<u64> = plan
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code.as_str() == "unlink_held")
+            .map(|d| d.line)
+            .collect();
+        assert_eq!(held_lines, [9, 10, 15]);
+    }
+}
