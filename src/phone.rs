@@ -183,7 +183,23 @@ pub struct PhoneParser {
     region: Region,
     nanp: bool,
     cache: HashMap<String, Result<String, PhoneError>>,
+    nanp_verdicts: HashMap<u64, Result<(), PhoneError>>,
+    nanp_fast_path: bool,
     key: String,
+}
+
+/// `phonenumber` compiles its regexes into one shared LRU cache of 100; a
+/// file with numbers from more than a handful of countries evicts and
+/// recompiles them all the time (hundreds of numbers a second instead of
+/// tens of thousands). The metadata has a few thousand patterns: keep them
+/// all once compiled.
+fn keep_every_regex_compiled() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            cache.set_capacity(16_384);
+        }
+    });
 }
 
 /// Memoised verdicts kept at most; beyond it the memo starts again, so a
@@ -193,10 +209,14 @@ const CACHE_LIMIT: usize = 1 << 20;
 impl PhoneParser {
     /// A parser for numbers written without a country code in `region`.
     pub fn new(region: Region) -> PhoneParser {
+        keep_every_regex_compiled();
+        let nanp = region.calling_code() == Some(1);
         PhoneParser {
             region,
-            nanp: region.calling_code() == Some(1),
+            nanp,
             cache: HashMap::new(),
+            nanp_verdicts: HashMap::new(),
+            nanp_fast_path: true,
             key: String::new(),
         }
     }
@@ -242,6 +262,11 @@ impl PhoneParser {
             self.key.insert(0, '+');
         }
 
+        if self.nanp_fast_path {
+            if let Some(national) = nanp_national(&self.key, self.nanp) {
+                return self.parse_nanp(national, international, extension);
+            }
+        }
         let e164 = match self.cache.get(&self.key) {
             Some(verdict) => verdict.clone(),
             None => {
@@ -253,6 +278,47 @@ impl PhoneParser {
                 verdict
             }
         }?;
+        Ok(Phone {
+            e164,
+            extension: extension.map(str::to_owned),
+        })
+    }
+
+    /// A North American number: the verdict of `phonenumber` for the
+    /// number's leading digits, memoised. The metadata's patterns decide
+    /// validity from the area code and exchange (the first six digits; seven
+    /// for the NPAs in [`SEVEN_DIGIT_NPAS`]) followed by free digits, so one
+    /// verdict serves every number that shares them. The equivalence is
+    /// tested against `phonenumber` itself on generated numbers.
+    fn parse_nanp(
+        &mut self,
+        national: usize,
+        international: bool,
+        extension: Option<&str>,
+    ) -> Result<Phone, PhoneError> {
+        let digits = &self.key.as_bytes()[national..];
+        let significant = if SEVEN_DIGIT_NPAS.iter().any(|npa| digits.starts_with(npa)) {
+            7
+        } else {
+            6
+        };
+        let prefix = digits[..significant]
+            .iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+        // The error names the region as written, so the form is part of the key.
+        let memo_key = (u64::from(prefix) * 10 + significant as u64) * 2 + u64::from(international);
+        let verdict = match self.nanp_verdicts.get(&memo_key) {
+            Some(verdict) => verdict.clone(),
+            None => {
+                let verdict = self.validate(international).map(|_| ());
+                self.nanp_verdicts.insert(memo_key, verdict.clone());
+                verdict
+            }
+        };
+        verdict?;
+        let mut e164 = String::with_capacity(12);
+        e164.push_str("+1");
+        e164.push_str(&self.key[national..]);
         Ok(Phone {
             e164,
             extension: extension.map(str::to_owned),
@@ -321,6 +387,27 @@ impl PhoneParser {
             _ => Err(PhoneError::Invalid { region }),
         }
     }
+}
+
+/// NANP area codes whose validity patterns reach into the seventh digit
+/// (Barbados 246, Jamaica 876); a unit test checks the metadata for others.
+const SEVEN_DIGIT_NPAS: [&[u8]; 2] = [b"246", b"876"];
+
+/// Where the ten national digits of a North American number start in a
+/// memo key (`+1XXXXXXXXXX`, `1XXXXXXXXXX` or `XXXXXXXXXX`), if it is one:
+/// the area code must start with 2-9. National forms count only when the
+/// default region is North American.
+fn nanp_national(key: &str, nanp_region: bool) -> Option<usize> {
+    let bytes = key.as_bytes();
+    let start = match bytes {
+        [b'+', b'1', rest @ ..] if rest.len() == 10 => 2,
+        [b'+', ..] => return None,
+        _ if !nanp_region => return None,
+        [b'1', rest @ ..] if rest.len() == 10 => 1,
+        _ if bytes.len() == 10 => 0,
+        _ => return None,
+    };
+    matches!(bytes[start], b'2'..=b'9').then_some(start)
 }
 
 /// Splits `312-555-0142 x12` into the number and the extension digits.
@@ -443,6 +530,113 @@ mod tests {
             Ok("+33142764978")
         );
         assert!("XX".parse::<Region>().is_err());
+    }
+
+    /// Compares the fast path with `phonenumber` alone on numbers that share
+    /// leading digits, so a pattern that looks past them would show.
+    fn fast_path_agrees(numbers: usize, seed: u64) {
+        let mut fast = PhoneParser::new(Region::US);
+        let mut slow = PhoneParser::new(Region::US);
+        slow.nanp_fast_path = false;
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut checked = 0;
+        while checked < numbers {
+            let npa = 200 + next() % 800;
+            let exchange = next() % 1000;
+            let seventh = next() % 10;
+            for _ in 0..4 {
+                let number = format!("{npa}{exchange:03}{seventh}{:03}", next() % 1000);
+                for written in [number.clone(), format!("+1{number}"), format!("1{number}")] {
+                    let a = fast.parse(&written).map(|p| p.to_string());
+                    let b = slow.parse(&written).map(|p| p.to_string());
+                    assert_eq!(a, b, "{written}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nanp_fast_path_agrees_with_phonenumber() {
+        fast_path_agrees(6_000, 0x5eed);
+    }
+
+    #[test]
+    #[ignore = "a few minutes: run with --ignored for the full corpus"]
+    fn nanp_fast_path_agrees_with_phonenumber_on_a_large_corpus() {
+        fast_path_agrees(600_000, 0xC0FFEE);
+    }
+
+    #[test]
+    fn seven_digit_npas_cover_every_pattern_that_looks_past_six_digits() {
+        // A pattern branch ending in fewer than four free digits decides on
+        // seven or more leading digits; its area code must be listed.
+        for meta in phonenumber::metadata::DATABASE.iter() {
+            if meta.country_code() != 1 {
+                continue;
+            }
+            let d = meta.descriptors();
+            let descriptors = [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ];
+            for descriptor in descriptors.into_iter().flatten() {
+                let pattern: String = descriptor
+                    .national_number()
+                    .as_str()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                for branch in top_level_branches(&pattern) {
+                    let free = branch
+                        .strip_suffix('}')
+                        .and_then(|b| b.rsplit_once("\\d{"))
+                        .and_then(|(_, n)| n.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if free < 4 {
+                        assert!(
+                            SEVEN_DIGIT_NPAS
+                                .iter()
+                                .any(|npa| branch.as_bytes().starts_with(npa)),
+                            "{}: {branch}",
+                            meta.id()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn top_level_branches(pattern: &str) -> Vec<&str> {
+        let mut branches = Vec::new();
+        let (mut depth, mut start) = (0i32, 0);
+        for (at, c) in pattern.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                '|' if depth == 0 => {
+                    branches.push(&pattern[start..at]);
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        branches.push(&pattern[start..]);
+        branches
     }
 
     #[test]
