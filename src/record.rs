@@ -103,7 +103,7 @@ impl Guardian {
             .collect()
     }
 
-    fn same_field(&self, other: &Guardian, field: GuardianField) -> bool {
+    pub(crate) fn same_field(&self, other: &Guardian, field: GuardianField) -> bool {
         match field {
             GuardianField::FirstName => self.first_name == other.first_name,
             GuardianField::LastName => self.last_name == other.last_name,

@@ -1,13 +1,17 @@
 //! The whole file, checked: deduplicated guardians, their links, every
 //! diagnostic, and a summary that accounts for every row.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use serde::Serialize;
 
 use crate::decode::TextEncoding;
 use crate::row::{Row, RowStatus};
-use crate::{Code, Diagnostic, Guardian, GuardianField, GuardianId, Link, Severity, StudentId};
+use crate::{
+    Code, Column, Diagnostic, Guardian, GuardianField, GuardianId, Link, Severity, StudentId,
+};
 
 /// What became of one row, by line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,24 +161,41 @@ impl ValidatedFile {
     }
 }
 
+/// One distinct guardian and what the rows said about it.
 struct Entry {
     guardian: Guardian,
-    /// (row index, student ID) of every usable row of this guardian.
-    rows: Vec<(usize, StudentId)>,
-    conflicts: Vec<GuardianField>,
+    /// Index of the first row.
+    first_row: u32,
+    /// Fields on which some row disagreed with the first, as bits of
+    /// `GuardianField::ALL`.
+    conflicts: u8,
 }
 
+/// No guardian or student: the row did not make a link.
+const NONE: u32 = u32::MAX;
+
 /// Accumulates rows into a [`ValidatedFile`].
+///
+/// IDs are interned: each distinct guardian and student ID is stored once,
+/// and rows and links refer to them by index, so the whole-file checks cost
+/// a few words per row rather than a string per field.
 pub(crate) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,
     header_line: u64,
     diagnostics: Vec<Diagnostic>,
     rows: Vec<RowOutcome>,
+    /// Per row: (guardian, student) indexes of a usable row, else `NONE`.
+    row_keys: Vec<(u32, u32)>,
     rejected: Vec<RejectedRow>,
-    entries: HashMap<GuardianId, Entry>,
-    links: Vec<Link>,
-    link_index: HashMap<(GuardianId, StudentId), usize>,
+    entries: Vec<Entry>,
+    guardian_index: HashMap<GuardianId, u32>,
+    students: Vec<StudentId>,
+    student_index: HashMap<StudentId, u32>,
+    /// (guardian, student) -> line of the first row that made the link.
+    link_lines: HashMap<(u32, u32), u64>,
+    /// Links in file order.
+    links: Vec<(u32, u32)>,
 }
 
 impl Builder {
@@ -190,50 +211,64 @@ impl Builder {
             header_line,
             diagnostics: file_diagnostics,
             rows: Vec::new(),
+            row_keys: Vec::new(),
             rejected: Vec::new(),
-            entries: HashMap::new(),
+            entries: Vec::new(),
+            guardian_index: HashMap::default(),
+            students: Vec::new(),
+            student_index: HashMap::default(),
+            link_lines: HashMap::default(),
             links: Vec::new(),
-            link_index: HashMap::new(),
         }
     }
 
     pub(crate) fn push(&mut self, row: &mut Row) {
-        let index = self.rows.len();
         let line = row.line();
         let mut status = row.status();
         let guardian = row.take_guardian();
+        let student_id = row.take_student_id();
         self.diagnostics.extend(row.take_diagnostics());
-        match (status, guardian, row.student_id()) {
+        let mut key = (NONE, NONE);
+        match (status, guardian, student_id) {
             (RowStatus::Valid | RowStatus::Repaired, Some(guardian), Some(student_id)) => {
-                let student_id = student_id.clone();
-                let guardian_id = guardian.guardian_id.clone();
-                let same_details = match self.entries.get_mut(&guardian_id) {
-                    Some(entry) => {
-                        let differences = entry.guardian.differences(&guardian);
-                        for field in &differences {
-                            if !entry.conflicts.contains(field) {
-                                entry.conflicts.push(*field);
+                let same_details;
+                let g = match self.guardian_index.get(&guardian.guardian_id) {
+                    Some(&g) => {
+                        let entry = &mut self.entries[g as usize];
+                        let mut differences = 0u8;
+                        for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
+                            if !entry.guardian.same_field(&guardian, field) {
+                                differences |= 1 << bit;
                             }
                         }
-                        entry.rows.push((index, student_id.clone()));
-                        differences.is_empty()
+                        entry.conflicts |= differences;
+                        same_details = differences == 0;
+                        g
                     }
                     None => {
-                        self.entries.insert(
-                            guardian_id.clone(),
-                            Entry {
-                                guardian,
-                                rows: vec![(index, student_id.clone())],
-                                conflicts: Vec::new(),
-                            },
-                        );
-                        true
+                        let g = self.entries.len() as u32;
+                        self.guardian_index.insert(guardian.guardian_id.clone(), g);
+                        self.entries.push(Entry {
+                            guardian,
+                            first_row: self.rows.len() as u32,
+                            conflicts: 0,
+                        });
+                        same_details = true;
+                        g
                     }
                 };
-                let key = (guardian_id, student_id);
-                match self.link_index.get(&key) {
-                    Some(&first) if same_details => {
-                        let first_line = self.links[first].line;
+                let s = match self.student_index.get(&student_id) {
+                    Some(&s) => s,
+                    None => {
+                        let s = self.students.len() as u32;
+                        self.student_index.insert(student_id.clone(), s);
+                        self.students.push(student_id);
+                        s
+                    }
+                };
+                key = (g, s);
+                match self.link_lines.get(&key) {
+                    Some(&first_line) if same_details => {
                         self.diagnostics.push(Diagnostic::new(
                             Code::DuplicateRow,
                             line,
@@ -245,45 +280,56 @@ impl Builder {
                     }
                     Some(_) => {}
                     None => {
-                        self.link_index.insert(key.clone(), self.links.len());
-                        self.links.push(Link {
-                            guardian_id: key.0,
-                            student_id: key.1,
-                            line,
-                        });
+                        self.link_lines.insert(key, line);
+                        self.links.push(key);
                     }
                 }
             }
             (RowStatus::Blank, ..) => {}
-            _ => {
+            (_, _, student_id) => {
                 status = RowStatus::Rejected;
                 self.rejected.push(RejectedRow {
                     line,
                     guardian_id: row.guardian_id().cloned(),
-                    student_id: row.student_id().cloned(),
+                    student_id,
                 });
             }
         }
         self.rows.push(RowOutcome { line, status });
+        self.row_keys.push(key);
     }
 
     pub(crate) fn finish(mut self) -> ValidatedFile {
         self.reject_conflicts();
-        let mut guardians: Vec<Guardian> = Vec::with_capacity(self.entries.len());
-        let mut first_rows: HashMap<GuardianId, usize> = HashMap::with_capacity(self.entries.len());
-        for (id, entry) in self.entries.drain() {
-            first_rows.insert(id, entry.rows[0].0);
-            guardians.push(entry.guardian);
-        }
-        guardians.sort_unstable_by(|a, b| a.guardian_id.cmp(&b.guardian_id));
-        self.warn_shared(&guardians, &first_rows);
+        let link_lines = std::mem::take(&mut self.link_lines);
+        let links: Vec<Link> = self
+            .links
+            .iter()
+            .filter(|(g, _)| self.entries[*g as usize].conflicts == 0)
+            .map(|key| Link {
+                guardian_id: self.entries[key.0 as usize].guardian.guardian_id.clone(),
+                student_id: self.students[key.1 as usize].clone(),
+                line: link_lines.get(key).copied().unwrap_or(0),
+            })
+            .collect();
+        drop(link_lines);
+        self.guardian_index = HashMap::default();
+        self.student_index = HashMap::default();
+        self.students = Vec::new();
+
+        let mut entries: Vec<Entry> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .filter(|entry| entry.conflicts == 0)
+            .collect();
+        entries.sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
+        self.warn_shared(&entries);
+        let guardians: Vec<Guardian> = entries.into_iter().map(|e| e.guardian).collect();
         // File-level diagnostics sit on the header line, before every row.
         self.diagnostics.sort_by_key(|d| d.line);
-        self.link_index = HashMap::new();
 
         let mut summary = Summary {
             guardians: guardians.len() as u64,
-            links: self.links.len() as u64,
+            links: links.len() as u64,
             ..Summary::default()
         };
         for row in &self.rows {
@@ -309,7 +355,7 @@ impl Builder {
             header_line: self.header_line,
             diagnostics: self.diagnostics,
             guardians,
-            links: self.links,
+            links,
             rows: self.rows,
             rejected: self.rejected,
         }
@@ -318,110 +364,112 @@ impl Builder {
     /// A guardian whose rows disagree is not guessed at: all of its rows
     /// are rejected, each naming the fields and the other lines.
     fn reject_conflicts(&mut self) {
-        let mut conflicting: Vec<GuardianId> = self
-            .entries
-            .iter()
-            .filter(|(_, entry)| !entry.conflicts.is_empty())
-            .map(|(id, _)| id.clone())
-            .collect();
-        if conflicting.is_empty() {
+        if self.entries.iter().all(|e| e.conflicts == 0) {
             return;
         }
-        conflicting.sort_unstable();
-        for id in &conflicting {
-            let Some(mut entry) = self.entries.remove(id) else {
-                continue;
-            };
-            entry.conflicts.sort_unstable();
-            let fields: Vec<&str> = entry.conflicts.iter().map(|f| f.label()).collect();
-            let lines: Vec<u64> = entry
-                .rows
-                .iter()
-                .map(|(at, _)| self.rows[*at].line)
-                .collect();
-            for (at, student_id) in &entry.rows {
-                let line = self.rows[*at].line;
-                let others: Vec<u64> = lines.iter().copied().filter(|&l| l != line).collect();
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::ConflictingGuardian,
-                        line,
-                        format!(
-                            "Line {line}: guardian {id} has different {} on {}; none of this guardian's rows was used: make them agree and upload again",
-                            fields.join(", "),
-                            describe_lines(&others),
-                        ),
-                    )
-                    .with_value(id.as_str()),
-                );
-                self.rows[*at].status = RowStatus::Rejected;
-                self.rejected.push(RejectedRow {
-                    line,
-                    guardian_id: Some(id.clone()),
-                    student_id: Some(student_id.clone()),
-                });
+        // Lines of each conflicting guardian, in file order.
+        let mut lines: HashMap<u32, Vec<u64>> = HashMap::default();
+        for (row, &(g, _)) in self.rows.iter().zip(&self.row_keys) {
+            if g != NONE && self.entries[g as usize].conflicts != 0 {
+                lines.entry(g).or_default().push(row.line);
             }
         }
-        let conflicting: std::collections::HashSet<&GuardianId> = conflicting.iter().collect();
-        self.links
-            .retain(|link| !conflicting.contains(&link.guardian_id));
+        for (index, &(g, s)) in self.row_keys.iter().enumerate() {
+            if g == NONE {
+                continue;
+            }
+            let entry = &self.entries[g as usize];
+            if entry.conflicts == 0 {
+                continue;
+            }
+            let id = &entry.guardian.guardian_id;
+            let fields: Vec<&str> = GuardianField::ALL
+                .into_iter()
+                .enumerate()
+                .filter(|(bit, _)| entry.conflicts & (1 << bit) != 0)
+                .map(|(_, field)| field.label())
+                .collect();
+            let line = self.rows[index].line;
+            let others: Vec<u64> = lines
+                .get(&g)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&l| l != line)
+                .collect();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::ConflictingGuardian,
+                    line,
+                    format!(
+                        "Line {line}: guardian {id} has different {} on {}; none of this guardian's rows was used: make them agree and upload again",
+                        fields.join(", "),
+                        describe_lines(&others),
+                    ),
+                )
+                .with_value(id.as_str()),
+            );
+            self.rows[index].status = RowStatus::Rejected;
+            self.rejected.push(RejectedRow {
+                line,
+                guardian_id: Some(id.clone()),
+                student_id: Some(self.students[s as usize].clone()),
+            });
+        }
         self.rejected.sort_by_key(|r| r.line);
     }
 
     /// Families share an email or a mobile; logins should not. Warn on each
     /// guardian's first row, naming the others.
-    fn warn_shared(&mut self, guardians: &[Guardian], first_rows: &HashMap<GuardianId, usize>) {
-        let mut by_email: BTreeMap<&str, Vec<&Guardian>> = BTreeMap::new();
-        let mut by_mobile: BTreeMap<&str, Vec<&Guardian>> = BTreeMap::new();
-        for guardian in guardians {
-            if let Some(email) = &guardian.email {
-                by_email.entry(email.key()).or_default().push(guardian);
+    fn warn_shared(&mut self, entries: &[Entry]) {
+        let mut by_email: HashMap<&str, Vec<u32>> = HashMap::default();
+        let mut by_mobile: HashMap<&str, Vec<u32>> = HashMap::default();
+        for (at, entry) in entries.iter().enumerate() {
+            if let Some(email) = &entry.guardian.email {
+                by_email.entry(email.key()).or_default().push(at as u32);
             }
-            if let Some(mobile) = &guardian.mobile_phone {
-                by_mobile.entry(mobile.e164()).or_default().push(guardian);
+            if let Some(mobile) = &entry.guardian.mobile_phone {
+                by_mobile.entry(mobile.e164()).or_default().push(at as u32);
             }
         }
         let shared = [
-            (Code::SharedEmail, "email", by_email),
-            (Code::SharedMobile, "mobile phone", by_mobile),
+            (Code::SharedEmail, Column::Email, by_email),
+            (Code::SharedMobile, Column::MobilePhone, by_mobile),
         ];
-        for (code, label, groups) in shared {
-            for (value, group) in groups.into_iter().filter(|(_, g)| g.len() > 1) {
-                for guardian in &group {
-                    let Some(&at) = first_rows.get(&guardian.guardian_id) else {
-                        continue;
-                    };
-                    let line = self.rows[at].line;
+        for (code, column, groups) in shared {
+            let mut groups: Vec<(&str, Vec<u32>)> =
+                groups.into_iter().filter(|(_, g)| g.len() > 1).collect();
+            groups.sort_unstable();
+            for (value, group) in groups {
+                for &me in &group {
+                    let guardian = &entries[me as usize];
+                    let first_row = guardian.first_row as usize;
+                    let line = self.rows[first_row].line;
                     let others: Vec<String> = group
                         .iter()
-                        .filter(|g| g.guardian_id != guardian.guardian_id)
-                        .map(|g| {
-                            let other_line = first_rows
-                                .get(&g.guardian_id)
-                                .map_or(0, |&i| self.rows[i].line);
-                            format!("{} (line {other_line})", g.guardian_id)
+                        .filter(|&&other| other != me)
+                        .map(|&other| {
+                            let other = &entries[other as usize];
+                            let other_line = self.rows[other.first_row as usize].line;
+                            format!("{} (line {other_line})", other.guardian.guardian_id)
                         })
                         .collect();
-                    let column = if code == Code::SharedEmail {
-                        crate::Column::Email
-                    } else {
-                        crate::Column::MobilePhone
-                    };
                     self.diagnostics.push(
                         Diagnostic::new(
                             code,
                             line,
                             format!(
-                                "Line {line}: guardian {} shares the {label} {value} with guardian {}; families may share, but each login belongs to one person, so check who should have it",
-                                guardian.guardian_id,
+                                "Line {line}: guardian {} shares the {} {value} with guardian {}; families may share, but each login belongs to one person, so check who should have it",
+                                guardian.guardian.guardian_id,
+                                column.label(),
                                 others.join(", ")
                             ),
                         )
                         .with_column(column)
                         .with_value(value),
                     );
-                    if self.rows[at].status == RowStatus::Valid {
-                        self.rows[at].status = RowStatus::Repaired;
+                    if self.rows[first_row].status == RowStatus::Valid {
+                        self.rows[first_row].status = RowStatus::Repaired;
                     }
                 }
             }

@@ -174,7 +174,7 @@ impl Default for Options {
             rows: 10_000,
             seed: 1,
             foreign_percent: 2.0,
-            problem_percent: 0.2,
+            problem_percent: 2.0,
         }
     }
 }
@@ -226,6 +226,7 @@ fn person(rng: &mut Rng, index: u64, options: &Options) -> Person {
         String::new()
     };
     let mobile = if rng.chance(options.foreign_percent) {
+        // Replaced by District::new with a number from many countries.
         rng.pick(FOREIGN).to_owned()
     } else if rng.chance(90.0) {
         let number = us_number(rng);
@@ -259,86 +260,258 @@ fn person(rng: &mut Rng, index: u64, options: &Options) -> Person {
 }
 
 /// Quotes a cell when it needs it.
-fn cell(out: &mut String, value: &str) {
+fn cell(out: &mut Vec<u8>, value: &str) {
     if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
+        out.push(b'"');
+        out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
     } else {
-        out.push_str(value);
+        out.extend_from_slice(value.as_bytes());
     }
 }
+
+fn row(out: &mut Vec<u8>, cells: [&str; 8]) {
+    for (i, value) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        cell(out, value);
+    }
+    out.push(b'\n');
+}
+
+const HEADER: &str =
+    "student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language\n";
 
 /// Student IDs: six digits with leading zeros, as many SIS write them.
 pub fn student_id(n: u64) -> String {
     format!("{n:06}")
 }
 
-/// A guardians.csv with `options.rows` data rows.
-pub fn guardians_csv(options: &Options) -> String {
-    let mut rng = Rng::new(options.seed);
-    let mut out = String::with_capacity(options.rows * 100);
-    out.push_str(
-        "student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language\n",
-    );
-    let mut written = 0;
-    let mut guardian = 0u64;
-    let p = options.problem_percent;
-    while written < options.rows {
-        guardian += 1;
-        let mut person = person(&mut rng, guardian, options);
-        let children = 1 + rng.below(4);
-        let first_student = 1 + rng.below((options.rows as u64).max(1) * 2);
-        for child in 0..children {
-            if written == options.rows {
-                break;
+/// Valid mobile numbers of many countries, from `phonenumber`'s own
+/// metadata examples, in a fixed order.
+fn foreign_numbers() -> Vec<String> {
+    let mut examples: Vec<(String, String)> = phonenumber::metadata::DATABASE
+        .iter()
+        .filter(|meta| meta.country_code() != 1 && meta.id().len() == 2)
+        .filter_map(|meta| {
+            let example = meta.descriptors().mobile()?.example()?;
+            Some((meta.id().to_owned(), format!("+{} {example}", meta.country_code())))
+        })
+        .collect();
+    examples.sort();
+    examples.into_iter().map(|(_, number)| number).collect()
+}
+
+/// One guardian-student row of the district, before any damage.
+struct Link {
+    person: usize,
+    student: u64,
+}
+
+/// A whole synthetic district: guardians, their children, and the damage
+/// each upload row carries.
+pub struct District {
+    people: Vec<Person>,
+    links: Vec<Link>,
+    seed: u64,
+    problem_percent: f64,
+}
+
+impl District {
+    pub fn new(options: &Options) -> District {
+        let mut rng = Rng::new(options.seed);
+        let foreign = foreign_numbers();
+        let mut people = Vec::new();
+        let mut links = Vec::new();
+        let mut next_student = 1u64;
+        while links.len() < options.rows {
+            let index = people.len() as u64 + 1;
+            let mut person = person(&mut rng, index, options);
+            if !person.mobile.is_empty() && person.mobile.starts_with('+') && !person.mobile.starts_with("+1") {
+                // Foreign: from up to a hundred countries, last digits varied.
+                let base = &foreign[rng.below(foreign.len().min(100) as u64) as usize];
+                let keep = base.len().saturating_sub(2);
+                person.mobile = format!("{}{:02}", &base[..keep], rng.below(100));
             }
-            let mut student = student_id(first_student + child);
+            let children = 1 + rng.below(4);
+            // Siblings share guardians: often a second guardian for the same children.
+            let first = if rng.chance(40.0) && next_student > 4 {
+                next_student - 1 - rng.below(3)
+            } else {
+                let first = next_student;
+                next_student += children;
+                first
+            };
+            for child in 0..children {
+                if links.len() == options.rows {
+                    break;
+                }
+                links.push(Link {
+                    person: people.len(),
+                    student: first + child,
+                });
+            }
+            people.push(person);
+        }
+        District {
+            people,
+            links,
+            seed: options.seed,
+            problem_percent: options.problem_percent,
+        }
+    }
+
+    /// The upload: every link, about `problem_percent` of rows per kind of
+    /// problem.
+    pub fn write_guardians(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut rng = Rng::new(self.seed ^ 0xA5A5);
+        let p = self.problem_percent;
+        let mut buf = Vec::with_capacity(1 << 20);
+        buf.extend_from_slice(HEADER.as_bytes());
+        let mut disagreeing = std::collections::HashSet::new();
+        for link in &self.links {
+            let person = &self.people[link.person];
+            let mut student = student_id(link.student);
             let mut guardian_id = person.id.clone();
+            let mut first = person.first.clone();
             let mut email = person.email.clone();
             let mut mobile = person.mobile.clone();
             let mut language = person.language.clone();
-            // One kind of problem at a time, each about p% of rows.
-            match rng.below(10_000) as f64 / 100.0 {
+            if disagreeing.contains(&link.person) {
+                first.push('X');
+            }
+            match rng.below(100_000) as f64 / 1000.0 {
                 x if x < p => student = student.trim_start_matches('0').to_owned(),
                 x if x < 2.0 * p => student = format!("=\"{student}\""),
-                x if x < 3.0 * p => student = format!("{}.0", student),
+                x if x < 3.0 * p => student = format!("{student}.0"),
                 x if x < 4.0 * p => student = "1.23457E+11".to_owned(),
                 x if x < 5.0 * p => email = "someone@example".to_owned(),
                 x if x < 6.0 * p => email = format!("{email}; other@example.com"),
                 x if x < 7.0 * p => mobile = "(312) 555-01".to_owned(),
                 x if x < 8.0 * p => mobile = format!("{mobile} cell"),
                 x if x < 9.0 * p => language = "Martian".to_owned(),
-                x if x < 10.0 * p => person.first.push('X'), // rows now disagree
+                x if x < 10.0 * p => {
+                    // From here on this guardian's rows disagree.
+                    disagreeing.insert(link.person);
+                    first.push('X');
+                }
                 x if x < 11.0 * p => guardian_id = String::new(),
                 x if x < 12.0 * p => {
                     email = String::new();
                     mobile = String::new();
                 }
                 x if x < 13.0 * p => email = email.replace("gmail", "gmial"),
+                x if x < 14.0 * p => mobile = format!("{mobile} x12"),
                 _ => {}
             }
-            for (i, value) in [
-                student.as_str(),
-                guardian_id.as_str(),
-                person.first.as_str(),
-                person.last.as_str(),
-                email.as_str(),
-                mobile.as_str(),
-                person.home.as_str(),
-                language.as_str(),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if i > 0 {
-                    out.push(',');
-                }
-                cell(&mut out, value);
+            row(
+                &mut buf,
+                [
+                    &student,
+                    &guardian_id,
+                    &first,
+                    &person.last,
+                    &email,
+                    &mobile,
+                    &person.home,
+                    &language,
+                ],
+            );
+            if buf.len() > 1 << 20 {
+                out.write_all(&buf)?;
+                buf.clear();
             }
-            out.push('\n');
-            written += 1;
         }
+        out.write_all(&buf)
     }
-    out
+
+    /// Every student the upload names, less about 0.5% the SIS sent
+    /// without a roster sync (they give `unknown_student`).
+    pub fn write_students(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut rng = Rng::new(self.seed ^ 0x5157);
+        let mut students: Vec<u64> = self.links.iter().map(|l| l.student).collect();
+        students.sort_unstable();
+        students.dedup();
+        let mut buf = Vec::with_capacity(1 << 20);
+        buf.extend_from_slice(b"student_id,grade\n");
+        for student in students {
+            if rng.chance(0.5) {
+                continue;
+            }
+            buf.extend_from_slice(format!("{},{}\n", student_id(student), rng.below(13)).as_bytes());
+        }
+        out.write_all(&buf)
+    }
+
+    /// The roster's current state in the guardians.csv format: most links
+    /// as the upload has them, about 3% of guardians with an older email
+    /// or mobile (updates), about 4% of links not yet there (links and
+    /// creates), and about 2% links the upload no longer has (unlinks).
+    pub fn write_current(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut rng = Rng::new(self.seed ^ 0xC0DE);
+        let mut changed = vec![false; self.people.len()];
+        for flag in changed.iter_mut() {
+            *flag = rng.chance(3.0);
+        }
+        let mut buf = Vec::with_capacity(1 << 20);
+        buf.extend_from_slice(HEADER.as_bytes());
+        let mut last_student = 0;
+        for link in &self.links {
+            last_student = last_student.max(link.student);
+            if rng.chance(4.0) {
+                continue;
+            }
+            let person = &self.people[link.person];
+            let email = if changed[link.person] && !person.email.is_empty() {
+                format!("old.{}", person.email.to_lowercase())
+            } else {
+                person.email.clone()
+            };
+            let student = student_id(link.student);
+            row(
+                &mut buf,
+                [
+                    &student,
+                    &person.id,
+                    &person.first,
+                    &person.last,
+                    &email,
+                    &person.mobile,
+                    &person.home,
+                    &person.language,
+                ],
+            );
+            if rng.chance(2.0) {
+                // A link the SIS has since dropped.
+                let gone = student_id(1 + rng.below(last_student.max(1)));
+                row(
+                    &mut buf,
+                    [
+                        &gone,
+                        &person.id,
+                        &person.first,
+                        &person.last,
+                        &email,
+                        &person.mobile,
+                        &person.home,
+                        &person.language,
+                    ],
+                );
+            }
+            if buf.len() > 1 << 20 {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
+        }
+        out.write_all(&buf)
+    }
+}
+
+/// A guardians.csv with `options.rows` data rows, in memory.
+pub fn guardians_csv(options: &Options) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = District::new(options).write_guardians(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
