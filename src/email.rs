@@ -21,8 +21,9 @@ use serde::Serialize;
 /// ```
 #[derive(Clone)]
 pub struct Email {
-    address: String,
-    key: String,
+    address: Box<str>,
+    /// The lowercase form, kept only when it differs from `address`.
+    lowercase: Option<Box<str>>,
 }
 
 /// Why an email cell could not be read.
@@ -73,9 +74,13 @@ impl Email {
             .without_display_text()
             .without_domain_literal();
         EmailAddress::parse_with_options(address, options).map_err(|_| EmailError::Invalid)?;
+        let lowercase = address
+            .chars()
+            .any(char::is_uppercase)
+            .then(|| address.to_lowercase().into_boxed_str());
         Ok(Email {
-            address: address.to_owned(),
-            key: address.to_lowercase(),
+            address: address.into(),
+            lowercase,
         })
     }
 
@@ -86,12 +91,12 @@ impl Email {
 
     /// The lowercase form used for comparison.
     pub fn key(&self) -> &str {
-        &self.key
+        self.lowercase.as_deref().unwrap_or(&self.address)
     }
 
     /// The domain, lowercase.
     pub fn domain(&self) -> &str {
-        self.key.rsplit_once('@').map_or("", |(_, d)| d)
+        self.key().rsplit_once('@').map_or("", |(_, d)| d)
     }
 
     /// The address masked for logs: `j***@example.com`.
@@ -149,7 +154,7 @@ const TYPOS: &[(&str, &str)] = &[
 
 impl PartialEq for Email {
     fn eq(&self, other: &Email) -> bool {
-        self.key == other.key
+        self.key() == other.key()
     }
 }
 
@@ -157,7 +162,7 @@ impl Eq for Email {}
 
 impl Hash for Email {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
+        self.key().hash(state);
     }
 }
 

@@ -1,9 +1,10 @@
 //! Preferred languages, as BCP 47-style tags with an ISO 639 language part.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
+use foldhash::HashMap;
 use isolang::Language as Iso;
 use serde::Serialize;
 
@@ -29,7 +30,7 @@ use serde::Serialize;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct Language(String);
+pub struct Language(Cow<'static, str>);
 
 /// The language was not recognised.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -50,14 +51,14 @@ impl Language {
             return Ok(Language(tag));
         }
         if let Some(tag) = names().get(&folded) {
-            return Ok(Language(tag.clone()));
+            return Ok(Language(Cow::Borrowed(tag)));
         }
         // "Chinese (Mandarin)", "Portuguese (Brazil)": the part in
         // parentheses is usually the more precise one.
         if let Some((outer, inner)) = folded.strip_suffix(')').and_then(|s| s.split_once('(')) {
             for part in [inner.trim(), outer.trim()] {
                 if let Some(tag) = names().get(part) {
-                    return Ok(Language(tag.clone()));
+                    return Ok(Language(Cow::Borrowed(tag)));
                 }
             }
         }
@@ -94,9 +95,12 @@ fn fold(raw: &str) -> String {
 }
 
 /// `es`, `spa`, `es-mx`, `zh-hant`, `sr-latn-rs` -> a normalised tag.
-fn parse_tag(folded: &str) -> Option<String> {
+fn parse_tag(folded: &str) -> Option<Cow<'static, str>> {
     let mut subtags = folded.split('-');
     let primary = primary_code(subtags.next()?)?;
+    if !folded.contains('-') {
+        return Some(Cow::Borrowed(primary));
+    }
     let mut tag = primary.to_owned();
     for (position, subtag) in subtags.enumerate() {
         if subtag.is_empty()
@@ -123,7 +127,7 @@ fn parse_tag(folded: &str) -> Option<String> {
             _ => return None,
         }
     }
-    Some(tag)
+    Some(Cow::Owned(tag))
 }
 
 /// A two- or three-letter code -> the ISO 639-1 code if one exists, else 639-3.
@@ -260,12 +264,12 @@ const COMMON_NAMES: &[(&str, &str)] = &[
 
 /// Every name and code, case-folded, built once: isolang's own lookups are
 /// exact and case-sensitive, and its lowercase-name lookup is slow.
-fn names() -> &'static HashMap<String, String> {
-    static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
+fn names() -> &'static HashMap<String, &'static str> {
+    static NAMES: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut table: HashMap<String, String> = HashMap::new();
+        let mut table: HashMap<String, &'static str> = HashMap::default();
         for (name, tag) in COMMON_NAMES {
-            table.insert((*name).to_owned(), (*tag).to_owned());
+            table.insert((*name).to_owned(), tag);
         }
         // Languages with a 639-1 code first, so a shared name means the
         // major language.
@@ -279,7 +283,7 @@ fn names() -> &'static HashMap<String, String> {
                 for part in std::iter::once(name).chain(name.split([';', ','])) {
                     let key = fold(part);
                     if !key.is_empty() {
-                        table.entry(key).or_insert_with(|| tag.to_owned());
+                        table.entry(key).or_insert(tag);
                     }
                 }
             }
@@ -293,7 +297,7 @@ mod tests {
     use super::*;
 
     fn tag(raw: &str) -> Option<String> {
-        Language::parse(raw).ok().map(|l| l.0)
+        Language::parse(raw).ok().map(|l| l.0.into_owned())
     }
 
     #[test]

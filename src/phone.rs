@@ -1,6 +1,6 @@
 //! Phone numbers: E.164 plus an optional extension, validated by `phonenumber`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -78,14 +78,44 @@ impl FromStr for Region {
 /// `(312) 555-0142` and `+1 312.555.0142` are the same number.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Phone {
-    e164: String,
-    extension: Option<String>,
+    e164: E164,
+    extension: Option<Box<str>>,
+}
+
+/// An E.164 number inline: `+` and at most 15 digits, no allocation.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct E164 {
+    len: u8,
+    bytes: [u8; 16],
+}
+
+impl E164 {
+    /// From `+` and digits; `None` if longer than E.164 allows.
+    fn new(parts: &[&str]) -> Option<E164> {
+        let mut e164 = E164 {
+            len: 0,
+            bytes: [0; 16],
+        };
+        for part in parts {
+            let end = usize::from(e164.len) + part.len();
+            e164.bytes
+                .get_mut(usize::from(e164.len)..end)?
+                .copy_from_slice(part.as_bytes());
+            e164.len = u8::try_from(end).ok()?;
+        }
+        Some(e164)
+    }
+
+    fn as_str(&self) -> &str {
+        // Built only from `+` and ASCII digits.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
 }
 
 impl Phone {
     /// The number in E.164 form, e.g. `+13125550142`.
     pub fn e164(&self) -> &str {
-        &self.e164
+        self.e164.as_str()
     }
 
     /// The extension's digits, if one was written (`x12` -> `"12"`).
@@ -95,7 +125,7 @@ impl Phone {
 
     /// The number masked for logs: `+1312***0142`.
     pub fn masked(&self) -> String {
-        let digits = &self.e164;
+        let digits = self.e164();
         if digits.len() <= 8 {
             return "***".to_owned();
         }
@@ -106,7 +136,7 @@ impl Phone {
 impl fmt::Display for Phone {
     /// RFC 3966 style: `+13125550142` or `+13125550142;ext=12`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.e164)?;
+        f.write_str(self.e164())?;
         if let Some(extension) = &self.extension {
             write!(f, ";ext={extension}")?;
         }
@@ -202,6 +232,17 @@ fn keep_every_regex_compiled() {
     });
 }
 
+type SharedVerdicts = std::sync::RwLock<HashMap<(Region, u64), Result<(), PhoneError>>>;
+
+/// North American verdicts learnt by any parser of the process. At most a
+/// few million prefixes exist; the cap bounds memory all the same.
+fn shared_nanp_verdicts() -> &'static SharedVerdicts {
+    static SHARED: std::sync::OnceLock<SharedVerdicts> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| std::sync::RwLock::new(HashMap::default()))
+}
+
+const SHARED_NANP_LIMIT: usize = 1 << 21;
+
 /// Memoised verdicts kept at most; beyond it the memo starts again, so a
 /// file of all-distinct numbers cannot grow memory without bound.
 const CACHE_LIMIT: usize = 1 << 20;
@@ -214,8 +255,8 @@ impl PhoneParser {
         PhoneParser {
             region,
             nanp,
-            cache: HashMap::new(),
-            nanp_verdicts: HashMap::new(),
+            cache: HashMap::default(),
+            nanp_verdicts: HashMap::default(),
             nanp_fast_path: true,
             key: String::new(),
         }
@@ -229,8 +270,20 @@ impl PhoneParser {
     /// Reads one phone cell (already known to be non-empty).
     pub fn parse(&mut self, raw: &str) -> Result<Phone, PhoneError> {
         let raw = raw.trim();
-        let (number, extension) = split_extension(raw);
-        check_characters(number)?;
+        // Most cells hold only digits and punctuation: nothing to split off.
+        let plain = raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'+'));
+        let (number, extension) = if plain {
+            (raw, None)
+        } else {
+            let (number, extension) = split_extension(raw);
+            check_characters(number)?;
+            (number, extension)
+        };
+        if plain && raw.rfind('+').is_some_and(|at| at > 0) {
+            return Err(PhoneError::BadCharacters);
+        }
 
         // The key is what phonenumber sees: '+' and the digits.
         self.key.clear();
@@ -279,8 +332,10 @@ impl PhoneParser {
             }
         }?;
         Ok(Phone {
-            e164,
-            extension: extension.map(str::to_owned),
+            e164: E164::new(&[&e164]).ok_or(PhoneError::TooLong {
+                region: "international".to_owned(),
+            })?,
+            extension: extension.map(Box::from),
         })
     }
 
@@ -310,18 +365,36 @@ impl PhoneParser {
         let verdict = match self.nanp_verdicts.get(&memo_key) {
             Some(verdict) => verdict.clone(),
             None => {
-                let verdict = self.validate(international).map(|_| ());
+                // Verdicts are facts about the metadata: share them with
+                // every parser of the process, per region.
+                let shared = shared_nanp_verdicts();
+                let global_key = (self.region, memo_key);
+                let known = shared
+                    .read()
+                    .ok()
+                    .and_then(|map| map.get(&global_key).cloned());
+                let verdict = match known {
+                    Some(verdict) => verdict,
+                    None => {
+                        let verdict = self.validate(international).map(|_| ());
+                        if let Ok(mut map) = shared.write() {
+                            if map.len() < SHARED_NANP_LIMIT {
+                                map.insert(global_key, verdict.clone());
+                            }
+                        }
+                        verdict
+                    }
+                };
                 self.nanp_verdicts.insert(memo_key, verdict.clone());
                 verdict
             }
         };
         verdict?;
-        let mut e164 = String::with_capacity(12);
-        e164.push_str("+1");
-        e164.push_str(&self.key[national..]);
         Ok(Phone {
-            e164,
-            extension: extension.map(str::to_owned),
+            e164: E164::new(&["+1", &self.key[national..]]).ok_or(PhoneError::TooLong {
+                region: self.region.code().to_owned(),
+            })?,
+            extension: extension.map(Box::from),
         })
     }
 

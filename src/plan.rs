@@ -1,7 +1,9 @@
 //! The dry run: what an upload would change, computed without changing
 //! anything.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -293,7 +295,7 @@ pub fn dry_run<R: Roster + ?Sized>(
         .iter()
         .filter(|id| !existing.contains(*id))
         .collect();
-    let mut suggestions: HashMap<String, Vec<StudentId>> = HashMap::new();
+    let mut suggestions: HashMap<String, Vec<StudentId>> = HashMap::default();
     if !unknown.is_empty() {
         let mut keys: Vec<&str> = unknown
             .iter()
@@ -355,7 +357,7 @@ pub fn dry_run<R: Roster + ?Sized>(
     let email_owners = owner_map(batched(&emails, size, |keys| roster.email_owners(keys))?);
     let mobile_owners = owner_map(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?);
 
-    let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::new();
+    let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();
     for link in file.links() {
         links_by_guardian
             .entry(&link.guardian_id)
@@ -370,7 +372,7 @@ pub fn dry_run<R: Roster + ?Sized>(
         rows_left_out: file.summary().rejected,
         ..PlanSummary::default()
     };
-    let mut skipped_lines: HashSet<u64> = HashSet::new();
+    let mut skipped_lines: HashSet<u64> = HashSet::default();
 
     for guardian in file.guardians() {
         let id = &guardian.guardian_id;
@@ -513,7 +515,7 @@ pub fn dry_run<R: Roster + ?Sized>(
 }
 
 fn owner_map(pairs: Vec<(String, GuardianId)>) -> HashMap<String, Vec<GuardianId>> {
-    let mut map: HashMap<String, Vec<GuardianId>> = HashMap::new();
+    let mut map: HashMap<String, Vec<GuardianId>> = HashMap::default();
     for (key, owner) in pairs {
         map.entry(key).or_default().push(owner);
     }
@@ -588,9 +590,9 @@ fn plan_unlinks(
         .collect();
 
     // What rejected rows may still hold, and the line that says so.
-    let mut by_pair: HashMap<(&GuardianId, &StudentId), u64> = HashMap::new();
-    let mut by_guardian: HashMap<&GuardianId, u64> = HashMap::new();
-    let mut by_student: HashMap<&StudentId, u64> = HashMap::new();
+    let mut by_pair: HashMap<(&GuardianId, &StudentId), u64> = HashMap::default();
+    let mut by_guardian: HashMap<&GuardianId, u64> = HashMap::default();
+    let mut by_student: HashMap<&StudentId, u64> = HashMap::default();
     let mut unreadable: Vec<u64> = Vec::new();
     for row in file.rejected_rows() {
         match (&row.guardian_id, &row.student_id) {

@@ -8,6 +8,10 @@ use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::header::Header;
 use crate::lines::LineTracker;
 use crate::row::{Row, RowChecker};
+use rayon::prelude::*;
+
+/// Rows read between two parallel checking rounds.
+const BATCH: usize = 4096;
 use crate::{Diagnostic, Error, ErrorKind, Region, ValidatedFile};
 
 type Source<R> = LineTracker<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
@@ -37,6 +41,7 @@ pub struct ReaderBuilder {
     region: Region,
     strict_headers: bool,
     delimiter: Option<u8>,
+    threads: usize,
 }
 
 impl Default for ReaderBuilder {
@@ -52,6 +57,7 @@ impl ReaderBuilder {
             region: Region::US,
             strict_headers: false,
             delimiter: None,
+            threads: 0,
         }
     }
 
@@ -72,6 +78,13 @@ impl ReaderBuilder {
     /// header line.
     pub fn delimiter(&mut self, delimiter: u8) -> &mut ReaderBuilder {
         self.delimiter = Some(delimiter);
+        self
+    }
+
+    /// How many threads [`Reader::validate`] checks rows on: 0 (the
+    /// default) for rayon's pool, 1 for the calling thread only.
+    pub fn threads(&mut self, threads: usize) -> &mut ReaderBuilder {
+        self.threads = threads;
         self
     }
 
@@ -183,6 +196,7 @@ pub struct Reader<R> {
     delimiter: u8,
     header_line: u64,
     file_diagnostics: Vec<Diagnostic>,
+    threads: usize,
 }
 
 impl<R: Read> Reader<R> {
@@ -230,6 +244,7 @@ impl<R: Read> Reader<R> {
             delimiter,
             header_line,
             file_diagnostics,
+            threads: options.threads,
         })
     }
 
@@ -252,6 +267,11 @@ impl<R: Read> Reader<R> {
     }
 
     /// Reads every row and runs the whole-file checks.
+    ///
+    /// Rows are checked in parallel on rayon's thread pool, in batches, and
+    /// handed to the whole-file checks in file order, so the result is the
+    /// same as reading row by row ([`ReaderBuilder::threads`] sets how many
+    /// threads; 1 checks on the calling thread only).
     pub fn validate(mut self) -> Result<ValidatedFile, Error> {
         let mut builder = crate::validated::Builder::new(
             self.encoding,
@@ -259,9 +279,61 @@ impl<R: Read> Reader<R> {
             self.header_line,
             std::mem::take(&mut self.file_diagnostics),
         );
-        let mut row = Row::default();
-        while self.read_row(&mut row)? {
-            builder.push(&mut row);
+        let threads = match self.threads {
+            0 => rayon::current_num_threads(),
+            n => n,
+        };
+        if threads <= 1 {
+            let mut row = Row::default();
+            while self.read_row(&mut row)? {
+                builder.push(&mut row);
+            }
+            return Ok(builder.finish());
+        }
+
+        // One checker (and phone memo) per share of a batch, kept across
+        // batches; each share is a contiguous run of rows.
+        let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads)
+            .map(|_| std::sync::Mutex::new(self.checker.clone_fresh()))
+            .collect();
+        let mut records: Vec<(csv::ByteRecord, u64)> = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
+        loop {
+            let mut count = 0;
+            while count < BATCH {
+                if count == records.len() {
+                    records.push((csv::ByteRecord::new(), 0));
+                    rows.push(Row::default());
+                }
+                let (record, line) = &mut records[count];
+                if !read_record(&mut self.csv, record)? {
+                    break;
+                }
+                *line = record_line(&mut self.csv, record);
+                count += 1;
+            }
+            if count == 0 {
+                break;
+            }
+            let share = count.div_ceil(threads);
+            rows[..count]
+                .par_chunks_mut(share)
+                .zip(records[..count].par_chunks(share))
+                .zip(checkers.par_iter())
+                .for_each(|((rows, records), checker)| {
+                    // A poisoned lock means a panic elsewhere, which
+                    // already propagates; the checker itself is intact.
+                    let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
+                    for (row, (record, line)) in rows.iter_mut().zip(records) {
+                        checker.check(record, *line, row);
+                    }
+                });
+            for row in &mut rows[..count] {
+                builder.push(row);
+            }
+            if count < BATCH {
+                break;
+            }
         }
         Ok(builder.finish())
     }

@@ -1,6 +1,8 @@
 //! The application's current roster, as the dry run sees it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashSet};
 use std::convert::Infallible;
 
 use crate::id::without_leading_zeros;

@@ -1,6 +1,7 @@
 //! One row of the file, checked: the typed record if usable, and every
 //! problem found in it.
 
+use foldhash::HashMap;
 use serde::Serialize;
 
 use crate::header::Header;
@@ -91,14 +92,25 @@ impl Row {
 pub(crate) struct RowChecker {
     header: Header,
     phones: PhoneParser,
+    /// Languages as written -> verdict: a file has few distinct spellings.
+    languages: HashMap<Box<str>, Option<Language>>,
 }
+
+/// Distinct language spellings remembered at most.
+const LANGUAGE_MEMO: usize = 4096;
 
 impl RowChecker {
     pub(crate) fn new(header: Header, region: Region) -> RowChecker {
         RowChecker {
             header,
             phones: PhoneParser::new(region),
+            languages: HashMap::default(),
         }
+    }
+
+    /// Another checker for the same header and region, with its own memo.
+    pub(crate) fn clone_fresh(&self) -> RowChecker {
+        RowChecker::new(self.header.clone(), self.phones.region())
     }
 
     pub(crate) fn check(&mut self, record: &csv::ByteRecord, line: u64, row: &mut Row) {
@@ -166,7 +178,7 @@ impl RowChecker {
         let email = read_email(&cells, &mut out);
         let mobile_phone = read_phone(&cells, Column::MobilePhone, &mut self.phones, &mut out);
         let home_phone = read_phone(&cells, Column::HomePhone, &mut self.phones, &mut out);
-        let language = read_language(&cells, &mut out);
+        let language = read_language(&cells, &mut self.languages, &mut out);
 
         if !matches!(email, Cell::Usable(_)) && !matches!(mobile_phone, Cell::Usable(_)) {
             out.push(
@@ -451,13 +463,28 @@ fn read_phone(
     }
 }
 
-fn read_language(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Language> {
+fn read_language(
+    cells: &Cells<'_>,
+    memo: &mut HashMap<Box<str>, Option<Language>>,
+    out: &mut Out<'_>,
+) -> Cell<Language> {
     let raw = match cells.text(Column::Language, out) {
         Cell::Usable(raw) => raw,
         Cell::Empty => return Cell::Empty,
         Cell::Unusable => return Cell::Unusable,
     };
-    match Language::parse(raw) {
+    let verdict = match memo.get(raw) {
+        Some(verdict) => verdict.clone(),
+        None => {
+            let verdict = Language::parse(raw).ok();
+            if memo.len() >= LANGUAGE_MEMO {
+                memo.clear();
+            }
+            memo.insert(raw.into(), verdict.clone());
+            verdict
+        }
+    };
+    match verdict.ok_or(crate::UnknownLanguage) {
         Ok(language) => Cell::Usable(language),
         Err(error) => {
             out.push(

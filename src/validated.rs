@@ -192,10 +192,10 @@ pub(crate) struct Builder {
     guardian_index: HashMap<GuardianId, u32>,
     students: Vec<StudentId>,
     student_index: HashMap<StudentId, u32>,
-    /// (guardian, student) -> line of the first row that made the link.
-    link_lines: HashMap<(u32, u32), u64>,
-    /// Links in file order.
-    links: Vec<(u32, u32)>,
+    /// (guardian, student) -> index in `links`.
+    link_index: HashMap<(u32, u32), u32>,
+    /// Links in file order: guardian, student, line of the first row.
+    links: Vec<(u32, u32, u64)>,
 }
 
 impl Builder {
@@ -217,7 +217,7 @@ impl Builder {
             guardian_index: HashMap::default(),
             students: Vec::new(),
             student_index: HashMap::default(),
-            link_lines: HashMap::default(),
+            link_index: HashMap::default(),
             links: Vec::new(),
         }
     }
@@ -267,8 +267,9 @@ impl Builder {
                     }
                 };
                 key = (g, s);
-                match self.link_lines.get(&key) {
-                    Some(&first_line) if same_details => {
+                match self.link_index.get(&key) {
+                    Some(&first) if same_details => {
+                        let first_line = self.links[first as usize].2;
                         self.diagnostics.push(Diagnostic::new(
                             Code::DuplicateRow,
                             line,
@@ -280,8 +281,8 @@ impl Builder {
                     }
                     Some(_) => {}
                     None => {
-                        self.link_lines.insert(key, line);
-                        self.links.push(key);
+                        self.link_index.insert(key, self.links.len() as u32);
+                        self.links.push((key.0, key.1, line));
                     }
                 }
             }
@@ -301,18 +302,18 @@ impl Builder {
 
     pub(crate) fn finish(mut self) -> ValidatedFile {
         self.reject_conflicts();
-        let link_lines = std::mem::take(&mut self.link_lines);
+        self.link_index = HashMap::default();
         let links: Vec<Link> = self
             .links
             .iter()
-            .filter(|(g, _)| self.entries[*g as usize].conflicts == 0)
-            .map(|key| Link {
-                guardian_id: self.entries[key.0 as usize].guardian.guardian_id.clone(),
-                student_id: self.students[key.1 as usize].clone(),
-                line: link_lines.get(key).copied().unwrap_or(0),
+            .filter(|(g, _, _)| self.entries[*g as usize].conflicts == 0)
+            .map(|&(g, s, line)| Link {
+                guardian_id: self.entries[g as usize].guardian.guardian_id.clone(),
+                student_id: self.students[s as usize].clone(),
+                line,
             })
             .collect();
-        drop(link_lines);
+        self.links = Vec::new();
         self.guardian_index = HashMap::default();
         self.student_index = HashMap::default();
         self.students = Vec::new();
@@ -422,33 +423,33 @@ impl Builder {
     /// Families share an email or a mobile; logins should not. Warn on each
     /// guardian's first row, naming the others.
     fn warn_shared(&mut self, entries: &[Entry]) {
-        let mut by_email: HashMap<&str, Vec<u32>> = HashMap::default();
-        let mut by_mobile: HashMap<&str, Vec<u32>> = HashMap::default();
+        // (contact, guardian) pairs sorted by contact: runs longer than one
+        // are shared. Sorting a flat list costs far less than a map of lists.
+        let mut emails: Vec<(&str, u32)> = Vec::new();
+        let mut mobiles: Vec<(&str, u32)> = Vec::new();
         for (at, entry) in entries.iter().enumerate() {
             if let Some(email) = &entry.guardian.email {
-                by_email.entry(email.key()).or_default().push(at as u32);
+                emails.push((email.key(), at as u32));
             }
             if let Some(mobile) = &entry.guardian.mobile_phone {
-                by_mobile.entry(mobile.e164()).or_default().push(at as u32);
+                mobiles.push((mobile.e164(), at as u32));
             }
         }
-        let shared = [
-            (Code::SharedEmail, Column::Email, by_email),
-            (Code::SharedMobile, Column::MobilePhone, by_mobile),
-        ];
-        for (code, column, groups) in shared {
-            let mut groups: Vec<(&str, Vec<u32>)> =
-                groups.into_iter().filter(|(_, g)| g.len() > 1).collect();
-            groups.sort_unstable();
-            for (value, group) in groups {
-                for &me in &group {
+        for (code, column, mut pairs) in [
+            (Code::SharedEmail, Column::Email, emails),
+            (Code::SharedMobile, Column::MobilePhone, mobiles),
+        ] {
+            pairs.sort_unstable();
+            for group in pairs.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+                let value = group[0].0;
+                for &(_, me) in group {
                     let guardian = &entries[me as usize];
                     let first_row = guardian.first_row as usize;
                     let line = self.rows[first_row].line;
                     let others: Vec<String> = group
                         .iter()
-                        .filter(|&&other| other != me)
-                        .map(|&other| {
+                        .filter(|&&(_, other)| other != me)
+                        .map(|&(_, other)| {
                             let other = &entries[other as usize];
                             let other_line = self.rows[other.first_row as usize].line;
                             format!("{} (line {other_line})", other.guardian.guardian_id)

@@ -80,7 +80,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn write_to(path: Option<&str>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+fn write_to(
+    path: Option<&str>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match path {
         Some(path) => {
             let mut out = BufWriter::new(File::create(path)?);

@@ -296,7 +296,10 @@ fn foreign_numbers() -> Vec<String> {
         .filter(|meta| meta.country_code() != 1 && meta.id().len() == 2)
         .filter_map(|meta| {
             let example = meta.descriptors().mobile()?.example()?;
-            Some((meta.id().to_owned(), format!("+{} {example}", meta.country_code())))
+            Some((
+                meta.id().to_owned(),
+                format!("+{} {example}", meta.country_code()),
+            ))
         })
         .collect();
     examples.sort();
@@ -328,7 +331,10 @@ impl District {
         while links.len() < options.rows {
             let index = people.len() as u64 + 1;
             let mut person = person(&mut rng, index, options);
-            if !person.mobile.is_empty() && person.mobile.starts_with('+') && !person.mobile.starts_with("+1") {
+            if !person.mobile.is_empty()
+                && person.mobile.starts_with('+')
+                && !person.mobile.starts_with("+1")
+            {
                 // Foreign: from up to a hundred countries, last digits varied.
                 let base = &foreign[rng.below(foreign.len().min(100) as u64) as usize];
                 let keep = base.len().saturating_sub(2);
@@ -439,7 +445,9 @@ impl District {
             if rng.chance(0.5) {
                 continue;
             }
-            buf.extend_from_slice(format!("{},{}\n", student_id(student), rng.below(13)).as_bytes());
+            buf.extend_from_slice(
+                format!("{},{}\n", student_id(student), rng.below(13)).as_bytes(),
+            );
         }
         out.write_all(&buf)
     }

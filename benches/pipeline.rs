@@ -1,0 +1,123 @@
+//! The pipeline on a generated district file, each group beside its floor
+//! in the same run: the csv crate alone, with a reused `ByteRecord`, over
+//! the same bytes.
+//!
+//! `BENCH_ROWS` sets the file size (default 100,000 rows); the README's
+//! Performance section gives the 1M-row command.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use guardian_roster::{DryRunOptions, InMemoryRoster, ReaderBuilder, StudentId, SyncMode, dry_run};
+
+#[path = "../examples/generate/synth.rs"]
+mod synth;
+
+fn rows() -> usize {
+    std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+fn district(rows: usize, foreign_percent: f64) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let district = synth::District::new(&synth::Options {
+        rows,
+        seed: 7,
+        foreign_percent,
+        ..synth::Options::default()
+    });
+    let (mut guardians, mut students, mut current) = (Vec::new(), Vec::new(), Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = district.write_guardians(&mut guardians);
+    let _ = district.write_students(&mut students);
+    let _ = district.write_current(&mut current);
+    (guardians, students, current)
+}
+
+fn floor(data: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data);
+    let mut record = csv::ByteRecord::new();
+    let mut fields = 0usize;
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        fields += record.len();
+    }
+    fields
+}
+
+fn validate(data: &[u8], threads: usize) -> u64 {
+    ReaderBuilder::new()
+        .threads(threads)
+        .from_reader(data)
+        .and_then(|r| r.validate())
+        .map_or(0, |f| f.summary().rows)
+}
+
+fn validation(c: &mut Criterion) {
+    let rows = rows();
+    let (data, _, _) = district(rows, 2.0);
+    let mut group = c.benchmark_group(format!("validate_{rows}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(rows as u64));
+    group.bench_function("floor_csv_byte_record", |b| b.iter(|| floor(&data)));
+    group.bench_function("validate", |b| b.iter(|| validate(&data, 0)));
+    group.bench_function("validate_one_thread", |b| b.iter(|| validate(&data, 1)));
+    group.finish();
+}
+
+fn foreign_numbers(c: &mut Criterion) {
+    let rows = rows();
+    let (us_only, _, _) = district(rows, 0.0);
+    let (mixed, _, _) = district(rows, 5.0);
+    let mut group = c.benchmark_group(format!("phones_{rows}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(rows as u64));
+    group.bench_function("floor_csv_byte_record", |b| b.iter(|| floor(&mixed)));
+    group.bench_function("validate_all_us", |b| b.iter(|| validate(&us_only, 0)));
+    group.bench_function("validate_5pct_from_100_countries", |b| {
+        b.iter(|| validate(&mixed, 0))
+    });
+    group.finish();
+}
+
+fn dry_runs(c: &mut Criterion) {
+    let rows = rows();
+    let (data, students, current) = district(rows, 2.0);
+    let students: Vec<StudentId> = String::from_utf8_lossy(&students)
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next())
+        .map(StudentId::from)
+        .collect();
+    let current = ReaderBuilder::new()
+        .from_reader(current.as_slice())
+        .and_then(|r| r.validate())
+        .expect("generated roster reads");
+    let roster = InMemoryRoster::from_export(students, &current);
+    let file = ReaderBuilder::new()
+        .from_reader(data.as_slice())
+        .and_then(|r| r.validate())
+        .expect("generated file reads");
+
+    let mut group = c.benchmark_group(format!("dry_run_{rows}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(rows as u64));
+    group.bench_function("floor_csv_byte_record", |b| b.iter(|| floor(&data)));
+    group.bench_function("validate", |b| b.iter(|| validate(&data, 0)));
+    group.bench_function("dry_run_additive", |b| {
+        b.iter_batched(
+            DryRunOptions::new,
+            |options| dry_run(&file, &roster, &options).map(|p| p.changes().len()),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("dry_run_full", |b| {
+        let options = DryRunOptions::new().mode(SyncMode::Full);
+        b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, validation, foreign_numbers, dry_runs);
+criterion_main!(benches);
