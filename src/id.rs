@@ -4,6 +4,7 @@
 //! spreadsheet damage that turns one into the other is named, not hidden.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -78,7 +79,7 @@ impl<T> ParsedId<T> {
 /// Trims, undoes spreadsheet damage, and checks an ID.
 ///
 /// Idempotent: normalising a normalised ID changes nothing.
-fn normalize(raw: &str) -> Result<(String, Vec<IdRepair>), IdError> {
+fn normalize(raw: &str) -> Result<(&str, Vec<IdRepair>), IdError> {
     let mut value = raw.trim();
     let mut repairs = Vec::new();
     // Damage can nest (`="'00123"`); each pass peels one layer.
@@ -111,7 +112,7 @@ fn normalize(raw: &str) -> Result<(String, Vec<IdRepair>), IdError> {
     if value.chars().count() > MAX_ID_LEN {
         return Err(IdError::TooLong);
     }
-    Ok((value.to_owned(), repairs))
+    Ok((value, repairs))
 }
 
 /// `12345.0` or `12345.00` -> `12345`; anything else -> None.
@@ -144,9 +145,16 @@ fn is_scientific(value: &str) -> bool {
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        ///
+        /// Clones are cheap: the text is shared, not copied.
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(Arc<str>);
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
 
         impl $name {
             /// Reads an ID cell: trims white space, undoes spreadsheet damage
@@ -164,7 +172,7 @@ macro_rules! id_type {
             /// ```
             pub fn parse(raw: &str) -> Result<ParsedId<$name>, IdError> {
                 let (value, repairs) = normalize(raw)?;
-                Ok(ParsedId { id: $name(value), repairs })
+                Ok(ParsedId { id: $name(Arc::from(value)), repairs })
             }
 
             /// The ID as text.
@@ -177,7 +185,7 @@ macro_rules! id_type {
             /// Takes an ID as the application already stores it, unchanged
             /// and unchecked (for rosters built from a database).
             fn from(value: String) -> $name {
-                $name(value)
+                $name(Arc::from(value))
             }
         }
 
@@ -185,7 +193,7 @@ macro_rules! id_type {
             /// Takes an ID as the application already stores it, unchanged
             /// and unchecked.
             fn from(value: &str) -> $name {
-                $name(value.to_owned())
+                $name(Arc::from(value))
             }
         }
 
@@ -209,7 +217,7 @@ macro_rules! id_type {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
+                write!(f, "{}({:?})", stringify!($name), &*self.0)
             }
         }
     };
@@ -241,7 +249,8 @@ mod tests {
     use super::*;
 
     fn ok(raw: &str) -> (String, Vec<IdRepair>) {
-        normalize(raw).expect(raw)
+        let (id, repairs) = normalize(raw).expect(raw);
+        (id.to_owned(), repairs)
     }
 
     #[test]

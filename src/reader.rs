@@ -296,46 +296,47 @@ impl<R: Read> Reader<R> {
         let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads)
             .map(|_| std::sync::Mutex::new(self.checker.clone_fresh()))
             .collect();
-        let mut records: Vec<(csv::ByteRecord, u64)> = Vec::new();
-        let mut rows: Vec<Row> = Vec::new();
-        loop {
-            let mut count = 0;
-            while count < BATCH {
-                if count == records.len() {
-                    records.push((csv::ByteRecord::new(), 0));
-                    rows.push(Row::default());
-                }
-                let (record, line) = &mut records[count];
-                if !read_record(&mut self.csv, record)? {
-                    break;
-                }
-                *line = record_line(&mut self.csv, record);
-                count += 1;
-            }
-            if count == 0 {
-                break;
-            }
-            let share = count.div_ceil(threads);
-            rows[..count]
-                .par_chunks_mut(share)
-                .zip(records[..count].par_chunks(share))
-                .zip(checkers.par_iter())
-                .for_each(|((rows, records), checker)| {
-                    // A poisoned lock means a panic elsewhere, which
-                    // already propagates; the checker itself is intact.
-                    let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
-                    for (row, (record, line)) in rows.iter_mut().zip(records) {
-                        checker.check(record, *line, row);
-                    }
-                });
-            for row in &mut rows[..count] {
-                builder.push(row);
-            }
-            if count < BATCH {
-                break;
-            }
+        // Three batches in flight: one checked on the pool while the
+        // calling thread hands the previous one to the whole-file checks
+        // and reads the next.
+        let mut reading = Batch::default();
+        let mut checking = Batch::default();
+        let mut pushing = Batch::default();
+        self.fill(&mut checking)?;
+        while checking.count > 0 {
+            // The calling thread keeps the input (which need not be Send).
+            let next = rayon::in_place_scope(|scope| {
+                let checking = &mut checking;
+                let checkers = &checkers;
+                scope.spawn(move |_| checking.check(checkers, threads));
+                pushing.push_into(&mut builder);
+                self.fill(&mut reading)
+            });
+            next?;
+            // checked -> to push; read -> to check; pushed -> to refill.
+            std::mem::swap(&mut pushing, &mut checking);
+            std::mem::swap(&mut checking, &mut reading);
         }
+        pushing.push_into(&mut builder);
         Ok(builder.finish())
+    }
+
+    /// Reads up to [`BATCH`] records into `batch`.
+    fn fill(&mut self, batch: &mut Batch) -> Result<(), Error> {
+        batch.count = 0;
+        while batch.count < BATCH {
+            if batch.count == batch.records.len() {
+                batch.records.push((csv::ByteRecord::new(), 0));
+                batch.rows.push(Row::default());
+            }
+            let (record, line) = &mut batch.records[batch.count];
+            if !read_record(&mut self.csv, record)? {
+                break;
+            }
+            *line = record_line(&mut self.csv, record);
+            batch.count += 1;
+        }
+        Ok(())
     }
 
     /// Problems with the file as a whole, found while reading the header:
@@ -393,6 +394,42 @@ fn read_record<R: Read>(
 fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteRecord) -> u64 {
     let byte = record.position().map_or(0, |p| p.byte());
     csv.get_mut().line_at(byte)
+}
+
+/// Records read and the rows checked from them, reused batch after batch.
+#[derive(Default)]
+struct Batch {
+    records: Vec<(csv::ByteRecord, u64)>,
+    rows: Vec<Row>,
+    count: usize,
+}
+
+impl Batch {
+    fn check(&mut self, checkers: &[std::sync::Mutex<RowChecker>], threads: usize) {
+        if self.count == 0 {
+            return;
+        }
+        let share = self.count.div_ceil(threads);
+        self.rows[..self.count]
+            .par_chunks_mut(share)
+            .zip(self.records[..self.count].par_chunks(share))
+            .zip(checkers.par_iter())
+            .for_each(|((rows, records), checker)| {
+                // A poisoned lock means a panic elsewhere, which already
+                // propagates; the checker itself is intact.
+                let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
+                for (row, (record, line)) in rows.iter_mut().zip(records) {
+                    checker.check(record, *line, row);
+                }
+            });
+    }
+
+    fn push_into(&mut self, builder: &mut crate::validated::Builder) {
+        for row in &mut self.rows[..self.count] {
+            builder.push(row);
+        }
+        self.count = 0;
+    }
 }
 
 /// An iterator over a [`Reader`]'s rows, from [`Reader::rows`].

@@ -1,0 +1,114 @@
+//! The errors file for the clerk: the rows with problems, unchanged, plus
+//! what is wrong with each, safe to open in a spreadsheet.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use crate::{Diagnostic, Error, ErrorKind, ReaderBuilder, Severity};
+
+/// The columns added after the file's own.
+pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"];
+
+/// Writes the rows of `input` that have diagnostics to `out`, unchanged,
+/// with `line`, `severity`, `code` and `message` columns added: a file the
+/// clerk fixes and uploads again as it is.
+///
+/// `input` is read again with `options` (the same decoding and delimiter as
+/// the validation); `diagnostics` are the validation's (and the dry run's)
+/// diagnostics, by line. One output row per input row, its codes and
+/// messages joined with `; `. File-level diagnostics (on the header line)
+/// are not rows and are left out.
+///
+/// Every cell a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, per OWASP's
+/// CSV-injection guidance; the reader strips that marker again, noting the
+/// repair. The file starts with a UTF-8 byte-order mark so that Excel
+/// opens it as UTF-8. Returns how many rows were written.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::Error> {
+/// use guardian_roster::{ReaderBuilder, write_errors_csv};
+///
+/// let data = "\
+/// student_id,guardian_id,first_name,last_name,email,mobile_phone
+/// 001,G1,Ana,Diaz,ana@example.com,
+/// 002,G2,=HYPERLINK(\"http://x\"),Li,bo@example,
+/// ";
+/// let options = ReaderBuilder::new();
+/// let file = options.from_reader(data.as_bytes())?.validate()?;
+/// let mut out = Vec::new();
+/// let written = write_errors_csv(data.as_bytes(), &options, file.diagnostics(), &mut out)?;
+/// assert_eq!(written, 1);
+/// let text = String::from_utf8_lossy(&out);
+/// assert!(text.contains("'=HYPERLINK"));
+/// assert!(text.contains("invalid_email"));
+/// # Ok(()) }
+/// ```
+pub fn write_errors_csv<R: Read, W: Write>(
+    input: R,
+    options: &ReaderBuilder,
+    diagnostics: &[Diagnostic],
+    out: W,
+) -> Result<u64, Error> {
+    let mut reader = options.from_reader(input)?;
+    let mut by_line: BTreeMap<u64, Vec<&Diagnostic>> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        if diagnostic.line != reader.header_line() {
+            by_line.entry(diagnostic.line).or_default().push(diagnostic);
+        }
+    }
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::new(ErrorKind::Io(e), 1),
+        other => Error::new(
+            ErrorKind::Io(std::io::Error::other(format!("{other:?}"))),
+            1,
+        ),
+    };
+    let mut out = out;
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut header: Vec<Vec<u8>> = reader.header_cells().iter().map(|c| neutralise(c.as_bytes())).collect();
+    header.extend(ERRORS_CSV_COLUMNS.iter().map(|c| c.as_bytes().to_vec()));
+    writer.write_record(&header).map_err(io)?;
+
+    let mut record = csv::ByteRecord::new();
+    let mut written = 0;
+    let mut cells: Vec<Vec<u8>> = Vec::new();
+    while let Some(line) = reader.read_raw(&mut record)? {
+        let Some(found) = by_line.get(&line) else {
+            continue;
+        };
+        cells.clear();
+        cells.extend(record.iter().map(neutralise));
+        let severity = if found.iter().any(|d| d.severity == Severity::Error) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        cells.push(line.to_string().into_bytes());
+        cells.push(severity.as_str().as_bytes().to_vec());
+        cells.push(neutralise(codes.join("; ").as_bytes()));
+        cells.push(neutralise(messages.join("; ").as_bytes()));
+        writer.write_record(&cells).map_err(io)?;
+        written += 1;
+    }
+    writer.flush()?;
+    Ok(written)
+}
+
+/// A leading `'` on any cell a spreadsheet would run as a formula.
+fn neutralise(cell: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cell.len() + 1);
+    if is_formula_start(cell) {
+        out.push(b'\'');
+    }
+    out.extend_from_slice(cell);
+    out
+}
+
+/// OWASP's list: `=`, `+`, `-`, `@`, tab, carriage return.
+pub(crate) fn is_formula_start(cell: &[u8]) -> bool {
+    matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
