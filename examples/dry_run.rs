@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example dry_run -- GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv \
 //!     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json]
+//!     [--errors-csv FILE] [--redact]
 //! ```
 //!
 //! STUDENTS.csv is any CSV with a `student_id` column; CURRENT.csv is the
@@ -23,11 +24,12 @@ use guardian_roster::{
 };
 
 const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv] \
-                     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json]";
+                     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json] \
+                     [--errors-csv FILE] [--redact]";
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
 
 fn main() -> ExitCode {
-    let args = Args::parse(&[]);
+    let args = Args::parse(&["redact"]);
     let unknown = args.unknown(&[
         "students",
         "current",
@@ -35,6 +37,8 @@ fn main() -> ExitCode {
         "max-unlink-percent",
         "region",
         "format",
+        "errors-csv",
+        "redact",
     ]);
     if !unknown.is_empty() {
         return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
@@ -133,9 +137,17 @@ fn main() -> ExitCode {
         Ok(plan) => plan,
         Err(e) => return fatal_input(&e.to_string()),
     };
+    let redact = args.flag("redact");
     match format {
-        Format::Json => common::print_json(&common::plan_json(&shown, &file, &plan)),
-        Format::Text => print_text(&shown, &file, &plan, &roster),
+        Format::Json => common::print_json(&common::plan_json(&shown, &file, &plan, redact)),
+        Format::Text => print_text(&shown, &file, &plan, &roster, redact),
+    }
+    if let Some(out) = args.value("errors-csv") {
+        let diagnostics = common::merged_diagnostics(&file, &plan);
+        match common::write_errors_file(&guardians_path, &builder, &diagnostics, out) {
+            Ok(rows) => eprintln!("{rows} rows with problems written to {out}"),
+            Err(message) => return fatal_input(&message),
+        }
     }
     if file.has_errors() || plan.has_errors() {
         ExitCode::from(1)
@@ -149,7 +161,13 @@ fn fatal_input(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn print_text(path: &str, file: &ValidatedFile, plan: &Plan, roster: &InMemoryRoster) {
+fn print_text(
+    path: &str,
+    file: &ValidatedFile,
+    plan: &Plan,
+    roster: &InMemoryRoster,
+    redact: bool,
+) {
     let s = plan.summary();
     let mode = match plan.mode() {
         SyncMode::Additive => "additive: nothing is ever unlinked",
@@ -248,9 +266,7 @@ fn print_text(path: &str, file: &ValidatedFile, plan: &Plan, roster: &InMemoryRo
     if !problems.is_empty() {
         println!();
         println!("Problems by row ({})", problems.len());
-        for diagnostic in problems {
-            println!("  {diagnostic}");
-        }
+        common::print_diagnostics_text(problems, redact);
     }
 }
 

@@ -2,9 +2,13 @@
 //!
 //! ```text
 //! cargo run --release --example validate -- [FILE] [--region US] [--strict-headers] [--format text|json]
+//!     [--errors-csv FILE] [--redact]
 //! ```
 //!
 //! With no FILE, validates the bundled `examples/data/guardians.csv`.
+//! `--errors-csv` writes the rows with problems, with what is wrong, for
+//! the clerk to fix and upload again; `--redact` masks emails, phones and
+//! names in the diagnostics, for logs.
 //! Exit status: 0 no errors, 1 some row has an error, 2 the file cannot be
 //! used at all (or the arguments are wrong).
 
@@ -19,8 +23,8 @@ const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
 
 fn main() -> ExitCode {
-    let args = Args::parse(&["strict-headers"]);
-    let unknown = args.unknown(&["region", "strict-headers", "format"]);
+    let args = Args::parse(&["strict-headers", "redact"]);
+    let unknown = args.unknown(&["region", "strict-headers", "format", "errors-csv", "redact"]);
     if !unknown.is_empty() {
         return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
     }
@@ -45,12 +49,23 @@ fn main() -> ExitCode {
 
     match builder.from_path(path).and_then(|reader| reader.validate()) {
         Ok(file) => {
+            let redact = args.flag("redact");
             match format {
-                Format::Json => common::print_json(&common::file_json(shown, &file)),
+                Format::Json => common::print_json(&common::file_json(shown, &file, redact)),
                 Format::Text => {
                     common::print_summary_text(shown, &file);
                     println!();
-                    common::print_diagnostics_text(file.diagnostics());
+                    common::print_diagnostics_text(file.diagnostics(), redact);
+                }
+            }
+            if let Some(out) = args.value("errors-csv") {
+                let diagnostics: Vec<_> = file.diagnostics().iter().collect();
+                match common::write_errors_file(path, &builder, &diagnostics, out) {
+                    Ok(rows) => eprintln!("{rows} rows with problems written to {out}"),
+                    Err(message) => {
+                        eprintln!("error: {message}");
+                        return ExitCode::from(2);
+                    }
                 }
             }
             common::exit_status(&file)

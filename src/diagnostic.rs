@@ -131,6 +131,11 @@ codes! {
     SharedEmail = "shared_email", Warning;
     /// Two different guardians share one mobile number.
     SharedMobile = "shared_mobile", Warning;
+    // ---- spreadsheet safety ----
+    /// A cell started with Excel's text marker `'`, which was removed.
+    TextMarker = "text_marker", Warning;
+    /// A name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written.
+    FormulaValue = "formula_value", Warning;
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;
@@ -144,6 +149,27 @@ codes! {
     DeletionThreshold = "deletion_threshold", Warning;
     /// A link absent from the file is kept because a row that may hold it was rejected.
     UnlinkHeld = "unlink_held", Warning;
+}
+
+/// Masks a personal value: `j***@example.com`, `+1***42`, `A***`.
+pub(crate) fn mask(value: &str) -> String {
+    let value = value.trim();
+    if let Some((local, domain)) = value.rsplit_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if digits >= 5 && digits * 2 >= value.chars().count() {
+        let head: String = value.chars().take(2).collect();
+        let tail: String = {
+            let mut tail: Vec<char> = value.chars().rev().take(2).collect();
+            tail.reverse();
+            tail.into_iter().collect()
+        };
+        return format!("{head}***{tail}");
+    }
+    let first: String = value.chars().take(1).collect();
+    format!("{first}***")
 }
 
 impl fmt::Display for Code {
@@ -214,6 +240,43 @@ impl Diagnostic {
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Diagnostic {
         self.suggestion = Some(suggestion.into());
         self
+    }
+
+    /// This diagnostic with personal data masked, for logs: emails become
+    /// `j***@example.com`, phone numbers keep their first and last two
+    /// digits, names keep their first letter. The code, line and column are
+    /// unchanged; IDs are not personal data and stay.
+    ///
+    /// ```
+    /// use guardian_roster::{Code, Column, Diagnostic};
+    ///
+    /// let d = Diagnostic::new(Code::InvalidEmail, 7, "Line 7: the email jane@example is wrong")
+    ///     .with_column(Column::Email)
+    ///     .with_value("jane@example");
+    /// let safe = d.redacted();
+    /// assert_eq!(safe.message, "Line 7: the email j***@example is wrong");
+    /// assert_eq!(safe.value.as_deref(), Some("j***@example"));
+    /// ```
+    pub fn redacted(&self) -> Diagnostic {
+        let mut safe = self.clone();
+        let personal = matches!(
+            self.column,
+            Some(
+                Column::Email
+                    | Column::MobilePhone
+                    | Column::HomePhone
+                    | Column::FirstName
+                    | Column::LastName
+            )
+        ) || matches!(self.code, Code::SharedEmail | Code::SharedMobile);
+        if let (true, Some(value)) = (personal, &self.value) {
+            let masked = mask(value);
+            if !value.is_empty() {
+                safe.message = self.message.replace(value.as_str(), &masked);
+            }
+            safe.value = Some(masked);
+        }
+        safe
     }
 
     /// True if this diagnostic is an error.

@@ -67,7 +67,11 @@ pub fn write_errors_csv<R: Read, W: Write>(
     let mut out = out;
     out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
-    let mut header: Vec<Vec<u8>> = reader.header_cells().iter().map(|c| neutralise(c.as_bytes())).collect();
+    let mut header: Vec<Vec<u8>> = reader
+        .header_cells()
+        .iter()
+        .map(|c| neutralise(c.as_bytes()))
+        .collect();
     header.extend(ERRORS_CSV_COLUMNS.iter().map(|c| c.as_bytes().to_vec()));
     writer.write_record(&header).map_err(io)?;
 
@@ -110,5 +114,8 @@ fn neutralise(cell: &[u8]) -> Vec<u8> {
 
 /// OWASP's list: `=`, `+`, `-`, `@`, tab, carriage return.
 pub(crate) fn is_formula_start(cell: &[u8]) -> bool {
-    matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+    matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }

@@ -127,6 +127,8 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `duplicate_row` | warning | a row repeats an earlier row; counted once |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
+| `text_marker` | warning | a cell started with Excel's text marker `'`, which was removed |
+| `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
 | `email_in_use` | error | (dry run) the email belongs to another guardian in the roster |
@@ -143,6 +145,7 @@ mod decode;
 mod diagnostic;
 mod email;
 mod error;
+mod errors_csv;
 mod header;
 mod id;
 mod language;
@@ -160,6 +163,7 @@ pub use crate::decode::TextEncoding;
 pub use crate::diagnostic::{Code, Diagnostic, Severity};
 pub use crate::email::{Email, EmailError};
 pub use crate::error::{Error, ErrorKind};
+pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, StudentId};
 pub use crate::language::{Language, UnknownLanguage};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};

@@ -195,6 +195,7 @@ pub struct Reader<R> {
     encoding: TextEncoding,
     delimiter: u8,
     header_line: u64,
+    header_cells: Vec<String>,
     file_diagnostics: Vec<Diagnostic>,
     threads: usize,
 }
@@ -243,6 +244,7 @@ impl<R: Read> Reader<R> {
             encoding,
             delimiter,
             header_line,
+            header_cells: cells,
             file_diagnostics,
             threads: options.threads,
         })
@@ -319,6 +321,19 @@ impl<R: Read> Reader<R> {
         }
         pushing.push_into(&mut builder);
         Ok(builder.finish())
+    }
+
+    /// The next record as the file has it, unchecked, and its line.
+    pub(crate) fn read_raw(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Error> {
+        if !read_record(&mut self.csv, record)? {
+            return Ok(None);
+        }
+        Ok(Some(record_line(&mut self.csv, record)))
+    }
+
+    /// The header row's cells as written (a byte-order mark removed).
+    pub fn header_cells(&self) -> &[String] {
+        &self.header_cells
     }
 
     /// Reads up to [`BATCH`] records into `batch`.

@@ -268,7 +268,23 @@ impl Cells<'_> {
         };
         match std::str::from_utf8(bytes) {
             Ok(text) => {
-                let text = text.trim();
+                let mut text = text.trim();
+                // Excel's text marker, as the errors file writes it before
+                // a value a spreadsheet would run. IDs undo it themselves.
+                if !matches!(column, Column::StudentId | Column::GuardianId) {
+                    if let Some(rest) = text.strip_prefix('\'') {
+                        out.push(
+                            Code::TextMarker,
+                            Some(column),
+                            Some(text),
+                            format!(
+                                "the {} {text} started with a spreadsheet text marker ('), which was removed",
+                                column.label()
+                            ),
+                        );
+                        text = rest.trim();
+                    }
+                }
                 if text.is_empty() {
                     Cell::Empty
                 } else {
@@ -363,6 +379,17 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
         }
         Cell::Unusable => return Cell::Unusable,
     };
+    if looks_like_formula(name) {
+        out.push(
+            Code::FormulaValue,
+            Some(column),
+            Some(name),
+            format!(
+                "the guardian's {} {name} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
+                column.label()
+            ),
+        );
+    }
     let problem = if name.chars().any(char::is_control) {
         Some("contains a control character or line break".to_owned())
     } else if name.chars().count() > MAX_NAME_LEN {
@@ -381,6 +408,18 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
             Cell::Unusable
         }
         None => Cell::Usable(name.to_owned()),
+    }
+}
+
+/// `=...`, `@...`, or `+`/`-` before something other than a digit.
+fn looks_like_formula(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('=' | '@') => true,
+        Some('+' | '-') => chars
+            .next()
+            .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace()),
+        _ => false,
     }
 }
 

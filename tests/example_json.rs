@@ -10,7 +10,7 @@ use guardian_roster::ReaderBuilder;
 #[test]
 fn validate_json_has_the_documented_fields() {
     let file = common::validate(include_bytes!("../examples/data/guardians.csv"));
-    let json = report::file_json("guardians.csv", &file);
+    let json = report::file_json("guardians.csv", &file, false);
     let summary = &json["summary"];
     for key in [
         "rows", "valid", "repaired", "rejected", "errors", "warnings",
@@ -117,7 +117,7 @@ mod bundled {
                 ("email_in_use", 17, None)
             ]
         );
-        let json = report::plan_json("guardians.csv", &file, &plan);
+        let json = report::plan_json("guardians.csv", &file, &plan, false);
         assert_eq!(json["summary"]["create_guardian"], 5);
         assert_eq!(json["summary"]["link"], 6);
         let update = &json["changes"][5];

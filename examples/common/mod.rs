@@ -96,8 +96,16 @@ pub fn exit_status(file: &ValidatedFile) -> ExitCode {
     }
 }
 
-/// The JSON of a diagnostic: code, severity, line, column, message, value.
-pub fn diagnostic_json(diagnostic: &Diagnostic) -> Value {
+/// The JSON of a diagnostic: code, severity, line, column, message, value
+/// (personal data masked when `redact`).
+pub fn diagnostic_json(diagnostic: &Diagnostic, redact: bool) -> Value {
+    let redacted;
+    let diagnostic = if redact {
+        redacted = diagnostic.redacted();
+        &redacted
+    } else {
+        diagnostic
+    };
     json!({
         "code": diagnostic.code.as_str(),
         "severity": diagnostic.severity.as_str(),
@@ -105,6 +113,7 @@ pub fn diagnostic_json(diagnostic: &Diagnostic) -> Value {
         "column": diagnostic.column.map(|c| c.as_str()),
         "message": diagnostic.message,
         "value": diagnostic.value,
+        "suggestion": diagnostic.suggestion,
     })
 }
 
@@ -125,12 +134,16 @@ pub fn summary_json(summary: &Summary) -> Value {
 }
 
 /// The `validate` report as one JSON object.
-pub fn file_json(path: &str, file: &ValidatedFile) -> Value {
+pub fn file_json(path: &str, file: &ValidatedFile, redact: bool) -> Value {
     json!({
         "file": path,
         "encoding": file.encoding().name(),
         "summary": summary_json(file.summary()),
-        "diagnostics": file.diagnostics().iter().map(diagnostic_json).collect::<Vec<_>>(),
+        "diagnostics": file
+            .diagnostics()
+            .iter()
+            .map(|d| diagnostic_json(d, redact))
+            .collect::<Vec<_>>(),
         "guardians": file.guardians(),
         "links": file.links(),
     })
@@ -145,7 +158,7 @@ pub fn fatal_json(path: &str, error: &Error) -> Value {
             "errors": 1, "warnings": 0, "by_code": { error.code().as_str(): 1 },
             "guardians": 0, "links": 0,
         },
-        "diagnostics": [diagnostic_json(&error.to_diagnostic())],
+        "diagnostics": [diagnostic_json(&error.to_diagnostic(), false)],
         "guardians": [],
         "links": [],
     })
@@ -190,11 +203,33 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     }
 }
 
-/// Every diagnostic, one a line.
-pub fn print_diagnostics_text(diagnostics: &[Diagnostic]) {
+/// Every diagnostic, one a line (personal data masked when `redact`).
+pub fn print_diagnostics_text<'a>(
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+    redact: bool,
+) {
     for diagnostic in diagnostics {
-        println!("  {diagnostic}");
+        if redact {
+            println!("  {}", diagnostic.redacted());
+        } else {
+            println!("  {diagnostic}");
+        }
     }
+}
+
+/// Writes the errors file (`--errors-csv`): the input's problem rows with
+/// line, severity, code and message, formulas neutralised.
+pub fn write_errors_file(
+    input: &str,
+    options: &guardian_roster::ReaderBuilder,
+    diagnostics: &[&Diagnostic],
+    out: &str,
+) -> Result<u64, String> {
+    let owned: Vec<Diagnostic> = diagnostics.iter().map(|d| (*d).clone()).collect();
+    let source = std::fs::File::open(input).map_err(|e| format!("{input}: {e}"))?;
+    let target = std::fs::File::create(out).map_err(|e| format!("{out}: {e}"))?;
+    guardian_roster::write_errors_csv(source, options, &owned, std::io::BufWriter::new(target))
+        .map_err(|e| format!("{out}: {e}"))
 }
 
 /// Reads the `student_id` column of any CSV (other columns ignored).
@@ -231,9 +266,14 @@ pub fn load_students(path: &str) -> Result<Vec<guardian_roster::StudentId>, Stri
 
 /// The `dry_run` report: the `validate` object plus `changes`, the plan's
 /// counts in `summary`, and the plan's diagnostics among the file's.
-pub fn plan_json(path: &str, file: &ValidatedFile, plan: &guardian_roster::Plan) -> Value {
+pub fn plan_json(
+    path: &str,
+    file: &ValidatedFile,
+    plan: &guardian_roster::Plan,
+    redact: bool,
+) -> Value {
     use guardian_roster::Change;
-    let mut report = file_json(path, file);
+    let mut report = file_json(path, file, redact);
     let counts = plan.summary();
     if let Some(summary) = report["summary"].as_object_mut() {
         let (plan_errors, plan_warnings) = plan.counts();
@@ -259,7 +299,7 @@ pub fn plan_json(path: &str, file: &ValidatedFile, plan: &guardian_roster::Plan)
     report["diagnostics"] = json!(
         merged_diagnostics(file, plan)
             .into_iter()
-            .map(diagnostic_json)
+            .map(|d| diagnostic_json(d, redact))
             .collect::<Vec<_>>()
     );
     report["changes"] = json!(

@@ -1,0 +1,145 @@
+//! Outputs safe to open and to log: the errors file, formula values, the
+//! text marker, redaction.
+
+mod common;
+
+use common::{csv, found, validate};
+use guardian_roster::{ReaderBuilder, write_errors_csv};
+
+#[test]
+fn the_errors_file_holds_problem_rows_unchanged_with_formulas_neutralised() {
+    let data = csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,",
+        "002,G2,=HYPERLINK(\"http://evil\"),Li,bo@example,+1 312 555 0142,,",
+        "003,G3,Cy,@Ng,cy@example.com,-5,,",
+    ]);
+    let options = ReaderBuilder::new();
+    let file = validate(&data);
+    let mut out = Vec::new();
+    let written =
+        write_errors_csv(data.as_bytes(), &options, file.diagnostics(), &mut out).expect("written");
+    assert_eq!(written, 2);
+    assert!(out.starts_with("\u{feff}".as_bytes()));
+
+    // Open it as a spreadsheet program would: no cell may start a formula.
+    let text = String::from_utf8(out).expect("UTF-8");
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("csv")).collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(
+        &records[0].iter().skip(8).collect::<Vec<_>>(),
+        &["line", "severity", "code", "message"]
+    );
+    for record in &records {
+        for cell in record.iter() {
+            assert!(
+                !matches!(
+                    cell.chars().next(),
+                    Some('=' | '+' | '-' | '@' | '\t' | '\r')
+                ),
+                "{cell:?}"
+            );
+        }
+    }
+    assert_eq!(&records[1][2], "'=HYPERLINK(\"http://evil\")");
+    assert_eq!(&records[1][5], "'+1 312 555 0142");
+    assert_eq!(&records[1][8], "3");
+    assert_eq!(&records[1][9], "error");
+    assert_eq!(&records[1][10], "formula_value; invalid_email");
+    assert_eq!(&records[2][3], "'@Ng");
+    assert_eq!(&records[2][10], "formula_value; invalid_phone");
+}
+
+#[test]
+fn a_corrected_errors_file_uploads_as_it_is() {
+    let data = csv(&["002,G2,Bo,Li,bo@example,+1 312 555 0142,,"]);
+    let options = ReaderBuilder::new();
+    let file = validate(&data);
+    let mut out = Vec::new();
+    write_errors_csv(data.as_bytes(), &options, file.diagnostics(), &mut out).expect("written");
+    // The clerk fixes the email and uploads the file again.
+    let fixed = String::from_utf8(out)
+        .expect("UTF-8")
+        .replace("bo@example,", "bo@example.com,");
+    let again = validate(fixed);
+    assert_eq!(again.summary().rejected, 0, "{:?}", again.diagnostics());
+    let codes: Vec<&str> = again
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "unknown_column",
+            "unknown_column",
+            "unknown_column",
+            "unknown_column",
+            "text_marker"
+        ]
+    );
+    assert_eq!(
+        again.guardians()[0].mobile_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550142")
+    );
+}
+
+#[test]
+fn formula_values_and_text_markers_in_the_input() {
+    let file = validate(csv(&[
+        "001,G1,=1+2,Diaz,ana@example.com,,,",
+        "002,G2,Bo,'Li,bo@example.com,,,",
+        "003,G3,Cy,-Ng,cy@example.com,,,",
+        "004,G4,Di,Wu-Li,di@example.com,'(312) 555-0142,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("formula_value", 2, Some("first_name")),
+            ("text_marker", 3, Some("last_name")),
+            ("formula_value", 4, Some("last_name")),
+            ("text_marker", 5, Some("mobile_phone")),
+        ]
+    );
+    assert_eq!(
+        file.guardian("G2").map(|g| g.last_name.as_str()),
+        Some("Li")
+    );
+    assert_eq!(file.summary().repaired, 4);
+}
+
+#[test]
+fn diagnostics_render_redacted_for_logs() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana.diaz@example,,,",
+        "002,G2,Bo,Li,,(312) 555-01,,",
+    ]));
+    let redacted: Vec<String> = file
+        .diagnostics()
+        .iter()
+        .map(|d| d.redacted().to_string())
+        .collect();
+    assert!(redacted[0].contains("a***@example"), "{}", redacted[0]);
+    assert!(!redacted[0].contains("ana.diaz"));
+    assert!(
+        redacted.iter().all(|d| !d.contains("555-01")),
+        "{redacted:?}"
+    );
+    // Full values stay available to the program that asks.
+    assert_eq!(
+        file.diagnostics()[0].value.as_deref(),
+        Some("ana.diaz@example")
+    );
+    // Debug never prints contact details in full.
+    let debug = format!(
+        "{:?} {:?}",
+        file.diagnostics(),
+        validate(csv(&["003,G3,Cy,Ng,cy@example.com,312 555 0142,,"])).guardians()
+    );
+    assert!(!debug.contains("ana.diaz@example"));
+    assert!(!debug.contains("cy@example.com"));
+    assert!(!debug.contains("3125550142"));
+}
