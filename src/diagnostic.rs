@@ -93,6 +93,12 @@ codes! {
     ExtraEmptyFields = "extra_empty_fields", Warning;
     /// The row has no value in any column; it was skipped.
     BlankRow = "blank_row", Warning;
+    /// A cell is longer than the field size limit; it was cut off.
+    FieldTooLarge = "field_too_large", Error;
+    /// A row has more columns than the column limit.
+    TooManyColumns = "too_many_columns", Error;
+    /// A quote opened in the row is never closed before the end of the file.
+    UnterminatedQuote = "unterminated_quote", Error;
     /// A cell holds bytes that are not valid text in the file's encoding.
     InvalidText = "invalid_text", Error;
     /// A required cell is empty.

@@ -93,6 +93,13 @@ impl Header {
         })
     }
 
+    /// The column at position `at`, if it is one of ours.
+    pub(crate) fn column_at(&self, at: usize) -> Option<Column> {
+        Column::ALL
+            .into_iter()
+            .find(|c| self.positions[c.index()] == Some(at))
+    }
+
     /// The position of `column` in a row, if the header has it.
     pub(crate) fn position(&self, column: Column) -> Option<usize> {
         self.positions[column.index()]

@@ -110,6 +110,9 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `field_count` | error | the row has more or fewer fields than the header |
 | `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
 | `blank_row` | warning | every cell of the row is empty; skipped |
+| `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
+| `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
+| `unterminated_quote` | error | a quote opened in the row never closes; the rest of the file was read as this row |
 | `invalid_text` | error | a cell is not valid UTF-8 |
 | `missing_value` | error | a required cell (ID, name) is empty |
 | `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
@@ -168,7 +171,9 @@ pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, Student
 pub use crate::language::{Language, UnknownLanguage};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
 pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
-pub use crate::reader::{Reader, ReaderBuilder, Rows};
+pub use crate::reader::{
+    DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
+};
 pub use crate::record::{Guardian, GuardianField, Link};
 pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{MAX_NAME_LEN, Row, RowStatus};

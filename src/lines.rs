@@ -1,4 +1,5 @@
-//! Physical line numbers.
+//! Physical line numbers and size limits, as the bytes pass to the csv
+//! parser.
 //!
 //! The csv crate's `Position::line()` drifts after CRLF line ends and blank
 //! lines. Its byte offset is exact but points just after the previous
@@ -6,14 +7,44 @@
 //! reader sits under the csv parser and notes, as the bytes pass, where
 //! every line ends and where every run of line-end bytes stops; from those
 //! it turns a record's offset into the physical line of its first byte, as
-//! a person sees it in an editor: `\n`, `\r\n` and a lone `\r` each end
-//! one line.
+//! a person sees it in an editor: `\n`, `\r\n` and a lone `\r` each end one
+//! line.
+//!
+//! It also follows the CSV structure (quotes, delimiters, record ends, as
+//! csv-core reads them) to keep the parser's memory bounded: bytes of a
+//! field past the field limit, and fields past the column limit, are not
+//! passed on, and each cut is noted as a [`Cut`] for the reader to report
+//! on its row. Line ends inside cut text still count.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
 
+/// Something cut from the input to keep within the limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cut {
+    /// Field `field` (0-based) of a record was `bytes` long.
+    Field { field: usize, bytes: u64 },
+    /// A record had `fields` fields; those past the limit were dropped.
+    Fields { fields: usize },
+    /// The input ended inside a quoted field.
+    UnterminatedQuote,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a field (or of a record).
+    FieldStart,
+    /// In an unquoted field.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: `""` or the closing quote.
+    QuoteInQuoted,
+}
+
 pub(crate) struct LineTracker<R> {
     inner: R,
+    buffer: Vec<u8>,
     /// Bytes passed through so far.
     offset: u64,
     /// Offsets of line ends not yet consumed by [`LineTracker::line_at`].
@@ -27,18 +58,48 @@ pub(crate) struct LineTracker<R> {
     runs: VecDeque<(u64, u64)>,
     /// The run touching the end of the last chunk, as (first, last) byte.
     open_run: Option<(u64, u64)>,
+    // CSV structure, for the limits.
+    delimiter: u8,
+    state: State,
+    field: usize,
+    field_bytes: u64,
+    max_field_bytes: u64,
+    max_fields: usize,
+    /// Whether the record so far has any byte (csv skips empty lines).
+    record_started: bool,
+    cuts: VecDeque<(u64, Cut)>,
+    /// A quote past the field limit not yet passed on: it closes the field
+    /// (pass it) unless a second quote follows (an escape: drop both).
+    held_quote: bool,
+    done: bool,
 }
 
 impl<R: Read> LineTracker<R> {
-    pub(crate) fn new(inner: R) -> LineTracker<R> {
+    pub(crate) fn new(
+        inner: R,
+        delimiter: u8,
+        max_field_bytes: u64,
+        max_fields: usize,
+    ) -> LineTracker<R> {
         LineTracker {
             inner,
+            buffer: Vec::new(),
             offset: 0,
             ends: VecDeque::new(),
             pending_cr: None,
             lines_before: 0,
             runs: VecDeque::new(),
             open_run: None,
+            delimiter,
+            state: State::FieldStart,
+            field: 0,
+            field_bytes: 0,
+            max_field_bytes: max_field_bytes.max(1),
+            max_fields: max_fields.max(1),
+            record_started: false,
+            cuts: VecDeque::new(),
+            held_quote: false,
+            done: false,
         }
     }
 
@@ -71,35 +132,149 @@ impl<R: Read> LineTracker<R> {
         self.lines_before + 1
     }
 
-    fn scan(&mut self, chunk: &[u8]) {
-        let base = self.offset;
+    /// Moves the cuts made up to `offset` (the end of the record just
+    /// read) into `out`.
+    pub(crate) fn cuts_until(&mut self, offset: u64, out: &mut Vec<Cut>) {
+        while let Some(&(at, cut)) = self.cuts.front() {
+            if at > offset {
+                break;
+            }
+            out.push(cut);
+            self.cuts.pop_front();
+        }
+    }
+
+    fn line_end(&mut self, position: u64) {
+        self.ends.push_back(position);
+    }
+
+    fn end_field(&mut self, position: u64) {
+        if self.field_bytes > self.max_field_bytes {
+            self.cuts.push_back((
+                position,
+                Cut::Field {
+                    field: self.field,
+                    bytes: self.field_bytes,
+                },
+            ));
+        }
+        self.field += 1;
+        self.field_bytes = 0;
+        self.state = State::FieldStart;
+    }
+
+    fn end_record(&mut self, position: u64) {
+        if self.record_started {
+            self.end_field(position);
+            if self.field > self.max_fields {
+                self.cuts
+                    .push_back((position, Cut::Fields { fields: self.field }));
+            }
+        }
+        self.field = 0;
+        self.field_bytes = 0;
+        self.record_started = false;
+        self.state = State::FieldStart;
+    }
+
+    /// Follows `chunk`, writing the bytes to pass on into `out`.
+    fn scan(&mut self, chunk: &[u8], out: &mut [u8]) -> usize {
+        let mut kept = 0;
+        let mut i = 0;
         if let Some(cr) = self.pending_cr.take() {
             if chunk.first() != Some(&b'\n') {
-                self.ends.push_back(cr);
+                self.line_end(cr);
             }
         }
-        for at in memchr::memchr2_iter(b'\n', b'\r', chunk) {
-            let position = base + at as u64;
-            if chunk[at] == b'\n' {
-                self.ends.push_back(position);
-            } else {
-                match chunk.get(at + 1) {
-                    Some(b'\n') => {}
-                    Some(_) => self.ends.push_back(position),
-                    None => self.pending_cr = Some(position),
+        while i < chunk.len() {
+            let byte = chunk[i];
+            if self.held_quote && byte != b'"' {
+                out[kept] = b'"';
+                kept += 1;
+                self.held_quote = false;
+            }
+            let position = self.offset + kept as u64;
+            let terminator = byte == b'\n' || byte == b'\r';
+            // Past the column limit, only record ends outside quotes pass.
+            let beyond_columns = self.field >= self.max_fields;
+            let mut keep = true;
+            match self.state {
+                State::FieldStart | State::Unquoted | State::QuoteInQuoted if terminator => {
+                    self.end_record(position);
+                }
+                State::FieldStart | State::Unquoted | State::QuoteInQuoted
+                    if byte == self.delimiter =>
+                {
+                    // The delimiter opens the next field: past the limit, drop it.
+                    keep = self.field + 1 < self.max_fields;
+                    self.record_started = true;
+                    self.end_field(position);
+                }
+                State::FieldStart if byte == b'"' => {
+                    self.record_started = true;
+                    self.state = State::Quoted;
+                    keep = !beyond_columns;
+                }
+                State::Quoted if byte == b'"' => {
+                    self.state = State::QuoteInQuoted;
+                    if beyond_columns {
+                        keep = false;
+                    } else if self.field_bytes >= self.max_field_bytes {
+                        keep = false;
+                        self.held_quote = true;
+                    }
+                }
+                State::QuoteInQuoted if byte == b'"' => {
+                    // `""`: an escaped quote, one byte of content. Both
+                    // quotes pass, or neither.
+                    self.state = State::Quoted;
+                    self.field_bytes += 1;
+                    if self.held_quote {
+                        self.held_quote = false;
+                        keep = false;
+                    } else {
+                        keep = !beyond_columns;
+                    }
+                }
+                _ => {
+                    self.record_started = true;
+                    if self.state != State::Quoted {
+                        self.state = State::Unquoted;
+                    }
+                    self.field_bytes += 1;
+                    keep = !beyond_columns && self.field_bytes <= self.max_field_bytes;
                 }
             }
-            self.open_run = match self.open_run {
-                Some((start, last)) if last + 1 == position => Some((start, position)),
-                Some((start, last)) => {
-                    self.runs.push_back((start, last + 1));
-                    Some((position, position))
+            // Line ends and blank-line runs, in passed-stream offsets.
+            if terminator {
+                if byte == b'\n' {
+                    self.line_end(position);
+                } else {
+                    match chunk.get(i + 1) {
+                        Some(b'\n') => {}
+                        Some(_) => self.line_end(position),
+                        None => self.pending_cr = Some(position),
+                    }
                 }
-                None => Some((position, position)),
-            };
+                if keep {
+                    self.open_run = match self.open_run {
+                        Some((start, last)) if last + 1 == position => Some((start, position)),
+                        Some((start, last)) => {
+                            self.runs.push_back((start, last + 1));
+                            Some((position, position))
+                        }
+                        None => Some((position, position)),
+                    };
+                }
+            }
+            if keep {
+                out[kept] = byte;
+                kept += 1;
+            }
+            i += 1;
         }
+        let end = self.offset + kept as u64;
         // A run that stops before the chunk's end is complete.
-        let end = base + chunk.len() as u64;
         if let Some((start, last)) = self.open_run {
             if last + 1 < end {
                 self.runs.push_back((start, last + 1));
@@ -107,14 +282,54 @@ impl<R: Read> LineTracker<R> {
             }
         }
         self.offset = end;
+        kept
     }
 }
 
 impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.scan(&buf[..n]);
-        Ok(n)
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        if out.len() == 1 && self.held_quote {
+            out[0] = b'"';
+            self.held_quote = false;
+            self.offset += 1;
+            return Ok(1);
+        }
+        // Room for a held quote on top of every byte read.
+        let want = out.len().saturating_sub(1).max(1);
+        loop {
+            if self.buffer.len() < want {
+                self.buffer.resize(want, 0);
+            }
+            let n = self.inner.read(&mut self.buffer[..want])?;
+            if n == 0 {
+                if self.held_quote {
+                    out[0] = b'"';
+                    self.held_quote = false;
+                    self.offset += 1;
+                    return Ok(1);
+                }
+                if !self.done {
+                    self.done = true;
+                    if matches!(self.state, State::Quoted) {
+                        self.cuts.push_back((self.offset, Cut::UnterminatedQuote));
+                    }
+                    if self.record_started {
+                        let position = self.offset;
+                        self.end_record(position);
+                    }
+                }
+                return Ok(0);
+            }
+            let chunk = std::mem::take(&mut self.buffer);
+            let kept = self.scan(&chunk[..n], out);
+            self.buffer = chunk;
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
     }
 }
 
@@ -125,7 +340,7 @@ mod tests {
     /// Reads `text` in chunks of `chunk` bytes and returns the line of
     /// each offset in `offsets`.
     fn lines(text: &str, chunk: usize, offsets: &[u64]) -> Vec<u64> {
-        let mut tracker = LineTracker::new(text.as_bytes());
+        let mut tracker = LineTracker::new(text.as_bytes(), b',', u64::MAX, usize::MAX);
         let mut buf = vec![0; chunk];
         while tracker.read(&mut buf).expect("in memory") > 0 {}
         offsets.iter().map(|&o| tracker.line_at(o)).collect()
@@ -148,5 +363,40 @@ mod tests {
         for chunk in [1, 2, 3, 64] {
             assert_eq!(lines(text, chunk, &[0, 2, 5, 7, 12]), [1, 2, 3, 4, 6]);
         }
+    }
+
+    fn passed(text: &[u8], max_field: u64, max_fields: usize) -> (Vec<u8>, Vec<Cut>) {
+        let mut tracker = LineTracker::new(text, b',', max_field, max_fields);
+        let mut out = Vec::new();
+        tracker.read_to_end(&mut out).expect("in memory");
+        let mut cuts = Vec::new();
+        tracker.cuts_until(u64::MAX, &mut cuts);
+        (out, cuts)
+    }
+
+    #[test]
+    fn long_fields_are_cut_and_noted() {
+        let (out, cuts) = passed(b"ab,cdefgh,\"ij\"\"kl\nmn\"\nxy,z\n", 3, 10);
+        assert_eq!(String::from_utf8_lossy(&out), "ab,cde,\"ij\"\"\"\nxy,z\n");
+        assert_eq!(
+            cuts,
+            [
+                Cut::Field { field: 1, bytes: 6 },
+                Cut::Field { field: 2, bytes: 8 }
+            ]
+        );
+    }
+
+    #[test]
+    fn columns_past_the_limit_are_dropped() {
+        let (out, cuts) = passed(b"a,b,c,d\ne,f\n", 100, 2);
+        assert_eq!(String::from_utf8_lossy(&out), "a,b\ne,f\n");
+        assert_eq!(cuts, [Cut::Fields { fields: 4 }]);
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_noted() {
+        let (_, cuts) = passed(b"a,\"b\nc,d\n", 100, 10);
+        assert_eq!(cuts, [Cut::UnterminatedQuote]);
     }
 }

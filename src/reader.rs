@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::header::Header;
-use crate::lines::LineTracker;
+use crate::lines::{Cut, LineTracker};
 use crate::row::{Row, RowChecker};
 use rayon::prelude::*;
 
@@ -42,7 +42,18 @@ pub struct ReaderBuilder {
     strict_headers: bool,
     delimiter: Option<u8>,
     threads: usize,
+    max_field_bytes: u64,
+    max_columns: usize,
+    max_rows: u64,
 }
+
+/// Default limit on one cell: 64 KiB. No guardian field comes near it.
+pub const DEFAULT_MAX_FIELD_BYTES: u64 = 64 * 1024;
+/// Default limit on cells per row.
+pub const DEFAULT_MAX_COLUMNS: usize = 256;
+/// Default limit on rows per file: ten million, five times the largest
+/// district's guardian rows.
+pub const DEFAULT_MAX_ROWS: u64 = 10_000_000;
 
 impl Default for ReaderBuilder {
     fn default() -> ReaderBuilder {
@@ -58,6 +69,9 @@ impl ReaderBuilder {
             strict_headers: false,
             delimiter: None,
             threads: 0,
+            max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
+            max_columns: DEFAULT_MAX_COLUMNS,
+            max_rows: DEFAULT_MAX_ROWS,
         }
     }
 
@@ -88,6 +102,29 @@ impl ReaderBuilder {
         self
     }
 
+    /// The longest cell accepted, in bytes (default
+    /// [`DEFAULT_MAX_FIELD_BYTES`]). A longer cell is cut off as it is read,
+    /// so memory stays bounded, and its row gets a `field_too_large` error.
+    pub fn max_field_bytes(&mut self, bytes: u64) -> &mut ReaderBuilder {
+        self.max_field_bytes = bytes.max(1);
+        self
+    }
+
+    /// The most cells a row may have (default [`DEFAULT_MAX_COLUMNS`]).
+    /// Cells past it are dropped as they are read and the row gets a
+    /// `too_many_columns` error; a header past it stops the file.
+    pub fn max_columns(&mut self, columns: usize) -> &mut ReaderBuilder {
+        self.max_columns = columns.max(1);
+        self
+    }
+
+    /// The most data rows a file may have (default [`DEFAULT_MAX_ROWS`]);
+    /// reading the next one fails with [`ErrorKind::Limit`].
+    pub fn max_rows(&mut self, rows: u64) -> &mut ReaderBuilder {
+        self.max_rows = rows;
+        self
+    }
+
     /// Opens the file at `path`.
     pub fn from_path<P: AsRef<Path>>(&self, path: P) -> Result<Reader<File>, Error> {
         let file = File::open(path)?;
@@ -113,7 +150,12 @@ impl ReaderBuilder {
         let delimiter = self
             .delimiter
             .unwrap_or_else(|| detect_delimiter(&first_line));
-        let source = LineTracker::new(io::Cursor::new(first_line).chain(text));
+        let source = LineTracker::new(
+            io::Cursor::new(first_line).chain(text),
+            delimiter,
+            self.max_field_bytes,
+            self.max_columns,
+        );
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -198,6 +240,9 @@ pub struct Reader<R> {
     header_cells: Vec<String>,
     file_diagnostics: Vec<Diagnostic>,
     threads: usize,
+    cuts: Vec<Cut>,
+    rows_read: u64,
+    max_rows: u64,
 }
 
 impl<R: Read> Reader<R> {
@@ -213,10 +258,25 @@ impl<R: Read> Reader<R> {
         options: &ReaderBuilder,
     ) -> Result<Reader<R>, Error> {
         let mut record = csv::ByteRecord::new();
-        if !read_record(&mut csv, &mut record)? {
+        let mut cuts = Vec::new();
+        let Some(header_line) = next_record(&mut csv, &mut record, &mut cuts)? else {
             return Err(Error::new(ErrorKind::EmptyFile, 1));
+        };
+        if let Some(cut) = cuts.first() {
+            let what = match cut {
+                Cut::Field { field, bytes } => format!(
+                    "header cell {} is {bytes} bytes long, more than the {} allowed; this is not a guardians.csv header",
+                    field + 1,
+                    options.max_field_bytes
+                ),
+                Cut::Fields { fields } => format!(
+                    "the header has {fields} columns, more than the {} allowed; this is not a guardians.csv header",
+                    options.max_columns
+                ),
+                Cut::UnterminatedQuote => "a quote in the header is never closed, so the whole file was read as the header".to_owned(),
+            };
+            return Err(Error::new(ErrorKind::Limit { what }, header_line));
         }
-        let header_line = record_line(&mut csv, &record);
         let cells: Vec<String> = record
             .iter()
             .map(|cell| String::from_utf8_lossy(cell).replace('\u{feff}', ""))
@@ -240,13 +300,21 @@ impl<R: Read> Reader<R> {
         Ok(Reader {
             csv,
             record,
-            checker: RowChecker::new(header, options.region),
+            checker: RowChecker::new(
+                header,
+                options.region,
+                options.max_field_bytes,
+                options.max_columns,
+            ),
             encoding,
             delimiter,
             header_line,
             header_cells: cells,
             file_diagnostics,
             threads: options.threads,
+            cuts: Vec::new(),
+            rows_read: 0,
+            max_rows: options.max_rows,
         })
     }
 
@@ -254,12 +322,24 @@ impl<R: Read> Reader<R> {
     /// `false` at the end of the file. An `Err` means the input itself
     /// failed (an I/O error); problems in the row are diagnostics on it.
     pub fn read_row(&mut self, row: &mut Row) -> Result<bool, Error> {
-        if !read_record(&mut self.csv, &mut self.record)? {
+        let Some(line) = next_record(&mut self.csv, &mut self.record, &mut self.cuts)? else {
             return Ok(false);
-        }
-        let line = record_line(&mut self.csv, &self.record);
-        self.checker.check(&self.record, line, row);
+        };
+        self.count_row(line)?;
+        self.checker.check(&self.record, line, &self.cuts, row);
         Ok(true)
+    }
+
+    fn count_row(&mut self, line: u64) -> Result<(), Error> {
+        self.rows_read += 1;
+        if self.rows_read > self.max_rows {
+            let what = format!(
+                "line {line}: the file has more than {} rows, the limit; split it, or raise the limit (ReaderBuilder::max_rows)",
+                self.max_rows
+            );
+            return Err(Error::new(ErrorKind::Limit { what }, line));
+        }
+        Ok(())
     }
 
     /// An iterator over the rows; each allocates its own [`Row`]. Use
@@ -325,10 +405,7 @@ impl<R: Read> Reader<R> {
 
     /// The next record as the file has it, unchecked, and its line.
     pub(crate) fn read_raw(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Error> {
-        if !read_record(&mut self.csv, record)? {
-            return Ok(None);
-        }
-        Ok(Some(record_line(&mut self.csv, record)))
+        next_record(&mut self.csv, record, &mut self.cuts)
     }
 
     /// The header row's cells as written (a byte-order mark removed).
@@ -341,14 +418,15 @@ impl<R: Read> Reader<R> {
         batch.count = 0;
         while batch.count < BATCH {
             if batch.count == batch.records.len() {
-                batch.records.push((csv::ByteRecord::new(), 0));
+                batch.records.push((csv::ByteRecord::new(), 0, Vec::new()));
                 batch.rows.push(Row::default());
             }
-            let (record, line) = &mut batch.records[batch.count];
-            if !read_record(&mut self.csv, record)? {
+            let (record, line, cuts) = &mut batch.records[batch.count];
+            let Some(read) = next_record(&mut self.csv, record, cuts)? else {
                 break;
-            }
-            *line = record_line(&mut self.csv, record);
+            };
+            *line = read;
+            self.count_row(read)?;
             batch.count += 1;
         }
         Ok(())
@@ -406,6 +484,22 @@ fn read_record<R: Read>(
     })
 }
 
+/// Reads the next record, its physical line, and what was cut from it.
+fn next_record<R: Read>(
+    csv: &mut csv::Reader<Source<R>>,
+    record: &mut csv::ByteRecord,
+    cuts: &mut Vec<Cut>,
+) -> Result<Option<u64>, Error> {
+    cuts.clear();
+    if !read_record(csv, record)? {
+        return Ok(None);
+    }
+    let line = record_line(csv, record);
+    let end = csv.position().byte();
+    csv.get_mut().cuts_until(end, cuts);
+    Ok(Some(line))
+}
+
 fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteRecord) -> u64 {
     let byte = record.position().map_or(0, |p| p.byte());
     csv.get_mut().line_at(byte)
@@ -414,7 +508,7 @@ fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteReco
 /// Records read and the rows checked from them, reused batch after batch.
 #[derive(Default)]
 struct Batch {
-    records: Vec<(csv::ByteRecord, u64)>,
+    records: Vec<(csv::ByteRecord, u64, Vec<Cut>)>,
     rows: Vec<Row>,
     count: usize,
 }
@@ -433,8 +527,8 @@ impl Batch {
                 // A poisoned lock means a panic elsewhere, which already
                 // propagates; the checker itself is intact.
                 let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
-                for (row, (record, line)) in rows.iter_mut().zip(records) {
-                    checker.check(record, *line, row);
+                for (row, (record, line, cuts)) in rows.iter_mut().zip(records) {
+                    checker.check(record, *line, cuts, row);
                 }
             });
     }

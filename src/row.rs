@@ -5,6 +5,7 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use crate::header::Header;
+use crate::lines::Cut;
 use crate::{
     Code, Column, Diagnostic, Email, EmailError, Guardian, GuardianId, IdError, Language, ParsedId,
     Phone, PhoneError, PhoneParser, Region, StudentId,
@@ -91,6 +92,8 @@ impl Row {
 /// memo).
 pub(crate) struct RowChecker {
     header: Header,
+    max_field_bytes: u64,
+    max_columns: usize,
     phones: PhoneParser,
     /// Languages as written -> verdict: a file has few distinct spellings.
     languages: HashMap<Box<str>, Option<Language>>,
@@ -100,9 +103,16 @@ pub(crate) struct RowChecker {
 const LANGUAGE_MEMO: usize = 4096;
 
 impl RowChecker {
-    pub(crate) fn new(header: Header, region: Region) -> RowChecker {
+    pub(crate) fn new(
+        header: Header,
+        region: Region,
+        max_field_bytes: u64,
+        max_columns: usize,
+    ) -> RowChecker {
         RowChecker {
             header,
+            max_field_bytes,
+            max_columns,
             phones: PhoneParser::new(region),
             languages: HashMap::default(),
         }
@@ -110,10 +120,21 @@ impl RowChecker {
 
     /// Another checker for the same header and region, with its own memo.
     pub(crate) fn clone_fresh(&self) -> RowChecker {
-        RowChecker::new(self.header.clone(), self.phones.region())
+        RowChecker::new(
+            self.header.clone(),
+            self.phones.region(),
+            self.max_field_bytes,
+            self.max_columns,
+        )
     }
 
-    pub(crate) fn check(&mut self, record: &csv::ByteRecord, line: u64, row: &mut Row) {
+    pub(crate) fn check(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        cuts: &[Cut],
+        row: &mut Row,
+    ) {
         row.line = line;
         row.status = RowStatus::Valid;
         row.student_id = None;
@@ -125,6 +146,40 @@ impl RowChecker {
             diagnostics: &mut row.diagnostics,
         };
 
+        if !cuts.is_empty() {
+            for cut in cuts {
+                let (code, column, message) = match *cut {
+                    Cut::Field { field, bytes } => {
+                        let column = self.header.column_at(field);
+                        let name = column.map_or_else(|| format!("cell {}", field + 1), |c| format!("the {}", c.label()));
+                        (
+                            Code::FieldTooLarge,
+                            column,
+                            format!(
+                                "{name} is {bytes} bytes long, more than the {} a cell may have; it was cut off and the row was not used",
+                                self.max_field_bytes
+                            ),
+                        )
+                    }
+                    Cut::Fields { fields } => (
+                        Code::TooManyColumns,
+                        None,
+                        format!(
+                            "the row has {fields} cells, more than the {} allowed; the row was not used",
+                            self.max_columns
+                        ),
+                    ),
+                    Cut::UnterminatedQuote => (
+                        Code::UnterminatedQuote,
+                        None,
+                        "a double quote opened in this row is never closed, so everything to the end of the file was read as this row; close the quote and upload again".to_owned(),
+                    ),
+                };
+                out.push(code, column, None, message);
+            }
+            row.status = RowStatus::Rejected;
+            return;
+        }
         if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
             out.push(
                 Code::BlankRow,

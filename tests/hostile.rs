@@ -1,0 +1,161 @@
+//! Hostile and broken files: each gets a precise diagnostic at the right
+//! line, memory stays bounded, and the rows around it are still read.
+
+mod common;
+
+use common::{HEADER, csv, found, validate};
+use guardian_roster::{Code, ErrorKind, ReaderBuilder, RowStatus};
+
+const GOOD: &str = "002,G2,Bo,Li,bo@example.com,,,";
+
+#[test]
+fn a_50_mb_field_is_cut_off_and_the_next_row_read() {
+    let mut text = csv(&[]);
+    text.push_str("001,G1,");
+    text.push_str(&"A".repeat(50 * 1024 * 1024));
+    text.push_str(",Diaz,ana@example.com,,,\n");
+    text.push_str(GOOD);
+    text.push('\n');
+    let file = validate(&text);
+    assert_eq!(found(&file), [("field_too_large", 2, Some("first_name"))]);
+    assert!(file.diagnostics()[0].message.contains("52428800 bytes"));
+    assert_eq!(file.guardians().len(), 1);
+    assert_eq!(file.links()[0].line, 3);
+}
+
+#[test]
+fn a_long_quoted_field_with_line_breaks_keeps_the_line_count() {
+    let mut text = csv(&[]);
+    text.push_str("001,G1,\"");
+    text.push_str(&"line\n".repeat(20_000));
+    text.push_str("\",Diaz,ana@example.com,,,\n");
+    text.push_str(GOOD);
+    text.push('\n');
+    let file = validate(&text);
+    assert_eq!(found(&file), [("field_too_large", 2, Some("first_name"))]);
+    assert_eq!(file.links()[0].line, 20_003);
+}
+
+#[test]
+fn a_million_column_header_stops_the_file_with_the_limit_named() {
+    let text = format!("{}\n{GOOD}\n", vec!["x"; 1_000_000].join(","));
+    let error = ReaderBuilder::new()
+        .from_reader(text.as_bytes())
+        .expect_err("too many columns");
+    assert!(matches!(error.kind(), ErrorKind::Limit { .. }));
+    assert_eq!(error.code(), Code::UnreadableFile);
+    assert_eq!(error.line(), 1);
+    assert!(
+        error
+            .to_string()
+            .contains("1000000 columns, more than the 256"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_row_with_too_many_columns_is_rejected_and_the_next_read() {
+    let text = csv(&[
+        &format!("001,G1,Ana,Diaz,a@example.com,,,{}", ",x".repeat(100_000)),
+        GOOD,
+    ]);
+    let file = validate(&text);
+    assert_eq!(found(&file), [("too_many_columns", 2, None)]);
+    assert!(file.diagnostics()[0].message.contains("100008 cells"));
+    assert_eq!(file.links().len(), 1);
+}
+
+#[test]
+fn a_file_with_no_newline() {
+    // One huge line: its first cell is past the field limit.
+    let error = ReaderBuilder::new()
+        .from_reader("x".repeat(10 * 1024 * 1024).as_bytes())
+        .expect_err("not a header");
+    assert!(matches!(error.kind(), ErrorKind::Limit { .. }));
+    // A header and a row without a final line end: the row is read.
+    let text = format!("{HEADER}\n{GOOD}");
+    let file = validate(text);
+    assert_eq!(file.summary().valid, 1);
+}
+
+#[test]
+fn an_unterminated_quote_is_named_on_its_line() {
+    let text = csv(&[
+        GOOD,
+        "003,G3,\"Cy,Ng,cy@example.com,,,",
+        "004,G4,Di,Wu,di@example.com,,,",
+    ]);
+    let file = validate(&text);
+    assert_eq!(found(&file), [("unterminated_quote", 3, None)]);
+    assert_eq!(file.summary().valid, 1);
+    assert_eq!(file.summary().rejected, 1);
+}
+
+#[test]
+fn nul_bytes_are_reported_and_the_next_row_read() {
+    let text = csv(&[
+        "001,G1,An\0a,Diaz,ana@example.com,,,",
+        "0\x0002,G2,Bo,Li,bo@example.com,,,",
+        GOOD,
+    ]);
+    let file = validate(&text);
+    assert_eq!(
+        found(&file),
+        [
+            ("invalid_name", 2, Some("first_name")),
+            ("invalid_id", 3, Some("student_id"))
+        ]
+    );
+    assert_eq!(file.rows()[2].status, RowStatus::Valid);
+}
+
+#[test]
+fn invalid_utf8_mid_file_is_reported_on_its_row() {
+    // Past the first 64 KiB, where the encoding was already decided.
+    let rows: Vec<String> = (0..2000)
+        .map(|i| format!("{i:06},U{i},Zoë,Müller,z{i}@example.com,,,"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let mut bytes = csv(&rows).into_bytes();
+    assert!(bytes.len() > 64 * 1024);
+    bytes.extend_from_slice(b"003,G3,Cy,Ng\xff\xfe,cy@example.com,,,\n");
+    bytes.extend_from_slice(GOOD.as_bytes());
+    let file = validate(bytes);
+    assert_eq!(found(&file), [("invalid_text", 2002, Some("last_name"))]);
+    assert_eq!(file.guardians().len(), 2001);
+    assert_eq!(
+        file.guardian("U7").map(|g| g.last_name.as_str()),
+        Some("Müller")
+    );
+}
+
+#[test]
+fn the_row_limit_stops_the_file_with_its_line() -> Result<(), guardian_roster::Error> {
+    let text = csv(&[GOOD, GOOD, GOOD]);
+    let error = ReaderBuilder::new()
+        .max_rows(2)
+        .from_reader(text.as_bytes())?
+        .validate()
+        .expect_err("three rows, limit two");
+    assert_eq!(error.line(), 4);
+    assert!(error.to_string().contains("more than 2 rows"));
+    Ok(())
+}
+
+#[test]
+fn limits_are_settable() {
+    let text = csv(&["001,G1,Anastasia-Maria,Diaz,anastasia@example.com,,,"]);
+    let file = ReaderBuilder::new()
+        .max_field_bytes(12)
+        .from_reader(text.as_bytes())
+        .and_then(|r| r.validate())
+        .expect("header cells are short");
+    let codes: Vec<(&str, u64, Option<&str>)> = found(&file);
+    assert_eq!(
+        codes,
+        [
+            ("field_too_large", 2, Some("first_name")),
+            ("field_too_large", 2, Some("email"))
+        ]
+    );
+}
