@@ -144,3 +144,66 @@ proptest! {
         prop_assert_eq!(parsed.map(|p| p.id.as_str().to_owned()).unwrap_or_default(), id);
     }
 }
+
+/// A valid file, then random damage: bytes deleted, quotes, delimiters,
+/// NULs and line breaks inserted, lines doubled, the end cut off.
+fn damaged() -> impl Strategy<Value = Vec<u8>> {
+    let damage = prop::collection::vec((0usize..6, any::<prop::sample::Index>()), 0..8);
+    (file(), damage).prop_map(|((text, _), damage)| {
+        let mut bytes = text.into_bytes();
+        for (kind, at) in damage {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = at.index(bytes.len());
+            match kind {
+                0 => {
+                    bytes.remove(i);
+                }
+                1 => bytes.insert(i, b'"'),
+                2 => bytes.insert(i, b','),
+                3 => bytes.insert(i, 0),
+                4 => bytes.insert(i, b'\n'),
+                _ => bytes.truncate(i),
+            }
+        }
+        bytes
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn nothing_is_lost_in_a_damaged_file(bytes in damaged()) {
+        let Ok(reader) = ReaderBuilder::new().from_reader(bytes.as_slice()) else {
+            return Ok(());
+        };
+        let Ok(file) = reader.validate() else {
+            return Ok(());
+        };
+        let s = file.summary();
+        prop_assert_eq!(s.rows, s.valid + s.repaired + s.rejected);
+        prop_assert_eq!(file.rows().len() as u64, s.rows + s.blank);
+        let counted: u64 = s.by_code.values().sum();
+        prop_assert_eq!(counted, s.errors + s.warnings);
+        prop_assert_eq!(file.diagnostics().len() as u64, s.errors + s.warnings);
+        prop_assert_eq!(file.rejected_rows().len() as u64, s.rejected);
+        for row in file.rows() {
+            let errors = file
+                .diagnostics()
+                .iter()
+                .filter(|d| d.line == row.line && d.severity == Severity::Error)
+                .count();
+            match row.status {
+                RowStatus::Rejected => prop_assert!(errors > 0, "line {} rejected without an error", row.line),
+                _ => prop_assert_eq!(errors, 0),
+            }
+        }
+        // Every usable link comes from a row that was not rejected.
+        for link in file.links() {
+            let row = file.rows().iter().find(|r| r.line == link.line);
+            prop_assert!(row.is_some_and(|r| r.status != RowStatus::Rejected));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! What each fuzz target does with its input, shared with `cargo test`,
+//! which replays the kept corpus (`tests/corpus.rs`).
+
+#![allow(dead_code)]
+
+use guardian_roster::{
+    DryRunOptions, Email, GuardianId, InMemoryRoster, Language, PhoneParser, ReaderBuilder, Region,
+    StudentId, SyncMode, dry_run, write_errors_csv,
+};
+
+/// The reader over arbitrary bytes, with small limits so that long inputs
+/// reach the limit paths; then the errors file.
+pub fn reader(data: &[u8]) {
+    let mut options = ReaderBuilder::new();
+    options
+        .max_field_bytes(256)
+        .max_columns(16)
+        .max_rows(2_000)
+        .threads(1);
+    let Ok(reader) = options.from_reader(data) else {
+        return;
+    };
+    let Ok(file) = reader.validate() else {
+        return;
+    };
+    let s = file.summary();
+    assert_eq!(s.rows, s.valid + s.repaired + s.rejected);
+    assert_eq!(file.rows().len() as u64, s.rows + s.blank);
+    let mut out = Vec::new();
+    let _ = write_errors_csv(data, &options, file.diagnostics(), &mut out);
+}
+
+/// Each value normaliser over arbitrary text.
+pub fn values(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(parsed) = StudentId::parse(text) {
+        let again = StudentId::parse(parsed.id.as_str());
+        assert!(matches!(&again, Ok(a) if a.id == parsed.id && a.repairs.is_empty()));
+    }
+    let _ = GuardianId::parse(text);
+    let _ = Email::parse(text);
+    let _ = Language::parse(text);
+    let mut phones = PhoneParser::new(Region::US);
+    if let Ok(phone) = phones.parse(text) {
+        assert!(phone.e164().starts_with('+'));
+        assert!(phone.e164().len() <= 16);
+    }
+}
+
+const HEADER: &str =
+    "student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language\n";
+
+/// The dry run over a roster and an upload cut from arbitrary bytes (at
+/// the first 0xFF); applying the plan and running again changes nothing.
+pub fn dry_run_law(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let split = rest.iter().position(|&b| b == 0xFF).unwrap_or(rest.len());
+    let (current, upload) = (&rest[..split], rest.get(split + 1..).unwrap_or(&[]));
+    let read = |body: &[u8]| {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend_from_slice(body);
+        ReaderBuilder::new()
+            .threads(1)
+            .max_rows(500)
+            .from_reader(bytes.as_slice())
+            .and_then(|r| r.validate())
+    };
+    let (Ok(current), Ok(upload)) = (read(current), read(upload)) else {
+        return;
+    };
+    let students: Vec<StudentId> = current
+        .links()
+        .iter()
+        .map(|l| l.student_id.clone())
+        .chain(
+            upload
+                .links()
+                .iter()
+                .step_by(2)
+                .map(|l| l.student_id.clone()),
+        )
+        .collect();
+    let mut roster = InMemoryRoster::from_export(students, &current);
+    let options = DryRunOptions::new()
+        .mode(if mode & 1 == 1 {
+            SyncMode::Full
+        } else {
+            SyncMode::Additive
+        })
+        .max_unlink_percent(f64::from(mode >> 1));
+    let Ok(plan) = dry_run(&upload, &roster, &options) else {
+        panic!("an in-memory roster cannot fail");
+    };
+    roster.apply(&plan);
+    let Ok(again) = dry_run(&upload, &roster, &options) else {
+        panic!("an in-memory roster cannot fail");
+    };
+    assert!(again.changes().is_empty(), "{:?}", again.changes());
+}
