@@ -97,12 +97,24 @@ impl DryRunOptions {
 }
 
 /// A field's value before and after an update (`None`: empty).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// `Debug` masks both values: they may be emails or phone numbers.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
     /// The roster's current value.
     pub old: Option<String>,
     /// The file's value.
     pub new: Option<String>,
+}
+
+impl std::fmt::Debug for FieldChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked = |value: &Option<String>| value.as_deref().map(crate::diagnostic::mask);
+        f.debug_struct("FieldChange")
+            .field("old", &masked(&self.old))
+            .field("new", &masked(&self.new))
+            .finish()
+    }
 }
 
 /// One change the upload would make.
