@@ -119,6 +119,8 @@ mod bundled {
         );
         let json = report::plan_json("guardians.csv", &file, &plan, false);
         assert_eq!(json["summary"]["create_guardian"], 5);
+        assert_eq!(json["summary"]["by_code"]["unknown_student"], 1);
+        assert_eq!(json["summary"]["errors"], 8);
         assert_eq!(json["summary"]["link"], 6);
         let update = &json["changes"][5];
         assert_eq!(update["action"], "update_guardian");

@@ -136,9 +136,9 @@ pub fn summary_json(summary: &Summary) -> Value {
 /// The `validate` report as one JSON object.
 pub fn file_json(path: &str, file: &ValidatedFile, redact: bool) -> Value {
     json!({
+        "summary": summary_json(file.summary()),
         "file": path,
         "encoding": file.encoding().name(),
-        "summary": summary_json(file.summary()),
         "diagnostics": file
             .diagnostics()
             .iter()
@@ -152,12 +152,12 @@ pub fn file_json(path: &str, file: &ValidatedFile, redact: bool) -> Value {
 /// The JSON for a file that could not be used at all.
 pub fn fatal_json(path: &str, error: &Error) -> Value {
     json!({
-        "file": path,
         "summary": {
             "rows": 0, "valid": 0, "repaired": 0, "rejected": 0, "blank": 0,
             "errors": 1, "warnings": 0, "by_code": { error.code().as_str(): 1 },
             "guardians": 0, "links": 0,
         },
+        "file": path,
         "diagnostics": [diagnostic_json(&error.to_diagnostic(), false)],
         "guardians": [],
         "links": [],
@@ -290,6 +290,11 @@ pub fn plan_json(
         summary.insert("unlinks_held".into(), json!(counts.unlinks_held));
         summary.insert("rows_skipped".into(), json!(counts.rows_skipped));
         summary.insert("rows_left_out".into(), json!(counts.rows_left_out));
+        let mut by_code = file.summary().by_code.clone();
+        for diagnostic in plan.diagnostics() {
+            *by_code.entry(diagnostic.code.as_str()).or_default() += 1;
+        }
+        summary.insert("by_code".into(), json!(by_code));
         summary.insert("errors".into(), json!(file.summary().errors + plan_errors));
         summary.insert(
             "warnings".into(),
