@@ -296,6 +296,23 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
+    /// Reports a cell that cannot be used: "the mobile phone X is too short".
+    fn cell_problem<T>(
+        &mut self,
+        code: Code,
+        column: Column,
+        raw: &str,
+        error: &dyn std::fmt::Display,
+    ) -> Cell<T> {
+        self.push(
+            code,
+            Some(column),
+            Some(raw),
+            format!("the {} {raw} {error}", column.label()),
+        );
+        Cell::Unusable
+    }
+
     fn push(&mut self, code: Code, column: Option<Column>, value: Option<&str>, message: String) {
         let mut diagnostic =
             Diagnostic::new(code, self.line, format!("Line {}: {message}", self.line));
@@ -409,13 +426,7 @@ fn read_id<T>(
                 IdError::Empty => Code::MissingValue,
                 _ => Code::InvalidId,
             };
-            out.push(
-                code,
-                Some(column),
-                Some(raw),
-                format!("the {} {raw} {error}", column.label()),
-            );
-            Cell::Unusable
+            out.cell_problem(code, column, raw, &error)
         }
     }
 }
@@ -503,13 +514,7 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                 EmailError::Multiple => Code::MultipleValues,
                 _ => Code::InvalidEmail,
             };
-            out.push(
-                code,
-                Some(Column::Email),
-                Some(raw),
-                format!("the email {raw} {error}"),
-            );
-            Cell::Unusable
+            out.cell_problem(code, Column::Email, raw, &error)
         }
     }
 }
@@ -546,13 +551,7 @@ fn read_phone(
                 PhoneError::Multiple => Code::MultipleValues,
                 _ => Code::InvalidPhone,
             };
-            out.push(
-                code,
-                Some(column),
-                Some(raw),
-                format!("the {} {raw} {error}", column.label()),
-            );
-            Cell::Unusable
+            out.cell_problem(code, column, raw, &error)
         }
     }
 }

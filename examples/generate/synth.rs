@@ -476,27 +476,11 @@ impl District {
             } else {
                 person.email.clone()
             };
-            let student = student_id(link.student);
-            row(
-                &mut buf,
-                [
-                    &student,
-                    &person.id,
-                    &person.first,
-                    &person.last,
-                    &email,
-                    &person.mobile,
-                    &person.home,
-                    &person.language,
-                ],
-            );
-            if rng.chance(2.0) {
-                // A link the SIS has since dropped.
-                let gone = student_id(1 + rng.below(last_student.max(1)));
+            let mut current_row = |student: &str| {
                 row(
                     &mut buf,
                     [
-                        &gone,
+                        student,
                         &person.id,
                         &person.first,
                         &person.last,
@@ -505,7 +489,12 @@ impl District {
                         &person.home,
                         &person.language,
                     ],
-                );
+                )
+            };
+            current_row(&student_id(link.student));
+            if rng.chance(2.0) {
+                // A link the SIS has since dropped.
+                current_row(&student_id(1 + rng.below(last_student.max(1))));
             }
             if buf.len() > 1 << 20 {
                 out.write_all(&buf)?;
