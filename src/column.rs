@@ -114,11 +114,29 @@ impl Serialize for Column {
     }
 }
 
-/// Lowercase, without spaces, `_`, `-`, `.` (nor a stray BOM or quotes).
+/// Lowercase, without spaces, `_`, `-`, `.`, nor the punctuation headers
+/// carry (`/`, `#`, parentheses, `:`, `*`, quotes, a stray BOM).
 pub(crate) fn header_key(header: &str) -> String {
     header
         .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}' | '"' | '\t'))
+        .filter(|c| {
+            !matches!(
+                c,
+                ' ' | '_'
+                    | '-'
+                    | '.'
+                    | '\u{feff}'
+                    | '"'
+                    | '\''
+                    | '\t'
+                    | '/'
+                    | '#'
+                    | '('
+                    | ')'
+                    | ':'
+                    | '*'
+            )
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -132,12 +150,15 @@ fn lookup(key: &str) -> Option<Column> {
         | "contactid" | "guardiannumber" | "parentnumber" | "guardiancode" => Column::GuardianId,
         "firstname" | "first" | "givenname" | "fname" | "forename" => Column::FirstName,
         "lastname" | "last" | "surname" | "familyname" | "lname" => Column::LastName,
-        "email" | "emailaddress" | "mail" | "emailaddr" => Column::Email,
+        "email" | "emailaddress" | "mail" | "emailaddr" | "primaryemail" => Column::Email,
         "mobilephone" | "mobile" | "mobilenumber" | "mobilephonenumber" | "cell" | "cellphone"
         | "cellnumber" | "cellphonenumber" | "sms" | "smsphone" | "smsnumber" | "textphone"
-        | "textnumber" => Column::MobilePhone,
+        | "textnumber" | "phonecell" | "phonemobile" | "cellularphone" | "mobileno" | "cellno" => {
+            Column::MobilePhone
+        }
         "homephone" | "home" | "homenumber" | "homephonenumber" | "phone" | "phonenumber"
-        | "landline" | "telephone" | "otherphone" | "alternatephone" => Column::HomePhone,
+        | "landline" | "telephone" | "otherphone" | "alternatephone" | "phonehome" | "homeno"
+        | "homephoneno" => Column::HomePhone,
         "language"
         | "preferredlanguage"
         | "lang"
@@ -145,7 +166,10 @@ fn lookup(key: &str) -> Option<Column> {
         | "languagepreference"
         | "preferredlang"
         | "correspondencelanguage"
-        | "primarylanguage" => Column::Language,
+        | "primarylanguage"
+        | "languagecode"
+        | "preferredlanguagecode"
+        | "communicationlanguage" => Column::Language,
         _ => return None,
     };
     Some(column)
@@ -189,6 +213,12 @@ mod tests {
             ("Home Phone", Column::HomePhone),
             ("Preferred Language", Column::Language),
             ("\u{feff}student_id", Column::StudentId),
+            ("Parent/Guardian ID", Column::GuardianId),
+            ("Cell Phone #", Column::MobilePhone),
+            ("Phone (Home)", Column::HomePhone),
+            ("Phone (Cell)", Column::MobilePhone),
+            ("Preferred Language Code", Column::Language),
+            ("Student ID*", Column::StudentId),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");

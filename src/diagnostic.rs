@@ -93,6 +93,10 @@ codes! {
     ExtraEmptyFields = "extra_empty_fields", Warning;
     /// The row has no value in any column; it was skipped.
     BlankRow = "blank_row", Warning;
+    /// The row repeats the header (files pasted together); it was skipped.
+    RepeatedHeader = "repeated_header", Warning;
+    /// A contact or language cell held a placeholder (`N/A`, `none`); read as empty.
+    Placeholder = "placeholder", Warning;
     /// A cell is longer than the field size limit; it was cut off.
     FieldTooLarge = "field_too_large", Error;
     /// A row has more columns than the column limit.

@@ -3,6 +3,7 @@
 //! IDs are never numbers. `00123` and `123` are different IDs, and the
 //! spreadsheet damage that turns one into the other is named, not hidden.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ pub enum IdRepair {
     TextMarker,
     /// `12345.0`: a number format added a decimal tail.
     DecimalTail,
+    /// `1,234,567`: a number format added thousands separators.
+    ThousandsSeparators,
 }
 
 impl IdRepair {
@@ -32,6 +35,7 @@ impl IdRepair {
             IdRepair::FormulaWrapper => "a spreadsheet formula wrapper (=\"...\")",
             IdRepair::TextMarker => "a spreadsheet text marker (')",
             IdRepair::DecimalTail => "a decimal tail (.0) added by a number format",
+            IdRepair::ThousandsSeparators => "thousands separators added by a number format",
         }
     }
 }
@@ -79,7 +83,7 @@ impl<T> ParsedId<T> {
 /// Trims, undoes spreadsheet damage, and checks an ID.
 ///
 /// Idempotent: normalising a normalised ID changes nothing.
-fn normalize(raw: &str) -> Result<(&str, Vec<IdRepair>), IdError> {
+fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     let mut value = raw.trim();
     let mut repairs = Vec::new();
     // Damage can nest (`="'00123"`); each pass peels one layer.
@@ -97,6 +101,10 @@ fn normalize(raw: &str) -> Result<(&str, Vec<IdRepair>), IdError> {
             break;
         }
     }
+    if let Some(digits) = without_thousands_separators(value) {
+        repairs.push(IdRepair::ThousandsSeparators);
+        return Ok((Cow::Owned(digits), repairs));
+    }
     if value.is_empty() {
         return Err(IdError::Empty);
     }
@@ -112,7 +120,7 @@ fn normalize(raw: &str) -> Result<(&str, Vec<IdRepair>), IdError> {
     if value.chars().count() > MAX_ID_LEN {
         return Err(IdError::TooLong);
     }
-    Ok((value, repairs))
+    Ok((Cow::Borrowed(value), repairs))
 }
 
 /// `12345.0` or `12345.00` -> `12345`; anything else -> None.
@@ -121,6 +129,19 @@ fn decimal_tail(value: &str) -> Option<&str> {
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     (all_digits(integer) && all_digits(fraction) && fraction.bytes().all(|b| b == b'0'))
         .then_some(integer)
+}
+
+/// `1,234,567` -> `1234567`: one to three digits, then groups of three.
+fn without_thousands_separators(value: &str) -> Option<String> {
+    let mut groups = value.split(',');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && digits(first)
+        && rest.iter().all(|g| g.len() == 3 && digits(g));
+    well_formed.then(|| value.replace(',', ""))
 }
 
 /// `1.23457E+11`, `1E+11`, `1.2e-3`, `1,23457E+11` (European decimal comma).
@@ -172,7 +193,7 @@ macro_rules! id_type {
             /// ```
             pub fn parse(raw: &str) -> Result<ParsedId<$name>, IdError> {
                 let (value, repairs) = normalize(raw)?;
-                Ok(ParsedId { id: $name(Arc::from(value)), repairs })
+                Ok(ParsedId { id: $name(Arc::from(value.as_ref())), repairs })
             }
 
             /// The ID as text.
@@ -250,7 +271,7 @@ mod tests {
 
     fn ok(raw: &str) -> (String, Vec<IdRepair>) {
         let (id, repairs) = normalize(raw).expect(raw);
-        (id.to_owned(), repairs)
+        (id.into_owned(), repairs)
     }
 
     #[test]
@@ -284,6 +305,11 @@ mod tests {
             )
         );
         assert_eq!(ok("12.5"), ("12.5".into(), vec![]));
+        assert_eq!(
+            ok("1,234,567"),
+            ("1234567".into(), vec![IdRepair::ThousandsSeparators])
+        );
+        assert_eq!(ok("12,34"), ("12,34".into(), vec![]));
     }
 
     #[test]

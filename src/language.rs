@@ -62,7 +62,24 @@ impl Language {
                 }
             }
         }
-        Err(UnknownLanguage)
+        // "Chinese-Mandarin", "Haitian/Creole": every word that names a
+        // language must name the same one; "English/Spanish" stays unknown.
+        let mut agreed: Option<&'static str> = None;
+        for word in folded
+            .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ',' | ';' | '(' | ')'))
+            .filter(|w| w.len() > 2 && !GENERIC_WORDS.contains(w))
+        {
+            if let Some(tag) = names().get(word) {
+                match agreed {
+                    None => agreed = Some(tag),
+                    Some(other) if other == *tag => {}
+                    Some(_) => return Err(UnknownLanguage),
+                }
+            }
+        }
+        agreed
+            .map(|tag| Language(Cow::Borrowed(tag)))
+            .ok_or(UnknownLanguage)
     }
 
     /// The tag, e.g. `"es-MX"`.
@@ -148,6 +165,20 @@ fn primary_code(code: &str) -> Option<&'static str> {
     };
     Some(language.to_639_1().unwrap_or_else(|| language.to_639_3()))
 }
+
+/// Words that qualify a language name rather than name one.
+const GENERIC_WORDS: &[&str] = &[
+    "creole",
+    "language",
+    "languages",
+    "dialect",
+    "native",
+    "standard",
+    "modern",
+    "only",
+    "and",
+    "the",
+];
 
 /// ISO 639-2/B codes, still written by older systems, -> 639-3.
 const BIBLIOGRAPHIC: &[(&str, &str)] = &[
@@ -344,6 +375,9 @@ mod tests {
             ("Russian", "ru"),
             ("Tagalog", "tl"),
             ("Hmong", "hmn"),
+            ("Chinese-Mandarin", "zh"),
+            ("Haitian/Creole", "ht"),
+            ("Spanish Language", "es"),
         ] {
             assert_eq!(tag(raw).as_deref(), Some(expected), "{raw}");
         }
@@ -352,6 +386,8 @@ mod tests {
     #[test]
     fn unknown_is_an_error_value_not_a_guess() {
         assert_eq!(tag("Martian"), None);
+        assert_eq!(tag("English/Spanish"), None);
+        assert_eq!(tag("Chinese-Cantonese"), None);
         assert_eq!(tag("N/A"), None);
         assert_eq!(tag("?"), None);
         assert_eq!(tag("   "), None);

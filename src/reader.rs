@@ -147,8 +147,11 @@ impl ReaderBuilder {
         };
         let mut text = Utf8Stream::new(input, prefix, encoding);
         let first_line = peek_first_line(&mut text)?;
+        // Excel writes "sep=;" as a first line in some locales.
+        let directive = sep_directive(&first_line);
         let delimiter = self
             .delimiter
+            .or(directive)
             .unwrap_or_else(|| detect_delimiter(&first_line));
         let source = LineTracker::new(
             io::Cursor::new(first_line).chain(text),
@@ -161,7 +164,22 @@ impl ReaderBuilder {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(source);
-        Reader::start(csv, encoding, delimiter, self)
+        Reader::start(csv, encoding, delimiter, directive.is_some(), self)
+    }
+}
+
+/// The delimiter named by an Excel `sep=X` first line, if there is one.
+fn sep_directive(first_line: &[u8]) -> Option<u8> {
+    let line_end = memchr::memchr(b'\n', first_line).unwrap_or(first_line.len());
+    let line = &first_line[..line_end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line
+        .strip_prefix(b"\"")
+        .and_then(|l| l.strip_suffix(b"\""))
+        .unwrap_or(line);
+    match line {
+        [s, e, p, b'=', delimiter] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") => Some(*delimiter),
+        _ => None,
     }
 }
 
@@ -255,10 +273,14 @@ impl<R: Read> Reader<R> {
         mut csv: csv::Reader<Source<R>>,
         encoding: TextEncoding,
         delimiter: u8,
+        skip_directive: bool,
         options: &ReaderBuilder,
     ) -> Result<Reader<R>, Error> {
         let mut record = csv::ByteRecord::new();
         let mut cuts = Vec::new();
+        if skip_directive {
+            next_record(&mut csv, &mut record, &mut cuts)?;
+        }
         let Some(header_line) = next_record(&mut csv, &mut record, &mut cuts)? else {
             return Err(Error::new(ErrorKind::EmptyFile, 1));
         };
@@ -562,6 +584,14 @@ impl<R: Read> Iterator for Rows<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_sep_directive() {
+        assert_eq!(sep_directive(b"sep=;\r\nstudent_id;x"), Some(b';'));
+        assert_eq!(sep_directive(b"\"SEP=,\"\n"), Some(b','));
+        assert_eq!(sep_directive(b"sep=\t\n"), Some(b'\t'));
+        assert_eq!(sep_directive(b"student_id,sep=;\n"), None);
+    }
 
     #[test]
     fn delimiter_detection() {

@@ -25,8 +25,9 @@ pub enum RowStatus {
     Repaired,
     /// Not used: at least one error.
     Rejected,
-    /// Every cell empty: skipped with a `blank_row` warning. Not a data row,
-    /// so not counted among valid, repaired or rejected.
+    /// Not a data row: every cell empty (`blank_row`) or a repeat of the
+    /// header (`repeated_header`); skipped with that warning, and not
+    /// counted among valid, repaired or rejected.
     Blank,
 }
 
@@ -190,6 +191,17 @@ impl RowChecker {
             row.status = RowStatus::Blank;
             return;
         }
+        if self.header.is_repeated_in(record) {
+            out.push(
+                Code::RepeatedHeader,
+                None,
+                None,
+                "the row repeats the header, as when two files are pasted together; it was skipped"
+                    .to_owned(),
+            );
+            row.status = RowStatus::Blank;
+            return;
+        }
         let expected = self.header.len;
         if record.len() != expected {
             let extras_blank = record.len() > expected
@@ -293,6 +305,49 @@ impl<T> Cell<T> {
 struct Out<'a> {
     line: u64,
     diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// What SIS exports and clerks write for "no value".
+const PLACEHOLDERS: &[&str] = &[
+    "n/a",
+    "na",
+    "n.a.",
+    "none",
+    "null",
+    "nil",
+    "-",
+    "--",
+    "---",
+    "unknown",
+    "not provided",
+    "no email",
+    "noemail",
+    "no phone",
+    "no number",
+    "x",
+    "?",
+    "tbd",
+];
+
+/// A placeholder in an optional cell is no value: say so, read it as empty.
+fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
+    let is_placeholder = PLACEHOLDERS.iter().any(|p| raw.eq_ignore_ascii_case(p))
+        || (raw.len() >= 7
+            && raw
+                .bytes()
+                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')));
+    is_placeholder.then(|| {
+        out.push(
+            Code::Placeholder,
+            Some(column),
+            Some(raw),
+            format!(
+                "the {} {raw} is a placeholder, read as empty",
+                column.label()
+            ),
+        );
+        Cell::Empty
+    })
 }
 
 impl Out<'_> {
@@ -495,6 +550,9 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
         Cell::Empty => return Cell::Empty,
         Cell::Unusable => return Cell::Unusable,
     };
+    if let Some(empty) = placeholder(raw, Column::Email, out) {
+        return empty;
+    }
     match Email::parse(raw) {
         Ok(email) => {
             if let Some(meant) = email.likely_typo() {
@@ -530,6 +588,9 @@ fn read_phone(
         Cell::Empty => return Cell::Empty,
         Cell::Unusable => return Cell::Unusable,
     };
+    if let Some(empty) = placeholder(raw, column, out) {
+        return empty;
+    }
     match phones.parse(raw) {
         Ok(phone) => {
             if column == Column::MobilePhone {
@@ -551,6 +612,20 @@ fn read_phone(
                 PhoneError::Multiple => Code::MultipleValues,
                 _ => Code::InvalidPhone,
             };
+            let digits = raw.bytes().filter(u8::is_ascii_digit).count();
+            let international = raw.starts_with('+') || raw.starts_with("00");
+            if digits > 10
+                && !international
+                && matches!(
+                    error,
+                    PhoneError::TooLong { .. } | PhoneError::Invalid { .. }
+                )
+            {
+                let hint = format!(
+                    "{error}; if it is a number from another country, write it with + and the country code"
+                );
+                return out.cell_problem(code, column, raw, &hint);
+            }
             out.cell_problem(code, column, raw, &error)
         }
     }
@@ -566,6 +641,9 @@ fn read_language(
         Cell::Empty => return Cell::Empty,
         Cell::Unusable => return Cell::Unusable,
     };
+    if let Some(empty) = placeholder(raw, Column::Language, out) {
+        return empty;
+    }
     let verdict = match memo.get(raw) {
         Some(verdict) => verdict.clone(),
         None => {

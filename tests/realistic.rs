@@ -1,0 +1,96 @@
+//! Habits of real district files: Excel's `sep=` line, headers pasted in
+//! twice, placeholders for "no value", thousands separators in IDs,
+//! foreign numbers written without `+`, punctuation in headers.
+
+mod common;
+
+use common::{HEADER, csv, found, validate};
+use guardian_roster::RowStatus;
+
+#[test]
+fn excel_sep_line_names_the_delimiter_and_is_not_the_header() {
+    let text = "sep=;\r\nstudent_id;guardian_id;first_name;last_name;email;mobile_phone\r\n\
+                001;G1;Ana;Diaz;ana@example.com;\r\n";
+    let file = validate(text);
+    assert_eq!(file.delimiter(), b';');
+    assert_eq!(file.header_line(), 2);
+    assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
+    assert_eq!(file.links()[0].line, 3);
+}
+
+#[test]
+fn a_repeated_header_is_skipped_with_a_warning() {
+    let text = csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,",
+        HEADER,
+        "002,G2,Bo,Li,bo@example.com,,,",
+    ]);
+    let file = validate(text);
+    assert_eq!(found(&file), [("repeated_header", 3, None)]);
+    let s = file.summary();
+    assert_eq!((s.rows, s.valid, s.blank), (2, 2, 1));
+    assert_eq!(file.rows()[1].status, RowStatus::Blank);
+}
+
+#[test]
+fn placeholders_in_optional_cells_are_read_as_empty() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,N/A,312 555 0142,none,-",
+        "002,G2,Na,Li,bo@example.com,000-000-0000,,NULL",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("placeholder", 2, Some("email")),
+            ("placeholder", 2, Some("home_phone")),
+            ("placeholder", 2, Some("language")),
+            ("placeholder", 3, Some("mobile_phone")),
+            ("placeholder", 3, Some("language")),
+        ]
+    );
+    // "Na" is a name, not a placeholder.
+    assert_eq!(
+        file.guardian("G2").map(|g| g.first_name.as_str()),
+        Some("Na")
+    );
+    assert_eq!(file.summary().rejected, 0);
+}
+
+#[test]
+fn thousands_separators_in_ids_are_repaired() {
+    let file = validate(csv(&["\"1,234,567\",G1,Ana,Diaz,ana@example.com,,,"]));
+    assert_eq!(found(&file), [("id_repaired", 2, Some("student_id"))]);
+    assert_eq!(file.links()[0].student_id.as_str(), "1234567");
+    assert!(
+        file.diagnostics()[0]
+            .message
+            .contains("thousands separators")
+    );
+}
+
+#[test]
+fn a_foreign_number_without_plus_gets_a_hint() {
+    let file = validate(csv(&["001,G1,Ana,Diaz,,52 55 1234 5678,,"]));
+    assert_eq!(found(&file)[0], ("invalid_phone", 2, Some("mobile_phone")));
+    assert!(
+        file.diagnostics()[0]
+            .message
+            .contains("write it with + and the country code"),
+        "{}",
+        file.diagnostics()[0].message
+    );
+}
+
+#[test]
+fn headers_with_punctuation_and_notes() {
+    let text = "Student ID*,Parent/Guardian ID,First Name,Last Name,E-mail Address,Cell Phone #,Phone (Home),Preferred Language Code\n\
+                001,G1,Ana,Diaz,ana@example.com,312 555 0142,312 555 0199,es\n";
+    let file = validate(text);
+    assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
+    let ana = &file.guardians()[0];
+    assert_eq!(
+        ana.home_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550199")
+    );
+    assert_eq!(ana.language.as_ref().map(|l| l.as_str()), Some("es"));
+}
