@@ -10,9 +10,9 @@ pub(crate) struct Header {
     positions: [Option<usize>; 8],
     /// How many cells the header has.
     pub(crate) len: usize,
-    /// Each header cell as matched (`header_key`), to spot the header
-    /// repeated inside the file.
-    keys: Vec<String>,
+    /// The header cells as written, to spot the header repeated inside the
+    /// file.
+    names: Vec<String>,
 }
 
 impl Header {
@@ -93,18 +93,17 @@ impl Header {
         Ok(Header {
             positions,
             len: cells.len(),
-            keys: cells.iter().map(|c| header_key(c)).collect(),
+            names: cells.to_vec(),
         })
     }
 
     /// Whether `record` repeats the header (files pasted together).
     pub(crate) fn is_repeated_in(&self, record: &csv::ByteRecord) -> bool {
-        let same = |(cell, key): (&[u8], &String)| {
-            std::str::from_utf8(cell).is_ok_and(|cell| header_key(cell) == *key)
+        let same = |(cell, name): (&[u8], &String)| {
+            cell.trim_ascii()
+                .eq_ignore_ascii_case(name.trim().as_bytes())
         };
-        record.len() == self.len
-            && record.get(0).zip(self.keys.first()).is_some_and(same)
-            && record.iter().zip(&self.keys).all(same)
+        record.len() == self.len && record.iter().zip(&self.names).all(same)
     }
 
     /// The column at position `at`, if it is one of ours.

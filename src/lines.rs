@@ -187,6 +187,30 @@ impl<R: Read> LineTracker<R> {
             }
         }
         while i < chunk.len() {
+            // Plain content runs to the next byte that can matter.
+            if matches!(self.state, State::Unquoted | State::Quoted) {
+                let rest = &chunk[i..];
+                let stop = if self.state == State::Unquoted {
+                    memchr::memchr3(self.delimiter, b'\n', b'\r', rest)
+                } else {
+                    memchr::memchr3(b'"', b'\n', b'\r', rest)
+                }
+                .unwrap_or(rest.len());
+                if stop > 0 {
+                    let content = &rest[..stop];
+                    let allowance = if self.field >= self.max_fields {
+                        0
+                    } else {
+                        self.max_field_bytes.saturating_sub(self.field_bytes)
+                    };
+                    let take = usize::try_from(allowance).map_or(stop, |a| a.min(stop));
+                    out[kept..kept + take].copy_from_slice(&content[..take]);
+                    kept += take;
+                    self.field_bytes += stop as u64;
+                    i += stop;
+                    continue;
+                }
+            }
             let byte = chunk[i];
             if self.held_quote && byte != b'"' {
                 out[kept] = b'"';
