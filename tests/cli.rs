@@ -1,0 +1,80 @@
+//! The example binaries' exit status and JSON are a public contract.
+//! `cargo test` builds the examples next to the test binaries.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn example(name: &str) -> PathBuf {
+    let mut path = std::env::current_exe().expect("test binary path");
+    path.pop(); // the test binary
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    path.join("examples").join(name)
+}
+
+fn run(name: &str, args: &[&str]) -> (i32, serde_json::Value) {
+    let output = Command::new(example(name))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} did not run: {e}"));
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (output.status.code().unwrap_or(-1), json)
+}
+
+#[test]
+fn validate_exit_status_0_1_2() {
+    let dir = std::env::temp_dir().join(format!("guardian-roster-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let clean = dir.join("clean.csv");
+    std::fs::write(
+        &clean,
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone\n001,G1,Ana,Diaz,ana@example.com,\n",
+    )
+    .expect("write");
+    let broken = dir.join("broken.csv");
+    std::fs::write(&broken, "name,phone\nAna,1\n").expect("write");
+    let path = |p: &PathBuf| p.to_string_lossy().into_owned();
+
+    let (status, json) = run("validate", &[&path(&clean), "--format", "json"]);
+    assert_eq!(status, 0);
+    assert_eq!(json["summary"]["valid"], 1);
+
+    let (status, json) = run("validate", &["--format", "json"]);
+    assert_eq!(status, 1, "the bundled sample has errors");
+    assert_eq!(json["summary"]["rows"], 17);
+
+    let (status, json) = run("validate", &[&path(&broken), "--format", "json"]);
+    assert_eq!(status, 2);
+    assert_eq!(json["diagnostics"][0]["code"], "missing_column");
+    assert_eq!(json["diagnostics"][0]["line"], 1);
+
+    let (status, _) = run("validate", &["--no-such-flag"]);
+    assert_eq!(status, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dry_run_on_the_bundled_data() {
+    let (status, json) = run(
+        "dry_run",
+        &[
+            "--format",
+            "json",
+            "--mode",
+            "full",
+            "--max-unlink-percent",
+            "30",
+        ],
+    );
+    assert_eq!(status, 1);
+    assert_eq!(json["summary"]["unlink"], 2);
+    let actions: Vec<&str> = json["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["action"].as_str())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| **a == "unlink").count(), 2);
+    assert_eq!(actions[0], "create_guardian");
+}
