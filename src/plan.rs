@@ -251,6 +251,16 @@ impl Plan {
         self.mode
     }
 
+    /// Errors and warnings among the plan's diagnostics.
+    pub fn counts(&self) -> (u64, u64) {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count() as u64;
+        (errors, self.diagnostics.len() as u64 - errors)
+    }
+
     /// Whether any plan diagnostic is an error (a row that cannot apply).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -695,16 +705,4 @@ fn plan_unlinks(
         })
         .collect();
     (unlinks, held)
-}
-
-impl Plan {
-    /// Errors and warnings among the plan's diagnostics.
-    pub fn counts(&self) -> (u64, u64) {
-        let errors = self
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count() as u64;
-        (errors, self.diagnostics.len() as u64 - errors)
-    }
 }
