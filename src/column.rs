@@ -145,9 +145,10 @@ fn lookup(key: &str) -> Option<Column> {
     let column = match key {
         "studentid" | "student" | "studentnumber" | "studentno" | "studentnum" | "stuid"
         | "studentsisid" | "sisstudentid" | "localstudentid" | "studentlocalid" | "pupilid"
-        | "studentidnumber" | "studentcode" => Column::StudentId,
+        | "studentidnumber" | "studentcode" | "studentpersonid" => Column::StudentId,
         "guardianid" | "parentid" | "guardiansisid" | "sisguardianid" | "parentguardianid"
-        | "contactid" | "guardiannumber" | "parentnumber" | "guardiancode" => Column::GuardianId,
+        | "contactid" | "guardiannumber" | "parentnumber" | "guardiancode" | "guardianpersonid"
+        | "parentpersonid" | "contactpersonid" => Column::GuardianId,
         "firstname" | "first" | "givenname" | "fname" | "forename" => Column::FirstName,
         "lastname" | "last" | "surname" | "familyname" | "lname" => Column::LastName,
         "email" | "emailaddress" | "mail" | "emailaddr" | "primaryemail" => Column::Email,
@@ -219,6 +220,9 @@ mod tests {
             ("Phone (Cell)", Column::MobilePhone),
             ("Preferred Language Code", Column::Language),
             ("Student ID*", Column::StudentId),
+            ("guardianPersonID", Column::GuardianId),
+            ("Student_Number", Column::StudentId),
+            ("Contact_ID", Column::GuardianId),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");
