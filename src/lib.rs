@@ -63,8 +63,20 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   the crate) and returns a [`Plan`]: guardians to create and update (field
   by field), links to add and, in [`SyncMode::Full`], to remove, and the
   rows that cannot apply. Nothing is written.
+- [`write_errors_csv`] writes the rows with problems back out, with what
+  is wrong with each, safe to open in a spreadsheet (formulas neutralised),
+  for the clerk to fix and upload again; [`Diagnostic::redacted`] renders a
+  diagnostic for logs without personal data.
 - [`Error`] is for problems that stop the whole file; its [`ErrorKind`] says
   which.
+
+# Limits
+
+The reader keeps memory bounded whatever arrives: cells longer than
+[`ReaderBuilder::max_field_bytes`] (64 KiB) and cells past
+[`ReaderBuilder::max_columns`] (256) are never read into memory (the row
+gets `field_too_large` or `too_many_columns`), and reading stops with
+[`ErrorKind::Limit`] past [`ReaderBuilder::max_rows`] (10 million).
 
 # The file
 
