@@ -80,10 +80,6 @@ impl Row {
         self.guardian.take()
     }
 
-    pub(crate) fn take_student_id(&mut self) -> Option<StudentId> {
-        self.student_id.take()
-    }
-
     pub(crate) fn take_diagnostics(&mut self) -> std::vec::Drain<'_, Diagnostic> {
         self.diagnostics.drain(..)
     }

@@ -225,76 +225,76 @@ impl Builder {
     pub(crate) fn push(&mut self, row: &mut Row) {
         let line = row.line();
         let mut status = row.status();
-        let guardian = row.take_guardian();
-        let student_id = row.take_student_id();
         self.diagnostics.extend(row.take_diagnostics());
         let mut key = (NONE, NONE);
-        match (status, guardian, student_id) {
-            (RowStatus::Valid | RowStatus::Repaired, Some(guardian), Some(student_id)) => {
-                let same_details;
-                let g = match self.guardian_index.get(&guardian.guardian_id) {
-                    Some(&g) => {
-                        let entry = &mut self.entries[g as usize];
-                        let mut differences = 0u8;
-                        for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
-                            if !entry.guardian.same_field(&guardian, field) {
-                                differences |= 1 << bit;
-                            }
+        if status == RowStatus::Blank {
+            // Not a data row: nothing to link or reject.
+        } else if let (RowStatus::Valid | RowStatus::Repaired, Some(guardian), Some(student_id)) =
+            (status, row.guardian(), row.student_id())
+        {
+            let known = self.guardian_index.get(&guardian.guardian_id).copied();
+            let s = match self.student_index.get(student_id) {
+                Some(&s) => s,
+                None => {
+                    let s = self.students.len() as u32;
+                    self.student_index.insert(student_id.clone(), s);
+                    self.students.push(student_id.clone());
+                    s
+                }
+            };
+            // A guardian seen before is compared in place and left in the
+            // row, to be dropped by the thread that reuses it.
+            let (g, same_details) = match known {
+                Some(g) => {
+                    let entry = &mut self.entries[g as usize];
+                    let mut differences = 0u8;
+                    for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
+                        if !entry.guardian.same_field(guardian, field) {
+                            differences |= 1 << bit;
                         }
-                        entry.conflicts |= differences;
-                        same_details = differences == 0;
-                        g
                     }
-                    None => {
-                        let g = self.entries.len() as u32;
+                    entry.conflicts |= differences;
+                    (g, differences == 0)
+                }
+                None => {
+                    let g = self.entries.len() as u32;
+                    if let Some(guardian) = row.take_guardian() {
                         self.guardian_index.insert(guardian.guardian_id.clone(), g);
                         self.entries.push(Entry {
                             guardian,
                             first_row: self.rows.len() as u32,
                             conflicts: 0,
                         });
-                        same_details = true;
-                        g
                     }
-                };
-                let s = match self.student_index.get(&student_id) {
-                    Some(&s) => s,
-                    None => {
-                        let s = self.students.len() as u32;
-                        self.student_index.insert(student_id.clone(), s);
-                        self.students.push(student_id);
-                        s
-                    }
-                };
-                key = (g, s);
-                match self.link_index.get(&key) {
-                    Some(&first) if same_details => {
-                        let first_line = self.links[first as usize].2;
-                        self.diagnostics.push(Diagnostic::new(
-                            Code::DuplicateRow,
-                            line,
-                            format!(
-                                "Line {line}: this row repeats line {first_line} exactly; it is counted once"
-                            ),
-                        ));
-                        status = RowStatus::Repaired;
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.link_index.insert(key, self.links.len() as u32);
-                        self.links.push((key.0, key.1, line));
-                    }
+                    (g, true)
+                }
+            };
+            key = (g, s);
+            match self.link_index.get(&key) {
+                Some(&first) if same_details => {
+                    let first_line = self.links[first as usize].2;
+                    self.diagnostics.push(Diagnostic::new(
+                        Code::DuplicateRow,
+                        line,
+                        format!(
+                            "Line {line}: this row repeats line {first_line} exactly; it is counted once"
+                        ),
+                    ));
+                    status = RowStatus::Repaired;
+                }
+                Some(_) => {}
+                None => {
+                    self.link_index.insert(key, self.links.len() as u32);
+                    self.links.push((key.0, key.1, line));
                 }
             }
-            (RowStatus::Blank, ..) => {}
-            (_, _, student_id) => {
-                status = RowStatus::Rejected;
-                self.rejected.push(RejectedRow {
-                    line,
-                    guardian_id: row.guardian_id().cloned(),
-                    student_id,
-                });
-            }
+        } else {
+            status = RowStatus::Rejected;
+            self.rejected.push(RejectedRow {
+                line,
+                guardian_id: row.guardian_id().cloned(),
+                student_id: row.student_id().cloned(),
+            });
         }
         self.rows.push(RowOutcome { line, status });
         self.row_keys.push(key);
