@@ -32,20 +32,63 @@ pub fn reader(data: &[u8]) {
 
 /// Each value normaliser over arbitrary text.
 pub fn values(data: &[u8]) {
+    id(data);
+    phone(data);
+    email(data);
+    language(data);
+}
+
+/// ID normalisation: no panic, idempotent, nothing but trimming and the
+/// named repairs.
+pub fn id(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     if let Ok(parsed) = StudentId::parse(text) {
         let again = StudentId::parse(parsed.id.as_str());
         assert!(matches!(&again, Ok(a) if a.id == parsed.id && a.repairs.is_empty()));
+        assert!(!parsed.id.as_str().is_empty());
     }
     let _ = GuardianId::parse(text);
-    let _ = Email::parse(text);
-    let _ = Language::parse(text);
+}
+
+/// Phone parsing: no panic; a phone is `+` and at most 15 digits.
+pub fn phone(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut phones = PhoneParser::new(Region::US);
     if let Ok(phone) = phones.parse(text) {
         assert!(phone.e164().starts_with('+'));
         assert!(phone.e164().len() <= 16);
+        assert!(phone.e164()[1..].bytes().all(|b| b.is_ascii_digit()));
+    }
+}
+
+/// Email checks: no panic; an accepted address has one `@` and a dot after it.
+pub fn email(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(email) = Email::parse(text) {
+        assert_eq!(email.as_str().matches('@').count(), 1);
+        assert!(email.domain().contains('.'));
+        assert_eq!(email.key(), email.as_str().to_lowercase());
+    }
+}
+
+/// Language tags: no panic; an accepted tag is ASCII letters, digits, `-`.
+pub fn language(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(language) = Language::parse(text) {
+        assert!(
+            language
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        );
     }
 }
 

@@ -74,10 +74,17 @@ impl Email {
             .without_display_text()
             .without_domain_literal();
         EmailAddress::parse_with_options(address, options).map_err(|_| EmailError::Invalid)?;
-        let lowercase = address
-            .chars()
-            .any(char::is_uppercase)
-            .then(|| address.to_lowercase().into_boxed_str());
+        let lowercase = if address.is_ascii() {
+            address
+                .bytes()
+                .any(|b| b.is_ascii_uppercase())
+                .then(|| address.to_ascii_lowercase().into_boxed_str())
+        } else {
+            // Title-case letters change too; compare the whole result.
+            Some(address.to_lowercase())
+                .filter(|lower| lower != address)
+                .map(String::into_boxed_str)
+        };
         Ok(Email {
             address: address.into(),
             lowercase,
