@@ -101,14 +101,17 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
             break;
         }
     }
-    if let Some(digits) = without_thousands_separators(value) {
-        repairs.push(IdRepair::ThousandsSeparators);
-        return Ok((Cow::Owned(digits), repairs));
-    }
+    let value: Cow<'_, str> = match without_thousands_separators(value) {
+        Some(digits) => {
+            repairs.push(IdRepair::ThousandsSeparators);
+            Cow::Owned(digits)
+        }
+        None => Cow::Borrowed(value),
+    };
     if value.is_empty() {
         return Err(IdError::Empty);
     }
-    if is_scientific(value) {
+    if is_scientific(&value) {
         return Err(IdError::ScientificNotation);
     }
     if value.chars().any(char::is_control) {
@@ -120,7 +123,7 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     if value.chars().count() > MAX_ID_LEN {
         return Err(IdError::TooLong);
     }
-    Ok((Cow::Borrowed(value), repairs))
+    Ok((value, repairs))
 }
 
 /// `12345.0` or `12345.00` -> `12345`; anything else -> None.
@@ -310,6 +313,16 @@ mod tests {
             ("1234567".into(), vec![IdRepair::ThousandsSeparators])
         );
         assert_eq!(ok("12,34"), ("12,34".into(), vec![]));
+        // Found by fuzzing: the repaired ID is checked like any other.
+        assert_eq!(
+            normalize(
+                &"669,"
+                    .repeat(23)
+                    .trim_end_matches(',')
+                    .replacen("669", "9", 1)
+            ),
+            Err(IdError::TooLong)
+        );
     }
 
     #[test]
