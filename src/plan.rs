@@ -360,22 +360,22 @@ pub fn dry_run<R: Roster + ?Sized>(
                 _ => old.mobile_phone != guardian.mobile_phone,
             },
         };
-    let mut emails: Vec<&str> = file
-        .guardians()
-        .iter()
-        .filter(|g| new_contact(g, GuardianField::Email))
-        .filter_map(|g| g.email.as_ref().map(|e| e.key()))
-        .collect();
-    emails.sort_unstable();
-    emails.dedup();
-    let mut mobiles: Vec<&str> = file
-        .guardians()
-        .iter()
-        .filter(|g| new_contact(g, GuardianField::MobilePhone))
-        .filter_map(|g| g.mobile_phone.as_ref().map(|p| p.e164()))
-        .collect();
-    mobiles.sort_unstable();
-    mobiles.dedup();
+    // The contacts that would be new to their guardian, each once.
+    let new_keys = |field: GuardianField, key: fn(&Guardian) -> Option<&str>| {
+        let mut keys: Vec<&str> = file
+            .guardians()
+            .iter()
+            .filter(|g| new_contact(g, field))
+            .filter_map(key)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    };
+    let emails = new_keys(GuardianField::Email, |g| g.email.as_ref().map(|e| e.key()));
+    let mobiles = new_keys(GuardianField::MobilePhone, |g| {
+        g.mobile_phone.as_ref().map(|p| p.e164())
+    });
     let email_owners = owner_map(batched(&emails, size, |keys| roster.email_owners(keys))?);
     let mobile_owners = owner_map(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?);
 
