@@ -95,8 +95,9 @@ impl ReaderBuilder {
         self
     }
 
-    /// How many threads [`Reader::validate`] checks rows on: 0 (the
-    /// default) for rayon's pool, 1 for the calling thread only.
+    /// How many threads [`Reader::validate`] checks rows on, besides the
+    /// calling thread, which reads: 0 (the default) for rayon's global
+    /// pool, 1 for the calling thread alone, more for a pool of that size.
     pub fn threads(&mut self, threads: usize) -> &mut ReaderBuilder {
         self.threads = threads;
         self
@@ -392,36 +393,54 @@ impl<R: Read> Reader<R> {
             while self.read_row(&mut row)? {
                 builder.push(&mut row);
             }
+            // The whole-file checks then own every guardian alone.
+            drop(row);
+            self.checker.forget_guardians();
             return Ok(builder.finish());
         }
 
-        // One checker (and phone memo) per share of a batch, kept across
-        // batches; each share is a contiguous run of rows.
+        // A pool of the size asked for, unless rayon's is that size (or one
+        // cannot be made: then rayon's).
+        let pool = (threads != rayon::current_num_threads())
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        // One checker (and phone memo) per pool thread, kept across batches.
         let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads)
             .map(|_| std::sync::Mutex::new(self.checker.clone_fresh()))
             .collect();
-        // Three batches in flight: one checked on the pool while the
-        // calling thread hands the previous one to the whole-file checks
-        // and reads the next.
+        // Three batches in flight: while the calling thread reads one, the
+        // pool checks the next and hands the one before to the whole-file
+        // checks, so the calling thread does nothing but read.
         let mut reading = Batch::default();
         let mut checking = Batch::default();
         let mut pushing = Batch::default();
         self.fill(&mut checking)?;
         while checking.count > 0 {
             // The calling thread keeps the input (which need not be Send).
-            let next = rayon::in_place_scope(|scope| {
-                let checking = &mut checking;
-                let checkers = &checkers;
-                scope.spawn(move |_| checking.check(checkers, threads));
-                pushing.push_into(&mut builder);
-                self.fill(&mut reading)
-            });
-            next?;
+            {
+                let (checking, pushing, builder) = (&mut checking, &mut pushing, &mut builder);
+                let (reading, checkers, this) = (&mut reading, &checkers, &mut self);
+                match &pool {
+                    Some(pool) => pool.in_place_scope(|scope| {
+                        round(scope, this, reading, checking, checkers, pushing, builder)
+                    }),
+                    None => rayon::in_place_scope(|scope| {
+                        round(scope, this, reading, checking, checkers, pushing, builder)
+                    }),
+                }?;
+            }
             // checked -> to push; read -> to check; pushed -> to refill.
             std::mem::swap(&mut pushing, &mut checking);
             std::mem::swap(&mut checking, &mut reading);
         }
         pushing.push_into(&mut builder);
+        // The whole-file checks then own every guardian alone.
+        drop((checkers, reading, checking, pushing));
         Ok(builder.finish())
     }
 
@@ -527,6 +546,23 @@ fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteReco
     csv.get_mut().line_at(byte)
 }
 
+/// One step of [`Reader::validate`]'s pipeline: the pool checks one batch
+/// and hands the one before to the whole-file checks while the calling
+/// thread reads the next.
+fn round<'scope, R: Read>(
+    scope: &rayon::Scope<'scope>,
+    reader: &mut Reader<R>,
+    reading: &mut Batch,
+    checking: &'scope mut Batch,
+    checkers: &'scope [std::sync::Mutex<RowChecker>],
+    pushing: &'scope mut Batch,
+    builder: &'scope mut crate::validated::Builder,
+) -> Result<(), Error> {
+    scope.spawn(move |_| checking.check(checkers));
+    scope.spawn(move |_| pushing.push_into(builder));
+    reader.fill(reading)
+}
+
 /// Records read and the rows checked from them, reused batch after batch.
 #[derive(Default)]
 struct Batch {
@@ -536,19 +572,20 @@ struct Batch {
 }
 
 impl Batch {
-    fn check(&mut self, checkers: &[std::sync::Mutex<RowChecker>], threads: usize) {
-        if self.count == 0 {
-            return;
-        }
-        let share = self.count.div_ceil(threads);
+    fn check(&mut self, checkers: &[std::sync::Mutex<RowChecker>]) {
+        // Small shares, so that a thread that finishes early (or was busy
+        // with the whole-file checks) takes over the rest.
+        let share = (self.count / (checkers.len() * 4)).max(64);
         self.rows[..self.count]
             .par_chunks_mut(share)
             .zip(self.records[..self.count].par_chunks(share))
-            .zip(checkers.par_iter())
-            .for_each(|((rows, records), checker)| {
+            .for_each(|(rows, records)| {
+                // Each pool thread has its own checker; the lock is for
+                // threads outside the pool, which share the first.
+                let at = rayon::current_thread_index().unwrap_or(0) % checkers.len();
                 // A poisoned lock means a panic elsewhere, which already
                 // propagates; the checker itself is intact.
-                let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
+                let mut checker = checkers[at].lock().unwrap_or_else(|e| e.into_inner());
                 for (row, (record, line, cuts)) in rows.iter_mut().zip(records) {
                     checker.check(record, *line, cuts, row);
                 }

@@ -1,6 +1,8 @@
 //! One row of the file, checked: the typed record if usable, and every
 //! problem found in it.
 
+use std::sync::Arc;
+
 use foldhash::HashMap;
 use serde::Serialize;
 
@@ -41,7 +43,9 @@ pub struct Row {
     status: RowStatus,
     student_id: Option<StudentId>,
     guardian_id: Option<GuardianId>,
-    guardian: Option<Guardian>,
+    /// Shared with the checker's memo and the whole-file checks: a
+    /// guardian's rows after the first cost no copy.
+    guardian: Option<Arc<Guardian>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -68,7 +72,7 @@ impl Row {
 
     /// The guardian, when the row is usable (valid or repaired).
     pub fn guardian(&self) -> Option<&Guardian> {
-        self.guardian.as_ref()
+        self.guardian.as_deref()
     }
 
     /// Every problem found in the row, in column order.
@@ -76,7 +80,11 @@ impl Row {
         &self.diagnostics
     }
 
-    pub(crate) fn take_guardian(&mut self) -> Option<Guardian> {
+    pub(crate) fn shared_guardian(&self) -> Option<&Arc<Guardian>> {
+        self.guardian.as_ref()
+    }
+
+    pub(crate) fn take_guardian(&mut self) -> Option<Arc<Guardian>> {
         self.guardian.take()
     }
 
@@ -94,7 +102,27 @@ pub(crate) struct RowChecker {
     phones: PhoneParser,
     /// Languages as written -> verdict: a file has few distinct spellings.
     languages: HashMap<Box<str>, Option<Language>>,
+    /// A guardian's cells as written -> the guardian they made, for cells
+    /// that made one without a word. A guardian has a row per child: the
+    /// rows after the first are not checked again.
+    guardians: HashMap<Box<[u8]>, Arc<Guardian>>,
+    /// The current row's guardian cells, as a `guardians` key.
+    guardian_key: Vec<u8>,
 }
+
+/// Guardians remembered at most; beyond it the memo starts again.
+const GUARDIAN_MEMO: usize = 1 << 16;
+
+/// The columns that describe a guardian rather than a link.
+const GUARDIAN_COLUMNS: [Column; 7] = [
+    Column::GuardianId,
+    Column::FirstName,
+    Column::LastName,
+    Column::Email,
+    Column::MobilePhone,
+    Column::HomePhone,
+    Column::Language,
+];
 
 /// Distinct language spellings remembered at most.
 const LANGUAGE_MEMO: usize = 4096;
@@ -112,6 +140,8 @@ impl RowChecker {
             max_columns,
             phones: PhoneParser::new(region),
             languages: HashMap::default(),
+            guardians: HashMap::default(),
+            guardian_key: Vec::new(),
         }
     }
 
@@ -235,6 +265,36 @@ impl RowChecker {
             record,
         };
         let student_id = read_id(&cells, Column::StudentId, &mut out, StudentId::parse);
+
+        // Length-prefixed, so that no two rows' cells make the same key.
+        self.guardian_key.clear();
+        for column in GUARDIAN_COLUMNS {
+            let cell = self
+                .header
+                .position(column)
+                .and_then(|at| record.get(at))
+                .unwrap_or_default();
+            self.guardian_key
+                .extend_from_slice(&(cell.len() as u32).to_le_bytes());
+            self.guardian_key.extend_from_slice(cell);
+        }
+        if let Some(known) = self.guardians.get(self.guardian_key.as_slice()) {
+            row.guardian_id = Some(known.guardian_id.clone());
+            row.student_id = student_id.usable();
+            if out.diagnostics.iter().any(Diagnostic::is_error) {
+                row.status = RowStatus::Rejected;
+            } else {
+                row.status = if out.diagnostics.is_empty() {
+                    RowStatus::Valid
+                } else {
+                    RowStatus::Repaired
+                };
+                row.guardian = Some(Arc::clone(known));
+            }
+            return;
+        }
+
+        let before = out.diagnostics.len();
         let guardian_id = read_id(&cells, Column::GuardianId, &mut out, GuardianId::parse);
         let first_name = read_name(&cells, Column::FirstName, &mut out);
         let last_name = read_name(&cells, Column::LastName, &mut out);
@@ -251,6 +311,7 @@ impl RowChecker {
                 "the guardian has no usable email or mobile phone, so they could not log in or be notified; add one".to_owned(),
             );
         }
+        let guardian_said_nothing = out.diagnostics.len() == before;
 
         row.student_id = student_id.clone().usable();
         row.guardian_id = guardian_id.clone().usable();
@@ -268,7 +329,7 @@ impl RowChecker {
         if let (Cell::Usable(guardian_id), Cell::Usable(first_name), Cell::Usable(last_name)) =
             (guardian_id, first_name, last_name)
         {
-            row.guardian = Some(Guardian {
+            let guardian = Arc::new(Guardian {
                 guardian_id,
                 first_name,
                 last_name,
@@ -277,7 +338,23 @@ impl RowChecker {
                 home_phone: home_phone.usable(),
                 language: language.usable(),
             });
+            // Only cells that made a guardian without a word are
+            // remembered: a diagnostic names its line, so it is made anew.
+            if guardian_said_nothing {
+                if self.guardians.len() >= GUARDIAN_MEMO {
+                    self.guardians.clear();
+                }
+                self.guardians
+                    .insert(self.guardian_key.as_slice().into(), Arc::clone(&guardian));
+            }
+            row.guardian = Some(guardian);
         }
+    }
+
+    /// Lets go of the remembered guardians, so the whole-file checks own
+    /// them alone.
+    pub(crate) fn forget_guardians(&mut self) {
+        self.guardians = HashMap::default();
     }
 }
 

@@ -2,6 +2,7 @@
 //! diagnostic, and a summary that accounts for every row.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use foldhash::HashMap;
 
@@ -163,7 +164,7 @@ impl ValidatedFile {
 
 /// One distinct guardian and what the rows said about it.
 struct Entry {
-    guardian: Guardian,
+    guardian: Arc<Guardian>,
     /// Index of the first row.
     first_row: u32,
     /// Fields on which some row disagreed with the first, as bits of
@@ -230,7 +231,7 @@ impl Builder {
         if status == RowStatus::Blank {
             // Not a data row: nothing to link or reject.
         } else if let (RowStatus::Valid | RowStatus::Repaired, Some(guardian), Some(student_id)) =
-            (status, row.guardian(), row.student_id())
+            (status, row.shared_guardian(), row.student_id())
         {
             let known = self.guardian_index.get(&guardian.guardian_id).copied();
             let s = match self.student_index.get(student_id) {
@@ -245,6 +246,9 @@ impl Builder {
             // A guardian seen before is compared in place and left in the
             // row, to be dropped by the thread that reuses it.
             let (g, same_details) = match known {
+                // The same cells as the first row: the checker's memo
+                // handed over the very same guardian.
+                Some(g) if Arc::ptr_eq(&self.entries[g as usize].guardian, guardian) => (g, true),
                 Some(g) => {
                     let entry = &mut self.entries[g as usize];
                     let mut differences = 0u8;
@@ -324,7 +328,11 @@ impl Builder {
             .collect();
         entries.sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
         self.warn_shared(&entries);
-        let guardians: Vec<Guardian> = entries.into_iter().map(|e| e.guardian).collect();
+        // The checkers and rows have let go: no guardian is copied here.
+        let guardians: Vec<Guardian> = entries
+            .into_iter()
+            .map(|e| Arc::unwrap_or_clone(e.guardian))
+            .collect();
         // File-level diagnostics sit on the header line, before every row.
         self.diagnostics.sort_by_key(|d| d.line);
 
