@@ -85,6 +85,17 @@ impl<T> ParsedId<T> {
 /// Idempotent: normalising a normalised ID changes nothing.
 fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     let mut value = raw.trim();
+    // Most IDs are letters, digits and dashes: no damage to undo, nothing
+    // to reject but scientific notation.
+    if !value.is_empty()
+        && value.len() <= MAX_ID_LEN
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !is_scientific(value)
+    {
+        return Ok((Cow::Borrowed(value), Vec::new()));
+    }
     let mut repairs = Vec::new();
     // Damage can nest (`="'00123"`); each pass peels one layer.
     loop {

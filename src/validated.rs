@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use foldhash::HashMap;
+use std::hash::BuildHasher;
+
+use rayon::slice::ParallelSliceMut;
 
 use serde::Serialize;
 
@@ -326,7 +329,7 @@ impl Builder {
             .into_iter()
             .filter(|entry| entry.conflicts == 0)
             .collect();
-        entries.sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
+        entries.par_sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
         self.warn_shared(&entries);
         // The checkers and rows have let go: no guardian is copied here.
         let guardians: Vec<Guardian> = entries
@@ -431,33 +434,39 @@ impl Builder {
     /// Families share an email or a mobile; logins should not. Warn on each
     /// guardian's first row, naming the others.
     fn warn_shared(&mut self, entries: &[Entry]) {
-        // (contact, guardian) pairs sorted by contact: runs longer than one
-        // are shared. Sorting a flat list costs far less than a map of lists.
-        let mut emails: Vec<(&str, u32)> = Vec::new();
-        let mut mobiles: Vec<(&str, u32)> = Vec::new();
+        // (contact, guardian) pairs grouped by contact: runs longer than one
+        // are shared. Sorting a flat list costs far less than a map of
+        // lists; sorting by the contact's hash first spares most string
+        // comparisons (equal contacts have equal hashes, so they still
+        // end up side by side).
+        let hasher = foldhash::fast::RandomState::default();
+        let mut emails: Vec<(u64, &str, u32)> = Vec::new();
+        let mut mobiles: Vec<(u64, &str, u32)> = Vec::new();
         for (at, entry) in entries.iter().enumerate() {
             if let Some(email) = &entry.guardian.email {
-                emails.push((email.key(), at as u32));
+                let key = email.key();
+                emails.push((hasher.hash_one(key), key, at as u32));
             }
             if let Some(mobile) = &entry.guardian.mobile_phone {
-                mobiles.push((mobile.e164(), at as u32));
+                let key = mobile.e164();
+                mobiles.push((hasher.hash_one(key), key, at as u32));
             }
         }
         for (code, column, mut pairs) in [
             (Code::SharedEmail, Column::Email, emails),
             (Code::SharedMobile, Column::MobilePhone, mobiles),
         ] {
-            pairs.sort_unstable();
-            for group in pairs.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-                let value = group[0].0;
-                for &(_, me) in group {
+            pairs.par_sort_unstable();
+            for group in pairs.chunk_by(|a, b| a.1 == b.1).filter(|g| g.len() > 1) {
+                let value = group[0].1;
+                for &(_, _, me) in group {
                     let guardian = &entries[me as usize];
                     let first_row = guardian.first_row as usize;
                     let line = self.rows[first_row].line;
                     let others: Vec<String> = group
                         .iter()
-                        .filter(|&&(_, other)| other != me)
-                        .map(|&(_, other)| {
+                        .filter(|&&(_, _, other)| other != me)
+                        .map(|&(_, _, other)| {
                             let other = &entries[other as usize];
                             let other_line = self.rows[other.first_row as usize].line;
                             format!("{} (line {other_line})", other.guardian.guardian_id)
