@@ -111,7 +111,7 @@ pub(crate) struct RowChecker {
 }
 
 /// Guardians remembered at most; beyond it the memo starts again.
-const GUARDIAN_MEMO: usize = 1 << 16;
+const GUARDIAN_MEMO: usize = 1 << 12;
 
 /// The columns that describe a guardian rather than a link.
 const GUARDIAN_COLUMNS: [Column; 7] = [
