@@ -96,8 +96,9 @@ impl ReaderBuilder {
     }
 
     /// How many threads [`Reader::validate`] checks rows on, besides the
-    /// calling thread, which reads: 0 (the default) for rayon's global
-    /// pool, 1 for the calling thread alone, more for a pool of that size.
+    /// calling thread, which reads and runs the whole-file checks: 0 (the
+    /// default) for rayon's global pool, 1 for the calling thread alone,
+    /// more for a pool of that size.
     pub fn threads(&mut self, threads: usize) -> &mut ReaderBuilder {
         self.threads = threads;
         self
