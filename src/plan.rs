@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 use serde::Serialize;
 
@@ -307,7 +308,7 @@ pub fn dry_run<R: Roster + ?Sized>(
     // Students.
     let mut student_ids: Vec<StudentId> =
         file.links().iter().map(|l| l.student_id.clone()).collect();
-    student_ids.sort_unstable();
+    student_ids.par_sort_unstable();
     student_ids.dedup();
     let existing: HashSet<StudentId> =
         batched(&student_ids, size, |ids| roster.existing_students(ids))?
@@ -387,6 +388,128 @@ pub fn dry_run<R: Roster + ?Sized>(
             .push(link);
     }
 
+    // Each guardian is planned on its own, on rayon's pool; the results
+    // are gathered in the file's order, so the plan is the same on any
+    // number of threads.
+    let planned: Vec<Planned> = file
+        .guardians()
+        .par_iter()
+        .map(|guardian| {
+            let mut out = Planned::default();
+            let id = &guardian.guardian_id;
+            let rows = links_by_guardian.get(id).map_or(&[][..], Vec::as_slice);
+            let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
+            for link in rows {
+                if existing.contains(&link.student_id) {
+                    accepted.push(link);
+                } else {
+                    out.diagnostics.push(unknown_student(link, &suggestions));
+                    out.skipped_lines.push(link.line);
+                }
+            }
+            if accepted.is_empty() {
+                return out;
+            }
+
+            // An owner the same file moves to another contact releases it.
+            let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
+                file.guardian(owner.as_str())
+                    .is_none_or(|theirs| match field {
+                        GuardianField::Email => {
+                            theirs.email.as_ref().map(|e| e.key()) == Some(value)
+                        }
+                        _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
+                    })
+            };
+            let mut collisions = Vec::new();
+            if new_contact(guardian, GuardianField::Email) {
+                if let Some(email) = &guardian.email {
+                    collisions.extend(
+                        others(&email_owners, email.key(), id)
+                            .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
+                            .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
+                    );
+                }
+            }
+            if new_contact(guardian, GuardianField::MobilePhone) {
+                if let Some(mobile) = &guardian.mobile_phone {
+                    collisions.extend(
+                        others(&mobile_owners, mobile.e164(), id)
+                            .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
+                            .map(|owner| {
+                                (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
+                            }),
+                    );
+                }
+            }
+            if !collisions.is_empty() {
+                for link in &accepted {
+                    for (code, column, value, owner) in &collisions {
+                        out.diagnostics.push(
+                            Diagnostic::new(
+                                *code,
+                                link.line,
+                                format!(
+                                    "Line {}: the {} {value} already belongs to guardian {owner} in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
+                                    link.line,
+                                    column.label(),
+                                    column.label()
+                                ),
+                            )
+                            .with_column(*column)
+                            .with_value(*value),
+                        );
+                    }
+                    out.skipped_lines.push(link.line);
+                }
+                return out;
+            }
+
+            match current.get(id) {
+                None => {
+                    out.guardian = Some(Change::CreateGuardian {
+                        guardian_id: id.clone(),
+                        guardian: guardian.clone(),
+                    })
+                }
+                Some(old) => {
+                    let fields: BTreeMap<GuardianField, FieldChange> = old
+                        .differences(guardian)
+                        .into_iter()
+                        .map(|field| {
+                            let change = FieldChange {
+                                old: old.field(field),
+                                new: guardian.field(field),
+                            };
+                            (field, change)
+                        })
+                        .collect();
+                    if fields.is_empty() {
+                        out.unchanged_guardian = true;
+                    } else {
+                        out.guardian = Some(Change::UpdateGuardian {
+                            guardian_id: id.clone(),
+                            fields,
+                            guardian: guardian.clone(),
+                        });
+                    }
+                }
+            }
+            for link in accepted {
+                if current_links.contains(&(link.guardian_id.clone(), link.student_id.clone())) {
+                    out.unchanged_links += 1;
+                } else {
+                    out.links.push(Change::Link {
+                        guardian_id: link.guardian_id.clone(),
+                        student_id: link.student_id.clone(),
+                        line: link.line,
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+
     let mut creates = Vec::new();
     let mut updates = Vec::new();
     let mut links = Vec::new();
@@ -395,116 +518,21 @@ pub fn dry_run<R: Roster + ?Sized>(
         ..PlanSummary::default()
     };
     let mut skipped_lines: HashSet<u64> = HashSet::default();
-
-    for guardian in file.guardians() {
-        let id = &guardian.guardian_id;
-        let rows = links_by_guardian.get(id).map_or(&[][..], Vec::as_slice);
-        let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
-        for link in rows {
-            if existing.contains(&link.student_id) {
-                accepted.push(link);
-            } else {
-                diagnostics.push(unknown_student(link, &suggestions));
-                skipped_lines.insert(link.line);
-            }
+    for one in planned {
+        diagnostics.extend(one.diagnostics);
+        skipped_lines.extend(one.skipped_lines);
+        match one.guardian {
+            Some(change @ Change::CreateGuardian { .. }) => creates.push(change),
+            Some(change) => updates.push(change),
+            None => {}
         }
-        if accepted.is_empty() {
-            continue;
-        }
-
-        // An owner the same file moves to another contact releases it.
-        let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
-            file.guardian(owner.as_str())
-                .is_none_or(|theirs| match field {
-                    GuardianField::Email => theirs.email.as_ref().map(|e| e.key()) == Some(value),
-                    _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
-                })
-        };
-        let mut collisions = Vec::new();
-        if new_contact(guardian, GuardianField::Email) {
-            if let Some(email) = &guardian.email {
-                collisions.extend(
-                    others(&email_owners, email.key(), id)
-                        .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
-                        .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
-                );
-            }
-        }
-        if new_contact(guardian, GuardianField::MobilePhone) {
-            if let Some(mobile) = &guardian.mobile_phone {
-                collisions.extend(
-                    others(&mobile_owners, mobile.e164(), id)
-                        .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
-                        .map(|owner| {
-                            (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
-                        }),
-                );
-            }
-        }
-        if !collisions.is_empty() {
-            for link in &accepted {
-                for (code, column, value, owner) in &collisions {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            *code,
-                            link.line,
-                            format!(
-                                "Line {}: the {} {value} already belongs to guardian {owner} in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
-                                link.line,
-                                column.label(),
-                                column.label()
-                            ),
-                        )
-                        .with_column(*column)
-                        .with_value(*value),
-                    );
-                }
-                skipped_lines.insert(link.line);
-            }
-            continue;
-        }
-
-        match current.get(id) {
-            None => creates.push(Change::CreateGuardian {
-                guardian_id: id.clone(),
-                guardian: guardian.clone(),
-            }),
-            Some(old) => {
-                let fields: BTreeMap<GuardianField, FieldChange> = old
-                    .differences(guardian)
-                    .into_iter()
-                    .map(|field| {
-                        let change = FieldChange {
-                            old: old.field(field),
-                            new: guardian.field(field),
-                        };
-                        (field, change)
-                    })
-                    .collect();
-                if fields.is_empty() {
-                    summary.unchanged_guardians += 1;
-                } else {
-                    updates.push(Change::UpdateGuardian {
-                        guardian_id: id.clone(),
-                        fields,
-                        guardian: guardian.clone(),
-                    });
-                }
-            }
-        }
-        for link in accepted {
-            if current_links.contains(&(link.guardian_id.clone(), link.student_id.clone())) {
-                summary.unchanged_links += 1;
-            } else {
-                links.push(Change::Link {
-                    guardian_id: link.guardian_id.clone(),
-                    student_id: link.student_id.clone(),
-                    line: link.line,
-                });
-            }
-        }
+        summary.unchanged_guardians += u64::from(one.unchanged_guardian);
+        summary.unchanged_links += one.unchanged_links;
+        links.extend(one.links);
     }
-    links.sort_by(|a, b| (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id())));
+    links.par_sort_by(|a, b| {
+        (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
+    });
 
     let mut unlinks = Vec::new();
     let mut held_unlinks = Vec::new();
@@ -534,6 +562,18 @@ pub fn dry_run<R: Roster + ?Sized>(
         held_unlinks,
         diagnostics,
     })
+}
+
+/// What the dry run plans for one guardian of the file.
+#[derive(Default)]
+struct Planned {
+    diagnostics: Vec<Diagnostic>,
+    skipped_lines: Vec<u64>,
+    /// Create or update.
+    guardian: Option<Change>,
+    unchanged_guardian: bool,
+    links: Vec<Change>,
+    unchanged_links: u64,
 }
 
 fn owner_map(pairs: Vec<(String, GuardianId)>) -> HashMap<String, Vec<GuardianId>> {
@@ -603,7 +643,7 @@ fn plan_unlinks(
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Change>, Vec<(GuardianId, StudentId)>) {
-    scope.sort_unstable();
+    scope.par_sort_unstable();
     scope.dedup();
     let in_file: HashSet<(&GuardianId, &StudentId)> = file
         .links()

@@ -107,3 +107,54 @@ S7,G1,Ana,Diaz,ana@example.com,312-555-0142
         );
     }
 }
+
+/// The dry run plans guardians in parallel and gives exactly the plan of
+/// one thread, in the same order.
+#[test]
+fn parallel_and_single_threaded_dry_runs_agree() {
+    let district = synth::District::new(&synth::Options {
+        rows: 6_000,
+        seed: 5,
+        foreign_percent: 5.0,
+        problem_percent: 2.0,
+    });
+    let (mut upload, mut students, mut current) = (Vec::new(), Vec::new(), Vec::new());
+    district.write_guardians(&mut upload).expect("in memory");
+    district.write_students(&mut students).expect("in memory");
+    district.write_current(&mut current).expect("in memory");
+    let read = |bytes: &[u8]| {
+        ReaderBuilder::new()
+            .from_reader(bytes)
+            .and_then(|r| r.validate())
+            .expect("generated files read")
+    };
+    let file = read(&upload);
+    let students: Vec<guardian_roster::StudentId> = String::from_utf8_lossy(&students)
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next())
+        .map(guardian_roster::StudentId::from)
+        .collect();
+    let roster = guardian_roster::InMemoryRoster::from_export(students, &read(&current));
+    for mode in [
+        guardian_roster::SyncMode::Additive,
+        guardian_roster::SyncMode::Full,
+    ] {
+        let options = guardian_roster::DryRunOptions::new()
+            .mode(mode)
+            .max_unlink_percent(100.0);
+        let plan_on = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool");
+            let plan = pool
+                .install(|| guardian_roster::dry_run(&file, &roster, &options))
+                .expect("in-memory roster answers");
+            serde_json::to_string(&plan).expect("serialises")
+        };
+        let one = plan_on(1);
+        assert!(one.contains("\"update_guardian\""), "the roster differs");
+        assert_eq!(one, plan_on(4), "{mode:?}");
+    }
+}
