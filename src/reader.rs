@@ -391,12 +391,10 @@ impl<R: Read> Reader<R> {
         };
         if threads <= 1 {
             let mut row = Row::default();
+            self.checker.remember_guardians();
             while self.read_row(&mut row)? {
                 builder.push(&mut row);
             }
-            // The whole-file checks then own every guardian alone.
-            drop(row);
-            self.checker.forget_guardians();
             return Ok(builder.finish());
         }
 
@@ -412,7 +410,11 @@ impl<R: Read> Reader<R> {
             .flatten();
         // One checker (and phone memo) per pool thread, kept across batches.
         let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads)
-            .map(|_| std::sync::Mutex::new(self.checker.clone_fresh()))
+            .map(|_| {
+                let mut checker = self.checker.clone_fresh();
+                checker.remember_guardians();
+                std::sync::Mutex::new(checker)
+            })
             .collect();
         // Three batches in flight: the pool checks one while the calling
         // thread hands the one before to the whole-file checks and reads
@@ -440,8 +442,6 @@ impl<R: Read> Reader<R> {
             std::mem::swap(&mut checking, &mut reading);
         }
         pushing.push_into(&mut builder);
-        // The whole-file checks then own every guardian alone.
-        drop((checkers, reading, checking, pushing));
         Ok(builder.finish())
     }
 

@@ -1,7 +1,7 @@
 //! One row of the file, checked: the typed record if usable, and every
 //! problem found in it.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use foldhash::HashMap;
 use serde::Serialize;
@@ -43,9 +43,11 @@ pub struct Row {
     status: RowStatus,
     student_id: Option<StudentId>,
     guardian_id: Option<GuardianId>,
-    /// Shared with the checker's memo and the whole-file checks: a
-    /// guardian's rows after the first cost no copy.
-    guardian: Option<Arc<Guardian>>,
+    guardian: Option<Guardian>,
+    /// Set when the row's guardian cells are remembered by the checker:
+    /// which remembered cells they are (see `RowChecker::remember_guardians`).
+    #[serde(skip)]
+    cells_serial: Option<u64>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -72,7 +74,7 @@ impl Row {
 
     /// The guardian, when the row is usable (valid or repaired).
     pub fn guardian(&self) -> Option<&Guardian> {
-        self.guardian.as_deref()
+        self.guardian.as_ref()
     }
 
     /// Every problem found in the row, in column order.
@@ -80,11 +82,14 @@ impl Row {
         &self.diagnostics
     }
 
-    pub(crate) fn shared_guardian(&self) -> Option<&Arc<Guardian>> {
-        self.guardian.as_ref()
+    /// Which remembered guardian cells the row has, if any. A row with a
+    /// serial and no guardian repeats the cells of an earlier row with
+    /// that serial and a guardian.
+    pub(crate) fn cells_serial(&self) -> Option<u64> {
+        self.cells_serial
     }
 
-    pub(crate) fn take_guardian(&mut self) -> Option<Arc<Guardian>> {
+    pub(crate) fn take_guardian(&mut self) -> Option<Guardian> {
         self.guardian.take()
     }
 
@@ -102,16 +107,23 @@ pub(crate) struct RowChecker {
     phones: PhoneParser,
     /// Languages as written -> verdict: a file has few distinct spellings.
     languages: HashMap<Box<str>, Option<Language>>,
-    /// A guardian's cells as written -> the guardian they made, for cells
-    /// that made one without a word. A guardian has a row per child: the
-    /// rows after the first are not checked again.
-    guardians: HashMap<Box<[u8]>, Arc<Guardian>>,
+    /// Whether to remember guardian cells (see `remember_guardians`).
+    remember: bool,
+    /// A guardian's cells as written -> their serial and guardian ID, for
+    /// cells that made a guardian without a word. A guardian has a row per
+    /// child: the rows after the first are not checked again.
+    guardians: HashMap<Box<[u8]>, (u64, GuardianId)>,
+    /// The next serial to hand out; unique across checkers.
+    next_serial: u64,
     /// The current row's guardian cells, as a `guardians` key.
     guardian_key: Vec<u8>,
 }
 
-/// Guardians remembered at most; beyond it the memo starts again.
+/// Guardian cells remembered at most; beyond it the memo starts again.
 const GUARDIAN_MEMO: usize = 1 << 12;
+
+/// Checkers made so far: each hands out serials from its own range.
+static CHECKERS: AtomicU64 = AtomicU64::new(0);
 
 /// The columns that describe a guardian rather than a link: all but the
 /// student ID, which comes first.
@@ -135,7 +147,9 @@ impl RowChecker {
             max_columns,
             phones: PhoneParser::new(region),
             languages: HashMap::default(),
+            remember: false,
             guardians: HashMap::default(),
+            next_serial: CHECKERS.fetch_add(1, Ordering::Relaxed) << 40,
             guardian_key: Vec::new(),
         }
     }
@@ -162,6 +176,7 @@ impl RowChecker {
         row.student_id = None;
         row.guardian_id = None;
         row.guardian = None;
+        row.cells_serial = None;
         row.diagnostics.clear();
         let mut out = Out {
             line,
@@ -261,32 +276,34 @@ impl RowChecker {
         };
         let student_id = read_id(&cells, Column::StudentId, &mut out, StudentId::parse);
 
-        // Length-prefixed, so that no two rows' cells make the same key.
-        self.guardian_key.clear();
-        for &column in guardian_columns() {
-            let cell = self
-                .header
-                .position(column)
-                .and_then(|at| record.get(at))
-                .unwrap_or_default();
-            self.guardian_key
-                .extend_from_slice(&(cell.len() as u32).to_le_bytes());
-            self.guardian_key.extend_from_slice(cell);
-        }
-        if let Some(known) = self.guardians.get(self.guardian_key.as_slice()) {
-            row.guardian_id = Some(known.guardian_id.clone());
-            row.student_id = student_id.usable();
-            if out.diagnostics.iter().any(Diagnostic::is_error) {
-                row.status = RowStatus::Rejected;
-            } else {
-                row.status = if out.diagnostics.is_empty() {
+        if self.remember {
+            // Length-prefixed, so that no two rows' cells make the same key.
+            self.guardian_key.clear();
+            for &column in guardian_columns() {
+                let cell = self
+                    .header
+                    .position(column)
+                    .and_then(|at| record.get(at))
+                    .unwrap_or_default();
+                self.guardian_key
+                    .extend_from_slice(&(cell.len() as u32).to_le_bytes());
+                self.guardian_key.extend_from_slice(cell);
+            }
+            if let Some((serial, guardian_id)) = self.guardians.get(self.guardian_key.as_slice()) {
+                row.guardian_id = Some(guardian_id.clone());
+                row.student_id = student_id.usable();
+                row.status = if out.diagnostics.iter().any(Diagnostic::is_error) {
+                    RowStatus::Rejected
+                } else if out.diagnostics.is_empty() {
                     RowStatus::Valid
                 } else {
                     RowStatus::Repaired
                 };
-                row.guardian = Some(Arc::clone(known));
+                if row.status != RowStatus::Rejected {
+                    row.cells_serial = Some(*serial);
+                }
+                return;
             }
-            return;
         }
 
         let before = out.diagnostics.len();
@@ -324,7 +341,7 @@ impl RowChecker {
         if let (Cell::Usable(guardian_id), Cell::Usable(first_name), Cell::Usable(last_name)) =
             (guardian_id, first_name, last_name)
         {
-            let guardian = Arc::new(Guardian {
+            let guardian = Guardian {
                 guardian_id,
                 first_name,
                 last_name,
@@ -332,24 +349,31 @@ impl RowChecker {
                 mobile_phone: mobile_phone.usable(),
                 home_phone: home_phone.usable(),
                 language: language.usable(),
-            });
+            };
             // Only cells that made a guardian without a word are
             // remembered: a diagnostic names its line, so it is made anew.
-            if guardian_said_nothing {
+            if self.remember && guardian_said_nothing {
                 if self.guardians.len() >= GUARDIAN_MEMO {
                     self.guardians.clear();
                 }
-                self.guardians
-                    .insert(self.guardian_key.as_slice().into(), Arc::clone(&guardian));
+                let serial = self.next_serial;
+                self.next_serial += 1;
+                self.guardians.insert(
+                    self.guardian_key.as_slice().into(),
+                    (serial, guardian.guardian_id.clone()),
+                );
+                row.cells_serial = Some(serial);
             }
             row.guardian = Some(guardian);
         }
     }
 
-    /// Lets go of the remembered guardians, so the whole-file checks own
-    /// them alone.
-    pub(crate) fn forget_guardians(&mut self) {
-        self.guardians = HashMap::default();
+    /// Remembers guardian cells from now on: a later row with the same
+    /// cells is not checked again and carries no guardian, only the
+    /// serial of the row that made it (`Row::cells_serial`). For rows
+    /// that stay inside the crate, read in file order by one checker.
+    pub(crate) fn remember_guardians(&mut self) {
+        self.remember = true;
     }
 }
 

@@ -2,7 +2,6 @@
 //! diagnostic, and a summary that accounts for every row.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use foldhash::HashMap;
 use std::hash::BuildHasher;
@@ -167,7 +166,9 @@ impl ValidatedFile {
 
 /// One distinct guardian and what the rows said about it.
 struct Entry {
-    guardian: Arc<Guardian>,
+    guardian: Guardian,
+    /// The serial of the first row's guardian cells, if remembered.
+    cells_serial: Option<u64>,
     /// Index of the first row.
     first_row: u32,
     /// Fields on which some row disagreed with the first, as bits of
@@ -200,6 +201,10 @@ pub(crate) struct Builder {
     link_index: HashMap<(u32, u32), u32>,
     /// Links in file order: guardian, student, line of the first row.
     links: Vec<(u32, u32, u64)>,
+    /// Remembered guardian cells whose first row was not its guardian's
+    /// first: how they differ from that guardian (bits of
+    /// `GuardianField::ALL`), for the rows that repeat them.
+    repeat_differences: HashMap<u64, u8>,
 }
 
 impl Builder {
@@ -223,6 +228,7 @@ impl Builder {
             student_index: HashMap::default(),
             link_index: HashMap::default(),
             links: Vec::new(),
+            repeat_differences: HashMap::default(),
         }
     }
 
@@ -231,12 +237,18 @@ impl Builder {
         let mut status = row.status();
         self.diagnostics.extend(row.take_diagnostics());
         let mut key = (NONE, NONE);
+        let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired);
+        // A row whose guardian cells repeat a remembered row's carries the
+        // guardian ID and that row's serial instead of a guardian.
+        let repeat = row.guardian().is_none() && row.cells_serial().is_some();
         if status == RowStatus::Blank {
             // Not a data row: nothing to link or reject.
-        } else if let (RowStatus::Valid | RowStatus::Repaired, Some(guardian), Some(student_id)) =
-            (status, row.shared_guardian(), row.student_id())
-        {
-            let known = self.guardian_index.get(&guardian.guardian_id).copied();
+        } else if let (true, Some(guardian_id), Some(student_id)) = (
+            usable && (row.guardian().is_some() || repeat),
+            row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()),
+            row.student_id(),
+        ) {
+            let known = self.guardian_index.get(guardian_id).copied();
             let s = match self.student_index.get(student_id) {
                 Some(&s) => s,
                 None => {
@@ -246,13 +258,26 @@ impl Builder {
                     s
                 }
             };
-            // A guardian seen before is compared in place and left in the
-            // row, to be dropped by the thread that reuses it.
-            let (g, same_details) = match known {
-                // The same cells as the first row: the checker's memo
-                // handed over the very same guardian.
-                Some(g) if Arc::ptr_eq(&self.entries[g as usize].guardian, guardian) => (g, true),
-                Some(g) => {
+            let (g, same_details) = match (known, row.guardian()) {
+                // Cells seen before: what they were found to be then holds.
+                (Some(g), None) => {
+                    let entry = &mut self.entries[g as usize];
+                    let differences = if entry.cells_serial == row.cells_serial() {
+                        0
+                    } else {
+                        // The row that made the cells came first and was
+                        // compared then, so its verdict is always there.
+                        let verdict = row
+                            .cells_serial()
+                            .and_then(|serial| self.repeat_differences.get(&serial))
+                            .copied();
+                        debug_assert!(verdict.is_some(), "cells repeated before they were seen");
+                        verdict.unwrap_or(0)
+                    };
+                    entry.conflicts |= differences;
+                    (g, differences == 0)
+                }
+                (Some(g), Some(guardian)) => {
                     let entry = &mut self.entries[g as usize];
                     let mut differences = 0u8;
                     for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
@@ -261,14 +286,19 @@ impl Builder {
                         }
                     }
                     entry.conflicts |= differences;
+                    if let Some(serial) = row.cells_serial() {
+                        self.repeat_differences.insert(serial, differences);
+                    }
                     (g, differences == 0)
                 }
-                None => {
+                (None, _) => {
                     let g = self.entries.len() as u32;
+                    let cells_serial = row.cells_serial();
                     if let Some(guardian) = row.take_guardian() {
                         self.guardian_index.insert(guardian.guardian_id.clone(), g);
                         self.entries.push(Entry {
                             guardian,
+                            cells_serial,
                             first_row: self.rows.len() as u32,
                             conflicts: 0,
                         });
@@ -331,11 +361,7 @@ impl Builder {
             .collect();
         entries.par_sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
         self.warn_shared(&entries);
-        // The checkers and rows have let go: no guardian is copied here.
-        let guardians: Vec<Guardian> = entries
-            .into_iter()
-            .map(|e| Arc::unwrap_or_clone(e.guardian))
-            .collect();
+        let guardians: Vec<Guardian> = entries.into_iter().map(|e| e.guardian).collect();
         // File-level diagnostics sit on the header line, before every row.
         self.diagnostics.sort_by_key(|d| d.line);
 

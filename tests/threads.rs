@@ -158,3 +158,48 @@ fn parallel_and_single_threaded_dry_runs_agree() {
         assert_eq!(one, plan_on(4), "{mode:?}");
     }
 }
+
+/// Cells first seen on a guardian's later row are compared with the
+/// guardian then; a row repeating them gets that verdict, not a new one.
+#[test]
+fn repeated_cells_keep_the_verdict_of_their_first_row() {
+    let data = "\
+student_id,guardian_id,first_name,last_name,email,mobile_phone
+S1,G1,Ana,Diaz,ana@example.com,312-555-0142
+S2,G1,Ana,Diaz,ana@example.com,312-555-0199
+S2,G1,Ana,Diaz,ana@example.com,312-555-0199
+S3,G2,Bo,Li,bo@example.com,
+S3,G2,Bo,Li, bo@example.com,
+S3,G2,Bo,Li, bo@example.com,
+";
+    for threads in [1, 2] {
+        let file = ReaderBuilder::new()
+            .threads(threads)
+            .from_reader(data.as_bytes())
+            .and_then(|r| r.validate())
+            .expect("reads");
+        let found: Vec<(&str, u64)> = file
+            .diagnostics()
+            .iter()
+            .map(|d| (d.code.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("conflicting_guardian", 2),
+                ("conflicting_guardian", 3),
+                ("conflicting_guardian", 4),
+                ("duplicate_row", 6),
+                ("duplicate_row", 7),
+            ],
+            "threads {threads}"
+        );
+        assert_eq!(file.summary().rejected, 3);
+        let ids: Vec<&str> = file
+            .guardians()
+            .iter()
+            .map(|g| g.guardian_id.as_str())
+            .collect();
+        assert_eq!(ids, ["G2"]);
+    }
+}
