@@ -408,8 +408,9 @@ impl<R: Read> Reader<R> {
                     .ok()
             })
             .flatten();
-        // One checker (and phone memo) per pool thread, kept across batches.
-        let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads)
+        // Two checkers (each with its memos) per thread, kept across
+        // batches: twice the shares of a batch as threads, for balance.
+        let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads * 2)
             .map(|_| {
                 let mut checker = self.checker.clone_fresh();
                 checker.remember_guardians();
@@ -577,19 +578,23 @@ struct Batch {
 
 impl Batch {
     fn check(&mut self, checkers: &[std::sync::Mutex<RowChecker>]) {
-        // Small shares, so that a thread that finishes early (or was busy
-        // with the whole-file checks) takes over the rest.
-        let share = (self.count / (checkers.len() * 4)).max(64);
+        if self.count == 0 {
+            return;
+        }
+        // Checker k always takes the k-th share of a batch, so each sees
+        // its rows in file order: a row that repeats remembered cells
+        // comes after the row that made them, as the whole-file checks
+        // need. Shares are tasks: a thread that finishes early takes the
+        // next.
+        let share = self.count.div_ceil(checkers.len());
         self.rows[..self.count]
             .par_chunks_mut(share)
             .zip(self.records[..self.count].par_chunks(share))
-            .for_each(|(rows, records)| {
-                // Each pool thread has its own checker; the lock is for
-                // threads outside the pool, which share the first.
-                let at = rayon::current_thread_index().unwrap_or(0) % checkers.len();
+            .zip(checkers.par_iter())
+            .for_each(|((rows, records), checker)| {
                 // A poisoned lock means a panic elsewhere, which already
                 // propagates; the checker itself is intact.
-                let mut checker = checkers[at].lock().unwrap_or_else(|e| e.into_inner());
+                let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
                 for (row, (record, line, cuts)) in rows.iter_mut().zip(records) {
                     checker.check(record, *line, cuts, row);
                 }
