@@ -287,30 +287,19 @@ impl PhoneParser {
 
         // The key is what phonenumber sees: '+' and the digits.
         self.key.clear();
-        let mut digits = number.bytes().filter(u8::is_ascii_digit).map(char::from);
+        self.key
+            .extend(number.bytes().filter(u8::is_ascii_digit).map(char::from));
         let international = if number.trim_start().starts_with('+') {
             true
+        } else if self.key.starts_with("00") {
+            self.key.replace_range(..2, "");
+            true
+        } else if self.nanp && self.key.starts_with("011") {
+            self.key.replace_range(..3, "");
+            true
         } else {
-            let all: String = digits.by_ref().collect();
-            let rest = if let Some(rest) = all.strip_prefix("00") {
-                Some(rest)
-            } else if self.nanp {
-                all.strip_prefix("011")
-            } else {
-                None
-            };
-            match rest {
-                Some(rest) => {
-                    self.key.push_str(rest);
-                    true
-                }
-                None => {
-                    self.key.push_str(&all);
-                    false
-                }
-            }
+            false
         };
-        self.key.extend(digits);
         if international {
             self.key.insert(0, '+');
         }
