@@ -388,64 +388,58 @@ pub fn dry_run<R: Roster + ?Sized>(
             .push(link);
     }
 
-    // Each guardian is planned on its own, on rayon's pool; the results
-    // are gathered in the file's order, so the plan is the same on any
-    // number of threads.
-    let planned: Vec<Planned> = file
-        .guardians()
-        .par_iter()
-        .map(|guardian| {
-            let mut out = Planned::default();
-            let id = &guardian.guardian_id;
-            let rows = links_by_guardian.get(id).map_or(&[][..], Vec::as_slice);
-            let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
-            for link in rows {
-                if existing.contains(&link.student_id) {
-                    accepted.push(link);
-                } else {
-                    out.diagnostics.push(unknown_student(link, &suggestions));
-                    out.skipped_lines.push(link.line);
-                }
+    // Each guardian is planned on its own, runs of them on rayon's pool;
+    // the results are gathered in the file's order, so the plan is the
+    // same on any number of threads.
+    let plan_guardian = |guardian: &Guardian, out: &mut Planned| {
+        let id = &guardian.guardian_id;
+        let rows = links_by_guardian.get(id).map_or(&[][..], Vec::as_slice);
+        let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
+        for link in rows {
+            if existing.contains(&link.student_id) {
+                accepted.push(link);
+            } else {
+                out.diagnostics.push(unknown_student(link, &suggestions));
+                out.skipped_lines.push(link.line);
             }
-            if accepted.is_empty() {
-                return out;
-            }
+        }
+        if accepted.is_empty() {
+            return;
+        }
 
-            // An owner the same file moves to another contact releases it.
-            let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
-                file.guardian(owner.as_str())
-                    .is_none_or(|theirs| match field {
-                        GuardianField::Email => {
-                            theirs.email.as_ref().map(|e| e.key()) == Some(value)
-                        }
-                        _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
-                    })
-            };
-            let mut collisions = Vec::new();
-            if new_contact(guardian, GuardianField::Email) {
-                if let Some(email) = &guardian.email {
-                    collisions.extend(
-                        others(&email_owners, email.key(), id)
-                            .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
-                            .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
-                    );
-                }
+        // An owner the same file moves to another contact releases it.
+        let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
+            file.guardian(owner.as_str())
+                .is_none_or(|theirs| match field {
+                    GuardianField::Email => theirs.email.as_ref().map(|e| e.key()) == Some(value),
+                    _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
+                })
+        };
+        let mut collisions = Vec::new();
+        if new_contact(guardian, GuardianField::Email) {
+            if let Some(email) = &guardian.email {
+                collisions.extend(
+                    others(&email_owners, email.key(), id)
+                        .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
+                        .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
+                );
             }
-            if new_contact(guardian, GuardianField::MobilePhone) {
-                if let Some(mobile) = &guardian.mobile_phone {
-                    collisions.extend(
-                        others(&mobile_owners, mobile.e164(), id)
-                            .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
-                            .map(|owner| {
-                                (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
-                            }),
-                    );
-                }
+        }
+        if new_contact(guardian, GuardianField::MobilePhone) {
+            if let Some(mobile) = &guardian.mobile_phone {
+                collisions.extend(
+                    others(&mobile_owners, mobile.e164(), id)
+                        .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
+                        .map(|owner| {
+                            (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
+                        }),
+                );
             }
-            if !collisions.is_empty() {
-                for link in &accepted {
-                    for (code, column, value, owner) in &collisions {
-                        out.diagnostics.push(
+        }
+        if !collisions.is_empty() {
+            for link in &accepted {
+                for (code, column, value, owner) in &collisions {
+                    out.diagnostics.push(
                             Diagnostic::new(
                                 *code,
                                 link.line,
@@ -459,52 +453,59 @@ pub fn dry_run<R: Roster + ?Sized>(
                             .with_column(*column)
                             .with_value(*value),
                         );
-                    }
-                    out.skipped_lines.push(link.line);
                 }
-                return out;
+                out.skipped_lines.push(link.line);
             }
+            return;
+        }
 
-            match current.get(id) {
-                None => {
-                    out.guardian = Some(Change::CreateGuardian {
-                        guardian_id: id.clone(),
-                        guardian: guardian.clone(),
+        match current.get(id) {
+            None => out.creates.push(Change::CreateGuardian {
+                guardian_id: id.clone(),
+                guardian: guardian.clone(),
+            }),
+            Some(old) => {
+                let fields: BTreeMap<GuardianField, FieldChange> = old
+                    .differences(guardian)
+                    .into_iter()
+                    .map(|field| {
+                        let change = FieldChange {
+                            old: old.field(field),
+                            new: guardian.field(field),
+                        };
+                        (field, change)
                     })
-                }
-                Some(old) => {
-                    let fields: BTreeMap<GuardianField, FieldChange> = old
-                        .differences(guardian)
-                        .into_iter()
-                        .map(|field| {
-                            let change = FieldChange {
-                                old: old.field(field),
-                                new: guardian.field(field),
-                            };
-                            (field, change)
-                        })
-                        .collect();
-                    if fields.is_empty() {
-                        out.unchanged_guardian = true;
-                    } else {
-                        out.guardian = Some(Change::UpdateGuardian {
-                            guardian_id: id.clone(),
-                            fields,
-                            guardian: guardian.clone(),
-                        });
-                    }
-                }
-            }
-            for link in accepted {
-                if current_links.contains(&(link.guardian_id.clone(), link.student_id.clone())) {
-                    out.unchanged_links += 1;
+                    .collect();
+                if fields.is_empty() {
+                    out.unchanged_guardians += 1;
                 } else {
-                    out.links.push(Change::Link {
-                        guardian_id: link.guardian_id.clone(),
-                        student_id: link.student_id.clone(),
-                        line: link.line,
+                    out.updates.push(Change::UpdateGuardian {
+                        guardian_id: id.clone(),
+                        fields,
+                        guardian: guardian.clone(),
                     });
                 }
+            }
+        }
+        for link in accepted {
+            if current_links.contains(&(link.guardian_id.clone(), link.student_id.clone())) {
+                out.unchanged_links += 1;
+            } else {
+                out.links.push(Change::Link {
+                    guardian_id: link.guardian_id.clone(),
+                    student_id: link.student_id.clone(),
+                    line: link.line,
+                });
+            }
+        }
+    };
+    let planned: Vec<Planned> = file
+        .guardians()
+        .par_chunks(GUARDIANS_PER_TASK)
+        .map(|guardians| {
+            let mut out = Planned::default();
+            for guardian in guardians {
+                plan_guardian(guardian, &mut out);
             }
             out
         })
@@ -521,12 +522,9 @@ pub fn dry_run<R: Roster + ?Sized>(
     for one in planned {
         diagnostics.extend(one.diagnostics);
         skipped_lines.extend(one.skipped_lines);
-        match one.guardian {
-            Some(change @ Change::CreateGuardian { .. }) => creates.push(change),
-            Some(change) => updates.push(change),
-            None => {}
-        }
-        summary.unchanged_guardians += u64::from(one.unchanged_guardian);
+        creates.extend(one.creates);
+        updates.extend(one.updates);
+        summary.unchanged_guardians += one.unchanged_guardians;
         summary.unchanged_links += one.unchanged_links;
         links.extend(one.links);
     }
@@ -564,14 +562,17 @@ pub fn dry_run<R: Roster + ?Sized>(
     })
 }
 
-/// What the dry run plans for one guardian of the file.
+/// Guardians planned by one task of the dry run.
+const GUARDIANS_PER_TASK: usize = 1024;
+
+/// What the dry run plans for a run of the file's guardians.
 #[derive(Default)]
 struct Planned {
     diagnostics: Vec<Diagnostic>,
     skipped_lines: Vec<u64>,
-    /// Create or update.
-    guardian: Option<Change>,
-    unchanged_guardian: bool,
+    creates: Vec<Change>,
+    updates: Vec<Change>,
+    unchanged_guardians: u64,
     links: Vec<Change>,
     unchanged_links: u64,
 }
