@@ -26,8 +26,53 @@ pub fn reader(data: &[u8]) {
     let s = file.summary();
     assert_eq!(s.rows, s.valid + s.repaired + s.rejected);
     assert_eq!(file.rows().len() as u64, s.rows + s.blank);
+    same_rows_as_checked_one_by_one(data, &options, &file);
     let mut out = Vec::new();
     let _ = write_errors_csv(data, &options, file.diagnostics(), &mut out);
+}
+
+/// `validate` skips the checks of a guardian's repeated cells; `rows`
+/// checks every row in full. Apart from what only the whole file can say,
+/// they must agree on every diagnostic and every rejection.
+fn same_rows_as_checked_one_by_one(
+    data: &[u8],
+    options: &ReaderBuilder,
+    file: &guardian_roster::ValidatedFile,
+) {
+    use guardian_roster::{Code, RowStatus};
+    let Ok(mut reader) = options.from_reader(data) else {
+        panic!("the input read once reads again");
+    };
+    let file_level = reader.file_diagnostics().len();
+    let mut diagnostics = Vec::new();
+    let mut statuses = Vec::new();
+    for row in reader.rows() {
+        let Ok(row) = row else {
+            panic!("the input read once reads again");
+        };
+        diagnostics.extend(row.diagnostics().iter().cloned());
+        statuses.push(row.status());
+    }
+    let whole_file = |code: Code| {
+        matches!(
+            code,
+            Code::ConflictingGuardian | Code::DuplicateRow | Code::SharedEmail | Code::SharedMobile
+        )
+    };
+    let from_rows: Vec<_> = file.diagnostics()[file_level..]
+        .iter()
+        .filter(|d| !whole_file(d.code))
+        .cloned()
+        .collect();
+    assert!(from_rows == diagnostics, "validate and rows disagree");
+    assert_eq!(statuses.len(), file.rows().len());
+    for (alone, outcome) in statuses.iter().zip(file.rows()) {
+        match alone {
+            RowStatus::Rejected | RowStatus::Blank => assert_eq!(*alone, outcome.status),
+            RowStatus::Repaired => assert!(outcome.status != RowStatus::Valid),
+            RowStatus::Valid => {}
+        }
+    }
 }
 
 /// Each value normaliser over arbitrary text.

@@ -27,6 +27,31 @@ fn parallel_and_single_threaded_validation_agree() {
     assert_eq!(one.rows(), two.rows());
     let json = |file| serde_json::to_string(file).expect("serialises");
     assert_eq!(json(&one), json(&two));
+
+    // `rows` checks every row in full; `validate` skips a guardian's
+    // repeated cells. Apart from what only the whole file can say, their
+    // diagnostics are the same.
+    let mut reader = ReaderBuilder::new()
+        .from_reader(data.as_bytes())
+        .expect("reads");
+    let mut one_by_one = Vec::new();
+    for row in reader.rows() {
+        one_by_one.extend(row.expect("reads").diagnostics().iter().cloned());
+    }
+    let whole_file = [
+        "conflicting_guardian",
+        "duplicate_row",
+        "shared_email",
+        "shared_mobile",
+    ];
+    let row_level: Vec<_> = two
+        .diagnostics()
+        .iter()
+        .filter(|d| !whole_file.contains(&d.code.as_str()))
+        .cloned()
+        .collect();
+    assert!(one_by_one.len() > 100, "the file carries row problems");
+    assert!(row_level == one_by_one, "validate and rows disagree");
 }
 
 /// A guardian's later rows reuse the first row's verdicts only when their
