@@ -286,7 +286,7 @@ impl RowChecker {
                     .and_then(|at| record.get(at))
                     .unwrap_or_default();
                 self.guardian_key
-                    .extend_from_slice(&(cell.len() as u32).to_le_bytes());
+                    .extend_from_slice(&(cell.len() as u64).to_le_bytes());
                 self.guardian_key.extend_from_slice(cell);
             }
             if let Some((serial, guardian_id)) = self.guardians.get(self.guardian_key.as_slice()) {
