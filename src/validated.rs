@@ -239,8 +239,17 @@ impl Builder {
         let mut key = (NONE, NONE);
         let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired);
         // A row whose guardian cells repeat a remembered row's carries the
-        // guardian ID and that row's serial instead of a guardian.
-        let repeat = row.guardian().is_none() && row.cells_serial().is_some();
+        // guardian ID and that row's serial instead of a guardian. The row
+        // that made the cells came first, so its guardian is known here.
+        let repeat = row.guardian().is_none()
+            && row.cells_serial().is_some()
+            && row
+                .guardian_id()
+                .is_some_and(|id| self.guardian_index.contains_key(id));
+        debug_assert!(
+            !usable || row.guardian().is_some() || row.cells_serial().is_none() || repeat,
+            "cells repeated before their guardian was seen"
+        );
         if status == RowStatus::Blank {
             // Not a data row: nothing to link or reject.
         } else if let (true, Some(guardian_id), Some(student_id)) = (
