@@ -2,12 +2,10 @@
 //! diagnostic, and a summary that accounts for every row.
 
 use std::collections::BTreeMap;
-
-use foldhash::HashMap;
 use std::hash::BuildHasher;
 
+use foldhash::HashMap;
 use rayon::slice::ParallelSliceMut;
-
 use serde::Serialize;
 
 use crate::decode::TextEncoding;
@@ -238,26 +236,24 @@ impl Builder {
         self.diagnostics.extend(row.take_diagnostics());
         let mut key = (NONE, NONE);
         let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired);
+        let known = match row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()) {
+            Some(id) if usable => self.guardian_index.get(id).copied(),
+            _ => None,
+        };
         // A row whose guardian cells repeat a remembered row's carries the
         // guardian ID and that row's serial instead of a guardian. The row
         // that made the cells came first, so its guardian is known here.
-        let repeat = row.guardian().is_none()
-            && row.cells_serial().is_some()
-            && row
-                .guardian_id()
-                .is_some_and(|id| self.guardian_index.contains_key(id));
+        let repeat = row.guardian().is_none() && row.cells_serial().is_some() && known.is_some();
         debug_assert!(
             !usable || row.guardian().is_some() || row.cells_serial().is_none() || repeat,
             "cells repeated before their guardian was seen"
         );
         if status == RowStatus::Blank {
             // Not a data row: nothing to link or reject.
-        } else if let (true, Some(guardian_id), Some(student_id)) = (
+        } else if let (true, Some(student_id)) = (
             usable && (row.guardian().is_some() || repeat),
-            row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()),
             row.student_id(),
         ) {
-            let known = self.guardian_index.get(guardian_id).copied();
             let s = match self.student_index.get(student_id) {
                 Some(&s) => s,
                 None => {

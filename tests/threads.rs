@@ -4,7 +4,32 @@
 #[path = "../examples/generate/synth.rs"]
 mod synth;
 
-use guardian_roster::ReaderBuilder;
+use guardian_roster::{ReaderBuilder, ValidatedFile};
+
+/// `data` validated on `threads` threads.
+fn validate_on(threads: usize, data: &str) -> ValidatedFile {
+    ReaderBuilder::new()
+        .threads(threads)
+        .from_reader(data.as_bytes())
+        .and_then(|r| r.validate())
+        .expect("reads")
+}
+
+/// Each diagnostic's code and line, in order.
+fn codes_and_lines(file: &ValidatedFile) -> Vec<(&'static str, u64)> {
+    file.diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect()
+}
+
+/// The usable guardians' IDs, in order.
+fn guardian_ids(file: &ValidatedFile) -> Vec<&str> {
+    file.guardians()
+        .iter()
+        .map(|g| g.guardian_id.as_str())
+        .collect()
+}
 
 #[test]
 fn parallel_and_single_threaded_validation_agree() {
@@ -14,15 +39,8 @@ fn parallel_and_single_threaded_validation_agree() {
         foreign_percent: 5.0,
         problem_percent: 2.0,
     });
-    let run = |threads| {
-        ReaderBuilder::new()
-            .threads(threads)
-            .from_reader(data.as_bytes())
-            .and_then(|r| r.validate())
-            .expect("generated files read")
-    };
-    let one = run(1);
-    let two = run(2);
+    let one = validate_on(1, &data);
+    let two = validate_on(2, &data);
     assert!(one.summary().rejected > 0, "the file carries problems");
     assert_eq!(one.rows(), two.rows());
     let json = |file| serde_json::to_string(file).expect("serialises");
@@ -70,18 +88,9 @@ S6,G2,Ana,Diaz,ana@example.com,312-555-0142
 S7,G1,Ana,Diaz,ana@example.com,312-555-0142
 ";
     for threads in [1, 2, 4] {
-        let file = ReaderBuilder::new()
-            .threads(threads)
-            .from_reader(data.as_bytes())
-            .and_then(|r| r.validate())
-            .expect("reads");
-        let found: Vec<(&str, u64)> = file
-            .diagnostics()
-            .iter()
-            .map(|d| (d.code.as_str(), d.line))
-            .collect();
+        let file = validate_on(threads, data);
         assert_eq!(
-            found,
+            codes_and_lines(&file),
             [
                 ("shared_email", 2),
                 ("shared_mobile", 2),
@@ -108,12 +117,7 @@ S7,G1,Ana,Diaz,ana@example.com,312-555-0142
                 "repaired", "valid", "repaired", "valid", "rejected", "repaired", "valid"
             ]
         );
-        let ids: Vec<&str> = file
-            .guardians()
-            .iter()
-            .map(|g| g.guardian_id.as_str())
-            .collect();
-        assert_eq!(ids, ["G1", "G2"]);
+        assert_eq!(guardian_ids(&file), ["G1", "G2"]);
         let links: Vec<(&str, &str)> = file
             .links()
             .iter()
@@ -198,18 +202,9 @@ S3,G2,Bo,Li, bo@example.com,
 S3,G2,Bo,Li, bo@example.com,
 ";
     for threads in [1, 2] {
-        let file = ReaderBuilder::new()
-            .threads(threads)
-            .from_reader(data.as_bytes())
-            .and_then(|r| r.validate())
-            .expect("reads");
-        let found: Vec<(&str, u64)> = file
-            .diagnostics()
-            .iter()
-            .map(|d| (d.code.as_str(), d.line))
-            .collect();
+        let file = validate_on(threads, data);
         assert_eq!(
-            found,
+            codes_and_lines(&file),
             [
                 ("conflicting_guardian", 2),
                 ("conflicting_guardian", 3),
@@ -220,11 +215,6 @@ S3,G2,Bo,Li, bo@example.com,
             "threads {threads}"
         );
         assert_eq!(file.summary().rejected, 3);
-        let ids: Vec<&str> = file
-            .guardians()
-            .iter()
-            .map(|g| g.guardian_id.as_str())
-            .collect();
-        assert_eq!(ids, ["G2"]);
+        assert_eq!(guardian_ids(&file), ["G2"]);
     }
 }
