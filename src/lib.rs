@@ -168,6 +168,7 @@ mod id;
 mod language;
 mod lines;
 mod phone;
+mod phone_rules;
 mod plan;
 mod reader;
 mod record;

@@ -223,7 +223,7 @@ pub struct PhoneParser {
 /// recompiles them all the time (hundreds of numbers a second instead of
 /// tens of thousands). The metadata has a few thousand patterns: keep them
 /// all once compiled.
-fn keep_every_regex_compiled() {
+pub(crate) fn keep_every_regex_compiled() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
@@ -418,11 +418,13 @@ impl PhoneParser {
                 });
             }
         };
-        if parsed.is_valid() {
-            return Ok(parsed.format().mode(phonenumber::Mode::E164).to_string());
+        let national = parsed.national().to_string();
+        if crate::phone_rules::is_valid(&parsed) {
+            // What `Mode::E164` writes, without the formatter's search for
+            // a display pattern (it compiles regexes E.164 never uses).
+            return Ok(format!("+{}{national}", parsed.code().value()));
         }
         // Say whether it is too short or too long where the metadata knows.
-        let national = parsed.national().to_string();
         let region = parsed
             .country()
             .id()
