@@ -344,7 +344,12 @@ impl Builder {
 
     pub(crate) fn finish(mut self) -> ValidatedFile {
         self.reject_conflicts();
+        // The indexes are done with: free them before the output is built,
+        // so the two never take memory at the same time.
         self.link_index = HashMap::default();
+        self.guardian_index = HashMap::default();
+        self.student_index = HashMap::default();
+        self.repeat_differences = HashMap::default();
         let links: Vec<Link> = self
             .links
             .iter()
@@ -356,8 +361,6 @@ impl Builder {
             })
             .collect();
         self.links = Vec::new();
-        self.guardian_index = HashMap::default();
-        self.student_index = HashMap::default();
         self.students = Vec::new();
 
         let mut entries: Vec<Entry> = std::mem::take(&mut self.entries)
