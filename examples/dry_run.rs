@@ -119,6 +119,8 @@ fn main() -> ExitCode {
         );
     }
     let roster = InMemoryRoster::from_export(students, &current);
+    // The roster holds its own copy: the export's records can go.
+    drop(current);
 
     let file = match builder
         .from_path(&guardians_path)

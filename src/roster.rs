@@ -94,8 +94,8 @@ pub struct InMemoryRoster {
     unpadded: HashMap<String, Vec<StudentId>>,
     guardians: BTreeMap<GuardianId, Guardian>,
     links: BTreeSet<(GuardianId, StudentId)>,
-    emails: HashMap<String, BTreeSet<GuardianId>>,
-    mobiles: HashMap<String, BTreeSet<GuardianId>>,
+    emails: ContactIndex,
+    mobiles: ContactIndex,
 }
 
 impl std::fmt::Debug for InMemoryRoster {
@@ -148,16 +148,10 @@ impl InMemoryRoster {
     pub fn add_guardian(&mut self, guardian: Guardian) {
         self.remove_contact_index(&guardian.guardian_id);
         if let Some(email) = &guardian.email {
-            self.emails
-                .entry(email.key().to_owned())
-                .or_default()
-                .insert(guardian.guardian_id.clone());
+            add_owner(&mut self.emails, email.key(), &guardian.guardian_id);
         }
         if let Some(mobile) = &guardian.mobile_phone {
-            self.mobiles
-                .entry(mobile.e164().to_owned())
-                .or_default()
-                .insert(guardian.guardian_id.clone());
+            add_owner(&mut self.mobiles, mobile.e164(), &guardian.guardian_id);
         }
         self.guardians
             .insert(guardian.guardian_id.clone(), guardian);
@@ -168,14 +162,10 @@ impl InMemoryRoster {
             return;
         };
         if let Some(email) = &old.email {
-            if let Some(owners) = self.emails.get_mut(email.key()) {
-                owners.remove(id);
-            }
+            remove_owner(&mut self.emails, email.key(), id);
         }
         if let Some(mobile) = &old.mobile_phone {
-            if let Some(owners) = self.mobiles.get_mut(mobile.e164()) {
-                owners.remove(id);
-            }
+            remove_owner(&mut self.mobiles, mobile.e164(), id);
         }
     }
 
@@ -280,10 +270,33 @@ impl Roster for InMemoryRoster {
     }
 }
 
-fn owners(
-    index: &HashMap<String, BTreeSet<GuardianId>>,
-    keys: &[&str],
-) -> Vec<(String, GuardianId)> {
+/// Contact (email key or E.164) to the guardians who have it, sorted by
+/// ID. Nearly every contact has one owner: a sorted `Vec` holds it in one
+/// small allocation where a `BTreeSet` takes a whole node.
+type ContactIndex = HashMap<Box<str>, Vec<GuardianId>>;
+
+fn add_owner(index: &mut ContactIndex, contact: &str, id: &GuardianId) {
+    let owners = match index.get_mut(contact) {
+        Some(owners) => owners,
+        None => index.entry(contact.into()).or_default(),
+    };
+    if let Err(at) = owners.binary_search(id) {
+        owners.insert(at, id.clone());
+    }
+}
+
+fn remove_owner(index: &mut ContactIndex, contact: &str, id: &GuardianId) {
+    if let Some(owners) = index.get_mut(contact) {
+        if let Ok(at) = owners.binary_search(id) {
+            owners.remove(at);
+        }
+        if owners.is_empty() {
+            index.remove(contact);
+        }
+    }
+}
+
+fn owners(index: &ContactIndex, keys: &[&str]) -> Vec<(String, GuardianId)> {
     keys.iter()
         .filter_map(|key| index.get(*key).map(|owners| (*key, owners)))
         .flat_map(|(key, owners)| owners.iter().map(move |g| (key.to_owned(), g.clone())))
