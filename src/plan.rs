@@ -302,6 +302,17 @@ pub fn dry_run<R: Roster + ?Sized>(
     roster: &R,
     options: &DryRunOptions,
 ) -> Result<Plan, Error> {
+    dry_run_in_windows(file, roster, options, GUARDIANS_PER_WINDOW)
+}
+
+/// [`dry_run`], holding the roster's records of about `window` guardians at
+/// a time.
+fn dry_run_in_windows<R: Roster + ?Sized>(
+    file: &ValidatedFile,
+    roster: &R,
+    options: &DryRunOptions,
+    window: usize,
+) -> Result<Plan, Error> {
     let size = options.batch_size;
     let mut diagnostics = Vec::new();
 
@@ -338,48 +349,6 @@ pub fn dry_run<R: Roster + ?Sized>(
         }
     }
 
-    // Guardians, their links, and who owns the contacts they bring.
-    let guardian_ids: Vec<GuardianId> = file
-        .guardians()
-        .iter()
-        .map(|g| g.guardian_id.clone())
-        .collect();
-    let current: HashMap<GuardianId, Guardian> =
-        batched(&guardian_ids, size, |ids| roster.guardians(ids))?
-            .into_iter()
-            .map(|g| (g.guardian_id.clone(), g))
-            .collect();
-    let current_links: HashSet<(GuardianId, StudentId)> =
-        batched(&guardian_ids, size, |ids| roster.links_of(ids))?
-            .into_iter()
-            .collect();
-    let new_contact =
-        |guardian: &Guardian, field: GuardianField| match current.get(&guardian.guardian_id) {
-            None => true,
-            Some(old) => match field {
-                GuardianField::Email => old.email != guardian.email,
-                _ => old.mobile_phone != guardian.mobile_phone,
-            },
-        };
-    // The contacts that would be new to their guardian, each once.
-    let new_keys = |field: GuardianField, key: fn(&Guardian) -> Option<&str>| {
-        let mut keys: Vec<&str> = file
-            .guardians()
-            .iter()
-            .filter(|g| new_contact(g, field))
-            .filter_map(key)
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    };
-    let emails = new_keys(GuardianField::Email, |g| g.email.as_ref().map(|e| e.key()));
-    let mobiles = new_keys(GuardianField::MobilePhone, |g| {
-        g.mobile_phone.as_ref().map(|p| p.e164())
-    });
-    let email_owners = owner_map(batched(&emails, size, |keys| roster.email_owners(keys))?);
-    let mobile_owners = owner_map(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?);
-
     let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();
     for link in file.links() {
         links_by_guardian
@@ -387,129 +356,32 @@ pub fn dry_run<R: Roster + ?Sized>(
             .or_default()
             .push(link);
     }
-
-    // Each guardian is planned on its own, runs of them on rayon's pool;
-    // the results are gathered in the file's order, so the plan is the
-    // same on any number of threads.
-    let plan_guardian = |guardian: &Guardian, out: &mut Planned| {
-        let id = &guardian.guardian_id;
-        let rows = links_by_guardian.get(id).map_or(&[][..], Vec::as_slice);
-        let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
-        for link in rows {
-            if existing.contains(&link.student_id) {
-                accepted.push(link);
-            } else {
-                out.diagnostics.push(unknown_student(link, &suggestions));
-                out.skipped_lines.push(link.line);
-            }
-        }
-        if accepted.is_empty() {
-            return;
-        }
-
-        // An owner the same file moves to another contact releases it.
-        let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
-            file.guardian(owner.as_str())
-                .is_none_or(|theirs| match field {
-                    GuardianField::Email => theirs.email.as_ref().map(|e| e.key()) == Some(value),
-                    _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
-                })
-        };
-        let mut collisions = Vec::new();
-        if new_contact(guardian, GuardianField::Email) {
-            if let Some(email) = &guardian.email {
-                collisions.extend(
-                    others(&email_owners, email.key(), id)
-                        .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
-                        .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
-                );
-            }
-        }
-        if new_contact(guardian, GuardianField::MobilePhone) {
-            if let Some(mobile) = &guardian.mobile_phone {
-                collisions.extend(
-                    others(&mobile_owners, mobile.e164(), id)
-                        .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
-                        .map(|owner| {
-                            (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)
-                        }),
-                );
-            }
-        }
-        if !collisions.is_empty() {
-            for link in &accepted {
-                for (code, column, value, owner) in &collisions {
-                    out.diagnostics.push(
-                            Diagnostic::new(
-                                *code,
-                                link.line,
-                                format!(
-                                    "Line {}: the {} {value} already belongs to guardian {owner} in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
-                                    link.line,
-                                    column.label(),
-                                    column.label()
-                                ),
-                            )
-                            .with_column(*column)
-                            .with_value(*value),
-                        );
-                }
-                out.skipped_lines.push(link.line);
-            }
-            return;
-        }
-
-        match current.get(id) {
-            None => out.creates.push(Change::CreateGuardian {
-                guardian_id: id.clone(),
-                guardian: guardian.clone(),
-            }),
-            Some(old) => {
-                let fields: BTreeMap<GuardianField, FieldChange> = old
-                    .differences(guardian)
-                    .into_iter()
-                    .map(|field| {
-                        let change = FieldChange {
-                            old: old.field(field),
-                            new: guardian.field(field),
-                        };
-                        (field, change)
-                    })
-                    .collect();
-                if fields.is_empty() {
-                    out.unchanged_guardians += 1;
-                } else {
-                    out.updates.push(Change::UpdateGuardian {
-                        guardian_id: id.clone(),
-                        fields,
-                        guardian: guardian.clone(),
-                    });
-                }
-            }
-        }
-        for link in accepted {
-            if current_links.contains(&(link.guardian_id.clone(), link.student_id.clone())) {
-                out.unchanged_links += 1;
-            } else {
-                out.links.push(Change::Link {
-                    guardian_id: link.guardian_id.clone(),
-                    student_id: link.student_id.clone(),
-                    line: link.line,
-                });
-            }
-        }
+    let upload = Upload {
+        file,
+        existing: &existing,
+        suggestions: &suggestions,
+        links_by_guardian: &links_by_guardian,
     };
-    let planned: Vec<Planned> = file
-        .guardians()
-        .par_chunks(GUARDIANS_PER_TASK)
-        .map(|guardians| {
+
+    // Guardians are planned a window at a time, so what the roster says
+    // about them (current records, links, contact owners) is held for one
+    // window only. A window is whole batches of guardians, so the guardian
+    // and link lookups take as many calls as before. Within a window, runs
+    // of guardians
+    // are planned on rayon's pool and gathered in the file's order, so the
+    // plan is the same on any number of threads.
+    let window = window.max(1).div_ceil(size).saturating_mul(size);
+    let mut planned: Vec<Planned> = Vec::new();
+    for guardians in file.guardians().chunks(window) {
+        let known = Known::ask(roster, guardians, size)?;
+        planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
             let mut out = Planned::default();
             for guardian in guardians {
-                plan_guardian(guardian, &mut out);
+                plan_guardian(guardian, &upload, &known, &mut out);
             }
             out
-        })
-        .collect();
+        }));
+    }
 
     let mut creates = Vec::new();
     let mut updates = Vec::new();
@@ -565,6 +437,86 @@ pub fn dry_run<R: Roster + ?Sized>(
 /// Guardians planned by one task of the dry run.
 const GUARDIANS_PER_TASK: usize = 1024;
 
+/// Guardians whose roster records are held at once (rounded up to whole
+/// batches).
+const GUARDIANS_PER_WINDOW: usize = 65_536;
+
+/// What the upload says, for planning any of its guardians.
+struct Upload<'a> {
+    file: &'a ValidatedFile,
+    /// Students of the upload that the roster has.
+    existing: &'a HashSet<StudentId>,
+    /// Roster IDs that differ from an unknown student's only in leading
+    /// zeros, by the ID without them.
+    suggestions: &'a HashMap<String, Vec<StudentId>>,
+    links_by_guardian: &'a HashMap<&'a GuardianId, Vec<&'a Link>>,
+}
+
+/// What the roster says about a window of the upload's guardians.
+struct Known {
+    current: HashMap<GuardianId, Guardian>,
+    current_links: HashSet<(GuardianId, StudentId)>,
+    email_owners: HashMap<String, Vec<GuardianId>>,
+    mobile_owners: HashMap<String, Vec<GuardianId>>,
+}
+
+impl Known {
+    fn ask<R: Roster + ?Sized>(
+        roster: &R,
+        guardians: &[Guardian],
+        size: usize,
+    ) -> Result<Known, Error> {
+        let ids: Vec<GuardianId> = guardians.iter().map(|g| g.guardian_id.clone()).collect();
+        let current: HashMap<GuardianId, Guardian> =
+            batched(&ids, size, |ids| roster.guardians(ids))?
+                .into_iter()
+                .map(|g| (g.guardian_id.clone(), g))
+                .collect();
+        let current_links: HashSet<(GuardianId, StudentId)> =
+            batched(&ids, size, |ids| roster.links_of(ids))?
+                .into_iter()
+                .collect();
+        let mut known = Known {
+            current,
+            current_links,
+            email_owners: HashMap::default(),
+            mobile_owners: HashMap::default(),
+        };
+        // The contacts that would be new to their guardian, each once.
+        let new_keys = |field: GuardianField, key: fn(&Guardian) -> Option<&str>| {
+            let mut keys: Vec<&str> = guardians
+                .iter()
+                .filter(|g| known.is_new_contact(g, field))
+                .filter_map(key)
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        };
+        let emails = new_keys(GuardianField::Email, |g| g.email.as_ref().map(|e| e.key()));
+        let mobiles = new_keys(GuardianField::MobilePhone, |g| {
+            g.mobile_phone.as_ref().map(|p| p.e164())
+        });
+        let email_owners = owner_map(batched(&emails, size, |keys| roster.email_owners(keys))?);
+        let mobile_owners = owner_map(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?);
+        known.email_owners = email_owners;
+        known.mobile_owners = mobile_owners;
+        Ok(known)
+    }
+
+    /// Whether the guardian's email (or mobile) is not already theirs in
+    /// the roster.
+    fn is_new_contact(&self, guardian: &Guardian, field: GuardianField) -> bool {
+        match self.current.get(&guardian.guardian_id) {
+            None => true,
+            Some(old) => match field {
+                GuardianField::Email => old.email != guardian.email,
+                _ => old.mobile_phone != guardian.mobile_phone,
+            },
+        }
+    }
+}
+
 /// What the dry run plans for a run of the file's guardians.
 #[derive(Default)]
 struct Planned {
@@ -575,6 +527,125 @@ struct Planned {
     unchanged_guardians: u64,
     links: Vec<Change>,
     unchanged_links: u64,
+}
+
+/// Plans one guardian of the upload: its links to known students, then
+/// (unless a contact it brings belongs to another guardian) its creation or
+/// update and its new links.
+fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &mut Planned) {
+    let id = &guardian.guardian_id;
+    let rows = upload
+        .links_by_guardian
+        .get(id)
+        .map_or(&[][..], Vec::as_slice);
+    let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
+    for link in rows {
+        if upload.existing.contains(&link.student_id) {
+            accepted.push(link);
+        } else {
+            out.diagnostics
+                .push(unknown_student(link, upload.suggestions));
+            out.skipped_lines.push(link.line);
+        }
+    }
+    if accepted.is_empty() {
+        return;
+    }
+
+    // An owner the same file moves to another contact releases it.
+    let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
+        upload
+            .file
+            .guardian(owner.as_str())
+            .is_none_or(|theirs| match field {
+                GuardianField::Email => theirs.email.as_ref().map(|e| e.key()) == Some(value),
+                _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
+            })
+    };
+    let mut collisions = Vec::new();
+    if known.is_new_contact(guardian, GuardianField::Email) {
+        if let Some(email) = &guardian.email {
+            collisions.extend(
+                others(&known.email_owners, email.key(), id)
+                    .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
+                    .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
+            );
+        }
+    }
+    if known.is_new_contact(guardian, GuardianField::MobilePhone) {
+        if let Some(mobile) = &guardian.mobile_phone {
+            collisions.extend(
+                others(&known.mobile_owners, mobile.e164(), id)
+                    .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
+                    .map(|owner| (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)),
+            );
+        }
+    }
+    if !collisions.is_empty() {
+        for link in &accepted {
+            for (code, column, value, owner) in &collisions {
+                out.diagnostics.push(
+                        Diagnostic::new(
+                            *code,
+                            link.line,
+                            format!(
+                                "Line {}: the {} {value} already belongs to guardian {owner} in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
+                                link.line,
+                                column.label(),
+                                column.label()
+                            ),
+                        )
+                        .with_column(*column)
+                        .with_value(*value),
+                    );
+            }
+            out.skipped_lines.push(link.line);
+        }
+        return;
+    }
+
+    match known.current.get(id) {
+        None => out.creates.push(Change::CreateGuardian {
+            guardian_id: id.clone(),
+            guardian: guardian.clone(),
+        }),
+        Some(old) => {
+            let fields: BTreeMap<GuardianField, FieldChange> = old
+                .differences(guardian)
+                .into_iter()
+                .map(|field| {
+                    let change = FieldChange {
+                        old: old.field(field),
+                        new: guardian.field(field),
+                    };
+                    (field, change)
+                })
+                .collect();
+            if fields.is_empty() {
+                out.unchanged_guardians += 1;
+            } else {
+                out.updates.push(Change::UpdateGuardian {
+                    guardian_id: id.clone(),
+                    fields,
+                    guardian: guardian.clone(),
+                });
+            }
+        }
+    }
+    for link in accepted {
+        if known
+            .current_links
+            .contains(&(link.guardian_id.clone(), link.student_id.clone()))
+        {
+            out.unchanged_links += 1;
+        } else {
+            out.links.push(Change::Link {
+                guardian_id: link.guardian_id.clone(),
+                student_id: link.student_id.clone(),
+                line: link.line,
+            });
+        }
+    }
 }
 
 fn owner_map(pairs: Vec<(String, GuardianId)>) -> HashMap<String, Vec<GuardianId>> {
@@ -746,4 +817,76 @@ fn plan_unlinks(
         })
         .collect();
     (unlinks, held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{InMemoryRoster, ReaderBuilder};
+
+    fn validate(csv: &str) -> ValidatedFile {
+        ReaderBuilder::new()
+            .from_reader(csv.as_bytes())
+            .and_then(|reader| reader.validate())
+            .expect("test files read")
+    }
+
+    const HEADER: &str =
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language\n";
+
+    /// Windows split what the roster is asked, never what the plan says:
+    /// contacts moving between guardians of different windows, collisions,
+    /// unknown students, updates and unlinks come out the same.
+    #[test]
+    fn windows_do_not_change_the_plan() {
+        let current = validate(&format!(
+            "{HEADER}\
+             001,G1,Ana,Ruiz,ana@example.com,312 555 0101,,es\n\
+             002,G2,Bo,Li,bo@example.com,312 555 0102,,\n\
+             003,G3,Cy,Ng,cy@example.com,,,\n\
+             004,G4,Di,Oz,di@example.com,312 555 0104,,\n\
+             004,G5,Ed,Po,ed@example.com,,,\n"
+        ));
+        let upload = validate(&format!(
+            "{HEADER}\
+             001,G1,Ana,Ruiz,bo@example.com,312 555 0101,,es\n\
+             002,G2,Bo,Li,bo2@example.com,312 555 0102,,\n\
+             003,G3,Cy,Ng,di@example.com,,,\n\
+             005,G6,Fay,Qi,ed@example.com,312 555 0104,,\n\
+             099,G7,Gil,Ra,gil@example.com,,,\n\
+             001,G8,Hal,Su,hal@example.com,312 555 0108,,fr\n\
+             002,G8,Hal,Su,hal@example.com,312 555 0108,,fr\n"
+        ));
+        let students = ["001", "002", "003", "004", "005", "0099"].map(StudentId::from);
+        let roster = InMemoryRoster::from_export(students, &current);
+        for mode in [SyncMode::Additive, SyncMode::Full] {
+            for batch in [1, 2, 100] {
+                let options = DryRunOptions::new()
+                    .mode(mode)
+                    .batch_size(batch)
+                    .max_unlink_percent(100.0);
+                let plan = |window| {
+                    dry_run_in_windows(&upload, &roster, &options, window)
+                        .map(|plan| serde_json::to_string(&plan).expect("serialises"))
+                        .expect("in-memory roster answers")
+                };
+                let whole = plan(usize::MAX);
+                for code in [
+                    "email_in_use",
+                    "mobile_in_use",
+                    "unknown_student",
+                    "update_guardian",
+                ] {
+                    assert!(whole.contains(code), "{code} in {whole}");
+                }
+                for window in [1, 2, 3] {
+                    assert_eq!(
+                        plan(window),
+                        whole,
+                        "{mode:?}, batches of {batch}, windows of {window}"
+                    );
+                }
+            }
+        }
+    }
 }
