@@ -439,7 +439,7 @@ const GUARDIANS_PER_TASK: usize = 1024;
 
 /// Guardians whose roster records are held at once (rounded up to whole
 /// batches).
-const GUARDIANS_PER_WINDOW: usize = 65_536;
+const GUARDIANS_PER_WINDOW: usize = 16_384;
 
 /// What the upload says, for planning any of its guardians.
 struct Upload<'a> {
@@ -454,7 +454,9 @@ struct Upload<'a> {
 
 /// What the roster says about a window of the upload's guardians.
 struct Known {
-    current: HashMap<GuardianId, Guardian>,
+    /// The roster's records of the window's guardians, and where each is.
+    current: Vec<Guardian>,
+    current_index: HashMap<GuardianId, usize>,
     current_links: HashSet<(GuardianId, StudentId)>,
     email_owners: HashMap<String, Vec<GuardianId>>,
     mobile_owners: HashMap<String, Vec<GuardianId>>,
@@ -467,17 +469,21 @@ impl Known {
         size: usize,
     ) -> Result<Known, Error> {
         let ids: Vec<GuardianId> = guardians.iter().map(|g| g.guardian_id.clone()).collect();
-        let current: HashMap<GuardianId, Guardian> =
-            batched(&ids, size, |ids| roster.guardians(ids))?
-                .into_iter()
-                .map(|g| (g.guardian_id.clone(), g))
-                .collect();
+        // In a Vec, with an index beside it: a map's empty slots would each
+        // take a whole guardian's size.
+        let current = batched(&ids, size, |ids| roster.guardians(ids))?;
+        let current_index: HashMap<GuardianId, usize> = current
+            .iter()
+            .enumerate()
+            .map(|(at, g)| (g.guardian_id.clone(), at))
+            .collect();
         let current_links: HashSet<(GuardianId, StudentId)> =
             batched(&ids, size, |ids| roster.links_of(ids))?
                 .into_iter()
                 .collect();
         let mut known = Known {
             current,
+            current_index,
             current_links,
             email_owners: HashMap::default(),
             mobile_owners: HashMap::default(),
@@ -504,10 +510,15 @@ impl Known {
         Ok(known)
     }
 
+    /// The roster's record of guardian `id`.
+    fn current(&self, id: &GuardianId) -> Option<&Guardian> {
+        self.current_index.get(id).map(|&at| &self.current[at])
+    }
+
     /// Whether the guardian's email (or mobile) is not already theirs in
     /// the roster.
     fn is_new_contact(&self, guardian: &Guardian, field: GuardianField) -> bool {
-        match self.current.get(&guardian.guardian_id) {
+        match self.current(&guardian.guardian_id) {
             None => true,
             Some(old) => match field {
                 GuardianField::Email => old.email != guardian.email,
@@ -604,7 +615,7 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
         return;
     }
 
-    match known.current.get(id) {
+    match known.current(id) {
         None => out.creates.push(Change::CreateGuardian {
             guardian_id: id.clone(),
             guardian: guardian.clone(),

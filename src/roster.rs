@@ -125,12 +125,22 @@ impl InMemoryRoster {
         for student in students {
             roster.add_student(student);
         }
+        // Built in bulk, the trees' nodes are full; inserted one at a time
+        // in order, they would be left about half empty. The file's
+        // guardians are distinct, as `add_guardian` would leave them.
         for guardian in current.guardians() {
-            roster.add_guardian(guardian.clone());
+            roster.index_contacts(guardian);
         }
-        for link in current.links() {
-            roster.add_link(link.guardian_id.clone(), link.student_id.clone());
-        }
+        roster.guardians = current
+            .guardians()
+            .iter()
+            .map(|g| (g.guardian_id.clone(), g.clone()))
+            .collect();
+        roster.links = current
+            .links()
+            .iter()
+            .map(|link| (link.guardian_id.clone(), link.student_id.clone()))
+            .collect();
         roster
     }
 
@@ -147,14 +157,18 @@ impl InMemoryRoster {
     /// Adds a guardian, or replaces the one with the same ID.
     pub fn add_guardian(&mut self, guardian: Guardian) {
         self.remove_contact_index(&guardian.guardian_id);
+        self.index_contacts(&guardian);
+        self.guardians
+            .insert(guardian.guardian_id.clone(), guardian);
+    }
+
+    fn index_contacts(&mut self, guardian: &Guardian) {
         if let Some(email) = &guardian.email {
             add_owner(&mut self.emails, email.key(), &guardian.guardian_id);
         }
         if let Some(mobile) = &guardian.mobile_phone {
             add_owner(&mut self.mobiles, mobile.e164(), &guardian.guardian_id);
         }
-        self.guardians
-            .insert(guardian.guardian_id.clone(), guardian);
     }
 
     fn remove_contact_index(&mut self, id: &GuardianId) {
