@@ -82,33 +82,34 @@ pub struct Phone {
     extension: Option<Box<str>>,
 }
 
-/// An E.164 number inline: `+` and at most 15 digits, no allocation.
+/// An E.164 number inline: `+` and at most 15 digits, no allocation. The
+/// length is never zero, which lets `Option<Phone>` take no more room than
+/// a `Phone`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct E164 {
-    len: u8,
+    len: std::num::NonZeroU8,
     bytes: [u8; 16],
 }
 
 impl E164 {
-    /// From `+` and digits; `None` if longer than E.164 allows.
+    /// From `+` and digits; `None` if empty or longer than E.164 allows.
     fn new(parts: &[&str]) -> Option<E164> {
-        let mut e164 = E164 {
-            len: 0,
-            bytes: [0; 16],
-        };
+        let mut bytes = [0; 16];
+        let mut len = 0;
         for part in parts {
-            let end = usize::from(e164.len) + part.len();
-            e164.bytes
-                .get_mut(usize::from(e164.len)..end)?
-                .copy_from_slice(part.as_bytes());
-            e164.len = u8::try_from(end).ok()?;
+            let end = len + part.len();
+            bytes.get_mut(len..end)?.copy_from_slice(part.as_bytes());
+            len = end;
         }
-        Some(e164)
+        Some(E164 {
+            len: std::num::NonZeroU8::new(u8::try_from(len).ok()?)?,
+            bytes,
+        })
     }
 
     fn as_str(&self) -> &str {
         // Built only from `+` and ASCII digits.
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+        std::str::from_utf8(&self.bytes[..usize::from(self.len.get())]).unwrap_or("")
     }
 }
 
@@ -701,6 +702,14 @@ mod tests {
         }
         branches.push(&pattern[start..]);
         branches
+    }
+
+    #[test]
+    fn an_absent_phone_takes_no_room() {
+        assert_eq!(
+            std::mem::size_of::<Option<Phone>>(),
+            std::mem::size_of::<Phone>()
+        );
     }
 
     #[test]

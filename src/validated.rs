@@ -343,13 +343,14 @@ impl Builder {
     }
 
     pub(crate) fn finish(mut self) -> ValidatedFile {
-        self.reject_conflicts();
-        // The indexes are done with: free them before the output is built,
-        // so the two never take memory at the same time.
+        // The indexes are done with: free them before the conflicts'
+        // diagnostics and the output are built, so that these never take
+        // memory at the same time.
         self.link_index = HashMap::default();
         self.guardian_index = HashMap::default();
         self.student_index = HashMap::default();
         self.repeat_differences = HashMap::default();
+        self.reject_conflicts();
         let links: Vec<Link> = self
             .links
             .iter()
