@@ -215,7 +215,9 @@ pub struct PhoneParser {
     nanp: bool,
     cache: HashMap<String, Result<String, PhoneError>>,
     nanp_verdicts: HashMap<u64, Result<(), PhoneError>>,
-    nanp_fast_path: bool,
+    /// Phonenumber alone, no fast path and no lean rules: the reference
+    /// the tests hold the fast paths to.
+    phonenumber_only: bool,
     key: String,
 }
 
@@ -258,7 +260,7 @@ impl PhoneParser {
             nanp,
             cache: HashMap::default(),
             nanp_verdicts: HashMap::default(),
-            nanp_fast_path: true,
+            phonenumber_only: false,
             key: String::new(),
         }
     }
@@ -305,7 +307,7 @@ impl PhoneParser {
             self.key.insert(0, '+');
         }
 
-        if self.nanp_fast_path {
+        if !self.phonenumber_only {
             if let Some(national) = nanp_national(&self.key, self.nanp) {
                 return self.parse_nanp(national, international, extension);
             }
@@ -366,7 +368,7 @@ impl PhoneParser {
                 let verdict = match known {
                     Some(verdict) => verdict,
                     None => {
-                        let verdict = self.validate(international).map(|_| ());
+                        let verdict = self.nanp_verdict(&self.key[national..], international);
                         if let Ok(mut map) = shared.write() {
                             if map.len() < SHARED_NANP_LIMIT {
                                 map.insert(global_key, verdict.clone());
@@ -390,13 +392,6 @@ impl PhoneParser {
 
     /// The uncached verdict for `self.key`.
     fn validate(&self, international: bool) -> Result<String, PhoneError> {
-        let region_name = |international: bool| {
-            if international {
-                "international".to_owned()
-            } else {
-                self.region.code().to_owned()
-            }
-        };
         // A number with its own country code is parsed without a region:
         // with one, phonenumber mangles it.
         let country = (!international).then_some(self.region.0);
@@ -405,32 +400,60 @@ impl PhoneParser {
             Ok(parsed) => parsed,
             Err(_) if digit_count < 7 => {
                 return Err(PhoneError::TooShort {
-                    region: region_name(international),
+                    region: self.region_name(international),
                 });
             }
             Err(_) if digit_count > 15 => {
                 return Err(PhoneError::TooLong {
-                    region: region_name(international),
+                    region: self.region_name(international),
                 });
             }
             Err(_) => {
                 return Err(PhoneError::Invalid {
-                    region: region_name(international),
+                    region: self.region_name(international),
                 });
             }
         };
         let national = parsed.national().to_string();
-        if crate::phone_rules::is_valid(&parsed) {
+        let valid = if self.phonenumber_only {
+            parsed.is_valid()
+        } else {
+            crate::phone_rules::is_valid(&parsed)
+        };
+        if valid {
             // What `Mode::E164` writes, without the formatter's search for
             // a display pattern (it compiles regexes E.164 never uses).
             return Ok(format!("+{}{national}", parsed.code().value()));
         }
-        // Say whether it is too short or too long where the metadata knows.
-        let region = parsed
-            .country()
-            .id()
-            .map(|id| id.as_ref().to_owned())
-            .unwrap_or_else(|| region_name(international));
+        let region = parsed.country().id().map(|id| id.as_ref().to_owned());
+        Err(self.invalid(region, international, national.len()))
+    }
+
+    /// The verdict on a North American number from its ten digits, without
+    /// phonenumber's parser: such a number always parses to calling code 1
+    /// and those digits, whichever of the three forms it was written in
+    /// (the fast-path tests hold this to phonenumber's own parse and
+    /// verdict).
+    fn nanp_verdict(&self, digits: &str, international: bool) -> Result<(), PhoneError> {
+        use crate::phone_rules::{lean_verdict, region_of};
+        match lean_verdict(1, digits) {
+            Some(true) => Ok(()),
+            Some(false) => match region_of(1, digits) {
+                Some(region) => {
+                    Err(self.invalid(region.map(str::to_owned), international, digits.len()))
+                }
+                None => self.validate(international).map(|_| ()),
+            },
+            // A pattern regex-lite cannot compile: the full path decides.
+            None => self.validate(international).map(|_| ()),
+        }
+    }
+
+    /// The error for an invalid number of `length` national digits in
+    /// `region` (if the metadata places it): too short or too long where
+    /// the region's lengths say so.
+    fn invalid(&self, region: Option<String>, international: bool, length: usize) -> PhoneError {
+        let region = region.unwrap_or_else(|| self.region_name(international));
         // The general descriptor's lengths are often empty in this
         // metadata; fixed-line and mobile lengths together say it.
         let mut lengths: Vec<u16> = phonenumber::metadata::DATABASE
@@ -445,11 +468,21 @@ impl PhoneParser {
             })
             .unwrap_or_default();
         lengths.sort_unstable();
-        let length = u16::try_from(national.len()).unwrap_or(u16::MAX);
+        let length = u16::try_from(length).unwrap_or(u16::MAX);
         match (lengths.first(), lengths.last()) {
-            (Some(&min), _) if length < min => Err(PhoneError::TooShort { region }),
-            (_, Some(&max)) if length > max => Err(PhoneError::TooLong { region }),
-            _ => Err(PhoneError::Invalid { region }),
+            (Some(&min), _) if length < min => PhoneError::TooShort { region },
+            (_, Some(&max)) if length > max => PhoneError::TooLong { region },
+            _ => PhoneError::Invalid { region },
+        }
+    }
+
+    /// How an error names a number's region when the metadata does not
+    /// place it: as written with a country code, or the default region.
+    fn region_name(&self, international: bool) -> String {
+        if international {
+            "international".to_owned()
+        } else {
+            self.region.code().to_owned()
         }
     }
 }
@@ -602,7 +635,7 @@ mod tests {
     fn fast_path_agrees(numbers: usize, seed: u64) {
         let mut fast = PhoneParser::new(Region::US);
         let mut slow = PhoneParser::new(Region::US);
-        slow.nanp_fast_path = false;
+        slow.phonenumber_only = true;
         let mut state = seed | 1;
         let mut next = move || {
             state ^= state << 13;

@@ -25,12 +25,25 @@ pub(crate) fn is_valid(number: &PhoneNumber) -> bool {
     lean_verdict(number.code().value(), &national).unwrap_or_else(|| number.is_valid())
 }
 
-/// The verdict, or `None` if a pattern it needs would not compile.
-fn lean_verdict(code: u16, national: &str) -> Option<bool> {
+/// The verdict on calling code `code` and national digits `national`
+/// (leading zeros included), or `None` if a pattern it needs would not
+/// compile.
+pub(crate) fn lean_verdict(code: u16, national: &str) -> Option<bool> {
     match source(code, national)? {
         Some(meta) => Some(rules(meta)?.has_type(national)),
         None => Some(false),
     }
+}
+
+/// The region `PhoneNumber::country().id()` names for calling code `code`
+/// and national digits `national` (leading zeros left out, as there), if
+/// any; `None` if a pattern it needs would not compile.
+pub(crate) fn region_of(code: u16, national: &str) -> Option<Option<&'static str>> {
+    let meta = source(code, national)?;
+    Some(
+        meta.map(Metadata::id)
+            .filter(|id| id.parse::<country::Id>().is_ok()),
+    )
 }
 
 /// The metadata whose patterns decide, as `validator::source_for` picks it:
