@@ -246,6 +246,10 @@ fn shared_nanp_verdicts() -> &'static SharedVerdicts {
 
 const SHARED_NANP_LIMIT: usize = 1 << 21;
 
+/// North American verdicts one parser keeps at most (about 12 MB); beyond
+/// it the parser's memo starts again, and the shared verdicts serve.
+const NANP_MEMO_LIMIT: usize = 1 << 18;
+
 /// Memoised verdicts kept at most; beyond it the memo starts again, so a
 /// file of all-distinct numbers cannot grow memory without bound.
 const CACHE_LIMIT: usize = 1 << 20;
@@ -377,6 +381,9 @@ impl PhoneParser {
                         verdict
                     }
                 };
+                if self.nanp_verdicts.len() >= NANP_MEMO_LIMIT {
+                    self.nanp_verdicts.clear();
+                }
                 self.nanp_verdicts.insert(memo_key, verdict.clone());
                 verdict
             }
