@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 
 use foldhash::HashMap;
+use std::fmt::Write as _;
+
+use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
@@ -414,56 +417,58 @@ impl Builder {
         if self.entries.iter().all(|e| e.conflicts == 0) {
             return;
         }
-        // Lines of each conflicting guardian, in file order.
+        // Lines of each conflicting guardian, in file order, and the fields
+        // its rows disagree on, written once per guardian.
         let mut lines: HashMap<u32, Vec<u64>> = HashMap::default();
         for (row, &(g, _)) in self.rows.iter().zip(&self.row_keys) {
             if g != NONE && self.entries[g as usize].conflicts != 0 {
                 lines.entry(g).or_default().push(row.line);
             }
         }
-        for (index, &(g, s)) in self.row_keys.iter().enumerate() {
-            if g == NONE {
-                continue;
-            }
-            let entry = &self.entries[g as usize];
-            if entry.conflicts == 0 {
-                continue;
-            }
-            let id = &entry.guardian.guardian_id;
-            let fields: Vec<&str> = GuardianField::ALL
-                .into_iter()
-                .enumerate()
-                .filter(|(bit, _)| entry.conflicts & (1 << bit) != 0)
-                .map(|(_, field)| field.label())
-                .collect();
-            let line = self.rows[index].line;
-            let others: Vec<u64> = lines
-                .get(&g)
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&l| l != line)
-                .collect();
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::ConflictingGuardian,
+        let fields: HashMap<u32, String> = lines
+            .keys()
+            .map(|&g| (g, field_labels(self.entries[g as usize].conflicts)))
+            .collect();
+        // A row's diagnostic needs nothing but these: write them on the
+        // pool, gathered in file order.
+        let rejected: Vec<(usize, Diagnostic, RejectedRow)> = self
+            .row_keys
+            .par_iter()
+            .enumerate()
+            .filter(|(_, (g, _))| *g != NONE && self.entries[*g as usize].conflicts != 0)
+            .map(|(index, &(g, s))| {
+                let id = &self.entries[g as usize].guardian.guardian_id;
+                let line = self.rows[index].line;
+                let mut message = String::with_capacity(200);
+                let fields = fields.get(&g).map_or("", String::as_str);
+                let _ = write!(
+                    message,
+                    "Line {line}: guardian {id} has different {fields} on "
+                );
+                describe_lines(
+                    &mut message,
+                    lines.get(&g).map_or(&[][..], Vec::as_slice),
                     line,
-                    format!(
-                        "Line {line}: guardian {id} has different {} on {}; none of this guardian's rows was used: make them agree and upload again",
-                        fields.join(", "),
-                        describe_lines(&others),
-                    ),
-                )
-                .with_value(id.as_str()),
-            );
+                );
+                message.push_str(
+                    "; none of this guardian's rows was used: make them agree and upload again",
+                );
+                let diagnostic = Diagnostic::new(Code::ConflictingGuardian, line, message)
+                    .with_value(id.as_str());
+                let row = RejectedRow {
+                    line,
+                    guardian_id: Some(id.clone()),
+                    student_id: Some(self.students[s as usize].clone()),
+                };
+                (index, diagnostic, row)
+            })
+            .collect();
+        for (index, diagnostic, row) in rejected {
             self.rows[index].status = RowStatus::Rejected;
-            self.rejected.push(RejectedRow {
-                line,
-                guardian_id: Some(id.clone()),
-                student_id: Some(self.students[s as usize].clone()),
-            });
+            self.diagnostics.push(diagnostic);
+            self.rejected.push(row);
         }
-        self.rejected.sort_by_key(|r| r.line);
+        self.rejected.par_sort_by_key(|r| r.line);
     }
 
     /// Families share an email or a mobile; logins should not. Warn on each
@@ -530,19 +535,39 @@ impl Builder {
     }
 }
 
-/// "line 4", "lines 4 and 9", "lines 4, 9 and 12", capped at ten.
-fn describe_lines(lines: &[u64]) -> String {
+/// The labels of the fields set in `conflicts` (bits of
+/// `GuardianField::ALL`): "email, mobile phone".
+fn field_labels(conflicts: u8) -> String {
+    let labels: Vec<&str> = GuardianField::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(bit, _)| conflicts & (1 << bit) != 0)
+        .map(|(_, field)| field.label())
+        .collect();
+    labels.join(", ")
+}
+
+/// Writes `lines` other than `except` as "line 4", "lines 4 and 9", "lines
+/// 4, 9 and 12", capped at ten, or "no other line".
+fn describe_lines(out: &mut String, lines: &[u64], except: u64) {
     const SHOWN: usize = 10;
-    let shown: Vec<String> = lines.iter().take(SHOWN).map(u64::to_string).collect();
-    let mut text = match shown.as_slice() {
-        [] => return "no other line".to_owned(),
-        [one] => format!("line {one}"),
-        [init @ .., last] => format!("lines {} and {last}", init.join(", ")),
-    };
-    if lines.len() > SHOWN {
-        text.push_str(&format!(" (and {} more)", lines.len() - SHOWN));
+    let others = || lines.iter().copied().filter(|&line| line != except);
+    let count = others().count();
+    let shown = count.min(SHOWN);
+    out.push_str(match shown {
+        0 => "no other line",
+        1 => "line ",
+        _ => "lines ",
+    });
+    for (at, line) in others().take(SHOWN).enumerate() {
+        if at > 0 {
+            out.push_str(if at + 1 == shown { " and " } else { ", " });
+        }
+        let _ = write!(out, "{line}");
     }
-    text
+    if count > SHOWN {
+        let _ = write!(out, " (and {} more)", count - SHOWN);
+    }
 }
 
 #[cfg(test)]
@@ -551,10 +576,20 @@ mod tests {
 
     #[test]
     fn lines_read_as_a_sentence() {
-        assert_eq!(describe_lines(&[4]), "line 4");
-        assert_eq!(describe_lines(&[4, 9]), "lines 4 and 9");
-        assert_eq!(describe_lines(&[4, 9, 12]), "lines 4, 9 and 12");
-        let many: Vec<u64> = (1..=12).collect();
-        assert!(describe_lines(&many).ends_with("(and 2 more)"));
+        let described = |lines: &[u64], except: u64| {
+            let mut out = String::new();
+            describe_lines(&mut out, lines, except);
+            out
+        };
+        assert_eq!(described(&[4], 0), "line 4");
+        assert_eq!(described(&[4, 7], 7), "line 4");
+        assert_eq!(described(&[4, 9], 0), "lines 4 and 9");
+        assert_eq!(described(&[4, 9, 12], 0), "lines 4, 9 and 12");
+        assert_eq!(described(&[4], 4), "no other line");
+        let many: Vec<u64> = (1..=13).collect();
+        assert_eq!(
+            described(&many, 13),
+            "lines 1, 2, 3, 4, 5, 6, 7, 8, 9 and 10 (and 2 more)"
+        );
     }
 }
