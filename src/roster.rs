@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::{HashMap, HashSet};
+use std::borrow::Borrow;
 use std::convert::Infallible;
+use std::hash::{Hash, Hasher};
 
 use crate::id::without_leading_zeros;
 use crate::plan::{Change, Plan};
@@ -91,7 +93,9 @@ pub trait Roster {
 #[derive(Clone, Default)]
 pub struct InMemoryRoster {
     students: HashSet<StudentId>,
-    unpadded: HashMap<String, Vec<StudentId>>,
+    /// Students by their ID without leading zeros: the first such student
+    /// is the key, any others are in the list.
+    unpadded: HashMap<Unpadded, Vec<StudentId>>,
     guardians: BTreeMap<GuardianId, Guardian>,
     links: BTreeSet<(GuardianId, StudentId)>,
     emails: ContactIndex,
@@ -147,10 +151,12 @@ impl InMemoryRoster {
     /// Adds a student.
     pub fn add_student(&mut self, id: StudentId) {
         if self.students.insert(id.clone()) {
-            self.unpadded
-                .entry(without_leading_zeros(id.as_str()).to_owned())
-                .or_default()
-                .push(id);
+            match self.unpadded.get_mut(without_leading_zeros(id.as_str())) {
+                Some(others) => others.push(id),
+                None => {
+                    self.unpadded.insert(Unpadded(id), Vec::new());
+                }
+            }
         }
     }
 
@@ -241,12 +247,14 @@ impl Roster for InMemoryRoster {
     }
 
     fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
-        Ok(unpadded
-            .iter()
-            .filter_map(|key| self.unpadded.get(*key))
-            .flatten()
-            .cloned()
-            .collect())
+        let mut similar = Vec::new();
+        for key in unpadded {
+            if let Some((first, others)) = self.unpadded.get_key_value(*key) {
+                similar.push(first.0.clone());
+                similar.extend(others.iter().cloned());
+            }
+        }
+        Ok(similar)
     }
 
     fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
@@ -284,6 +292,32 @@ impl Roster for InMemoryRoster {
     }
 }
 
+/// A student ID that hashes and compares as its digits without leading
+/// zeros (`"000125"` and `"125"` are one key), so the index of students by
+/// that form needs no second string per student.
+#[derive(Clone)]
+struct Unpadded(StudentId);
+
+impl Borrow<str> for Unpadded {
+    fn borrow(&self) -> &str {
+        without_leading_zeros(self.0.as_str())
+    }
+}
+
+impl PartialEq for Unpadded {
+    fn eq(&self, other: &Unpadded) -> bool {
+        Borrow::<str>::borrow(self) == Borrow::<str>::borrow(other)
+    }
+}
+
+impl Eq for Unpadded {}
+
+impl Hash for Unpadded {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        Borrow::<str>::borrow(self).hash(state);
+    }
+}
+
 /// Contact (email key or E.164) to the guardians who have it, sorted by
 /// ID. Nearly every contact has one owner: a sorted `Vec` holds it in one
 /// small allocation where a `BTreeSet` takes a whole node.
@@ -315,4 +349,26 @@ fn owners(index: &ContactIndex, keys: &[&str]) -> Vec<(String, GuardianId)> {
         .filter_map(|key| index.get(*key).map(|owners| (*key, owners)))
         .flat_map(|(key, owners)| owners.iter().map(move |g| (key.to_owned(), g.clone())))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_students_are_found_by_their_id_without_leading_zeros() {
+        let mut roster = InMemoryRoster::new();
+        for id in ["000125", "125", "0126", "000125", "0", "000"] {
+            roster.add_student(StudentId::from(id));
+        }
+        let similar = |keys: &[&str]| -> Vec<String> {
+            match roster.similar_students(keys) {
+                Ok(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
+                Err(never) => match never {},
+            }
+        };
+        assert_eq!(similar(&["125", "126", "9"]), ["000125", "125", "0126"]);
+        assert_eq!(similar(&["0"]), ["0", "000"]);
+        assert_eq!(similar(&["0125"]), Vec::<String>::new());
+    }
 }
