@@ -512,7 +512,9 @@ impl Known {
 
     /// The roster's record of guardian `id`.
     fn current(&self, id: &GuardianId) -> Option<&Guardian> {
-        self.current_index.get(id).map(|&at| &self.current[at])
+        self.current_index
+            .get(id)
+            .and_then(|&at| self.current.get(at))
     }
 
     /// Whether the guardian's email (or mobile) is not already theirs in

@@ -430,43 +430,50 @@ impl Builder {
             .map(|&g| (g, field_labels(self.entries[g as usize].conflicts)))
             .collect();
         // A row's diagnostic needs nothing but these: write them on the
-        // pool, gathered in file order.
-        let rejected: Vec<(usize, Diagnostic, RejectedRow)> = self
-            .row_keys
-            .par_iter()
-            .enumerate()
-            .filter(|(_, (g, _))| *g != NONE && self.entries[*g as usize].conflicts != 0)
-            .map(|(index, &(g, s))| {
-                let id = &self.entries[g as usize].guardian.guardian_id;
-                let line = self.rows[index].line;
-                let mut message = String::with_capacity(200);
-                let fields = fields.get(&g).map_or("", String::as_str);
-                let _ = write!(
-                    message,
-                    "Line {line}: guardian {id} has different {fields} on "
-                );
-                describe_lines(
-                    &mut message,
-                    lines.get(&g).map_or(&[][..], Vec::as_slice),
-                    line,
-                );
-                message.push_str(
-                    "; none of this guardian's rows was used: make them agree and upload again",
-                );
-                let diagnostic = Diagnostic::new(Code::ConflictingGuardian, line, message)
-                    .with_value(id.as_str());
-                let row = RejectedRow {
-                    line,
-                    guardian_id: Some(id.clone()),
-                    student_id: Some(self.students[s as usize].clone()),
-                };
-                (index, diagnostic, row)
-            })
-            .collect();
-        for (index, diagnostic, row) in rejected {
-            self.rows[index].status = RowStatus::Rejected;
-            self.diagnostics.push(diagnostic);
-            self.rejected.push(row);
+        // pool, a run of rows at a time (so that what is written waits in
+        // a small buffer), gathered in file order.
+        const ROWS_PER_ROUND: usize = 1 << 14;
+        for first in (0..self.row_keys.len()).step_by(ROWS_PER_ROUND) {
+            let last = self.row_keys.len().min(first + ROWS_PER_ROUND);
+            let written: Vec<(usize, Diagnostic, RejectedRow)> = self.row_keys[first..last]
+                .par_iter()
+                .enumerate()
+                .filter(|(_, (g, _))| *g != NONE && self.entries[*g as usize].conflicts != 0)
+                .map(|(at, &(g, s))| {
+                    let index = first + at;
+                    let id = &self.entries[g as usize].guardian.guardian_id;
+                    let line = self.rows[index].line;
+                    let mut message = String::with_capacity(256);
+                    let fields = fields.get(&g).map_or("", String::as_str);
+                    let _ = write!(
+                        message,
+                        "Line {line}: guardian {id} has different {fields} on "
+                    );
+                    describe_lines(
+                        &mut message,
+                        lines.get(&g).map_or(&[][..], Vec::as_slice),
+                        line,
+                    );
+                    message.push_str(
+                        "; none of this guardian's rows was used: make them agree and upload again",
+                    );
+                    // Kept as long as the file: no spare capacity.
+                    message.shrink_to_fit();
+                    let diagnostic = Diagnostic::new(Code::ConflictingGuardian, line, message)
+                        .with_value(id.as_str());
+                    let row = RejectedRow {
+                        line,
+                        guardian_id: Some(id.clone()),
+                        student_id: Some(self.students[s as usize].clone()),
+                    };
+                    (index, diagnostic, row)
+                })
+                .collect();
+            for (index, diagnostic, row) in written {
+                self.rows[index].status = RowStatus::Rejected;
+                self.diagnostics.push(diagnostic);
+                self.rejected.push(row);
+            }
         }
         self.rejected.par_sort_by_key(|r| r.line);
     }
