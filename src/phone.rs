@@ -678,6 +678,81 @@ mod tests {
         fast_path_agrees(600_000, 0xC0FFEE);
     }
 
+    /// Every calling code of the metadata, for generated numbers.
+    fn calling_codes() -> Vec<u16> {
+        let mut codes: Vec<u16> = phonenumber::metadata::DATABASE
+            .iter()
+            .map(|meta| meta.country_code())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
+    /// Every example number of the metadata, with its calling code: most
+    /// are valid, so changing one digit probes the patterns' edges.
+    fn example_numbers() -> Vec<(u16, String)> {
+        let mut examples = Vec::new();
+        for meta in phonenumber::metadata::DATABASE.iter() {
+            let d = meta.descriptors();
+            let descriptors = [Some(d.general()), d.fixed_line(), d.mobile(), d.toll_free()];
+            for descriptor in descriptors.into_iter().flatten() {
+                if let Some(example) = descriptor.example() {
+                    examples.push((meta.country_code(), example.to_owned()));
+                }
+            }
+        }
+        examples
+    }
+
+    const DEFAULT_REGIONS: [&str; 8] = ["US", "CA", "JM", "FR", "GB", "MX", "IN", "DE"];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(600))]
+
+        /// The whole parser (North American memo, lean rules, E.164
+        /// written directly) against phonenumber alone, on cells as
+        /// districts write them and on numbers of every calling code.
+        #[test]
+        fn the_fast_paths_agree_with_phonenumber_alone(
+            region in proptest::sample::select(DEFAULT_REGIONS.to_vec()),
+            written in "[+]?[0-9 ().-]{0,18}",
+            code in proptest::sample::select(calling_codes()),
+            digits in "[0-9]{3,14}",
+            example in proptest::sample::select(example_numbers()),
+            change in (0usize..16, 0u8..10),
+        ) {
+            let region: Region = region.parse().expect("a region of the metadata");
+            let mut fast = PhoneParser::new(region);
+            let mut slow = PhoneParser::new(region);
+            slow.phonenumber_only = true;
+            let (example_code, example) = example;
+            let mut changed = example.clone().into_bytes();
+            if let Some(digit) = changed.get_mut(change.0) {
+                *digit = b'0' + change.1;
+            }
+            let changed = String::from_utf8(changed).expect("digits");
+            let cells = [
+                written,
+                format!("+{code} {digits}"),
+                format!("00{code}{digits}"),
+                format!("+{example_code} {example}"),
+                format!("+{example_code}{changed}"),
+                changed,
+            ];
+            for cell in cells {
+                if cell.trim().is_empty() {
+                    continue;
+                }
+                proptest::prop_assert_eq!(
+                    fast.parse(&cell).map(|p| p.to_string()),
+                    slow.parse(&cell).map(|p| p.to_string()),
+                    "{}", cell
+                );
+            }
+        }
+    }
+
     #[test]
     fn seven_digit_npas_cover_every_pattern_that_looks_past_six_digits() {
         // A pattern branch ending in fewer than four free digits decides on
