@@ -73,7 +73,10 @@ impl Email {
             .with_required_tld()
             .without_display_text()
             .without_domain_literal();
-        EmailAddress::parse_with_options(address, options).map_err(|_| EmailError::Invalid)?;
+        // The checked copy becomes ours: one allocation, not two.
+        let checked: String = EmailAddress::parse_with_options(address, options)
+            .map_err(|_| EmailError::Invalid)?
+            .into();
         let lowercase = if address.is_ascii() {
             address
                 .bytes()
@@ -86,7 +89,7 @@ impl Email {
                 .map(String::into_boxed_str)
         };
         Ok(Email {
-            address: address.into(),
+            address: checked.into_boxed_str(),
             lowercase,
         })
     }
