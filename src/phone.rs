@@ -224,8 +224,9 @@ pub struct PhoneParser {
 /// `phonenumber` compiles its regexes into one shared LRU cache of 100; a
 /// file with numbers from more than a handful of countries evicts and
 /// recompiles them all the time (hundreds of numbers a second instead of
-/// tens of thousands). The metadata has a few thousand patterns: keep them
-/// all once compiled.
+/// tens of thousands). Its parser still uses that cache for numbers with
+/// their own country code (the validity patterns are compiled apart, in
+/// `phone_rules`): keep every regex it compiles.
 pub(crate) fn keep_every_regex_compiled() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
