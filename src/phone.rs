@@ -562,6 +562,18 @@ fn check_characters(number: &str) -> Result<(), PhoneError> {
     Ok(())
 }
 
+/// A small deterministic generator for the corpus tests.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed | 1;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,13 +656,7 @@ mod tests {
         let mut fast = PhoneParser::new(Region::US);
         let mut slow = PhoneParser::new(Region::US);
         slow.phonenumber_only = true;
-        let mut state = seed | 1;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(seed);
         let mut checked = 0;
         while checked < numbers {
             let npa = 200 + next() % 800;
@@ -762,20 +768,7 @@ mod tests {
             if meta.country_code() != 1 {
                 continue;
             }
-            let d = meta.descriptors();
-            let descriptors = [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ];
-            for descriptor in descriptors.into_iter().flatten() {
+            for descriptor in crate::phone_rules::kinds_of(meta).into_iter().flatten() {
                 let pattern: String = descriptor
                     .national_number()
                     .as_str()

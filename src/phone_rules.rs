@@ -114,6 +114,24 @@ fn anchored(source: &str) -> Option<regex_lite::Regex> {
         .ok()
 }
 
+/// The descriptors of the kinds of number `validator::number_type` tries,
+/// in its order (the general descriptor is not among them).
+pub(crate) fn kinds_of(meta: &Metadata) -> [Option<&Descriptor>; 10] {
+    let d = meta.descriptors();
+    [
+        d.premium_rate(),
+        d.toll_free(),
+        d.shared_cost(),
+        d.voip(),
+        d.personal_number(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+        d.fixed_line(),
+        d.mobile(),
+    ]
+}
+
 /// One region's patterns.
 struct RegionRules {
     leading_digits: Option<regex_lite::Regex>,
@@ -126,18 +144,7 @@ struct RegionRules {
 impl RegionRules {
     fn new(meta: &Metadata) -> Option<RegionRules> {
         let descriptors = meta.descriptors();
-        let kinds = [
-            descriptors.premium_rate(),
-            descriptors.toll_free(),
-            descriptors.shared_cost(),
-            descriptors.voip(),
-            descriptors.personal_number(),
-            descriptors.pager(),
-            descriptors.uan(),
-            descriptors.voicemail(),
-            descriptors.fixed_line(),
-            descriptors.mobile(),
-        ];
+        let kinds = kinds_of(meta);
         Some(RegionRules {
             leading_digits: match meta.leading_digits() {
                 Some(leading) => Some(anchored(leading.as_str())?),
@@ -188,34 +195,15 @@ mod tests {
     /// edges.
     fn agrees_with_phonenumber(variants: usize, seed: u64) {
         crate::phone::keep_every_regex_compiled();
-        let mut state = seed | 1;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::phone::xorshift(seed);
         let mut checked = 0;
         let mut valid = 0;
         for meta in DATABASE.iter() {
-            let d = meta.descriptors();
-            let examples: Vec<&str> = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(Descriptor::example)
-            .collect();
+            let examples: Vec<&str> = std::iter::once(Some(meta.descriptors().general()))
+                .chain(kinds_of(meta))
+                .flatten()
+                .filter_map(Descriptor::example)
+                .collect();
             for example in examples {
                 let mut numbers = vec![example.to_owned()];
                 for _ in 0..variants {

@@ -575,22 +575,29 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
                 _ => theirs.mobile_phone.as_ref().map(|p| p.e164()) == Some(value),
             })
     };
+    let contacts = [
+        (
+            GuardianField::Email,
+            Code::EmailInUse,
+            Column::Email,
+            &known.email_owners,
+            guardian.email.as_ref().map(|e| e.key()),
+        ),
+        (
+            GuardianField::MobilePhone,
+            Code::MobileInUse,
+            Column::MobilePhone,
+            &known.mobile_owners,
+            guardian.mobile_phone.as_ref().map(|p| p.e164()),
+        ),
+    ];
     let mut collisions = Vec::new();
-    if known.is_new_contact(guardian, GuardianField::Email) {
-        if let Some(email) = &guardian.email {
+    for (field, code, column, owners, value) in contacts {
+        if let (true, Some(value)) = (known.is_new_contact(guardian, field), value) {
             collisions.extend(
-                others(&known.email_owners, email.key(), id)
-                    .filter(|owner| keeps(owner, GuardianField::Email, email.key()))
-                    .map(|owner| (Code::EmailInUse, Column::Email, email.key(), owner)),
-            );
-        }
-    }
-    if known.is_new_contact(guardian, GuardianField::MobilePhone) {
-        if let Some(mobile) = &guardian.mobile_phone {
-            collisions.extend(
-                others(&known.mobile_owners, mobile.e164(), id)
-                    .filter(|owner| keeps(owner, GuardianField::MobilePhone, mobile.e164()))
-                    .map(|owner| (Code::MobileInUse, Column::MobilePhone, mobile.e164(), owner)),
+                others(owners, value, id)
+                    .filter(|owner| keeps(owner, field, value))
+                    .map(|owner| (code, column, value, owner)),
             );
         }
     }
