@@ -178,10 +178,8 @@ fn rules(meta: &'static Metadata) -> Option<&'static RegionRules> {
             .map(|meta| ((meta.country_code(), meta.id()), OnceLock::new()))
             .collect()
     });
-    let database_meta = table.get(&(meta.country_code(), meta.id()))?;
-    database_meta
-        .get_or_init(|| RegionRules::new(meta))
-        .as_ref()
+    let slot = table.get(&(meta.country_code(), meta.id()))?;
+    slot.get_or_init(|| RegionRules::new(meta)).as_ref()
 }
 
 #[cfg(test)]
