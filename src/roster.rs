@@ -30,6 +30,13 @@ use crate::{Guardian, GuardianId, StudentId, ValidatedFile};
 /// [`Roster::email_owners`] and [`Roster::mobile_owners`], one call to
 /// [`Roster::similar_students`] per batch of unknown student IDs, and, in
 /// full-sync mode only, one call to [`Roster::links_in_scope`].
+///
+/// The students are asked about first. The guardians are then taken a
+/// window at a time (16,384 of them, rounded up to whole batches): their
+/// records, their links and the owners of the contacts they bring, then the
+/// next window. The dry run keeps the answers for one window only, so its
+/// memory does not grow with the roster; an implementation may rely on
+/// nothing but that every call is answered on its own.
 pub trait Roster {
     /// The error a lookup can fail with.
     type Error: std::error::Error + Send + Sync + 'static;
