@@ -2,7 +2,6 @@
 //! diagnostic, and a summary that accounts for every row.
 
 use std::collections::BTreeMap;
-use std::hash::BuildHasher;
 
 use foldhash::HashMap;
 use std::fmt::Write as _;
@@ -481,39 +480,48 @@ impl Builder {
     /// Families share an email or a mobile; logins should not. Warn on each
     /// guardian's first row, naming the others.
     fn warn_shared(&mut self, entries: &[Entry]) {
-        // (contact, guardian) pairs grouped by contact: runs longer than one
-        // are shared. Sorting a flat list costs far less than a map of
-        // lists; sorting by the contact's hash first spares most string
-        // comparisons (equal contacts have equal hashes, so they still
-        // end up side by side).
-        let hasher = foldhash::fast::RandomState::default();
-        let mut emails: Vec<(u64, &str, u32)> = Vec::new();
-        let mut mobiles: Vec<(u64, &str, u32)> = Vec::new();
-        for (at, entry) in entries.iter().enumerate() {
-            if let Some(email) = &entry.guardian.email {
-                let key = email.key();
-                emails.push((hasher.hash_one(key), key, at as u32));
+        // Each contact with the first guardian to have it; a contact met
+        // again is shared, and only those get a list. The groups come out
+        // in no particular order, but each guardian is in one group per
+        // field, so sorting the diagnostics by line orders them all the
+        // same.
+        let shared = |key_of: fn(&Guardian) -> Option<&str>| {
+            let mut first: HashMap<&str, u32> = HashMap::default();
+            first.reserve(entries.len());
+            let mut shared: HashMap<&str, Vec<u32>> = HashMap::default();
+            for (at, entry) in entries.iter().enumerate() {
+                let Some(key) = key_of(&entry.guardian) else {
+                    continue;
+                };
+                match first.entry(key) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(at as u32);
+                    }
+                    std::collections::hash_map::Entry::Occupied(slot) => shared
+                        .entry(key)
+                        .or_insert_with(|| vec![*slot.get()])
+                        .push(at as u32),
+                }
             }
-            if let Some(mobile) = &entry.guardian.mobile_phone {
-                let key = mobile.e164();
-                mobiles.push((hasher.hash_one(key), key, at as u32));
-            }
-        }
-        for (code, column, mut pairs) in [
+            shared
+        };
+        let (emails, mobiles) = rayon::join(
+            || shared(|g| g.email.as_ref().map(|e| e.key())),
+            || shared(|g| g.mobile_phone.as_ref().map(|p| p.e164())),
+        );
+        for (code, column, groups) in [
             (Code::SharedEmail, Column::Email, emails),
             (Code::SharedMobile, Column::MobilePhone, mobiles),
         ] {
-            pairs.par_sort_unstable();
-            for group in pairs.chunk_by(|a, b| a.1 == b.1).filter(|g| g.len() > 1) {
-                let value = group[0].1;
-                for &(_, _, me) in group {
+            for (value, group) in groups {
+                for &me in &group {
                     let guardian = &entries[me as usize];
                     let first_row = guardian.first_row as usize;
                     let line = self.rows[first_row].line;
                     let others: Vec<String> = group
                         .iter()
-                        .filter(|&&(_, _, other)| other != me)
-                        .map(|&(_, _, other)| {
+                        .filter(|&&other| other != me)
+                        .map(|&other| {
                             let other = &entries[other as usize];
                             let other_line = self.rows[other.first_row as usize].line;
                             format!("{} (line {other_line})", other.guardian.guardian_id)

@@ -273,6 +273,48 @@ fn a_family_sharing_an_email_or_mobile_is_warned_not_rejected() {
 }
 
 #[test]
+fn each_group_sharing_a_contact_names_the_others_in_id_order() {
+    let file = validate(csv(&[
+        "00101,G3,Cy,Ng,x@example.com,,,",
+        "00102,G1,Ana,Diaz,X@example.com,,,",
+        "00103,G5,Eve,Ruiz,y@example.com,,,",
+        "00104,G2,Bo,Li,x@example.com,,,",
+        "00105,G4,Di,Wu,y@example.com,,,",
+        "00106,G6,Fay,Qi,z@example.com,,,",
+    ]));
+    let shared: Vec<(u64, &str)> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            (
+                2,
+                "Line 2: guardian G3 shares the email x@example.com with guardian G1 (line 3), G2 (line 5); families may share, but each login belongs to one person, so check who should have it"
+            ),
+            (
+                3,
+                "Line 3: guardian G1 shares the email x@example.com with guardian G2 (line 5), G3 (line 2); families may share, but each login belongs to one person, so check who should have it"
+            ),
+            (
+                4,
+                "Line 4: guardian G5 shares the email y@example.com with guardian G4 (line 6); families may share, but each login belongs to one person, so check who should have it"
+            ),
+            (
+                5,
+                "Line 5: guardian G2 shares the email x@example.com with guardian G1 (line 3), G3 (line 2); families may share, but each login belongs to one person, so check who should have it"
+            ),
+            (
+                6,
+                "Line 6: guardian G4 shares the email y@example.com with guardian G5 (line 4); families may share, but each login belongs to one person, so check who should have it"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn every_code_is_documented_in_the_crate_docs() {
     let docs = include_str!("../src/lib.rs");
     for code in Code::ALL {
