@@ -14,16 +14,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use phonenumber::country;
 use phonenumber::metadata::{DATABASE, Database, Descriptor, Metadata};
-use phonenumber::{PhoneNumber, country};
-
-/// `phonenumber`'s verdict on `number`, from lean copies of its patterns.
-pub(crate) fn is_valid(number: &PhoneNumber) -> bool {
-    let national = number.national().to_string();
-    // A pattern regex-lite cannot compile (none in today's metadata; a test
-    // checks) leaves the verdict to phonenumber itself.
-    lean_verdict(number.code().value(), &national).unwrap_or_else(|| number.is_valid())
-}
 
 /// The verdict on calling code `code` and national digits `national`
 /// (leading zeros included), or `None` if a pattern it needs would not
