@@ -52,31 +52,11 @@ impl Email {
     /// (`Jane <jane@example.com>`), no IP-address domain.
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
         let address = raw.trim();
-        if address.matches('@').count() > 1 {
-            // `a@x.com; b@y.com` is two addresses; `jane@@x.com` is a slip.
-            return Err(if address.contains("@@") {
-                EmailError::Invalid
-            } else {
-                EmailError::Multiple
-            });
-        }
-        if address.chars().any(char::is_whitespace) {
-            return Err(EmailError::Space);
-        }
-        let Some((_, domain)) = address.split_once('@') else {
-            return Err(EmailError::NoAt);
+        let checked = if surely_valid(address) {
+            address.to_owned()
+        } else {
+            check_in_full(address)?
         };
-        if !domain.contains('.') {
-            return Err(EmailError::NoTld);
-        }
-        let options = Options::default()
-            .with_required_tld()
-            .without_display_text()
-            .without_domain_literal();
-        // The checked copy becomes ours: one allocation, not two.
-        let checked: String = EmailAddress::parse_with_options(address, options)
-            .map_err(|_| EmailError::Invalid)?
-            .into();
         let lowercase = if address.is_ascii() {
             address
                 .bytes()
@@ -130,6 +110,112 @@ impl Email {
             .map(|(_, meant)| *meant)
     }
 }
+
+/// Checks an address no shortcut vouched for: first the mistakes a clerk
+/// can be told about by name, then `email_address` with the strict options.
+/// Returns the checked copy.
+fn check_in_full(address: &str) -> Result<String, EmailError> {
+    if address.matches('@').count() > 1 {
+        // `a@x.com; b@y.com` is two addresses; `jane@@x.com` is a slip.
+        return Err(if address.contains("@@") {
+            EmailError::Invalid
+        } else {
+            EmailError::Multiple
+        });
+    }
+    if address.chars().any(char::is_whitespace) {
+        return Err(EmailError::Space);
+    }
+    let Some((_, domain)) = address.split_once('@') else {
+        return Err(EmailError::NoAt);
+    };
+    if !domain.contains('.') {
+        return Err(EmailError::NoTld);
+    }
+    let options = Options::default()
+        .with_required_tld()
+        .without_display_text()
+        .without_domain_literal();
+    // The checked copy becomes ours: one allocation, not two.
+    EmailAddress::parse_with_options(address, options)
+        .map(String::from)
+        .map_err(|_| EmailError::Invalid)
+}
+
+/// True when `email_address`, with the options `check_in_full` gives it,
+/// is sure to accept `address` unchanged: plain ASCII, a local part of
+/// dot-separated atoms (at most 64 bytes), one `@`, and a domain of two or
+/// more labels (at most 254 bytes), each at most 63 bytes of atom
+/// characters that starts and ends with a letter or digit. These are
+/// `email_address`'s own rules, narrowed to the shape nearly every address
+/// has, so the common case skips its slower general parser; a test holds
+/// the shortcut to never accept what `email_address` refuses.
+fn surely_valid(address: &str) -> bool {
+    const LOCAL_MAX: usize = 64;
+    const DOMAIN_MAX: usize = 254;
+    const LABEL_MAX: usize = 63;
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    if local.is_empty() || local.len() > LOCAL_MAX || domain.len() > DOMAIN_MAX {
+        return false;
+    }
+    // The local part: atoms joined by single dots.
+    let mut after_dot = true;
+    for &b in local.as_bytes() {
+        if b == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if ATEXT[usize::from(b)] {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    if after_dot {
+        return false;
+    }
+    // The domain: labels joined by single dots, each with a letter or
+    // digit at both ends.
+    let (mut labels, mut label_len, mut last) = (1, 0, b'.');
+    for &b in domain.as_bytes() {
+        if b == b'.' {
+            if label_len == 0 || !last.is_ascii_alphanumeric() {
+                return false;
+            }
+            labels += 1;
+            label_len = 0;
+        } else if ATEXT[usize::from(b)] && (label_len > 0 || b.is_ascii_alphanumeric()) {
+            label_len += 1;
+            if label_len > LABEL_MAX {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        last = b;
+    }
+    labels >= 2 && label_len > 0 && last.is_ascii_alphanumeric()
+}
+
+/// RFC 5322 `atext` among ASCII bytes: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+const ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let symbols = b"!#$%&'*+-/=?^_`{|}~";
+    let mut i = 0;
+    while i < symbols.len() {
+        table[symbols[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 const TYPOS: &[(&str, &str)] = &[
     ("gmial.com", "gmail.com"),
@@ -226,6 +312,73 @@ mod tests {
         assert_eq!(Email::parse("jane@[1.2.3.4]"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("jane@@example.com"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("@example.com"), Err(EmailError::Invalid));
+    }
+
+    /// What `Email::parse` would say with no shortcut.
+    fn parse_in_full(raw: &str) -> Result<String, EmailError> {
+        check_in_full(raw.trim())
+    }
+
+    #[test]
+    fn the_shortcut_takes_common_addresses_and_leaves_the_rest() {
+        for common in [
+            "jane.doe@example.com",
+            "J.O'Neil+school@mail.Example.org",
+            "x_1-2@a-b.c0",
+            "a@b.co",
+        ] {
+            assert!(surely_valid(common), "{common}");
+            assert!(parse_in_full(common).is_ok(), "{common}");
+        }
+        let long_label = format!("a@{}.com", "b".repeat(64));
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        for other in [
+            "jane@example",
+            "jane..doe@example.com",
+            ".jane@example.com",
+            "jane.@example.com",
+            "jane@-example.com",
+            "jane@example-.com",
+            "jane@example..com",
+            "jane@example.com.",
+            "\"jane doe\"@example.com",
+            "jané@example.com",
+            "jane@exämple.com",
+            "jane@[1.2.3.4]",
+            "jane@@example.com",
+            "a@b.com,c@d.com",
+            long_label.as_str(),
+            long_local.as_str(),
+        ] {
+            assert!(!surely_valid(other), "{other}");
+        }
+        // Atom symbols inside a label are `email_address`'s rule too.
+        assert!(surely_valid("jane@ex!ample.com"));
+        assert!(parse_in_full("jane@ex!ample.com").is_ok());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The shortcut never accepts what `email_address` refuses, and
+        /// `Email::parse` answers exactly as the full check does.
+        #[test]
+        fn the_shortcut_agrees_with_email_address(
+            raw in proptest::string::string_regex(
+                "[ a-zA-Z0-9.@_+'!#$%&*/=?^`{|}~\\-\"<>\\[\\]()\\\\,;:é\t]{0,24}"
+            ).expect("a valid pattern"),
+            local in proptest::string::string_regex("[a-zA-Z0-9.!#_'+\\-]{0,70}").expect("a valid pattern"),
+            domain in proptest::string::string_regex("[a-zA-Z0-9.!#_\\-]{0,70}").expect("a valid pattern"),
+        ) {
+            let joined = format!("{local}@{domain}");
+            for candidate in [raw.as_str(), joined.as_str()] {
+                if surely_valid(candidate) {
+                    proptest::prop_assert!(parse_in_full(candidate).is_ok(), "{}", candidate);
+                }
+                let fast = Email::parse(candidate).map(|e| e.as_str().to_owned());
+                proptest::prop_assert_eq!(fast, parse_in_full(candidate));
+            }
+        }
     }
 
     #[test]
