@@ -329,7 +329,7 @@ impl PhoneParser {
             }
         }?;
         Ok(Phone {
-            e164: E164::new(&[&e164]).ok_or(PhoneError::TooLong {
+            e164: E164::new(&[&e164]).ok_or_else(|| PhoneError::TooLong {
                 region: "international".to_owned(),
             })?,
             extension: extension.map(Box::from),
@@ -391,7 +391,7 @@ impl PhoneParser {
         };
         verdict?;
         Ok(Phone {
-            e164: E164::new(&["+1", &self.key[national..]]).ok_or(PhoneError::TooLong {
+            e164: E164::new(&["+1", &self.key[national..]]).ok_or_else(|| PhoneError::TooLong {
                 region: self.region.code().to_owned(),
             })?,
             extension: extension.map(Box::from),

@@ -1,6 +1,7 @@
 //! One row of the file, checked: the typed record if usable, and every
 //! problem found in it.
 
+use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use foldhash::HashMap;
@@ -117,6 +118,8 @@ pub(crate) struct RowChecker {
     next_serial: u64,
     /// The current row's guardian cells, as a `guardians` key.
     guardian_key: Vec<u8>,
+    /// Reused to write diagnostic messages.
+    scratch: String,
 }
 
 /// Guardian cells remembered at most; beyond it the memo starts again.
@@ -151,6 +154,7 @@ impl RowChecker {
             guardians: HashMap::default(),
             next_serial: CHECKERS.fetch_add(1, Ordering::Relaxed) << 40,
             guardian_key: Vec::new(),
+            scratch: String::new(),
         }
     }
 
@@ -181,6 +185,7 @@ impl RowChecker {
         let mut out = Out {
             line,
             diagnostics: &mut row.diagnostics,
+            scratch: &mut self.scratch,
         };
 
         if !cuts.is_empty() {
@@ -222,7 +227,7 @@ impl RowChecker {
                 Code::BlankRow,
                 None,
                 None,
-                "the row is empty and was skipped".to_owned(),
+                "the row is empty and was skipped",
             );
             row.status = RowStatus::Blank;
             return;
@@ -232,8 +237,7 @@ impl RowChecker {
                 Code::RepeatedHeader,
                 None,
                 None,
-                "the row repeats the header, as when two files are pasted together; it was skipped"
-                    .to_owned(),
+                "the row repeats the header, as when two files are pasted together; it was skipped",
             );
             row.status = RowStatus::Blank;
             return;
@@ -250,7 +254,7 @@ impl RowChecker {
                     Code::ExtraEmptyFields,
                     None,
                     None,
-                    format!(
+                    format_args!(
                         "the row has {} fields but the header has {expected}; the extra fields are empty and were ignored",
                         record.len()
                     ),
@@ -260,7 +264,7 @@ impl RowChecker {
                     Code::FieldCount,
                     None,
                     None,
-                    format!(
+                    format_args!(
                         "the row has {} fields but the header has {expected}; a delimiter is missing or extra (a value with a comma must be in double quotes)",
                         record.len()
                     ),
@@ -320,12 +324,12 @@ impl RowChecker {
                 Code::NoContact,
                 None,
                 None,
-                "the guardian has no usable email or mobile phone, so they could not log in or be notified; add one".to_owned(),
+                "the guardian has no usable email or mobile phone, so they could not log in or be notified; add one",
             );
         }
         let guardian_said_nothing = out.diagnostics.len() == before;
 
-        row.student_id = student_id.clone().usable();
+        row.student_id = student_id.usable();
         row.guardian_id = guardian_id.clone().usable();
         let has_error = out.diagnostics.iter().any(Diagnostic::is_error);
         row.status = if has_error {
@@ -397,6 +401,8 @@ impl<T> Cell<T> {
 struct Out<'a> {
     line: u64,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Where messages are written before they are copied out at their size.
+    scratch: &'a mut String,
 }
 
 /// What SIS exports and clerks write for "no value".
@@ -433,7 +439,7 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
             Code::Placeholder,
             Some(column),
             Some(raw),
-            format!(
+            format_args!(
                 "the {} {raw} is a placeholder, read as empty",
                 column.label()
             ),
@@ -455,14 +461,24 @@ impl Out<'_> {
             code,
             Some(column),
             Some(raw),
-            format!("the {} {raw} {error}", column.label()),
+            format_args!("the {} {raw} {error}", column.label()),
         );
         Cell::Unusable
     }
 
-    fn push(&mut self, code: Code, column: Option<Column>, value: Option<&str>, message: String) {
-        let mut diagnostic =
-            Diagnostic::new(code, self.line, format!("Line {}: {message}", self.line));
+    /// Adds a diagnostic whose message is `Line N: ` and `message`, written
+    /// once into the checker's scratch buffer and kept at its exact size.
+    fn push(
+        &mut self,
+        code: Code,
+        column: Option<Column>,
+        value: Option<&str>,
+        message: impl fmt::Display,
+    ) {
+        self.scratch.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(self.scratch, "Line {}: {message}", self.line);
+        let mut diagnostic = Diagnostic::new(code, self.line, self.scratch.as_str());
         diagnostic.column = column;
         diagnostic.value = value.map(str::to_owned);
         self.diagnostics.push(diagnostic);
@@ -496,7 +512,7 @@ impl Cells<'_> {
                             Code::TextMarker,
                             Some(column),
                             Some(text),
-                            format!(
+                            format_args!(
                                 "the {} {text} started with a spreadsheet text marker ('), which was removed",
                                 column.label()
                             ),
@@ -516,7 +532,7 @@ impl Cells<'_> {
                     Code::InvalidText,
                     Some(column),
                     Some(&lossy),
-                    format!(
+                    format_args!(
                         "the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
                         column.label(),
                         e.valid_up_to() + 1
@@ -541,7 +557,7 @@ fn read_id<T>(
                 Code::MissingValue,
                 Some(column),
                 None,
-                format!(
+                format_args!(
                     "the {} is empty; every row needs a {}",
                     column.label(),
                     column.label()
@@ -558,7 +574,7 @@ fn read_id<T>(
                     Code::IdRepaired,
                     Some(column),
                     Some(raw),
-                    format!(
+                    format_args!(
                         "the {} {raw} had {}, which was removed; check that the result is the ID the SIS has",
                         column.label(),
                         parsed.describe_repairs()
@@ -586,7 +602,7 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
                 Code::MissingValue,
                 Some(column),
                 None,
-                format!("the guardian's {} is empty", column.label()),
+                format_args!("the guardian's {} is empty", column.label()),
             );
             return Cell::Unusable;
         }
@@ -597,7 +613,7 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
             Code::FormulaValue,
             Some(column),
             Some(name),
-            format!(
+            format_args!(
                 "the guardian's {} {name} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
                 column.label()
             ),
@@ -616,7 +632,7 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
                 Code::InvalidName,
                 Some(column),
                 Some(name),
-                format!("the guardian's {} {problem}", column.label()),
+                format_args!("the guardian's {} {problem}", column.label()),
             );
             Cell::Unusable
         }
@@ -652,7 +668,7 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                     Code::EmailTypo,
                     Some(Column::Email),
                     Some(raw),
-                    format!(
+                    format_args!(
                         "the email {raw} may be a typo for {meant}; it is kept as written, so check it with the family"
                     ),
                 );
@@ -691,7 +707,7 @@ fn read_phone(
                         Code::MobileExtension,
                         Some(column),
                         Some(raw),
-                        format!(
+                        format_args!(
                             "the mobile phone {raw} has an extension ({extension}); text messages cannot reach an extension, so give a number that receives SMS"
                         ),
                     );
@@ -754,7 +770,7 @@ fn read_language(
                 Code::UnknownLanguage,
                 Some(Column::Language),
                 Some(raw),
-                format!(
+                format_args!(
                     "the language \"{raw}\" {error}; the guardian keeps no language preference"
                 ),
             );
