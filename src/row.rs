@@ -277,6 +277,7 @@ impl RowChecker {
         let cells = Cells {
             header: &self.header,
             record,
+            text: std::str::from_utf8(record.as_slice()).ok(),
         };
         let student_id = read_id(&cells, Column::StudentId, &mut out, StudentId::parse);
 
@@ -488,22 +489,34 @@ impl Out<'_> {
 struct Cells<'a> {
     header: &'a Header,
     record: &'a csv::ByteRecord,
+    /// The whole record's bytes as text, when they are valid UTF-8 (nearly
+    /// always): one check for the row, not one per cell.
+    text: Option<&'a str>,
 }
 
 impl Cells<'_> {
     /// The trimmed text of `column`: `Empty` when blank or absent,
     /// `Unusable` (reported) when not valid UTF-8.
     fn text<'c>(&'c self, column: Column, out: &mut Out<'_>) -> Cell<&'c str> {
-        let Some(bytes) = self
-            .header
-            .position(column)
-            .and_then(|at| self.record.get(at))
-        else {
+        let Some(at) = self.header.position(column) else {
             return Cell::Empty;
         };
-        match std::str::from_utf8(bytes) {
+        let Some(bytes) = self.record.get(at) else {
+            return Cell::Empty;
+        };
+        // Cells end at ASCII delimiters, so a cell of a valid record is a
+        // whole piece of its text.
+        let decoded = match self
+            .text
+            .zip(self.record.range(at))
+            .and_then(|(text, range)| text.get(range))
+        {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(bytes),
+        };
+        match decoded {
             Ok(text) => {
-                let mut text = text.trim();
+                let mut text = trim(text);
                 // Excel's text marker, as the errors file writes it before
                 // a value a spreadsheet would run. IDs undo it themselves.
                 if !matches!(column, Column::StudentId | Column::GuardianId) {
@@ -541,6 +554,15 @@ impl Cells<'_> {
                 Cell::Unusable
             }
         }
+    }
+}
+
+/// `str::trim`, with no work for the usual cell, which starts and ends
+/// with a visible ASCII character.
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 

@@ -188,3 +188,21 @@ fn invalid_utf8_in_a_utf8_file_is_reported_and_the_next_row_read() {
     assert_eq!(found(&file), [("invalid_text", 3, Some("first_name"))]);
     assert_eq!(file.guardians().len(), 2);
 }
+
+#[test]
+fn unicode_white_space_around_cells_is_trimmed_and_letters_are_kept() {
+    let data = csv(&[
+        "\u{a0}004\u{a0},G4,\u{3000}Zo\u{eb} ,\u{c9}clair\u{2003},zoe@example.com,,,",
+        "005,G5,Ana\u{e9},\u{e9}Li,ana@example.com,,,",
+    ]);
+    let file = validate(data);
+    assert_eq!(found(&file), []);
+    let names: Vec<(&str, &str)> = file
+        .guardians()
+        .iter()
+        .map(|g| (g.first_name.as_str(), g.last_name.as_str()))
+        .collect();
+    assert_eq!(names, [("Zo\u{eb}", "\u{c9}clair"), ("Ana\u{e9}", "\u{e9}Li")]);
+    let students: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
+    assert_eq!(students, ["004", "005"]);
+}
