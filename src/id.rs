@@ -84,17 +84,18 @@ impl<T> ParsedId<T> {
 ///
 /// Idempotent: normalising a normalised ID changes nothing.
 fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
-    let mut value = raw.trim();
+    let mut value = crate::row::trim(raw);
     // Most IDs are letters, digits and dashes: no damage to undo, nothing
-    // to reject but scientific notation.
-    if !value.is_empty()
-        && value.len() <= MAX_ID_LEN
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && !is_scientific(value)
-    {
-        return Ok((Cow::Borrowed(value), Vec::new()));
+    // to reject but scientific notation, which needs an `e`.
+    if !value.is_empty() && value.len() <= MAX_ID_LEN {
+        let (mut plain, mut has_e) = (true, false);
+        for b in value.bytes() {
+            plain &= b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            has_e |= (b | 0x20) == b'e';
+        }
+        if plain && !(has_e && is_scientific(value)) {
+            return Ok((Cow::Borrowed(value), Vec::new()));
+        }
     }
     let mut repairs = Vec::new();
     // Damage can nest (`="'00123"`); each pass peels one layer.
@@ -341,6 +342,12 @@ mod tests {
         assert_eq!(normalize("1.23457E+11"), Err(IdError::ScientificNotation));
         assert_eq!(normalize("1E+11"), Err(IdError::ScientificNotation));
         assert_eq!(normalize("4,5e+07"), Err(IdError::ScientificNotation));
+        // Letters and digits only, as the plain-ID shortcut sees them.
+        assert_eq!(normalize("1E11"), Err(IdError::ScientificNotation));
+        assert_eq!(normalize(" 2e5 "), Err(IdError::ScientificNotation));
+        assert_eq!(ok("E123"), ("E123".into(), vec![]));
+        assert_eq!(ok("12e"), ("12e".into(), vec![]));
+        assert_eq!(ok("S-1E5"), ("S-1E5".into(), vec![]));
         assert_eq!(normalize("  "), Err(IdError::Empty));
         assert_eq!(normalize("=\"\""), Err(IdError::Empty));
         assert_eq!(normalize("12 34"), Err(IdError::InnerWhitespace));

@@ -559,7 +559,7 @@ impl Cells<'_> {
 
 /// `str::trim`, with no work for the usual cell, which starts and ends
 /// with a visible ASCII character.
-fn trim(text: &str) -> &str {
+pub(crate) fn trim(text: &str) -> &str {
     match (text.as_bytes().first(), text.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
         _ => text.trim(),

@@ -202,7 +202,10 @@ fn unicode_white_space_around_cells_is_trimmed_and_letters_are_kept() {
         .iter()
         .map(|g| (g.first_name.as_str(), g.last_name.as_str()))
         .collect();
-    assert_eq!(names, [("Zo\u{eb}", "\u{c9}clair"), ("Ana\u{e9}", "\u{e9}Li")]);
+    assert_eq!(
+        names,
+        [("Zo\u{eb}", "\u{c9}clair"), ("Ana\u{e9}", "\u{e9}Li")]
+    );
     let students: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
     assert_eq!(students, ["004", "005"]);
 }
