@@ -573,6 +573,8 @@ fn round<'scope, R: Read>(
 struct Batch {
     records: Vec<(csv::ByteRecord, u64, Vec<Cut>)>,
     rows: Vec<Row>,
+    /// The checked rows' diagnostics, one list per share, in file order.
+    diagnostics: Vec<Vec<Diagnostic>>,
     count: usize,
 }
 
@@ -587,16 +589,21 @@ impl Batch {
         // need. Shares are tasks: a thread that finishes early takes the
         // next.
         let share = self.count.div_ceil(checkers.len());
+        let shares = self.count.div_ceil(share);
+        self.diagnostics.resize_with(shares, Vec::new);
         self.rows[..self.count]
             .par_chunks_mut(share)
             .zip(self.records[..self.count].par_chunks(share))
             .zip(checkers.par_iter())
-            .for_each(|((rows, records), checker)| {
+            .zip(self.diagnostics.par_iter_mut())
+            .for_each(|(((rows, records), checker), diagnostics)| {
                 // A poisoned lock means a panic elsewhere, which already
                 // propagates; the checker itself is intact.
                 let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
                 for (row, (record, line, cuts)) in rows.iter_mut().zip(records) {
                     checker.check(record, *line, cuts, row);
+                    // Gathered here, while in this thread's cache.
+                    diagnostics.extend(row.take_diagnostics());
                 }
             });
     }
@@ -604,6 +611,9 @@ impl Batch {
     fn push_into(&mut self, builder: &mut crate::validated::Builder) {
         for row in &mut self.rows[..self.count] {
             builder.push(row);
+        }
+        for diagnostics in &mut self.diagnostics {
+            builder.append_row_diagnostics(diagnostics);
         }
         self.count = 0;
     }

@@ -188,7 +188,11 @@ pub(crate) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,
     header_line: u64,
+    /// The file's diagnostics, then the rows', in file order.
     diagnostics: Vec<Diagnostic>,
+    /// Diagnostics found while adding rows (`duplicate_row`): after the
+    /// rows' own for the same line once sorted.
+    found: Vec<Diagnostic>,
     rows: Vec<RowOutcome>,
     /// Per row: (guardian, student) indexes of a usable row, else `NONE`.
     row_keys: Vec<(u32, u32)>,
@@ -219,6 +223,7 @@ impl Builder {
             delimiter,
             header_line,
             diagnostics: file_diagnostics,
+            found: Vec::new(),
             rows: Vec::new(),
             row_keys: Vec::new(),
             rejected: Vec::new(),
@@ -317,7 +322,7 @@ impl Builder {
             match self.link_index.get(&key) {
                 Some(&first) if same_details => {
                     let first_line = self.links[first as usize].2;
-                    self.diagnostics.push(Diagnostic::new(
+                    self.found.push(Diagnostic::new(
                         Code::DuplicateRow,
                         line,
                         format!(
@@ -344,7 +349,15 @@ impl Builder {
         self.row_keys.push(key);
     }
 
+    /// Takes the diagnostics of rows already pushed, in file order, that a
+    /// checking thread gathered in one piece (so that the calling thread
+    /// copies them in one go instead of touching them row by row).
+    pub(crate) fn append_row_diagnostics(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        self.diagnostics.append(diagnostics);
+    }
+
     pub(crate) fn finish(mut self) -> ValidatedFile {
+        self.diagnostics.append(&mut self.found);
         // The indexes are done with: free them before the conflicts'
         // diagnostics and the output are built, so that these never take
         // memory at the same time.
