@@ -172,6 +172,15 @@ pub fn print_json(value: &Value) {
     }
 }
 
+/// `1 error`, `2 errors`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The summary lines of the text report.
 pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     let s = file.summary();
@@ -183,14 +192,17 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
         s.repaired,
         s.rejected,
         if s.blank > 0 {
-            format!("; {} blank rows skipped", s.blank)
+            format!("; {} skipped", count(s.blank, "blank row"))
         } else {
             String::new()
         }
     );
     println!(
-        "  {} guardians, {} guardian-student links usable; {} errors, {} warnings",
-        s.guardians, s.links, s.errors, s.warnings
+        "  {}, {} usable; {}, {}",
+        count(s.guardians, "guardian"),
+        count(s.links, "guardian-student link"),
+        count(s.errors, "error"),
+        count(s.warnings, "warning")
     );
     println!(
         "  read as {}, delimiter {:?}",
