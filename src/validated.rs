@@ -179,6 +179,62 @@ struct Entry {
 /// No guardian or student: the row did not make a link.
 const NONE: u32 = u32::MAX;
 
+/// An ID as a key of the whole-file tables. Most IDs are short: those sit
+/// in the table's own slot, so a lookup compares bytes there instead of
+/// following a pointer to the ID's text (at a million rows, a likely cache
+/// miss per lookup); longer ones have their own copy.
+#[derive(Clone)]
+enum IdKey {
+    Inline { len: u8, bytes: [u8; INLINE_ID] },
+    Long(Box<str>),
+}
+
+/// The longest ID kept inline in an [`IdKey`].
+const INLINE_ID: usize = 22;
+
+impl IdKey {
+    fn new(id: &str) -> IdKey {
+        let text = id.as_bytes();
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= INLINE_ID => {
+                let mut bytes = [0; INLINE_ID];
+                bytes[..text.len()].copy_from_slice(text);
+                IdKey::Inline { len, bytes }
+            }
+            _ => IdKey::Long(id.into()),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            IdKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            IdKey::Long(text) => text.as_bytes(),
+        }
+    }
+}
+
+// Hashed and compared as the ID's bytes, so that a table is searched with
+// a `&[u8]` and no key is built for a lookup.
+impl PartialEq for IdKey {
+    fn eq(&self, other: &IdKey) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for IdKey {}
+
+impl std::hash::Hash for IdKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for IdKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 /// Accumulates rows into a [`ValidatedFile`].
 ///
 /// IDs are interned: each distinct guardian and student ID is stored once,
@@ -198,9 +254,9 @@ pub(crate) struct Builder {
     row_keys: Vec<(u32, u32)>,
     rejected: Vec<RejectedRow>,
     entries: Vec<Entry>,
-    guardian_index: HashMap<GuardianId, u32>,
+    guardian_index: HashMap<IdKey, u32>,
     students: Vec<StudentId>,
-    student_index: HashMap<StudentId, u32>,
+    student_index: HashMap<IdKey, u32>,
     /// (guardian, student) -> index in `links`.
     link_index: HashMap<(u32, u32), u32>,
     /// Links in file order: guardian, student, line of the first row.
@@ -244,7 +300,7 @@ impl Builder {
         let mut key = (NONE, NONE);
         let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired);
         let known = match row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()) {
-            Some(id) if usable => self.guardian_index.get(id).copied(),
+            Some(id) if usable => self.guardian_index.get(id.as_str().as_bytes()).copied(),
             _ => None,
         };
         // A row whose guardian cells repeat a remembered row's carries the
@@ -261,11 +317,12 @@ impl Builder {
             usable && (row.guardian().is_some() || repeat),
             row.student_id(),
         ) {
-            let s = match self.student_index.get(student_id) {
+            let s = match self.student_index.get(student_id.as_str().as_bytes()) {
                 Some(&s) => s,
                 None => {
                     let s = self.students.len() as u32;
-                    self.student_index.insert(student_id.clone(), s);
+                    self.student_index
+                        .insert(IdKey::new(student_id.as_str()), s);
                     self.students.push(student_id.clone());
                     s
                 }
@@ -307,7 +364,8 @@ impl Builder {
                     let g = self.entries.len() as u32;
                     let cells_serial = row.cells_serial();
                     if let Some(guardian) = row.take_guardian() {
-                        self.guardian_index.insert(guardian.guardian_id.clone(), g);
+                        self.guardian_index
+                            .insert(IdKey::new(guardian.guardian_id.as_str()), g);
                         self.entries.push(Entry {
                             guardian,
                             cells_serial,
@@ -600,7 +658,39 @@ fn describe_lines(out: &mut String, lines: &[u64], except: u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::describe_lines;
+    use super::{IdKey, describe_lines};
+
+    #[test]
+    fn id_keys_find_short_and_long_ids_by_their_bytes() {
+        let short = "0".repeat(super::INLINE_ID);
+        let long = "0".repeat(super::INLINE_ID + 1);
+        let mut table = foldhash::HashMap::default();
+        for (at, id) in [
+            "",
+            "00123",
+            "123",
+            short.as_str(),
+            long.as_str(),
+            "G\u{e9}-1",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(matches!(
+                (IdKey::new(id), id.len() <= super::INLINE_ID),
+                (IdKey::Inline { .. }, true) | (IdKey::Long(_), false)
+            ));
+            assert_eq!(IdKey::new(id).as_bytes(), id.as_bytes());
+            table.insert(IdKey::new(id), at);
+        }
+        assert_eq!(table.len(), 6);
+        assert_eq!(table.get("00123".as_bytes()), Some(&1));
+        assert_eq!(table.get("123".as_bytes()), Some(&2));
+        assert_eq!(table.get(short.as_bytes()), Some(&3));
+        assert_eq!(table.get(long.as_bytes()), Some(&4));
+        assert_eq!(table.get("0123".as_bytes()), None);
+        assert_eq!(table.get(&long.as_bytes()[1..]), Some(&3));
+    }
 
     #[test]
     fn lines_read_as_a_sentence() {
