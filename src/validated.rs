@@ -424,16 +424,21 @@ impl Builder {
         self.student_index = HashMap::default();
         self.repeat_differences = HashMap::default();
         self.reject_conflicts();
-        let links: Vec<Link> = self
-            .links
-            .iter()
-            .filter(|(g, _, _)| self.entries[*g as usize].conflicts == 0)
+        let entries = &self.entries;
+        self.links
+            .retain(|&(g, _, _)| entries[g as usize].conflicts == 0);
+        // Each link takes a share of two IDs, a write to memory that is
+        // anywhere: on the pool, that waits on both cores.
+        let mut links: Vec<Link> = Vec::new();
+        let students = &self.students;
+        self.links
+            .par_iter()
             .map(|&(g, s, line)| Link {
-                guardian_id: self.entries[g as usize].guardian.guardian_id.clone(),
-                student_id: self.students[s as usize].clone(),
+                guardian_id: entries[g as usize].guardian.guardian_id.clone(),
+                student_id: students[s as usize].clone(),
                 line,
             })
-            .collect();
+            .collect_into_vec(&mut links);
         self.links = Vec::new();
         self.students = Vec::new();
 
