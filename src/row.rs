@@ -504,8 +504,10 @@ impl Cells<'_> {
         let Some(bytes) = self.record.get(at) else {
             return Cell::Empty;
         };
-        // Cells end at ASCII delimiters, so a cell of a valid record is a
-        // whole piece of its text.
+        // A record's cells lie side by side in its bytes: when those are
+        // valid text, a cell that starts and ends on character boundaries
+        // is valid text too (`str::get` checks). A cell whose own bytes are
+        // broken fails that check, and is checked, and reported, alone.
         let decoded = match self
             .text
             .zip(self.record.range(at))

@@ -209,3 +209,23 @@ fn unicode_white_space_around_cells_is_trimmed_and_letters_are_kept() {
     let students: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
     assert_eq!(students, ["004", "005"]);
 }
+
+#[test]
+fn a_character_split_across_two_cells_is_invalid_in_both() {
+    // The two cells' bytes, side by side, would spell "José Li": each cell
+    // alone is broken, and each is reported.
+    // The first row makes the file read as UTF-8.
+    let mut data = csv(&[]).into_bytes();
+    data.extend_from_slice("000,G0,Zo\u{eb},M\u{fc}ller-D\u{ed}az,ana@example.com,,,\n".as_bytes());
+    data.extend_from_slice(b"001,G1,Jos\xc3,\xa9Li,jose@example.com,,,\n");
+    data.extend_from_slice(b"002,G2,Cy,Li,cy@example.com,,,\n");
+    let file = validate(data);
+    assert_eq!(
+        found(&file),
+        [
+            ("invalid_text", 3, Some("first_name")),
+            ("invalid_text", 3, Some("last_name"))
+        ]
+    );
+    assert_eq!(file.guardians().len(), 2);
+}
