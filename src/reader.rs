@@ -3,12 +3,13 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::header::Header;
 use crate::lines::{Cut, LineTracker};
 use crate::row::{Row, RowChecker};
-use rayon::prelude::*;
 
 /// Rows read between two parallel checking rounds.
 const BATCH: usize = 4096;
@@ -95,10 +96,13 @@ impl ReaderBuilder {
         self
     }
 
-    /// How many threads [`Reader::validate`] checks rows on, besides the
-    /// calling thread, which reads and runs the whole-file checks: 0 (the
-    /// default) for rayon's global pool, 1 for the calling thread alone,
-    /// more for a pool of that size.
+    /// How many threads [`Reader::validate`] uses, the calling thread
+    /// included: 0 (the default) for as many as rayon's global pool has
+    /// (one per core, unless configured otherwise), 1 for the calling
+    /// thread alone, `n` for the calling thread and a pool of `n - 1`. The
+    /// calling thread reads the file and runs the whole-file checks, and
+    /// checks rows with the pool when it has nothing else to do. The result
+    /// is the same whatever the number.
     pub fn threads(&mut self, threads: usize) -> &mut ReaderBuilder {
         self.threads = threads;
         self
@@ -374,10 +378,11 @@ impl<R: Read> Reader<R> {
 
     /// Reads every row and runs the whole-file checks.
     ///
-    /// Rows are checked in parallel on rayon's thread pool, in batches, and
-    /// handed to the whole-file checks in file order, so the result is the
-    /// same as reading row by row ([`ReaderBuilder::threads`] sets how many
-    /// threads; 1 checks on the calling thread only).
+    /// Rows are checked in parallel, in batches, by a pool of threads and
+    /// the calling thread, and handed to the whole-file checks in file
+    /// order, so the result is the same as reading row by row
+    /// ([`ReaderBuilder::threads`] sets how many threads; 1 checks on the
+    /// calling thread only).
     pub fn validate(mut self) -> Result<ValidatedFile, Error> {
         let mut builder = crate::validated::Builder::new(
             self.encoding,
@@ -398,44 +403,53 @@ impl<R: Read> Reader<R> {
             return Ok(builder.finish());
         }
 
-        // A pool of the size asked for, unless rayon's is that size (or one
-        // cannot be made: then rayon's).
-        let pool = (threads != rayon::current_num_threads())
-            .then(|| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .ok()
-            })
-            .flatten();
+        // The calling thread reads, runs the whole-file checks and, when it
+        // has nothing else to do, checks rows; a pool of one thread fewer
+        // checks rows all along. No thread spins for work while another
+        // that could use its core waits. Without a pool (none could be
+        // made), the calling thread checks every row itself.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads - 1)
+            .build()
+            .ok();
+        let helpers = pool
+            .as_ref()
+            .map_or(0, rayon::ThreadPool::current_num_threads);
         // Two checkers (each with its memos) per thread, kept across
         // batches: twice the shares of a batch as threads, for balance.
-        let checkers: Vec<std::sync::Mutex<RowChecker>> = (0..threads * 2)
+        let checkers: Vec<Mutex<RowChecker>> = (0..threads * 2)
             .map(|_| {
                 let mut checker = self.checker.clone_fresh();
                 checker.remember_guardians();
-                std::sync::Mutex::new(checker)
+                Mutex::new(checker)
             })
             .collect();
-        // Three batches in flight: the pool checks one while the calling
-        // thread hands the one before to the whole-file checks and reads
-        // the next.
+        // Three batches in flight: one is checked while the calling thread
+        // hands the one before to the whole-file checks and reads the next.
         let mut reading = Batch::default();
         let mut checking = Batch::default();
         let mut pushing = Batch::default();
         self.fill(&mut checking)?;
         while checking.count > 0 {
-            // The calling thread keeps the input (which need not be Send).
             {
-                let (checking, pushing, builder) = (&mut checking, &mut pushing, &mut builder);
-                let (reading, checkers, this) = (&mut reading, &checkers, &mut self);
+                let shares = checking.shares(checkers.len());
+                let next = AtomicUsize::new(0);
+                let work = Work {
+                    shares: &shares,
+                    checkers: &checkers,
+                    next: &next,
+                };
+                // The calling thread keeps the input (which need not be Send).
+                let (reading, pushing, builder, this) =
+                    (&mut reading, &mut pushing, &mut builder, &mut self);
                 match &pool {
                     Some(pool) => pool.in_place_scope(|scope| {
-                        round(scope, this, reading, checking, checkers, pushing, builder)
+                        for _ in 0..helpers {
+                            scope.spawn(move |_| work.run());
+                        }
+                        round(work, this, reading, pushing, builder)
                     }),
-                    None => rayon::in_place_scope(|scope| {
-                        round(scope, this, reading, checking, checkers, pushing, builder)
-                    }),
+                    None => round(work, this, reading, pushing, builder),
                 }?;
             }
             // checked -> to push; read -> to check; pushed -> to refill.
@@ -548,24 +562,23 @@ fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteReco
     csv.get_mut().line_at(byte)
 }
 
-/// One step of [`Reader::validate`]'s pipeline: the pool checks one batch
-/// while the calling thread hands the one before to the whole-file checks
-/// and reads the next. The whole-file checks stay on the calling thread so
-/// that their large, long-lived tables come from one allocator arena
-/// (spread over the pool's arenas, the 1M-row dry run peaked 190 MB
-/// higher, for no gain in time: checking is the longer stage).
-fn round<'scope, R: Read>(
-    scope: &rayon::Scope<'scope>,
+/// The calling thread's part of one step of [`Reader::validate`]'s
+/// pipeline, while the pool checks a batch: hand the batch before to the
+/// whole-file checks, read the next, then help check. The whole-file checks
+/// stay on the calling thread so that their large, long-lived tables come
+/// from one allocator arena (spread over the pool's arenas, the 1M-row dry
+/// run peaked 190 MB higher, for no gain in time).
+fn round<R: Read>(
+    work: Work<'_, '_>,
     reader: &mut Reader<R>,
     reading: &mut Batch,
-    checking: &'scope mut Batch,
-    checkers: &'scope [std::sync::Mutex<RowChecker>],
     pushing: &mut Batch,
     builder: &mut crate::validated::Builder,
 ) -> Result<(), Error> {
-    scope.spawn(move |_| checking.check(checkers));
     pushing.push_into(builder);
-    reader.fill(reading)
+    let filled = reader.fill(reading);
+    work.run();
+    filled
 }
 
 /// Records read and the rows checked from them, reused batch after batch.
@@ -578,34 +591,68 @@ struct Batch {
     count: usize,
 }
 
-impl Batch {
-    fn check(&mut self, checkers: &[std::sync::Mutex<RowChecker>]) {
-        if self.count == 0 {
-            return;
+/// One share of a batch to check: consecutive rows, their records, and
+/// where their diagnostics go.
+struct Share<'b> {
+    rows: &'b mut [Row],
+    records: &'b [(csv::ByteRecord, u64, Vec<Cut>)],
+    diagnostics: &'b mut Vec<Diagnostic>,
+}
+
+/// The shares of the batch being checked, taken in turn by whichever
+/// thread is free.
+#[derive(Clone, Copy)]
+struct Work<'w, 'b> {
+    shares: &'w [Mutex<Share<'b>>],
+    checkers: &'w [Mutex<RowChecker>],
+    next: &'w AtomicUsize,
+}
+
+impl Work<'_, '_> {
+    fn run(self) {
+        loop {
+            let at = self.next.fetch_add(1, Ordering::Relaxed);
+            let (Some(share), Some(checker)) = (self.shares.get(at), self.checkers.get(at)) else {
+                return;
+            };
+            // Checker k always takes the k-th share of a batch, so each
+            // sees its rows in file order: a row that repeats remembered
+            // cells comes after the row that made them, as the whole-file
+            // checks need. A poisoned lock means a panic elsewhere, which
+            // already propagates; what it guards is intact.
+            let mut share = share.lock().unwrap_or_else(|e| e.into_inner());
+            let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
+            let Share {
+                rows,
+                records,
+                diagnostics,
+            } = &mut *share;
+            for (row, (record, line, cuts)) in rows.iter_mut().zip(records.iter()) {
+                checker.check(record, *line, cuts, row);
+                // Gathered here, while in this thread's cache.
+                diagnostics.extend(row.take_diagnostics());
+            }
         }
-        // Checker k always takes the k-th share of a batch, so each sees
-        // its rows in file order: a row that repeats remembered cells
-        // comes after the row that made them, as the whole-file checks
-        // need. Shares are tasks: a thread that finishes early takes the
-        // next.
-        let share = self.count.div_ceil(checkers.len());
-        let shares = self.count.div_ceil(share);
-        self.diagnostics.resize_with(shares, Vec::new);
+    }
+}
+
+impl Batch {
+    /// The batch's rows in `count` shares (fewer for a short batch).
+    fn shares(&mut self, count: usize) -> Vec<Mutex<Share<'_>>> {
+        let size = self.count.div_ceil(count.max(1)).max(1);
+        self.diagnostics.resize_with(count, Vec::new);
         self.rows[..self.count]
-            .par_chunks_mut(share)
-            .zip(self.records[..self.count].par_chunks(share))
-            .zip(checkers.par_iter())
-            .zip(self.diagnostics.par_iter_mut())
-            .for_each(|(((rows, records), checker), diagnostics)| {
-                // A poisoned lock means a panic elsewhere, which already
-                // propagates; the checker itself is intact.
-                let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
-                for (row, (record, line, cuts)) in rows.iter_mut().zip(records) {
-                    checker.check(record, *line, cuts, row);
-                    // Gathered here, while in this thread's cache.
-                    diagnostics.extend(row.take_diagnostics());
-                }
-            });
+            .chunks_mut(size)
+            .zip(self.records[..self.count].chunks(size))
+            .zip(self.diagnostics.iter_mut())
+            .map(|((rows, records), diagnostics)| {
+                Mutex::new(Share {
+                    rows,
+                    records,
+                    diagnostics,
+                })
+            })
+            .collect()
     }
 
     fn push_into(&mut self, builder: &mut crate::validated::Builder) {
