@@ -405,9 +405,9 @@ impl<R: Read> Reader<R> {
 
         // The calling thread reads, runs the whole-file checks and, when it
         // has nothing else to do, checks rows; a pool of one thread fewer
-        // checks rows all along. No thread spins for work while another
-        // that could use its core waits. Without a pool (none could be
-        // made), the calling thread checks every row itself.
+        // checks rows all along, so no more threads are busy than were
+        // asked for. Without a pool (none could be made), the calling
+        // thread checks every row itself.
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads - 1)
             .build()
