@@ -10,8 +10,8 @@ pub(crate) struct Header {
     positions: [Option<usize>; 8],
     /// How many cells the header has.
     pub(crate) len: usize,
-    /// The header cells as written, to spot the header repeated inside the
-    /// file.
+    /// The header cells as written, trimmed, to spot the header repeated
+    /// inside the file.
     names: Vec<String>,
 }
 
@@ -93,15 +93,14 @@ impl Header {
         Ok(Header {
             positions,
             len: cells.len(),
-            names: cells.to_vec(),
+            names: cells.iter().map(|cell| cell.trim().to_owned()).collect(),
         })
     }
 
     /// Whether `record` repeats the header (files pasted together).
     pub(crate) fn is_repeated_in(&self, record: &csv::ByteRecord) -> bool {
         let same = |(cell, name): (&[u8], &String)| {
-            cell.trim_ascii()
-                .eq_ignore_ascii_case(name.trim().as_bytes())
+            cell.trim_ascii().eq_ignore_ascii_case(name.as_bytes())
         };
         record.len() == self.len && record.iter().zip(&self.names).all(same)
     }

@@ -202,19 +202,30 @@ impl<R: Read> LineTracker<R> {
                 let stop = memchr::memchr3(b'"', b'\n', b'\r', rest).unwrap_or(rest.len());
                 let span = &rest[..stop];
                 if !span.is_empty() && self.field_bytes + stop as u64 <= self.max_field_bytes {
-                    let delimiters = memchr::memchr_iter(self.delimiter, span).count();
+                    // When the line ends right after the span and the span
+                    // is too short to hold enough delimiters to reach the
+                    // column limit, the field count is not needed: the
+                    // record ends next, and the limit cannot be met.
+                    let line_ends = matches!(rest.get(stop), Some(b'\n' | b'\r'));
+                    let delimiters =
+                        if line_ends && self.field.saturating_add(stop) < self.max_fields {
+                            0
+                        } else {
+                            memchr::memchr_iter(self.delimiter, span).count()
+                        };
                     if self.field + delimiters < self.max_fields {
                         out[kept..kept + stop].copy_from_slice(span);
                         kept += stop;
                         i += stop;
                         self.record_started = true;
                         self.field += delimiters;
-                        if let Some(last) = memchr::memrchr(self.delimiter, span) {
+                        let last = memchr::memrchr(self.delimiter, span);
+                        if let Some(last) = last {
                             self.field_bytes = (stop - last - 1) as u64;
                         } else {
                             self.field_bytes += stop as u64;
                         }
-                        self.state = if self.field_bytes == 0 && delimiters > 0 {
+                        self.state = if self.field_bytes == 0 && last.is_some() {
                             State::FieldStart
                         } else {
                             State::Unquoted
@@ -470,7 +481,7 @@ mod tests {
             text in proptest::collection::vec(
                 proptest::sample::select(b"ab ,;\"\n\r".to_vec()), 0..160),
             max_field in 1u64..12,
-            max_fields in 1usize..6,
+            max_fields in 1usize..40,
             chunk in 1usize..20,
         ) {
             let run = |plain_runs: bool| {
