@@ -159,7 +159,7 @@ fn lookup(key: &str) -> Option<Column> {
         }
         "homephone" | "home" | "homenumber" | "homephonenumber" | "phone" | "phonenumber"
         | "landline" | "telephone" | "otherphone" | "alternatephone" | "phonehome" | "homeno"
-        | "homephoneno" => Column::HomePhone,
+        | "homephoneno" | "hometel" | "hometelephone" | "telephonehome" => Column::HomePhone,
         "language"
         | "preferredlanguage"
         | "lang"
@@ -170,7 +170,10 @@ fn lookup(key: &str) -> Option<Column> {
         | "primarylanguage"
         | "languagecode"
         | "preferredlanguagecode"
-        | "communicationlanguage" => Column::Language,
+        | "communicationlanguage"
+        | "homeprimarylanguage"
+        | "languagespokenathome"
+        | "preferredcontactlanguage" => Column::Language,
         _ => return None,
     };
     Some(column)
@@ -223,12 +226,18 @@ mod tests {
             ("guardianPersonID", Column::GuardianId),
             ("Student_Number", Column::StudentId),
             ("Contact_ID", Column::GuardianId),
+            ("homePrimaryLanguage", Column::Language),
+            ("Language Spoken at Home", Column::Language),
+            ("Preferred Contact Language", Column::Language),
+            ("Home Tel", Column::HomePhone),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");
         }
         assert_eq!(Column::from_header("Grade", false), None);
         assert_eq!(Column::from_header("Guardian", false), None);
+        // The student's own name is not the guardian's.
+        assert_eq!(Column::from_header("Student First Name", false), None);
     }
 
     #[test]

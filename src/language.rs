@@ -46,7 +46,26 @@ impl Language {
         if folded.is_empty() {
             return Err(UnknownLanguage);
         }
-        // Codes first: "en" is English, not the language named "En".
+        // Names people write on purpose first ("ASL" is American Sign
+        // Language, not the ISO code `asl` of Asilulu); then codes: "en" is
+        // English, not the language named "En".
+        if let Some((_, tag)) = COMMON_NAMES.iter().find(|(name, _)| *name == folded) {
+            return Ok(Language(Cow::Borrowed(tag)));
+        }
+        if AMBIGUOUS_NAMES.contains(&folded.as_str()) {
+            return Err(UnknownLanguage);
+        }
+        // "Other non-English" names no language (nor Old Norse, `non`).
+        let words = || {
+            folded
+                .split(|c: char| {
+                    c.is_whitespace() || matches!(c, '-' | '/' | ',' | ';' | '(' | ')')
+                })
+                .filter(|w| !w.is_empty())
+        };
+        if words().nth(1).is_some() && words().any(|w| NEGATIONS.contains(&w)) {
+            return Err(UnknownLanguage);
+        }
         if let Some(tag) = parse_tag(&folded) {
             return Ok(Language(tag));
         }
@@ -54,32 +73,40 @@ impl Language {
             return Ok(Language(Cow::Borrowed(tag)));
         }
         // "Chinese (Mandarin)", "Portuguese (Brazil)": the part in
-        // parentheses is usually the more precise one.
+        // parentheses is usually the more precise one, but "Cantonese
+        // (Chinese)" is Cantonese.
         if let Some((outer, inner)) = folded.strip_suffix(')').and_then(|s| s.split_once('(')) {
-            for part in [inner.trim(), outer.trim()] {
-                if let Some(tag) = names().get(part) {
-                    return Ok(Language(Cow::Borrowed(tag)));
-                }
+            let outer = names().get(outer.trim()).copied();
+            let tag = match (names().get(inner.trim()).copied(), outer) {
+                (Some("zh"), Some(outer)) if CHINESE.contains(&outer) => Some(outer),
+                (inner, outer) => inner.or(outer),
+            };
+            if let Some(tag) = tag {
+                return Ok(Language(Cow::Borrowed(tag)));
             }
         }
         // "Chinese-Mandarin", "Haitian/Creole": every word that names a
         // language must name the same one; "English/Spanish" stays unknown.
-        let mut agreed: Option<&'static str> = None;
-        for word in folded
-            .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ',' | ';' | '(' | ')'))
+        // "Chinese" qualifies a Chinese language ("Chinese - Cantonese").
+        let mut tags = words()
             .filter(|w| w.len() > 2 && !GENERIC_WORDS.contains(w))
-        {
-            if let Some(tag) = names().get(word) {
-                match agreed {
-                    None => agreed = Some(tag),
-                    Some(other) if other == *tag => {}
-                    Some(_) => return Err(UnknownLanguage),
-                }
+            .filter_map(|w| names().get(w).copied());
+        let mut agreed = tags.next().ok_or(UnknownLanguage)?;
+        for tag in tags {
+            if tag == agreed || (CHINESE.contains(&agreed) && tag == "zh") {
+                continue;
             }
+            if agreed == "zh" && CHINESE.contains(&tag) {
+                agreed = tag;
+                continue;
+            }
+            return Err(UnknownLanguage);
         }
-        agreed
-            .map(|tag| Language(Cow::Borrowed(tag)))
-            .ok_or(UnknownLanguage)
+        // A creole is a language of its own: "French Creole" is not French.
+        if words().any(|w| CREOLE_WORDS.contains(&w)) && !CREOLES.contains(&agreed) {
+            return Err(UnknownLanguage);
+        }
+        Ok(Language(Cow::Borrowed(agreed)))
     }
 
     /// The tag, e.g. `"es-MX"`.
@@ -178,6 +205,52 @@ const GENERIC_WORDS: &[&str] = &[
     "only",
     "and",
     "the",
+];
+
+/// Words that say a language is not the one named ("non-English").
+const NEGATIONS: &[&str] = &["non", "not", "other", "except", "without"];
+
+/// Words that make a name a creole's, not its lexifier's.
+const CREOLE_WORDS: &[&str] = &["creole", "kreyol", "kreyòl", "pidgin", "patois"];
+
+/// Tags of creoles (and pidgins) that a name with a creole word may mean.
+const CREOLES: &[&str] = &[
+    "ht", "kea", "pov", "jam", "gcr", "crs", "hwc", "pap", "pcm", "srn", "tpi", "bi", "kri", "lou",
+    "mfe", "rcf", "acf", "gul",
+];
+
+/// Chinese languages and scripts that "Chinese" beside them only
+/// qualifies.
+const CHINESE: &[&str] = &[
+    "zh-Hant", "zh-Hans", "yue", "hak", "nan", "cdo", "wuu", "hsn", "gan",
+];
+
+/// Cells that name no one language, though ISO gives them a code or a
+/// name: names people use for many languages, ISO's codes for no
+/// particular language (`und`, `mul`, `zxx`, `mis`), and words and
+/// abbreviations that are codes of languages they never mean here (`unk`
+/// is a language of Brazil, not "unknown"; `tag` is not Tagalog).
+const AMBIGUOUS_NAMES: &[&str] = &[
+    "creole",
+    "patois",
+    "pidgin",
+    "sign language",
+    "sign",
+    "chin",
+    "und",
+    "mul",
+    "zxx",
+    "mis",
+    "unk",
+    "oth",
+    "any",
+    "all",
+    "new",
+    "one",
+    "yes",
+    "non",
+    "not",
+    "tag",
 ];
 
 /// ISO 639-2/B codes, still written by older systems, -> 639-3.
@@ -291,6 +364,46 @@ const COMMON_NAMES: &[(&str, &str)] = &[
     ("amharic", "am"),
     ("ukrainian", "uk"),
     ("romanian", "ro"),
+    ("rumanian", "ro"),
+    ("moldovan", "ro"),
+    // As US state language lists (California's CALPADS among them) write them.
+    ("pilipino", "fil"),
+    ("filipino (pilipino or tagalog)", "fil"),
+    ("putonghua", "zh"),
+    ("mandarin (putonghua)", "zh"),
+    ("taiwanese", "nan"),
+    ("hokkien", "nan"),
+    ("fukienese", "nan"),
+    ("chaozhou", "nan"),
+    ("chiuchow", "nan"),
+    ("chaozhou (chiuchow)", "nan"),
+    ("teochew", "nan"),
+    ("teochiu", "nan"),
+    ("toishanese", "yue"),
+    ("taishanese", "yue"),
+    ("hakka", "hak"),
+    ("fuzhounese", "cdo"),
+    ("foochow", "cdo"),
+    ("ilocano", "ilo"),
+    ("ilokano", "ilo"),
+    ("tongan", "to"),
+    ("assyrian", "aii"),
+    ("chaldean", "cld"),
+    ("mien", "ium"),
+    ("iu mien", "ium"),
+    ("mien (yao)", "ium"),
+    ("zapoteco", "zap"),
+    ("zapotec", "zap"),
+    ("quiche", "quc"),
+    ("quiché", "quc"),
+    ("cape verdean", "kea"),
+    ("kriolu", "kea"),
+    ("karenni", "kyu"),
+    ("fulani", "ff"),
+    ("fula", "ff"),
+    ("sinhalese", "si"),
+    ("jamaican patois", "jam"),
+    ("jamaican creole", "jam"),
 ];
 
 /// Every name and code, case-folded, built once: isolang's own lookups are
@@ -384,10 +497,74 @@ mod tests {
     }
 
     #[test]
+    fn names_from_state_language_lists() {
+        for (raw, expected) in [
+            ("ASL", "ase"),
+            ("asl", "ase"),
+            ("Filipino (Pilipino or Tagalog)", "fil"),
+            ("Mandarin (Putonghua)", "zh"),
+            ("Chaozhou (Chiuchow)", "nan"),
+            ("Taiwanese", "nan"),
+            ("Toishanese", "yue"),
+            ("Hakka", "hak"),
+            ("Mien (Yao)", "ium"),
+            ("Ilocano", "ilo"),
+            ("Tongan", "to"),
+            ("Assyrian", "aii"),
+            ("Chaldean", "cld"),
+            ("Rumanian", "ro"),
+            ("Zapoteco", "zap"),
+            ("Cape Verdean Creole", "kea"),
+            ("Jamaican Patois", "jam"),
+            ("Cebuano (Visayan)", "ceb"),
+            ("Khmer (Cambodian)", "km"),
+            ("Chinese - Cantonese", "yue"),
+            ("Chinese-Cantonese", "yue"),
+            ("Cantonese (Chinese)", "yue"),
+            ("Chinese, Hakka", "hak"),
+            ("English Only", "en"),
+        ] {
+            assert_eq!(tag(raw).as_deref(), Some(expected), "{raw}");
+        }
+    }
+
+    #[test]
+    fn every_named_tag_is_an_iso_639_code() {
+        let tables = COMMON_NAMES
+            .iter()
+            .map(|(_, tag)| *tag)
+            .chain(CHINESE.iter().copied());
+        for tag in tables.chain(CREOLES.iter().copied()) {
+            let primary = tag.split('-').next().unwrap_or(tag);
+            let known = match primary.len() {
+                2 => Iso::from_639_1(primary).is_some(),
+                // `kar`: Karen languages, an ISO 639-2 collection, which
+                // BCP 47 registers and isolang does not know.
+                _ => Iso::from_639_3(primary).is_some() || primary == "kar",
+            };
+            assert!(known, "{tag}");
+        }
+    }
+
+    #[test]
     fn unknown_is_an_error_value_not_a_guess() {
         assert_eq!(tag("Martian"), None);
         assert_eq!(tag("English/Spanish"), None);
-        assert_eq!(tag("Chinese-Cantonese"), None);
+        assert_eq!(tag("Chinese/English"), None);
+        assert_eq!(tag("Cantonese/Spanish"), None);
+        // A negation is not the language it names.
+        assert_eq!(tag("Other non-English languages"), None);
+        assert_eq!(tag("Non-English"), None);
+        assert_eq!(tag("Not Spanish"), None);
+        // A creole is not its lexifier; a bare "Creole" could be many.
+        assert_eq!(tag("Creole"), None);
+        assert_eq!(tag("French Creole"), None);
+        assert_eq!(tag("Portuguese Creole"), None);
+        assert_eq!(tag("Sign Language"), None);
+        // Codes that are words, or that name no particular language.
+        for raw in ["UNK", "und", "mul", "zxx", "Any", "New", "Yes", "TAG"] {
+            assert_eq!(tag(raw), None, "{raw}");
+        }
         assert_eq!(tag("N/A"), None);
         assert_eq!(tag("?"), None);
         assert_eq!(tag("   "), None);
