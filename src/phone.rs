@@ -170,6 +170,12 @@ pub enum PhoneError {
     /// Characters no phone number has (`*`, `!`...).
     #[error("contains characters that are not part of a phone number")]
     BadCharacters,
+    /// A spreadsheet stored the number as a number: `3.12555E+09` (digits
+    /// lost) or `3125550142.0`.
+    #[error(
+        "was turned into a number by a spreadsheet (scientific notation or a .0 tail), which can lose digits; format the column as text and export again"
+    )]
+    SpreadsheetNumber,
     /// Too few digits for the country.
     #[error("is too short to be a {region} number")]
     TooShort {
@@ -278,6 +284,9 @@ impl PhoneParser {
     /// Reads one phone cell (already known to be non-empty).
     pub fn parse(&mut self, raw: &str) -> Result<Phone, PhoneError> {
         let raw = raw.trim();
+        if spreadsheet_number(raw) {
+            return Err(PhoneError::SpreadsheetNumber);
+        }
         // Most cells hold only digits and punctuation: nothing to split off.
         let plain = raw
             .bytes()
@@ -541,6 +550,39 @@ fn split_extension(raw: &str) -> (&str, Option<&str>) {
     (raw, None)
 }
 
+/// `3125550142.0` or `3.12555E+09`: a phone a spreadsheet stored as a
+/// number. `312.555.0142` is not: its first dot comes after three digits.
+fn spreadsheet_number(raw: &str) -> bool {
+    let body = raw.strip_prefix('+').unwrap_or(raw).as_bytes();
+    let digits = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    match body.get(digits) {
+        // A `.0` tail on a whole number.
+        Some(b'.') if digits >= 7 => {
+            let tail = &body[digits + 1..];
+            !tail.is_empty() && tail.iter().all(|&b| b == b'0')
+        }
+        // One digit, decimals, then an exponent.
+        Some(b'.') if digits == 1 => {
+            let rest = &body[2..];
+            let decimals = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            match rest.get(decimals) {
+                Some(b'e' | b'E') if decimals > 0 => {
+                    let exponent = &rest[decimals + 1..];
+                    let exponent = exponent.strip_prefix(b"+").unwrap_or(exponent);
+                    (1..=2).contains(&exponent.len()) && exponent.iter().all(u8::is_ascii_digit)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Dashes and spaces that word processors and web pages put in numbers.
+fn is_unicode_separator(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{3000}')
+}
+
 /// Rejects letters, two numbers in one cell, and stray symbols.
 fn check_characters(number: &str) -> Result<(), PhoneError> {
     let significant = |part: &str| part.bytes().filter(u8::is_ascii_digit).count() >= 7;
@@ -556,7 +598,9 @@ fn check_characters(number: &str) -> Result<(), PhoneError> {
         return Err(PhoneError::Letters);
     }
     let allowed = |c: char| {
-        c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-' | '.' | '/' | '\u{a0}' | '\t')
+        c.is_ascii_digit()
+            || matches!(c, ' ' | '(' | ')' | '-' | '.' | '/' | '\u{a0}' | '\t')
+            || is_unicode_separator(c)
     };
     let body = number.trim_start().strip_prefix('+').unwrap_or(number);
     if !body.chars().all(allowed) {
@@ -605,6 +649,32 @@ mod tests {
             us("312-555-0142 ext. 7").as_deref(),
             Ok("+13125550142;ext=7")
         );
+        // Dashes and spaces from word processors and web pages.
+        for raw in [
+            "312\u{2010}555\u{2010}0142",
+            "312\u{2013}555\u{2013}0142",
+            "(312)\u{202f}555\u{2011}0142",
+            "+1\u{2009}312\u{2009}555\u{2009}0142",
+        ] {
+            assert_eq!(us(raw).as_deref(), Ok("+13125550142"), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn names_a_spreadsheet_number_format() {
+        for raw in [
+            "3125550142.0",
+            "13125550142.00",
+            "+13125550142.0",
+            "3.12555E+09",
+            "3.12555e9",
+        ] {
+            assert_eq!(us(raw), Err(PhoneError::SpreadsheetNumber), "{raw}");
+        }
+        // Dots as separators are not a number format.
+        assert_eq!(us("312.555.0142").as_deref(), Ok("+13125550142"));
+        assert_eq!(us("3125550.142").as_deref(), Ok("+13125550142"));
+        assert!(matches!(us("555.0"), Err(PhoneError::TooShort { .. })));
     }
 
     #[test]
