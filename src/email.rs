@@ -57,6 +57,7 @@ impl Email {
         } else {
             check_in_full(address)?
         };
+        check_tld(&checked)?;
         let lowercase = if address.is_ascii() {
             address
                 .bytes()
@@ -100,6 +101,31 @@ impl Email {
         }
     }
 
+    /// Whether this is an address districts write when a guardian has none
+    /// (`noemail@school.org`, `none@none.com`, `donotreply@…`): no one
+    /// reads it, so it is not a way to reach the guardian.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::EmailError> {
+    /// use guardian_roster::Email;
+    ///
+    /// assert!(Email::parse("NoEmail@district.k12.us")?.is_placeholder());
+    /// assert!(Email::parse("ana@none.com")?.is_placeholder());
+    /// assert!(!Email::parse("nonna@example.com")?.is_placeholder());
+    /// # Ok(()) }
+    /// ```
+    pub fn is_placeholder(&self) -> bool {
+        let Some((local, domain)) = self.key().rsplit_once('@') else {
+            return false;
+        };
+        let mut bare = local.to_owned();
+        bare.retain(|c| !matches!(c, '.' | '-' | '_'));
+        PLACEHOLDER_LOCAL_PARTS.contains(&bare.as_str())
+            || domain
+                .split_once('.')
+                .is_some_and(|(name, _)| PLACEHOLDER_DOMAIN_NAMES.contains(&name))
+    }
+
     /// If the domain looks like a typing mistake for a common provider,
     /// the domain it probably meant (`gmial.com` -> `gmail.com`).
     pub fn likely_typo(&self) -> Option<&'static str> {
@@ -110,6 +136,16 @@ impl Email {
             .and_then(|at| TYPOS.get(at))
             .map(|(_, meant)| *meant)
     }
+}
+
+/// No top-level domain has one letter or only digits (`gmail.c` is a
+/// cut-off `gmail.com`), though the address rules allow them.
+fn check_tld(address: &str) -> Result<(), EmailError> {
+    let tld = address.rsplit('.').next().unwrap_or_default();
+    if tld.len() < 2 || tld.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(EmailError::NoTld);
+    }
+    Ok(())
 }
 
 /// Checks an address no shortcut vouched for: first the mistakes a clerk
@@ -220,6 +256,36 @@ const ATEXT: [bool; 256] = {
 
 /// Common misspellings of big providers' domains, sorted by the misspelling
 /// (looked up by binary search; a test checks the order).
+/// Local parts (dots, dashes and underscores removed) of the addresses
+/// districts write when there is none.
+const PLACEHOLDER_LOCAL_PARTS: &[&str] = &[
+    "none",
+    "noemail",
+    "nomail",
+    "noaddress",
+    "noemailaddress",
+    "noemailprovided",
+    "noemailonfile",
+    "notprovided",
+    "noneprovided",
+    "noreply",
+    "donotreply",
+    "donotemail",
+    "unknown",
+    "null",
+];
+
+/// Domain names (before the first dot) that no one's mail goes to.
+const PLACEHOLDER_DOMAIN_NAMES: &[&str] = &[
+    "none",
+    "noemail",
+    "nomail",
+    "noemailaddress",
+    "donotreply",
+    "noreply",
+    "unknown",
+];
+
 const TYPOS: &[(&str, &str)] = &[
     ("aol.co", "aol.com"),
     ("comcast.com", "comcast.net"),
@@ -315,11 +381,44 @@ mod tests {
         assert_eq!(Email::parse("jane@[1.2.3.4]"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("jane@@example.com"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("@example.com"), Err(EmailError::Invalid));
+        // A cut-off or numeric top-level domain.
+        assert_eq!(Email::parse("jane@gmail.c"), Err(EmailError::NoTld));
+        assert_eq!(Email::parse("jane@10.0.0.1"), Err(EmailError::NoTld));
+        assert_eq!(Email::parse("Jane.Doe@Example.C"), Err(EmailError::NoTld));
+        assert!(Email::parse("jane@example.co").is_ok());
+    }
+
+    #[test]
+    fn placeholder_addresses_are_told_apart() {
+        for raw in [
+            "noemail@school.org",
+            "No.Email@district.k12.us",
+            "no-email@gmail.com",
+            "NONE@none.com",
+            "jane@none.com",
+            "donotreply@district.org",
+            "unknown@unknown.com",
+            "ana@noemail.com",
+        ] {
+            let email = Email::parse(raw).expect(raw);
+            assert!(email.is_placeholder(), "{raw}");
+        }
+        for raw in [
+            "nonna@example.com",
+            "none.of.us@nonesuch.com",
+            "jane@example.com",
+            "nonie@x.org",
+        ] {
+            let email = Email::parse(raw).expect(raw);
+            assert!(!email.is_placeholder(), "{raw}");
+        }
     }
 
     /// What `Email::parse` would say with no shortcut.
     fn parse_in_full(raw: &str) -> Result<String, EmailError> {
-        check_in_full(raw.trim())
+        let checked = check_in_full(raw.trim())?;
+        check_tld(&checked)?;
+        Ok(checked)
     }
 
     #[test]
@@ -376,7 +475,7 @@ mod tests {
             let joined = format!("{local}@{domain}");
             for candidate in [raw.as_str(), joined.as_str()] {
                 if surely_valid(candidate) {
-                    proptest::prop_assert!(parse_in_full(candidate).is_ok(), "{}", candidate);
+                    proptest::prop_assert!(check_in_full(candidate).is_ok(), "{}", candidate);
                 }
                 let fast = Email::parse(candidate).map(|e| e.as_str().to_owned());
                 proptest::prop_assert_eq!(fast, parse_in_full(candidate));

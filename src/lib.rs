@@ -123,7 +123,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
 | `blank_row` | warning | every cell of the row is empty; skipped |
 | `repeated_header` | warning | the row repeats the header (files pasted together); skipped |
-| `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`...; read as empty |
+| `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`... or an address such as `noemail@school.org`; read as empty |
 | `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
 | `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
 | `unterminated_quote` | error | a quote opened in the row never closes; the rest of the file was read as this row |

@@ -686,6 +686,17 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
         return empty;
     }
     match Email::parse(raw) {
+        Ok(email) if email.is_placeholder() => {
+            out.push(
+                Code::Placeholder,
+                Some(Column::Email),
+                Some(raw),
+                format_args!(
+                    "the email {raw} is a placeholder for \"no email\", read as empty; give the guardian's own address if they have one"
+                ),
+            );
+            Cell::Empty
+        }
         Ok(email) => {
             if let Some(meant) = email.likely_typo() {
                 out.push(

@@ -229,3 +229,29 @@ fn a_character_split_across_two_cells_is_invalid_in_both() {
     );
     assert_eq!(file.guardians().len(), 2);
 }
+
+#[test]
+fn a_placeholder_address_is_read_as_no_email() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Li,noemail@school.org,312-555-0142,,",
+        "002,G2,Bo,Li,none@none.com,,,",
+        "003,G3,Cy,Li,cy@example.com,,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("placeholder", 2, Some("email")),
+            ("placeholder", 3, Some("email")),
+            ("no_contact", 3, None),
+        ]
+    );
+    let ana = file.guardian("G1").expect("G1 has a mobile");
+    assert_eq!(ana.email, None);
+    assert_eq!(
+        ana.mobile_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550142")
+    );
+    assert!(file.guardian("G2").is_none());
+    // Two guardians with the same placeholder share no email.
+    assert_eq!(file.summary().by_code.get("shared_email"), None);
+}
