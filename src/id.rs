@@ -58,6 +58,12 @@ pub enum IdError {
     /// The ID holds white space between characters.
     #[error("contains a space inside it")]
     InnerWhitespace,
+    /// A spreadsheet error value (`#N/A`, `#REF!`...) where the ID should
+    /// be: a formula failed and the ID is gone.
+    #[error(
+        "is a spreadsheet error value (a formula failed), not an ID; fix it in the spreadsheet and export again"
+    )]
+    SpreadsheetError,
     /// The ID is longer than [`MAX_ID_LEN`] characters.
     #[error("is longer than {MAX_ID_LEN} characters, which no SIS ID is")]
     TooLong,
@@ -96,6 +102,9 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
         if plain && !(has_e && is_scientific(value)) {
             return Ok((Cow::Borrowed(value), Vec::new()));
         }
+    }
+    if crate::row::is_spreadsheet_error(value) {
+        return Err(IdError::SpreadsheetError);
     }
     let mut repairs = Vec::new();
     // Damage can nest (`="'00123"`); each pass peels one layer.

@@ -131,9 +131,9 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `missing_value` | error | a required cell (ID, name) is empty |
 | `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
 | `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
-| `invalid_id` | error | control characters, inner spaces, or over 64 characters |
-| `invalid_name` | error | a name with control characters, or over 100 characters |
-| `invalid_phone` | error | not a valid phone number (letters, too short...) |
+| `invalid_id` | error | control characters, inner spaces, over 64 characters, or a spreadsheet error value (`#N/A`, `#REF!`) |
+| `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
+| `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value...) |
 | `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
 | `invalid_email` | error | not an address a person can log in with |
 | `email_typo` | warning | the domain looks mistyped (`gmial.com`); kept as written |

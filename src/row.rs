@@ -449,6 +449,44 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
     })
 }
 
+/// What spreadsheets write where a formula failed (`#N/A`, `#REF!`...):
+/// the value the cell should hold is gone.
+pub(crate) fn is_spreadsheet_error(cell: &str) -> bool {
+    const ERRORS: &[&str] = &[
+        "#N/A",
+        "#N/A!",
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#ERROR!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    ];
+    cell.starts_with('#') && ERRORS.iter().any(|e| cell.eq_ignore_ascii_case(e))
+}
+
+/// Words for a spreadsheet error value in a cell, after "the {column} #N/A".
+const SPREADSHEET_ERROR: &str = "is a spreadsheet error value (a formula failed), not data; fix it in the spreadsheet and export again";
+
+/// Reports a contact or language cell holding a spreadsheet error value.
+fn spreadsheet_error<T>(
+    raw: &str,
+    column: Column,
+    code: Code,
+    out: &mut Out<'_>,
+) -> Option<Cell<T>> {
+    is_spreadsheet_error(raw).then(|| out.cell_problem(code, column, raw, &SPREADSHEET_ERROR))
+}
+
 impl Out<'_> {
     /// Reports a cell that cannot be used: "the mobile phone X is too short".
     fn cell_problem<T>(
@@ -643,7 +681,9 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
             ),
         );
     }
-    let problem = if name.chars().any(char::is_control) {
+    let problem = if is_spreadsheet_error(name) {
+        Some(SPREADSHEET_ERROR.to_owned())
+    } else if name.chars().any(char::is_control) {
         Some("contains a control character or line break".to_owned())
     } else if name.chars().count() > MAX_NAME_LEN {
         Some(format!("is longer than {MAX_NAME_LEN} characters"))
@@ -684,6 +724,9 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
     };
     if let Some(empty) = placeholder(raw, Column::Email, out) {
         return empty;
+    }
+    if let Some(unusable) = spreadsheet_error(raw, Column::Email, Code::InvalidEmail, out) {
+        return unusable;
     }
     match Email::parse(raw) {
         Ok(email) if email.is_placeholder() => {
@@ -733,6 +776,9 @@ fn read_phone(
     };
     if let Some(empty) = placeholder(raw, column, out) {
         return empty;
+    }
+    if let Some(unusable) = spreadsheet_error(raw, column, Code::InvalidPhone, out) {
+        return unusable;
     }
     match phones.parse(raw) {
         Ok(phone) => {
@@ -786,6 +832,17 @@ fn read_language(
     };
     if let Some(empty) = placeholder(raw, Column::Language, out) {
         return empty;
+    }
+    if is_spreadsheet_error(raw) {
+        out.push(
+            Code::UnknownLanguage,
+            Some(Column::Language),
+            Some(raw),
+            format_args!(
+                "the language {raw} {SPREADSHEET_ERROR}; the guardian keeps no language preference"
+            ),
+        );
+        return Cell::Unusable;
     }
     let verdict = match memo.get(raw) {
         Some(verdict) => verdict.clone(),

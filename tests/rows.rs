@@ -255,3 +255,33 @@ fn a_placeholder_address_is_read_as_no_email() {
     // Two guardians with the same placeholder share no email.
     assert_eq!(file.summary().by_code.get("shared_email"), None);
 }
+
+#[test]
+fn spreadsheet_error_values_are_named_not_kept() {
+    let file = validate(csv(&[
+        "#N/A,G1,Ana,Li,ana@example.com,,,",
+        "002,#REF!,Bo,Li,bo@example.com,,,",
+        "003,G3,#NAME?,Li,cy@example.com,,,",
+        "004,G4,Di,Li,#N/A,#VALUE!,,#n/a",
+        "005,G5,Ed,Li,ed@example.com,,,#DIV/0!",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("invalid_id", 2, Some("student_id")),
+            ("invalid_id", 3, Some("guardian_id")),
+            ("invalid_name", 4, Some("first_name")),
+            ("invalid_email", 5, Some("email")),
+            ("invalid_phone", 5, Some("mobile_phone")),
+            ("unknown_language", 5, Some("language")),
+            ("no_contact", 5, None),
+            ("unknown_language", 6, Some("language")),
+        ]
+    );
+    let message = &file.diagnostics()[0].message;
+    assert!(message.contains("#N/A is a spreadsheet error value"), "{message}");
+    // The guardian with only a lost language is kept, without one.
+    let ed = file.guardian("G5").expect("G5 is usable");
+    assert_eq!(ed.language, None);
+    assert_eq!(file.summary().rejected, 4);
+}
