@@ -318,9 +318,52 @@ impl fmt::Debug for Diagnostic {
     }
 }
 
+/// How many items a message names before it says "and N more": a value
+/// shared by thousands of rows (a school's office number given as every
+/// family's mobile) must not make every message name all the others.
+pub(crate) const NAMED_IN_A_MESSAGE: usize = 10;
+
+/// Writes `a`, `a and b`, `a, b and c`... naming at most
+/// [`NAMED_IN_A_MESSAGE`] of `count` items, then ` (and N more)`.
+pub(crate) fn write_list<T: fmt::Display>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    count: usize,
+) {
+    use fmt::Write;
+    let shown = count.min(NAMED_IN_A_MESSAGE);
+    for (at, item) in items.into_iter().take(shown).enumerate() {
+        if at > 0 {
+            out.push_str(if at + 1 == shown { " and " } else { ", " });
+        }
+        let _ = write!(out, "{item}");
+    }
+    if count > shown {
+        let _ = write!(out, " (and {} more)", count - shown);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_name_ten_items_then_count_the_rest() {
+        let listed = |count: usize| {
+            let mut out = String::new();
+            write_list(&mut out, 1..=count, count);
+            out
+        };
+        assert_eq!(listed(0), "");
+        assert_eq!(listed(1), "1");
+        assert_eq!(listed(2), "1 and 2");
+        assert_eq!(listed(3), "1, 2 and 3");
+        assert_eq!(listed(10), "1, 2, 3, 4, 5, 6, 7, 8, 9 and 10");
+        assert_eq!(
+            listed(20_000),
+            "1, 2, 3, 4, 5, 6, 7, 8, 9 and 10 (and 19990 more)"
+        );
+    }
 
     #[test]
     fn every_code_has_a_unique_snake_case_name() {

@@ -2,12 +2,14 @@
 //! anything.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use serde::Serialize;
 
+use crate::diagnostic::write_list;
 use crate::id::without_leading_zeros;
 use crate::{
     Code, Column, Diagnostic, Error, ErrorKind, Guardian, GuardianField, GuardianId, Link, Roster,
@@ -591,33 +593,39 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
             guardian.mobile_phone.as_ref().map(|p| p.e164()),
         ),
     ];
+    // One diagnostic per row and contact, naming the owners: a contact
+    // that thousands of roster guardians share must not make thousands.
     let mut collisions = Vec::new();
     for (field, code, column, owners, value) in contacts {
         if let (true, Some(value)) = (known.is_new_contact(guardian, field), value) {
-            collisions.extend(
-                others(owners, value, id)
-                    .filter(|owner| keeps(owner, field, value))
-                    .map(|owner| (code, column, value, owner)),
-            );
+            let kept: Vec<&GuardianId> = others(owners, value, id)
+                .filter(|owner| keeps(owner, field, value))
+                .collect();
+            if !kept.is_empty() {
+                collisions.push((code, column, value, kept));
+            }
         }
     }
     if !collisions.is_empty() {
         for link in &accepted {
-            for (code, column, value, owner) in &collisions {
+            for (code, column, value, owners) in &collisions {
+                let mut message = format!(
+                    "Line {}: the {} {value} already belongs to guardian{} ",
+                    link.line,
+                    column.label(),
+                    if owners.len() > 1 { "s" } else { "" },
+                );
+                write_list(&mut message, owners, owners.len());
+                let _ = write!(
+                    message,
+                    " in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
+                    column.label()
+                );
                 out.diagnostics.push(
-                        Diagnostic::new(
-                            *code,
-                            link.line,
-                            format!(
-                                "Line {}: the {} {value} already belongs to guardian {owner} in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
-                                link.line,
-                                column.label(),
-                                column.label()
-                            ),
-                        )
+                    Diagnostic::new(*code, link.line, message)
                         .with_column(*column)
                         .with_value(*value),
-                    );
+                );
             }
             out.skipped_lines.push(link.line);
         }

@@ -11,6 +11,7 @@ use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 use crate::decode::TextEncoding;
+use crate::diagnostic::write_list;
 use crate::row::{Row, RowStatus};
 use crate::{
     Code, Column, Diagnostic, Guardian, GuardianField, GuardianId, Link, Severity, StudentId,
@@ -594,28 +595,25 @@ impl Builder {
                     let guardian = &entries[me as usize];
                     let first_row = guardian.first_row as usize;
                     let line = self.rows[first_row].line;
-                    let others: Vec<String> = group
-                        .iter()
-                        .filter(|&&other| other != me)
-                        .map(|&other| {
-                            let other = &entries[other as usize];
-                            let other_line = self.rows[other.first_row as usize].line;
-                            format!("{} (line {other_line})", other.guardian.guardian_id)
-                        })
-                        .collect();
+                    let others = group.iter().filter(|&&other| other != me).map(|&other| {
+                        let other = &entries[other as usize];
+                        let other_line = self.rows[other.first_row as usize].line;
+                        format!("{} (line {other_line})", other.guardian.guardian_id)
+                    });
+                    let mut message = format!(
+                        "Line {line}: guardian {} shares the {} {value} with guardian{} ",
+                        guardian.guardian.guardian_id,
+                        column.label(),
+                        if group.len() > 2 { "s" } else { "" },
+                    );
+                    write_list(&mut message, others, group.len() - 1);
+                    message.push_str(
+                        "; families may share, but each login belongs to one person, so check who should have it",
+                    );
                     self.diagnostics.push(
-                        Diagnostic::new(
-                            code,
-                            line,
-                            format!(
-                                "Line {line}: guardian {} shares the {} {value} with guardian {}; families may share, but each login belongs to one person, so check who should have it",
-                                guardian.guardian.guardian_id,
-                                column.label(),
-                                others.join(", ")
-                            ),
-                        )
-                        .with_column(column)
-                        .with_value(value),
+                        Diagnostic::new(code, line, message)
+                            .with_column(column)
+                            .with_value(value),
                     );
                     if self.rows[first_row].status == RowStatus::Valid {
                         self.rows[first_row].status = RowStatus::Repaired;
@@ -641,24 +639,15 @@ fn field_labels(conflicts: u8) -> String {
 /// Writes `lines` other than `except` as "line 4", "lines 4 and 9", "lines
 /// 4, 9 and 12", capped at ten, or "no other line".
 fn describe_lines(out: &mut String, lines: &[u64], except: u64) {
-    const SHOWN: usize = 10;
-    let others = || lines.iter().copied().filter(|&line| line != except);
-    let count = others().count();
-    let shown = count.min(SHOWN);
-    out.push_str(match shown {
+    // `lines` is in file order, each line once: counted without a scan,
+    // which for a guardian on every row of a big file would be quadratic.
+    let count = lines.len() - usize::from(lines.binary_search(&except).is_ok());
+    out.push_str(match count {
         0 => "no other line",
         1 => "line ",
         _ => "lines ",
     });
-    for (at, line) in others().take(SHOWN).enumerate() {
-        if at > 0 {
-            out.push_str(if at + 1 == shown { " and " } else { ", " });
-        }
-        let _ = write!(out, "{line}");
-    }
-    if count > SHOWN {
-        let _ = write!(out, " (and {} more)", count - SHOWN);
-    }
+    write_list(out, lines.iter().filter(|&&line| line != except), count);
 }
 
 #[cfg(test)]

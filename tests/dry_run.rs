@@ -157,6 +157,26 @@ fn a_contact_owned_by_another_guardian_blocks_the_login() {
     assert_eq!(plan.summary().unchanged_links, 1);
 }
 
+#[test]
+fn a_contact_many_roster_guardians_share_is_one_diagnostic_per_row() {
+    let current: Vec<String> = (0..500)
+        .map(|n| format!("000125,R{n:03},Ann,Lee,,312-555-0100,,"))
+        .collect();
+    let current: Vec<&str> = current.iter().map(String::as_str).collect();
+    let roster = roster(STUDENTS, &current);
+    let file = common::validate(csv(&[
+        "000126,G2,Bo,Ruiz,,312-555-0100,,",
+        "000127,G2,Bo,Ruiz,,312-555-0100,,",
+    ]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    assert_eq!(codes(&plan), [("mobile_in_use", 2), ("mobile_in_use", 3)]);
+    assert_eq!(
+        plan.diagnostics()[0].message,
+        "Line 2: the mobile phone +13125550100 already belongs to guardians R000, R001, R002, R003, R004, R005, R006, R007, R008 and R009 (and 490 more) in the roster, so guardian G2 cannot use it to log in; this row was not applied: give guardian G2 their own mobile phone"
+    );
+    assert_eq!(plan.summary().rows_skipped, 2);
+}
+
 const CURRENT: &[&str] = &[
     "000125,G1,Ana,Ruiz,ana@example.com,,,",
     "000126,G1,Ana,Ruiz,ana@example.com,,,",

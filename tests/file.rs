@@ -292,11 +292,11 @@ fn each_group_sharing_a_contact_names_the_others_in_id_order() {
         [
             (
                 2,
-                "Line 2: guardian G3 shares the email x@example.com with guardian G1 (line 3), G2 (line 5); families may share, but each login belongs to one person, so check who should have it"
+                "Line 2: guardian G3 shares the email x@example.com with guardians G1 (line 3) and G2 (line 5); families may share, but each login belongs to one person, so check who should have it"
             ),
             (
                 3,
-                "Line 3: guardian G1 shares the email x@example.com with guardian G2 (line 5), G3 (line 2); families may share, but each login belongs to one person, so check who should have it"
+                "Line 3: guardian G1 shares the email x@example.com with guardians G2 (line 5) and G3 (line 2); families may share, but each login belongs to one person, so check who should have it"
             ),
             (
                 4,
@@ -304,7 +304,7 @@ fn each_group_sharing_a_contact_names_the_others_in_id_order() {
             ),
             (
                 5,
-                "Line 5: guardian G2 shares the email x@example.com with guardian G1 (line 3), G3 (line 2); families may share, but each login belongs to one person, so check who should have it"
+                "Line 5: guardian G2 shares the email x@example.com with guardians G1 (line 3) and G3 (line 2); families may share, but each login belongs to one person, so check who should have it"
             ),
             (
                 6,
@@ -323,4 +323,23 @@ fn every_code_is_documented_in_the_crate_docs() {
             "{code} is not in the table"
         );
     }
+}
+
+#[test]
+fn a_contact_shared_by_thousands_names_ten_and_counts_the_rest() {
+    // A school's office number given as every family's mobile: each
+    // guardian is warned, and no message grows with the group.
+    let rows: Vec<String> = (0..3000)
+        .map(|n| format!("{n:05},G{n:04},Ann,Lee,,312-555-0100,,"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = validate(csv(&rows));
+    let shared: Vec<&guardian_roster::Diagnostic> = file.diagnostics().iter().collect();
+    assert_eq!(shared.len(), 3000);
+    assert!(shared.iter().all(|d| d.code.as_str() == "shared_mobile"));
+    assert_eq!(
+        shared[0].message,
+        "Line 2: guardian G0000 shares the mobile phone +13125550100 with guardians G0001 (line 3), G0002 (line 4), G0003 (line 5), G0004 (line 6), G0005 (line 7), G0006 (line 8), G0007 (line 9), G0008 (line 10), G0009 (line 11) and G0010 (line 12) (and 2989 more); families may share, but each login belongs to one person, so check who should have it"
+    );
+    assert!(shared.iter().all(|d| d.message.len() < 400));
 }

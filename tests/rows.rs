@@ -279,7 +279,10 @@ fn spreadsheet_error_values_are_named_not_kept() {
         ]
     );
     let message = &file.diagnostics()[0].message;
-    assert!(message.contains("#N/A is a spreadsheet error value"), "{message}");
+    assert!(
+        message.contains("#N/A is a spreadsheet error value"),
+        "{message}"
+    );
     // The guardian with only a lost language is kept, without one.
     let ed = file.guardian("G5").expect("G5 is usable");
     assert_eq!(ed.language, None);
