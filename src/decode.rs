@@ -4,6 +4,8 @@
 
 use std::fmt;
 use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use serde::Serialize;
@@ -152,9 +154,19 @@ pub(crate) fn read_prefix<R: Read>(inner: &mut R) -> io::Result<(Vec<u8>, bool)>
 
 /// A stream of UTF-8 bytes: the prefix already read, then the rest of the
 /// input, decoded from `encoding` when it is not UTF-8.
+///
+/// A file whose sniff window is all ASCII may still be Windows-1252: its
+/// first accented name can come thousands of rows in. Until the first
+/// non-ASCII byte the two read the same, so the stream decides there, by
+/// the same rule as the sniff, and from then on decodes if it must
+/// ([`Utf8Stream::became_windows_1252`] says so).
 pub(crate) struct Utf8Stream<R> {
     inner: R,
     decoder: Option<Decoder>,
+    /// Everything so far was ASCII: the encoding is not known yet.
+    undecided: bool,
+    /// Set when an undecided stream turned out to be Windows-1252.
+    became_windows_1252: Arc<AtomicBool>,
     input: Vec<u8>,
     input_start: usize,
     input_end: usize,
@@ -179,6 +191,7 @@ impl<R: Read> Utf8Stream<R> {
             TextEncoding::Utf16Be => Some(UTF_16BE.new_decoder_with_bom_removal()),
         };
         let input_end = prefix.len();
+        let undecided = encoding == TextEncoding::Utf8 && prefix.is_ascii();
         let decoder_present = decoder.is_some();
         // Decoding reads the input in chunks; give the buffer room to grow.
         if decoder.is_some() && prefix.len() < SNIFF_LEN {
@@ -187,6 +200,8 @@ impl<R: Read> Utf8Stream<R> {
         Utf8Stream {
             inner,
             decoder,
+            undecided,
+            became_windows_1252: Arc::new(AtomicBool::new(false)),
             input: prefix,
             input_start: 0,
             input_end,
@@ -200,6 +215,41 @@ impl<R: Read> Utf8Stream<R> {
             decoded_start: 0,
             decoded_end: 0,
         }
+    }
+
+    /// A flag that turns true if the stream, read as UTF-8 while all it
+    /// had seen was ASCII, found Windows-1252 text and decodes it from there.
+    pub(crate) fn became_windows_1252(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.became_windows_1252)
+    }
+
+    /// At the first non-ASCII byte of an undecided stream: looks at what
+    /// follows (at least a whole character's worth, when there is more)
+    /// and decides between UTF-8 and Windows-1252.
+    fn decide(&mut self) -> io::Result<()> {
+        // Move what is left to the front and read more behind it, so that a
+        // character is never judged by a part of it.
+        if self.input_end - self.input_start < 4 && !self.inner_done {
+            self.input.copy_within(self.input_start..self.input_end, 0);
+            self.input_end -= self.input_start;
+            self.input_start = 0;
+            while self.input_end < 4 && !self.inner_done {
+                match self.inner.read(&mut self.input[self.input_end..]) {
+                    Ok(0) => self.inner_done = true,
+                    Ok(n) => self.input_end += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        self.undecided = false;
+        let ahead = &self.input[self.input_start..self.input_end];
+        if utf8_or_windows_1252(ahead, self.inner_done) == TextEncoding::Windows1252 {
+            self.decoder = Some(WINDOWS_1252.new_decoder_without_bom_handling());
+            self.decoded = vec![0; SNIFF_LEN];
+            self.became_windows_1252.store(true, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -230,6 +280,9 @@ impl<R: Read> Utf8Stream<R> {
 
 impl<R: Read> Read for Utf8Stream<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
         loop {
             if self.decoded_start < self.decoded_end {
                 let ready = &self.decoded[self.decoded_start..self.decoded_end];
@@ -239,6 +292,23 @@ impl<R: Read> Read for Utf8Stream<R> {
                 return Ok(n);
             }
             self.refill()?;
+            if self.undecided && self.input_start < self.input_end {
+                let pending = &self.input[self.input_start..self.input_end];
+                let window = &pending[..pending.len().min(out.len())];
+                // ASCII is the same in either encoding: pass it on.
+                let ascii = if window.is_ascii() {
+                    window.len()
+                } else {
+                    window.iter().position(|b| !b.is_ascii()).unwrap_or(0)
+                };
+                if ascii == 0 {
+                    self.decide()?;
+                    continue;
+                }
+                out[..ascii].copy_from_slice(&window[..ascii]);
+                self.input_start += ascii;
+                return Ok(ascii);
+            }
             let pending = &self.input[self.input_start..self.input_end];
             let Some(decoder) = self.decoder.as_mut() else {
                 // UTF-8: pass the bytes through untouched.
@@ -319,6 +389,96 @@ mod tests {
             .map(|c| u8::try_from(u32::from(c)).expect("latin-1"))
             .collect();
         assert_eq!(decode(&latin).1, text);
+    }
+
+    /// Hands out its bytes `step` at a time, as a pipe or socket may.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.bytes.len().min(self.step).min(out.len());
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Decodes `bytes` read `step` at a time, in reads of `chunk` bytes.
+    fn decode_trickled(bytes: &[u8], step: usize, chunk: usize) -> (bool, String) {
+        let mut input = Trickle { bytes, step };
+        let (prefix, eof) = read_prefix(&mut input).expect("in memory");
+        let Sniffed::Text(encoding) = sniff(&prefix, eof) else {
+            panic!("not text");
+        };
+        assert_eq!(encoding, TextEncoding::Utf8);
+        let mut stream = Utf8Stream::new(input, prefix, encoding);
+        let flag = stream.became_windows_1252();
+        let mut out = Vec::new();
+        let mut buffer = vec![0; chunk];
+        loop {
+            let n = stream.read(&mut buffer).expect("in memory");
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buffer[..n]);
+        }
+        let text = String::from_utf8(out).expect("valid UTF-8 out");
+        (flag.load(Ordering::Relaxed), text)
+    }
+
+    #[test]
+    fn windows_1252_found_after_an_ascii_sniff_window_is_decoded_from_there() {
+        let ascii = "student_id,first_name\r\n".to_owned() + &"000001,Ann\r\n".repeat(8000);
+        assert!(ascii.len() > SNIFF_LEN);
+        let mut latin = ascii.clone().into_bytes();
+        latin.extend_from_slice(b"000002,Jos\xe9\r\n000003,Pe\xf1a\r\n");
+        let mut utf8 = ascii.clone().into_bytes();
+        utf8.extend_from_slice("000002,José\r\n000003,Peña\r\n".as_bytes());
+        let expected = ascii + "000002,José\r\n000003,Peña\r\n";
+        // Any way the bytes arrive and are asked for, even one at a time.
+        for (step, chunk) in [
+            (usize::MAX, 8192),
+            (1, 8192),
+            (3, 1),
+            (SNIFF_LEN, 7),
+            (5000, 3),
+        ] {
+            assert_eq!(
+                decode_trickled(&latin, step, chunk),
+                (true, expected.clone()),
+                "{step} {chunk}"
+            );
+            assert_eq!(
+                decode_trickled(&utf8, step, chunk),
+                (false, expected.clone()),
+                "{step} {chunk}"
+            );
+        }
+        // The same rule as the sniff: a byte that starts no UTF-8 character
+        // and nothing valid beside it is Windows-1252, even at the very end.
+        let mut cut = b"a,b\n".repeat(20_000);
+        cut.extend_from_slice(b"x,\xc3");
+        let (late, text) = {
+            let mut input = cut.as_slice();
+            let (prefix, eof) = read_prefix(&mut input).expect("in memory");
+            let mut stream = Utf8Stream::new(input, prefix, TextEncoding::Utf8);
+            let flag = stream.became_windows_1252();
+            let mut out = Vec::new();
+            stream.read_to_end(&mut out).expect("in memory");
+            assert!(!eof);
+            (flag.load(Ordering::Relaxed), out)
+        };
+        assert!(late, "a lone lead byte at the end reads as Windows-1252");
+        assert_eq!(
+            String::from_utf8(text)
+                .ok()
+                .as_deref()
+                .map(|t| t.ends_with("x,\u{c3}")),
+            Some(true)
+        );
     }
 
     #[test]

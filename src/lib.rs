@@ -100,6 +100,8 @@ synonyms districts write (`Parent ID`, `Guardian Email`, `Cell`, `SMS`,
 
 UTF-8 (with or without BOM) is read as is; Windows-1252 and UTF-16 (as
 Excel saves "Unicode Text") are converted, with an `encoding` warning. The
+encoding is judged from the first 64 KiB, and where those are all ASCII,
+again at the first byte that is not. The
 delimiter (`,`, `;` or tab) is detected from the header line.
 
 Line numbers are physical lines, 1-based, where the row starts: right with

@@ -3,8 +3,9 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::header::Header;
@@ -152,6 +153,7 @@ impl ReaderBuilder {
             }
         };
         let mut text = Utf8Stream::new(input, prefix, encoding);
+        let became_windows_1252 = text.became_windows_1252();
         let first_line = peek_first_line(&mut text)?;
         // Excel writes "sep=;" as a first line in some locales.
         let directive = sep_directive(&first_line);
@@ -170,8 +172,22 @@ impl ReaderBuilder {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(source);
-        Reader::start(csv, encoding, delimiter, directive.is_some(), self)
+        let mut reader = Reader::start(csv, encoding, delimiter, directive.is_some(), self)?;
+        reader.became_windows_1252 = became_windows_1252;
+        reader.note_late_encoding();
+        Ok(reader)
     }
+}
+
+/// The warning for a file that was converted to UTF-8.
+fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
+    Diagnostic::new(
+        crate::Code::Encoding,
+        header_line,
+        format!(
+            "The file was saved as {encoding}, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\""
+        ),
+    )
 }
 
 /// The delimiter named by an Excel `sep=X` first line, if there is one.
@@ -259,6 +275,9 @@ pub struct Reader<R> {
     record: csv::ByteRecord,
     checker: RowChecker,
     encoding: TextEncoding,
+    /// Turns true when a file read as UTF-8, ASCII so far, turns out to be
+    /// Windows-1252 (see `Utf8Stream`).
+    became_windows_1252: Arc<AtomicBool>,
     delimiter: u8,
     header_line: u64,
     header_cells: Vec<String>,
@@ -311,13 +330,7 @@ impl<R: Read> Reader<R> {
             .collect();
         let mut file_diagnostics = Vec::new();
         if encoding.is_converted() {
-            file_diagnostics.push(Diagnostic::new(
-                crate::Code::Encoding,
-                header_line,
-                format!(
-                    "The file was saved as {encoding}, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\""
-                ),
-            ));
+            file_diagnostics.push(encoding_diagnostic(encoding, header_line));
         }
         let header = Header::resolve(
             &cells,
@@ -335,6 +348,7 @@ impl<R: Read> Reader<R> {
                 options.max_columns,
             ),
             encoding,
+            became_windows_1252: Arc::default(),
             delimiter,
             header_line,
             header_cells: cells,
@@ -354,8 +368,31 @@ impl<R: Read> Reader<R> {
             return Ok(false);
         };
         self.count_row(line)?;
+        self.note_late_encoding();
         self.checker.check(&self.record, line, &self.cuts, row);
         Ok(true)
+    }
+
+    /// Tells the whole-file stage if the file turned out to be
+    /// Windows-1252 after its first rows.
+    fn finish_encoding(&mut self, builder: &mut crate::validated::Builder) {
+        self.note_late_encoding();
+        if self.encoding.is_converted() {
+            builder.late_encoding(self.encoding, &mut self.file_diagnostics);
+        }
+    }
+
+    /// Records that the file, ASCII until now and read as UTF-8, turned out
+    /// to be Windows-1252: the encoding and its warning, once.
+    fn note_late_encoding(&mut self) -> bool {
+        let late =
+            !self.encoding.is_converted() && self.became_windows_1252.load(Ordering::Relaxed);
+        if late {
+            self.encoding = TextEncoding::Windows1252;
+            self.file_diagnostics
+                .insert(0, encoding_diagnostic(self.encoding, self.header_line));
+        }
+        late
     }
 
     fn count_row(&mut self, line: u64) -> Result<(), Error> {
@@ -400,6 +437,7 @@ impl<R: Read> Reader<R> {
             while self.read_row(&mut row)? {
                 builder.push(&mut row);
             }
+            self.finish_encoding(&mut builder);
             return Ok(builder.finish());
         }
 
@@ -457,6 +495,7 @@ impl<R: Read> Reader<R> {
             std::mem::swap(&mut checking, &mut reading);
         }
         pushing.push_into(&mut builder);
+        self.finish_encoding(&mut builder);
         Ok(builder.finish())
     }
 
@@ -495,7 +534,11 @@ impl<R: Read> Reader<R> {
         &self.file_diagnostics
     }
 
-    /// The encoding the file was read as.
+    /// The encoding the file was read as. A file whose first 64 KiB are
+    /// ASCII reads as UTF-8 until its first other byte; if that byte shows
+    /// Windows-1252, the rest is decoded, and from that row on this says
+    /// `Windows1252` and [`Reader::file_diagnostics`] holds the `encoding`
+    /// warning.
     pub fn encoding(&self) -> TextEncoding {
         self.encoding
     }

@@ -408,6 +408,13 @@ impl Builder {
         self.row_keys.push(key);
     }
 
+    /// The encoding, if reading found it late (a file ASCII at first), and
+    /// the file diagnostics that came with it, ahead of all others.
+    pub(crate) fn late_encoding(&mut self, encoding: TextEncoding, found: &mut Vec<Diagnostic>) {
+        self.encoding = encoding;
+        self.diagnostics.splice(0..0, found.drain(..));
+    }
+
     /// Takes the diagnostics of rows already pushed, in file order, that a
     /// checking thread gathered in one piece (so that the calling thread
     /// copies them in one go instead of touching them row by row).

@@ -81,6 +81,68 @@ fn windows_1252_is_decoded_with_a_warning() {
 }
 
 #[test]
+fn windows_1252_whose_first_accent_is_thousands_of_rows_in_is_decoded() {
+    // ASCII for the first 64 KiB and more: read as UTF-8 until the first
+    // accented byte, then as what that byte says.
+    let mut bytes = String::from(HEADER).into_bytes();
+    bytes.extend_from_slice(b"\r\n");
+    for n in 0..2000 {
+        bytes.extend_from_slice(format!("{n:06},G{n},Ann,Lee,a{n}@example.com,,,\r\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"999998,G-JOSE,Jos\xe9,Mu\xf1oz,jose@example.com,,,\r\n");
+    bytes.extend_from_slice(b"999999,G-ZOE,Zo\xeb,Lee,zoe@example.com,,,\r\n");
+    for threads in [1, 2] {
+        let file = ReaderBuilder::new()
+            .threads(threads)
+            .from_reader(bytes.as_slice())
+            .and_then(|reader| reader.validate())
+            .expect("readable");
+        assert_eq!(
+            file.encoding(),
+            TextEncoding::Windows1252,
+            "{threads} threads"
+        );
+        assert_eq!(found(&file), [("encoding", 1, None)], "{threads} threads");
+        let jose = file.guardian("G-JOSE").expect("usable");
+        assert_eq!(
+            (jose.first_name.as_str(), jose.last_name.as_str()),
+            ("José", "Muñoz")
+        );
+        assert_eq!(
+            file.guardian("G-ZOE").map(|g| g.first_name.as_str()),
+            Some("Zoë")
+        );
+        assert_eq!(file.links().last().map(|l| l.line), Some(2003));
+    }
+    // Row by row, the reader says so once it knows.
+    let mut reader = ReaderBuilder::new()
+        .from_reader(bytes.as_slice())
+        .expect("readable");
+    assert_eq!(reader.encoding(), TextEncoding::Utf8);
+    let rows = reader.rows().count();
+    assert_eq!(rows, 2002);
+    assert_eq!(reader.encoding(), TextEncoding::Windows1252);
+    assert_eq!(reader.file_diagnostics().len(), 1);
+    assert_eq!(reader.file_diagnostics()[0].code, Code::Encoding);
+}
+
+#[test]
+fn utf8_whose_first_accent_is_thousands_of_rows_in_stays_utf8() {
+    let mut rows: Vec<String> = (0..2000)
+        .map(|n| format!("{n:06},G{n},Ann,Lee,a{n}@example.com,,,"))
+        .collect();
+    rows.push("999998,G-JOSE,José,Muñoz,jose@example.com,,,".to_owned());
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = validate(csv(&rows));
+    assert_eq!(file.encoding(), TextEncoding::Utf8);
+    assert_eq!(found(&file), []);
+    assert_eq!(
+        file.guardian("G-JOSE").map(|g| g.last_name.as_str()),
+        Some("Muñoz")
+    );
+}
+
+#[test]
 fn utf16_tab_separated_unicode_text_is_decoded() {
     let text = "Student ID\tParent ID\tFirst Name\tLast Name\tEmail\tCell Phone\r\n\
                 000123\tG1\tJosé\tÑúñez\tjose@example.com\t(312) 555-0142\r\n\
