@@ -17,7 +17,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use common::{Args, Format};
+use common::{Args, Format, outln};
 use guardian_roster::{
     Change, DryRunOptions, InMemoryRoster, Plan, ReaderBuilder, Region, SyncMode, ValidatedFile,
     dry_run,
@@ -29,6 +29,12 @@ const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CU
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
 
 fn main() -> ExitCode {
+    let status = run();
+    common::flush_out();
+    status
+}
+
+fn run() -> ExitCode {
     let args = Args::parse(&["redact"]);
     let unknown = args.unknown(&[
         "students",
@@ -130,7 +136,7 @@ fn main() -> ExitCode {
         Err(error) => {
             match format {
                 Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
-                Format::Text => println!("{shown}\n  the file cannot be used: {error}"),
+                Format::Text => outln!("{shown}\n  the file cannot be used: {error}"),
             }
             return ExitCode::from(2);
         }
@@ -175,24 +181,26 @@ fn print_text(
         SyncMode::Additive => "additive: nothing is ever unlinked",
         SyncMode::Full => "full sync",
     };
-    println!("DRY RUN of {path} ({mode}). Nothing has been changed.");
-    println!();
-    println!("  guardians to create   {:>6}", s.create_guardian);
-    println!("  guardians to update   {:>6}", s.update_guardian);
-    println!("  links to add          {:>6}", s.link);
-    println!("  links to remove       {:>6}", s.unlink);
+    outln!("DRY RUN of {path} ({mode}). Nothing has been changed.");
+    outln!();
+    outln!("  guardians to create   {:>6}", s.create_guardian);
+    outln!("  guardians to update   {:>6}", s.update_guardian);
+    outln!("  links to add          {:>6}", s.link);
+    outln!("  links to remove       {:>6}", s.unlink);
     if s.unlinks_held > 0 {
-        println!("  removals held back    {:>6}", s.unlinks_held);
+        outln!("  removals held back    {:>6}", s.unlinks_held);
     }
-    println!(
+    outln!(
         "  unchanged             {:>6} guardians, {} links",
-        s.unchanged_guardians, s.unchanged_links
+        s.unchanged_guardians,
+        s.unchanged_links
     );
-    println!(
+    outln!(
         "  rows that cannot apply {:>5}   rows rejected by validation {}",
-        s.rows_skipped, s.rows_left_out
+        s.rows_skipped,
+        s.rows_left_out
     );
-    println!();
+    outln!();
     common::print_summary_text(path, file);
 
     let section = |title: &str, action: &str| {
@@ -204,11 +212,11 @@ fn print_text(
         if changes.is_empty() {
             return;
         }
-        println!();
-        println!("{title} ({})", changes.len());
+        outln!();
+        outln!("{title} ({})", changes.len());
         for change in changes {
             match change {
-                Change::CreateGuardian { guardian, .. } => println!(
+                Change::CreateGuardian { guardian, .. } => outln!(
                     "  {}  {} {}  email {}  mobile {}  language {}",
                     guardian.guardian_id,
                     guardian.first_name,
@@ -222,12 +230,13 @@ fn print_text(
                     fields,
                     guardian,
                 } => {
-                    println!(
+                    outln!(
                         "  {guardian_id}  {} {}",
-                        guardian.first_name, guardian.last_name
+                        guardian.first_name,
+                        guardian.last_name
                     );
                     for (field, change) in fields {
-                        println!(
+                        outln!(
                             "      {}: {} -> {}",
                             field.label(),
                             or_dash(change.old.clone()),
@@ -239,7 +248,7 @@ fn print_text(
                     guardian_id,
                     student_id,
                     line,
-                } => println!("  {guardian_id} -> student {student_id}  (line {line})"),
+                } => outln!("  {guardian_id} -> student {student_id}  (line {line})"),
                 Change::Unlink {
                     guardian_id,
                     student_id,
@@ -248,7 +257,7 @@ fn print_text(
                         .guardian(guardian_id.as_str())
                         .map(|g| format!("{} {}", g.first_name, g.last_name))
                         .unwrap_or_default();
-                    println!("  {guardian_id} ({name}) -x- student {student_id}")
+                    outln!("  {guardian_id} ({name}) -x- student {student_id}")
                 }
             }
         }
@@ -258,16 +267,16 @@ fn print_text(
     section("Links to add", "link");
     section("Links to remove", "unlink");
     if !plan.held_unlinks().is_empty() {
-        println!();
-        println!("Removals held back ({})", plan.held_unlinks().len());
+        outln!();
+        outln!("Removals held back ({})", plan.held_unlinks().len());
         for (guardian, student) in plan.held_unlinks() {
-            println!("  {guardian} -x- student {student}");
+            outln!("  {guardian} -x- student {student}");
         }
     }
     let problems = common::merged_diagnostics(file, plan);
     if !problems.is_empty() {
-        println!();
-        println!("Problems by row ({})", problems.len());
+        outln!();
+        outln!("Problems by row ({})", problems.len());
         common::print_diagnostics_text(problems, redact);
     }
 }

@@ -16,13 +16,19 @@ mod common;
 
 use std::process::ExitCode;
 
-use common::{Args, Format};
+use common::{Args, Format, outln};
 use guardian_roster::{ReaderBuilder, Region};
 
 const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format text|json]";
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
 
 fn main() -> ExitCode {
+    let status = run();
+    common::flush_out();
+    status
+}
+
+fn run() -> ExitCode {
     let args = Args::parse(&["strict-headers", "redact"]);
     let unknown = args.unknown(&["region", "strict-headers", "format", "errors-csv", "redact"]);
     if !unknown.is_empty() {
@@ -54,7 +60,7 @@ fn main() -> ExitCode {
                 Format::Json => common::print_json(&common::file_json(shown, &file, redact)),
                 Format::Text => {
                     common::print_summary_text(shown, &file);
-                    println!();
+                    outln!();
                     common::print_diagnostics_text(file.diagnostics(), redact);
                 }
             }
@@ -74,8 +80,8 @@ fn main() -> ExitCode {
             match format {
                 Format::Json => common::print_json(&common::fatal_json(shown, &error)),
                 Format::Text => {
-                    println!("{shown}");
-                    println!("  the file cannot be used: {error}");
+                    outln!("{shown}");
+                    outln!("  the file cannot be used: {error}");
                 }
             }
             ExitCode::from(2)

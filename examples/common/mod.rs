@@ -2,10 +2,57 @@
 
 #![allow(dead_code)]
 
+use std::cell::RefCell;
+use std::fmt;
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use guardian_roster::{Diagnostic, Error, Summary, ValidatedFile};
 use serde_json::{Value, json};
+
+thread_local! {
+    /// Standard output, buffered: a report of a million rows is hundreds of
+    /// thousands of lines, and `println!` writes each one on its own.
+    static OUT: RefCell<BufWriter<io::Stdout>> =
+        RefCell::new(BufWriter::with_capacity(1 << 16, io::stdout()));
+}
+
+/// `println!` to the buffered standard output ([`flush_out`] at the end).
+macro_rules! outln {
+    () => {
+        $crate::common::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::common::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+#[allow(unused_imports)] // Not every example prints a report.
+pub(crate) use outln;
+
+/// Writes to standard output. When the reader has gone (`validate | head`)
+/// the report has no one to read it: stop quietly, as a Unix tool does.
+pub fn write_out(args: fmt::Arguments<'_>) {
+    let written = OUT.with(|out| out.borrow_mut().write_fmt(args));
+    if let Err(e) = written {
+        stop_on_write_error(&e);
+    }
+}
+
+/// Flushes standard output; call before leaving `main`.
+pub fn flush_out() {
+    let flushed = OUT.with(|out| out.borrow_mut().flush());
+    if let Err(e) = flushed {
+        stop_on_write_error(&e);
+    }
+}
+
+fn stop_on_write_error(error: &io::Error) -> ! {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: could not write the report: {error}");
+    std::process::exit(2);
+}
 
 /// Output format chosen with `--format`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -167,7 +214,7 @@ pub fn fatal_json(path: &str, error: &Error) -> Value {
 /// Prints JSON to standard output.
 pub fn print_json(value: &Value) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(e) => eprintln!("error: could not write JSON: {e}"),
     }
 }
@@ -184,8 +231,8 @@ fn count(n: u64, noun: &str) -> String {
 /// The summary lines of the text report.
 pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     let s = file.summary();
-    println!("{path}");
-    println!(
+    outln!("{path}");
+    outln!(
         "  {} rows: {} valid, {} repaired (warnings), {} rejected (errors){}",
         s.rows,
         s.valid,
@@ -197,21 +244,21 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
             String::new()
         }
     );
-    println!(
+    outln!(
         "  {}, {} usable; {}, {}",
         count(s.guardians, "guardian"),
         count(s.links, "guardian-student link"),
         count(s.errors, "error"),
         count(s.warnings, "warning")
     );
-    println!(
+    outln!(
         "  read as {}, delimiter {:?}",
         file.encoding(),
         char::from(file.delimiter())
     );
     if !s.by_code.is_empty() {
         let codes: Vec<String> = s.by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        println!("  by code: {}", codes.join(", "));
+        outln!("  by code: {}", codes.join(", "));
     }
 }
 
@@ -222,9 +269,9 @@ pub fn print_diagnostics_text<'a>(
 ) {
     for diagnostic in diagnostics {
         if redact {
-            println!("  {}", diagnostic.redacted());
+            outln!("  {}", diagnostic.redacted());
         } else {
-            println!("  {diagnostic}");
+            outln!("  {diagnostic}");
         }
     }
 }
