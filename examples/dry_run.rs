@@ -17,7 +17,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use common::{Args, Format, outln};
+use common::{Args, Format, outln, write_out};
 use guardian_roster::{
     Change, DryRunOptions, InMemoryRoster, Plan, ReaderBuilder, Region, SyncMode, ValidatedFile,
     dry_run,

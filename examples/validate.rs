@@ -16,7 +16,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use common::{Args, Format, outln};
+use common::{Args, Format, outln, write_out};
 use guardian_roster::{ReaderBuilder, Region};
 
 const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format text|json]";

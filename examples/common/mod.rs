@@ -18,12 +18,14 @@ thread_local! {
 }
 
 /// `println!` to the buffered standard output ([`flush_out`] at the end).
+/// Where it is used, `write_out` must be in scope (this module is included
+/// under other names by the tests, so no path to it holds everywhere).
 macro_rules! outln {
     () => {
-        $crate::common::write_out(format_args!("\n"))
+        write_out(format_args!("\n"))
     };
     ($($arg:tt)*) => {
-        $crate::common::write_out(format_args!("{}\n", format_args!($($arg)*)))
+        write_out(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 #[allow(unused_imports)] // Not every example prints a report.
