@@ -118,9 +118,10 @@ impl Email {
         let Some((local, domain)) = self.key().rsplit_once('@') else {
             return false;
         };
-        let mut bare = local.to_owned();
-        bare.retain(|c| !matches!(c, '.' | '-' | '_'));
-        PLACEHOLDER_LOCAL_PARTS.contains(&bare.as_str())
+        let bare = || local.bytes().filter(|b| !matches!(b, b'.' | b'-' | b'_'));
+        PLACEHOLDER_LOCAL_PARTS
+            .iter()
+            .any(|placeholder| placeholder.bytes().eq(bare()))
             || domain
                 .split_once('.')
                 .is_some_and(|(name, _)| PLACEHOLDER_DOMAIN_NAMES.contains(&name))
