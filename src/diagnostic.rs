@@ -86,6 +86,8 @@ codes! {
     Encoding = "encoding", Warning;
     /// A header cell names no known column; the column is ignored.
     UnknownColumn = "unknown_column", Warning;
+    /// Lines before the header row (a report's title, a date) were skipped.
+    LinesBeforeHeader = "lines_before_header", Warning;
     // ---- row structure ----
     /// The row has more or fewer fields than the header.
     FieldCount = "field_count", Error;

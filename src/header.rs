@@ -119,6 +119,61 @@ impl Header {
 }
 
 /// Cells that look like values rather than names: an email, a number.
+/// The cells of one raw line split at `delimiter`, each trimmed and
+/// without surrounding quotes: enough to tell a header or a title line,
+/// before the CSV reader is set up. `None` if a quote would carry the
+/// line's cell on to the next line.
+fn raw_cells(line: &[u8], delimiter: u8) -> Option<Vec<String>> {
+    if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+        return None;
+    }
+    let mut cells = Vec::new();
+    let (mut cell, mut quoted) = (Vec::new(), false);
+    for &b in line.strip_suffix(b"\r").unwrap_or(line) {
+        match b {
+            b'"' => quoted = !quoted,
+            b if b == delimiter && !quoted => cells.push(std::mem::take(&mut cell)),
+            b => cell.push(b),
+        }
+    }
+    cells.push(cell);
+    Some(
+        cells
+            .iter()
+            .map(|cell| String::from_utf8_lossy(cell).trim().to_owned())
+            .collect(),
+    )
+}
+
+/// Whether a raw line is a complete header: every required column, none
+/// twice.
+pub(crate) fn is_header_line(line: &[u8], delimiter: u8, strict: bool) -> bool {
+    let Some(cells) = raw_cells(line, delimiter) else {
+        return false;
+    };
+    let mut seen = [false; 8];
+    for cell in &cells {
+        if let Some(column) = Column::from_header(cell, strict) {
+            if std::mem::replace(&mut seen[column.index()], true) {
+                return false;
+            }
+        }
+    }
+    Column::ALL
+        .into_iter()
+        .all(|column| !column.is_required() || seen[column.index()])
+}
+
+/// Whether a raw line could be a report's title or a note above the
+/// header: at most two cells with text, none of them like data.
+pub(crate) fn is_title_line(line: &[u8], delimiter: u8) -> bool {
+    let Some(cells) = raw_cells(line, delimiter) else {
+        return false;
+    };
+    let texts: Vec<String> = cells.into_iter().filter(|cell| !cell.is_empty()).collect();
+    texts.len() <= 2 && !looks_like_data(&texts)
+}
+
 fn looks_like_data(cells: &[String]) -> bool {
     cells.iter().any(|cell| {
         let cell = cell.trim();

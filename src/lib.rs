@@ -80,7 +80,9 @@ gets `field_too_large` or `too_many_columns`), and reading stops with
 
 # The file
 
-The header row is required. Columns may come in any order; `home_phone`
+The header row is required; up to ten lines of a report's title or notes
+above it (one or two cells each) are skipped with a warning. Columns may
+come in any order; `home_phone`
 and `language` may be absent; unknown columns are ignored with a warning.
 Header matching ignores case, spaces, `_`, `-` and `.`, and accepts the
 synonyms districts write (`Parent ID`, `Guardian Email`, `Cell`, `SMS`,
@@ -121,6 +123,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `unreadable_file` | fatal | an I/O error, or an Excel workbook instead of CSV |
 | `encoding` | warning | the file was Windows-1252 or UTF-16 and was converted |
 | `unknown_column` | warning | a header cell names no known column; ignored |
+| `lines_before_header` | warning | up to ten lines of a title or notes (one or two cells each) came before the header row; skipped |
 | `field_count` | error | the row has more or fewer fields than the header |
 | `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
 | `blank_row` | warning | every cell of the row is empty; skipped |

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
-use crate::header::Header;
+use crate::header::{self, Header};
 use crate::lines::{Cut, LineTracker};
 use crate::row::{Row, RowChecker};
 
@@ -154,15 +154,24 @@ impl ReaderBuilder {
         };
         let mut text = Utf8Stream::new(input, prefix, encoding);
         let became_windows_1252 = text.became_windows_1252();
-        let first_line = peek_first_line(&mut text)?;
+        let mut peeked = Vec::new();
+        peek_line(&mut text, &mut peeked, 0)?;
         // Excel writes "sep=;" as a first line in some locales.
-        let directive = sep_directive(&first_line);
+        let directive = sep_directive(&peeked);
+        let preamble = match directive {
+            Some(_) => Preamble::default(),
+            None => find_header(&mut text, &mut peeked, self.delimiter, self.strict_headers)?,
+        };
         let delimiter = self
             .delimiter
             .or(directive)
-            .unwrap_or_else(|| detect_delimiter(&first_line));
+            .unwrap_or_else(|| detect_delimiter(&peeked[preamble.header_start..]));
+        let skip = match directive {
+            Some(_) => Skip::Directive,
+            None => Skip::Preamble(preamble.records),
+        };
         let source = LineTracker::new(
-            io::Cursor::new(first_line).chain(text),
+            io::Cursor::new(peeked).chain(text),
             delimiter,
             self.max_field_bytes,
             self.max_columns,
@@ -172,7 +181,7 @@ impl ReaderBuilder {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(source);
-        let mut reader = Reader::start(csv, encoding, delimiter, directive.is_some(), self)?;
+        let mut reader = Reader::start(csv, encoding, delimiter, skip, self)?;
         reader.became_windows_1252 = became_windows_1252;
         reader.note_late_encoding();
         Ok(reader)
@@ -205,19 +214,87 @@ fn sep_directive(first_line: &[u8]) -> Option<u8> {
     }
 }
 
-/// Decodes up to the end of the first line (or 64 KiB), for delimiter
-/// detection; the bytes are replayed in front of the rest.
-fn peek_first_line<R: Read>(text: &mut Utf8Stream<R>) -> Result<Vec<u8>, Error> {
-    let mut peeked = Vec::new();
+/// How much is read ahead to find the header: the lines are replayed in
+/// front of the rest.
+const PEEK_LIMIT: usize = 64 * 1024;
+
+/// How many lines of a title or notes may come before the header.
+const MAX_LINES_BEFORE_HEADER: usize = 10;
+
+/// Decodes into `peeked` up to the end of the line that starts at `start`
+/// (or [`PEEK_LIMIT`] bytes, or the end of the input).
+fn peek_line<R: Read>(
+    text: &mut Utf8Stream<R>,
+    peeked: &mut Vec<u8>,
+    start: usize,
+) -> Result<(), Error> {
     let mut chunk = [0u8; 4096];
-    while peeked.len() < 64 * 1024 && !peeked.contains(&b'\n') {
+    while peeked.len() < PEEK_LIMIT && !peeked[start.min(peeked.len())..].contains(&b'\n') {
         let n = text.read(&mut chunk)?;
         if n == 0 {
             break;
         }
         peeked.extend_from_slice(&chunk[..n]);
     }
-    Ok(peeked)
+    Ok(())
+}
+
+/// The line of `peeked` that starts at `start`, without its line end.
+fn line_from(peeked: &[u8], start: usize) -> &[u8] {
+    let rest = &peeked[start.min(peeked.len())..];
+    &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
+}
+
+/// What comes before the header row.
+#[derive(Default)]
+struct Preamble {
+    /// Where the header line starts in the peeked bytes.
+    header_start: usize,
+    /// How many records the CSV reader will see before the header (blank
+    /// lines make none).
+    records: usize,
+}
+
+/// Records to pass over before the header.
+#[derive(Clone, Copy)]
+enum Skip {
+    /// Excel's `sep=;` line.
+    Directive,
+    /// Lines of a title or notes above the header.
+    Preamble(usize),
+}
+
+/// Finds the header when a report's title, a date or notes come first:
+/// up to [`MAX_LINES_BEFORE_HEADER`] lines of at most two cells each,
+/// then a line that names every required column. Anything else leaves
+/// the first line as the header, for the usual errors to describe.
+fn find_header<R: Read>(
+    text: &mut Utf8Stream<R>,
+    peeked: &mut Vec<u8>,
+    delimiter: Option<u8>,
+    strict: bool,
+) -> Result<Preamble, Error> {
+    let (mut start, mut records) = (0, 0);
+    for _ in 0..=MAX_LINES_BEFORE_HEADER {
+        peek_line(text, peeked, start)?;
+        let line = line_from(peeked, start);
+        let own = delimiter.unwrap_or_else(|| detect_delimiter(line));
+        if header::is_header_line(line, own, strict) {
+            return Ok(Preamble {
+                header_start: start,
+                records,
+            });
+        }
+        let end = start + line.len();
+        if end >= peeked.len() || !header::is_title_line(line, own) {
+            break;
+        }
+        if !line.strip_suffix(b"\r").unwrap_or(line).is_empty() {
+            records += 1;
+        }
+        start = end + 1;
+    }
+    Ok(Preamble::default())
 }
 
 /// The most frequent of `,` `;` and tab in the first line, outside quotes.
@@ -298,13 +375,38 @@ impl<R: Read> Reader<R> {
         mut csv: csv::Reader<Source<R>>,
         encoding: TextEncoding,
         delimiter: u8,
-        skip_directive: bool,
+        skip: Skip,
         options: &ReaderBuilder,
     ) -> Result<Reader<R>, Error> {
         let mut record = csv::ByteRecord::new();
         let mut cuts = Vec::new();
-        if skip_directive {
-            next_record(&mut csv, &mut record, &mut cuts)?;
+        // Lines above the header: their first line, and the first text.
+        let mut skipped: Option<(u64, String)> = None;
+        let to_skip = match skip {
+            Skip::Directive => 1,
+            Skip::Preamble(records) => records,
+        };
+        for _ in 0..to_skip {
+            let Some(line) = next_record(&mut csv, &mut record, &mut cuts)? else {
+                break;
+            };
+            // A title's own separators (written for another delimiter) are
+            // not part of it.
+            let text = record
+                .iter()
+                .map(|cell| {
+                    let cell = String::from_utf8_lossy(cell);
+                    cell.trim()
+                        .trim_end_matches([',', ';', '\t'])
+                        .trim_end()
+                        .to_owned()
+                })
+                .find(|cell| !cell.is_empty());
+            match &mut skipped {
+                None => skipped = Some((line, text.unwrap_or_default())),
+                Some((_, first)) if first.is_empty() => *first = text.unwrap_or_default(),
+                Some(_) => {}
+            }
         }
         let Some(header_line) = next_record(&mut csv, &mut record, &mut cuts)? else {
             return Err(Error::new(ErrorKind::EmptyFile, 1));
@@ -331,6 +433,28 @@ impl<R: Read> Reader<R> {
         let mut file_diagnostics = Vec::new();
         if encoding.is_converted() {
             file_diagnostics.push(encoding_diagnostic(encoding, header_line));
+        }
+        if let (Skip::Preamble(_), Some((first, text))) = (skip, skipped) {
+            let (lines, was) = match header_line - first {
+                1 => (format!("Line {first} comes"), "was"),
+                _ => (format!("Lines {first} to {} come", header_line - 1), "were"),
+            };
+            let such_as = if text.is_empty() {
+                String::new()
+            } else {
+                format!(", such as \"{text}\"")
+            };
+            let mut diagnostic = Diagnostic::new(
+                crate::Code::LinesBeforeHeader,
+                first,
+                format!(
+                    "{lines} before the header row on line {header_line} (a title or notes{such_as}) and {was} skipped; the rows start after the header"
+                ),
+            );
+            if !text.is_empty() {
+                diagnostic = diagnostic.with_value(text);
+            }
+            file_diagnostics.push(diagnostic);
         }
         let header = Header::resolve(
             &cells,

@@ -80,6 +80,91 @@ fn windows_1252_is_decoded_with_a_warning() {
     assert_eq!(names, ["Hernández", "Muñoz"]);
 }
 
+// ---------- lines above the header ----------
+
+#[test]
+fn a_reports_title_above_the_header_is_skipped_with_a_warning() {
+    let data = format!(
+        "Guardian Contacts Export\r\nGenerated 11/01/2026, 6:00 AM\r\n\r\n{HEADER}\r\n\
+         001,G1,Ana,Li,ana@example.com,,,\r\n002,G2,Bo,Li,bad,,,\r\n"
+    );
+    for threads in [1, 2] {
+        let file = ReaderBuilder::new()
+            .threads(threads)
+            .from_reader(data.as_bytes())
+            .and_then(|reader| reader.validate())
+            .expect("readable");
+        assert_eq!(file.header_line(), 4);
+        assert_eq!(
+            found(&file),
+            [
+                ("lines_before_header", 1, None),
+                ("invalid_email", 6, Some("email")),
+                ("no_contact", 6, None),
+            ]
+        );
+        let warning = &file.diagnostics()[0];
+        assert_eq!(
+            warning.message,
+            "Lines 1 to 3 come before the header row on line 4 (a title or notes, such as \"Guardian Contacts Export\") and were skipped; the rows start after the header"
+        );
+        assert_eq!(warning.value.as_deref(), Some("Guardian Contacts Export"));
+        assert_eq!(file.links().iter().map(|l| l.line).collect::<Vec<_>>(), [5]);
+        assert_eq!(file.summary().rows, 2);
+    }
+}
+
+#[test]
+fn a_title_written_with_commas_above_a_semicolon_header() {
+    let data = "\"Guardians, all schools\",,,,\n\
+                Student ID;Parent ID;First Name;Last Name;Email;Cell Phone\n\
+                001;G1;Ana;Li;ana@example.com;\n";
+    let file = validate(data);
+    assert_eq!(file.delimiter(), b';');
+    assert_eq!(found(&file), [("lines_before_header", 1, None)]);
+    assert_eq!(
+        file.diagnostics()[0].value.as_deref(),
+        Some("Guardians, all schools")
+    );
+    assert!(
+        file.diagnostics()[0]
+            .message
+            .starts_with("Line 1 comes before the header row on line 2")
+    );
+    assert_eq!(file.guardians().len(), 1);
+}
+
+#[test]
+fn only_short_lines_above_a_complete_header_are_passed_over() {
+    // Data first: no header, as before.
+    let data = format!("001,G1,Ana,Li,ana@example.com,,,\n{HEADER}\n");
+    assert!(matches!(
+        fatal(&data, false).kind(),
+        ErrorKind::NoHeader { .. }
+    ));
+    // A title, then a header that lacks a column: the first line is
+    // reported, as before.
+    let data = "Export\nstudent_id,guardian_id,first_name,last_name,email\n";
+    assert!(matches!(
+        fatal(data, false).kind(),
+        ErrorKind::MissingColumn { .. }
+    ));
+    // Eleven title lines are too many to be a title.
+    let data = format!(
+        "{}{HEADER}\n001,G1,Ana,Li,ana@example.com,,,\n",
+        "Title\n".repeat(11)
+    );
+    assert!(matches!(
+        fatal(&data, false).kind(),
+        ErrorKind::MissingColumn { .. }
+    ));
+    let data = format!(
+        "{}{HEADER}\n001,G1,Ana,Li,ana@example.com,,,\n",
+        "Title\n".repeat(10)
+    );
+    assert_eq!(validate(data).header_line(), 11);
+}
+
 #[test]
 fn windows_1252_whose_first_accent_is_thousands_of_rows_in_is_decoded() {
     // ASCII for the first 64 KiB and more: read as UTF-8 until the first
