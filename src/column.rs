@@ -95,7 +95,8 @@ impl Column {
                 .iter()
                 .find_map(|prefix| key.strip_prefix(prefix))
                 .and_then(|rest| match rest {
-                    "id" | "number" | "no" | "sisid" => Some(Column::GuardianId),
+                    // "Guardian Name ID" is Skyward's.
+                    "id" | "number" | "no" | "sisid" | "nameid" => Some(Column::GuardianId),
                     _ => lookup(rest),
                 })
         })
@@ -230,6 +231,7 @@ mod tests {
             ("Language Spoken at Home", Column::Language),
             ("Preferred Contact Language", Column::Language),
             ("Home Tel", Column::HomePhone),
+            ("Guardian Name ID", Column::GuardianId),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");
