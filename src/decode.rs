@@ -481,6 +481,55 @@ mod tests {
         );
     }
 
+    /// Reads `bytes` as the reader does, `step` bytes a read from the
+    /// source and `chunk` at a time out of the stream.
+    fn stream_all(bytes: &[u8], step: usize, chunk: usize) -> Vec<u8> {
+        let mut input = Trickle { bytes, step };
+        let (prefix, eof) = read_prefix(&mut input).expect("in memory");
+        let Sniffed::Text(encoding) = sniff(&prefix, eof) else {
+            return Vec::new();
+        };
+        let mut stream = Utf8Stream::new(input, prefix, encoding);
+        let mut out = Vec::new();
+        let mut buffer = vec![0; chunk];
+        loop {
+            match stream.read(&mut buffer).expect("in memory") {
+                0 => return out,
+                n => out.extend_from_slice(&buffer[..n]),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// However the bytes arrive, an ASCII start of any length followed
+        /// by UTF-8 passes through unchanged, and followed by Windows-1252
+        /// text comes out as that text decoded.
+        #[test]
+        fn a_late_first_accent_decides_the_encoding(
+            ascii_len in 0usize..(SNIFF_LEN + 8000),
+            words in proptest::collection::vec(("[a-z]{1,6}", 0xC0u8..=0xFF), 1..40),
+            step in 1usize..9000,
+            chunk in 1usize..9000,
+        ) {
+            let mut ascii: Vec<u8> = b"student_id,name\n".iter().copied().cycle().take(ascii_len).collect();
+            ascii.push(b'\n');
+            // Each accented letter followed by an ASCII one: never UTF-8.
+            let mut latin = ascii.clone();
+            let mut text = String::from_utf8(ascii.clone()).expect("ASCII");
+            for (word, accented) in &words {
+                latin.push(*accented);
+                latin.extend_from_slice(word.as_bytes());
+                text.push(char::from(*accented));
+                text.push_str(word);
+            }
+            proptest::prop_assert_eq!(stream_all(&latin, step, chunk), text.clone().into_bytes());
+            let utf8 = text.into_bytes();
+            proptest::prop_assert_eq!(stream_all(&utf8, step, chunk), utf8.clone());
+        }
+    }
+
     #[test]
     fn spreadsheets_are_not_text() {
         assert!(matches!(
