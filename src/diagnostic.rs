@@ -153,6 +153,9 @@ codes! {
     RosterUnavailable = "roster_unavailable", Error;
     /// The student ID is not in the roster; the link is not made.
     UnknownStudent = "unknown_student", Error;
+    /// (Dry run) A guardian to create differs from a roster guardian only
+    /// in leading zeros; `suggestion` names the roster's ID.
+    SimilarGuardian = "similar_guardian", Warning;
     /// The email belongs to another guardian in the roster; logins would collide.
     EmailInUse = "email_in_use", Error;
     /// The mobile belongs to another guardian in the roster; logins would collide.

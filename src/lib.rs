@@ -153,6 +153,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
+| `similar_guardian` | warning | (dry run) a guardian to create is not in the roster, but one whose ID differs only in leading zeros is; `suggestion` names it |
 | `email_in_use` | error | (dry run) the email belongs to another guardian in the roster |
 | `mobile_in_use` | error | (dry run) the mobile belongs to another guardian in the roster |
 | `deletion_threshold` | warning | (dry run, full sync) too many links would go; none are removed |

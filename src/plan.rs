@@ -295,7 +295,9 @@ where
 /// probably meant when leading zeros differ). A guardian whose new email or
 /// mobile belongs to another guardian is not created or updated
 /// (`email_in_use`, `mobile_in_use`). A guardian none of whose links can be
-/// made is not created. Only [`SyncMode::Full`] unlinks, never a link a
+/// made is not created. A guardian to create whose ID the roster has with
+/// more or fewer leading zeros is created, with a warning naming the
+/// roster's ID (`similar_guardian`). Only [`SyncMode::Full`] unlinks, never a link a
 /// rejected row may hold, and nothing at all above the deletion threshold.
 ///
 /// An error means the roster failed to answer ([`ErrorKind::Roster`]).
@@ -405,6 +407,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     links.par_sort_by(|a, b| {
         (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
     });
+    warn_similar_guardians(&upload, roster, &creates, size, &mut diagnostics)?;
 
     let mut unlinks = Vec::new();
     let mut held_unlinks = Vec::new();
@@ -434,6 +437,74 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         held_unlinks,
         diagnostics,
     })
+}
+
+/// Warns of each guardian to create whose ID the roster has with more or
+/// fewer leading zeros (`similar_guardian`): a spreadsheet strips the zeros
+/// of a guardian ID column as readily as of a student ID column, and the
+/// upload would then create a second record for the same person. A roster
+/// ID the file itself also uses is a guardian of its own, not a look-alike.
+fn warn_similar_guardians<R: Roster + ?Sized>(
+    upload: &Upload<'_>,
+    roster: &R,
+    creates: &[Change],
+    size: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), Error> {
+    let mut keys: Vec<&str> = creates
+        .iter()
+        .map(|change| without_leading_zeros(change.guardian_id().as_str()))
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let mut similar: HashMap<String, Vec<GuardianId>> = HashMap::default();
+    for id in batched(&keys, size, |keys| roster.similar_guardians(keys))? {
+        if upload.file.guardian(id.as_str()).is_none() {
+            similar
+                .entry(without_leading_zeros(id.as_str()).to_owned())
+                .or_default()
+                .push(id);
+        }
+    }
+    for ids in similar.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    for change in creates {
+        let id = change.guardian_id();
+        let Some(others) = similar.get(without_leading_zeros(id.as_str())) else {
+            continue;
+        };
+        let others: Vec<&GuardianId> = others.iter().filter(|other| *other != id).collect();
+        let Some(first) = others.first() else {
+            continue;
+        };
+        let line = upload
+            .links_by_guardian
+            .get(id)
+            .and_then(|links| links.first())
+            .map_or(upload.file.header_line(), |link| link.line);
+        let mut message = format!(
+            "Line {line}: guardian {id} is not in the roster, but guardian{} ",
+            if others.len() > 1 { "s" } else { "" }
+        );
+        write_list(&mut message, &others, others.len());
+        let _ = write!(
+            message,
+            " {}, differing only in leading zeros, which a spreadsheet may have removed or added; if that is the same person, fix the ID in the file (format the column as text before exporting), or this upload creates a second guardian",
+            if others.len() > 1 { "are" } else { "is" }
+        );
+        diagnostics.push(
+            Diagnostic::new(Code::SimilarGuardian, line, message)
+                .with_column(Column::GuardianId)
+                .with_value(id.as_str())
+                .with_suggestion(first.as_str()),
+        );
+    }
+    Ok(())
 }
 
 /// Guardians planned by one task of the dry run.

@@ -28,8 +28,9 @@ use crate::{Guardian, GuardianId, StudentId, ValidatedFile};
 /// `G / batch` calls each to [`Roster::guardians`] and
 /// [`Roster::links_of`], at most `G / batch` calls each to
 /// [`Roster::email_owners`] and [`Roster::mobile_owners`], one call to
-/// [`Roster::similar_students`] per batch of unknown student IDs, and, in
-/// full-sync mode only, one call to [`Roster::links_in_scope`].
+/// [`Roster::similar_students`] per batch of unknown student IDs, one call
+/// to [`Roster::similar_guardians`] per batch of guardians to create, and,
+/// in full-sync mode only, one call to [`Roster::links_in_scope`].
 ///
 /// The students are asked about first. The guardians are then taken a
 /// window at a time (16,384 of them, rounded up to whole batches): their
@@ -49,6 +50,16 @@ pub trait Roster {
     /// suggest the ID a spreadsheet may have damaged; the default finds
     /// none.
     fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
+        let _ = unpadded;
+        Ok(Vec::new())
+    }
+
+    /// Roster guardians whose ID, without its leading zeros, is one of
+    /// `unpadded` (`"42"` finds `"0042"` and `"42"`). Used only to warn
+    /// that a guardian the upload would create may be one the roster has
+    /// under the same ID with its zeros (`similar_guardian`); the default
+    /// finds none.
+    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
         let _ = unpadded;
         Ok(Vec::new())
     }
@@ -102,7 +113,10 @@ pub struct InMemoryRoster {
     students: HashSet<StudentId>,
     /// Students by their ID without leading zeros: the first such student
     /// is the key, any others are in the list.
-    unpadded: HashMap<Unpadded, Vec<StudentId>>,
+    unpadded: HashMap<Unpadded<StudentId>, Vec<StudentId>>,
+    /// Guardians whose IDs have leading zeros, by the ID without them: the
+    /// first such guardian is the key, any others are in the list.
+    padded_guardians: HashMap<Unpadded<GuardianId>, Vec<GuardianId>>,
     guardians: BTreeMap<GuardianId, Guardian>,
     links: BTreeSet<(GuardianId, StudentId)>,
     emails: ContactIndex,
@@ -141,6 +155,7 @@ impl InMemoryRoster {
         // guardians are distinct, as `add_guardian` would leave them.
         for guardian in current.guardians() {
             roster.index_contacts(guardian);
+            roster.index_padded(&guardian.guardian_id);
         }
         roster.guardians = current
             .guardians()
@@ -171,8 +186,29 @@ impl InMemoryRoster {
     pub fn add_guardian(&mut self, guardian: Guardian) {
         self.remove_contact_index(&guardian.guardian_id);
         self.index_contacts(&guardian);
+        if !self.guardians.contains_key(&guardian.guardian_id) {
+            self.index_padded(&guardian.guardian_id);
+        }
         self.guardians
             .insert(guardian.guardian_id.clone(), guardian);
+    }
+
+    /// Indexes a new guardian's ID by its form without leading zeros, if it
+    /// has any (an ID without them is found by itself).
+    fn index_padded(&mut self, id: &GuardianId) {
+        if without_leading_zeros(id.as_str()).len() == id.as_str().len() {
+            return;
+        }
+        match self
+            .padded_guardians
+            .get_mut(without_leading_zeros(id.as_str()))
+        {
+            Some(others) => others.push(id.clone()),
+            None => {
+                self.padded_guardians
+                    .insert(Unpadded(id.clone()), Vec::new());
+            }
+        }
     }
 
     fn index_contacts(&mut self, guardian: &Guardian) {
@@ -264,6 +300,20 @@ impl Roster for InMemoryRoster {
         Ok(similar)
     }
 
+    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Infallible> {
+        let mut similar = Vec::new();
+        for key in unpadded {
+            if let Some((id, _)) = self.guardians.get_key_value(*key) {
+                similar.push(id.clone());
+            }
+            if let Some((first, others)) = self.padded_guardians.get_key_value(*key) {
+                similar.push(first.0.clone());
+                similar.extend(others.iter().cloned());
+            }
+        }
+        Ok(similar)
+    }
+
     fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
         Ok(ids
             .iter()
@@ -299,27 +349,27 @@ impl Roster for InMemoryRoster {
     }
 }
 
-/// A student ID that hashes and compares as its digits without leading
-/// zeros (`"000125"` and `"125"` are one key), so the index of students by
-/// that form needs no second string per student.
+/// An ID that hashes and compares as its characters without leading
+/// zeros (`"000125"` and `"125"` are one key), so an index by that form
+/// needs no second string per ID.
 #[derive(Clone)]
-struct Unpadded(StudentId);
+struct Unpadded<T>(T);
 
-impl Borrow<str> for Unpadded {
+impl<T: AsRef<str>> Borrow<str> for Unpadded<T> {
     fn borrow(&self) -> &str {
-        without_leading_zeros(self.0.as_str())
+        without_leading_zeros(self.0.as_ref())
     }
 }
 
-impl PartialEq for Unpadded {
-    fn eq(&self, other: &Unpadded) -> bool {
+impl<T: AsRef<str>> PartialEq for Unpadded<T> {
+    fn eq(&self, other: &Unpadded<T>) -> bool {
         Borrow::<str>::borrow(self) == Borrow::<str>::borrow(other)
     }
 }
 
-impl Eq for Unpadded {}
+impl<T: AsRef<str>> Eq for Unpadded<T> {}
 
-impl Hash for Unpadded {
+impl<T: AsRef<str>> Hash for Unpadded<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         Borrow::<str>::borrow(self).hash(state);
     }
@@ -377,5 +427,29 @@ mod tests {
         assert_eq!(similar(&["125", "126", "9"]), ["000125", "125", "0126"]);
         assert_eq!(similar(&["0"]), ["0", "000"]);
         assert_eq!(similar(&["0125"]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn similar_guardians_are_found_by_their_id_without_leading_zeros() {
+        let mut roster = InMemoryRoster::new();
+        for id in ["0042", "42", "00042", "G-7", "0", "0043"] {
+            roster.add_guardian(Guardian {
+                guardian_id: GuardianId::from(id),
+                first_name: "Ana".into(),
+                last_name: "Li".into(),
+                email: None,
+                mobile_phone: None,
+                home_phone: None,
+                language: None,
+            });
+        }
+        let similar = |keys: &[&str]| -> Vec<String> {
+            match roster.similar_guardians(keys) {
+                Ok(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
+                Err(never) => match never {},
+            }
+        };
+        assert_eq!(similar(&["42"]), ["42", "0042", "00042"]);
+        assert_eq!(similar(&["43", "G-7", "0", "44"]), ["0043", "G-7", "0"]);
     }
 }

@@ -177,6 +177,49 @@ fn a_contact_many_roster_guardians_share_is_one_diagnostic_per_row() {
     assert_eq!(plan.summary().rows_skipped, 2);
 }
 
+#[test]
+fn a_guardian_id_that_lost_its_leading_zeros_is_named() {
+    let roster = roster(
+        STUDENTS,
+        &[
+            "000125,0042,Ana,Ruiz,ana@example.com,,,",
+            "000199,77,Kim,Lee,kim@example.com,,,",
+        ],
+    );
+    let file = common::validate(csv(&[
+        // Zeros stripped by a spreadsheet: the roster has 0042.
+        "000126,G9,Bo,Li,bo@example.com,,,",
+        "000125,42,Ana,Ruiz,ana.ruiz@example.com,,,",
+        "000126,42,Ana,Ruiz,ana.ruiz@example.com,,,",
+        // Zeros added: the roster has 77.
+        "000199,0077,Kim,Lee,kim.lee@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    assert_eq!(
+        codes(&plan),
+        [("similar_guardian", 3), ("similar_guardian", 5)]
+    );
+    let warning = &plan.diagnostics()[0];
+    assert_eq!(warning.code.severity(), guardian_roster::Severity::Warning);
+    assert_eq!(warning.suggestion.as_deref(), Some("0042"));
+    assert_eq!(warning.value.as_deref(), Some("42"));
+    assert_eq!(
+        warning.message,
+        "Line 3: guardian 42 is not in the roster, but guardian 0042 is, differing only in leading zeros, which a spreadsheet may have removed or added; if that is the same person, fix the ID in the file (format the column as text before exporting), or this upload creates a second guardian"
+    );
+    assert_eq!(plan.diagnostics()[1].suggestion.as_deref(), Some("77"));
+    // Still created: a warning, not a guess.
+    assert_eq!(plan.summary().create_guardian, 3);
+
+    // A roster ID the file also uses is a guardian of its own.
+    let file = common::validate(csv(&[
+        "000125,0042,Ana,Ruiz,ana@example.com,,,",
+        "000126,42,Bo,Ruiz,bo@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    assert_eq!(codes(&plan), []);
+}
+
 const CURRENT: &[&str] = &[
     "000125,G1,Ana,Ruiz,ana@example.com,,,",
     "000126,G1,Ana,Ruiz,ana@example.com,,,",
