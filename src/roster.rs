@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use foldhash::{HashMap, HashSet};
 use std::borrow::Borrow;
 use std::convert::Infallible;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use crate::id::without_leading_zeros;
 use crate::plan::{Change, Plan};
@@ -213,10 +213,10 @@ impl InMemoryRoster {
 
     fn index_contacts(&mut self, guardian: &Guardian) {
         if let Some(email) = &guardian.email {
-            add_owner(&mut self.emails, email.key(), &guardian.guardian_id);
+            self.emails.add(email.key(), &guardian.guardian_id);
         }
         if let Some(mobile) = &guardian.mobile_phone {
-            add_owner(&mut self.mobiles, mobile.e164(), &guardian.guardian_id);
+            self.mobiles.add(mobile.e164(), &guardian.guardian_id);
         }
     }
 
@@ -225,10 +225,10 @@ impl InMemoryRoster {
             return;
         };
         if let Some(email) = &old.email {
-            remove_owner(&mut self.emails, email.key(), id);
+            self.emails.remove(email.key(), id);
         }
         if let Some(mobile) = &old.mobile_phone {
-            remove_owner(&mut self.mobiles, mobile.e164(), id);
+            self.mobiles.remove(mobile.e164(), id);
         }
     }
 
@@ -337,11 +337,21 @@ impl Roster for InMemoryRoster {
     }
 
     fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
-        Ok(owners(&self.emails, emails))
+        Ok(self.emails.owners(emails, |owner, email| {
+            self.guardians
+                .get(owner)
+                .and_then(|g| g.email.as_ref())
+                .is_some_and(|e| e.key() == email)
+        }))
     }
 
     fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
-        Ok(owners(&self.mobiles, mobiles))
+        Ok(self.mobiles.owners(mobiles, |owner, mobile| {
+            self.guardians
+                .get(owner)
+                .and_then(|g| g.mobile_phone.as_ref())
+                .is_some_and(|p| p.e164() == mobile)
+        }))
     }
 
     fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
@@ -375,37 +385,92 @@ impl<T: AsRef<str>> Hash for Unpadded<T> {
     }
 }
 
-/// Contact (email key or E.164) to the guardians who have it, sorted by
-/// ID. Nearly every contact has one owner: a sorted `Vec` holds it in one
-/// small allocation where a `BTreeSet` takes a whole node.
-type ContactIndex = HashMap<Box<str>, Vec<GuardianId>>;
+/// Contact (email key or E.164) to the guardians who have it, keyed by the
+/// contact's hash: the contact's text is in each owner's record, so the
+/// index holds no copy of it, and a lookup checks the owners' records.
+/// Nearly every contact has one owner, held in the table's own slot.
+#[derive(Clone, Default)]
+struct ContactIndex {
+    owners: HashMap<u64, Owners>,
+    hasher: foldhash::fast::RandomState,
+}
 
-fn add_owner(index: &mut ContactIndex, contact: &str, id: &GuardianId) {
-    let owners = match index.get_mut(contact) {
-        Some(owners) => owners,
-        None => index.entry(contact.into()).or_default(),
-    };
-    if let Err(at) = owners.binary_search(id) {
-        owners.insert(at, id.clone());
+/// The guardians with one contact hash, sorted by ID.
+#[derive(Clone)]
+enum Owners {
+    One(GuardianId),
+    Many(Vec<GuardianId>),
+}
+
+impl Owners {
+    fn as_slice(&self) -> &[GuardianId] {
+        match self {
+            Owners::One(id) => std::slice::from_ref(id),
+            Owners::Many(ids) => ids,
+        }
     }
 }
 
-fn remove_owner(index: &mut ContactIndex, contact: &str, id: &GuardianId) {
-    if let Some(owners) = index.get_mut(contact) {
-        if let Ok(at) = owners.binary_search(id) {
-            owners.remove(at);
-        }
-        if owners.is_empty() {
-            index.remove(contact);
+impl ContactIndex {
+    fn hash(&self, contact: &str) -> u64 {
+        self.hasher.hash_one(contact)
+    }
+
+    fn add(&mut self, contact: &str, id: &GuardianId) {
+        let hash = self.hash(contact);
+        match self.owners.get_mut(&hash) {
+            None => {
+                self.owners.insert(hash, Owners::One(id.clone()));
+            }
+            Some(owners) => {
+                let mut ids = owners.as_slice().to_vec();
+                if let Err(at) = ids.binary_search(id) {
+                    ids.insert(at, id.clone());
+                }
+                *owners = Owners::Many(ids);
+            }
         }
     }
-}
 
-fn owners(index: &ContactIndex, keys: &[&str]) -> Vec<(String, GuardianId)> {
-    keys.iter()
-        .filter_map(|key| index.get(*key).map(|owners| (*key, owners)))
-        .flat_map(|(key, owners)| owners.iter().map(move |g| (key.to_owned(), g.clone())))
-        .collect()
+    fn remove(&mut self, contact: &str, id: &GuardianId) {
+        let hash = self.hash(contact);
+        let Some(owners) = self.owners.get_mut(&hash) else {
+            return;
+        };
+        let mut ids = owners.as_slice().to_vec();
+        if let Ok(at) = ids.binary_search(id) {
+            ids.remove(at);
+        }
+        match ids.len() {
+            0 => {
+                self.owners.remove(&hash);
+            }
+            1 => *owners = Owners::One(ids.remove(0)),
+            _ => *owners = Owners::Many(ids),
+        }
+    }
+
+    /// The guardians with each contact in `keys`, as `(contact, guardian)`
+    /// pairs; `has` says whether a guardian's record has the contact (the
+    /// same hash may come from another contact).
+    fn owners(
+        &self,
+        keys: &[&str],
+        has: impl Fn(&GuardianId, &str) -> bool,
+    ) -> Vec<(String, GuardianId)> {
+        let mut found = Vec::new();
+        for key in keys {
+            let Some(owners) = self.owners.get(&self.hash(key)) else {
+                continue;
+            };
+            for owner in owners.as_slice() {
+                if has(owner, key) {
+                    found.push(((*key).to_owned(), owner.clone()));
+                }
+            }
+        }
+        found
+    }
 }
 
 #[cfg(test)]
@@ -427,6 +492,94 @@ mod tests {
         assert_eq!(similar(&["125", "126", "9"]), ["000125", "125", "0126"]);
         assert_eq!(similar(&["0"]), ["0", "000"]);
         assert_eq!(similar(&["0125"]), Vec::<String>::new());
+    }
+
+    fn guardian(id: &str, email: &str, mobile: Option<&str>) -> Guardian {
+        Guardian {
+            guardian_id: GuardianId::from(id),
+            first_name: "Ana".into(),
+            last_name: "Li".into(),
+            email: crate::Email::parse(email).ok(),
+            mobile_phone: mobile
+                .and_then(|m| crate::PhoneParser::new(crate::Region::US).parse(m).ok()),
+            home_phone: None,
+            language: None,
+        }
+    }
+
+    fn owners_of(
+        roster: &InMemoryRoster,
+        emails: &[&str],
+        mobiles: &[&str],
+    ) -> Vec<(String, String)> {
+        let found = match (roster.email_owners(emails), roster.mobile_owners(mobiles)) {
+            (Ok(e), Ok(m)) => e.into_iter().chain(m).collect::<Vec<_>>(),
+            (Err(never), _) | (_, Err(never)) => match never {},
+        };
+        found
+            .into_iter()
+            .map(|(c, id)| (c, id.as_str().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn contact_owners_follow_each_guardian_record() {
+        let mut roster = InMemoryRoster::new();
+        roster.add_guardian(guardian("G2", "family@example.com", Some("312 555 0142")));
+        roster.add_guardian(guardian("G1", "family@example.com", None));
+        roster.add_guardian(guardian("G3", "cy@example.com", Some("312 555 0142")));
+        assert_eq!(
+            owners_of(
+                &roster,
+                &["family@example.com", "nobody@example.com"],
+                &["+13125550142"]
+            ),
+            [
+                ("family@example.com".into(), "G1".into()),
+                ("family@example.com".into(), "G2".into()),
+                ("+13125550142".into(), "G2".into()),
+                ("+13125550142".into(), "G3".into()),
+            ]
+        );
+        // A new record moves the guardian's contacts.
+        roster.add_guardian(guardian("G2", "bo@example.com", None));
+        assert_eq!(
+            owners_of(
+                &roster,
+                &["family@example.com", "bo@example.com"],
+                &["+13125550142"]
+            ),
+            [
+                ("family@example.com".into(), "G1".into()),
+                ("bo@example.com".into(), "G2".into()),
+                ("+13125550142".into(), "G3".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn owners_under_one_hash_are_checked_against_their_records() {
+        // Two contacts with one hash: each lookup names only the guardian
+        // whose record has the contact asked for.
+        let mut roster = InMemoryRoster::new();
+        roster.add_guardian(guardian("G1", "a@example.com", None));
+        roster.add_guardian(guardian("G2", "b@example.com", None));
+        roster.emails.add("a@example.com", &GuardianId::from("G2"));
+        assert_eq!(
+            owners_of(&roster, &["a@example.com"], &[]),
+            [("a@example.com".into(), "G1".into())]
+        );
+        roster
+            .emails
+            .remove("a@example.com", &GuardianId::from("G2"));
+        roster
+            .emails
+            .remove("a@example.com", &GuardianId::from("G1"));
+        assert_eq!(owners_of(&roster, &["a@example.com"], &[]), []);
+        assert_eq!(
+            owners_of(&roster, &["b@example.com"], &[]),
+            [("b@example.com".into(), "G2".into())]
+        );
     }
 
     #[test]
