@@ -147,7 +147,7 @@ fn run() -> ExitCode {
     };
     let redact = args.flag("redact");
     match format {
-        Format::Json => common::print_json(&common::plan_json(&shown, &file, &plan, redact)),
+        Format::Json => common::print_plan_json(&shown, &file, &plan, redact),
         Format::Text => print_text(&shown, &file, &plan, &roster, redact),
     }
     if let Some(out) = args.value("errors-csv") {

@@ -57,7 +57,7 @@ fn run() -> ExitCode {
         Ok(file) => {
             let redact = args.flag("redact");
             match format {
-                Format::Json => common::print_json(&common::file_json(shown, &file, redact)),
+                Format::Json => common::print_file_json(shown, &file, redact),
                 Format::Text => {
                     common::print_summary_text(shown, &file);
                     outln!();

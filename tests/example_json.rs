@@ -137,6 +137,27 @@ mod bundled {
     }
 
     #[test]
+    fn the_printed_reports_stream_exactly_the_json_values() {
+        // The examples write their reports as they go, never holding the
+        // whole JSON; what they write is the same JSON, pretty-printed.
+        let (file, plan) = run(&DryRunOptions::new().mode(SyncMode::Full));
+        let mut written = Vec::new();
+        report::write_plan_json(&mut written, "guardians.csv", &file, &plan, true)
+            .expect("in memory");
+        let value = report::plan_json("guardians.csv", &file, &plan, true);
+        let expected = serde_json::to_string_pretty(&value).expect("a value") + "\n";
+        assert_eq!(String::from_utf8(written).expect("UTF-8"), expected);
+        assert_eq!(value["held_unlinks"].as_array().map(Vec::len), Some(5));
+
+        let mut written = Vec::new();
+        report::write_file_json(&mut written, "guardians.csv", &file, false).expect("in memory");
+        let value = report::file_json("guardians.csv", &file, false);
+        let expected = serde_json::to_string_pretty(&value).expect("a value") + "\n";
+        assert_eq!(String::from_utf8(written).expect("UTF-8"), expected);
+        assert!(value.get("changes").is_none());
+    }
+
+    #[test]
     fn full_sync_on_the_bundled_data_trips_the_default_threshold() {
         let (_, plan) = run(&DryRunOptions::new().mode(SyncMode::Full));
         assert_eq!(changes(&plan), ADDITIVE);

@@ -184,18 +184,95 @@ pub fn summary_json(summary: &Summary) -> Value {
 
 /// The `validate` report as one JSON object.
 pub fn file_json(path: &str, file: &ValidatedFile, redact: bool) -> Value {
-    json!({
-        "summary": summary_json(file.summary()),
-        "file": path,
-        "encoding": file.encoding().name(),
-        "diagnostics": file
-            .diagnostics()
-            .iter()
-            .map(|d| diagnostic_json(d, redact))
-            .collect::<Vec<_>>(),
-        "guardians": file.guardians(),
-        "links": file.links(),
-    })
+    to_value(&file_report(path, file, redact))
+}
+
+/// A sequence written as it is produced: a report of a million rows is
+/// never held whole as one JSON value.
+struct Stream<'a>(RefCell<Option<Box<dyn Iterator<Item = Value> + 'a>>>);
+
+impl<'a> Stream<'a> {
+    fn new(items: impl Iterator<Item = Value> + 'a) -> Stream<'a> {
+        Stream(RefCell::new(Some(Box::new(items))))
+    }
+}
+
+impl serde::Serialize for Stream<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let items = self
+            .0
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("a stream is written once"))?;
+        serializer.collect_seq(items)
+    }
+}
+
+/// The JSON report, in the order its fields are written.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    summary: Value,
+    file: &'a str,
+    encoding: &'a str,
+    diagnostics: Stream<'a>,
+    guardians: &'a [guardian_roster::Guardian],
+    links: &'a [guardian_roster::Link],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Stream<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held_unlinks: Option<Stream<'a>>,
+}
+
+fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Report<'a> {
+    Report {
+        summary: summary_json(file.summary()),
+        file: path,
+        encoding: file.encoding().name(),
+        diagnostics: Stream::new(
+            file.diagnostics()
+                .iter()
+                .map(move |d| diagnostic_json(d, redact)),
+        ),
+        guardians: file.guardians(),
+        links: file.links(),
+        changes: None,
+        held_unlinks: None,
+    }
+}
+
+/// A report as one JSON value (for small files and tests).
+fn to_value(report: &Report<'_>) -> Value {
+    serde_json::to_value(report).unwrap_or_else(|e| json!({ "error": e.to_string() }))
+}
+
+/// Writes a report as pretty JSON, streaming its long lists.
+fn write_report(out: &mut impl io::Write, report: &Report<'_>) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// Writes the `validate` JSON report (the same as [`file_json`], printed).
+pub fn write_file_json(
+    out: &mut impl io::Write,
+    path: &str,
+    file: &ValidatedFile,
+    redact: bool,
+) -> io::Result<()> {
+    write_report(out, &file_report(path, file, redact))
+}
+
+/// Prints the `validate` JSON report to standard output.
+pub fn print_file_json(path: &str, file: &ValidatedFile, redact: bool) {
+    print_with(|out| write_file_json(out, path, file, redact));
+}
+
+/// Writes through the buffered standard output.
+fn print_with(write: impl FnOnce(&mut BufWriter<io::Stdout>) -> io::Result<()>) {
+    let written = OUT.with(|out| write(&mut out.borrow_mut()));
+    if let Err(e) = written {
+        stop_on_write_error(&e);
+    }
 }
 
 /// The JSON for a file that could not be used at all.
@@ -333,10 +410,39 @@ pub fn plan_json(
     plan: &guardian_roster::Plan,
     redact: bool,
 ) -> Value {
-    use guardian_roster::Change;
-    let mut report = file_json(path, file, redact);
+    to_value(&plan_report(path, file, plan, redact))
+}
+
+/// Writes the `dry_run` JSON report (the same as [`plan_json`], printed).
+pub fn write_plan_json(
+    out: &mut impl io::Write,
+    path: &str,
+    file: &ValidatedFile,
+    plan: &guardian_roster::Plan,
+    redact: bool,
+) -> io::Result<()> {
+    write_report(out, &plan_report(path, file, plan, redact))
+}
+
+/// Prints the `dry_run` JSON report to standard output.
+pub fn print_plan_json(
+    path: &str,
+    file: &ValidatedFile,
+    plan: &guardian_roster::Plan,
+    redact: bool,
+) {
+    print_with(|out| write_plan_json(out, path, file, plan, redact));
+}
+
+fn plan_report<'a>(
+    path: &'a str,
+    file: &'a ValidatedFile,
+    plan: &'a guardian_roster::Plan,
+    redact: bool,
+) -> Report<'a> {
+    let mut report = file_report(path, file, redact);
     let counts = plan.summary();
-    if let Some(summary) = report["summary"].as_object_mut() {
+    if let Some(summary) = report.summary.as_object_mut() {
         let (plan_errors, plan_warnings) = plan.counts();
         summary.insert("mode".into(), json!(plan.mode()));
         summary.insert("create_guardian".into(), json!(counts.create_guardian));
@@ -362,45 +468,41 @@ pub fn plan_json(
             json!(file.summary().warnings + plan_warnings),
         );
     }
-    report["diagnostics"] = json!(
+    report.diagnostics = Stream::new(
         merged_diagnostics(file, plan)
             .into_iter()
-            .map(|d| diagnostic_json(d, redact))
-            .collect::<Vec<_>>()
+            .map(move |d| diagnostic_json(d, redact)),
     );
-    report["changes"] = json!(
-        plan.changes()
-            .iter()
-            .map(|change| {
-                let mut object = json!({
-                    "action": change.action(),
-                    "guardian_id": change.guardian_id(),
-                });
-                if let Some(student) = change.student_id() {
-                    object["student_id"] = json!(student);
-                }
-                match change {
-                    Change::CreateGuardian { guardian, .. } => object["guardian"] = json!(guardian),
-                    Change::UpdateGuardian {
-                        fields, guardian, ..
-                    } => {
-                        object["fields"] = json!(fields);
-                        object["guardian"] = json!(guardian);
-                    }
-                    Change::Link { line, .. } => object["line"] = json!(line),
-                    _ => {}
-                }
-                object
-            })
-            .collect::<Vec<_>>()
-    );
-    report["held_unlinks"] = json!(
+    report.changes = Some(Stream::new(plan.changes().iter().map(change_json)));
+    report.held_unlinks = Some(Stream::new(
         plan.held_unlinks()
             .iter()
-            .map(|(g, s)| json!({ "guardian_id": g, "student_id": s }))
-            .collect::<Vec<_>>()
-    );
+            .map(|(g, s)| json!({ "guardian_id": g, "student_id": s })),
+    ));
     report
+}
+
+fn change_json(change: &guardian_roster::Change) -> Value {
+    use guardian_roster::Change;
+    let mut object = json!({
+        "action": change.action(),
+        "guardian_id": change.guardian_id(),
+    });
+    if let Some(student) = change.student_id() {
+        object["student_id"] = json!(student);
+    }
+    match change {
+        Change::CreateGuardian { guardian, .. } => object["guardian"] = json!(guardian),
+        Change::UpdateGuardian {
+            fields, guardian, ..
+        } => {
+            object["fields"] = json!(fields);
+            object["guardian"] = json!(guardian);
+        }
+        Change::Link { line, .. } => object["line"] = json!(line),
+        _ => {}
+    }
+    object
 }
 
 /// The file's and the plan's diagnostics together, by line.
