@@ -89,7 +89,13 @@ impl Column {
                 .find(|c| c.as_str().eq_ignore_ascii_case(header));
         }
         let key = header_key(header);
-        lookup(&key).or_else(|| {
+        // Templates mark columns: "Home Phone (optional)", "Email*".
+        let key = ["required", "optional"]
+            .iter()
+            .find_map(|mark| key.strip_suffix(mark))
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(&key);
+        lookup(key).or_else(|| {
             // "Parent First Name", "Guardian Email", "Contact Cell"...
             ["parentguardian", "guardian", "parent", "contact", "primary"]
                 .iter()
@@ -232,6 +238,8 @@ mod tests {
             ("Preferred Contact Language", Column::Language),
             ("Home Tel", Column::HomePhone),
             ("Guardian Name ID", Column::GuardianId),
+            ("Home Phone (optional)", Column::HomePhone),
+            ("Student ID (Required)", Column::StudentId),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");
