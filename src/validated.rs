@@ -318,16 +318,23 @@ impl Builder {
             usable && (row.guardian().is_some() || repeat),
             row.student_id(),
         ) {
-            let s = match self.student_index.get(student_id.as_str().as_bytes()) {
-                Some(&s) => s,
-                None => {
-                    let s = self.students.len() as u32;
-                    self.student_index
-                        .insert(IdKey::new(student_id.as_str()), s);
-                    self.students.push(student_id.clone());
-                    s
+            let id = student_id.as_str();
+            let next = self.students.len() as u32;
+            let s = if id.len() <= INLINE_ID {
+                // One probe: the key is built without an allocation.
+                *self.student_index.entry(IdKey::new(id)).or_insert(next)
+            } else {
+                match self.student_index.get(id.as_bytes()) {
+                    Some(&s) => s,
+                    None => {
+                        self.student_index.insert(IdKey::new(id), next);
+                        next
+                    }
                 }
             };
+            if s == next {
+                self.students.push(student_id.clone());
+            }
             let (g, same_details) = match (known, row.guardian()) {
                 // Cells seen before: what they were found to be then holds.
                 (Some(g), None) => {
@@ -378,9 +385,9 @@ impl Builder {
                 }
             };
             key = (g, s);
-            match self.link_index.get(&key) {
-                Some(&first) if same_details => {
-                    let first_line = self.links[first as usize].2;
+            match self.link_index.entry(key) {
+                std::collections::hash_map::Entry::Occupied(first) if same_details => {
+                    let first_line = self.links[*first.get() as usize].2;
                     self.found.push(Diagnostic::new(
                         Code::DuplicateRow,
                         line,
@@ -390,9 +397,9 @@ impl Builder {
                     ));
                     status = RowStatus::Repaired;
                 }
-                Some(_) => {}
-                None => {
-                    self.link_index.insert(key, self.links.len() as u32);
+                std::collections::hash_map::Entry::Occupied(_) => {}
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(self.links.len() as u32);
                     self.links.push((key.0, key.1, line));
                 }
             }
