@@ -21,9 +21,11 @@ use serde::Serialize;
 /// ```
 #[derive(Clone)]
 pub struct Email {
-    address: Box<str>,
-    /// The lowercase form, kept only when it differs from `address`.
-    lowercase: Option<Box<str>>,
+    /// The address as written, then its lowercase form when that differs:
+    /// one allocation either way.
+    text: Box<str>,
+    /// Where the address ends in `text`.
+    address_len: u32,
 }
 
 /// Why an email cell could not be read.
@@ -52,37 +54,50 @@ impl Email {
     /// (`Jane <jane@example.com>`), no IP-address domain.
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
         let address = raw.trim();
-        let checked = if surely_valid(address) {
-            address.to_owned()
+        let (text, address_len) = if surely_valid(address) {
+            check_tld(address)?;
+            // ASCII: the lowercase form goes in the same allocation.
+            let upper = address.bytes().any(|b| b.is_ascii_uppercase());
+            let mut text = String::with_capacity(address.len() * if upper { 2 } else { 1 });
+            text.push_str(address);
+            if upper {
+                text.push_str(address);
+                if let Some(lower) = text.get_mut(address.len()..) {
+                    lower.make_ascii_lowercase();
+                }
+            }
+            (text, address.len())
         } else {
-            check_in_full(address)?
-        };
-        check_tld(&checked)?;
-        let lowercase = if address.is_ascii() {
-            address
-                .bytes()
-                .any(|b| b.is_ascii_uppercase())
-                .then(|| address.to_ascii_lowercase().into_boxed_str())
-        } else {
-            // Title-case letters change too; compare the whole result.
-            Some(address.to_lowercase())
-                .filter(|lower| lower != address)
-                .map(String::into_boxed_str)
+            let mut checked = check_in_full(address)?;
+            check_tld(&checked)?;
+            let address_len = checked.len();
+            // Title-case letters change too, and some change length:
+            // compare the whole result.
+            let lower = checked.to_lowercase();
+            if lower != checked {
+                checked.push_str(&lower);
+            }
+            (checked, address_len)
         };
         Ok(Email {
-            address: checked.into_boxed_str(),
-            lowercase,
+            address_len: u32::try_from(address_len).map_err(|_| EmailError::Invalid)?,
+            text: text.into_boxed_str(),
         })
     }
 
     /// The address as written in the file (trimmed).
     pub fn as_str(&self) -> &str {
-        &self.address
+        self.text
+            .get(..self.address_len as usize)
+            .unwrap_or(&self.text)
     }
 
     /// The lowercase form used for comparison.
     pub fn key(&self) -> &str {
-        self.lowercase.as_deref().unwrap_or(&self.address)
+        match self.text.get(self.address_len as usize..) {
+            Some(lower) if !lower.is_empty() => lower,
+            _ => &self.text,
+        }
     }
 
     /// The domain, lowercase.
@@ -92,7 +107,7 @@ impl Email {
 
     /// The address masked for logs: `j***@example.com`.
     pub fn masked(&self) -> String {
-        match self.address.split_once('@') {
+        match self.as_str().split_once('@') {
             Some((local, domain)) => {
                 let first: String = local.chars().take(1).collect();
                 format!("{first}***@{domain}")
@@ -350,7 +365,7 @@ impl Hash for Email {
 
 impl fmt::Display for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.address)
+        f.write_str(self.as_str())
     }
 }
 
@@ -362,7 +377,7 @@ impl fmt::Debug for Email {
 
 impl Serialize for Email {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.address)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -376,6 +391,17 @@ mod tests {
         assert_eq!(email.as_str(), "Jane.Doe+school@Example.COM");
         assert_eq!(email.key(), "jane.doe+school@example.com");
         assert_eq!(email.domain(), "example.com");
+        // The address and its key share one allocation, whatever their
+        // lengths: `İ` lowercases to two characters.
+        let email = Email::parse("İNCİ@Exämple.com").expect("valid");
+        assert_eq!(email.as_str(), "İNCİ@Exämple.com");
+        assert_eq!(email.key(), "i\u{307}nci\u{307}@exämple.com");
+        assert_eq!(email.to_string(), "İNCİ@Exämple.com");
+        let plain = Email::parse("ana@example.com").expect("valid");
+        assert_eq!(
+            (plain.as_str(), plain.key()),
+            ("ana@example.com", "ana@example.com")
+        );
     }
 
     #[test]
