@@ -341,16 +341,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
             .collect();
         keys.sort_unstable();
         keys.dedup();
-        for id in batched(&keys, size, |keys| roster.similar_students(keys))? {
-            suggestions
-                .entry(without_leading_zeros(id.as_str()).to_owned())
-                .or_default()
-                .push(id);
-        }
-        for ids in suggestions.values_mut() {
-            ids.sort_unstable();
-            ids.dedup();
-        }
+        suggestions = by_unpadded(batched(&keys, size, |keys| roster.similar_students(keys))?);
     }
 
     let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();
@@ -439,6 +430,22 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     })
 }
 
+/// IDs by their form without leading zeros, each list sorted, once each.
+fn by_unpadded<T: AsRef<str> + Ord>(ids: impl IntoIterator<Item = T>) -> HashMap<String, Vec<T>> {
+    let mut by_key: HashMap<String, Vec<T>> = HashMap::default();
+    for id in ids {
+        by_key
+            .entry(without_leading_zeros(id.as_ref()).to_owned())
+            .or_default()
+            .push(id);
+    }
+    for ids in by_key.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    by_key
+}
+
 /// Warns of each guardian to create whose ID the roster has with more or
 /// fewer leading zeros (`similar_guardian`): a spreadsheet strips the zeros
 /// of a guardian ID column as readily as of a student ID column, and the
@@ -460,19 +467,11 @@ fn warn_similar_guardians<R: Roster + ?Sized>(
     }
     keys.sort_unstable();
     keys.dedup();
-    let mut similar: HashMap<String, Vec<GuardianId>> = HashMap::default();
-    for id in batched(&keys, size, |keys| roster.similar_guardians(keys))? {
-        if upload.file.guardian(id.as_str()).is_none() {
-            similar
-                .entry(without_leading_zeros(id.as_str()).to_owned())
-                .or_default()
-                .push(id);
-        }
-    }
-    for ids in similar.values_mut() {
-        ids.sort_unstable();
-        ids.dedup();
-    }
+    let similar = by_unpadded(
+        batched(&keys, size, |keys| roster.similar_guardians(keys))?
+            .into_iter()
+            .filter(|id| upload.file.guardian(id.as_str()).is_none()),
+    );
     for change in creates {
         let id = change.guardian_id();
         let Some(others) = similar.get(without_leading_zeros(id.as_str())) else {
