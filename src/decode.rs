@@ -407,26 +407,31 @@ mod tests {
     }
 
     /// Decodes `bytes` read `step` at a time, in reads of `chunk` bytes.
-    fn decode_trickled(bytes: &[u8], step: usize, chunk: usize) -> (bool, String) {
+    /// Reads `bytes` as the reader does, `step` bytes a read from the
+    /// source and `chunk` at a time out of the stream: the encoding sniffed,
+    /// whether the stream turned to Windows-1252 later, and what came out.
+    fn stream(bytes: &[u8], step: usize, chunk: usize) -> (TextEncoding, bool, Vec<u8>) {
         let mut input = Trickle { bytes, step };
         let (prefix, eof) = read_prefix(&mut input).expect("in memory");
         let Sniffed::Text(encoding) = sniff(&prefix, eof) else {
             panic!("not text");
         };
-        assert_eq!(encoding, TextEncoding::Utf8);
         let mut stream = Utf8Stream::new(input, prefix, encoding);
         let flag = stream.became_windows_1252();
         let mut out = Vec::new();
         let mut buffer = vec![0; chunk];
         loop {
-            let n = stream.read(&mut buffer).expect("in memory");
-            if n == 0 {
-                break;
+            match stream.read(&mut buffer).expect("in memory") {
+                0 => return (encoding, flag.load(Ordering::Relaxed), out),
+                n => out.extend_from_slice(&buffer[..n]),
             }
-            out.extend_from_slice(&buffer[..n]);
         }
-        let text = String::from_utf8(out).expect("valid UTF-8 out");
-        (flag.load(Ordering::Relaxed), text)
+    }
+
+    fn decode_trickled(bytes: &[u8], step: usize, chunk: usize) -> (bool, String) {
+        let (encoding, late, out) = stream(bytes, step, chunk);
+        assert_eq!(encoding, TextEncoding::Utf8);
+        (late, String::from_utf8(out).expect("valid UTF-8 out"))
     }
 
     #[test]
@@ -481,25 +486,6 @@ mod tests {
         );
     }
 
-    /// Reads `bytes` as the reader does, `step` bytes a read from the
-    /// source and `chunk` at a time out of the stream.
-    fn stream_all(bytes: &[u8], step: usize, chunk: usize) -> Vec<u8> {
-        let mut input = Trickle { bytes, step };
-        let (prefix, eof) = read_prefix(&mut input).expect("in memory");
-        let Sniffed::Text(encoding) = sniff(&prefix, eof) else {
-            return Vec::new();
-        };
-        let mut stream = Utf8Stream::new(input, prefix, encoding);
-        let mut out = Vec::new();
-        let mut buffer = vec![0; chunk];
-        loop {
-            match stream.read(&mut buffer).expect("in memory") {
-                0 => return out,
-                n => out.extend_from_slice(&buffer[..n]),
-            }
-        }
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
@@ -524,9 +510,9 @@ mod tests {
                 text.push(char::from(*accented));
                 text.push_str(word);
             }
-            proptest::prop_assert_eq!(stream_all(&latin, step, chunk), text.clone().into_bytes());
+            proptest::prop_assert_eq!(stream(&latin, step, chunk).2, text.clone().into_bytes());
             let utf8 = text.into_bytes();
-            proptest::prop_assert_eq!(stream_all(&utf8, step, chunk), utf8.clone());
+            proptest::prop_assert_eq!(stream(&utf8, step, chunk).2, utf8.clone());
         }
     }
 

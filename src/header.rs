@@ -118,7 +118,6 @@ impl Header {
     }
 }
 
-/// Cells that look like values rather than names: an email, a number.
 /// The cells of one raw line split at `delimiter`, each trimmed and
 /// without surrounding quotes: enough to tell a header or a title line,
 /// before the CSV reader is set up. `None` if a quote would carry the
@@ -174,6 +173,7 @@ pub(crate) fn is_title_line(line: &[u8], delimiter: u8) -> bool {
     texts.len() <= 2 && !looks_like_data(&texts)
 }
 
+/// Cells that look like values rather than names: an email, a number.
 fn looks_like_data(cells: &[String]) -> bool {
     cells.iter().any(|cell| {
         let cell = cell.trim();

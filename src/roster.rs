@@ -111,12 +111,10 @@ pub trait Roster {
 #[derive(Clone, Default)]
 pub struct InMemoryRoster {
     students: HashSet<StudentId>,
-    /// Students by their ID without leading zeros: the first such student
-    /// is the key, any others are in the list.
-    unpadded: HashMap<Unpadded<StudentId>, Vec<StudentId>>,
-    /// Guardians whose IDs have leading zeros, by the ID without them: the
-    /// first such guardian is the key, any others are in the list.
-    padded_guardians: HashMap<Unpadded<GuardianId>, Vec<GuardianId>>,
+    /// Students by their ID without leading zeros.
+    unpadded: UnpaddedIndex<StudentId>,
+    /// Guardians whose IDs have leading zeros, by the ID without them.
+    padded_guardians: UnpaddedIndex<GuardianId>,
     guardians: BTreeMap<GuardianId, Guardian>,
     links: BTreeSet<(GuardianId, StudentId)>,
     emails: ContactIndex,
@@ -173,12 +171,7 @@ impl InMemoryRoster {
     /// Adds a student.
     pub fn add_student(&mut self, id: StudentId) {
         if self.students.insert(id.clone()) {
-            match self.unpadded.get_mut(without_leading_zeros(id.as_str())) {
-                Some(others) => others.push(id),
-                None => {
-                    self.unpadded.insert(Unpadded(id), Vec::new());
-                }
-            }
+            self.unpadded.add(id);
         }
     }
 
@@ -196,18 +189,8 @@ impl InMemoryRoster {
     /// Indexes a new guardian's ID by its form without leading zeros, if it
     /// has any (an ID without them is found by itself).
     fn index_padded(&mut self, id: &GuardianId) {
-        if without_leading_zeros(id.as_str()).len() == id.as_str().len() {
-            return;
-        }
-        match self
-            .padded_guardians
-            .get_mut(without_leading_zeros(id.as_str()))
-        {
-            Some(others) => others.push(id.clone()),
-            None => {
-                self.padded_guardians
-                    .insert(Unpadded(id.clone()), Vec::new());
-            }
+        if without_leading_zeros(id.as_str()).len() != id.as_str().len() {
+            self.padded_guardians.add(id.clone());
         }
     }
 
@@ -292,10 +275,7 @@ impl Roster for InMemoryRoster {
     fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
-            if let Some((first, others)) = self.unpadded.get_key_value(*key) {
-                similar.push(first.0.clone());
-                similar.extend(others.iter().cloned());
-            }
+            self.unpadded.find(key, &mut similar);
         }
         Ok(similar)
     }
@@ -306,10 +286,7 @@ impl Roster for InMemoryRoster {
             if let Some((id, _)) = self.guardians.get_key_value(*key) {
                 similar.push(id.clone());
             }
-            if let Some((first, others)) = self.padded_guardians.get_key_value(*key) {
-                similar.push(first.0.clone());
-                similar.extend(others.iter().cloned());
-            }
+            self.padded_guardians.find(key, &mut similar);
         }
         Ok(similar)
     }
@@ -356,6 +333,36 @@ impl Roster for InMemoryRoster {
 
     fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
         Ok(self.links.iter().cloned().collect())
+    }
+}
+
+/// IDs by their form without leading zeros: the first ID with a form is
+/// the key, any others are in its list.
+#[derive(Clone)]
+struct UnpaddedIndex<T>(HashMap<Unpadded<T>, Vec<T>>);
+
+impl<T> Default for UnpaddedIndex<T> {
+    fn default() -> Self {
+        UnpaddedIndex(HashMap::default())
+    }
+}
+
+impl<T: AsRef<str> + Clone> UnpaddedIndex<T> {
+    fn add(&mut self, id: T) {
+        match self.0.get_mut(without_leading_zeros(id.as_ref())) {
+            Some(others) => others.push(id),
+            None => {
+                self.0.insert(Unpadded(id), Vec::new());
+            }
+        }
+    }
+
+    /// Adds to `found` the IDs whose form without leading zeros is `key`.
+    fn find(&self, key: &str, found: &mut Vec<T>) {
+        if let Some((first, others)) = self.0.get_key_value(key) {
+            found.push(first.0.clone());
+            found.extend(others.iter().cloned());
+        }
     }
 }
 
