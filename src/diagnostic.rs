@@ -259,8 +259,9 @@ impl Diagnostic {
 
     /// This diagnostic with personal data masked, for logs: emails become
     /// `j***@example.com`, phone numbers keep their first and last two
-    /// digits, names keep their first letter. The code, line and column are
-    /// unchanged; IDs are not personal data and stay.
+    /// digits, names keep their first letter; a suggested email or phone is
+    /// masked the same way. The code, line and column are unchanged; IDs are
+    /// not personal data and stay.
     ///
     /// ```
     /// use guardian_roster::{Code, Column, Diagnostic};
@@ -290,6 +291,13 @@ impl Diagnostic {
                 safe.message = self.message.replace(value.as_str(), &masked);
             }
             safe.value = Some(masked);
+        }
+        if let (true, Some(suggestion)) = (personal, &self.suggestion) {
+            let masked = mask(suggestion);
+            if !suggestion.is_empty() {
+                safe.message = safe.message.replace(suggestion.as_str(), &masked);
+            }
+            safe.suggestion = Some(masked);
         }
         safe
     }

@@ -44,9 +44,45 @@ pub enum EmailError {
     /// No dot in the domain (`jane@example`).
     #[error("has no domain ending such as .com or .org after the @")]
     NoTld,
+    /// A name with the address, as a mail program copies it:
+    /// `Jane Doe <jane@example.com>`. `address` is the address inside the
+    /// angle brackets, which is valid on its own.
+    #[error(
+        "has more than the address (a name or angle brackets); write only the address ({address})"
+    )]
+    DisplayName {
+        /// The address inside the angle brackets.
+        address: String,
+    },
+    /// A link copied from a web page or document: `mailto:jane@example.com`.
+    /// `address` is the part after `mailto:`, which is valid on its own.
+    #[error("starts with mailto: (copied from a link); write only the address ({address})")]
+    Mailto {
+        /// The address after `mailto:`.
+        address: String,
+    },
     /// Anything else the address rules refuse.
     #[error("is not a valid address")]
     Invalid,
+}
+
+impl EmailError {
+    /// The address the cell probably meant, where the problem is only
+    /// what surrounds it (a name, `mailto:`). Never applied automatically.
+    ///
+    /// ```
+    /// use guardian_roster::Email;
+    ///
+    /// let error = Email::parse("Jane Doe <jane@example.com>").unwrap_err();
+    /// assert_eq!(error.suggestion(), Some("jane@example.com"));
+    /// assert_eq!(Email::parse("jane@example").unwrap_err().suggestion(), None);
+    /// ```
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            EmailError::DisplayName { address } | EmailError::Mailto { address } => Some(address),
+            _ => None,
+        }
+    }
 }
 
 impl Email {
@@ -170,6 +206,9 @@ fn check_tld(address: &str) -> Result<(), EmailError> {
 /// can be told about by name, then `email_address` with the strict options.
 /// Returns the checked copy.
 fn check_in_full(address: &str) -> Result<String, EmailError> {
+    if let Some(wrapped) = wrapped_address(address) {
+        return Err(wrapped);
+    }
     if address.matches('@').count() > 1 {
         // `a@x.com; b@y.com` is two addresses; `jane@@x.com` is a slip.
         return Err(if address.contains("@@") {
@@ -195,6 +234,38 @@ fn check_in_full(address: &str) -> Result<String, EmailError> {
     EmailAddress::parse_with_options(address, options)
         .map(String::from)
         .map_err(|_| EmailError::Invalid)
+}
+
+/// `Jane Doe <jane@example.com>` or `mailto:jane@example.com`, where the
+/// address itself is valid: the error that names it. Anything else, even
+/// with angle brackets, is left to the general checks.
+fn wrapped_address(address: &str) -> Option<EmailError> {
+    let inner = if let Some(rest) = address.strip_suffix('>') {
+        let (name, inner) = rest.rsplit_once('<')?;
+        if name.contains('@') {
+            // `a@x.com <b@y.com>`, or two names and addresses: not one
+            // address with a name.
+            return None;
+        }
+        inner.trim()
+    } else {
+        let prefix = address.get(..7)?;
+        if !prefix.eq_ignore_ascii_case("mailto:") {
+            return None;
+        }
+        address.get(7..)?.trim()
+    };
+    let checked = Email::parse(inner).ok()?;
+    let address_owned = checked.as_str().to_owned();
+    Some(if address.ends_with('>') {
+        EmailError::DisplayName {
+            address: address_owned,
+        }
+    } else {
+        EmailError::Mailto {
+            address: address_owned,
+        }
+    })
 }
 
 /// True when `email_address`, with the options `check_in_full` gives it,
@@ -386,6 +457,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_or_mailto_around_a_valid_address_is_named() {
+        assert_eq!(
+            Email::parse("Jane Doe <jane@example.com>"),
+            Err(EmailError::DisplayName {
+                address: "jane@example.com".into()
+            })
+        );
+        assert_eq!(
+            Email::parse(" <Jane@Example.com> "),
+            Err(EmailError::DisplayName {
+                address: "Jane@Example.com".into()
+            })
+        );
+        assert_eq!(
+            Email::parse("mailto:jane@example.com"),
+            Err(EmailError::Mailto {
+                address: "jane@example.com".into()
+            })
+        );
+        // Two names and addresses are two addresses; a bad address inside
+        // brackets gets the general verdict.
+        assert_eq!(
+            Email::parse("A <a@x.com>, B <b@y.com>"),
+            Err(EmailError::Multiple)
+        );
+        assert_eq!(Email::parse("Jane <jane@example>"), Err(EmailError::Space));
+        assert_eq!(Email::parse("<jane@example>"), Err(EmailError::NoTld));
+        assert_eq!(Email::parse("mailto:"), Err(EmailError::NoAt));
+        assert_eq!(
+            Email::parse("<<jane@example.com>>").map(|_| ()),
+            Err(EmailError::Invalid)
+        );
+    }
+
+    #[test]
     fn accepts_and_trims_real_addresses() {
         let email = Email::parse(" Jane.Doe+school@Example.COM\t").expect("valid");
         assert_eq!(email.as_str(), "Jane.Doe+school@Example.COM");
@@ -410,8 +516,8 @@ mod tests {
         assert_eq!(Email::parse("jane.example.com"), Err(EmailError::NoAt));
         assert_eq!(Email::parse("jane doe@example.com"), Err(EmailError::Space));
         assert_eq!(
-            Email::parse("Jane <jane@example.com>"),
-            Err(EmailError::Space)
+            Email::parse("Jane <jane@example.com>").map_err(|e| e.suggestion().map(str::to_owned)),
+            Err(Some("jane@example.com".to_owned()))
         );
         assert_eq!(
             Email::parse("a@example.com; b@example.com"),

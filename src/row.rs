@@ -758,7 +758,13 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                 EmailError::Multiple => Code::MultipleValues,
                 _ => Code::InvalidEmail,
             };
-            out.cell_problem(code, Column::Email, raw, &error)
+            let cell = out.cell_problem(code, Column::Email, raw, &error);
+            if let (Some(meant), Some(diagnostic)) =
+                (error.suggestion(), out.diagnostics.last_mut())
+            {
+                diagnostic.suggestion = Some(meant.to_owned());
+            }
+            cell
         }
     }
 }

@@ -162,3 +162,40 @@ fn plans_and_rosters_do_not_print_contacts_in_debug() {
         assert!(!debug.contains(secret), "{secret} in {debug}");
     }
 }
+
+#[test]
+fn an_address_wrapped_in_a_name_or_mailto_is_named_and_masked_in_logs() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,\"\"\"Diaz, Ana\"\" <ana.diaz@example.com>\",,,",
+        "002,G2,Bo,Li,MAILTO:bo.li@example.com,(312) 555-0142,,",
+        "003,G3,Cy,Ng,<cy@example>,(312) 555-0143,,",
+    ]));
+    let found: Vec<_> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("invalid_email", 2, Some("ana.diaz@example.com")),
+            ("no_contact", 2, None),
+            ("invalid_email", 3, Some("bo.li@example.com")),
+            // The address inside is not valid either: no suggestion.
+            ("invalid_email", 4, None),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the email \"Diaz, Ana\" <ana.diaz@example.com> has more than the address \
+         (a name or angle brackets); write only the address (ana.diaz@example.com)"
+    );
+    assert_eq!(
+        file.diagnostics()[2].message,
+        "Line 3: the email MAILTO:bo.li@example.com starts with mailto: (copied from a link); \
+         write only the address (bo.li@example.com)"
+    );
+    let safe = file.diagnostics()[0].redacted();
+    assert!(!safe.message.contains("ana.diaz"), "{}", safe.message);
+    assert_eq!(safe.suggestion.as_deref(), Some("a***@example.com"));
+}
