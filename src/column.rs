@@ -152,10 +152,13 @@ fn lookup(key: &str) -> Option<Column> {
     let column = match key {
         "studentid" | "student" | "studentnumber" | "studentno" | "studentnum" | "stuid"
         | "studentsisid" | "sisstudentid" | "localstudentid" | "studentlocalid" | "pupilid"
-        | "studentidnumber" | "studentcode" | "studentpersonid" => Column::StudentId,
+        | "studentidnumber" | "studentcode" | "studentpersonid" | "sisstudentnumber"
+        | "studentsisnumber" => Column::StudentId,
         "guardianid" | "parentid" | "guardiansisid" | "sisguardianid" | "parentguardianid"
         | "contactid" | "guardiannumber" | "parentnumber" | "guardiancode" | "guardianpersonid"
-        | "parentpersonid" | "contactpersonid" => Column::GuardianId,
+        | "parentpersonid" | "contactpersonid" | "sisparentid" | "parentsisid" | "siscontactid"
+        | "contactsisid" | "guardianlocalid" | "parentlocalid" | "localguardianid"
+        | "localparentid" => Column::GuardianId,
         "firstname" | "first" | "givenname" | "fname" | "forename" => Column::FirstName,
         "lastname" | "last" | "surname" | "familyname" | "lname" => Column::LastName,
         "email" | "emailaddress" | "mail" | "emailaddr" | "primaryemail" => Column::Email,
@@ -240,6 +243,9 @@ mod tests {
             ("Guardian Name ID", Column::GuardianId),
             ("Home Phone (optional)", Column::HomePhone),
             ("Student ID (Required)", Column::StudentId),
+            ("SIS Parent ID", Column::GuardianId),
+            ("Guardian Local ID", Column::GuardianId),
+            ("Contact SIS ID", Column::GuardianId),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");
