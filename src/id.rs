@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use smol_str::SmolStr;
 
 use serde::Serialize;
 
@@ -191,9 +191,10 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         ///
-        /// Clones are cheap: the text is shared, not copied.
+        /// Clones are cheap: an ID of up to 23 bytes is stored inline (no
+        /// allocation), a longer one is shared, not copied.
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(Arc<str>);
+        pub struct $name(SmolStr);
 
         impl Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -217,7 +218,7 @@ macro_rules! id_type {
             /// ```
             pub fn parse(raw: &str) -> Result<ParsedId<$name>, IdError> {
                 let (value, repairs) = normalize(raw)?;
-                Ok(ParsedId { id: $name(Arc::from(value.as_ref())), repairs })
+                Ok(ParsedId { id: $name(SmolStr::new(value)), repairs })
             }
 
             /// The ID as text.
@@ -230,7 +231,7 @@ macro_rules! id_type {
             /// Takes an ID as the application already stores it, unchanged
             /// and unchecked (for rosters built from a database).
             fn from(value: String) -> $name {
-                $name(Arc::from(value))
+                $name(SmolStr::from(value))
             }
         }
 
@@ -238,7 +239,7 @@ macro_rules! id_type {
             /// Takes an ID as the application already stores it, unchanged
             /// and unchecked.
             fn from(value: &str) -> $name {
-                $name(Arc::from(value))
+                $name(SmolStr::new(value))
             }
         }
 
@@ -262,7 +263,7 @@ macro_rules! id_type {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), &*self.0)
+                write!(f, "{}({:?})", stringify!($name), self.0.as_str())
             }
         }
     };
