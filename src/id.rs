@@ -3,9 +3,9 @@
 //! IDs are never numbers. `00123` and `123` are different IDs, and the
 //! spreadsheet damage that turns one into the other is named, not hidden.
 
+use smol_str::SmolStr;
 use std::borrow::Cow;
 use std::fmt;
-use smol_str::SmolStr;
 
 use serde::Serialize;
 

@@ -1,5 +1,6 @@
 //! Preferred languages, as BCP 47-style tags with an ISO 639 language part.
 
+use smol_str::SmolStr;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
@@ -28,9 +29,14 @@ use serde::Serialize;
 /// assert!(Language::parse("Martian").is_err());
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Language(Cow<'static, str>);
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Language(SmolStr);
+
+impl Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 /// The language was not recognised.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -50,7 +56,7 @@ impl Language {
         // Language, not the ISO code `asl` of Asilulu); then codes: "en" is
         // English, not the language named "En".
         if let Some((_, tag)) = COMMON_NAMES.iter().find(|(name, _)| *name == folded) {
-            return Ok(Language(Cow::Borrowed(tag)));
+            return Ok(Language(SmolStr::new_static(tag)));
         }
         if AMBIGUOUS_NAMES.contains(&folded.as_str()) {
             return Err(UnknownLanguage);
@@ -67,10 +73,10 @@ impl Language {
             return Err(UnknownLanguage);
         }
         if let Some(tag) = parse_tag(&folded) {
-            return Ok(Language(tag));
+            return Ok(Language(SmolStr::from(tag)));
         }
         if let Some(tag) = names().get(&folded) {
-            return Ok(Language(Cow::Borrowed(tag)));
+            return Ok(Language(SmolStr::new_static(tag)));
         }
         // "Chinese (Mandarin)", "Portuguese (Brazil)": the part in
         // parentheses is usually the more precise one, but "Cantonese
@@ -82,7 +88,7 @@ impl Language {
                 (inner, outer) => inner.or(outer),
             };
             if let Some(tag) = tag {
-                return Ok(Language(Cow::Borrowed(tag)));
+                return Ok(Language(SmolStr::new_static(tag)));
             }
         }
         // "Chinese-Mandarin", "Haitian/Creole": every word that names a
@@ -106,7 +112,7 @@ impl Language {
         if words().any(|w| CREOLE_WORDS.contains(&w)) && !CREOLES.contains(&agreed) {
             return Err(UnknownLanguage);
         }
-        Ok(Language(Cow::Borrowed(agreed)))
+        Ok(Language(SmolStr::new_static(agreed)))
     }
 
     /// The tag, e.g. `"es-MX"`.
@@ -441,7 +447,7 @@ mod tests {
     use super::*;
 
     fn tag(raw: &str) -> Option<String> {
-        Language::parse(raw).ok().map(|l| l.0.into_owned())
+        Language::parse(raw).ok().map(|l| l.0.to_string())
     }
 
     #[test]
