@@ -300,6 +300,10 @@ where
 /// roster's ID (`similar_guardian`). Only [`SyncMode::Full`] unlinks, never a link a
 /// rejected row may hold, and nothing at all above the deletion threshold.
 ///
+/// An empty cell clears a field (the SIS is the source of truth), but a
+/// column the file leaves out (`home_phone`, `language`) says nothing: the
+/// roster's value stays, in the update's record too.
+///
 /// An error means the roster failed to answer ([`ErrorKind::Roster`]).
 pub fn dry_run<R: Roster + ?Sized>(
     file: &ValidatedFile,
@@ -708,6 +712,24 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
             guardian: guardian.clone(),
         }),
         Some(old) => {
+            // A column the file leaves out says nothing about the field:
+            // the roster's value stays.
+            let kept;
+            let guardian = if upload.file.has_column(Column::HomePhone)
+                && upload.file.has_column(Column::Language)
+            {
+                guardian
+            } else {
+                let mut merged = guardian.clone();
+                if !upload.file.has_column(Column::HomePhone) {
+                    merged.home_phone = old.home_phone.clone();
+                }
+                if !upload.file.has_column(Column::Language) {
+                    merged.language = old.language.clone();
+                }
+                kept = merged;
+                &kept
+            };
             let fields: BTreeMap<GuardianField, FieldChange> = old
                 .differences(guardian)
                 .into_iter()

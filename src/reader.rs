@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::Column;
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::header::{self, Header};
 use crate::lines::{Cut, LineTracker};
@@ -549,6 +550,7 @@ impl<R: Read> Reader<R> {
             self.encoding,
             self.delimiter,
             self.header_line,
+            Column::ALL.map(|column| self.has_column(column)),
             std::mem::take(&mut self.file_diagnostics),
         );
         let threads = match self.threads {
@@ -675,6 +677,12 @@ impl<R: Read> Reader<R> {
     /// The physical line of the header row.
     pub fn header_line(&self) -> u64 {
         self.header_line
+    }
+
+    /// Whether the header has `column` (`home_phone` and `language` may be
+    /// left out).
+    pub fn has_column(&self, column: Column) -> bool {
+        self.checker.header().position(column).is_some()
     }
 }
 

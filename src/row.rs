@@ -373,6 +373,11 @@ impl RowChecker {
         }
     }
 
+    /// The header the rows are read against.
+    pub(crate) fn header(&self) -> &Header {
+        &self.header
+    }
+
     /// Remembers guardian cells from now on: a later row with the same
     /// cells is not checked again and carries no guardian, only the
     /// serial of the row that made it (`Row::cells_serial`). For rows

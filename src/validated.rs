@@ -96,6 +96,9 @@ pub struct ValidatedFile {
     delimiter: u8,
     #[serde(skip)]
     header_line: u64,
+    /// Which columns the header has, by `Column::index`.
+    #[serde(skip)]
+    columns: [bool; 8],
     diagnostics: Vec<Diagnostic>,
     guardians: Vec<Guardian>,
     links: Vec<Link>,
@@ -157,6 +160,24 @@ impl ValidatedFile {
     /// The physical line of the header row.
     pub fn header_line(&self) -> u64 {
         self.header_line
+    }
+
+    /// Whether the file has `column`. `home_phone` and `language` may be
+    /// left out; a file without one says nothing about it, so the dry run
+    /// keeps the roster's value instead of clearing it.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::Error> {
+    /// use guardian_roster::{Column, ReaderBuilder};
+    ///
+    /// let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\n";
+    /// let file = ReaderBuilder::new().from_reader(data.as_bytes())?.validate()?;
+    /// assert!(file.has_column(Column::Email));
+    /// assert!(!file.has_column(Column::HomePhone));
+    /// # Ok(()) }
+    /// ```
+    pub fn has_column(&self, column: Column) -> bool {
+        self.columns[column.index()]
     }
 
     /// Whether any diagnostic is an error.
@@ -245,6 +266,7 @@ pub(crate) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,
     header_line: u64,
+    columns: [bool; 8],
     /// The file's diagnostics, then the rows', in file order.
     diagnostics: Vec<Diagnostic>,
     /// Diagnostics found while adding rows (`duplicate_row`): after the
@@ -273,12 +295,14 @@ impl Builder {
         encoding: TextEncoding,
         delimiter: u8,
         header_line: u64,
+        columns: [bool; 8],
         file_diagnostics: Vec<Diagnostic>,
     ) -> Builder {
         Builder {
             encoding,
             delimiter,
             header_line,
+            columns,
             diagnostics: file_diagnostics,
             found: Vec::new(),
             rows: Vec::new(),
@@ -493,6 +517,7 @@ impl Builder {
             encoding: self.encoding,
             delimiter: self.delimiter,
             header_line: self.header_line,
+            columns: self.columns,
             diagnostics: self.diagnostics,
             guardians,
             links,

@@ -436,3 +436,56 @@ fn a_failing_roster_stops_the_dry_run_with_an_error() {
     assert_eq!(error.code(), Code::RosterUnavailable);
     assert!(error.to_string().contains("connection refused"));
 }
+
+#[test]
+fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
+    let mut roster = roster(
+        STUDENTS,
+        &["000125,G1,Ana,Diaz,ana@old.example.com,312 555 0142,312 555 0100,es"],
+    );
+    // No home_phone and no language column: the file says nothing of them.
+    let file = common::validate(
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+         000125,G1,Ana,Diaz,ana@example.com,312 555 0142\n",
+    );
+    assert!(!file.has_column(guardian_roster::Column::HomePhone));
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let [
+        Change::UpdateGuardian {
+            fields, guardian, ..
+        },
+    ] = plan.changes()
+    else {
+        panic!("one update expected: {:?}", plan.changes());
+    };
+    assert_eq!(
+        fields.keys().copied().collect::<Vec<_>>(),
+        [GuardianField::Email]
+    );
+    assert_eq!(
+        guardian.home_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550100")
+    );
+    assert_eq!(guardian.language.as_ref().map(|l| l.as_str()), Some("es"));
+    roster.apply(&plan);
+    let after = roster.guardian("G1").expect("still there");
+    assert_eq!(
+        after.email.as_ref().map(|e| e.as_str()),
+        Some("ana@example.com")
+    );
+    assert_eq!(
+        after.home_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550100")
+    );
+
+    // With the columns present, an empty cell does clear the field.
+    let file = common::validate(csv(&["000125,G1,Ana,Diaz,ana@example.com,312 555 0142,,"]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let [Change::UpdateGuardian { fields, .. }] = plan.changes() else {
+        panic!("one update expected: {:?}", plan.changes());
+    };
+    assert_eq!(
+        fields.keys().copied().collect::<Vec<_>>(),
+        [GuardianField::HomePhone, GuardianField::Language]
+    );
+}
