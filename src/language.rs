@@ -115,6 +115,53 @@ impl Language {
         Ok(Language(SmolStr::new_static(agreed)))
     }
 
+    /// The language name an unrecognised cell was probably meant to be, for
+    /// a clerk to confirm: `"Portugese"` -> `"Portuguese"`. Only names of
+    /// major languages (those with a two-letter code) and the names this
+    /// crate knows from school files are offered, only within one or two
+    /// typing slips, and only when one language is closest. Never applied
+    /// automatically.
+    ///
+    /// ```
+    /// use guardian_roster::Language;
+    ///
+    /// assert!(Language::parse("Portugese").is_err());
+    /// assert_eq!(Language::closest_name("Portugese"), Some("Portuguese"));
+    /// assert_eq!(Language::closest_name("Spansih"), Some("Spanish"));
+    /// assert_eq!(Language::closest_name("Gaelic-ish"), None);
+    /// ```
+    pub fn closest_name(raw: &str) -> Option<&'static str> {
+        let folded = fold(raw);
+        let length = folded.chars().count();
+        if length < 4 {
+            return None;
+        }
+        let allowed = if length <= 6 { 1 } else { 2 };
+        let mut best: Option<(usize, &'static str, &'static str)> = None;
+        let mut tied = false;
+        for (name, display, tag) in spellings() {
+            if name.chars().count().abs_diff(length) > allowed {
+                continue;
+            }
+            let distance = crate::column::edit_distance(&folded, name);
+            if distance > allowed {
+                continue;
+            }
+            match best {
+                Some((d, _, _)) if d < distance => {}
+                Some((d, _, best_tag)) if d == distance => tied |= best_tag != *tag,
+                _ => {
+                    best = Some((distance, display, tag));
+                    tied = false;
+                }
+            }
+        }
+        match best {
+            Some((_, display, _)) if !tied => Some(display),
+            _ => None,
+        }
+    }
+
     /// The tag, e.g. `"es-MX"`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -171,14 +218,22 @@ fn parse_tag(folded: &str) -> Option<Cow<'static, str>> {
             // Region: upper case (MX) or a UN M.49 number (419).
             2 if alphabetic => tag.push_str(&subtag.to_ascii_uppercase()),
             3 if subtag.bytes().all(|b| b.is_ascii_digit()) => tag.push_str(subtag),
-            // Variant.
-            5..=8 => tag.push_str(subtag),
-            4 if subtag.as_bytes()[0].is_ascii_digit() => tag.push_str(subtag),
+            // Variant: only registered ones, so that a name with a hyphen
+            // ("Af-Soomaali", Somali in Somali) is not read as a code
+            // ("af", Afrikaans) with a variant.
+            4..=8 if VARIANTS.contains(&subtag) => tag.push_str(subtag),
             _ => return None,
         }
     }
     Some(Cow::Owned(tag))
 }
+
+/// Registered BCP 47 variant subtags a school file may plausibly carry
+/// (IANA language subtag registry).
+const VARIANTS: &[&str] = &[
+    "1901", "1994", "1996", "valencia", "pinyin", "wadegile", "fonipa", "monoton", "polyton",
+    "scotland", "arevela", "arevmda", "ekavsk", "ijekavsk", "rozaj", "tarask", "hepburn",
+];
 
 /// A two- or three-letter code -> the ISO 639-1 code if one exists, else 639-3.
 fn primary_code(code: &str) -> Option<&'static str> {
@@ -237,6 +292,10 @@ const CHINESE: &[&str] = &[
 /// abbreviations that are codes of languages they never mean here (`unk`
 /// is a language of Brazil, not "unknown"; `tag` is not Tagalog).
 const AMBIGUOUS_NAMES: &[&str] = &[
+    // A family of about thirty languages (K'iche', Mam, Yucatec...); the
+    // name tables have an unrelated "Maya".
+    "maya",
+    "mayan",
     "creole",
     "patois",
     "pidgin",
@@ -410,10 +469,70 @@ const COMMON_NAMES: &[(&str, &str)] = &[
     ("sinhalese", "si"),
     ("jamaican patois", "jam"),
     ("jamaican creole", "jam"),
+    ("af-soomaali", "so"),
+    ("af soomaali", "so"),
+    ("soomaali", "so"),
+    ("soomaaliga", "so"),
+    ("uyghur", "ug"),
+    ("uighur", "ug"),
+    ("sorani", "ckb"),
+    ("kurdish (sorani)", "ckb"),
+    ("kurmanji", "kmr"),
+    ("kurdish (kurmanji)", "kmr"),
+    ("myanmar", "my"),
+    ("castellano", "es"),
+    ("普通话", "zh"),
+    ("普通話", "zh"),
+    ("国语", "zh"),
+    ("國語", "zh"),
+    ("华语", "zh"),
+    ("華語", "zh"),
+    ("廣東話", "yue"),
+    ("广东话", "yue"),
+    ("粵語", "yue"),
+    ("粤语", "yue"),
 ];
 
 /// Every name and code, case-folded, built once: isolang's own lookups are
 /// exact and case-sensitive, and its lowercase-name lookup is slow.
+/// Names to offer for a misspelt language: (folded, as shown, tag).
+fn spellings() -> &'static [(String, String, &'static str)] {
+    static SPELLINGS: OnceLock<Vec<(String, String, &'static str)>> = OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        let mut out: Vec<(String, String, &'static str)> = Vec::new();
+        let mut add = |display: String, tag: &'static str| {
+            let folded = fold(&display);
+            if folded.chars().count() >= 4 && !out.iter().any(|(f, _, _)| *f == folded) {
+                out.push((folded, display, tag));
+            }
+        };
+        for language in isolang::languages() {
+            if let Some(code) = language.to_639_1() {
+                for part in language.to_name().split([';', ',']) {
+                    add(part.trim().to_owned(), code);
+                }
+            }
+        }
+        for (name, tag) in COMMON_NAMES {
+            if name.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
+                let display = name
+                    .split(' ')
+                    .map(|word| {
+                        let mut chars = word.chars();
+                        chars
+                            .next()
+                            .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                add(display, tag);
+            }
+        }
+        out
+    })
+}
+
 fn names() -> &'static HashMap<String, &'static str> {
     static NAMES: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -448,6 +567,32 @@ mod tests {
 
     fn tag(raw: &str) -> Option<String> {
         Language::parse(raw).ok().map(|l| l.0.to_string())
+    }
+
+    #[test]
+    fn a_hyphenated_name_is_not_a_code_with_a_variant() {
+        assert_eq!(tag("Af-Soomaali").as_deref(), Some("so"));
+        assert_eq!(tag("af-xyzzyx"), None);
+        assert_eq!(tag("de-1901").as_deref(), Some("de-1901"));
+        assert_eq!(tag("ca-ES-valencia").as_deref(), Some("ca-ES-valencia"));
+        assert_eq!(tag("Uyghur").as_deref(), Some("ug"));
+        assert_eq!(tag("Kurdish (Sorani)").as_deref(), Some("ckb"));
+        assert_eq!(tag("廣東話").as_deref(), Some("yue"));
+        assert_eq!(tag("Maya"), None);
+    }
+
+    #[test]
+    fn a_misspelt_name_gets_the_one_closest_language() {
+        let closest = |raw| Language::closest_name(raw);
+        assert_eq!(closest("Portugese"), Some("Portuguese"));
+        assert_eq!(closest("Vietnamise"), Some("Vietnamese"));
+        assert_eq!(closest("Farci"), Some("Farsi"));
+        assert_eq!(closest("Tigrigna"), Some("Tigrinya"));
+        // "Koren" is one slip from Korean and from Karen: no guess.
+        assert_eq!(closest("Koren"), None);
+        assert_eq!(closest("Gaelic-ish"), None);
+        assert_eq!(closest("Eng"), None);
+        assert_eq!(closest("Mexico"), None);
     }
 
     #[test]

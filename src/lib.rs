@@ -140,11 +140,11 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
 | `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value...) |
 | `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
-| `invalid_email` | error | not an address a person can log in with |
+| `invalid_email` | error | not an address a person can log in with (`suggestion`: the address inside `Name <...>` or after `mailto:`) |
 | `email_typo` | warning | the domain looks mistyped (`gmial.com`); kept as written |
 | `multiple_values` | error | two emails or two phone numbers in one cell |
 | `no_contact` | error | neither a usable email nor a usable mobile |
-| `unknown_language` | warning | language not recognised; no preference kept |
+| `unknown_language` | warning | language not recognised; no preference kept (`suggestion`: the language name a misspelling probably meant, `Portugese` -> `Portuguese`) |
 | `conflicting_guardian` | error | rows of one guardian disagree; all its rows rejected |
 | `duplicate_row` | warning | a row repeats an earlier row; counted once |
 | `shared_email` | warning | two guardians share an email |

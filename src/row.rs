@@ -107,7 +107,8 @@ pub(crate) struct RowChecker {
     max_columns: usize,
     phones: PhoneParser,
     /// Languages as written -> verdict: a file has few distinct spellings.
-    languages: HashMap<Box<str>, Option<Language>>,
+    /// Language verdicts by cell, with the name an unknown one may mean.
+    languages: HashMap<Box<str>, Result<Language, Option<&'static str>>>,
     /// Whether to remember guardian cells (see `remember_guardians`).
     remember: bool,
     /// A guardian's cells as written -> their serial and guardian ID, for
@@ -833,7 +834,7 @@ fn read_phone(
 
 fn read_language(
     cells: &Cells<'_>,
-    memo: &mut HashMap<Box<str>, Option<Language>>,
+    memo: &mut HashMap<Box<str>, Result<Language, Option<&'static str>>>,
     out: &mut Out<'_>,
 ) -> Cell<Language> {
     let raw = match cells.text(Column::Language, out) {
@@ -858,7 +859,7 @@ fn read_language(
     let verdict = match memo.get(raw) {
         Some(verdict) => verdict.clone(),
         None => {
-            let verdict = Language::parse(raw).ok();
+            let verdict = Language::parse(raw).map_err(|_| Language::closest_name(raw));
             if memo.len() >= LANGUAGE_MEMO {
                 memo.clear();
             }
@@ -866,17 +867,32 @@ fn read_language(
             verdict
         }
     };
-    match verdict.ok_or(crate::UnknownLanguage) {
+    match verdict {
         Ok(language) => Cell::Usable(language),
-        Err(error) => {
+        Err(None) => {
             out.push(
                 Code::UnknownLanguage,
                 Some(Column::Language),
                 Some(raw),
                 format_args!(
-                    "the language \"{raw}\" {error}; the guardian keeps no language preference"
+                    "the language \"{raw}\" {}; the guardian keeps no language preference",
+                    crate::UnknownLanguage
                 ),
             );
+            Cell::Unusable
+        }
+        Err(Some(meant)) => {
+            out.push(
+                Code::UnknownLanguage,
+                Some(Column::Language),
+                Some(raw),
+                format_args!(
+                    "the language \"{raw}\" is not a language this import recognises; did you mean {meant}? Write it as {meant} or its code; the guardian keeps no language preference"
+                ),
+            );
+            if let Some(diagnostic) = out.diagnostics.last_mut() {
+                diagnostic.suggestion = Some(meant.to_owned());
+            }
             Cell::Unusable
         }
     }

@@ -288,3 +288,37 @@ fn spreadsheet_error_values_are_named_not_kept() {
     assert_eq!(ed.language, None);
     assert_eq!(file.summary().rejected, 4);
 }
+
+#[test]
+fn a_misspelt_language_is_unknown_with_the_name_it_probably_meant() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,Portugese",
+        "002,G2,Bo,Li,bo@example.com,,,Portugese",
+        "003,G3,Cy,Ng,cy@example.com,,,Gaelic-ish",
+    ]));
+    let found: Vec<_> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("unknown_language", 2, Some("Portuguese")),
+            ("unknown_language", 3, Some("Portuguese")),
+            ("unknown_language", 4, None),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[1].message,
+        "Line 3: the language \"Portugese\" is not a language this import recognises; \
+         did you mean Portuguese? Write it as Portuguese or its code; the guardian keeps no \
+         language preference"
+    );
+    // Never applied: the guardian keeps no language.
+    assert_eq!(
+        file.guardian("G1").map(|g| g.language.is_none()),
+        Some(true)
+    );
+    assert_eq!(file.summary().repaired, 3);
+}
