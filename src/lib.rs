@@ -128,7 +128,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
 | `blank_row` | warning | every cell of the row is empty; skipped |
 | `repeated_header` | warning | the row repeats the header (files pasted together); skipped |
-| `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`... or an address such as `noemail@school.org`; read as empty |
+| `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`... an address such as `noemail@school.org`, or a dummy number such as `000-000-0000` or `999-999-9999`; read as empty |
 | `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
 | `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
 | `unterminated_quote` | error | a quote opened in the row never closes; the rest of the file was read as this row |
@@ -138,7 +138,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
 | `invalid_id` | error | control characters, inner spaces, over 64 characters, or a spreadsheet error value (`#N/A`, `#REF!`) |
 | `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
-| `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value...) |
+| `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value, a Mexican mobile with the `1` dropped in 2019: `suggestion` has the number without it...) |
 | `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
 | `invalid_email` | error | not an address a person can log in with (`suggestion`: the address inside `Name <...>` or after `mailto:`) |
 | `email_typo` | warning | the domain looks mistyped (`gmial.com`); kept as written |

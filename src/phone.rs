@@ -194,6 +194,27 @@ pub enum PhoneError {
         /// The region the number was read for, or "international".
         region: String,
     },
+    /// A Mexican mobile number with the `1` after `+52` that Mexico
+    /// dropped in 2019 (`+52 1 55 1234 5678`); `number` is the number
+    /// without it, which is valid.
+    #[error(
+        "has the 1 after +52 that Mexican mobile numbers no longer take (since 2019); write it as {number}"
+    )]
+    MexicanMobileOne {
+        /// The number without the `1`, in E.164.
+        number: String,
+    },
+}
+
+impl PhoneError {
+    /// The number the cell probably meant, where one is known
+    /// ([`PhoneError::MexicanMobileOne`]). Never applied automatically.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            PhoneError::MexicanMobileOne { number } => Some(number),
+            _ => None,
+        }
+    }
 }
 
 /// Reads phone cells for one default region, remembering verdicts.
@@ -326,6 +347,14 @@ impl PhoneParser {
                 return self.parse_nanp(national, international, extension);
             }
         }
+        // Ten digits whose area code starts with 0 or 1 (`123-456-7890`):
+        // phonenumber takes the 1 for the country code and calls the rest
+        // too short, which misleads; no area code starts so.
+        if self.nanp && !international && self.key.len() == 10 && self.key.starts_with(['0', '1']) {
+            return Err(PhoneError::Invalid {
+                region: self.region_name(false),
+            });
+        }
         let e164 = match self.cache.get(&self.key) {
             Some(verdict) => verdict.clone(),
             None => {
@@ -445,6 +474,15 @@ impl PhoneParser {
             // a display pattern (it compiles regexes E.164 never uses).
             return Ok(format!("+{}{national}", parsed.code().value()));
         }
+        if parsed.code().value() == 52 {
+            if let Some(rest) = national.strip_prefix('1') {
+                if crate::phone_rules::lean_verdict(52, rest) == Some(true) {
+                    return Err(PhoneError::MexicanMobileOne {
+                        number: format!("+52{rest}"),
+                    });
+                }
+            }
+        }
         let region = parsed.country().id().map(|id| id.as_ref().to_owned());
         Err(self.invalid(region, international, national.len()))
     }
@@ -536,7 +574,8 @@ fn split_extension(raw: &str) -> (&str, Option<&str>) {
         let Some(at) = lower.rfind(marker) else {
             continue;
         };
-        let before = raw[..at].trim_end();
+        // `312-555-0142, ext 12`: the comma belongs to neither part.
+        let before = raw[..at].trim_end().trim_end_matches([',', ';']).trim_end();
         let after = raw[at + marker.len()..].trim_start_matches([' ', ':', '.']);
         let before_ok = before
             .as_bytes()
@@ -632,6 +671,33 @@ mod tests {
     }
 
     #[test]
+    fn misleading_verdicts_are_named() {
+        // Mexico dropped the 1 of mobile numbers in 2019.
+        let error = us("+52 1 55 1234 5678").unwrap_err();
+        assert_eq!(
+            error,
+            PhoneError::MexicanMobileOne {
+                number: "+525512345678".into()
+            }
+        );
+        assert_eq!(error.suggestion(), Some("+525512345678"));
+        assert_eq!(us("+52 55 1234 5678").as_deref(), Ok("+525512345678"));
+        // Not "too short": ten digits, but no area code starts with 1.
+        assert_eq!(
+            us("123-456-7890"),
+            Err(PhoneError::Invalid {
+                region: "US".into()
+            })
+        );
+        assert_eq!(
+            us("(312) 555-01").map(|_| ()),
+            Err(PhoneError::TooShort {
+                region: "US".into()
+            })
+        );
+    }
+
+    #[test]
     fn reads_the_formats_districts_write() {
         for raw in [
             "(312) 555-0142",
@@ -648,6 +714,10 @@ mod tests {
         assert_eq!(
             us("312-555-0142 ext. 7").as_deref(),
             Ok("+13125550142;ext=7")
+        );
+        assert_eq!(
+            us("312-555-0142, ext 12").as_deref(),
+            Ok("+13125550142;ext=12")
         );
         // Dashes and spaces from word processors and web pages.
         for raw in [

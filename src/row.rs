@@ -440,7 +440,8 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
         || (raw.len() >= 7
             && raw
                 .bytes()
-                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')));
+                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')))
+        || (matches!(column, Column::MobilePhone | Column::HomePhone) && is_dummy_number(raw));
     is_placeholder.then(|| {
         out.push(
             Code::Placeholder,
@@ -453,6 +454,24 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
         );
         Cell::Empty
     })
+}
+
+/// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
+/// clerk types where a phone number is required and none is known.
+fn is_dummy_number(raw: &str) -> bool {
+    if !raw
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b' ' | b'(' | b')' | b'.' | b'+'))
+    {
+        return false;
+    }
+    let digits: Vec<u8> = raw.bytes().filter(u8::is_ascii_digit).collect();
+    let national = match digits.len() {
+        10 => &digits[..],
+        11 if digits[0] == b'1' => &digits[1..],
+        _ => return false,
+    };
+    national.iter().all(|&d| d == national[0]) || national == b"1234567890"
 }
 
 /// What spreadsheets write where a formula failed (`#N/A`, `#REF!`...):
@@ -827,7 +846,13 @@ fn read_phone(
                 );
                 return out.cell_problem(code, column, raw, &hint);
             }
-            out.cell_problem(code, column, raw, &error)
+            let cell = out.cell_problem(code, column, raw, &error);
+            if let (Some(meant), Some(diagnostic)) =
+                (error.suggestion(), out.diagnostics.last_mut())
+            {
+                diagnostic.suggestion = Some(meant.to_owned());
+            }
+            cell
         }
     }
 }

@@ -322,3 +322,39 @@ fn a_misspelt_language_is_unknown_with_the_name_it_probably_meant() {
     );
     assert_eq!(file.summary().repaired, 3);
 }
+
+#[test]
+fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,999-999-9999,(123) 456-7890,",
+        "002,G2,Bo,Li,bo@example.com,+52 1 55 1234 5678,,",
+        "003,G3,Cy,Ng,cy@example.com,+1 (555) 555-5555,312-555-0142,",
+    ]));
+    let found: Vec<_> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("placeholder", 2, None),
+            ("placeholder", 2, None),
+            ("invalid_phone", 3, Some("+525512345678")),
+            ("placeholder", 4, None),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[2].message,
+        "Line 3: the mobile phone +52 1 55 1234 5678 has the 1 after +52 that Mexican mobile \
+         numbers no longer take (since 2019); write it as +525512345678"
+    );
+    // The placeholders leave the guardians their emails: rows 2 and 4 are used.
+    assert_eq!((file.summary().repaired, file.summary().rejected), (2, 1));
+    assert_eq!(
+        file.guardian("G3")
+            .and_then(|g| g.home_phone.as_ref())
+            .map(|p| p.e164()),
+        Some("+13125550142")
+    );
+}
