@@ -119,6 +119,9 @@ codes! {
     // ---- names ----
     /// A name holds control characters or is absurdly long.
     InvalidName = "invalid_name", Error;
+    /// A name is a placeholder (`N/A`, `Unknown`, `FNU`, `.`), not a
+    /// name; kept as written so that the guardian is still reached.
+    PlaceholderName = "placeholder_name", Warning;
     // ---- contact details ----
     /// A phone number is not a valid number.
     InvalidPhone = "invalid_phone", Error;
@@ -137,7 +140,8 @@ codes! {
     // ---- whole-file consistency ----
     /// Rows with the same guardian ID disagree on the guardian's details.
     ConflictingGuardian = "conflicting_guardian", Error;
-    /// The row repeats an earlier row exactly; it is counted once.
+    /// The row repeats an earlier row (the same guardian, student and
+    /// details once normalised); it is counted once.
     DuplicateRow = "duplicate_row", Warning;
     /// Two different guardians share one email address.
     SharedEmail = "shared_email", Warning;

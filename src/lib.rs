@@ -138,6 +138,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
 | `invalid_id` | error | control characters, inner spaces, over 64 characters, or a spreadsheet error value (`#N/A`, `#REF!`) |
 | `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
+| `placeholder_name` | warning | a name is a placeholder (`N/A`, `Unknown`, `FNU`, `.`); kept as written, so the guardian is still reached |
 | `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value, a Mexican mobile with the `1` dropped in 2019: `suggestion` has the number without it...) |
 | `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
 | `invalid_email` | error | not an address a person can log in with (`suggestion`: the address inside `Name <...>` or after `mailto:`) |
@@ -146,7 +147,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `no_contact` | error | neither a usable email nor a usable mobile |
 | `unknown_language` | warning | language not recognised; no preference kept (`suggestion`: the language name a misspelling probably meant, `Portugese` -> `Portuguese`) |
 | `conflicting_guardian` | error | rows of one guardian disagree; all its rows rejected |
-| `duplicate_row` | warning | a row repeats an earlier row; counted once |
+| `duplicate_row` | warning | a row repeats an earlier row (the same guardian, student and details once normalised); counted once |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
 | `text_marker` | warning | a cell started with Excel's text marker `'`, which was removed |

@@ -434,6 +434,31 @@ const PLACEHOLDERS: &[&str] = &[
     "tbd",
 ];
 
+/// What SIS exports and clerks write where a name is not known. Short
+/// words that are real names somewhere (`Na`, `Nil`, `X`) are not here.
+const NAME_PLACEHOLDERS: &[&str] = &[
+    "n/a",
+    "n.a.",
+    "none",
+    "null",
+    "unknown",
+    "unk",
+    "-",
+    "--",
+    "---",
+    ".",
+    "?",
+    "tbd",
+    "fnu",
+    "lnu",
+    "nfn",
+    "nln",
+    "no name",
+    "not provided",
+    "parent",
+    "guardian",
+];
+
 /// A placeholder in an optional cell is no value: say so, read it as empty.
 fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
     let is_placeholder = PLACEHOLDERS.iter().any(|p| raw.eq_ignore_ascii_case(p))
@@ -715,6 +740,21 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
     } else {
         None
     };
+    if problem.is_none()
+        && NAME_PLACEHOLDERS
+            .iter()
+            .any(|p| name.eq_ignore_ascii_case(p))
+    {
+        out.push(
+            Code::PlaceholderName,
+            Some(column),
+            Some(name),
+            format_args!(
+                "the guardian's {} {name} is a placeholder, not a name; it is kept as written so the guardian can still be reached, but put the real name in the SIS",
+                column.label()
+            ),
+        );
+    }
     match problem {
         Some(problem) => {
             out.push(

@@ -416,7 +416,7 @@ impl Builder {
                         Code::DuplicateRow,
                         line,
                         format!(
-                            "Line {line}: this row repeats line {first_line} exactly; it is counted once"
+                            "Line {line}: this row repeats line {first_line} (the same guardian, student and details); it is counted once"
                         ),
                     ));
                     status = RowStatus::Repaired;

@@ -358,3 +358,33 @@ fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
         Some("+13125550142")
     );
 }
+
+#[test]
+fn placeholder_names_are_kept_with_a_warning() {
+    let file = validate(csv(&[
+        "001,G1,N/A,Smith,s@example.com,,,",
+        "002,G2,FNU,Nguyen,n@example.com,,,",
+        "003,G3,Min,Na,m@example.com,,,",
+        "004,G4,Ana,Unknown,a@example.com,,,",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("placeholder_name", 2, Some("first_name")),
+            ("placeholder_name", 3, Some("first_name")),
+            ("placeholder_name", 5, Some("last_name")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the guardian's first name N/A is a placeholder, not a name; it is kept as \
+         written so the guardian can still be reached, but put the real name in the SIS"
+    );
+    // Kept: every guardian is usable ("Na" is a surname).
+    assert_eq!(file.guardians().len(), 4);
+    assert_eq!(
+        file.guardian("G1").map(|g| g.first_name.as_str()),
+        Some("N/A")
+    );
+    assert_eq!((file.summary().valid, file.summary().repaired), (1, 3));
+}
