@@ -64,6 +64,13 @@ pub enum IdError {
         "is a spreadsheet error value (a formula failed), not an ID; fix it in the spreadsheet and export again"
     )]
     SpreadsheetError,
+    /// A date where the ID should be (`Jan-05`, `5-Jan`, `1/5/2024`): a
+    /// spreadsheet took an ID such as `1-5` for a date, and the ID as the
+    /// SIS wrote it is lost.
+    #[error(
+        "looks like a date, which a spreadsheet makes of an ID such as 1-5, so the ID is lost; export the file again with this column formatted as text"
+    )]
+    Date,
     /// The ID is longer than [`MAX_ID_LEN`] characters.
     #[error("is longer than {MAX_ID_LEN} characters, which no SIS ID is")]
     TooLong,
@@ -94,12 +101,13 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     // Most IDs are letters, digits and dashes: no damage to undo, nothing
     // to reject but scientific notation, which needs an `e`.
     if !value.is_empty() && value.len() <= MAX_ID_LEN {
-        let (mut plain, mut has_e) = (true, false);
+        let (mut plain, mut has_e, mut has_dash) = (true, false, false);
         for b in value.bytes() {
             plain &= b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
             has_e |= (b | 0x20) == b'e';
+            has_dash |= b == b'-';
         }
-        if plain && !(has_e && is_scientific(value)) {
+        if plain && !(has_e && is_scientific(value)) && !(has_dash && is_date(value)) {
             return Ok((Cow::Borrowed(value), Vec::new()));
         }
     }
@@ -135,6 +143,9 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     if is_scientific(&value) {
         return Err(IdError::ScientificNotation);
     }
+    if is_date(&value) {
+        return Err(IdError::Date);
+    }
     if value.chars().any(char::is_control) {
         return Err(IdError::ControlCharacter);
     }
@@ -145,6 +156,55 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
         return Err(IdError::TooLong);
     }
     Ok((value, repairs))
+}
+
+/// A date as a spreadsheet writes one it made of an ID: `Jan-05`,
+/// `5-Jan`, `5-Jan-24`, `1/5/2024`, `2024-01-05`.
+fn is_date(value: &str) -> bool {
+    // As Excel writes them: an SIS code such as `MAR-05` is not a date.
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month_name = |part: &str| MONTHS.contains(&part);
+    let number = |part: &str, digits: std::ops::RangeInclusive<usize>, max: u32| {
+        digits.contains(&part.len())
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && part.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n))
+    };
+    if value.len() > 11 {
+        return false;
+    }
+    let mut split = value.split(['-', '/']);
+    let parts = [split.next(), split.next(), split.next(), split.next()];
+    let slashes = value.contains('/');
+    let dashes = value.contains('-');
+    let parts: &[&str] = match parts {
+        [Some(a), Some(b), None, _] => &[a, b],
+        [Some(a), Some(b), Some(c), None] => &[a, b, c],
+        _ => return false,
+    };
+    match parts {
+        // Jan-05 (mmm-yy), 5-Jan (d-mmm).
+        [a, b] if dashes && !slashes => {
+            (month_name(a) && number(b, 1..=2, 99)) || (number(a, 1..=2, 31) && month_name(b))
+        }
+        // 5-Jan-24.
+        [d, m, y] if dashes && !slashes && month_name(m) => {
+            number(d, 1..=2, 31) && (number(y, 2..=2, 99) || number(y, 4..=4, 9999))
+        }
+        // 2024-01-05.
+        [y, m, d] if dashes && !slashes => {
+            number(y, 4..=4, 9999) && number(m, 2..=2, 12) && number(d, 2..=2, 31)
+        }
+        // 1/5/2024, 1/5/24 (either order of day and month).
+        [a, b, y] if slashes && !dashes => {
+            number(a, 1..=2, 31)
+                && number(b, 1..=2, 31)
+                && (number(a, 1..=2, 12) || number(b, 1..=2, 12))
+                && (number(y, 2..=2, 99) || number(y, 4..=4, 9999))
+        }
+        _ => false,
+    }
 }
 
 /// `12345.0` or `12345.00` -> `12345`; anything else -> None.
@@ -297,6 +357,33 @@ mod tests {
     fn ok(raw: &str) -> (String, Vec<IdRepair>) {
         let (id, repairs) = normalize(raw).expect(raw);
         (id.into_owned(), repairs)
+    }
+
+    #[test]
+    fn dates_a_spreadsheet_made_of_ids_are_refused() {
+        for raw in [
+            "Jan-05",
+            "5-Jan",
+            "05-Jan-24",
+            "1/5/2024",
+            "12/31/24",
+            "2024-01-05",
+        ] {
+            assert_eq!(normalize(raw).map(|_| ()), Err(IdError::Date), "{raw}");
+        }
+        // IDs with dashes and slashes that are not dates.
+        for raw in [
+            "1-5",
+            "12-345",
+            "2024-0001",
+            "S-01",
+            "Jan-2024A",
+            "13/13/2024",
+            "A/B/C",
+            "MAR-05",
+        ] {
+            assert!(normalize(raw).is_ok(), "{raw}");
+        }
     }
 
     #[test]

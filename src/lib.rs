@@ -136,7 +136,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `missing_value` | error | a required cell (ID, name) is empty |
 | `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
 | `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
-| `invalid_id` | error | control characters, inner spaces, over 64 characters, or a spreadsheet error value (`#N/A`, `#REF!`) |
+| `invalid_id` | error | control characters, inner spaces, over 64 characters, a spreadsheet error value (`#N/A`, `#REF!`), or a date a spreadsheet made of the ID (`Jan-05`, `1/5/2024`) |
 | `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
 | `placeholder_name` | warning | a name is a placeholder (`N/A`, `Unknown`, `FNU`, `.`); kept as written, so the guardian is still reached |
 | `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value, a Mexican mobile with the `1` dropped in 2019: `suggestion` has the number without it...) |

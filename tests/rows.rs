@@ -388,3 +388,26 @@ fn placeholder_names_are_kept_with_a_warning() {
     );
     assert_eq!((file.summary().valid, file.summary().repaired), (1, 3));
 }
+
+#[test]
+fn an_id_a_spreadsheet_turned_into_a_date_is_refused() {
+    let file = validate(csv(&[
+        "Jan-05,G1,Ana,Diaz,ana@example.com,,,",
+        "002,1/5/2024,Bo,Li,bo@example.com,,,",
+        "MAR-05,G3,Cy,Ng,cy@example.com,,,",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("invalid_id", 2, Some("student_id")),
+            ("invalid_id", 3, Some("guardian_id")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the student ID Jan-05 looks like a date, which a spreadsheet makes of an ID \
+         such as 1-5, so the ID is lost; export the file again with this column formatted as text"
+    );
+    assert_eq!(file.links().len(), 1);
+    assert_eq!(file.links()[0].student_id.as_str(), "MAR-05");
+}
