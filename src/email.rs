@@ -61,6 +61,14 @@ pub enum EmailError {
         /// The address after `mailto:`.
         address: String,
     },
+    /// Punctuation stuck to a valid address, as left by splitting a list
+    /// (`jane@example.com;`, `jane@example.com.`). `address` is the
+    /// address without it.
+    #[error("has stray punctuation next to the address; write only the address ({address})")]
+    StrayPunctuation {
+        /// The address without the punctuation.
+        address: String,
+    },
     /// Anything else the address rules refuse.
     #[error("is not a valid address")]
     Invalid,
@@ -79,7 +87,9 @@ impl EmailError {
     /// ```
     pub fn suggestion(&self) -> Option<&str> {
         match self {
-            EmailError::DisplayName { address } | EmailError::Mailto { address } => Some(address),
+            EmailError::DisplayName { address }
+            | EmailError::Mailto { address }
+            | EmailError::StrayPunctuation { address } => Some(address),
             _ => None,
         }
     }
@@ -196,7 +206,10 @@ fn check_tld(address: &str) -> Result<(), EmailError> {
         .iter()
         .rposition(|&b| b == b'.')
         .map_or(bytes, |dot| &bytes[dot + 1..]);
-    if tld.len() < 2 || tld.iter().all(u8::is_ascii_digit) {
+    // Letters only (`c0m` is a slip), or an internationalised TLD.
+    let letters = std::str::from_utf8(tld)
+        .is_ok_and(|tld| tld.starts_with("xn--") || tld.chars().all(char::is_alphabetic));
+    if tld.len() < 2 || !letters {
         return Err(EmailError::NoTld);
     }
     Ok(())
@@ -240,6 +253,15 @@ fn check_in_full(address: &str) -> Result<String, EmailError> {
 /// address itself is valid: the error that names it. Anything else, even
 /// with angle brackets, is left to the general checks.
 fn wrapped_address(address: &str) -> Option<EmailError> {
+    const STRAY: [char; 4] = [';', ',', '.', ':'];
+    if address.starts_with(STRAY) || address.ends_with(STRAY) {
+        let inner = address.trim_matches(|c: char| STRAY.contains(&c) || c.is_whitespace());
+        return Email::parse(inner)
+            .ok()
+            .map(|checked| EmailError::StrayPunctuation {
+                address: checked.as_str().to_owned(),
+            });
+    }
     let inner = if let Some(rest) = address.strip_suffix('>') {
         let (name, inner) = rest.rsplit_once('<')?;
         if name.contains('@') {
@@ -457,6 +479,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stray_punctuation_and_digits_in_the_ending_are_named() {
+        for raw in [
+            "jane@example.com;",
+            "jane@example.com.",
+            ",jane@example.com",
+            "jane@example.com ,",
+        ] {
+            assert_eq!(
+                Email::parse(raw),
+                Err(EmailError::StrayPunctuation {
+                    address: "jane@example.com".into()
+                }),
+                "{raw}"
+            );
+        }
+        assert_eq!(Email::parse("jane@example..com"), Err(EmailError::Invalid));
+        assert_eq!(Email::parse("jane@example.c0m"), Err(EmailError::NoTld));
+        assert!(Email::parse("jane@example.xn--p1ai").is_ok());
+        assert!(Email::parse("jane@пример.рф").is_ok());
+    }
+
+    #[test]
     fn a_name_or_mailto_around_a_valid_address_is_named() {
         assert_eq!(
             Email::parse("Jane Doe <jane@example.com>"),
@@ -592,7 +636,7 @@ mod tests {
         for common in [
             "jane.doe@example.com",
             "J.O'Neil+school@mail.Example.org",
-            "x_1-2@a-b.c0",
+            "x_1-2@a-b.co",
             "a@b.co",
         ] {
             assert!(surely_valid(common), "{common}");

@@ -411,3 +411,18 @@ fn an_id_a_spreadsheet_turned_into_a_date_is_refused() {
     assert_eq!(file.links().len(), 1);
     assert_eq!(file.links()[0].student_id.as_str(), "MAR-05");
 }
+
+#[test]
+fn an_email_with_stray_punctuation_names_the_address() {
+    let file = validate(csv(&["001,G1,Ana,Diaz,ana@example.com;,(312) 555-0142,,"]));
+    let d = &file.diagnostics()[0];
+    assert_eq!(
+        (d.code.as_str(), d.line, d.suggestion.as_deref()),
+        ("invalid_email", 2, Some("ana@example.com"))
+    );
+    assert_eq!(
+        d.message,
+        "Line 2: the email ana@example.com; has stray punctuation next to the address; \
+         write only the address (ana@example.com)"
+    );
+}
