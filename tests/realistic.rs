@@ -94,3 +94,51 @@ fn headers_with_punctuation_and_notes() {
     );
     assert_eq!(ana.language.as_ref().map(|l| l.as_str()), Some("es"));
 }
+
+#[test]
+fn an_export_with_the_habits_of_a_real_district_file() {
+    // CRLF, SIS-qualified headers, a quoted line break in a name, and one
+    // of each habit found in district files.
+    let text = "Student_Number,SIS Parent ID,Parent First Name,Parent Last Name,Parent Email,\
+                Parent Cell Phone,Parent Home Phone,Home Language\r\n\
+                100234,P-1,María José,\"García\r\nLópez\",\"\"\"García, María\"\" <mj@example.com>\",\
+                (773) 555-0199,000-000-0000,Spanish\r\n\
+                100235,P-2,FNU,Nguyen,an.nguyen@example.com,999-999-9999,,Vietnamise\r\n\
+                Jan-05,P-3,Li,Wei,liwei@example.com,+52 1 55 1234 5678,,Mandarin\r\n\
+                100237,P-4,Fatima,Al-Sayed,fatima@example.com;,1-312-555-0188,,Af-Soomaali\r\n";
+    let file = validate(text);
+    assert_eq!(
+        found(&file),
+        [
+            ("invalid_name", 2, Some("last_name")),
+            ("invalid_email", 2, Some("email")),
+            ("placeholder", 2, Some("home_phone")),
+            ("placeholder_name", 4, Some("first_name")),
+            ("placeholder", 4, Some("mobile_phone")),
+            ("unknown_language", 4, Some("language")),
+            ("invalid_id", 5, Some("student_id")),
+            ("invalid_phone", 5, Some("mobile_phone")),
+            ("invalid_email", 6, Some("email")),
+        ]
+    );
+    let s = file.summary();
+    assert_eq!((s.rows, s.valid, s.repaired, s.rejected), (4, 0, 1, 3));
+    let an = file.guardian("P-2").expect("P-2 is usable");
+    assert_eq!(an.first_name, "FNU");
+    assert_eq!(an.mobile_phone, None);
+    assert_eq!(an.language, None);
+    let suggestions: Vec<_> = file
+        .diagnostics()
+        .iter()
+        .filter_map(|d| d.suggestion.as_deref())
+        .collect();
+    assert_eq!(
+        suggestions,
+        [
+            "mj@example.com",
+            "Vietnamese",
+            "+525512345678",
+            "fatima@example.com"
+        ]
+    );
+}
