@@ -132,21 +132,22 @@ impl Language {
     /// ```
     pub fn closest_name(raw: &str) -> Option<&'static str> {
         let folded = fold(raw);
-        let length = folded.chars().count();
-        if length < 4 {
+        let length = folded.len();
+        if !(4..=MAX_SPELLING).contains(&length) {
             return None;
         }
         let allowed = if length <= 6 { 1 } else { 2 };
         let mut best: Option<(usize, &'static str, &'static str)> = None;
         let mut tied = false;
-        for (name, display, tag) in spellings() {
-            if name.chars().count().abs_diff(length) > allowed {
+        // Sorted by length: only names within `allowed` of it can be close.
+        let all = spellings();
+        let from = all.partition_point(|(name, _, _)| name.len() + allowed < length);
+        let to = all.partition_point(|(name, _, _)| name.len() <= length + allowed);
+        for (name, display, tag) in all.get(from..to).unwrap_or_default() {
+            let Some(distance) = distance_within(folded.as_bytes(), name.as_bytes(), allowed)
+            else {
                 continue;
-            }
-            let distance = crate::column::edit_distance(&folded, name);
-            if distance > allowed {
-                continue;
-            }
+            };
             match best {
                 Some((d, _, _)) if d < distance => {}
                 Some((d, _, best_tag)) if d == distance => tied |= best_tag != *tag,
@@ -495,6 +496,40 @@ const COMMON_NAMES: &[(&str, &str)] = &[
 
 /// Every name and code, case-folded, built once: isolang's own lookups are
 /// exact and case-sensitive, and its lowercase-name lookup is slow.
+/// The longest folded cell, in bytes, checked for a misspelling.
+const MAX_SPELLING: usize = 40;
+
+/// The edit distance (insertions, deletions, substitutions; bytes) of `a`
+/// and `b` if it is at most `max`, without allocating: one row of the
+/// table, and a stop as soon as every entry of a row is over `max`.
+fn distance_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len() > MAX_SPELLING || b.len() > MAX_SPELLING {
+        return None;
+    }
+    let mut row = [0usize; MAX_SPELLING + 1];
+    for (j, cell) in row.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut smallest = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+            smallest = smallest.min(row[j + 1]);
+        }
+        if smallest > max {
+            return None;
+        }
+    }
+    let distance = row[b.len()];
+    (distance <= max).then_some(distance)
+}
+
 /// Names to offer for a misspelt language: (folded, as shown, tag).
 fn spellings() -> &'static [(String, String, &'static str)] {
     static SPELLINGS: OnceLock<Vec<(String, String, &'static str)>> = OnceLock::new();
@@ -502,7 +537,9 @@ fn spellings() -> &'static [(String, String, &'static str)] {
         let mut out: Vec<(String, String, &'static str)> = Vec::new();
         let mut add = |display: String, tag: &'static str| {
             let folded = fold(&display);
-            if folded.chars().count() >= 4 && !out.iter().any(|(f, _, _)| *f == folded) {
+            if (4..=MAX_SPELLING).contains(&folded.len())
+                && !out.iter().any(|(f, _, _)| *f == folded)
+            {
                 out.push((folded, display, tag));
             }
         };
@@ -529,6 +566,7 @@ fn spellings() -> &'static [(String, String, &'static str)] {
                 add(display, tag);
             }
         }
+        out.sort_by_key(|(folded, _, _)| folded.len());
         out
     })
 }
