@@ -207,8 +207,9 @@ fn check_tld(address: &str) -> Result<(), EmailError> {
         .rposition(|&b| b == b'.')
         .map_or(bytes, |dot| &bytes[dot + 1..]);
     // Letters only (`c0m` is a slip), or an internationalised TLD.
-    let letters = std::str::from_utf8(tld)
-        .is_ok_and(|tld| tld.starts_with("xn--") || tld.chars().all(char::is_alphabetic));
+    let letters = tld.iter().all(u8::is_ascii_alphabetic)
+        || std::str::from_utf8(tld)
+            .is_ok_and(|tld| tld.starts_with("xn--") || tld.chars().all(char::is_alphabetic));
     if tld.len() < 2 || !letters {
         return Err(EmailError::NoTld);
     }

@@ -435,29 +435,38 @@ const PLACEHOLDERS: &[&str] = &[
 ];
 
 /// What SIS exports and clerks write where a name is not known. Short
-/// words that are real names somewhere (`Na`, `Nil`, `X`) are not here.
-const NAME_PLACEHOLDERS: &[&str] = &[
-    "n/a",
-    "n.a.",
-    "none",
-    "null",
-    "unknown",
-    "unk",
-    "-",
-    "--",
-    "---",
-    ".",
-    "?",
-    "tbd",
-    "fnu",
-    "lnu",
-    "nfn",
-    "nln",
-    "no name",
-    "not provided",
-    "parent",
-    "guardian",
-];
+/// words that are real names somewhere (`Na`, `Nil`, `X`) are not.
+fn is_name_placeholder(name: &str) -> bool {
+    let mut folded = [0u8; 12];
+    let Some(slot) = folded.get_mut(..name.len()) else {
+        return false;
+    };
+    slot.copy_from_slice(name.as_bytes());
+    slot.make_ascii_lowercase();
+    matches!(
+        &*slot,
+        b"n/a"
+            | b"n.a."
+            | b"none"
+            | b"null"
+            | b"unknown"
+            | b"unk"
+            | b"-"
+            | b"--"
+            | b"---"
+            | b"."
+            | b"?"
+            | b"tbd"
+            | b"fnu"
+            | b"lnu"
+            | b"nfn"
+            | b"nln"
+            | b"no name"
+            | b"not provided"
+            | b"parent"
+            | b"guardian"
+    )
+}
 
 /// A placeholder in an optional cell is no value: say so, read it as empty.
 fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
@@ -465,8 +474,7 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
         || (raw.len() >= 7
             && raw
                 .bytes()
-                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')))
-        || (matches!(column, Column::MobilePhone | Column::HomePhone) && is_dummy_number(raw));
+                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')));
     is_placeholder.then(|| {
         out.push(
             Code::Placeholder,
@@ -482,7 +490,9 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
 }
 
 /// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
-/// clerk types where a phone number is required and none is known.
+/// clerk types where a phone number is required and none is known. Asked
+/// only of a number that is not valid (`888-888-8888` may be a real
+/// toll-free number).
 fn is_dummy_number(raw: &str) -> bool {
     if !raw
         .bytes()
@@ -490,9 +500,17 @@ fn is_dummy_number(raw: &str) -> bool {
     {
         return false;
     }
-    let digits: Vec<u8> = raw.bytes().filter(u8::is_ascii_digit).collect();
-    let national = match digits.len() {
-        10 => &digits[..],
+    let mut digits = [0u8; 11];
+    let mut count = 0;
+    for b in raw.bytes().filter(u8::is_ascii_digit) {
+        let Some(slot) = digits.get_mut(count) else {
+            return false;
+        };
+        *slot = b;
+        count += 1;
+    }
+    let national = match count {
+        10 => &digits[..10],
         11 if digits[0] == b'1' => &digits[1..],
         _ => return false,
     };
@@ -740,11 +758,7 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
     } else {
         None
     };
-    if problem.is_none()
-        && NAME_PLACEHOLDERS
-            .iter()
-            .any(|p| name.eq_ignore_ascii_case(p))
-    {
+    if problem.is_none() && is_name_placeholder(name) {
         out.push(
             Code::PlaceholderName,
             Some(column),
@@ -866,6 +880,20 @@ fn read_phone(
                 }
             }
             Cell::Usable(phone)
+        }
+        // Checked only here, as no such number is valid: the usual cell
+        // pays nothing for it.
+        Err(_) if is_dummy_number(raw) => {
+            out.push(
+                Code::Placeholder,
+                Some(column),
+                Some(raw),
+                format_args!(
+                    "the {} {raw} is a placeholder, read as empty",
+                    column.label()
+                ),
+            );
+            Cell::Empty
         }
         Err(error) => {
             let code = match error {
