@@ -475,18 +475,20 @@ fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T
             && raw
                 .bytes()
                 .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')));
-    is_placeholder.then(|| {
-        out.push(
-            Code::Placeholder,
-            Some(column),
-            Some(raw),
-            format_args!(
-                "the {} {raw} is a placeholder, read as empty",
-                column.label()
-            ),
-        );
-        Cell::Empty
-    })
+    is_placeholder.then(|| placeholder_read_as_empty(raw, column, out))
+}
+
+fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Cell<T> {
+    out.push(
+        Code::Placeholder,
+        Some(column),
+        Some(raw),
+        format_args!(
+            "the {} {raw} is a placeholder, read as empty",
+            column.label()
+        ),
+    );
+    Cell::Empty
 }
 
 /// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
@@ -883,18 +885,7 @@ fn read_phone(
         }
         // Checked only here, as no such number is valid: the usual cell
         // pays nothing for it.
-        Err(_) if is_dummy_number(raw) => {
-            out.push(
-                Code::Placeholder,
-                Some(column),
-                Some(raw),
-                format_args!(
-                    "the {} {raw} is a placeholder, read as empty",
-                    column.label()
-                ),
-            );
-            Cell::Empty
-        }
+        Err(_) if is_dummy_number(raw) => placeholder_read_as_empty(raw, column, out),
         Err(error) => {
             let code = match error {
                 PhoneError::Multiple => Code::MultipleValues,

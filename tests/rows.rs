@@ -296,13 +296,8 @@ fn a_misspelt_language_is_unknown_with_the_name_it_probably_meant() {
         "002,G2,Bo,Li,bo@example.com,,,Portugese",
         "003,G3,Cy,Ng,cy@example.com,,,Gaelic-ish",
     ]));
-    let found: Vec<_> = file
-        .diagnostics()
-        .iter()
-        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
-        .collect();
     assert_eq!(
-        found,
+        common::suggested(&file),
         [
             ("unknown_language", 2, Some("Portuguese")),
             ("unknown_language", 3, Some("Portuguese")),
@@ -330,13 +325,8 @@ fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
         "002,G2,Bo,Li,bo@example.com,+52 1 55 1234 5678,,",
         "003,G3,Cy,Ng,cy@example.com,+1 (555) 555-5555,312-555-0142,",
     ]));
-    let found: Vec<_> = file
-        .diagnostics()
-        .iter()
-        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
-        .collect();
     assert_eq!(
-        found,
+        common::suggested(&file),
         [
             ("placeholder", 2, None),
             ("placeholder", 2, None),

@@ -170,13 +170,8 @@ fn an_address_wrapped_in_a_name_or_mailto_is_named_and_masked_in_logs() {
         "002,G2,Bo,Li,MAILTO:bo.li@example.com,(312) 555-0142,,",
         "003,G3,Cy,Ng,<cy@example>,(312) 555-0143,,",
     ]));
-    let found: Vec<_> = file
-        .diagnostics()
-        .iter()
-        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
-        .collect();
     assert_eq!(
-        found,
+        common::suggested(&file),
         [
             ("invalid_email", 2, Some("ana.diaz@example.com")),
             ("no_contact", 2, None),

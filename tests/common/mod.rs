@@ -17,6 +17,14 @@ pub fn found(file: &ValidatedFile) -> Vec<(&'static str, u64, Option<&'static st
     file.diagnostics().iter().map(triple).collect()
 }
 
+/// (code, line, suggestion) of each diagnostic, in order.
+pub fn suggested(file: &ValidatedFile) -> Vec<(&'static str, u64, Option<&str>)> {
+    file.diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
+        .collect()
+}
+
 /// (code, line, column) of one diagnostic.
 pub fn triple(d: &Diagnostic) -> (&'static str, u64, Option<&'static str>) {
     (d.code.as_str(), d.line, d.column.map(|c| c.as_str()))
