@@ -305,6 +305,12 @@ impl PhoneParser {
     /// Reads one phone cell (already known to be non-empty).
     pub fn parse(&mut self, raw: &str) -> Result<Phone, PhoneError> {
         let raw = raw.trim();
+        // Full-width digits and signs, as East Asian input methods type
+        // them (`３１２－５５５－０１４２`): the same characters, read as ASCII.
+        if !raw.is_ascii() && raw.chars().any(is_full_width) {
+            let ascii: String = raw.chars().map(from_full_width).collect();
+            return self.parse(&ascii);
+        }
         if spreadsheet_number(raw) {
             return Err(PhoneError::SpreadsheetNumber);
         }
@@ -623,6 +629,20 @@ fn is_unicode_separator(c: char) -> bool {
 }
 
 /// Rejects letters, two numbers in one cell, and stray symbols.
+/// A full-width form of an ASCII character (U+FF01 to U+FF5E), or the
+/// ideographic space.
+fn is_full_width(c: char) -> bool {
+    matches!(c, '\u{ff01}'..='\u{ff5e}' | '\u{3000}')
+}
+
+fn from_full_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    }
+}
+
 fn check_characters(number: &str) -> Result<(), PhoneError> {
     let significant = |part: &str| part.bytes().filter(u8::is_ascii_digit).count() >= 7;
     let lower = number.to_lowercase();
@@ -718,6 +738,15 @@ mod tests {
         assert_eq!(
             us("312-555-0142, ext 12").as_deref(),
             Ok("+13125550142;ext=12")
+        );
+        // Full-width, as East Asian input methods type it.
+        assert_eq!(
+            us("＋１\u{3000}（３１２）５５５－０１４２").as_deref(),
+            Ok("+13125550142")
+        );
+        assert_eq!(
+            us("３１２５５５０１４２ ｃｅｌｌ"),
+            Err(PhoneError::Letters)
         );
         // Dashes and spaces from word processors and web pages.
         for raw in [
