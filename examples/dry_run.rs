@@ -26,6 +26,16 @@ use guardian_roster::{
 const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv] \
                      [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json] \
                      [--errors-csv FILE] [--redact]";
+const ABOUT: &str = "Dry-runs a guardians.csv upload against the current roster (the bundled data without arguments); nothing is written.
+  --students FILE           any CSV with a student_id column: the roster's students
+  --current FILE            the roster's current guardians and links, in the guardians.csv format
+  --mode additive|full      full also removes links the upload no longer has (additive)
+  --max-unlink-percent N    in full mode, remove nothing if more than N% of links would go (10)
+  --region CC               default country of phone numbers without + (US)
+  --format json             the plan as JSON instead of text
+  --errors-csv FILE         write the upload's rows with problems, to fix and upload again
+  --redact                  mask emails, phones and names in the diagnostics, for logs
+Exit status: 0 no errors, 1 some row has an error or cannot apply, 2 a file cannot be used (or the arguments are wrong).";
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
 
 fn main() -> ExitCode {
@@ -35,7 +45,10 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let args = Args::parse(&["redact"]);
+    let args = Args::parse(&["redact", "help"]);
+    if args.help() {
+        return common::print_help(USAGE, ABOUT);
+    }
     let unknown = args.unknown(&[
         "students",
         "current",

@@ -19,7 +19,15 @@ use std::process::ExitCode;
 use common::{Args, Format, outln, write_out};
 use guardian_roster::{ReaderBuilder, Region};
 
-const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format text|json]";
+const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format text|json] \
+                     [--errors-csv FILE] [--redact]";
+const ABOUT: &str = "Validates a guardians.csv (the bundled sample without FILE) and reports every problem.
+  --region CC        default country of phone numbers without + (US)
+  --strict-headers   accept only the canonical column names
+  --format json      the report as JSON instead of text
+  --errors-csv FILE  write the rows with problems, with what is wrong, to fix and upload again
+  --redact           mask emails, phones and names in the diagnostics, for logs
+Exit status: 0 no errors, 1 some row has an error, 2 the file cannot be used (or the arguments are wrong).";
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
 
 fn main() -> ExitCode {
@@ -29,7 +37,10 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let args = Args::parse(&["strict-headers", "redact"]);
+    let args = Args::parse(&["strict-headers", "redact", "help"]);
+    if args.help() {
+        return common::print_help(USAGE, ABOUT);
+    }
     let unknown = args.unknown(&["region", "strict-headers", "format", "errors-csv", "redact"]);
     if !unknown.is_empty() {
         return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);

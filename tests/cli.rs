@@ -78,3 +78,27 @@ fn dry_run_on_the_bundled_data() {
     assert_eq!(actions.iter().filter(|a| **a == "unlink").count(), 2);
     assert_eq!(actions[0], "create_guardian");
 }
+
+#[test]
+fn help_prints_the_usage_and_exits_0() {
+    for (name, flag) in [
+        ("validate", "--help"),
+        ("dry_run", "-h"),
+        ("generate", "--help"),
+    ] {
+        let output = Command::new(example(name))
+            .arg(flag)
+            .output()
+            .unwrap_or_else(|e| panic!("{name} did not run: {e}"));
+        assert_eq!(output.status.code(), Some(0), "{name} {flag}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.starts_with(&format!("usage: {name} ")),
+            "{name}: {text}"
+        );
+        assert!(text.contains("--"), "{name}: {text}");
+    }
+    // An unknown option is still a usage error.
+    let (status, _) = run("validate", &["--nope"]);
+    assert_eq!(status, 2);
+}

@@ -76,7 +76,9 @@ impl Args {
         let mut options = Vec::new();
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
-            if let Some(name) = arg.strip_prefix("--") {
+            if arg == "-h" {
+                options.push(("help".to_owned(), None));
+            } else if let Some(name) = arg.strip_prefix("--") {
                 let (name, inline) = match name.split_once('=') {
                     Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
                     None => (name.to_owned(), None),
@@ -106,6 +108,11 @@ impl Args {
             .and_then(|(_, v)| v.as_deref())
     }
 
+    /// Whether `--help` or `-h` was given.
+    pub fn help(&self) -> bool {
+        self.flag("help")
+    }
+
     /// Whether the switch `--name` was given.
     pub fn flag(&self, name: &str) -> bool {
         self.options.iter().any(|(n, _)| n == name)
@@ -128,6 +135,12 @@ impl Args {
             Some(other) => Err(format!("--format must be text or json, not {other:?}")),
         }
     }
+}
+
+/// Prints the usage and what the program does, for `--help`: exit status 0.
+pub fn print_help(usage: &str, about: &str) -> ExitCode {
+    println!("usage: {usage}\n\n{about}");
+    ExitCode::SUCCESS
 }
 
 /// Prints a usage error and returns exit status 2.

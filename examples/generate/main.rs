@@ -25,8 +25,20 @@ use common::Args;
 const USAGE: &str = "generate --rows N --seed S [--out FILE] [--students FILE] [--current FILE] \
                      [--foreign-percent P] [--problem-percent P]";
 
+const ABOUT: &str = "Writes a realistic synthetic district file (deterministic for a seed).
+  --rows N               data rows of the guardians file
+  --seed S               the seed
+  --out FILE             the guardians file (standard output without it)
+  --students FILE        also write the matching students file
+  --current FILE         also write a current roster that differs from the upload by a realistic share
+  --foreign-percent P    share of phone numbers from other countries (2)
+  --problem-percent P    share of rows with each kind of problem (2)";
+
 fn main() -> ExitCode {
-    let args = Args::parse(&[]);
+    let args = Args::parse(&["help"]);
+    if args.help() {
+        return common::print_help(USAGE, ABOUT);
+    }
     let unknown = args.unknown(&[
         "rows",
         "seed",
