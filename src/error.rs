@@ -60,6 +60,10 @@ pub enum ErrorKind {
         also_missing: Vec<Column>,
         /// Whether strict header matching was on (canonical names only).
         strict: bool,
+        /// What the header looks like instead, when that is recognisable: a
+        /// column per guardian (`Parent 1 Email`, `Parent 2 Email`), or one
+        /// column for the whole name (`Guardian Name`).
+        hint: Option<String>,
     },
     /// Two header cells name the same column.
     DuplicateColumn {
@@ -155,6 +159,7 @@ impl fmt::Display for Error {
                 closest,
                 also_missing,
                 strict,
+                hint,
             } => {
                 write!(f, "the header has no {} column", column.as_str())?;
                 if let Some(closest) = closest {
@@ -167,6 +172,9 @@ impl fmt::Display for Error {
                 if !also_missing.is_empty() {
                     let names: Vec<&str> = also_missing.iter().map(|c| c.as_str()).collect();
                     write!(f, "; also missing: {}", names.join(", "))?;
+                }
+                if let Some(hint) = hint {
+                    write!(f, "; {hint}")?;
                 }
                 write!(
                     f,

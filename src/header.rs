@@ -66,6 +66,7 @@ impl Header {
                     closest,
                     also_missing: missing[1..].to_vec(),
                     strict,
+                    hint: layout_hint(cells, &missing),
                 },
                 line,
             ));
@@ -188,9 +189,75 @@ fn closest_header(column: Column, cells: &[String], unknown: &[usize]) -> Option
         .iter()
         .map(|&at| cells[at].trim())
         .filter(|cell| !cell.is_empty())
-        .map(|cell| (edit_distance(&header_key(cell), &target), cell))
+        .map(|cell| {
+            let key = header_key(cell);
+            // A header holding the name ("E_mail_adress" holds "email") is
+            // as close as can be.
+            let distance = if key.contains(&target) {
+                0
+            } else {
+                edit_distance(&key, &target)
+            };
+            (distance, cell)
+        })
         .min_by_key(|(distance, _)| *distance)
+        // Only a header that could be a slip for the name: "Parent 1
+        // Email" is not the closest thing to a guardian_id.
+        .filter(|(distance, _)| *distance <= target.len() / 2)
         .map(|(_, cell)| cell.to_owned())
+}
+
+/// A header laid out differently from guardians.csv, said in a way that
+/// tells the clerk which export to make instead.
+fn layout_hint(cells: &[String], missing: &[Column]) -> Option<String> {
+    const PEOPLE: [&str; 6] = [
+        "parentguardian",
+        "guardian",
+        "parent",
+        "contact",
+        "mother",
+        "father",
+    ];
+    let keys: Vec<String> = cells.iter().map(|cell| header_key(cell)).collect();
+    // "Parent 1 Email", "Guardian2 Cell", "Mother Email" and "Father Email".
+    let mut people: Vec<&str> = keys
+        .iter()
+        .filter_map(|key| {
+            let person = PEOPLE.iter().find(|p| key.starts_with(*p))?;
+            let rest = &key[person.len()..];
+            let number = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
+            match (*person, number) {
+                ("mother" | "father", "") => Some(*person),
+                (_, "") => None,
+                _ => Some(number),
+            }
+        })
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    if people.len() >= 2 {
+        return Some(
+            "the file has columns for each of several guardians on one row (\"Parent 1 ...\", \"Parent 2 ...\"); guardians.csv has one row per guardian and student: export the guardians (contacts) list instead"
+                .to_owned(),
+        );
+    }
+    let names_missing = missing
+        .iter()
+        .any(|c| matches!(c, Column::FirstName | Column::LastName));
+    let whole_name = cells.iter().zip(&keys).find(|(_, key)| {
+        let key = PEOPLE
+            .iter()
+            .find_map(|p| key.strip_prefix(p))
+            .unwrap_or(key);
+        matches!(key, "name" | "fullname" | "names")
+    });
+    match whole_name {
+        Some((cell, _)) if names_missing => Some(format!(
+            "the name is in one column (\"{}\"); guardians.csv has the first and last name in columns of their own",
+            cell.trim()
+        )),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -237,6 +304,59 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(error.to_string().contains("\"studnet_id\""));
+    }
+
+    fn missing(line: &str) -> Error {
+        Header::resolve(&cells(line), 1, false, &mut Vec::new()).expect_err("a column is missing")
+    }
+
+    #[test]
+    fn a_header_laid_out_otherwise_is_named() {
+        let wide = missing(
+            "Student ID,Parent 1 First Name,Parent 1 Last Name,Parent 1 Email,Parent 2 First Name,Parent 2 Email",
+        );
+        let text = wide.to_string();
+        assert!(
+            text.starts_with("the header has no guardian_id column; also missing:"),
+            "{text}"
+        );
+        assert!(
+            text.contains("columns for each of several guardians on one row"),
+            "{text}"
+        );
+        assert!(
+            missing("Student ID,Parent ID,Mother Email,Father Email,Mother Cell")
+                .to_string()
+                .contains("several guardians")
+        );
+
+        let one_name = missing("Student ID,Guardian ID,Guardian Name,Email,Cell");
+        match one_name.kind() {
+            ErrorKind::MissingColumn {
+                column,
+                closest,
+                hint,
+                ..
+            } => {
+                assert_eq!(*column, Column::FirstName);
+                // Too far from "first_name" to be a slip for it.
+                assert_eq!(closest.as_deref(), None);
+                assert_eq!(
+                    hint.as_deref(),
+                    Some(
+                        "the name is in one column (\"Guardian Name\"); guardians.csv has the first and last name in columns of their own"
+                    )
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // A usual header with a column missing gets no hint.
+        match missing("student_id,guardian_id,first_name,last_name,email").kind() {
+            ErrorKind::MissingColumn { column, hint, .. } => {
+                assert_eq!((*column, hint.as_deref()), (Column::MobilePhone, None));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

@@ -118,7 +118,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 |---|---|---|
 | `empty_file` | fatal | the file has no content |
 | `no_header` | fatal | the first line holds data, not column names |
-| `missing_column` | fatal | a required column is missing (the message names the closest header) |
+| `missing_column` | fatal | a required column is missing (the message names the closest header, or says the file has a column per guardian or the whole name in one column) |
 | `duplicate_column` | fatal | two header cells name the same column |
 | `unreadable_file` | fatal | an I/O error, or an Excel workbook instead of CSV |
 | `encoding` | warning | the file was Windows-1252 or UTF-16 and was converted |
