@@ -127,22 +127,24 @@ pub(crate) fn header_key(header: &str) -> String {
     header
         .chars()
         .filter(|c| {
-            !matches!(
-                c,
-                ' ' | '_'
-                    | '-'
-                    | '.'
-                    | '\u{feff}'
-                    | '"'
-                    | '\''
-                    | '\t'
-                    | '/'
-                    | '#'
-                    | '('
-                    | ')'
-                    | ':'
-                    | '*'
-            )
+            // Any white space: a no-break space or a line break inside a
+            // quoted header cell ("Student\nID") too.
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '_' | '-'
+                        | '.'
+                        | '\u{feff}'
+                        | '\u{200b}'
+                        | '"'
+                        | '\''
+                        | '/'
+                        | '#'
+                        | '('
+                        | ')'
+                        | ':'
+                        | '*'
+                )
         })
         .flat_map(char::to_lowercase)
         .collect()
@@ -244,6 +246,9 @@ mod tests {
             ("Home Phone (optional)", Column::HomePhone),
             ("Student ID (Required)", Column::StudentId),
             ("SIS Parent ID", Column::GuardianId),
+            ("Student\u{a0}ID", Column::StudentId),
+            ("Student\r\nID", Column::StudentId),
+            ("\u{200b}Email", Column::Email),
             ("Guardian Local ID", Column::GuardianId),
             ("Contact SIS ID", Column::GuardianId),
         ];
