@@ -69,6 +69,12 @@ pub enum EmailError {
         /// The address without the punctuation.
         address: String,
     },
+    /// An invisible character (a zero-width space, as copied from a web
+    /// page) inside the address.
+    #[error(
+        "contains an invisible character (such as a zero-width space, copied from a web page); type the address again"
+    )]
+    Invisible,
     /// Anything else the address rules refuse.
     #[error("is not a valid address")]
     Invalid,
@@ -220,6 +226,9 @@ fn check_tld(address: &str) -> Result<(), EmailError> {
 /// can be told about by name, then `email_address` with the strict options.
 /// Returns the checked copy.
 fn check_in_full(address: &str) -> Result<String, EmailError> {
+    if address.chars().any(crate::row::is_invisible) {
+        return Err(EmailError::Invisible);
+    }
     if let Some(wrapped) = wrapped_address(address) {
         return Err(wrapped);
     }

@@ -52,8 +52,11 @@ pub enum IdError {
         "is in scientific notation, so its digits are lost; export the file again with this column formatted as text"
     )]
     ScientificNotation,
-    /// The ID holds a control character (a tab, a line break...).
-    #[error("contains a control character or line break")]
+    /// The ID holds a control character (a tab, a line break...) or an
+    /// invisible one (a zero-width space) between its characters.
+    #[error(
+        "contains a control character, a line break or an invisible character (such as a zero-width space); type the ID again"
+    )]
     ControlCharacter,
     /// The ID holds white space between characters.
     #[error("contains a space inside it")]
@@ -146,7 +149,10 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     if is_date(&value) {
         return Err(IdError::Date);
     }
-    if value.chars().any(char::is_control) {
+    if value
+        .chars()
+        .any(|c| c.is_control() || crate::row::is_invisible(c))
+    {
         return Err(IdError::ControlCharacter);
     }
     if value.chars().any(char::is_whitespace) {

@@ -416,3 +416,40 @@ fn an_email_with_stray_punctuation_names_the_address() {
          write only the address (ana@example.com)"
     );
 }
+
+#[test]
+fn invisible_characters_are_trimmed_at_the_edges_and_named_inside() {
+    let file = validate(csv(&[
+        // Zero-width spaces at the ends of cells, as copied from a web page.
+        "00123\u{200b},G1,Ana\u{200b},Diaz,ana@example.com\u{200b},\u{200b}3125550142,,",
+        // A byte-order mark where a second file was pasted on.
+        "\u{feff}00124,G2,Bo,Li,bo@example.com,,,",
+        "001\u{200b}25,G3,Cy,Ng,cy@exam\u{200b}ple.com,3125550143,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("invalid_id", 4, Some("student_id")),
+            ("invalid_email", 4, Some("email")),
+        ]
+    );
+    let ids: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
+    assert_eq!(ids, ["00123", "00124"]);
+    let ana = file.guardian("G1").expect("G1 is usable");
+    assert_eq!(ana.first_name, "Ana");
+    assert_eq!(
+        ana.email.as_ref().map(|e| e.as_str()),
+        Some("ana@example.com")
+    );
+    assert_eq!(
+        ana.mobile_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550142")
+    );
+    assert!(
+        file.diagnostics()[1]
+            .message
+            .contains("contains an invisible character"),
+        "{}",
+        file.diagnostics()[1].message
+    );
+}
