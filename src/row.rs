@@ -434,8 +434,8 @@ const PLACEHOLDERS: &[&str] = &[
     "tbd",
 ];
 
-/// What SIS exports and clerks write where a name is not known. Short
-/// words that are real names somewhere (`Na`, `Nil`, `X`) are not.
+/// What SIS exports and clerks write where a name is not known. Words
+/// that are real names somewhere (`Na`, `Nil`, `X`, `Parent`) are not.
 fn is_name_placeholder(name: &str) -> bool {
     let mut folded = [0u8; 12];
     let Some(slot) = folded.get_mut(..name.len()) else {
@@ -463,8 +463,6 @@ fn is_name_placeholder(name: &str) -> bool {
             | b"nln"
             | b"no name"
             | b"not provided"
-            | b"parent"
-            | b"guardian"
     )
 }
 

@@ -356,6 +356,7 @@ fn placeholder_names_are_kept_with_a_warning() {
         "002,G2,FNU,Nguyen,n@example.com,,,",
         "003,G3,Min,Na,m@example.com,,,",
         "004,G4,Ana,Unknown,a@example.com,,,",
+        "005,G5,Marie,Parent,m.parent@example.com,,,",
     ]));
     assert_eq!(
         common::found(&file),
@@ -370,13 +371,13 @@ fn placeholder_names_are_kept_with_a_warning() {
         "Line 2: the guardian's first name N/A is a placeholder, not a name; it is kept as \
          written so the guardian can still be reached, but put the real name in the SIS"
     );
-    // Kept: every guardian is usable ("Na" is a surname).
-    assert_eq!(file.guardians().len(), 4);
+    // Kept: every guardian is usable ("Na" and "Parent" are surnames).
+    assert_eq!(file.guardians().len(), 5);
     assert_eq!(
         file.guardian("G1").map(|g| g.first_name.as_str()),
         Some("N/A")
     );
-    assert_eq!((file.summary().valid, file.summary().repaired), (1, 3));
+    assert_eq!((file.summary().valid, file.summary().repaired), (2, 3));
 }
 
 #[test]
