@@ -489,6 +489,15 @@ fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) ->
     Cell::Empty
 }
 
+/// Seven or more digits and nothing but what phone numbers are written
+/// with: a phone number in the email column.
+fn looks_like_phone(raw: &str) -> bool {
+    raw.bytes().filter(u8::is_ascii_digit).count() >= 7
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'+'))
+}
+
 /// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
 /// clerk types where a phone number is required and none is known. Asked
 /// only of a number that is not valid (`888-888-8888` may be a real
@@ -848,6 +857,14 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                 EmailError::Multiple => Code::MultipleValues,
                 _ => Code::InvalidEmail,
             };
+            if !raw.contains('@') && looks_like_phone(raw) {
+                return out.cell_problem(
+                    code,
+                    Column::Email,
+                    raw,
+                    &"looks like a phone number, not an address; check that the email and phone columns are not swapped",
+                );
+            }
             let cell = out.cell_problem(code, Column::Email, raw, &error);
             if let (Some(meant), Some(diagnostic)) =
                 (error.suggestion(), out.diagnostics.last_mut())
@@ -900,6 +917,14 @@ fn read_phone(
                 PhoneError::Multiple => Code::MultipleValues,
                 _ => Code::InvalidPhone,
             };
+            if raw.contains('@') {
+                return out.cell_problem(
+                    code,
+                    column,
+                    raw,
+                    &"looks like an email address, not a phone number; check that the email and phone columns are not swapped",
+                );
+            }
             let digits = raw.bytes().filter(u8::is_ascii_digit).count();
             let international = raw.starts_with('+') || raw.starts_with("00");
             if digits > 10

@@ -454,3 +454,33 @@ fn invisible_characters_are_trimmed_at_the_edges_and_named_inside() {
         file.diagnostics()[1].message
     );
 }
+
+#[test]
+fn swapped_email_and_phone_columns_are_named() {
+    let file = validate(csv(&["001,G1,Ana,Diaz,(312) 555-0142,ana@example.com,,"]));
+    let messages: Vec<(&str, &str)> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "invalid_email",
+                "Line 2: the email (312) 555-0142 looks like a phone number, not an address; \
+                 check that the email and phone columns are not swapped"
+            ),
+            (
+                "invalid_phone",
+                "Line 2: the mobile phone ana@example.com looks like an email address, not a \
+                 phone number; check that the email and phone columns are not swapped"
+            ),
+            (
+                "no_contact",
+                "Line 2: the guardian has no usable email or mobile phone, so they could not \
+                 log in or be notified; add one"
+            ),
+        ]
+    );
+}
