@@ -148,7 +148,8 @@ codes! {
     /// Two different guardians share one mobile number.
     SharedMobile = "shared_mobile", Warning;
     // ---- spreadsheet safety ----
-    /// A cell started with Excel's text marker `'`, which was removed.
+    /// A cell started with Excel's text marker `'`, or was wrapped as
+    /// `="..."` to keep it as text; removed.
     TextMarker = "text_marker", Warning;
     /// A name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written.
     FormulaValue = "formula_value", Warning;

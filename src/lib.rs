@@ -150,7 +150,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `duplicate_row` | warning | a row repeats an earlier row (the same guardian, student and details once normalised); counted once |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
-| `text_marker` | warning | a cell started with Excel's text marker `'`, which was removed |
+| `text_marker` | warning | a cell started with Excel's text marker `'`, or was wrapped as `="..."` to keep it as text; removed |
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |

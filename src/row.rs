@@ -634,9 +634,10 @@ impl Cells<'_> {
         match decoded {
             Ok(text) => {
                 let mut text = trim(text);
-                // Excel's text marker, as the errors file writes it before
-                // a value a spreadsheet would run. IDs undo it themselves.
+                // IDs undo spreadsheet damage themselves.
                 if !matches!(column, Column::StudentId | Column::GuardianId) {
+                    // Excel's text marker, as the errors file writes it
+                    // before a value a spreadsheet would run.
                     if let Some(rest) = text.strip_prefix('\'') {
                         out.push(
                             Code::TextMarker,
@@ -648,6 +649,24 @@ impl Cells<'_> {
                             ),
                         );
                         text = rest.trim();
+                    }
+                    // `="3125550142"`: the formula some exports wrap every
+                    // cell in so that a spreadsheet keeps it as text.
+                    if let Some(inner) = text
+                        .strip_prefix("=\"")
+                        .and_then(|rest| rest.strip_suffix('"'))
+                        .filter(|inner| !inner.contains('"'))
+                    {
+                        out.push(
+                            Code::TextMarker,
+                            Some(column),
+                            Some(text),
+                            format_args!(
+                                "the {} {text} was wrapped in a spreadsheet formula (=\"...\") to keep it as text, which was removed",
+                                column.label()
+                            ),
+                        );
+                        text = trim(inner);
                     }
                 }
                 if text.is_empty() {

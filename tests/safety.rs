@@ -194,3 +194,41 @@ fn an_address_wrapped_in_a_name_or_mailto_is_named_and_masked_in_logs() {
     assert!(!safe.message.contains("ana.diaz"), "{}", safe.message);
     assert_eq!(safe.suggestion.as_deref(), Some("a***@example.com"));
 }
+
+#[test]
+fn cells_wrapped_as_formulas_are_unwrapped_even_after_a_round_trip() {
+    let file = validate(csv(&[
+        "=\"00123\",=\"G1\",=\"Ana\",=\"Diaz\",=\"ana@example.com\",=\"3125550142\",,=\"es\"",
+        // As the errors file writes such a cell: with a text marker first.
+        "00124,G2,'=\"Bo\",Li,bo@example.com,,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("id_repaired", 2, Some("student_id")),
+            ("id_repaired", 2, Some("guardian_id")),
+            ("text_marker", 2, Some("first_name")),
+            ("text_marker", 2, Some("last_name")),
+            ("text_marker", 2, Some("email")),
+            ("text_marker", 2, Some("mobile_phone")),
+            ("text_marker", 2, Some("language")),
+            ("text_marker", 3, Some("first_name")),
+            ("text_marker", 3, Some("first_name")),
+        ]
+    );
+    let ana = file.guardian("G1").expect("G1 is usable");
+    assert_eq!(
+        (ana.first_name.as_str(), ana.last_name.as_str()),
+        ("Ana", "Diaz")
+    );
+    assert_eq!(
+        ana.mobile_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550142")
+    );
+    assert_eq!(ana.language.as_ref().map(|l| l.as_str()), Some("es"));
+    assert_eq!(
+        file.guardian("G2").map(|g| g.first_name.as_str()),
+        Some("Bo")
+    );
+    assert_eq!(file.summary().rejected, 0);
+}
