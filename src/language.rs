@@ -48,7 +48,8 @@ pub struct UnknownLanguage;
 impl Language {
     /// Reads a language cell (already known to be non-empty).
     pub fn parse(raw: &str) -> Result<Language, UnknownLanguage> {
-        let folded = fold(raw);
+        // "Eng.": an abbreviation's dot.
+        let folded = fold(raw.trim_end().strip_suffix('.').unwrap_or(raw));
         if folded.is_empty() {
             return Err(UnknownLanguage);
         }
@@ -94,16 +95,18 @@ impl Language {
         // "Chinese-Mandarin", "Haitian/Creole": every word that names a
         // language must name the same one; "English/Spanish" stays unknown.
         // "Chinese" qualifies a Chinese language ("Chinese - Cantonese").
+        // Only the word "Chinese" qualifies: "Cantonese/Mandarin" is two
+        // languages.
         let mut tags = words()
             .filter(|w| w.len() > 2 && !GENERIC_WORDS.contains(w))
-            .filter_map(|w| names().get(w).copied());
-        let mut agreed = tags.next().ok_or(UnknownLanguage)?;
-        for tag in tags {
-            if tag == agreed || (CHINESE.contains(&agreed) && tag == "zh") {
+            .filter_map(|w| names().get(w).map(|tag| (*tag, w == "chinese")));
+        let (mut agreed, mut agreed_qualifies) = tags.next().ok_or(UnknownLanguage)?;
+        for (tag, qualifies) in tags {
+            if tag == agreed || (CHINESE.contains(&agreed) && qualifies) {
                 continue;
             }
-            if agreed == "zh" && CHINESE.contains(&tag) {
-                agreed = tag;
+            if agreed_qualifies && CHINESE.contains(&tag) {
+                (agreed, agreed_qualifies) = (tag, false);
                 continue;
             }
             return Err(UnknownLanguage);
@@ -470,6 +473,9 @@ const COMMON_NAMES: &[(&str, &str)] = &[
     ("sinhalese", "si"),
     ("jamaican patois", "jam"),
     ("jamaican creole", "jam"),
+    // Egyptian Arabic, not ISO's Ancient Egyptian (`egy`).
+    ("egyptian", "arz"),
+    ("egyptian arabic", "arz"),
     ("af-soomaali", "so"),
     ("af soomaali", "so"),
     ("soomaali", "so"),
@@ -617,6 +623,11 @@ mod tests {
         assert_eq!(tag("Kurdish (Sorani)").as_deref(), Some("ckb"));
         assert_eq!(tag("廣東話").as_deref(), Some("yue"));
         assert_eq!(tag("Maya"), None);
+        assert_eq!(tag("Arabic (Egyptian)").as_deref(), Some("arz"));
+        assert_eq!(tag("Cantonese/Mandarin"), None);
+        assert_eq!(tag("Chinese - Cantonese").as_deref(), Some("yue"));
+        assert_eq!(tag("Cantonese (Chinese)").as_deref(), Some("yue"));
+        assert_eq!(tag("Eng.").as_deref(), Some("en"));
     }
 
     #[test]
