@@ -296,6 +296,11 @@ const CHINESE: &[&str] = &[
 /// abbreviations that are codes of languages they never mean here (`unk`
 /// is a language of Brazil, not "unknown"; `tag` is not Tagalog).
 const AMBIGUOUS_NAMES: &[&str] = &[
+    // Codes that are also names of other languages people write here:
+    // `ga` is Irish, and Ga a language of Ghana; `mon` is Mongolian, and
+    // Mon a language of Myanmar.
+    "ga",
+    "mon",
     // A family of about thirty languages (K'iche', Mam, Yucatec...); the
     // name tables have an unrelated "Maya".
     "maya",
@@ -475,6 +480,13 @@ const COMMON_NAMES: &[(&str, &str)] = &[
     ("jamaican creole", "jam"),
     // Egyptian Arabic, not ISO's Ancient Egyptian (`egy`).
     ("egyptian", "arz"),
+    ("azeri", "az"),
+    ("kekchi", "kek"),
+    ("q'eqchi'", "kek"),
+    ("qeqchi", "kek"),
+    ("akateko", "knj"),
+    ("akatek", "knj"),
+    ("fante", "fat"),
     ("egyptian arabic", "arz"),
     ("af-soomaali", "so"),
     ("af soomaali", "so"),
@@ -628,6 +640,10 @@ mod tests {
         assert_eq!(tag("Chinese - Cantonese").as_deref(), Some("yue"));
         assert_eq!(tag("Cantonese (Chinese)").as_deref(), Some("yue"));
         assert_eq!(tag("Eng.").as_deref(), Some("en"));
+        assert_eq!(tag("Mon"), None);
+        assert_eq!(tag("Ga"), None);
+        assert_eq!(tag("mn").as_deref(), Some("mn"));
+        assert_eq!(tag("Q'eqchi'").as_deref(), Some("kek"));
     }
 
     #[test]
