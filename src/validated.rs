@@ -654,9 +654,33 @@ impl Builder {
                         if group.len() > 2 { "s" } else { "" },
                     );
                     write_list(&mut message, others, group.len() - 1);
-                    message.push_str(
-                        "; families may share, but each login belongs to one person, so check who should have it",
-                    );
+                    // One person with two IDs in the SIS shares everything,
+                    // the name too (checked in small groups only: a school
+                    // office's number is shared by thousands).
+                    let same_name = (group.len() <= crate::diagnostic::NAMED_IN_A_MESSAGE)
+                        .then(|| {
+                            group.iter().find(|&&other| {
+                                let other = &entries[other as usize].guardian;
+                                other.guardian_id != guardian.guardian.guardian_id
+                                    && other.first_name.to_lowercase()
+                                        == guardian.guardian.first_name.to_lowercase()
+                                    && other.last_name.to_lowercase()
+                                        == guardian.guardian.last_name.to_lowercase()
+                            })
+                        })
+                        .flatten();
+                    match same_name {
+                        Some(&other) => {
+                            let _ = write!(
+                                message,
+                                "; guardian {} has the same name, so this may be one person with two IDs in the SIS: merge them there",
+                                entries[other as usize].guardian.guardian_id
+                            );
+                        }
+                        None => message.push_str(
+                            "; families may share, but each login belongs to one person, so check who should have it",
+                        ),
+                    }
                     self.diagnostics.push(
                         Diagnostic::new(code, line, message)
                             .with_column(column)

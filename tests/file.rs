@@ -490,3 +490,33 @@ fn a_contact_shared_by_thousands_names_ten_and_counts_the_rest() {
     );
     assert!(shared.iter().all(|d| d.message.len() < 400));
 }
+
+#[test]
+fn a_shared_email_with_the_same_name_may_be_one_person_with_two_ids() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,",
+        "002,G9,ANA,Diaz,ana@example.com,,,",
+        "003,G3,Bo,Li,family@example.com,,,",
+        "004,G4,Cy,Li,family@example.com,,,",
+    ]));
+    let messages: Vec<&str> = file
+        .diagnostics()
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "Line 2: guardian G1 shares the email ana@example.com with guardian G9 (line 3); \
+             guardian G9 has the same name, so this may be one person with two IDs in the SIS: \
+             merge them there",
+            "Line 3: guardian G9 shares the email ana@example.com with guardian G1 (line 2); \
+             guardian G1 has the same name, so this may be one person with two IDs in the SIS: \
+             merge them there",
+            "Line 4: guardian G3 shares the email family@example.com with guardian G4 (line 5); \
+             families may share, but each login belongs to one person, so check who should have it",
+            "Line 5: guardian G4 shares the email family@example.com with guardian G3 (line 4); \
+             families may share, but each login belongs to one person, so check who should have it",
+        ]
+    );
+}
