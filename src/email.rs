@@ -272,32 +272,24 @@ fn wrapped_address(address: &str) -> Option<EmailError> {
                 address: checked.as_str().to_owned(),
             });
     }
-    let inner = if let Some(rest) = address.strip_suffix('>') {
-        let (name, inner) = rest.rsplit_once('<')?;
-        if name.contains('@') {
-            // `a@x.com <b@y.com>`, or two names and addresses: not one
-            // address with a name.
-            return None;
-        }
-        inner.trim()
-    } else {
-        let prefix = address.get(..7)?;
-        if !prefix.eq_ignore_ascii_case("mailto:") {
-            return None;
-        }
-        address.get(7..)?.trim()
-    };
-    let checked = Email::parse(inner).ok()?;
-    let address_owned = checked.as_str().to_owned();
-    Some(if address.ends_with('>') {
-        EmailError::DisplayName {
-            address: address_owned,
-        }
-    } else {
-        EmailError::Mailto {
-            address: address_owned,
-        }
-    })
+    let (inner, error): (&str, fn(String) -> EmailError) =
+        if let Some(rest) = address.strip_suffix('>') {
+            let (name, inner) = rest.rsplit_once('<')?;
+            if name.contains('@') {
+                // `a@x.com <b@y.com>`, or two names and addresses: not one
+                // address with a name.
+                return None;
+            }
+            (inner, |address| EmailError::DisplayName { address })
+        } else {
+            let prefix = address.get(..7)?;
+            if !prefix.eq_ignore_ascii_case("mailto:") {
+                return None;
+            }
+            (address.get(7..)?, |address| EmailError::Mailto { address })
+        };
+    let checked = Email::parse(inner.trim()).ok()?;
+    Some(error(checked.as_str().to_owned()))
 }
 
 /// True when `email_address`, with the options `check_in_full` gives it,

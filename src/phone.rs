@@ -315,9 +315,7 @@ impl PhoneParser {
             return Err(PhoneError::SpreadsheetNumber);
         }
         // Most cells hold only digits and punctuation: nothing to split off.
-        let plain = raw
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'+'));
+        let plain = only_phone_characters(raw);
         let (number, extension) = if plain {
             (raw, None)
         } else {
@@ -629,6 +627,13 @@ fn is_unicode_separator(c: char) -> bool {
 }
 
 /// Rejects letters, two numbers in one cell, and stray symbols.
+/// Digits and the punctuation numbers are written with (`(312) 555-0142`,
+/// `+1 312.555.0142`), nothing else.
+pub(crate) fn only_phone_characters(raw: &str) -> bool {
+    raw.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'+'))
+}
+
 /// A full-width form of an ASCII character (U+FF01 to U+FF5E), or the
 /// ideographic space.
 fn is_full_width(c: char) -> bool {

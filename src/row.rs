@@ -492,10 +492,7 @@ fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) ->
 /// Seven or more digits and nothing but what phone numbers are written
 /// with: a phone number in the email column.
 fn looks_like_phone(raw: &str) -> bool {
-    raw.bytes().filter(u8::is_ascii_digit).count() >= 7
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'+'))
+    raw.bytes().filter(u8::is_ascii_digit).count() >= 7 && crate::phone::only_phone_characters(raw)
 }
 
 /// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
@@ -503,10 +500,7 @@ fn looks_like_phone(raw: &str) -> bool {
 /// only of a number that is not valid (`888-888-8888` may be a real
 /// toll-free number).
 fn is_dummy_number(raw: &str) -> bool {
-    if !raw
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b' ' | b'(' | b')' | b'.' | b'+'))
-    {
+    if !crate::phone::only_phone_characters(raw) {
         return false;
     }
     let mut digits = [0u8; 11];
@@ -580,6 +574,13 @@ impl Out<'_> {
             format_args!("the {} {raw} {error}", column.label()),
         );
         Cell::Unusable
+    }
+
+    /// Sets the suggestion of the diagnostic just added, if there is one.
+    fn suggest(&mut self, meant: Option<&str>) {
+        if let (Some(meant), Some(diagnostic)) = (meant, self.diagnostics.last_mut()) {
+            diagnostic.suggestion = Some(meant.to_owned());
+        }
     }
 
     /// Adds a diagnostic whose message is `Line N: ` and `message`, written
@@ -885,11 +886,7 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                 );
             }
             let cell = out.cell_problem(code, Column::Email, raw, &error);
-            if let (Some(meant), Some(diagnostic)) =
-                (error.suggestion(), out.diagnostics.last_mut())
-            {
-                diagnostic.suggestion = Some(meant.to_owned());
-            }
+            out.suggest(error.suggestion());
             cell
         }
     }
@@ -959,11 +956,7 @@ fn read_phone(
                 return out.cell_problem(code, column, raw, &hint);
             }
             let cell = out.cell_problem(code, column, raw, &error);
-            if let (Some(meant), Some(diagnostic)) =
-                (error.suggestion(), out.diagnostics.last_mut())
-            {
-                diagnostic.suggestion = Some(meant.to_owned());
-            }
+            out.suggest(error.suggestion());
             cell
         }
     }
@@ -1027,9 +1020,7 @@ fn read_language(
                     "the language \"{raw}\" is not a language this import recognises; did you mean {meant}? Write it as {meant} or its code; the guardian keeps no language preference"
                 ),
             );
-            if let Some(diagnostic) = out.diagnostics.last_mut() {
-                diagnostic.suggestion = Some(meant.to_owned());
-            }
+            out.suggest(Some(meant));
             Cell::Unusable
         }
     }

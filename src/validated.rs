@@ -662,10 +662,14 @@ impl Builder {
                             group.iter().find(|&&other| {
                                 let other = &entries[other as usize].guardian;
                                 other.guardian_id != guardian.guardian.guardian_id
-                                    && other.first_name.to_lowercase()
-                                        == guardian.guardian.first_name.to_lowercase()
-                                    && other.last_name.to_lowercase()
-                                        == guardian.guardian.last_name.to_lowercase()
+                                    && same_ignoring_case(
+                                        &other.first_name,
+                                        &guardian.guardian.first_name,
+                                    )
+                                    && same_ignoring_case(
+                                        &other.last_name,
+                                        &guardian.guardian.last_name,
+                                    )
                             })
                         })
                         .flatten();
@@ -693,6 +697,13 @@ impl Builder {
             }
         }
     }
+}
+
+/// Whether two names are the same but for case, without allocating.
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// The labels of the fields set in `conflicts` (bits of
