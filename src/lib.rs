@@ -174,6 +174,7 @@ mod header;
 mod id;
 mod language;
 mod lines;
+mod name;
 mod phone;
 mod phone_rules;
 mod plan;
@@ -191,6 +192,7 @@ pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, StudentId};
 pub use crate::language::{Language, UnknownLanguage};
+pub use crate::name::Name;
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
 pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
 pub use crate::reader::{

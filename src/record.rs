@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{Email, GuardianId, Language, Phone, StudentId};
+use crate::{Email, GuardianId, Language, Name, Phone, StudentId};
 
 /// A guardian, as the file describes them, with every value normalised.
 ///
@@ -13,9 +13,9 @@ pub struct Guardian {
     /// The guardian's SIS ID.
     pub guardian_id: GuardianId,
     /// First name, trimmed.
-    pub first_name: String,
+    pub first_name: Name,
     /// Last name, trimmed.
-    pub last_name: String,
+    pub last_name: Name,
     /// Email, for login and notifications.
     pub email: Option<Email>,
     /// Mobile phone, for login and SMS.
@@ -85,8 +85,8 @@ impl Guardian {
     /// phones as E.164 with `;ext=`, languages as tags.
     pub fn field(&self, field: GuardianField) -> Option<String> {
         match field {
-            GuardianField::FirstName => Some(self.first_name.clone()),
-            GuardianField::LastName => Some(self.last_name.clone()),
+            GuardianField::FirstName => Some(self.first_name.to_string()),
+            GuardianField::LastName => Some(self.last_name.to_string()),
             GuardianField::Email => self.email.as_ref().map(|e| e.as_str().to_owned()),
             GuardianField::MobilePhone => self.mobile_phone.as_ref().map(|p| p.to_string()),
             GuardianField::HomePhone => self.home_phone.as_ref().map(|p| p.to_string()),

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::header::Header;
 use crate::lines::Cut;
 use crate::{
-    Code, Column, Diagnostic, Email, EmailError, Guardian, GuardianId, IdError, Language, ParsedId,
-    Phone, PhoneError, PhoneParser, Region, StudentId,
+    Code, Column, Diagnostic, Email, EmailError, Guardian, GuardianId, IdError, Language, Name,
+    ParsedId, Phone, PhoneError, PhoneParser, Region, StudentId,
 };
 
 /// Longest name accepted, in characters.
@@ -764,7 +764,7 @@ fn read_id<T>(
     }
 }
 
-fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<String> {
+fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Name> {
     let name = match cells.text(column, out) {
         Cell::Usable(name) => name,
         Cell::Empty => {
@@ -819,7 +819,7 @@ fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Strin
             );
             Cell::Unusable
         }
-        None => Cell::Usable(name.to_owned()),
+        None => Cell::Usable(Name::from(name)),
     }
 }
 
