@@ -183,6 +183,30 @@ impl fmt::Display for Language {
     }
 }
 
+/// Whether a cell that is not one language names two or more
+/// (`English; Spanish`, `Spanish and English`): parts between separators
+/// that each read as a language, not all the same one.
+pub(crate) fn names_several(raw: &str) -> bool {
+    let folded = fold(raw);
+    let mut first: Option<Language> = None;
+    let mut several = false;
+    let parts = folded
+        .split([';', '/', ',', '&', '+', '|'])
+        .flat_map(|part| part.split(" and ").flat_map(|part| part.split(" or ")))
+        .map(str::trim)
+        .filter(|part| !part.is_empty());
+    for part in parts {
+        let Ok(language) = Language::parse(part) else {
+            return false;
+        };
+        match &first {
+            None => first = Some(language),
+            Some(first) => several |= *first != language,
+        }
+    }
+    several
+}
+
 /// Lowercase, `_` as `-`, runs of white space as one space.
 fn fold(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -443,6 +467,11 @@ const COMMON_NAMES: &[(&str, &str)] = &[
     // As US state language lists (California's CALPADS among them) write them.
     ("pilipino", "fil"),
     ("filipino (pilipino or tagalog)", "fil"),
+    // One language under both names, as SIS language lists write it.
+    ("filipino/tagalog", "fil"),
+    ("tagalog/filipino", "fil"),
+    ("filipino-tagalog", "fil"),
+    ("tagalog-filipino", "fil"),
     ("putonghua", "zh"),
     ("mandarin (putonghua)", "zh"),
     ("taiwanese", "nan"),

@@ -106,9 +106,8 @@ pub(crate) struct RowChecker {
     max_field_bytes: u64,
     max_columns: usize,
     phones: PhoneParser,
-    /// Languages as written -> verdict: a file has few distinct spellings.
-    /// Language verdicts by cell, with the name an unknown one may mean.
-    languages: HashMap<Box<str>, Result<Language, Option<&'static str>>>,
+    /// Language verdicts by cell: a file has few distinct spellings.
+    languages: HashMap<Box<str>, LanguageVerdict>,
     /// Whether to remember guardian cells (see `remember_guardians`).
     remember: bool,
     /// A guardian's cells as written -> their serial and guardian ID, for
@@ -266,8 +265,13 @@ impl RowChecker {
                     None,
                     None,
                     format_args!(
-                        "the row has {} fields but the header has {expected}; a delimiter is missing or extra (a value with a comma must be in double quotes)",
-                        record.len()
+                        "the row has {} but the header has {expected}; {}",
+                        fields(record.len()),
+                        if record.len() == 1 {
+                            "it may be a note or a total rather than a guardian, or the file's delimiter is not used on this row"
+                        } else {
+                            "a delimiter is missing or extra (a value with a comma must be in double quotes)"
+                        }
                     ),
                 );
                 row.status = RowStatus::Rejected;
@@ -432,6 +436,36 @@ const PLACEHOLDERS: &[&str] = &[
     "x",
     "?",
     "tbd",
+];
+
+/// "1 field", "3 fields".
+fn fields(count: usize) -> String {
+    if count == 1 {
+        "1 field".to_owned()
+    } else {
+        format!("{count} fields")
+    }
+}
+
+/// What SIS language lists hold besides languages: "no answer" choices.
+const LANGUAGE_PLACEHOLDERS: &[&str] = &[
+    "other",
+    "other language",
+    "declined",
+    "declined to state",
+    "decline to state",
+    "declined to specify",
+    "declined to answer",
+    "prefer not to say",
+    "prefer not to answer",
+    "not specified",
+    "unspecified",
+    "not reported",
+    "not stated",
+    "refused",
+    "no preference",
+    "not available",
+    "unknown language",
 ];
 
 /// What SIS exports and clerks write where a name is not known. Words
@@ -964,7 +998,7 @@ fn read_phone(
 
 fn read_language(
     cells: &Cells<'_>,
-    memo: &mut HashMap<Box<str>, Result<Language, Option<&'static str>>>,
+    memo: &mut HashMap<Box<str>, LanguageVerdict>,
     out: &mut Out<'_>,
 ) -> Cell<Language> {
     let raw = match cells.text(Column::Language, out) {
@@ -974,6 +1008,12 @@ fn read_language(
     };
     if let Some(empty) = placeholder(raw, Column::Language, out) {
         return empty;
+    }
+    if LANGUAGE_PLACEHOLDERS
+        .iter()
+        .any(|p| raw.eq_ignore_ascii_case(p))
+    {
+        return placeholder_read_as_empty(raw, Column::Language, out);
     }
     if is_spreadsheet_error(raw) {
         out.push(
@@ -989,7 +1029,11 @@ fn read_language(
     let verdict = match memo.get(raw) {
         Some(verdict) => verdict.clone(),
         None => {
-            let verdict = Language::parse(raw).map_err(|_| Language::closest_name(raw));
+            let verdict = match Language::parse(raw) {
+                Ok(language) => LanguageVerdict::Known(language),
+                Err(_) if crate::language::names_several(raw) => LanguageVerdict::Several,
+                Err(_) => LanguageVerdict::Unknown(Language::closest_name(raw)),
+            };
             if memo.len() >= LANGUAGE_MEMO {
                 memo.clear();
             }
@@ -998,20 +1042,17 @@ fn read_language(
         }
     };
     match verdict {
-        Ok(language) => Cell::Usable(language),
-        Err(None) => {
-            out.push(
-                Code::UnknownLanguage,
-                Some(Column::Language),
-                Some(raw),
-                format_args!(
-                    "the language \"{raw}\" {}; the guardian keeps no language preference",
-                    crate::UnknownLanguage
-                ),
-            );
-            Cell::Unusable
-        }
-        Err(Some(meant)) => {
+        LanguageVerdict::Known(language) => return Cell::Usable(language),
+        LanguageVerdict::Unknown(None) => out.push(
+            Code::UnknownLanguage,
+            Some(Column::Language),
+            Some(raw),
+            format_args!(
+                "the language \"{raw}\" {}; the guardian keeps no language preference",
+                crate::UnknownLanguage
+            ),
+        ),
+        LanguageVerdict::Unknown(Some(meant)) => {
             out.push(
                 Code::UnknownLanguage,
                 Some(Column::Language),
@@ -1021,9 +1062,27 @@ fn read_language(
                 ),
             );
             out.suggest(Some(meant));
-            Cell::Unusable
         }
+        LanguageVerdict::Several => out.push(
+            Code::UnknownLanguage,
+            Some(Column::Language),
+            Some(raw),
+            format_args!(
+                "the language cell \"{raw}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference"
+            ),
+        ),
     }
+    Cell::Unusable
+}
+
+/// What a language cell was found to be, remembered per spelling.
+#[derive(Clone)]
+enum LanguageVerdict {
+    Known(Language),
+    /// Not a language, with the name it may be a slip for.
+    Unknown(Option<&'static str>),
+    /// Two or more languages (`English; Spanish`).
+    Several,
 }
 
 #[cfg(test)]

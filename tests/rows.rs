@@ -319,6 +319,60 @@ fn a_misspelt_language_is_unknown_with_the_name_it_probably_meant() {
 }
 
 #[test]
+fn a_cell_naming_two_languages_or_none_is_said_so() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,English; Spanish",
+        "002,G2,Bo,Li,bo@example.com,,,Spanish and English",
+        "003,G3,Cy,Ng,cy@example.com,,,Other",
+        "004,G4,Di,Ox,di@example.com,,,Declined to state",
+        "005,G5,Ed,Po,ed@example.com,,,Filipino/Tagalog",
+        "006,G6,Fe,Qu,fe@example.com,,,Spanish/Español",
+        "007,G7,Gu,Ro,gu@example.com,,,Eng/Span",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("unknown_language", 2, Some("language")),
+            ("unknown_language", 3, Some("language")),
+            ("placeholder", 4, Some("language")),
+            ("placeholder", 5, Some("language")),
+            ("unknown_language", 8, Some("language")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the language cell \"English; Spanish\" names more than one language; keep \
+         only the one the guardian prefers to read; the guardian keeps no language preference"
+    );
+    assert_eq!(
+        file.diagnostics()[2].message,
+        "Line 4: the language Other is a placeholder, read as empty"
+    );
+    // One language under two names is that language.
+    let language = |id: &str| file.guardian(id).and_then(|g| g.language.clone());
+    assert_eq!(language("G5").as_ref().map(|l| l.as_str()), Some("fil"));
+    assert_eq!(language("G6").as_ref().map(|l| l.as_str()), Some("es"));
+    // Nothing is guessed for the others; every guardian is still kept.
+    assert_eq!(language("G1"), None);
+    assert_eq!(language("G3"), None);
+    assert_eq!(file.guardians().len(), 7);
+}
+
+#[test]
+fn a_row_of_one_field_may_be_a_note() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,,,",
+        "Total records: 1",
+    ]));
+    assert_eq!(common::found(&file), [("field_count", 3, None)]);
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 3: the row has 1 field but the header has 8; it may be a note or a total \
+         rather than a guardian, or the file's delimiter is not used on this row"
+    );
+}
+
+#[test]
 fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
     let file = validate(csv(&[
         "001,G1,Ana,Diaz,ana@example.com,999-999-9999,(123) 456-7890,",
