@@ -56,7 +56,7 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
 - [`ValidatedFile`] holds the deduplicated guardians, their [`Link`]s to
   students, every diagnostic, and a [`Summary`].
 - The values: [`StudentId`] and [`GuardianId`] (text, leading zeros kept),
-  [`Phone`] (E.164 plus extension, read by a [`PhoneParser`] for a
+  [`Name`], [`Phone`] (E.164 plus extension, read by a [`PhoneParser`] for a
   [`Region`]), [`Email`] and [`Language`].
 - [`dry_run`] compares a [`ValidatedFile`] with the application's current
   roster (anything implementing [`Roster`]; [`InMemoryRoster`] ships with

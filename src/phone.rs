@@ -161,7 +161,8 @@ impl Serialize for Phone {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PhoneError {
-    /// Words or letters are mixed in (`312 555 0142 cell`).
+    /// Words or letters are mixed in (`call after 5pm 312 555 0142`); a
+    /// label beside a number is [`PhoneError::Labelled`].
     #[error("contains letters; write only the number")]
     Letters,
     /// Two numbers were written in one cell.
@@ -194,6 +195,16 @@ pub enum PhoneError {
         /// The region the number was read for, or "international".
         region: String,
     },
+    /// A number with a word saying what kind it is (`C: 312-555-0142`,
+    /// `312-555-0142 (cell)`); `number` is the number without it, in E.164,
+    /// which is valid.
+    #[error("carries a label ({label}); write only the number, {number}")]
+    Labelled {
+        /// The label as written (`C`, `cell`).
+        label: String,
+        /// The number without the label, in E.164 (`;ext=` if it has one).
+        number: String,
+    },
     /// A Mexican mobile number with the `1` after `+52` that Mexico
     /// dropped in 2019 (`+52 1 55 1234 5678`); `number` is the number
     /// without it, which is valid.
@@ -208,10 +219,13 @@ pub enum PhoneError {
 
 impl PhoneError {
     /// The number the cell probably meant, where one is known
-    /// ([`PhoneError::MexicanMobileOne`]). Never applied automatically.
+    /// ([`PhoneError::Labelled`], [`PhoneError::MexicanMobileOne`]), in
+    /// E.164. Never applied automatically.
     pub fn suggestion(&self) -> Option<&str> {
         match self {
-            PhoneError::MexicanMobileOne { number } => Some(number),
+            PhoneError::Labelled { number, .. } | PhoneError::MexicanMobileOne { number } => {
+                Some(number)
+            }
             _ => None,
         }
     }
@@ -320,7 +334,11 @@ impl PhoneParser {
             (raw, None)
         } else {
             let (number, extension) = split_extension(raw);
-            check_characters(number)?;
+            match check_characters(number) {
+                Ok(()) => {}
+                Err(PhoneError::Letters) => return Err(self.labelled(raw)),
+                Err(error) => return Err(error),
+            }
             (number, extension)
         };
         if plain && raw.rfind('+').is_some_and(|at| at > 0) {
@@ -376,6 +394,23 @@ impl PhoneParser {
             })?,
             extension: extension.map(Box::from),
         })
+    }
+
+    /// Why a cell with letters cannot be read: a label beside a number
+    /// (`C: 312-555-0142`) names the number without it, or what is wrong
+    /// with that number; other letters are [`PhoneError::Letters`]. The
+    /// letters never reach `phonenumber`, which would read them as digits.
+    fn labelled(&mut self, raw: &str) -> PhoneError {
+        let Some((number, label)) = split_label(raw) else {
+            return PhoneError::Letters;
+        };
+        match self.parse(number) {
+            Ok(phone) => PhoneError::Labelled {
+                label: label.to_owned(),
+                number: phone.to_string(),
+            },
+            Err(error) => error,
+        }
     }
 
     /// A North American number: the verdict of `phonenumber` for the
@@ -673,6 +708,103 @@ fn check_characters(number: &str) -> Result<(), PhoneError> {
     Ok(())
 }
 
+/// Words written beside a phone number to say what kind it is.
+const PHONE_LABELS: &[&str] = &[
+    "cell",
+    "cell phone",
+    "cellphone",
+    "cellular",
+    "mobile",
+    "mobile phone",
+    "mob",
+    "text",
+    "sms",
+    "home",
+    "home phone",
+    "work",
+    "work phone",
+    "wk",
+    "office",
+    "business",
+    "tel",
+    "phone",
+    "ph",
+    "main",
+    "primary",
+    "mom",
+    "dad",
+    "mother",
+    "father",
+    "celular",
+    "cel",
+    "movil",
+    "móvil",
+    "casa",
+    "trabajo",
+    "c",
+    "h",
+    "m",
+    "w",
+];
+
+pub(crate) fn is_landline_label(label: &str) -> bool {
+    [
+        "home",
+        "home phone",
+        "work",
+        "work phone",
+        "wk",
+        "office",
+        "business",
+        "casa",
+        "trabajo",
+        "h",
+        "w",
+    ]
+    .iter()
+    .any(|known| same_words(label, known))
+}
+
+/// `C: 312-555-0142`, `Cell 312-555-0142`, `312-555-0142 (home)`: a
+/// number with one of [`PHONE_LABELS`] before or after it, set apart by
+/// spaces or punctuation. Returns the number and the label as written.
+fn split_label(raw: &str) -> Option<(&str, &str)> {
+    let is_separator =
+        |c: char| c.is_whitespace() || matches!(c, ':' | '-' | '(' | ')' | '[' | ']' | ',' | '/');
+    // The number runs from its first digit or `+` (or a `(` just before a
+    // digit: `Cell: (312) 555-0142`) to its last digit.
+    let bytes = raw.as_bytes();
+    let start = (0..bytes.len()).find(|&i| {
+        bytes[i].is_ascii_digit()
+            || bytes[i] == b'+'
+            || (bytes[i] == b'(' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })?;
+    let end = raw.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let (before, after) = (raw.get(..start)?, raw.get(end..)?);
+    let label = match (before.trim().is_empty(), after.trim().is_empty()) {
+        (false, true) => before,
+        (true, false) => after,
+        _ => return None,
+    };
+    // "Tel.": an abbreviation's dot.
+    let label = label.trim_matches(is_separator).trim_end_matches('.');
+    let words_only = label.chars().all(|c| c.is_alphabetic() || c == ' ');
+    let known = PHONE_LABELS.iter().any(|known| same_words(label, known));
+    (words_only && known).then(|| (&raw[start..end], label))
+}
+
+/// The same words, ignoring ASCII case and the spaces between them.
+fn same_words(text: &str, words: &str) -> bool {
+    let (mut a, mut b) = (text.split_whitespace(), words.split(' '));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// A small deterministic generator for the corpus tests.
 #[cfg(test)]
 pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
@@ -751,6 +883,13 @@ mod tests {
         );
         assert_eq!(
             us("３１２５５５０１４２ ｃｅｌｌ"),
+            Err(PhoneError::Labelled {
+                label: "cell".into(),
+                number: "+13125550142".into()
+            })
+        );
+        assert_eq!(
+            us("３１２５５５０１４２ ｃａｌｌ"),
             Err(PhoneError::Letters)
         );
         // Dashes and spaces from word processors and web pages.
@@ -791,7 +930,28 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_one_number() {
-        assert_eq!(us("212 734 5678 cell"), Err(PhoneError::Letters));
+        // Never read as digits (`cell` is 2355 on a keypad).
+        assert_eq!(
+            us("212 734 5678 cell"),
+            Err(PhoneError::Labelled {
+                label: "cell".into(),
+                number: "+12127345678".into()
+            })
+        );
+        assert_eq!(
+            us("Home: (212) 734-5678 x 12"),
+            Err(PhoneError::Labelled {
+                label: "Home".into(),
+                number: "+12127345678;ext=12".into()
+            })
+        );
+        assert_eq!(
+            us("C: 212 734 567"),
+            Err(PhoneError::TooShort {
+                region: "US".into()
+            })
+        );
+        assert_eq!(us("212 734 5678 call"), Err(PhoneError::Letters));
         assert_eq!(us("call me"), Err(PhoneError::Letters));
         assert_eq!(us("312-555-0142 / 773-555-0100"), Err(PhoneError::Multiple));
         assert_eq!(

@@ -962,38 +962,51 @@ fn read_phone(
         // Checked only here, as no such number is valid: the usual cell
         // pays nothing for it.
         Err(_) if is_dummy_number(raw) => placeholder_read_as_empty(raw, column, out),
-        Err(error) => {
-            let code = match error {
-                PhoneError::Multiple => Code::MultipleValues,
-                _ => Code::InvalidPhone,
-            };
-            if raw.contains('@') {
-                return out.cell_problem(
-                    code,
-                    column,
-                    raw,
-                    &"looks like an email address, not a phone number; check that the email and phone columns are not swapped",
-                );
-            }
-            let digits = raw.bytes().filter(u8::is_ascii_digit).count();
-            let international = raw.starts_with('+') || raw.starts_with("00");
-            if digits > 10
-                && !international
-                && matches!(
-                    error,
-                    PhoneError::TooLong { .. } | PhoneError::Invalid { .. }
-                )
-            {
-                let hint = format!(
-                    "{error}; if it is a number from another country, write it with + and the country code"
-                );
-                return out.cell_problem(code, column, raw, &hint);
-            }
-            let cell = out.cell_problem(code, column, raw, &error);
-            out.suggest(error.suggestion());
-            cell
-        }
+        Err(error) => phone_problem(raw, column, error, out),
     }
+}
+
+/// Reports a phone cell that cannot be used.
+fn phone_problem<T>(raw: &str, column: Column, error: PhoneError, out: &mut Out<'_>) -> Cell<T> {
+    let code = match error {
+        PhoneError::Multiple => Code::MultipleValues,
+        _ => Code::InvalidPhone,
+    };
+    if raw.contains('@') {
+        return out.cell_problem(
+            code,
+            column,
+            raw,
+            &"looks like an email address, not a phone number; check that the email and phone columns are not swapped",
+        );
+    }
+    let digits = raw.bytes().filter(u8::is_ascii_digit).count();
+    let international = raw.starts_with('+') || raw.starts_with("00");
+    if digits > 10
+        && !international
+        && matches!(
+            error,
+            PhoneError::TooLong { .. } | PhoneError::Invalid { .. }
+        )
+    {
+        let hint = format!(
+            "{error}; if it is a number from another country, write it with + and the country code"
+        );
+        return out.cell_problem(code, column, raw, &hint);
+    }
+    let cell = match &error {
+        PhoneError::Labelled { label, .. }
+            if column == Column::MobilePhone && crate::phone::is_landline_label(label) =>
+        {
+            let hint = format!(
+                "{error}; the label says it is a home or work number, so check that it receives text messages"
+            );
+            out.cell_problem(code, column, raw, &hint)
+        }
+        _ => out.cell_problem(code, column, raw, &error),
+    };
+    out.suggest(error.suggestion());
+    cell
 }
 
 fn read_language(

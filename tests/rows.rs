@@ -373,6 +373,60 @@ fn a_row_of_one_field_may_be_a_note() {
 }
 
 #[test]
+fn a_label_beside_a_phone_number_is_named_with_the_number_without_it() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,ana@example.com,Cell: (312) 555-0142,Tel. 312-555-0199,",
+        "002,G2,Bo,Li,bo@example.com,312-555-0143 (Home),312-555-0198 ext 4 (work),",
+        "003,G3,Cy,Ng,cy@example.com,C: 312-555-014,,",
+        "004,G4,Di,Ox,di@example.com,call after 5 312-555-0146,,",
+        "005,G5,Ed,Po,ed@example.com,Celular +52 55 1234 5678,,",
+        "006,G6,Fe,Qu,fe@example.com,Cell: 312-555-0150 / Home: 312-555-0151,,",
+    ]));
+    // Letters are refused (never read as keypad digits); a label is named,
+    // with the number without it as the suggestion.
+    assert_eq!(
+        common::suggested(&file),
+        [
+            ("invalid_phone", 2, Some("+13125550142")),
+            ("invalid_phone", 2, Some("+13125550199")),
+            ("invalid_phone", 3, Some("+13125550143")),
+            ("invalid_phone", 3, Some("+13125550198;ext=4")),
+            // What is left is named for what it is.
+            ("invalid_phone", 4, None),
+            // Not a label.
+            ("invalid_phone", 5, None),
+            ("invalid_phone", 6, Some("+525512345678")),
+            ("multiple_values", 7, None),
+        ]
+    );
+    let messages: Vec<&str> = file
+        .diagnostics()
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages[0],
+        "Line 2: the mobile phone Cell: (312) 555-0142 carries a label (Cell); write only the \
+         number, +13125550142"
+    );
+    assert_eq!(
+        messages[2],
+        "Line 3: the mobile phone 312-555-0143 (Home) carries a label (Home); write only the \
+         number, +13125550143; the label says it is a home or work number, so check that it \
+         receives text messages"
+    );
+    assert_eq!(
+        messages[4],
+        "Line 4: the mobile phone C: 312-555-014 is too short to be a US number"
+    );
+    assert_eq!(
+        messages[5],
+        "Line 5: the mobile phone call after 5 312-555-0146 contains letters; write only the number"
+    );
+    assert_eq!(file.summary().rejected, 6);
+}
+
+#[test]
 fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
     let file = validate(csv(&[
         "001,G1,Ana,Diaz,ana@example.com,999-999-9999,(123) 456-7890,",
