@@ -325,8 +325,8 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     let s = file.summary();
     outln!("{path}");
     outln!(
-        "  {} rows: {} valid, {} repaired (warnings), {} rejected (errors){}",
-        s.rows,
+        "  {}: {} valid, {} repaired (warnings), {} rejected (errors){}",
+        count(s.rows, "row"),
         s.valid,
         s.repaired,
         s.rejected,
