@@ -708,8 +708,23 @@ fn check_characters(number: &str) -> Result<(), PhoneError> {
     Ok(())
 }
 
-/// Words written beside a phone number to say what kind it is.
-const PHONE_LABELS: &[&str] = &[
+/// Words written beside a phone number to say it is a home or work line.
+const LANDLINE_LABELS: &[&str] = &[
+    "home",
+    "home phone",
+    "work",
+    "work phone",
+    "wk",
+    "office",
+    "business",
+    "casa",
+    "trabajo",
+    "h",
+    "w",
+];
+
+/// Other words written beside a phone number to say what kind it is.
+const OTHER_PHONE_LABELS: &[&str] = &[
     "cell",
     "cell phone",
     "cellphone",
@@ -719,13 +734,6 @@ const PHONE_LABELS: &[&str] = &[
     "mob",
     "text",
     "sms",
-    "home",
-    "home phone",
-    "work",
-    "work phone",
-    "wk",
-    "office",
-    "business",
     "tel",
     "phone",
     "ph",
@@ -739,34 +747,17 @@ const PHONE_LABELS: &[&str] = &[
     "cel",
     "movil",
     "móvil",
-    "casa",
-    "trabajo",
     "c",
-    "h",
     "m",
-    "w",
 ];
 
+/// Whether a phone label (see [`PhoneError::Labelled`]) says home or work.
 pub(crate) fn is_landline_label(label: &str) -> bool {
-    [
-        "home",
-        "home phone",
-        "work",
-        "work phone",
-        "wk",
-        "office",
-        "business",
-        "casa",
-        "trabajo",
-        "h",
-        "w",
-    ]
-    .iter()
-    .any(|known| same_words(label, known))
+    LANDLINE_LABELS.iter().any(|known| same_words(label, known))
 }
 
 /// `C: 312-555-0142`, `Cell 312-555-0142`, `312-555-0142 (home)`: a
-/// number with one of [`PHONE_LABELS`] before or after it, set apart by
+/// number with a label ([`LANDLINE_LABELS`], [`OTHER_PHONE_LABELS`]) before or after it, set apart by
 /// spaces or punctuation. Returns the number and the label as written.
 fn split_label(raw: &str) -> Option<(&str, &str)> {
     let is_separator =
@@ -789,7 +780,10 @@ fn split_label(raw: &str) -> Option<(&str, &str)> {
     // "Tel.": an abbreviation's dot.
     let label = label.trim_matches(is_separator).trim_end_matches('.');
     let words_only = label.chars().all(|c| c.is_alphabetic() || c == ' ');
-    let known = PHONE_LABELS.iter().any(|known| same_words(label, known));
+    let known = is_landline_label(label)
+        || OTHER_PHONE_LABELS
+            .iter()
+            .any(|known| same_words(label, known));
     (words_only && known).then(|| (&raw[start..end], label))
 }
 
