@@ -193,14 +193,36 @@ impl Email {
     }
 
     /// If the domain looks like a typing mistake for a common provider,
-    /// the domain it probably meant (`gmial.com` -> `gmail.com`).
+    /// the domain it probably meant: a known slip (`gmail.co`), or one
+    /// letter added, dropped, changed or two swapped in the name of a
+    /// large provider (`gmial.com`, `outlook.comm`, `yahoo.cim`), when
+    /// the domain is not a real one itself (`ymail.com`, `mail.com`).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::EmailError> {
+    /// use guardian_roster::Email;
+    ///
+    /// assert_eq!(Email::parse("ana@gmial.com")?.likely_typo(), Some("gmail.com"));
+    /// assert_eq!(Email::parse("ana@hotmail.comm")?.likely_typo(), Some("hotmail.com"));
+    /// assert_eq!(Email::parse("ana@ymail.com")?.likely_typo(), None);
+    /// assert_eq!(Email::parse("ana@example.com")?.likely_typo(), None);
+    /// # Ok(()) }
+    /// ```
     pub fn likely_typo(&self) -> Option<&'static str> {
         let domain = self.domain();
-        TYPOS
-            .binary_search_by(|(typo, _)| (*typo).cmp(domain))
-            .ok()
-            .and_then(|at| TYPOS.get(at))
-            .map(|(_, meant)| *meant)
+        if let Ok(at) = TYPOS.binary_search_by(|(typo, _)| (*typo).cmp(domain)) {
+            return TYPOS.get(at).map(|(_, meant)| *meant);
+        }
+        if PROVIDERS.contains(&domain) || REAL_NEIGHBOURS.contains(&domain) {
+            return None;
+        }
+        let mut near = PROVIDERS
+            .iter()
+            .filter(|provider| one_slip(domain.as_bytes(), provider.as_bytes()));
+        match (near.next(), near.next()) {
+            (Some(meant), None) => Some(meant),
+            _ => None,
+        }
     }
 }
 
@@ -444,6 +466,48 @@ const TYPOS: &[(&str, &str)] = &[
     ("yhoo.com", "yahoo.com"),
 ];
 
+/// Large providers whose names are long enough that one slip in them is
+/// more likely a typo than another real domain.
+const PROVIDERS: &[&str] = &[
+    "bellsouth.net",
+    "charter.net",
+    "comcast.net",
+    "earthlink.net",
+    "gmail.com",
+    "hotmail.com",
+    "icloud.com",
+    "outlook.com",
+    "protonmail.com",
+    "sbcglobal.net",
+    "verizon.net",
+    "yahoo.com",
+    "ymail.com",
+];
+
+/// Real domains one slip away from a provider.
+const REAL_NEIGHBOURS: &[&str] = &["cloud.com", "email.com", "mail.com"];
+
+/// Whether `a` is `b` with one byte added, dropped or changed, or two
+/// neighbouring bytes swapped.
+fn one_slip(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let same_start = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        // One byte added or dropped: the rest matches after it.
+        1 => short[same_start..] == long[same_start + 1..],
+        0 if same_start < short.len() => {
+            let (rest_a, rest_b) = (&a[same_start..], &b[same_start..]);
+            // One byte changed, or two swapped.
+            rest_a[1..] == rest_b[1..]
+                || (rest_a.len() >= 2
+                    && rest_a[0] == rest_b[1]
+                    && rest_a[1] == rest_b[0]
+                    && rest_a[2..] == rest_b[2..])
+        }
+        _ => false,
+    }
+}
+
 impl PartialEq for Email {
     fn eq(&self, other: &Email) -> bool {
         self.key() == other.key()
@@ -479,6 +543,47 @@ impl Serialize for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_slip_in_a_large_provider_is_a_likely_typo() {
+        let typo = |raw: &str| Email::parse(raw).ok().and_then(|e| e.likely_typo());
+        for (raw, meant) in [
+            ("a@gmial.com", Some("gmail.com")),  // known slip
+            ("a@gmaul.com", Some("gmail.com")),  // changed
+            ("a@gmail.vom", Some("gmail.com")),  // changed, in the ending
+            ("a@gmaill.com", Some("gmail.com")), // added
+            ("a@hotmal.com", Some("hotmail.com")),
+            ("a@outlook.comm", Some("outlook.com")),
+            ("a@yahoo.cim", Some("yahoo.com")),
+            ("a@sbcgloabl.net", Some("sbcglobal.net")), // swapped
+            ("a@Comcats.NET", Some("comcast.net")),
+            // Real domains, and the providers themselves.
+            ("a@ymail.com", None),
+            ("a@mail.com", None),
+            ("a@email.com", None),
+            ("a@gmail.com", None),
+            ("a@yahoo.ca", None),
+            ("a@hotmail.co.uk", None),
+            ("a@example.com", None),
+            // One slip from two providers: no guess.
+            ("a@xmail.com", None),
+        ] {
+            assert_eq!(typo(raw), meant, "{raw}");
+        }
+    }
+
+    #[test]
+    fn one_slip_is_exactly_one() {
+        assert!(one_slip(b"abc", b"abd"));
+        assert!(one_slip(b"abc", b"acb"));
+        assert!(one_slip(b"abc", b"abcd"));
+        assert!(one_slip(b"abcd", b"bcd"));
+        assert!(!one_slip(b"abc", b"abc"));
+        assert!(!one_slip(b"abc", b"bca"));
+        assert!(!one_slip(b"abc", b"abcde"));
+        assert!(!one_slip(b"", b""));
+        assert!(one_slip(b"", b"a"));
+    }
 
     #[test]
     fn stray_punctuation_and_digits_in_the_ending_are_named() {

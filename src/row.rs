@@ -903,6 +903,9 @@ fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                         "the email {raw} may be a typo for {meant}; it is kept as written, so check it with the family"
                     ),
                 );
+                let corrected =
+                    (email.as_str().rsplit_once('@')).map(|(local, _)| format!("{local}@{meant}"));
+                out.suggest(corrected.as_deref());
             }
             Cell::Usable(email)
         }

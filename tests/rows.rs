@@ -427,6 +427,36 @@ fn a_label_beside_a_phone_number_is_named_with_the_number_without_it() {
 }
 
 #[test]
+fn an_email_domain_one_slip_from_a_large_provider_is_a_likely_typo() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Diaz,Ana.Diaz@gmaul.com,,,",
+        "002,G2,Bo,Li,bo@outlook.comm,,,",
+        "003,G3,Cy,Ng,cy@ymail.com,,,",
+        "004,G4,Di,Ox,di@gmial.com,,,",
+    ]));
+    assert_eq!(
+        common::suggested(&file),
+        [
+            ("email_typo", 2, Some("Ana.Diaz@gmail.com")),
+            ("email_typo", 3, Some("bo@outlook.com")),
+            ("email_typo", 5, Some("di@gmail.com")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the email Ana.Diaz@gmaul.com may be a typo for gmail.com; it is kept as \
+         written, so check it with the family"
+    );
+    // Kept as written: a warning, not a repair.
+    assert_eq!(
+        file.guardian("G1")
+            .and_then(|g| g.email.as_ref().map(|e| e.as_str().to_owned())),
+        Some("Ana.Diaz@gmaul.com".to_owned())
+    );
+    assert_eq!(file.summary().repaired, 3);
+}
+
+#[test]
 fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
     let file = validate(csv(&[
         "001,G1,Ana,Diaz,ana@example.com,999-999-9999,(123) 456-7890,",
