@@ -164,6 +164,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cells;
 mod column;
 mod decode;
 mod diagnostic;
@@ -192,7 +193,7 @@ pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, StudentId};
 pub use crate::language::{Language, UnknownLanguage};
-pub use crate::name::Name;
+pub use crate::name::{MAX_NAME_LEN, Name};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
 pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
 pub use crate::reader::{
@@ -200,7 +201,7 @@ pub use crate::reader::{
 };
 pub use crate::record::{Guardian, GuardianField, Link};
 pub use crate::roster::{InMemoryRoster, Roster};
-pub use crate::row::{MAX_NAME_LEN, Row, RowStatus};
+pub use crate::row::{Row, RowStatus};
 pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
 
 /// The README's examples, compiled and run as doctests.

@@ -7,6 +7,9 @@ use std::ops::Deref;
 use serde::Serialize;
 use smol_str::SmolStr;
 
+/// Longest name accepted, in characters.
+pub const MAX_NAME_LEN: usize = 100;
+
 /// A guardian's first or last name, trimmed, otherwise exactly as written.
 ///
 /// A name reads like a `&str` (it derefs to one and compares with strings).

@@ -1,0 +1,716 @@
+//! Reading the cells of one row: each value checked and normalised, each
+//! problem reported once with the row's line, the column and the value.
+
+use std::fmt::{self, Write as _};
+
+use foldhash::HashMap;
+
+use crate::header::Header;
+use crate::{
+    Code, Column, Diagnostic, Email, EmailError, IdError, Language, MAX_NAME_LEN, Name, ParsedId,
+    Phone, PhoneError, PhoneParser,
+};
+
+/// Distinct language spellings remembered at most.
+const LANGUAGE_MEMO: usize = 4096;
+
+/// A cell's outcome: a value, nothing written, or a problem (reported).
+#[derive(Clone)]
+pub(crate) enum Cell<T> {
+    Usable(T),
+    Empty,
+    Unusable,
+}
+
+impl<T> Cell<T> {
+    pub(crate) fn usable(self) -> Option<T> {
+        match self {
+            Cell::Usable(value) => Some(value),
+            Cell::Empty | Cell::Unusable => None,
+        }
+    }
+}
+
+pub(crate) struct Cells<'a> {
+    pub(crate) header: &'a Header,
+    pub(crate) record: &'a csv::ByteRecord,
+    /// The whole record's bytes as text, when they are valid UTF-8 (nearly
+    /// always): one check for the row, not one per cell.
+    pub(crate) text: Option<&'a str>,
+}
+
+impl Cells<'_> {
+    /// The trimmed text of `column`: `Empty` when blank or absent,
+    /// `Unusable` (reported) when not valid UTF-8.
+    fn text<'c>(&'c self, column: Column, out: &mut Out<'_>) -> Cell<&'c str> {
+        let Some(at) = self.header.position(column) else {
+            return Cell::Empty;
+        };
+        let Some(bytes) = self.record.get(at) else {
+            return Cell::Empty;
+        };
+        // A record's cells lie side by side in its bytes: when those are
+        // valid text, a cell that starts and ends on character boundaries
+        // is valid text too (`str::get` checks). A cell whose own bytes are
+        // broken fails that check, and is checked, and reported, alone.
+        let decoded = match self
+            .text
+            .zip(self.record.range(at))
+            .and_then(|(text, range)| text.get(range))
+        {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(bytes),
+        };
+        match decoded {
+            Ok(text) => {
+                let mut text = trim(text);
+                // IDs undo spreadsheet damage themselves.
+                if !matches!(column, Column::StudentId | Column::GuardianId) {
+                    // Excel's text marker, as the errors file writes it
+                    // before a value a spreadsheet would run.
+                    if let Some(rest) = text.strip_prefix('\'') {
+                        out.push(
+                            Code::TextMarker,
+                            Some(column),
+                            Some(text),
+                            format_args!(
+                                "the {} {text} started with a spreadsheet text marker ('), which was removed",
+                                column.label()
+                            ),
+                        );
+                        text = rest.trim();
+                    }
+                    // `="3125550142"`: the formula some exports wrap every
+                    // cell in so that a spreadsheet keeps it as text.
+                    if let Some(inner) = text
+                        .strip_prefix("=\"")
+                        .and_then(|rest| rest.strip_suffix('"'))
+                        .filter(|inner| !inner.contains('"'))
+                    {
+                        out.push(
+                            Code::TextMarker,
+                            Some(column),
+                            Some(text),
+                            format_args!(
+                                "the {} {text} was wrapped in a spreadsheet formula (=\"...\") to keep it as text, which was removed",
+                                column.label()
+                            ),
+                        );
+                        text = trim(inner);
+                    }
+                }
+                if text.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Usable(text)
+                }
+            }
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(bytes);
+                out.push(
+                    Code::InvalidText,
+                    Some(column),
+                    Some(&lossy),
+                    format_args!(
+                        "the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
+                        column.label(),
+                        e.valid_up_to() + 1
+                    ),
+                );
+                Cell::Unusable
+            }
+        }
+    }
+}
+
+/// Where a row's diagnostics go, each with the row's line.
+pub(crate) struct Out<'a> {
+    pub(crate) line: u64,
+    pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
+    /// Where messages are written before they are copied out at their size.
+    pub(crate) scratch: &'a mut String,
+}
+
+impl Out<'_> {
+    /// Reports a cell that cannot be used: "the mobile phone X is too short".
+    fn cell_problem<T>(
+        &mut self,
+        code: Code,
+        column: Column,
+        raw: &str,
+        error: &dyn std::fmt::Display,
+    ) -> Cell<T> {
+        self.push(
+            code,
+            Some(column),
+            Some(raw),
+            format_args!("the {} {raw} {error}", column.label()),
+        );
+        Cell::Unusable
+    }
+
+    /// Sets the suggestion of the diagnostic just added, if there is one.
+    fn suggest(&mut self, meant: Option<&str>) {
+        if let (Some(meant), Some(diagnostic)) = (meant, self.diagnostics.last_mut()) {
+            diagnostic.suggestion = Some(meant.to_owned());
+        }
+    }
+
+    /// Adds a diagnostic whose message is `Line N: ` and `message`, written
+    /// once into the checker's scratch buffer and kept at its exact size.
+    pub(crate) fn push(
+        &mut self,
+        code: Code,
+        column: Option<Column>,
+        value: Option<&str>,
+        message: impl fmt::Display,
+    ) {
+        self.scratch.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(self.scratch, "Line {}: {message}", self.line);
+        let mut diagnostic = Diagnostic::new(code, self.line, self.scratch.as_str());
+        diagnostic.column = column;
+        diagnostic.value = value.map(str::to_owned);
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// `str::trim`, and invisible characters at either end too (a zero-width
+/// space from a web page, a byte-order mark where two files were joined),
+/// with no work for the usual cell, which starts and ends with a visible
+/// ASCII character.
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim_matches(|c: char| c.is_whitespace() || is_invisible(c)),
+    }
+}
+
+/// Characters that show as nothing: zero-width spaces and joiners, the
+/// word joiner, the byte-order mark, the soft hyphen.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+    )
+}
+
+pub(crate) fn read_id<T>(
+    cells: &Cells<'_>,
+    column: Column,
+    out: &mut Out<'_>,
+    parse: fn(&str) -> Result<ParsedId<T>, IdError>,
+) -> Cell<T> {
+    let raw = match cells.text(column, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => {
+            out.push(
+                Code::MissingValue,
+                Some(column),
+                None,
+                format_args!(
+                    "the {} is empty; every row needs a {}",
+                    column.label(),
+                    column.label()
+                ),
+            );
+            return Cell::Unusable;
+        }
+        Cell::Unusable => return Cell::Unusable,
+    };
+    match parse(raw) {
+        Ok(parsed) => {
+            if !parsed.repairs.is_empty() {
+                out.push(
+                    Code::IdRepaired,
+                    Some(column),
+                    Some(raw),
+                    format_args!(
+                        "the {} {raw} had {}, which was removed; check that the result is the ID the SIS has",
+                        column.label(),
+                        parsed.describe_repairs()
+                    ),
+                );
+            }
+            Cell::Usable(parsed.id)
+        }
+        Err(error) => {
+            let code = match error {
+                IdError::ScientificNotation => Code::IdScientificNotation,
+                IdError::Empty => Code::MissingValue,
+                _ => Code::InvalidId,
+            };
+            out.cell_problem(code, column, raw, &error)
+        }
+    }
+}
+
+pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Name> {
+    let name = match cells.text(column, out) {
+        Cell::Usable(name) => name,
+        Cell::Empty => {
+            out.push(
+                Code::MissingValue,
+                Some(column),
+                None,
+                format_args!("the guardian's {} is empty", column.label()),
+            );
+            return Cell::Unusable;
+        }
+        Cell::Unusable => return Cell::Unusable,
+    };
+    if looks_like_formula(name) {
+        out.push(
+            Code::FormulaValue,
+            Some(column),
+            Some(name),
+            format_args!(
+                "the guardian's {} {name} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
+                column.label()
+            ),
+        );
+    }
+    let problem = if is_spreadsheet_error(name) {
+        Some(SPREADSHEET_ERROR.to_owned())
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character or line break".to_owned())
+    } else if name.chars().count() > MAX_NAME_LEN {
+        Some(format!("is longer than {MAX_NAME_LEN} characters"))
+    } else {
+        None
+    };
+    if problem.is_none() && is_name_placeholder(name) {
+        out.push(
+            Code::PlaceholderName,
+            Some(column),
+            Some(name),
+            format_args!(
+                "the guardian's {} {name} is a placeholder, not a name; it is kept as written so the guardian can still be reached, but put the real name in the SIS",
+                column.label()
+            ),
+        );
+    }
+    match problem {
+        Some(problem) => {
+            out.push(
+                Code::InvalidName,
+                Some(column),
+                Some(name),
+                format_args!("the guardian's {} {problem}", column.label()),
+            );
+            Cell::Unusable
+        }
+        None => Cell::Usable(Name::from(name)),
+    }
+}
+
+/// What SIS exports and clerks write where a name is not known. Words
+/// that are real names somewhere (`Na`, `Nil`, `X`, `Parent`) are not.
+fn is_name_placeholder(name: &str) -> bool {
+    let mut folded = [0u8; 12];
+    let Some(slot) = folded.get_mut(..name.len()) else {
+        return false;
+    };
+    slot.copy_from_slice(name.as_bytes());
+    slot.make_ascii_lowercase();
+    matches!(
+        &*slot,
+        b"n/a"
+            | b"n.a."
+            | b"none"
+            | b"null"
+            | b"unknown"
+            | b"unk"
+            | b"-"
+            | b"--"
+            | b"---"
+            | b"."
+            | b"?"
+            | b"tbd"
+            | b"fnu"
+            | b"lnu"
+            | b"nfn"
+            | b"nln"
+            | b"no name"
+            | b"not provided"
+    )
+}
+
+/// `=...`, `@...`, or `+`/`-` before something other than a digit.
+fn looks_like_formula(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('=' | '@') => true,
+        Some('+' | '-') => chars
+            .next()
+            .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace()),
+        _ => false,
+    }
+}
+
+pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
+    let raw = match cells.text(Column::Email, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Cell::Empty,
+        Cell::Unusable => return Cell::Unusable,
+    };
+    if let Some(empty) = placeholder(raw, Column::Email, out) {
+        return empty;
+    }
+    if let Some(unusable) = spreadsheet_error(raw, Column::Email, Code::InvalidEmail, out) {
+        return unusable;
+    }
+    match Email::parse(raw) {
+        Ok(email) if email.is_placeholder() => {
+            out.push(
+                Code::Placeholder,
+                Some(Column::Email),
+                Some(raw),
+                format_args!(
+                    "the email {raw} is a placeholder for \"no email\", read as empty; give the guardian's own address if they have one"
+                ),
+            );
+            Cell::Empty
+        }
+        Ok(email) => {
+            if let Some(meant) = email.likely_typo() {
+                out.push(
+                    Code::EmailTypo,
+                    Some(Column::Email),
+                    Some(raw),
+                    format_args!(
+                        "the email {raw} may be a typo for {meant}; it is kept as written, so check it with the family"
+                    ),
+                );
+                let corrected =
+                    (email.as_str().rsplit_once('@')).map(|(local, _)| format!("{local}@{meant}"));
+                out.suggest(corrected.as_deref());
+            }
+            Cell::Usable(email)
+        }
+        Err(error) => {
+            let code = match error {
+                EmailError::Multiple => Code::MultipleValues,
+                _ => Code::InvalidEmail,
+            };
+            if !raw.contains('@') && looks_like_phone(raw) {
+                return out.cell_problem(
+                    code,
+                    Column::Email,
+                    raw,
+                    &"looks like a phone number, not an address; check that the email and phone columns are not swapped",
+                );
+            }
+            let cell = out.cell_problem(code, Column::Email, raw, &error);
+            out.suggest(error.suggestion());
+            cell
+        }
+    }
+}
+
+/// Seven or more digits and nothing but what phone numbers are written
+/// with: a phone number in the email column.
+fn looks_like_phone(raw: &str) -> bool {
+    raw.bytes().filter(u8::is_ascii_digit).count() >= 7 && crate::phone::only_phone_characters(raw)
+}
+
+pub(crate) fn read_phone(
+    cells: &Cells<'_>,
+    column: Column,
+    phones: &mut PhoneParser,
+    out: &mut Out<'_>,
+) -> Cell<Phone> {
+    let raw = match cells.text(column, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Cell::Empty,
+        Cell::Unusable => return Cell::Unusable,
+    };
+    if let Some(empty) = placeholder(raw, column, out) {
+        return empty;
+    }
+    if let Some(unusable) = spreadsheet_error(raw, column, Code::InvalidPhone, out) {
+        return unusable;
+    }
+    match phones.parse(raw) {
+        Ok(phone) => {
+            if column == Column::MobilePhone {
+                if let Some(extension) = phone.extension() {
+                    out.push(
+                        Code::MobileExtension,
+                        Some(column),
+                        Some(raw),
+                        format_args!(
+                            "the mobile phone {raw} has an extension ({extension}); text messages cannot reach an extension, so give a number that receives SMS"
+                        ),
+                    );
+                }
+            }
+            Cell::Usable(phone)
+        }
+        // Checked only here, as no such number is valid: the usual cell
+        // pays nothing for it.
+        Err(_) if is_dummy_number(raw) => placeholder_read_as_empty(raw, column, out),
+        Err(error) => phone_problem(raw, column, error, out),
+    }
+}
+
+/// Reports a phone cell that cannot be used.
+fn phone_problem<T>(raw: &str, column: Column, error: PhoneError, out: &mut Out<'_>) -> Cell<T> {
+    let code = match error {
+        PhoneError::Multiple => Code::MultipleValues,
+        _ => Code::InvalidPhone,
+    };
+    if raw.contains('@') {
+        return out.cell_problem(
+            code,
+            column,
+            raw,
+            &"looks like an email address, not a phone number; check that the email and phone columns are not swapped",
+        );
+    }
+    let digits = raw.bytes().filter(u8::is_ascii_digit).count();
+    let international = raw.starts_with('+') || raw.starts_with("00");
+    if digits > 10
+        && !international
+        && matches!(
+            error,
+            PhoneError::TooLong { .. } | PhoneError::Invalid { .. }
+        )
+    {
+        let hint = format!(
+            "{error}; if it is a number from another country, write it with + and the country code"
+        );
+        return out.cell_problem(code, column, raw, &hint);
+    }
+    let cell = match &error {
+        PhoneError::Labelled { label, .. }
+            if column == Column::MobilePhone && crate::phone::is_landline_label(label) =>
+        {
+            let hint = format!(
+                "{error}; the label says it is a home or work number, so check that it receives text messages"
+            );
+            out.cell_problem(code, column, raw, &hint)
+        }
+        _ => out.cell_problem(code, column, raw, &error),
+    };
+    out.suggest(error.suggestion());
+    cell
+}
+
+/// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
+/// clerk types where a phone number is required and none is known. Asked
+/// only of a number that is not valid (`888-888-8888` may be a real
+/// toll-free number).
+fn is_dummy_number(raw: &str) -> bool {
+    if !crate::phone::only_phone_characters(raw) {
+        return false;
+    }
+    let mut digits = [0u8; 11];
+    let mut count = 0;
+    for b in raw.bytes().filter(u8::is_ascii_digit) {
+        let Some(slot) = digits.get_mut(count) else {
+            return false;
+        };
+        *slot = b;
+        count += 1;
+    }
+    let national = match count {
+        10 => &digits[..10],
+        11 if digits[0] == b'1' => &digits[1..],
+        _ => return false,
+    };
+    national.iter().all(|&d| d == national[0]) || national == b"1234567890"
+}
+
+pub(crate) fn read_language(
+    cells: &Cells<'_>,
+    memo: &mut HashMap<Box<str>, LanguageVerdict>,
+    out: &mut Out<'_>,
+) -> Cell<Language> {
+    let raw = match cells.text(Column::Language, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Cell::Empty,
+        Cell::Unusable => return Cell::Unusable,
+    };
+    if let Some(empty) = placeholder(raw, Column::Language, out) {
+        return empty;
+    }
+    if LANGUAGE_PLACEHOLDERS
+        .iter()
+        .any(|p| raw.eq_ignore_ascii_case(p))
+    {
+        return placeholder_read_as_empty(raw, Column::Language, out);
+    }
+    if is_spreadsheet_error(raw) {
+        out.push(
+            Code::UnknownLanguage,
+            Some(Column::Language),
+            Some(raw),
+            format_args!(
+                "the language {raw} {SPREADSHEET_ERROR}; the guardian keeps no language preference"
+            ),
+        );
+        return Cell::Unusable;
+    }
+    let verdict = match memo.get(raw) {
+        Some(verdict) => verdict.clone(),
+        None => {
+            let verdict = match Language::parse(raw) {
+                Ok(language) => LanguageVerdict::Known(language),
+                Err(_) if crate::language::names_several(raw) => LanguageVerdict::Several,
+                Err(_) => LanguageVerdict::Unknown(Language::closest_name(raw)),
+            };
+            if memo.len() >= LANGUAGE_MEMO {
+                memo.clear();
+            }
+            memo.insert(raw.into(), verdict.clone());
+            verdict
+        }
+    };
+    match verdict {
+        LanguageVerdict::Known(language) => return Cell::Usable(language),
+        LanguageVerdict::Unknown(None) => out.push(
+            Code::UnknownLanguage,
+            Some(Column::Language),
+            Some(raw),
+            format_args!(
+                "the language \"{raw}\" {}; the guardian keeps no language preference",
+                crate::UnknownLanguage
+            ),
+        ),
+        LanguageVerdict::Unknown(Some(meant)) => {
+            out.push(
+                Code::UnknownLanguage,
+                Some(Column::Language),
+                Some(raw),
+                format_args!(
+                    "the language \"{raw}\" is not a language this import recognises; did you mean {meant}? Write it as {meant} or its code; the guardian keeps no language preference"
+                ),
+            );
+            out.suggest(Some(meant));
+        }
+        LanguageVerdict::Several => out.push(
+            Code::UnknownLanguage,
+            Some(Column::Language),
+            Some(raw),
+            format_args!(
+                "the language cell \"{raw}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference"
+            ),
+        ),
+    }
+    Cell::Unusable
+}
+
+/// What a language cell was found to be, remembered per spelling.
+#[derive(Clone)]
+pub(crate) enum LanguageVerdict {
+    Known(Language),
+    /// Not a language, with the name it may be a slip for.
+    Unknown(Option<&'static str>),
+    /// Two or more languages (`English; Spanish`).
+    Several,
+}
+
+/// What SIS language lists hold besides languages: "no answer" choices.
+const LANGUAGE_PLACEHOLDERS: &[&str] = &[
+    "other",
+    "other language",
+    "declined",
+    "declined to state",
+    "decline to state",
+    "declined to specify",
+    "declined to answer",
+    "prefer not to say",
+    "prefer not to answer",
+    "not specified",
+    "unspecified",
+    "not reported",
+    "not stated",
+    "refused",
+    "no preference",
+    "not available",
+    "unknown language",
+];
+
+/// What SIS exports and clerks write for "no value".
+const PLACEHOLDERS: &[&str] = &[
+    "n/a",
+    "na",
+    "n.a.",
+    "none",
+    "null",
+    "nil",
+    "-",
+    "--",
+    "---",
+    "unknown",
+    "not provided",
+    "no email",
+    "noemail",
+    "no phone",
+    "no number",
+    "x",
+    "?",
+    "tbd",
+];
+
+/// A placeholder in an optional cell is no value: say so, read it as empty.
+fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
+    let is_placeholder = PLACEHOLDERS.iter().any(|p| raw.eq_ignore_ascii_case(p))
+        || (raw.len() >= 7
+            && raw
+                .bytes()
+                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')));
+    is_placeholder.then(|| placeholder_read_as_empty(raw, column, out))
+}
+
+fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Cell<T> {
+    out.push(
+        Code::Placeholder,
+        Some(column),
+        Some(raw),
+        format_args!(
+            "the {} {raw} is a placeholder, read as empty",
+            column.label()
+        ),
+    );
+    Cell::Empty
+}
+
+/// What spreadsheets write where a formula failed (`#N/A`, `#REF!`...):
+/// the value the cell should hold is gone.
+pub(crate) fn is_spreadsheet_error(cell: &str) -> bool {
+    const ERRORS: &[&str] = &[
+        "#N/A",
+        "#N/A!",
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#ERROR!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    ];
+    cell.starts_with('#') && ERRORS.iter().any(|e| cell.eq_ignore_ascii_case(e))
+}
+
+/// Words for a spreadsheet error value in a cell, after "the {column} #N/A".
+const SPREADSHEET_ERROR: &str = "is a spreadsheet error value (a formula failed), not data; fix it in the spreadsheet and export again";
+
+/// Reports a contact or language cell holding a spreadsheet error value.
+fn spreadsheet_error<T>(
+    raw: &str,
+    column: Column,
+    code: Code,
+    out: &mut Out<'_>,
+) -> Option<Cell<T>> {
+    is_spreadsheet_error(raw).then(|| out.cell_problem(code, column, raw, &SPREADSHEET_ERROR))
+}
