@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+use foldhash::HashMap;
 
 use email_address::{EmailAddress, Options};
 use serde::Serialize;
@@ -154,7 +157,8 @@ impl Email {
 
     /// The domain, lowercase.
     pub fn domain(&self) -> &str {
-        self.key().rsplit_once('@').map_or("", |(_, d)| d)
+        let key = self.key();
+        memchr::memrchr(b'@', key.as_bytes()).map_or("", |at| &key[at + 1..])
     }
 
     /// The address masked for logs: `j***@example.com`.
@@ -210,15 +214,14 @@ impl Email {
     /// ```
     pub fn likely_typo(&self) -> Option<&'static str> {
         let domain = self.domain();
-        if let Ok(at) = TYPOS.binary_search_by(|(typo, _)| (*typo).cmp(domain)) {
-            return TYPOS.get(at).map(|(_, meant)| *meant);
+        // Most addresses are at a few providers: one lookup settles them.
+        if let Some(&verdict) = known_domains().get(domain) {
+            return verdict;
         }
-        if PROVIDERS.contains(&domain) || REAL_NEIGHBOURS.contains(&domain) {
-            return None;
-        }
-        let mut near = PROVIDERS
-            .iter()
-            .filter(|provider| one_slip(domain.as_bytes(), provider.as_bytes()));
+        let mut near = PROVIDERS.iter().filter(|provider| {
+            provider.len().abs_diff(domain.len()) <= 1
+                && one_slip(domain.as_bytes(), provider.as_bytes())
+        });
         match (near.next(), near.next()) {
             (Some(meant), None) => Some(meant),
             _ => None,
@@ -486,6 +489,17 @@ const PROVIDERS: &[&str] = &[
 
 /// Real domains one slip away from a provider.
 const REAL_NEIGHBOURS: &[&str] = &["cloud.com", "email.com", "mail.com"];
+
+/// Domains whose verdict is known: the providers and their real
+/// neighbours (no typo), and the slips in [`TYPOS`].
+fn known_domains() -> &'static HashMap<&'static str, Option<&'static str>> {
+    static KNOWN: OnceLock<HashMap<&'static str, Option<&'static str>>> = OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let real = PROVIDERS.iter().chain(REAL_NEIGHBOURS).map(|&d| (d, None));
+        let slips = TYPOS.iter().map(|&(typo, meant)| (typo, Some(meant)));
+        real.chain(slips).collect()
+    })
+}
 
 /// Whether `a` is `b` with one byte added, dropped or changed, or two
 /// neighbouring bytes swapped.

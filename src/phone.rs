@@ -753,7 +753,19 @@ const OTHER_PHONE_LABELS: &[&str] = &[
 
 /// Whether a phone label (see [`PhoneError::Labelled`]) says home or work.
 pub(crate) fn is_landline_label(label: &str) -> bool {
-    LANDLINE_LABELS.iter().any(|known| same_words(label, known))
+    LANDLINE_LABELS.contains(&fold_label(label).as_str())
+}
+
+/// Lowercase, one space between words: as the label lists write them.
+fn fold_label(label: &str) -> String {
+    let mut folded = String::with_capacity(label.len());
+    for word in label.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    folded
 }
 
 /// `C: 312-555-0142`, `Cell 312-555-0142`, `312-555-0142 (home)`: a
@@ -780,23 +792,10 @@ fn split_label(raw: &str) -> Option<(&str, &str)> {
     // "Tel.": an abbreviation's dot.
     let label = label.trim_matches(is_separator).trim_end_matches('.');
     let words_only = label.chars().all(|c| c.is_alphabetic() || c == ' ');
-    let known = is_landline_label(label)
-        || OTHER_PHONE_LABELS
-            .iter()
-            .any(|known| same_words(label, known));
+    let folded = fold_label(label);
+    let known =
+        LANDLINE_LABELS.contains(&folded.as_str()) || OTHER_PHONE_LABELS.contains(&folded.as_str());
     (words_only && known).then(|| (&raw[start..end], label))
-}
-
-/// The same words, ignoring ASCII case and the spaces between them.
-fn same_words(text: &str, words: &str) -> bool {
-    let (mut a, mut b) = (text.split_whitespace(), words.split(' '));
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
-            _ => return false,
-        }
-    }
 }
 
 /// A small deterministic generator for the corpus tests.
