@@ -165,7 +165,7 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
 }
 
 /// A date as a spreadsheet writes one it made of an ID: `Jan-05`,
-/// `5-Jan`, `5-Jan-24`, `1/5/2024`, `2024-01-05`.
+/// `5-Jan`, `5-Jan-24`, `1/5/2024`, `2024-01-05`, `5.1.2024`.
 fn is_date(value: &str) -> bool {
     // As Excel writes them: an SIS code such as `MAR-05` is not a date.
     const MONTHS: [&str; 12] = [
@@ -180,10 +180,14 @@ fn is_date(value: &str) -> bool {
     if value.len() > 11 {
         return false;
     }
-    let mut split = value.split(['-', '/']);
+    let mut split = value.split(['-', '/', '.']);
     let parts = [split.next(), split.next(), split.next(), split.next()];
     let slashes = value.contains('/');
     let dashes = value.contains('-');
+    let dots = value.contains('.');
+    if dots && (slashes || dashes) {
+        return false;
+    }
     let parts: &[&str] = match parts {
         [Some(a), Some(b), None, _] => &[a, b],
         [Some(a), Some(b), Some(c), None] => &[a, b, c],
@@ -201,6 +205,12 @@ fn is_date(value: &str) -> bool {
         // 2024-01-05.
         [y, m, d] if dashes && !slashes => {
             number(y, 4..=4, 9999) && number(m, 2..=2, 12) && number(d, 2..=2, 31)
+        }
+        // 5.1.2024, 05.01.24 (as European spreadsheets write dates).
+        [d, m, y] if dots => {
+            number(d, 1..=2, 31)
+                && number(m, 1..=2, 12)
+                && (number(y, 2..=2, 99) || number(y, 4..=4, 9999))
         }
         // 1/5/2024, 1/5/24 (either order of day and month).
         [a, b, y] if slashes && !dashes => {
@@ -374,6 +384,8 @@ mod tests {
             "1/5/2024",
             "12/31/24",
             "2024-01-05",
+            "12.5.2024",
+            "05.01.24",
         ] {
             assert_eq!(normalize(raw).map(|_| ()), Err(IdError::Date), "{raw}");
         }
@@ -387,6 +399,11 @@ mod tests {
             "13/13/2024",
             "A/B/C",
             "MAR-05",
+            "1.5",
+            "1.2.3",
+            "12.13.2024",
+            "1.5.2024.7",
+            "1.5-2024",
         ] {
             assert!(normalize(raw).is_ok(), "{raw}");
         }
