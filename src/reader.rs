@@ -468,6 +468,7 @@ impl<R: Read> Reader<R> {
             record,
             checker: RowChecker::new(
                 header,
+                delimiter,
                 options.region,
                 options.max_field_bytes,
                 options.max_columns,

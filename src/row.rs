@@ -99,6 +99,7 @@ impl Row {
 /// memo).
 pub(crate) struct RowChecker {
     header: Header,
+    delimiter: u8,
     max_field_bytes: u64,
     max_columns: usize,
     phones: PhoneParser,
@@ -133,12 +134,14 @@ fn guardian_columns() -> &'static [Column] {
 impl RowChecker {
     pub(crate) fn new(
         header: Header,
+        delimiter: u8,
         region: Region,
         max_field_bytes: u64,
         max_columns: usize,
     ) -> RowChecker {
         RowChecker {
             header,
+            delimiter,
             max_field_bytes,
             max_columns,
             phones: PhoneParser::new(region),
@@ -155,6 +158,7 @@ impl RowChecker {
     pub(crate) fn clone_fresh(&self) -> RowChecker {
         RowChecker::new(
             self.header.clone(),
+            self.delimiter,
             self.phones.region(),
             self.max_field_bytes,
             self.max_columns,
@@ -253,18 +257,32 @@ impl RowChecker {
                     ),
                 );
             } else {
+                let delimiter = DelimiterName(self.delimiter);
+                // Line breaks inside the record: a quote opened in it was
+                // closed only lines later, and those lines became one cell.
+                let breaks = line_breaks(record.as_slice());
+                let cause = if breaks > 0 {
+                    format!(
+                        "a double quote opened on this line is closed only on line {end}, so lines {} to {end} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
+                        line + 1,
+                        end = line + breaks
+                    )
+                } else if record.len() == 1 {
+                    format!(
+                        "it may be a note or a total rather than a guardian, or the file's delimiter ({delimiter}) is not used on this row"
+                    )
+                } else {
+                    format!(
+                        "a delimiter is missing or extra (a value with a {delimiter} in it must be in double quotes)"
+                    )
+                };
                 out.push(
                     Code::FieldCount,
                     None,
                     None,
                     format_args!(
-                        "the row has {} but the header has {expected}; {}",
+                        "the row has {} but the header has {expected}; {cause}",
                         fields(record.len()),
-                        if record.len() == 1 {
-                            "it may be a note or a total rather than a guardian, or the file's delimiter is not used on this row"
-                        } else {
-                            "a delimiter is missing or extra (a value with a comma must be in double quotes)"
-                        }
                     ),
                 );
                 row.status = RowStatus::Rejected;
@@ -382,6 +400,29 @@ impl RowChecker {
     /// that stay inside the crate, read in file order by one checker.
     pub(crate) fn remember_guardians(&mut self) {
         self.remember = true;
+    }
+}
+
+/// The line breaks in `bytes`, a CR LF pair counting once.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let crlf = |at: usize| at > 0 && bytes[at] == b'\n' && bytes[at - 1] == b'\r';
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&at| !crlf(at))
+        .count() as u64
+}
+
+/// A delimiter as a clerk calls it: "comma", "semicolon", "tab".
+struct DelimiterName(u8);
+
+impl std::fmt::Display for DelimiterName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            b',' => f.write_str("comma"),
+            b';' => f.write_str("semicolon"),
+            b'\t' => f.write_str("tab"),
+            b'|' => f.write_str("vertical bar"),
+            other => write!(f, "{:?}", char::from(other)),
+        }
     }
 }
 

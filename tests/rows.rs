@@ -368,7 +368,7 @@ fn a_row_of_one_field_may_be_a_note() {
     assert_eq!(
         file.diagnostics()[0].message,
         "Line 3: the row has 1 field but the header has 8; it may be a note or a total \
-         rather than a guardian, or the file's delimiter is not used on this row"
+         rather than a guardian, or the file's delimiter (comma) is not used on this row"
     );
 }
 
@@ -454,6 +454,47 @@ fn an_email_domain_one_slip_from_a_large_provider_is_a_likely_typo() {
         Some("Ana.Diaz@gmaul.com".to_owned())
     );
     assert_eq!(file.summary().repaired, 3);
+}
+
+#[test]
+fn a_quote_closed_lines_later_names_the_lines_it_swallowed() {
+    for end in ["\n", "\r\n"] {
+        let text = [
+            common::HEADER,
+            "001,G1,\"Ana,Diaz,ana@example.com,,,",
+            "002,G2,Bo,Li,bo@example.com,,,",
+            "003,G3,Cy,Ng,cy@example.com,,,",
+            "004,G4,Di,\"Ox\" Jr,di@example.com,,,",
+            "005,G5,Ed,Po,ed@example.com,,,",
+            "",
+        ]
+        .join(end);
+        let file = validate(text);
+        assert_eq!(common::found(&file), [("field_count", 2, None)], "{end:?}");
+        assert_eq!(
+            file.diagnostics()[0].message,
+            "Line 2: the row has 7 fields but the header has 8; a double quote opened on this \
+             line is closed only on line 5, so lines 3 to 5 were read as part of one cell of this \
+             row, not as rows of their own; fix the quote (a quote inside a value is written \
+             twice) and upload again"
+        );
+        // The row after the quote is read from its own line.
+        assert_eq!(file.links().iter().map(|l| l.line).collect::<Vec<_>>(), [6]);
+        assert_eq!(file.summary().rows, 2);
+    }
+}
+
+#[test]
+fn field_count_names_the_files_delimiter() {
+    let file = validate(
+        "student_id;guardian_id;first_name;last_name;email;mobile_phone\n\
+         001;G1;Ana;Diaz, Jr;ana@example.com\n",
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the row has 5 fields but the header has 6; a delimiter is missing or extra \
+         (a value with a semicolon in it must be in double quotes)"
+    );
 }
 
 #[test]
