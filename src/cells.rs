@@ -195,6 +195,8 @@ pub(crate) fn is_invisible(c: char) -> bool {
     )
 }
 
+/// An ID cell: required; spreadsheet damage repaired with a warning, or
+/// refused when the ID is lost.
 pub(crate) fn read_id<T>(
     cells: &Cells<'_>,
     column: Column,
@@ -245,6 +247,9 @@ pub(crate) fn read_id<T>(
     }
 }
 
+/// A name cell: required and kept as written; formulas and placeholders
+/// are warned about, spreadsheet errors, control characters and over-long
+/// names refused.
 pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) -> Cell<Name> {
     let name = match cells.text(column, out) {
         Cell::Usable(name) => name,
@@ -348,6 +353,8 @@ fn looks_like_formula(text: &str) -> bool {
     }
 }
 
+/// The email cell: optional; placeholders read as empty, likely typos
+/// warned about, anything that is not one address refused.
 pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
     let raw = match cells.text(Column::Email, out) {
         Cell::Usable(raw) => raw,
@@ -414,6 +421,8 @@ fn looks_like_phone(raw: &str) -> bool {
     raw.bytes().filter(u8::is_ascii_digit).count() >= 7 && crate::phone::only_phone_characters(raw)
 }
 
+/// A phone cell: optional; placeholders and dummy numbers read as empty,
+/// an extension on the mobile warned about, invalid numbers refused.
 pub(crate) fn read_phone(
     cells: &Cells<'_>,
     column: Column,
@@ -522,6 +531,8 @@ fn is_dummy_number(raw: &str) -> bool {
     national.iter().all(|&d| d == national[0]) || national == b"1234567890"
 }
 
+/// The language cell: optional; an unknown language, or several, is a
+/// warning and leaves no preference (never a guess).
 pub(crate) fn read_language(
     cells: &Cells<'_>,
     memo: &mut HashMap<Box<str>, LanguageVerdict>,

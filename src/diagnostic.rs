@@ -103,7 +103,9 @@ codes! {
     FieldTooLarge = "field_too_large", Error;
     /// A row has more columns than the column limit.
     TooManyColumns = "too_many_columns", Error;
-    /// A quote opened in the row is never closed before the end of the file.
+    /// A quote opened in the row is never closed before the end of the
+    /// file, or is closed only lines later, so that those lines were read
+    /// as part of the row.
     UnterminatedQuote = "unterminated_quote", Error;
     /// A cell holds bytes that are not valid text in the file's encoding.
     InvalidText = "invalid_text", Error;

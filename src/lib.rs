@@ -131,7 +131,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`... an address such as `noemail@school.org`, or a dummy number such as `000-000-0000` or `999-999-9999`; read as empty |
 | `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
 | `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
-| `unterminated_quote` | error | a quote opened in the row never closes; the rest of the file was read as this row |
+| `unterminated_quote` | error | a quote opened in the row never closes (the rest of the file was read as this row), or closes only lines later (those lines were read as one cell of this row; the message names them) |
 | `invalid_text` | error | a cell is not valid UTF-8 |
 | `missing_value` | error | a required cell (ID, name) is empty |
 | `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |

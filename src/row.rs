@@ -240,6 +240,19 @@ impl RowChecker {
             return;
         }
         let expected = self.header.len;
+        if let Some(end) = quote_closed_late(&self.header, self.delimiter, record, line) {
+            out.push(
+                Code::UnterminatedQuote,
+                None,
+                None,
+                format_args!(
+                    "a double quote opened on this line is closed only on line {end}, so lines {} to {end} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
+                    line + 1
+                ),
+            );
+            row.status = RowStatus::Rejected;
+            return;
+        }
         if record.len() != expected {
             let extras_blank = record.len() > expected
                 && record
@@ -258,16 +271,7 @@ impl RowChecker {
                 );
             } else {
                 let delimiter = DelimiterName(self.delimiter);
-                // Line breaks inside the record: a quote opened in it was
-                // closed only lines later, and those lines became one cell.
-                let breaks = line_breaks(record.as_slice());
-                let cause = if breaks > 0 {
-                    format!(
-                        "a double quote opened on this line is closed only on line {end}, so lines {} to {end} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
-                        line + 1,
-                        end = line + breaks
-                    )
-                } else if record.len() == 1 {
+                let cause = if record.len() == 1 {
                     format!(
                         "it may be a note or a total rather than a guardian, or the file's delimiter ({delimiter}) is not used on this row"
                     )
@@ -401,6 +405,30 @@ impl RowChecker {
     pub(crate) fn remember_guardians(&mut self) {
         self.remember = true;
     }
+}
+
+/// The line where a record that began on `line` ends, when a quote
+/// opened in it was closed only lines later, swallowing them: the
+/// record has line breaks and the wrong number of cells, or a line
+/// break and a delimiter in a cell of a guardians.csv column (an extra
+/// column, such as an address, may hold line breaks).
+fn quote_closed_late(
+    header: &Header,
+    delimiter: u8,
+    record: &csv::ByteRecord,
+    line: u64,
+) -> Option<u64> {
+    let bytes = record.as_slice();
+    memchr::memchr2(b'\n', b'\r', bytes)?;
+    let has_break = |cell: &[u8]| memchr::memchr2(b'\n', b'\r', cell).is_some();
+    let swallowed = record.len() != header.len
+        || Column::ALL.iter().any(|&column| {
+            header
+                .position(column)
+                .and_then(|at| record.get(at))
+                .is_some_and(|cell| has_break(cell) && cell.contains(&delimiter))
+        });
+    swallowed.then(|| line + line_breaks(bytes))
 }
 
 /// The line breaks in `bytes`, a CR LF pair counting once.

@@ -142,3 +142,79 @@ fn an_export_with_the_habits_of_a_real_district_file() {
         ]
     );
 }
+
+#[test]
+fn a_european_export_saved_by_excel() {
+    // Windows-1252, semicolons, CRLF; a label beside a number, two
+    // languages in one cell, a "no answer" language, an ID made a date by
+    // a European spreadsheet, a likely typo, a quote closed two lines
+    // late, and a total at the end.
+    let mut bytes: Vec<u8> = Vec::new();
+    for line in [
+        &b"Student ID;Parent ID;First Name;Last Name;Email;Cell Phone;Home Phone;Language"[..],
+        b"00123;P-1;Jos\xe9;Mu\xf1oz;jose@gmaul.com;Cell: (312) 555-0142;;\"English; Spanish\"",
+        b"05.01.24;P-2;Ana;Ruiz;ana@example.com;312-555-0143;;Other",
+        b"00125;P-3;\"Bo;Li;bo@example.com;;;",
+        b"00126;P-4;Cy;Ng;cy@example.com;;;",
+        b"00127;P-5;Di\";Ox;di@example.com;;;",
+        b"00128;P-6;Ed;Po;ed@example.com;312-555-0144;;es",
+        b"Total: 6",
+    ] {
+        bytes.extend_from_slice(line);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    let file = validate(&bytes);
+    assert_eq!(file.encoding(), guardian_roster::TextEncoding::Windows1252);
+    assert_eq!(file.delimiter(), b';');
+    let codes: Vec<(&str, u64, Option<&str>)> = file
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code.as_str() != "encoding")
+        .map(|d| (d.code.as_str(), d.line, d.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("email_typo", 2, Some("jose@gmail.com")),
+            ("invalid_phone", 2, Some("+13125550142")),
+            ("unknown_language", 2, None),
+            ("invalid_id", 3, None),
+            ("placeholder", 3, None),
+            // The quote closes on line 6 with the right number of cells.
+            ("unterminated_quote", 4, None),
+            ("field_count", 8, None),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()
+            .iter()
+            .find(|d| d.line == 4)
+            .map(|d| d.message.as_str()),
+        Some(
+            "Line 4: a double quote opened on this line is closed only on line 6, so lines 5 \
+             to 6 were read as part of one cell of this row, not as rows of their own; fix the \
+             quote (a quote inside a value is written twice) and upload again"
+        )
+    );
+    assert_eq!(
+        file.diagnostics()
+            .iter()
+            .find(|d| d.line == 2 && d.code.as_str() == "email_typo")
+            .map(|d| d.message.as_str()),
+        Some(
+            "Line 2: the email jose@gmaul.com may be a typo for gmail.com; it is kept as \
+             written, so check it with the family"
+        )
+    );
+    // Only the last guardian row is used as written; accents decoded.
+    let s = file.summary();
+    assert_eq!((s.rows, s.valid, s.rejected), (5, 1, 4));
+    assert_eq!(file.guardians().len(), 1);
+    assert_eq!(
+        file.guardian("P-6")
+            .map(|g| g.first_name.as_str().to_owned()),
+        Some("Ed".to_owned())
+    );
+    // Accents decoded: the rejected row's name as written.
+    assert_eq!(file.rejected_rows().first().map(|r| r.line), Some(2));
+}

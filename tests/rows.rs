@@ -470,13 +470,16 @@ fn a_quote_closed_lines_later_names_the_lines_it_swallowed() {
         ]
         .join(end);
         let file = validate(text);
-        assert_eq!(common::found(&file), [("field_count", 2, None)], "{end:?}");
+        assert_eq!(
+            common::found(&file),
+            [("unterminated_quote", 2, None)],
+            "{end:?}"
+        );
         assert_eq!(
             file.diagnostics()[0].message,
-            "Line 2: the row has 7 fields but the header has 8; a double quote opened on this \
-             line is closed only on line 5, so lines 3 to 5 were read as part of one cell of this \
-             row, not as rows of their own; fix the quote (a quote inside a value is written \
-             twice) and upload again"
+            "Line 2: a double quote opened on this line is closed only on line 5, so lines 3 to \
+             5 were read as part of one cell of this row, not as rows of their own; fix the quote \
+             (a quote inside a value is written twice) and upload again"
         );
         // The row after the quote is read from its own line.
         assert_eq!(file.links().iter().map(|l| l.line).collect::<Vec<_>>(), [6]);
