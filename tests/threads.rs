@@ -218,3 +218,34 @@ S3,G2,Bo,Li, bo@example.com,
         assert_eq!(guardian_ids(&file), ["G2"]);
     }
 }
+
+#[test]
+fn the_generator_is_deterministic_for_a_seed() {
+    let options = |seed| synth::Options {
+        rows: 2_000,
+        seed,
+        foreign_percent: 5.0,
+        problem_percent: 2.0,
+    };
+    let first = synth::guardians_csv(&options(7));
+    assert_eq!(first, synth::guardians_csv(&options(7)));
+    assert_ne!(first, synth::guardians_csv(&options(8)));
+    assert_eq!(
+        first.lines().count(),
+        2_001,
+        "a header and the rows asked for"
+    );
+    // Problems of many kinds, and foreign numbers, are in the file.
+    let file = validate_on(1, &first);
+    let mut codes: Vec<&str> = file.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert!(codes.len() >= 10, "{codes:?}");
+    assert!(
+        file.guardians()
+            .iter()
+            .filter_map(|g| g.mobile_phone.as_ref())
+            .any(|p| !p.e164().starts_with("+1")),
+        "foreign numbers"
+    );
+}
