@@ -275,6 +275,18 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
             ),
         );
     }
+    if let Some(meant) = undo_mojibake(name) {
+        out.push(
+            Code::GarbledText,
+            Some(column),
+            Some(name),
+            format_args!(
+                "the guardian's {} {name} looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {meant}; it is kept as written: correct it in the SIS, or export the file again as UTF-8",
+                column.label()
+            ),
+        );
+        out.suggest(Some(&meant));
+    }
     let problem = if is_spreadsheet_error(name) {
         Some(SPREADSHEET_ERROR.to_owned())
     } else if name.chars().any(char::is_control) {
@@ -307,6 +319,24 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
         }
         None => Cell::Usable(Name::from(name)),
     }
+}
+
+/// The text `text` was before its UTF-8 bytes were read as Windows-1252
+/// and saved again (`JosÃ©` -> `José`), if it shows that damage: every
+/// character maps back to a Windows-1252 byte and those bytes are UTF-8
+/// with letters beyond ASCII. Real names never read so (`João` does not:
+/// `ã` and `o` are not UTF-8 as bytes).
+fn undo_mojibake(text: &str) -> Option<String> {
+    // A UTF-8 lead byte read as Windows-1252 is one of `Â` to `ô`.
+    if text.is_ascii() || !text.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    if unmappable {
+        return None;
+    }
+    let meant = std::str::from_utf8(&bytes).ok()?;
+    (meant != text && !meant.is_ascii()).then(|| meant.to_owned())
 }
 
 /// What SIS exports and clerks write where a name is not known. Words
@@ -724,4 +754,28 @@ fn spreadsheet_error<T>(
     out: &mut Out<'_>,
 ) -> Option<Cell<T>> {
     is_spreadsheet_error(raw).then(|| out.cell_problem(code, column, raw, &SPREADSHEET_ERROR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_garbled_by_a_wrong_encoding_is_recognised() {
+        for (garbled, meant) in [
+            ("JosÃ©", "José"),
+            ("MuÃ±oz", "Muñoz"),
+            ("Ã\u{81}lvaro", "Álvaro"),
+            ("ZoÃ« Nguyá»…n", "Zoë Nguyễn"),
+            ("BjÃ¶rk", "Björk"),
+        ] {
+            assert_eq!(undo_mojibake(garbled).as_deref(), Some(meant), "{garbled}");
+        }
+        // Real names, however accented, are left alone.
+        for name in [
+            "José", "João", "Ãngel", "Nguyễn", "Zoë", "Ana", "李娜", "Âme",
+        ] {
+            assert_eq!(undo_mojibake(name), None, "{name}");
+        }
+    }
 }

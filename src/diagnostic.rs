@@ -155,6 +155,10 @@ codes! {
     TextMarker = "text_marker", Warning;
     /// A name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written.
     FormulaValue = "formula_value", Warning;
+    /// A name looks garbled by a wrong text encoding (`JosÃ©`: UTF-8 read
+    /// as Windows-1252 and saved again); kept as written, with what it
+    /// probably reads as the suggestion.
+    GarbledText = "garbled_text", Warning;
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;

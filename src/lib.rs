@@ -152,6 +152,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `shared_mobile` | warning | two guardians share a mobile |
 | `text_marker` | warning | a cell started with Excel's text marker `'`, or was wrapped as `="..."` to keep it as text; removed |
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
+| `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`) |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
 | `similar_guardian` | warning | (dry run) a guardian to create is not in the roster, but one whose ID differs only in leading zeros is; `suggestion` names it |

@@ -501,6 +501,38 @@ fn field_count_names_the_files_delimiter() {
 }
 
 #[test]
+fn a_name_garbled_by_a_wrong_encoding_is_named_with_what_it_reads() {
+    let file = validate(csv(&[
+        "001,G1,JosÃ©,MuÃ±oz,jose@example.com,,,",
+        "002,G2,João,Ãngel,joao@example.com,,,",
+    ]));
+    assert_eq!(
+        common::suggested(&file),
+        [
+            ("garbled_text", 2, Some("José")),
+            ("garbled_text", 2, Some("Muñoz")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the guardian's first name JosÃ© looks garbled by a wrong text encoding \
+         (UTF-8 read as Windows-1252), probably José; it is kept as written: correct it in the \
+         SIS, or export the file again as UTF-8"
+    );
+    // Kept as written, never replaced by a guess.
+    assert_eq!(
+        file.guardian("G1").map(|g| g.first_name.to_string()),
+        Some("JosÃ©".to_owned())
+    );
+    assert_eq!(
+        file.diagnostics()[0].redacted().suggestion.as_deref(),
+        Some("J***")
+    );
+    let s = file.summary();
+    assert_eq!((s.valid, s.repaired), (1, 1));
+}
+
+#[test]
 fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
     let file = validate(csv(&[
         "001,G1,Ana,Diaz,ana@example.com,999-999-9999,(123) 456-7890,",
