@@ -599,7 +599,10 @@ pub(crate) fn read_language(
             let verdict = match Language::parse(raw) {
                 Ok(language) => LanguageVerdict::Known(language),
                 Err(_) if crate::language::names_several(raw) => LanguageVerdict::Several,
-                Err(_) => LanguageVerdict::Unknown(Language::closest_name(raw)),
+                Err(_) => match undo_mojibake(raw).filter(|meant| Language::parse(meant).is_ok()) {
+                    Some(meant) => LanguageVerdict::Garbled(meant.into()),
+                    None => LanguageVerdict::Unknown(Language::closest_name(raw)),
+                },
             };
             if memo.len() >= LANGUAGE_MEMO {
                 memo.clear();
@@ -638,6 +641,17 @@ pub(crate) fn read_language(
                 "the language cell \"{raw}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference"
             ),
         ),
+        LanguageVerdict::Garbled(meant) => {
+            out.push(
+                Code::UnknownLanguage,
+                Some(Column::Language),
+                Some(raw),
+                format_args!(
+                    "the language \"{raw}\" looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {meant}; write it as {meant} or export the file again as UTF-8; the guardian keeps no language preference"
+                ),
+            );
+            out.suggest(Some(&meant));
+        }
     }
     Cell::Unusable
 }
@@ -650,6 +664,9 @@ pub(crate) enum LanguageVerdict {
     Unknown(Option<&'static str>),
     /// Two or more languages (`English; Spanish`).
     Several,
+    /// A language name garbled by a wrong encoding (`EspaÃ±ol`), with
+    /// what it reads as.
+    Garbled(Box<str>),
 }
 
 /// What SIS language lists hold besides languages: "no answer" choices.

@@ -505,12 +505,14 @@ fn a_name_garbled_by_a_wrong_encoding_is_named_with_what_it_reads() {
     let file = validate(csv(&[
         "001,G1,JosÃ©,MuÃ±oz,jose@example.com,,,",
         "002,G2,João,Ãngel,joao@example.com,,,",
+        "003,G3,Ana,Li,ana@example.com,,,EspaÃ±ol",
     ]));
     assert_eq!(
         common::suggested(&file),
         [
             ("garbled_text", 2, Some("José")),
             ("garbled_text", 2, Some("Muñoz")),
+            ("unknown_language", 4, Some("Español")),
         ]
     );
     assert_eq!(
@@ -528,8 +530,14 @@ fn a_name_garbled_by_a_wrong_encoding_is_named_with_what_it_reads() {
         file.diagnostics()[0].redacted().suggestion.as_deref(),
         Some("J***")
     );
+    assert_eq!(
+        file.diagnostics()[2].message,
+        "Line 4: the language \"EspaÃ±ol\" looks garbled by a wrong text encoding (UTF-8 \
+         read as Windows-1252), probably Español; write it as Español or export the file again \
+         as UTF-8; the guardian keeps no language preference"
+    );
     let s = file.summary();
-    assert_eq!((s.valid, s.repaired), (1, 1));
+    assert_eq!((s.valid, s.repaired), (1, 2));
 }
 
 #[test]
