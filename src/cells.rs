@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use foldhash::HashMap;
 
 use crate::header::Header;
+use crate::text::trim;
 use crate::{
     Code, Column, Diagnostic, Email, EmailError, IdError, Language, MAX_NAME_LEN, Name, ParsedId,
     Phone, PhoneError, PhoneParser,
@@ -173,26 +174,6 @@ impl Out<'_> {
         diagnostic.value = value.map(str::to_owned);
         self.diagnostics.push(diagnostic);
     }
-}
-
-/// `str::trim`, and invisible characters at either end too (a zero-width
-/// space from a web page, a byte-order mark where two files were joined),
-/// with no work for the usual cell, which starts and ends with a visible
-/// ASCII character.
-pub(crate) fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
-        _ => text.trim_matches(|c: char| c.is_whitespace() || is_invisible(c)),
-    }
-}
-
-/// Characters that show as nothing: zero-width spaces and joiners, the
-/// word joiner, the byte-order mark, the soft hyphen.
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
-    )
 }
 
 /// An ID cell: required; spreadsheet damage repaired with a warning, or

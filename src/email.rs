@@ -251,7 +251,7 @@ fn check_tld(address: &str) -> Result<(), EmailError> {
 /// can be told about by name, then `email_address` with the strict options.
 /// Returns the checked copy.
 fn check_in_full(address: &str) -> Result<String, EmailError> {
-    if address.chars().any(crate::cells::is_invisible) {
+    if address.chars().any(crate::text::is_invisible) {
         return Err(EmailError::Invisible);
     }
     if let Some(wrapped) = wrapped_address(address) {

@@ -100,7 +100,7 @@ impl<T> ParsedId<T> {
 ///
 /// Idempotent: normalising a normalised ID changes nothing.
 fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
-    let mut value = crate::cells::trim(raw);
+    let mut value = crate::text::trim(raw);
     // Most IDs are letters, digits and dashes: no damage to undo, nothing
     // to reject but scientific notation, which needs an `e`.
     if !value.is_empty() && value.len() <= MAX_ID_LEN {
@@ -151,7 +151,7 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     }
     if value
         .chars()
-        .any(|c| c.is_control() || crate::cells::is_invisible(c))
+        .any(|c| c.is_control() || crate::text::is_invisible(c))
     {
         return Err(IdError::ControlCharacter);
     }

@@ -209,14 +209,7 @@ pub(crate) fn names_several(raw: &str) -> bool {
 
 /// Lowercase, `_` as `-`, runs of white space as one space.
 fn fold(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    out.replace('_', "-")
+    crate::text::fold_words(raw).replace('_', "-")
 }
 
 /// `es`, `spa`, `es-mx`, `zh-hant`, `sr-latn-rs` -> a normalised tag.

@@ -184,6 +184,7 @@ mod reader;
 mod record;
 mod roster;
 mod row;
+mod text;
 mod validated;
 
 pub use crate::column::Column;

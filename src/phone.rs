@@ -753,19 +753,7 @@ const OTHER_PHONE_LABELS: &[&str] = &[
 
 /// Whether a phone label (see [`PhoneError::Labelled`]) says home or work.
 pub(crate) fn is_landline_label(label: &str) -> bool {
-    LANDLINE_LABELS.contains(&fold_label(label).as_str())
-}
-
-/// Lowercase, one space between words: as the label lists write them.
-fn fold_label(label: &str) -> String {
-    let mut folded = String::with_capacity(label.len());
-    for word in label.split_whitespace() {
-        if !folded.is_empty() {
-            folded.push(' ');
-        }
-        folded.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    folded
+    LANDLINE_LABELS.contains(&crate::text::fold_words(label).as_str())
 }
 
 /// `C: 312-555-0142`, `Cell 312-555-0142`, `312-555-0142 (home)`: a
@@ -792,7 +780,7 @@ fn split_label(raw: &str) -> Option<(&str, &str)> {
     // "Tel.": an abbreviation's dot.
     let label = label.trim_matches(is_separator).trim_end_matches('.');
     let words_only = label.chars().all(|c| c.is_alphabetic() || c == ' ');
-    let folded = fold_label(label);
+    let folded = crate::text::fold_words(label);
     let known =
         LANDLINE_LABELS.contains(&folded.as_str()) || OTHER_PHONE_LABELS.contains(&folded.as_str());
     (words_only && known).then(|| (&raw[start..end], label))
