@@ -159,6 +159,9 @@ codes! {
     /// as Windows-1252 and saved again); kept as written, with what it
     /// probably reads as the suggestion.
     GarbledText = "garbled_text", Warning;
+    /// A guardian's name differs from the guardian's first row only in
+    /// capitals (`MARIA` and `Maria`); the first row's spelling is used.
+    NameCase = "name_case", Warning;
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;

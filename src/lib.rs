@@ -147,6 +147,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `no_contact` | error | neither a usable email nor a usable mobile |
 | `unknown_language` | warning | language not recognised; no preference kept (`suggestion`: the language name a misspelling probably meant, `Portugese` -> `Portuguese`) |
 | `conflicting_guardian` | error | rows of one guardian disagree; all its rows rejected |
+| `name_case` | warning | a guardian's name differs from the guardian's first row only in capitals (`MARIA`, `Maria`); the first row's spelling is used |
 | `duplicate_row` | warning | a row repeats an earlier row (the same guardian, student and details once normalised); counted once |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |

@@ -359,7 +359,7 @@ impl Builder {
             if s == next {
                 self.students.push(student_id.clone());
             }
-            let (g, same_details) = match (known, row.guardian()) {
+            let (g, differences) = match (known, row.guardian()) {
                 // Cells seen before: what they were found to be then holds.
                 (Some(g), None) => {
                     let entry = &mut self.entries[g as usize];
@@ -375,22 +375,17 @@ impl Builder {
                         debug_assert!(verdict.is_some(), "cells repeated before they were seen");
                         verdict.unwrap_or(0)
                     };
-                    entry.conflicts |= differences;
-                    (g, differences == 0)
+                    entry.conflicts |= differences & CONFLICT_BITS;
+                    (g, differences)
                 }
                 (Some(g), Some(guardian)) => {
                     let entry = &mut self.entries[g as usize];
-                    let mut differences = 0u8;
-                    for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
-                        if !entry.guardian.same_field(guardian, field) {
-                            differences |= 1 << bit;
-                        }
-                    }
-                    entry.conflicts |= differences;
+                    let differences = differences(&entry.guardian, guardian);
+                    entry.conflicts |= differences & CONFLICT_BITS;
                     if let Some(serial) = row.cells_serial() {
                         self.repeat_differences.insert(serial, differences);
                     }
-                    (g, differences == 0)
+                    (g, differences)
                 }
                 (None, _) => {
                     let g = self.entries.len() as u32;
@@ -405,9 +400,16 @@ impl Builder {
                             conflicts: 0,
                         });
                     }
-                    (g, true)
+                    (g, 0)
                 }
             };
+            if differences & CASE_BITS != 0 {
+                self.warn_name_case(g, differences, line);
+                if status == RowStatus::Valid {
+                    status = RowStatus::Repaired;
+                }
+            }
+            let same_details = differences == 0;
             key = (g, s);
             match self.link_index.entry(key) {
                 std::collections::hash_map::Entry::Occupied(first) if same_details => {
@@ -437,6 +439,39 @@ impl Builder {
         }
         self.rows.push(RowOutcome { line, status });
         self.row_keys.push(key);
+    }
+
+    /// A row whose guardian's name differs from the guardian's first row
+    /// only in capitals (`MARIA` and `Maria`): the first row's spelling
+    /// is used, and the row says so.
+    fn warn_name_case(&mut self, g: u32, differences: u8, line: u64) {
+        let entry = &self.entries[g as usize];
+        let first_line = self
+            .rows
+            .get(entry.first_row as usize)
+            .map_or(0, |r| r.line);
+        for (bit, column, name) in [
+            (
+                FIRST_NAME_CASE,
+                Column::FirstName,
+                &entry.guardian.first_name,
+            ),
+            (LAST_NAME_CASE, Column::LastName, &entry.guardian.last_name),
+        ] {
+            if differences & bit != 0 {
+                let label = column.label();
+                self.found.push(
+                    Diagnostic::new(
+                        Code::NameCase,
+                        line,
+                        format!(
+                            "Line {line}: the guardian's {label} differs from line {first_line} only in capitals; the spelling of line {first_line}, {name}, is used: make the rows agree in the SIS"
+                        ),
+                    )
+                    .with_column(column),
+                );
+            }
+        }
     }
 
     /// The encoding, if reading found it late (a file ASCII at first), and
@@ -704,6 +739,37 @@ fn same_ignoring_case(a: &str, b: &str) -> bool {
     a.chars()
         .flat_map(char::to_lowercase)
         .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// Bits of [`differences`]: fields that disagree (bits of
+/// `GuardianField::ALL`), and names that differ only in capitals.
+const CONFLICT_BITS: u8 = (1 << GuardianField::ALL.len()) - 1;
+const FIRST_NAME_CASE: u8 = 1 << 6;
+const LAST_NAME_CASE: u8 = 1 << 7;
+const CASE_BITS: u8 = FIRST_NAME_CASE | LAST_NAME_CASE;
+
+/// How a later row's guardian differs from the first row's: a conflict
+/// bit per field, except that a name differing only in capitals sets its
+/// case bit instead.
+fn differences(first: &Guardian, later: &Guardian) -> u8 {
+    let mut differences = 0u8;
+    for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
+        if first.same_field(later, field) {
+            continue;
+        }
+        differences |= match field {
+            GuardianField::FirstName
+                if same_ignoring_case(&first.first_name, &later.first_name) =>
+            {
+                FIRST_NAME_CASE
+            }
+            GuardianField::LastName if same_ignoring_case(&first.last_name, &later.last_name) => {
+                LAST_NAME_CASE
+            }
+            _ => 1 << bit,
+        };
+    }
+    differences
 }
 
 /// The labels of the fields set in `conflicts` (bits of

@@ -386,6 +386,45 @@ fn rows_that_disagree_reject_the_guardian_on_every_row() {
 }
 
 #[test]
+fn names_that_differ_only_in_capitals_are_one_guardian_with_a_warning() {
+    let file = validate(csv(&[
+        "001,G1,Maria,Garcia,maria@example.com,,,",
+        "002,G1,MARIA,GARCIA,maria@example.com,,,",
+        "003,G1,MARIA,GARCIA,maria@example.com,,,",
+        "004,G2,Bo,Li,bo@example.com,,,",
+        "005,G2,BO,Lee,bo@example.com,,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("name_case", 3, Some("first_name")),
+            ("name_case", 3, Some("last_name")),
+            // The same cells again: remembered, and said again.
+            ("name_case", 4, Some("first_name")),
+            ("name_case", 4, Some("last_name")),
+            ("conflicting_guardian", 5, None),
+            ("name_case", 6, Some("first_name")),
+            ("conflicting_guardian", 6, None),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 3: the guardian's first name differs from line 2 only in capitals; the spelling \
+         of line 2, Maria, is used: make the rows agree in the SIS"
+    );
+    let maria = file.guardian("G1").expect("G1 is usable");
+    assert_eq!(
+        (maria.first_name.as_str(), maria.last_name.as_str()),
+        ("Maria", "Garcia")
+    );
+    assert_eq!(file.links().len(), 3);
+    // A real difference (Li, Lee) still rejects the guardian.
+    assert!(file.guardian("G2").is_none());
+    let s = file.summary();
+    assert_eq!((s.valid, s.repaired, s.rejected), (1, 2, 2));
+}
+
+#[test]
 fn an_exact_duplicate_row_is_counted_once() {
     let file = validate(csv(&[
         "00101,G1,Ana,Diaz,ana@example.com,,,",
