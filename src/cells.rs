@@ -176,6 +176,25 @@ impl Out<'_> {
     }
 }
 
+/// An optional cell's text, or, when there is none to read, what the
+/// cell is: empty, unusable (reported), or a placeholder such as `N/A`
+/// (reported, read as empty).
+fn optional_text<'c, T>(
+    cells: &'c Cells<'_>,
+    column: Column,
+    out: &mut Out<'_>,
+) -> Result<&'c str, Cell<T>> {
+    let raw = match cells.text(column, out) {
+        Cell::Usable(raw) => raw,
+        Cell::Empty => return Err(Cell::Empty),
+        Cell::Unusable => return Err(Cell::Unusable),
+    };
+    match placeholder(raw, column, out) {
+        Some(empty) => Err(empty),
+        None => Ok(raw),
+    }
+}
+
 /// An ID cell: required; spreadsheet damage repaired with a warning, or
 /// refused when the ID is lost.
 pub(crate) fn read_id<T>(
@@ -367,14 +386,10 @@ fn looks_like_formula(text: &str) -> bool {
 /// The email cell: optional; placeholders read as empty, likely typos
 /// warned about, anything that is not one address refused.
 pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
-    let raw = match cells.text(Column::Email, out) {
-        Cell::Usable(raw) => raw,
-        Cell::Empty => return Cell::Empty,
-        Cell::Unusable => return Cell::Unusable,
+    let raw = match optional_text(cells, Column::Email, out) {
+        Ok(raw) => raw,
+        Err(cell) => return cell,
     };
-    if let Some(empty) = placeholder(raw, Column::Email, out) {
-        return empty;
-    }
     if let Some(unusable) = spreadsheet_error(raw, Column::Email, Code::InvalidEmail, out) {
         return unusable;
     }
@@ -440,14 +455,10 @@ pub(crate) fn read_phone(
     phones: &mut PhoneParser,
     out: &mut Out<'_>,
 ) -> Cell<Phone> {
-    let raw = match cells.text(column, out) {
-        Cell::Usable(raw) => raw,
-        Cell::Empty => return Cell::Empty,
-        Cell::Unusable => return Cell::Unusable,
+    let raw = match optional_text(cells, column, out) {
+        Ok(raw) => raw,
+        Err(cell) => return cell,
     };
-    if let Some(empty) = placeholder(raw, column, out) {
-        return empty;
-    }
     if let Some(unusable) = spreadsheet_error(raw, column, Code::InvalidPhone, out) {
         return unusable;
     }
@@ -549,14 +560,10 @@ pub(crate) fn read_language(
     memo: &mut HashMap<Box<str>, LanguageVerdict>,
     out: &mut Out<'_>,
 ) -> Cell<Language> {
-    let raw = match cells.text(Column::Language, out) {
-        Cell::Usable(raw) => raw,
-        Cell::Empty => return Cell::Empty,
-        Cell::Unusable => return Cell::Unusable,
+    let raw = match optional_text(cells, Column::Language, out) {
+        Ok(raw) => raw,
+        Err(cell) => return cell,
     };
-    if let Some(empty) = placeholder(raw, Column::Language, out) {
-        return empty;
-    }
     if LANGUAGE_PLACEHOLDERS
         .iter()
         .any(|p| raw.eq_ignore_ascii_case(p))
