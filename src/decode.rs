@@ -152,6 +152,17 @@ pub(crate) fn read_prefix<R: Read>(inner: &mut R) -> io::Result<(Vec<u8>, bool)>
     Ok((prefix, false))
 }
 
+/// Whether `prefix` is ASCII, but for perhaps the start of one character
+/// cut off at its end: the sniff could not judge that character, so the
+/// stream must, with the bytes that follow.
+fn ascii_but_a_cut_character(prefix: &[u8]) -> bool {
+    match prefix.iter().position(|b| !b.is_ascii()) {
+        None => true,
+        // What the sniff let pass as a character cut off by its window.
+        Some(at) => prefix.len() - at < 4 && std::str::from_utf8(&prefix[at..]).is_err(),
+    }
+}
+
 /// A stream of UTF-8 bytes: the prefix already read, then the rest of the
 /// input, decoded from `encoding` when it is not UTF-8.
 ///
@@ -191,7 +202,7 @@ impl<R: Read> Utf8Stream<R> {
             TextEncoding::Utf16Be => Some(UTF_16BE.new_decoder_with_bom_removal()),
         };
         let input_end = prefix.len();
-        let undecided = encoding == TextEncoding::Utf8 && prefix.is_ascii();
+        let undecided = encoding == TextEncoding::Utf8 && ascii_but_a_cut_character(&prefix);
         let decoder_present = decoder.is_some();
         // Decoding reads the input in chunks; give the buffer room to grow.
         if decoder.is_some() && prefix.len() < SNIFF_LEN {
@@ -514,6 +525,38 @@ mod tests {
             let utf8 = text.into_bytes();
             proptest::prop_assert_eq!(stream(&utf8, step, chunk).2, utf8.clone());
         }
+    }
+
+    /// The sniff window ending on the first byte of an accented letter:
+    /// the sniff cannot judge it, so the stream does, with what follows.
+    #[test]
+    fn a_character_cut_by_the_end_of_the_sniff_window_is_judged_by_the_stream() {
+        let ascii: Vec<u8> = b"student_id,name\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(SNIFF_LEN - 1)
+            .collect();
+        for lead in [0xC0u8, 0xC3, 0xE9, 0xF1] {
+            let mut latin = ascii.clone();
+            latin.extend_from_slice(&[lead, b'a', b'\n']);
+            let mut expected = String::from_utf8(ascii.clone()).expect("ASCII");
+            expected.push(char::from(lead));
+            expected.push_str("a\n");
+            for (step, chunk) in [(1, 1), (usize::MAX, 8192), (7, 3)] {
+                assert_eq!(
+                    decode_trickled(&latin, step, chunk),
+                    (true, expected.clone()),
+                    "{lead:x} {step} {chunk}"
+                );
+            }
+        }
+        let mut utf8 = ascii.clone();
+        utf8.extend_from_slice("Àa\n".as_bytes());
+        assert_eq!(
+            decode_trickled(&utf8, 1, 1),
+            (false, String::from_utf8(utf8.clone()).expect("UTF-8"))
+        );
     }
 
     #[test]
