@@ -201,7 +201,18 @@ fn print_text(
     outln!("  links to add          {:>6}", s.link);
     outln!("  links to remove       {:>6}", s.unlink);
     if s.unlinks_held > 0 {
-        outln!("  removals held back    {:>6}", s.unlinks_held);
+        outln!(
+            "  removals held back    {:>6}   for rows that did not apply {}, by the threshold {}",
+            s.unlinks_held,
+            s.unlinks_held_by_rows,
+            s.unlinks_held_by_threshold
+        );
+    }
+    if s.students_left_without_guardian > 0 {
+        outln!(
+            "  students left with no guardian {:>6}   look at these before Start Processing",
+            s.students_left_without_guardian
+        );
     }
     outln!(
         "  unchanged             {:>6} guardians, {} links",

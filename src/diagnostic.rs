@@ -167,9 +167,10 @@ codes! {
     RosterUnavailable = "roster_unavailable", Error;
     /// The student ID is not in the roster; the link is not made.
     UnknownStudent = "unknown_student", Error;
-    /// (Dry run) A guardian to create differs from a roster guardian only
-    /// in leading zeros; `suggestion` names the roster's ID.
-    SimilarGuardian = "similar_guardian", Warning;
+    /// (Dry run) A guardian the roster lacks differs from a roster guardian
+    /// only in leading zeros: probably the same person with a damaged ID,
+    /// so the row is not applied; `suggestion` names the roster's ID.
+    SimilarGuardian = "similar_guardian", Error;
     /// The email belongs to another guardian in the roster; logins would collide.
     EmailInUse = "email_in_use", Error;
     /// The mobile belongs to another guardian in the roster; logins would collide.
@@ -178,6 +179,9 @@ codes! {
     DeletionThreshold = "deletion_threshold", Warning;
     /// A link absent from the file is kept because a row that may hold it was rejected.
     UnlinkHeld = "unlink_held", Warning;
+    /// (Dry run, full sync) The removals would leave a student with no
+    /// guardian at all.
+    StudentLeftWithoutGuardian = "student_left_without_guardian", Warning;
 }
 
 /// Masks a personal value: `j***@example.com`, `+1***42`, `A***`.

@@ -156,11 +156,12 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`) |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
-| `similar_guardian` | warning | (dry run) a guardian to create is not in the roster, but one whose ID differs only in leading zeros is; `suggestion` names it |
-| `email_in_use` | error | (dry run) the email belongs to another guardian in the roster |
+| `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID differs only in leading zeros is: probably the same person with a damaged ID, so the row is not applied (never a second account); `suggestion` names the roster's ID |
+| `email_in_use` | error | (dry run) the email belongs to another guardian in the roster (the message says when that guardian's ID differs only in leading zeros: probably the same person) |
 | `mobile_in_use` | error | (dry run) the mobile belongs to another guardian in the roster |
-| `deletion_threshold` | warning | (dry run, full sync) too many links would go; none are removed |
-| `unlink_held` | warning | (dry run, full sync) a link is kept because a rejected row may hold it |
+| `deletion_threshold` | warning | (dry run, full sync) more than the threshold's share of the links this file covers (the roster's links in scope plus those the file adds) would go; none are removed |
+| `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use) may stand for it, also under an ID that differs only in leading zeros |
+| `student_left_without_guardian` | warning | (dry run, full sync) the removals would leave this student with no guardian at all |
 */
 
 #![deny(missing_docs)]
@@ -186,6 +187,7 @@ mod record;
 mod roster;
 mod row;
 mod text;
+mod unlink;
 mod validated;
 
 pub use crate::column::Column;

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::diagnostic::write_list;
 use crate::id::without_leading_zeros;
+use crate::unlink::{NotApplied, Reason, plan_unlinks};
 use crate::{
     Code, Column, Diagnostic, Error, ErrorKind, Guardian, GuardianField, GuardianId, Link, Roster,
     Severity, StudentId, ValidatedFile,
@@ -204,8 +205,18 @@ pub struct PlanSummary {
     pub unchanged_guardians: u64,
     /// Links in the file and the roster already.
     pub unchanged_links: u64,
-    /// Links that full sync would remove but holds back.
+    /// Links that full sync would remove but holds back:
+    /// `unlinks_held_by_rows + unlinks_held_by_threshold`.
     pub unlinks_held: u64,
+    /// Links held because a row that did not apply (rejected by the
+    /// reader, or refused by the dry run) may stand for them.
+    pub unlinks_held_by_rows: u64,
+    /// Links held because removing them all would cross the deletion
+    /// threshold.
+    pub unlinks_held_by_threshold: u64,
+    /// Students the planned removals would leave with no guardian at all
+    /// (`student_left_without_guardian`).
+    pub students_left_without_guardian: u64,
     /// Usable rows of the file that the plan cannot apply (unknown
     /// student, contact in use).
     pub rows_skipped: u64,
@@ -372,7 +383,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     let window = window.max(1).div_ceil(size).saturating_mul(size);
     let mut planned: Vec<Planned> = Vec::new();
     for guardians in file.guardians().chunks(window) {
-        let known = Known::ask(roster, guardians, size)?;
+        let known = Known::ask(roster, file, guardians, size)?;
         planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
             let mut out = Planned::default();
             for guardian in guardians {
@@ -389,10 +400,20 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         rows_left_out: file.summary().rejected,
         ..PlanSummary::default()
     };
-    let mut skipped_lines: HashSet<u64> = HashSet::default();
+    let mut not_applied: Vec<NotApplied> = file
+        .rejected_rows()
+        .iter()
+        .map(|row| NotApplied {
+            line: row.line,
+            guardian_id: row.guardian_id.clone(),
+            student_id: row.student_id.clone(),
+            reason: Reason::Rejected,
+        })
+        .collect();
+    let rejected = not_applied.len();
     for one in planned {
         diagnostics.extend(one.diagnostics);
-        skipped_lines.extend(one.skipped_lines);
+        not_applied.extend(one.not_applied);
         creates.extend(one.creates);
         updates.extend(one.updates);
         summary.unchanged_guardians += one.unchanged_guardians;
@@ -402,22 +423,23 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     links.par_sort_by(|a, b| {
         (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
     });
-    warn_similar_guardians(&upload, roster, &creates, size, &mut diagnostics)?;
+    let mut skipped_lines: Vec<u64> = not_applied[rejected..].iter().map(|r| r.line).collect();
+    skipped_lines.sort_unstable();
+    skipped_lines.dedup();
 
     let mut unlinks = Vec::new();
     let mut held_unlinks = Vec::new();
     if options.mode == SyncMode::Full {
         let scope = roster.links_in_scope().map_err(roster_error)?;
-        let (unlink, held) = plan_unlinks(file, scope, &links, options, &mut diagnostics);
-        unlinks = unlink;
-        held_unlinks = held;
+        let decided = plan_unlinks(file, scope, &links, &not_applied, options, &mut diagnostics);
+        summary.count_unlinks(&decided);
+        unlinks = decided.unlinks;
+        held_unlinks = decided.held;
     }
 
     summary.create_guardian = creates.len() as u64;
     summary.update_guardian = updates.len() as u64;
     summary.link = links.len() as u64;
-    summary.unlink = unlinks.len() as u64;
-    summary.unlinks_held = held_unlinks.len() as u64;
     summary.rows_skipped = skipped_lines.len() as u64;
     diagnostics.sort_by_key(|d| d.line);
 
@@ -450,66 +472,6 @@ fn by_unpadded<T: AsRef<str> + Ord>(ids: impl IntoIterator<Item = T>) -> HashMap
     by_key
 }
 
-/// Warns of each guardian to create whose ID the roster has with more or
-/// fewer leading zeros (`similar_guardian`): a spreadsheet strips the zeros
-/// of a guardian ID column as readily as of a student ID column, and the
-/// upload would then create a second record for the same person. A roster
-/// ID the file itself also uses is a guardian of its own, not a look-alike.
-fn warn_similar_guardians<R: Roster + ?Sized>(
-    upload: &Upload<'_>,
-    roster: &R,
-    creates: &[Change],
-    size: usize,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(), Error> {
-    let mut keys: Vec<&str> = creates
-        .iter()
-        .map(|change| without_leading_zeros(change.guardian_id().as_str()))
-        .collect();
-    if keys.is_empty() {
-        return Ok(());
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    let similar = by_unpadded(
-        batched(&keys, size, |keys| roster.similar_guardians(keys))?
-            .into_iter()
-            .filter(|id| upload.file.guardian(id.as_str()).is_none()),
-    );
-    for change in creates {
-        let id = change.guardian_id();
-        let Some(others) = similar.get(without_leading_zeros(id.as_str())) else {
-            continue;
-        };
-        let others: Vec<&GuardianId> = others.iter().filter(|other| *other != id).collect();
-        let Some(first) = others.first() else {
-            continue;
-        };
-        let line = upload
-            .links_by_guardian
-            .get(id)
-            .and_then(|links| links.first())
-            .map_or(upload.file.header_line(), |link| link.line);
-        let mut message = format!(
-            "Line {line}: guardian {id} is not in the roster, but guardian{} ",
-            if others.len() > 1 { "s" } else { "" }
-        );
-        write_list(&mut message, &others, others.len());
-        let _ = write!(
-            message,
-            " {}, differing only in leading zeros, which a spreadsheet may have removed or added; if that is the same person, fix the ID in the file (format the column as text before exporting), or this upload creates a second guardian",
-            if others.len() > 1 { "are" } else { "is" }
-        );
-        diagnostics.push(
-            Diagnostic::new(Code::SimilarGuardian, line, message)
-                .with_column(Column::GuardianId)
-                .with_value(id.as_str())
-                .with_suggestion(first.as_str()),
-        );
-    }
-    Ok(())
-}
-
 /// Guardians planned by one task of the dry run.
 const GUARDIANS_PER_TASK: usize = 1024;
 
@@ -536,11 +498,16 @@ struct Known {
     current_links: HashSet<(GuardianId, StudentId)>,
     email_owners: HashMap<String, Vec<GuardianId>>,
     mobile_owners: HashMap<String, Vec<GuardianId>>,
+    /// Roster guardians whose ID differs only in leading zeros from one of
+    /// the window's guardians the roster lacks, by the ID without them;
+    /// IDs the file itself uses are guardians of their own and left out.
+    twins: HashMap<String, Vec<GuardianId>>,
 }
 
 impl Known {
     fn ask<R: Roster + ?Sized>(
         roster: &R,
+        file: &ValidatedFile,
         guardians: &[Guardian],
         size: usize,
     ) -> Result<Known, Error> {
@@ -563,7 +530,9 @@ impl Known {
             current_links,
             email_owners: HashMap::default(),
             mobile_owners: HashMap::default(),
+            twins: HashMap::default(),
         };
+        known.twins = known.ask_twins(roster, file, guardians, size)?;
         // The contacts that would be new to their guardian, each once.
         let new_keys = |field: GuardianField, key: fn(&Guardian) -> Option<&str>| {
             let mut keys: Vec<&str> = guardians
@@ -584,6 +553,43 @@ impl Known {
         known.email_owners = email_owners;
         known.mobile_owners = mobile_owners;
         Ok(known)
+    }
+
+    /// Asks the roster for guardians whose IDs match, once leading zeros
+    /// are ignored, those of `guardians` it lacks.
+    fn ask_twins<R: Roster + ?Sized>(
+        &self,
+        roster: &R,
+        file: &ValidatedFile,
+        guardians: &[Guardian],
+        size: usize,
+    ) -> Result<HashMap<String, Vec<GuardianId>>, Error> {
+        let mut keys: Vec<&str> = guardians
+            .iter()
+            .filter(|g| self.current(&g.guardian_id).is_none())
+            .map(|g| without_leading_zeros(g.guardian_id.as_str()))
+            .collect();
+        if keys.is_empty() {
+            return Ok(HashMap::default());
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        Ok(by_unpadded(
+            batched(&keys, size, |keys| roster.similar_guardians(keys))?
+                .into_iter()
+                .filter(|id| file.guardian(id.as_str()).is_none()),
+        ))
+    }
+
+    /// Roster guardians that are probably `id` with its leading zeros
+    /// changed.
+    fn twins_of<'a>(&'a self, id: &'a GuardianId) -> Vec<&'a GuardianId> {
+        self.twins
+            .get(without_leading_zeros(id.as_str()))
+            .into_iter()
+            .flatten()
+            .filter(|twin| *twin != id)
+            .collect()
     }
 
     /// The roster's record of guardian `id`.
@@ -610,7 +616,8 @@ impl Known {
 #[derive(Default)]
 struct Planned {
     diagnostics: Vec<Diagnostic>,
-    skipped_lines: Vec<u64>,
+    /// Rows the plan cannot apply.
+    not_applied: Vec<NotApplied>,
     creates: Vec<Change>,
     updates: Vec<Change>,
     unchanged_guardians: u64,
@@ -619,8 +626,9 @@ struct Planned {
 }
 
 /// Plans one guardian of the upload: its links to known students, then
-/// (unless a contact it brings belongs to another guardian) its creation or
-/// update and its new links.
+/// (unless its ID is probably a roster guardian's with its leading zeros
+/// changed, or a contact it brings belongs to another guardian) its
+/// creation or update and its new links.
 fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &mut Planned) {
     let id = &guardian.guardian_id;
     let rows = upload
@@ -634,14 +642,102 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
         } else {
             out.diagnostics
                 .push(unknown_student(link, upload.suggestions));
-            out.skipped_lines.push(link.line);
+            out.not_applied
+                .push(not_applied(link, Reason::UnknownStudent));
         }
     }
     if accepted.is_empty() {
         return;
     }
+    let twins = known.twins_of(id);
+    let collisions = collisions(guardian, upload, known);
+    if twins.is_empty() && collisions.is_empty() {
+        plan_record(guardian, upload, known, out);
+        plan_links(&accepted, known, out);
+        return;
+    }
+    // The row does not apply: say why, for each row, and hold whatever
+    // it may stand for.
+    for link in &accepted {
+        if !twins.is_empty() {
+            out.diagnostics.push(similar_guardian(link, &twins));
+        }
+        for collision in &collisions {
+            out.diagnostics.push(collision.diagnostic(link, &twins));
+        }
+        let reason = if twins.is_empty() {
+            Reason::ContactInUse
+        } else {
+            Reason::SimilarGuardian
+        };
+        out.not_applied.push(not_applied(link, reason));
+    }
+}
 
-    // An owner the same file moves to another contact releases it.
+fn not_applied(link: &Link, reason: Reason) -> NotApplied {
+    NotApplied {
+        line: link.line,
+        guardian_id: Some(link.guardian_id.clone()),
+        student_id: Some(link.student_id.clone()),
+        reason,
+    }
+}
+
+/// A contact the guardian would bring that another guardian of the roster
+/// has (and keeps, after this upload).
+struct Collision<'a> {
+    code: Code,
+    column: Column,
+    value: &'a str,
+    owners: Vec<&'a GuardianId>,
+}
+
+impl Collision<'_> {
+    /// One diagnostic per row and contact, naming the owners: a contact
+    /// that thousands of roster guardians share must not make thousands.
+    /// An owner whose ID differs from the row's only in leading zeros is
+    /// probably the same person, and the message says so.
+    fn diagnostic(&self, link: &Link, twins: &[&GuardianId]) -> Diagnostic {
+        let id = &link.guardian_id;
+        let label = self.column.label();
+        let owners = &self.owners;
+        let mut message = format!(
+            "Line {}: the {label} {} already belongs to guardian{} ",
+            link.line,
+            self.value,
+            if owners.len() > 1 { "s" } else { "" },
+        );
+        write_list(&mut message, owners, owners.len());
+        let twin = owners.iter().find(|owner| twins.contains(owner));
+        let mut diagnostic = match twin {
+            Some(twin) => {
+                let _ = write!(
+                    message,
+                    " in the roster, and guardian {twin}'s ID differs from {id} only in leading zeros: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file ({twin}), not the {label}"
+                );
+                Diagnostic::new(self.code, link.line, message).with_suggestion(twin.as_str())
+            }
+            None => {
+                let _ = write!(
+                    message,
+                    " in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {label}"
+                );
+                Diagnostic::new(self.code, link.line, message)
+            }
+        };
+        diagnostic = diagnostic.with_column(self.column).with_value(self.value);
+        diagnostic
+    }
+}
+
+/// The contacts the guardian brings that other roster guardians have. An
+/// owner the same file moves to another contact releases it.
+fn collisions<'a>(
+    guardian: &'a Guardian,
+    upload: &Upload<'_>,
+    known: &'a Known,
+) -> Vec<Collision<'a>> {
+    let id = &guardian.guardian_id;
     let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
         upload
             .file
@@ -667,8 +763,6 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
             guardian.mobile_phone.as_ref().map(|p| p.e164()),
         ),
     ];
-    // One diagnostic per row and contact, naming the owners: a contact
-    // that thousands of roster guardians share must not make thousands.
     let mut collisions = Vec::new();
     for (field, code, column, owners, value) in contacts {
         if let (true, Some(value)) = (known.is_new_contact(guardian, field), value) {
@@ -676,82 +770,95 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
                 .filter(|owner| keeps(owner, field, value))
                 .collect();
             if !kept.is_empty() {
-                collisions.push((code, column, value, kept));
-            }
-        }
-    }
-    if !collisions.is_empty() {
-        for link in &accepted {
-            for (code, column, value, owners) in &collisions {
-                let mut message = format!(
-                    "Line {}: the {} {value} already belongs to guardian{} ",
-                    link.line,
-                    column.label(),
-                    if owners.len() > 1 { "s" } else { "" },
-                );
-                write_list(&mut message, owners, owners.len());
-                let _ = write!(
-                    message,
-                    " in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {}",
-                    column.label()
-                );
-                out.diagnostics.push(
-                    Diagnostic::new(*code, link.line, message)
-                        .with_column(*column)
-                        .with_value(*value),
-                );
-            }
-            out.skipped_lines.push(link.line);
-        }
-        return;
-    }
-
-    match known.current(id) {
-        None => out.creates.push(Change::CreateGuardian {
-            guardian_id: id.clone(),
-            guardian: guardian.clone(),
-        }),
-        Some(old) => {
-            // A column the file leaves out says nothing about the field:
-            // the roster's value stays.
-            let kept;
-            let guardian = if upload.file.has_column(Column::HomePhone)
-                && upload.file.has_column(Column::Language)
-            {
-                guardian
-            } else {
-                let mut merged = guardian.clone();
-                if !upload.file.has_column(Column::HomePhone) {
-                    merged.home_phone = old.home_phone.clone();
-                }
-                if !upload.file.has_column(Column::Language) {
-                    merged.language = old.language.clone();
-                }
-                kept = merged;
-                &kept
-            };
-            let fields: BTreeMap<GuardianField, FieldChange> = old
-                .differences(guardian)
-                .into_iter()
-                .map(|field| {
-                    let change = FieldChange {
-                        old: old.field(field),
-                        new: guardian.field(field),
-                    };
-                    (field, change)
-                })
-                .collect();
-            if fields.is_empty() {
-                out.unchanged_guardians += 1;
-            } else {
-                out.updates.push(Change::UpdateGuardian {
-                    guardian_id: id.clone(),
-                    fields,
-                    guardian: guardian.clone(),
+                collisions.push(Collision {
+                    code,
+                    column,
+                    value,
+                    owners: kept,
                 });
             }
         }
     }
+    collisions
+}
+
+/// `similar_guardian`: the guardian is not in the roster, but one whose ID
+/// differs only in leading zeros is. That is probably the same person
+/// with an ID a spreadsheet damaged; creating it would make them a second
+/// account, so the row is not applied.
+fn similar_guardian(link: &Link, twins: &[&GuardianId]) -> Diagnostic {
+    let line = link.line;
+    let id = &link.guardian_id;
+    let mut message = format!(
+        "Line {line}: guardian {id} is not in the roster, but guardian{} ",
+        if twins.len() > 1 { "s" } else { "" }
+    );
+    write_list(&mut message, twins, twins.len());
+    let _ = write!(
+        message,
+        " {}, differing only in leading zeros, which a spreadsheet may have removed or added; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)",
+        if twins.len() > 1 { "are" } else { "is" }
+    );
+    let mut diagnostic = Diagnostic::new(Code::SimilarGuardian, line, message)
+        .with_column(Column::GuardianId)
+        .with_value(id.as_str());
+    if let Some(first) = twins.first() {
+        diagnostic = diagnostic.with_suggestion(first.as_str());
+    }
+    diagnostic
+}
+
+/// The guardian's creation, or its update field by field, or nothing.
+fn plan_record(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &mut Planned) {
+    let id = &guardian.guardian_id;
+    let Some(old) = known.current(id) else {
+        out.creates.push(Change::CreateGuardian {
+            guardian_id: id.clone(),
+            guardian: guardian.clone(),
+        });
+        return;
+    };
+    // A column the file leaves out says nothing about the field: the
+    // roster's value stays.
+    let kept;
+    let guardian =
+        if upload.file.has_column(Column::HomePhone) && upload.file.has_column(Column::Language) {
+            guardian
+        } else {
+            let mut merged = guardian.clone();
+            if !upload.file.has_column(Column::HomePhone) {
+                merged.home_phone = old.home_phone.clone();
+            }
+            if !upload.file.has_column(Column::Language) {
+                merged.language = old.language.clone();
+            }
+            kept = merged;
+            &kept
+        };
+    let fields: BTreeMap<GuardianField, FieldChange> = old
+        .differences(guardian)
+        .into_iter()
+        .map(|field| {
+            let change = FieldChange {
+                old: old.field(field),
+                new: guardian.field(field),
+            };
+            (field, change)
+        })
+        .collect();
+    if fields.is_empty() {
+        out.unchanged_guardians += 1;
+    } else {
+        out.updates.push(Change::UpdateGuardian {
+            guardian_id: id.clone(),
+            fields,
+            guardian: guardian.clone(),
+        });
+    }
+}
+
+/// The guardian's links the roster lacks.
+fn plan_links(accepted: &[&Link], known: &Known, out: &mut Planned) {
     for link in accepted {
         if known
             .current_links
@@ -824,119 +931,6 @@ fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -
         diagnostic = diagnostic.with_suggestion(one.as_str());
     }
     diagnostic
-}
-
-/// Full sync: the links in scope that the file no longer has, less those a
-/// rejected row may hold, all held back above the threshold.
-fn plan_unlinks(
-    file: &ValidatedFile,
-    mut scope: Vec<(GuardianId, StudentId)>,
-    new_links: &[Change],
-    options: &DryRunOptions,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Change>, Vec<(GuardianId, StudentId)>) {
-    scope.par_sort_unstable();
-    scope.dedup();
-    let in_file: HashSet<(&GuardianId, &StudentId)> = file
-        .links()
-        .iter()
-        .map(|l| (&l.guardian_id, &l.student_id))
-        .collect();
-
-    // What rejected rows may still hold, and the line that says so.
-    let mut by_pair: HashMap<(&GuardianId, &StudentId), u64> = HashMap::default();
-    let mut by_guardian: HashMap<&GuardianId, u64> = HashMap::default();
-    let mut by_student: HashMap<&StudentId, u64> = HashMap::default();
-    let mut unreadable: Vec<u64> = Vec::new();
-    for row in file.rejected_rows() {
-        match (&row.guardian_id, &row.student_id) {
-            (Some(g), Some(s)) => {
-                by_pair.entry((g, s)).or_insert(row.line);
-            }
-            (Some(g), None) => {
-                by_guardian.entry(g).or_insert(row.line);
-            }
-            (None, Some(s)) => {
-                by_student.entry(s).or_insert(row.line);
-            }
-            (None, None) => unreadable.push(row.line),
-        }
-    }
-
-    let mut candidates = Vec::new();
-    let mut held = Vec::new();
-    for (guardian, student) in &scope {
-        if in_file.contains(&(guardian, student)) {
-            continue;
-        }
-        let protector = by_pair
-            .get(&(guardian, student))
-            .or_else(|| by_guardian.get(guardian))
-            .or_else(|| by_student.get(student));
-        match protector {
-            Some(&line) => {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnlinkHeld,
-                        line,
-                        format!(
-                            "Line {line} was rejected and may be the row for guardian {guardian} and student {student}, so that link is kept, not removed; fix the row and sync again"
-                        ),
-                    )
-                    .with_value(format!("{guardian} {student}")),
-                );
-                held.push((guardian.clone(), student.clone()));
-            }
-            None => candidates.push((guardian.clone(), student.clone())),
-        }
-    }
-    if candidates.is_empty() {
-        return (Vec::new(), held);
-    }
-    if !unreadable.is_empty() {
-        for &line in &unreadable {
-            diagnostics.push(Diagnostic::new(
-                Code::UnlinkHeld,
-                line,
-                format!(
-                    "Line {line} was rejected and neither of its IDs could be read, so no link is removed ({} held); fix the row and sync again",
-                    candidates.len()
-                ),
-            ));
-        }
-        held.extend(candidates);
-        held.sort_unstable();
-        return (Vec::new(), held);
-    }
-    // The share is of the links the roster would have after this upload's
-    // additions, so applying the additive part never moves a held sync
-    // over the line.
-    let total = scope.len() + new_links.len();
-    let allowed = options.max_unlink_percent / 100.0 * total as f64;
-    if candidates.len() as f64 > allowed {
-        let percent = 100.0 * candidates.len() as f64 / total as f64;
-        diagnostics.push(Diagnostic::new(
-            Code::DeletionThreshold,
-            file.header_line(),
-            format!(
-                "{} of the roster's {total} links ({percent:.1}%) are not in this file, more than the {}% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian",
-                candidates.len(),
-                options.max_unlink_percent
-            ),
-        ));
-        held.extend(candidates);
-        held.sort_unstable();
-        return (Vec::new(), held);
-    }
-    held.sort_unstable();
-    let unlinks = candidates
-        .into_iter()
-        .map(|(guardian_id, student_id)| Change::Unlink {
-            guardian_id,
-            student_id,
-        })
-        .collect();
-    (unlinks, held)
 }
 
 #[cfg(test)]

@@ -197,19 +197,30 @@ fn a_guardian_id_that_lost_its_leading_zeros_is_named() {
     let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(
         codes(&plan),
-        [("similar_guardian", 3), ("similar_guardian", 5)]
+        [
+            ("similar_guardian", 3),
+            ("similar_guardian", 4),
+            ("similar_guardian", 5)
+        ]
     );
-    let warning = &plan.diagnostics()[0];
-    assert_eq!(warning.code.severity(), guardian_roster::Severity::Warning);
-    assert_eq!(warning.suggestion.as_deref(), Some("0042"));
-    assert_eq!(warning.value.as_deref(), Some("42"));
+    let error = &plan.diagnostics()[0];
+    assert_eq!(error.code.severity(), guardian_roster::Severity::Error);
+    assert_eq!(error.suggestion.as_deref(), Some("0042"));
+    assert_eq!(error.value.as_deref(), Some("42"));
     assert_eq!(
-        warning.message,
-        "Line 3: guardian 42 is not in the roster, but guardian 0042 is, differing only in leading zeros, which a spreadsheet may have removed or added; if that is the same person, fix the ID in the file (format the column as text before exporting), or this upload creates a second guardian"
+        error.message,
+        "Line 3: guardian 42 is not in the roster, but guardian 0042 is, differing only in leading zeros, which a spreadsheet may have removed or added; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)"
     );
-    assert_eq!(plan.diagnostics()[1].suggestion.as_deref(), Some("77"));
-    // Still created: a warning, not a guess.
-    assert_eq!(plan.summary().create_guardian, 3);
+    assert_eq!(plan.diagnostics()[2].suggestion.as_deref(), Some("77"));
+    // Never a second account: only G9 is created.
+    assert_eq!(
+        actions(&plan),
+        [
+            ("create_guardian", "G9".into(), None),
+            ("link", "G9".into(), Some("000126".into()))
+        ]
+    );
+    assert_eq!(plan.summary().rows_skipped, 3);
 
     // A roster ID the file also uses is a guardian of its own.
     let file = common::validate(csv(&[
@@ -266,7 +277,7 @@ fn the_deletion_threshold_holds_every_unlink() {
     assert!(
         plan.diagnostics()[0]
             .message
-            .starts_with("3 of the roster's 4 links (75.0%)")
+            .starts_with("3 of the 4 links this file covers would be removed (75.0%; the links it covers are the roster's 4 in scope and the 0 this file adds), more than the 10% a sync may remove; no link was removed.")
     );
     let held: Vec<(&str, &str)> = plan
         .held_unlinks()

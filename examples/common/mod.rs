@@ -468,6 +468,18 @@ fn plan_report<'a>(
         );
         summary.insert("unchanged_links".into(), json!(counts.unchanged_links));
         summary.insert("unlinks_held".into(), json!(counts.unlinks_held));
+        summary.insert(
+            "unlinks_held_by_rows".into(),
+            json!(counts.unlinks_held_by_rows),
+        );
+        summary.insert(
+            "unlinks_held_by_threshold".into(),
+            json!(counts.unlinks_held_by_threshold),
+        );
+        summary.insert(
+            "students_left_without_guardian".into(),
+            json!(counts.students_left_without_guardian),
+        );
         summary.insert("rows_skipped".into(), json!(counts.rows_skipped));
         summary.insert("rows_left_out".into(), json!(counts.rows_left_out));
         let mut by_code = file.summary().by_code.clone();

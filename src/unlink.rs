@@ -1,0 +1,317 @@
+//! Full sync: which links of the roster's scope go, which are held, and
+//! which students the removals would leave with no guardian.
+//!
+//! The rule that matters: a row of the file that did not apply is never a
+//! deletion. A row the reader rejected, or one the dry run refused (unknown
+//! student, a guardian ID that matches the roster only once leading zeros
+//! are ignored, a contact in use), may be the row for a link the roster
+//! has, perhaps under an ID whose zeros a spreadsheet stripped; every such
+//! link is held, not removed.
+
+use foldhash::{HashMap, HashSet};
+use rayon::slice::ParallelSliceMut;
+
+use crate::diagnostic::{Code, Diagnostic, write_list};
+use crate::id::{GuardianId, StudentId, without_leading_zeros};
+use crate::plan::{Change, DryRunOptions, PlanSummary};
+use crate::validated::ValidatedFile;
+
+/// A row of the file that did not apply, and why: what it may stand for.
+#[derive(Clone, Debug)]
+pub(crate) struct NotApplied {
+    /// The physical line of the row.
+    pub(crate) line: u64,
+    /// Its guardian ID, if readable.
+    pub(crate) guardian_id: Option<GuardianId>,
+    /// Its student ID, if readable.
+    pub(crate) student_id: Option<StudentId>,
+    /// Why it did not apply.
+    pub(crate) reason: Reason,
+}
+
+/// Why a row did not apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    /// The reader rejected it.
+    Rejected,
+    /// Its student is not in the roster.
+    UnknownStudent,
+    /// Its guardian ID matches a roster guardian only once leading zeros
+    /// are ignored: the row may stand for every link of that guardian.
+    SimilarGuardian,
+    /// Its email or mobile belongs to another guardian.
+    ContactInUse,
+}
+
+impl Reason {
+    fn words(self) -> &'static str {
+        match self {
+            Reason::Rejected => "was rejected",
+            Reason::UnknownStudent => "was not applied (its student ID is not in the roster)",
+            Reason::SimilarGuardian => {
+                "was not applied (its guardian ID matches the roster's only once leading zeros are ignored)"
+            }
+            Reason::ContactInUse => {
+                "was not applied (its email or mobile belongs to another guardian)"
+            }
+        }
+    }
+}
+
+/// What full sync decided.
+pub(crate) struct Unlinks {
+    pub(crate) unlinks: Vec<Change>,
+    pub(crate) held: Vec<(GuardianId, StudentId)>,
+    pub(crate) held_by_rows: u64,
+    pub(crate) held_by_threshold: u64,
+    pub(crate) students_left_without_guardian: u64,
+}
+
+/// What the rows that did not apply hold, by the forms of their IDs
+/// without leading zeros, each with the first such row.
+#[derive(Default)]
+struct Holders<'a> {
+    pairs: HashMap<(&'a str, &'a str), &'a NotApplied>,
+    guardians: HashMap<&'a str, &'a NotApplied>,
+    students: HashMap<&'a str, &'a NotApplied>,
+    /// A rejected row with neither ID readable may stand for any link.
+    anything: Option<&'a NotApplied>,
+}
+
+impl<'a> Holders<'a> {
+    fn new(rows: &'a [NotApplied]) -> Holders<'a> {
+        let mut holders = Holders::default();
+        for row in rows {
+            let guardian = row.guardian_id.as_ref().map(|g| unpadded(g.as_str()));
+            let student = row.student_id.as_ref().map(|s| unpadded(s.as_str()));
+            if row.reason == Reason::SimilarGuardian {
+                if let Some(guardian) = guardian {
+                    holders.guardians.entry(guardian).or_insert(row);
+                }
+                continue;
+            }
+            match (guardian, student) {
+                (Some(g), Some(s)) => {
+                    holders.pairs.entry((g, s)).or_insert(row);
+                }
+                (Some(g), None) => {
+                    holders.guardians.entry(g).or_insert(row);
+                }
+                (None, Some(s)) => {
+                    holders.students.entry(s).or_insert(row);
+                }
+                (None, None) => {
+                    holders.anything.get_or_insert(row);
+                }
+            }
+        }
+        holders
+    }
+
+    /// The first row that may stand for the link, if any.
+    fn holder(&self, guardian: &GuardianId, student: &StudentId) -> Option<&'a NotApplied> {
+        let (g, s) = (unpadded(guardian.as_str()), unpadded(student.as_str()));
+        self.pairs
+            .get(&(g, s))
+            .or_else(|| self.guardians.get(g))
+            .or_else(|| self.students.get(s))
+            .copied()
+    }
+}
+
+fn unpadded(id: &str) -> &str {
+    without_leading_zeros(id)
+}
+
+/// Full sync: the links in scope that the file no longer has, less those a
+/// row that did not apply may hold, all held back above the threshold.
+pub(crate) fn plan_unlinks(
+    file: &ValidatedFile,
+    mut scope: Vec<(GuardianId, StudentId)>,
+    new_links: &[Change],
+    not_applied: &[NotApplied],
+    options: &DryRunOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Unlinks {
+    scope.par_sort_unstable();
+    scope.dedup();
+    let in_file: HashSet<(&GuardianId, &StudentId)> = file
+        .links()
+        .iter()
+        .map(|l| (&l.guardian_id, &l.student_id))
+        .collect();
+    let holders = Holders::new(not_applied);
+
+    let mut candidates = Vec::new();
+    let mut held = Vec::new();
+    for (guardian, student) in &scope {
+        if in_file.contains(&(guardian, student)) {
+            continue;
+        }
+        match holders.holder(guardian, student) {
+            Some(row) => {
+                diagnostics.push(held_by(row, guardian, student));
+                held.push((guardian.clone(), student.clone()));
+            }
+            None => candidates.push((guardian.clone(), student.clone())),
+        }
+    }
+    let mut out = Unlinks {
+        unlinks: Vec::new(),
+        held_by_rows: held.len() as u64,
+        held_by_threshold: 0,
+        held,
+        students_left_without_guardian: 0,
+    };
+    if candidates.is_empty() {
+        return out;
+    }
+    if let Some(row) = holders.anything {
+        diagnostics.push(Diagnostic::new(
+            Code::UnlinkHeld,
+            row.line,
+            format!(
+                "Line {} was rejected and neither of its IDs could be read, so it may be the row for any link: no link is removed ({} held); fix the row and sync again",
+                row.line,
+                candidates.len()
+            ),
+        ));
+        out.held_by_rows += candidates.len() as u64;
+        out.held.extend(candidates);
+        out.held.sort_unstable();
+        return out;
+    }
+    // The share is of the links the roster would have after this upload's
+    // additions, so applying the additive part never moves a held sync
+    // over the line. Links held for rows that did not apply are not
+    // removals, and are not counted as such.
+    let covered = scope.len() + new_links.len();
+    let allowed = options.get_max_unlink_percent() / 100.0 * covered as f64;
+    if candidates.len() as f64 > allowed {
+        diagnostics.push(threshold_exceeded(
+            file.header_line(),
+            candidates.len(),
+            &scope,
+            new_links.len(),
+            out.held_by_rows,
+            options.get_max_unlink_percent(),
+        ));
+        out.held_by_threshold = candidates.len() as u64;
+        out.held.extend(candidates);
+        out.held.sort_unstable();
+        return out;
+    }
+    out.held.sort_unstable();
+    out.students_left_without_guardian =
+        warn_students_left_without_guardian(file, &scope, new_links, &candidates, diagnostics);
+    out.unlinks = candidates
+        .into_iter()
+        .map(|(guardian_id, student_id)| Change::Unlink {
+            guardian_id,
+            student_id,
+        })
+        .collect();
+    out
+}
+
+/// `unlink_held` for a link a row that did not apply may stand for.
+fn held_by(row: &NotApplied, guardian: &GuardianId, student: &StudentId) -> Diagnostic {
+    let line = row.line;
+    let mut message = format!("Line {line} {} and may be the row for ", row.reason.words());
+    match row.reason {
+        Reason::SimilarGuardian => {
+            message.push_str(&format!("guardian {guardian}, so their link to student {student} is kept, not removed; fix the guardian ID in the file and sync again"));
+        }
+        _ => message.push_str(&format!(
+            "guardian {guardian} and student {student}, so that link is kept, not removed; fix the row and sync again"
+        )),
+    }
+    Diagnostic::new(Code::UnlinkHeld, line, message).with_value(format!("{guardian} {student}"))
+}
+
+/// `deletion_threshold`: the measure in words, with both numbers.
+fn threshold_exceeded(
+    line: u64,
+    removals: usize,
+    scope: &[(GuardianId, StudentId)],
+    added: usize,
+    held_by_rows: u64,
+    max_percent: f64,
+) -> Diagnostic {
+    let covered = scope.len() + added;
+    let percent = 100.0 * removals as f64 / covered as f64;
+    let mut message = format!(
+        "{removals} of the {covered} links this file covers would be removed ({percent:.1}%; the links it covers are the roster's {} in scope and the {added} this file adds), more than the {max_percent}% a sync may remove; no link was removed.",
+        scope.len()
+    );
+    if held_by_rows > 0 {
+        message.push_str(&format!(
+            " {held_by_rows} more are kept because rows that may stand for them were not applied."
+        ));
+    }
+    message.push_str(" If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian");
+    Diagnostic::new(Code::DeletionThreshold, line, message)
+}
+
+/// Warns of each student whose every link would go, and counts them.
+fn warn_students_left_without_guardian(
+    file: &ValidatedFile,
+    scope: &[(GuardianId, StudentId)],
+    new_links: &[Change],
+    removals: &[(GuardianId, StudentId)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> u64 {
+    let mut removed: HashMap<&StudentId, Vec<&GuardianId>> = HashMap::default();
+    for (guardian, student) in removals {
+        removed.entry(student).or_default().push(guardian);
+    }
+    let mut remaining: HashMap<&StudentId, usize> = HashMap::default();
+    for (_, student) in scope {
+        if removed.contains_key(student) {
+            *remaining.entry(student).or_default() += 1;
+        }
+    }
+    for change in new_links {
+        if let Some(student) = change.student_id() {
+            if removed.contains_key(student) {
+                *remaining.entry(student).or_default() += 1;
+            }
+        }
+    }
+    let mut orphans: Vec<(&StudentId, &Vec<&GuardianId>)> = removed
+        .iter()
+        .filter(|(student, guardians)| remaining.get(*student).copied() == Some(guardians.len()))
+        .map(|(student, guardians)| (*student, guardians))
+        .collect();
+    orphans.sort_unstable();
+    for (student, guardians) in &orphans {
+        let mut message = format!(
+            "Student {student} would be left with no guardian: this sync removes every link they have (guardian{} ",
+            if guardians.len() > 1 { "s" } else { "" }
+        );
+        write_list(&mut message, guardians.iter(), guardians.len());
+        message.push_str(
+            "); check that the export holds this student's guardians before Start Processing",
+        );
+        diagnostics.push(
+            Diagnostic::new(
+                Code::StudentLeftWithoutGuardian,
+                file.header_line(),
+                message,
+            )
+            .with_column(crate::column::Column::StudentId)
+            .with_value(student.as_str()),
+        );
+    }
+    orphans.len() as u64
+}
+
+impl PlanSummary {
+    pub(crate) fn count_unlinks(&mut self, unlinks: &Unlinks) {
+        self.unlink = unlinks.unlinks.len() as u64;
+        self.unlinks_held = unlinks.held.len() as u64;
+        self.unlinks_held_by_rows = unlinks.held_by_rows;
+        self.unlinks_held_by_threshold = unlinks.held_by_threshold;
+        self.students_left_without_guardian = unlinks.students_left_without_guardian;
+    }
+}

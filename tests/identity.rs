@@ -1,0 +1,284 @@
+//! Dry-run safety and identity: a row that did not apply is never a
+//! deletion, a guardian ID that lost its zeros is never a second account,
+//! and a full sync says which students it would leave with no guardian.
+
+mod common;
+
+use common::csv;
+use guardian_roster::{
+    Change, DryRunOptions, InMemoryRoster, Plan, Severity, StudentId, SyncMode, dry_run,
+};
+
+fn roster(students: &[&str], current: &[&str]) -> InMemoryRoster {
+    let current = common::validate(csv(current));
+    assert!(!current.has_errors(), "{:?}", current.diagnostics());
+    InMemoryRoster::from_export(students.iter().map(|s| StudentId::from(*s)), &current)
+}
+
+fn codes(plan: &Plan) -> Vec<(&'static str, u64)> {
+    plan.diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect()
+}
+
+fn unlinks(plan: &Plan) -> Vec<(String, String)> {
+    plan.changes()
+        .iter()
+        .filter_map(|c| match c {
+            Change::Unlink {
+                guardian_id,
+                student_id,
+            } => Some((guardian_id.to_string(), student_id.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn held(plan: &Plan) -> Vec<(&str, &str)> {
+    plan.held_unlinks()
+        .iter()
+        .map(|(g, s)| (g.as_str(), s.as_str()))
+        .collect()
+}
+
+fn full(percent: f64) -> DryRunOptions {
+    DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(percent)
+}
+
+#[test]
+fn a_student_id_that_lost_its_zeros_holds_the_link_it_stands_for() {
+    let roster = roster(
+        &["001234", "001235", "001236"],
+        &[
+            "001234,G-9,Ana,Ruiz,ana@example.com,,,",
+            "001235,G-9,Ana,Ruiz,ana@example.com,,,",
+            "001236,G-5,Bo,Li,bo@example.com,,,",
+        ],
+    );
+    let file = common::validate(csv(&[
+        "1234,G-9,Ana,Ruiz,ana@example.com,,,",
+        "001235,G-9,Ana,Ruiz,ana@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    assert_eq!(
+        codes(&plan),
+        [
+            ("student_left_without_guardian", 1),
+            ("unknown_student", 2),
+            ("unlink_held", 2)
+        ],
+    );
+    assert_eq!(plan.diagnostics()[0].value.as_deref(), Some("001236"));
+    assert_eq!(plan.diagnostics()[1].suggestion.as_deref(), Some("001234"));
+    assert_eq!(
+        plan.diagnostics()[2].message,
+        "Line 2 was not applied (its student ID is not in the roster) and may be the row for guardian G-9 and student 001234, so that link is kept, not removed; fix the row and sync again"
+    );
+    assert_eq!(plan.diagnostics()[2].value.as_deref(), Some("G-9 001234"));
+    // Only the link no row stands for goes.
+    assert_eq!(unlinks(&plan), [("G-5".to_owned(), "001236".to_owned())]);
+    assert_eq!(held(&plan), [("G-9", "001234")]);
+    let s = plan.summary();
+    assert_eq!(
+        (
+            s.unlink,
+            s.unlinks_held,
+            s.unlinks_held_by_rows,
+            s.unlinks_held_by_threshold
+        ),
+        (1, 1, 1, 0)
+    );
+    assert_eq!(s.rows_skipped, 1);
+}
+
+/// 5% of the student IDs damaged must not become removals under a 10%
+/// threshold: held links are not removals and are not counted as such.
+#[test]
+fn held_links_are_not_removals_when_the_threshold_is_measured() {
+    let students: Vec<String> = (0..20).map(|n| format!("{:06}", 1000 + n)).collect();
+    let student_refs: Vec<&str> = students.iter().map(String::as_str).collect();
+    let current: Vec<String> = students
+        .iter()
+        .enumerate()
+        .map(|(n, s)| format!("{s},G{n},Ana,Ruiz,g{n}@example.com,,,"))
+        .collect();
+    let current_refs: Vec<&str> = current.iter().map(String::as_str).collect();
+    let roster = roster(&student_refs, &current_refs);
+    // Row 0 lost its zeros; row 1 is gone from the SIS: one removal.
+    let upload: Vec<String> = current
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| *n != 1)
+        .map(|(n, row)| {
+            if n == 0 {
+                row.trim_start_matches('0').to_owned()
+            } else {
+                row.clone()
+            }
+        })
+        .collect();
+    let upload_refs: Vec<&str> = upload.iter().map(String::as_str).collect();
+    let file = common::validate(csv(&upload_refs));
+    let plan = dry_run(&file, &roster, &full(5.0)).expect("in memory");
+    assert_eq!(unlinks(&plan), [("G1".to_owned(), "001001".to_owned())]);
+    assert_eq!(held(&plan), [("G0", "001000")]);
+    let s = plan.summary();
+    assert_eq!(
+        (
+            s.unlink,
+            s.unlinks_held_by_rows,
+            s.unlinks_held_by_threshold
+        ),
+        (1, 1, 0)
+    );
+
+    // Two removals of 20 covered links is 10%: above 5%, all held, and the
+    // message says what it measures with both numbers.
+    let fewer: Vec<&str> = upload_refs
+        .iter()
+        .copied()
+        .filter(|row| !row.contains(",G2,"))
+        .collect();
+    let file = common::validate(csv(&fewer));
+    let plan = dry_run(&file, &roster, &full(5.0)).expect("in memory");
+    assert!(unlinks(&plan).is_empty());
+    let s = plan.summary();
+    assert_eq!(
+        (
+            s.unlink,
+            s.unlinks_held,
+            s.unlinks_held_by_rows,
+            s.unlinks_held_by_threshold
+        ),
+        (0, 3, 1, 2)
+    );
+    let threshold = plan
+        .diagnostics()
+        .iter()
+        .find(|d| d.code.as_str() == "deletion_threshold")
+        .expect("threshold");
+    assert_eq!(
+        threshold.message,
+        "2 of the 20 links this file covers would be removed (10.0%; the links it covers are the roster's 20 in scope and the 0 this file adds), more than the 5% a sync may remove; no link was removed. 1 more are kept because rows that may stand for them were not applied. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian"
+    );
+}
+
+#[test]
+fn a_guardian_id_that_lost_its_zeros_is_the_roster_guardian_not_a_new_one() {
+    let roster = roster(
+        &["000125", "000126", "000127"],
+        &[
+            "000125,0077,Kim,Lee,kim@example.com,312 555 0177,,",
+            "000126,0077,Kim,Lee,kim@example.com,312 555 0177,,",
+            "000127,G3,Cy,Ng,cy@example.com,,,",
+        ],
+    );
+    // The same person, the same contacts, the zeros stripped; the SIS no
+    // longer lists Kim's second child here, but the row that would say so
+    // did not apply.
+    let file = common::validate(csv(&[
+        "000125,77,Kim,Lee,kim@example.com,312 555 0177,,",
+        "000127,G3,Cy,Ng,cy@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    assert_eq!(
+        codes(&plan),
+        [
+            ("similar_guardian", 2),
+            ("email_in_use", 2),
+            ("mobile_in_use", 2),
+            ("unlink_held", 2),
+            ("unlink_held", 2),
+        ]
+    );
+    let d = plan.diagnostics();
+    assert!(d[..3].iter().all(|d| d.severity == Severity::Error));
+    assert!(
+        d[..3]
+            .iter()
+            .all(|d| d.suggestion.as_deref() == Some("0077"))
+    );
+    assert_eq!(
+        d[1].message,
+        "Line 2: the email kim@example.com already belongs to guardian 0077 in the roster, and guardian 0077's ID differs from 77 only in leading zeros: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file (0077), not the email"
+    );
+    assert_eq!(
+        d[3].message,
+        "Line 2 was not applied (its guardian ID matches the roster's only once leading zeros are ignored) and may be the row for guardian 0077, so their link to student 000125 is kept, not removed; fix the guardian ID in the file and sync again"
+    );
+    // No second account, no unlink of the twin's children.
+    assert!(plan.changes().is_empty(), "{:?}", plan.changes());
+    assert_eq!(held(&plan), [("0077", "000125"), ("0077", "000126")]);
+    assert_eq!(plan.summary().rows_skipped, 1);
+}
+
+#[test]
+fn a_guardian_with_a_damaged_id_is_named_whatever_its_contacts_say() {
+    let roster = roster(
+        &["000125"],
+        &["000125,0077,Kim,Lee,kim@example.com,312 555 0177,,"],
+    );
+    // New contacts: no collision, still not a new account.
+    let file = common::validate(csv(&["000125,77,Kim,Lee,kim.lee@example.com,,,"]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    assert_eq!(codes(&plan), [("similar_guardian", 2)]);
+    assert_eq!(plan.diagnostics()[0].suggestion.as_deref(), Some("0077"));
+    assert!(plan.changes().is_empty());
+}
+
+#[test]
+fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
+    let roster = roster(
+        &["000125", "000126", "000127"],
+        &[
+            "000125,G1,Ana,Ruiz,ana@example.com,,,",
+            "000126,G1,Ana,Ruiz,ana@example.com,,,",
+            "000126,G2,Bo,Ruiz,bo@example.com,,,",
+            "000127,G3,Cy,Ng,cy@example.com,,,",
+            "000127,G4,Di,Ng,di@example.com,,,",
+        ],
+    );
+    // G1 leaves 000126 (G2 stays); G3 and G4 both leave 000127; G5 is new
+    // for 000125, which keeps G1.
+    let file = common::validate(csv(&[
+        "000125,G1,Ana,Ruiz,ana@example.com,,,",
+        "000126,G2,Bo,Ruiz,bo@example.com,,,",
+        "000125,G5,Ed,Ruiz,ed@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    assert_eq!(
+        unlinks(&plan),
+        [
+            ("G1".to_owned(), "000126".to_owned()),
+            ("G3".to_owned(), "000127".to_owned()),
+            ("G4".to_owned(), "000127".to_owned()),
+        ]
+    );
+    assert_eq!(codes(&plan), [("student_left_without_guardian", 1)]);
+    let warning = &plan.diagnostics()[0];
+    assert_eq!(warning.value.as_deref(), Some("000127"));
+    assert_eq!(
+        warning.message,
+        "Student 000127 would be left with no guardian: this sync removes every link they have (guardians G3 and G4); check that the export holds this student's guardians before Start Processing"
+    );
+    assert_eq!(plan.summary().students_left_without_guardian, 1);
+
+    // A new link to the student keeps them from being left alone.
+    let file = common::validate(csv(&[
+        "000125,G1,Ana,Ruiz,ana@example.com,,,",
+        "000126,G2,Bo,Ruiz,bo@example.com,,,",
+        "000127,G5,Ed,Ruiz,ed@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    assert_eq!(plan.summary().unlink, 3);
+    assert_eq!(plan.summary().students_left_without_guardian, 0);
+    assert_eq!(codes(&plan), []);
+
+    // Held removals leave nobody alone.
+    let plan = dry_run(&file, &roster, &full(10.0)).expect("in memory");
+    assert_eq!(plan.summary().unlinks_held_by_threshold, 3);
+    assert_eq!(plan.summary().students_left_without_guardian, 0);
+}
