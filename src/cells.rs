@@ -264,6 +264,9 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
         }
         Cell::Unusable => return Cell::Unusable,
     };
+    // Stored, compared and reported in NFC.
+    let composed = crate::text::nfc(name);
+    let name: &str = &composed;
     if looks_like_formula(name) {
         out.push(
             Code::FormulaValue,

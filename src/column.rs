@@ -26,6 +26,18 @@ pub enum Column {
 }
 
 impl Column {
+    /// The column of a guardian's field.
+    pub(crate) fn of_field(field: crate::GuardianField) -> Column {
+        match field {
+            crate::GuardianField::FirstName => Column::FirstName,
+            crate::GuardianField::LastName => Column::LastName,
+            crate::GuardianField::Email => Column::Email,
+            crate::GuardianField::MobilePhone => Column::MobilePhone,
+            crate::GuardianField::HomePhone => Column::HomePhone,
+            crate::GuardianField::Language => Column::Language,
+        }
+    }
+
     /// All columns, in the contract's order.
     pub const ALL: [Column; 8] = [
         Column::StudentId,

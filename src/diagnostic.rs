@@ -162,6 +162,17 @@ codes! {
     /// A guardian's name differs from the guardian's first row only in
     /// capitals (`MARIA` and `Maria`); the first row's spelling is used.
     NameCase = "name_case", Warning;
+    /// A guardian's name differs from the guardian's first row only in
+    /// apostrophes, spaces or hyphens (`O’Brien` and `O'Brien`, a no-break
+    /// space); the first row's spelling is used.
+    NameVariant = "name_variant", Warning;
+    /// A guardian's home phone or language differs between rows; the first
+    /// row's value (the first recognised language) is kept.
+    OptionalFieldDiffers = "optional_field_differs", Warning;
+    /// Some of a guardian's rows leave a contact or language empty that
+    /// another row gives; that value is used for all of them (one warning
+    /// per guardian).
+    RowsCompleted = "rows_completed", Warning;
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;

@@ -104,6 +104,15 @@ impl EmailError {
     }
 }
 
+/// [`Email::key`] of an address already checked.
+fn key_of(address: &str) -> String {
+    let lower = crate::text::nfc(address).to_lowercase();
+    match crate::text::nfc(&lower) {
+        std::borrow::Cow::Borrowed(_) => lower,
+        std::borrow::Cow::Owned(composed) => composed,
+    }
+}
+
 impl Email {
     /// Checks an address strictly: a domain with a TLD, no display name
     /// (`Jane <jane@example.com>`), no IP-address domain.
@@ -128,7 +137,7 @@ impl Email {
             let address_len = checked.len();
             // Title-case letters change too, and some change length:
             // compare the whole result.
-            let lower = checked.to_lowercase();
+            let lower = key_of(&checked);
             if lower != checked {
                 checked.push_str(&lower);
             }
@@ -147,7 +156,21 @@ impl Email {
             .unwrap_or(&self.text)
     }
 
-    /// The lowercase form used for comparison.
+    /// The form used for comparison and identity: the address trimmed, in
+    /// Unicode NFC, lowercased by Unicode's default mapping
+    /// ([`str::to_lowercase`]), and in NFC again. For an ASCII address this
+    /// is its ASCII lowercase. [`crate::Roster::email_owners`] is asked with
+    /// these keys.
+    ///
+    /// ```
+    /// use guardian_roster::Email;
+    ///
+    /// # fn main() -> Result<(), guardian_roster::EmailError> {
+    /// assert_eq!(Email::parse(" Ana.Diaz@Example.COM ")?.key(), "ana.diaz@example.com");
+    /// // A combining accent and the precomposed letter are one address.
+    /// assert_eq!(Email::parse("Jose\u{301}@example.com")?.key(), "jos\u{e9}@example.com");
+    /// # Ok(()) }
+    /// ```
     pub fn key(&self) -> &str {
         match self.text.get(self.address_len as usize..) {
             Some(lower) if !lower.is_empty() => lower,

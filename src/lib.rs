@@ -144,10 +144,13 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `invalid_email` | error | not an address a person can log in with (`suggestion`: the address inside `Name <...>` or after `mailto:`) |
 | `email_typo` | warning | the domain looks mistyped (`gmial.com`); kept as written |
 | `multiple_values` | error | two emails or two phone numbers in one cell |
-| `no_contact` | error | neither a usable email nor a usable mobile |
+| `no_contact` | error | neither a usable email nor a usable mobile, on this row or (when the cells are empty) on another row of the same guardian |
 | `unknown_language` | warning | language not recognised; no preference kept (`suggestion`: the language name a misspelling probably meant, `Portugese` -> `Portuguese`) |
-| `conflicting_guardian` | error | rows of one guardian disagree; all its rows rejected |
+| `conflicting_guardian` | error | rows of one guardian give two different names, emails or mobiles (names compared in NFC, ignoring capitals, apostrophes and spaces); all its rows rejected |
 | `name_case` | warning | a guardian's name differs from the guardian's first row only in capitals (`MARIA`, `Maria`); the first row's spelling is used |
+| `name_variant` | warning | a guardian's name differs from the guardian's first row only in apostrophes, spaces or hyphens (`O’Brien`, `O'Brien`; a no-break space); the first row's spelling is used |
+| `optional_field_differs` | warning | a guardian's home phone or language differs between rows; the first row's value (the first recognised language) is kept, never a lost guardian |
+| `rows_completed` | warning | some of a guardian's rows leave the email, mobile, home phone or language empty and another row gives it (as SIS exports write contacts on a guardian's first row only); the value is used for every row, one warning per guardian |
 | `duplicate_row` | warning | a row repeats an earlier row (the same guardian, student and details once normalised); counted once |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
@@ -167,6 +170,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod agree;
 mod cells;
 mod column;
 mod decode;

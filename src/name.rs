@@ -10,7 +10,13 @@ use smol_str::SmolStr;
 /// Longest name accepted, in characters.
 pub const MAX_NAME_LEN: usize = 100;
 
-/// A guardian's first or last name, trimmed, otherwise exactly as written.
+/// A guardian's first or last name, trimmed and in Unicode NFC, otherwise
+/// exactly as written.
+///
+/// NFC is the form keyboards write: a name typed with combining accents
+/// (`Tra` + U+0302 + U+0300 + `n` from a Vietnamese keyboard, `Jose` +
+/// U+0301 from a macOS export) is stored, compared and reported as the
+/// precomposed `Trần` and `José`, so it is never a conflict or an update.
 ///
 /// A name reads like a `&str` (it derefs to one and compares with strings).
 /// Names of up to 23 bytes, nearly all of them, are stored inline: a
@@ -56,16 +62,21 @@ impl Borrow<str> for Name {
 }
 
 impl From<&str> for Name {
-    /// Takes a name as the application stores it, unchanged and unchecked.
+    /// Takes a name as the application stores it, unchecked, in Unicode
+    /// NFC: `Jose` + U+0301 and `José` are one name.
     fn from(name: &str) -> Name {
-        Name(SmolStr::new(name))
+        Name(SmolStr::new(crate::text::nfc(name)))
     }
 }
 
 impl From<String> for Name {
-    /// Takes a name as the application stores it, unchanged and unchecked.
+    /// Takes a name as the application stores it, unchecked, in Unicode
+    /// NFC: `Jose` + U+0301 and `José` are one name.
     fn from(name: String) -> Name {
-        Name(SmolStr::from(name))
+        match crate::text::nfc(&name) {
+            std::borrow::Cow::Borrowed(_) => Name(SmolStr::from(name)),
+            std::borrow::Cow::Owned(composed) => Name(SmolStr::from(composed)),
+        }
     }
 }
 
@@ -137,6 +148,15 @@ mod tests {
             assert_eq!(name.clone(), Name::from(text.to_owned()));
             assert_eq!(String::from(name), text);
         }
+    }
+
+    #[test]
+    fn names_are_kept_in_nfc() {
+        assert_eq!(Name::from("Jose\u{301}"), Name::from("Jos\u{e9}"));
+        assert_eq!(
+            Name::from("Tra\u{302}\u{300}n".to_owned()).as_str(),
+            "Tr\u{1ea7}n"
+        );
     }
 
     #[test]

@@ -103,6 +103,17 @@ impl Guardian {
             .collect()
     }
 
+    /// Whether the field has a value (names always do).
+    pub(crate) fn has(&self, field: GuardianField) -> bool {
+        match field {
+            GuardianField::FirstName | GuardianField::LastName => true,
+            GuardianField::Email => self.email.is_some(),
+            GuardianField::MobilePhone => self.mobile_phone.is_some(),
+            GuardianField::HomePhone => self.home_phone.is_some(),
+            GuardianField::Language => self.language.is_some(),
+        }
+    }
+
     pub(crate) fn same_field(&self, other: &Guardian, field: GuardianField) -> bool {
         match field {
             GuardianField::FirstName => self.first_name == other.first_name,

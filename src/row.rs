@@ -45,6 +45,12 @@ pub struct Row {
     /// which remembered cells they are (see `RowChecker::remember_guardians`).
     #[serde(skip)]
     cells_serial: Option<u64>,
+    /// The guardian of a row whose only error is `no_contact`: another row
+    /// of the same guardian may give the email or mobile (SIS exports often
+    /// write contacts on a guardian's first row only), which only the
+    /// whole-file checks can see.
+    #[serde(skip)]
+    contactless: Option<Guardian>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -88,6 +94,20 @@ impl Row {
 
     pub(crate) fn take_guardian(&mut self) -> Option<Guardian> {
         self.guardian.take()
+    }
+
+    /// Whether the row's only error is `no_contact`, with its guardian kept
+    /// for the whole-file checks.
+    pub(crate) fn is_contactless(&self) -> bool {
+        self.contactless.is_some()
+    }
+
+    /// Makes a contactless row's guardian the row's, for the whole-file
+    /// checks to complete from another row.
+    pub(crate) fn take_contactless(&mut self) {
+        if let Some(guardian) = self.contactless.take() {
+            self.guardian = Some(guardian);
+        }
     }
 
     pub(crate) fn take_diagnostics(&mut self) -> std::vec::Drain<'_, Diagnostic> {
@@ -178,6 +198,7 @@ impl RowChecker {
         row.guardian_id = None;
         row.guardian = None;
         row.cells_serial = None;
+        row.contactless = None;
         row.diagnostics.clear();
         let mut out = Out {
             line,
@@ -340,7 +361,12 @@ impl RowChecker {
         let home_phone = read_phone(&cells, Column::HomePhone, &mut self.phones, &mut out);
         let language = read_language(&cells, &mut self.languages, &mut out);
 
-        if !matches!(email, Cell::Usable(_)) && !matches!(mobile_phone, Cell::Usable(_)) {
+        let no_contact =
+            !matches!(email, Cell::Usable(_)) && !matches!(mobile_phone, Cell::Usable(_));
+        // Only an empty email and mobile may be completed from another row;
+        // a value that could not be read is an error of its own.
+        let errors_before = out.diagnostics.iter().filter(|d| d.is_error()).count();
+        if no_contact {
             out.push(
                 Code::NoContact,
                 None,
@@ -360,7 +386,8 @@ impl RowChecker {
         } else {
             RowStatus::Repaired
         };
-        if has_error {
+        let only_no_contact = no_contact && errors_before == 0;
+        if has_error && !only_no_contact {
             return;
         }
         if let (Cell::Usable(guardian_id), Cell::Usable(first_name), Cell::Usable(last_name)) =
@@ -375,6 +402,10 @@ impl RowChecker {
                 home_phone: home_phone.usable(),
                 language: language.usable(),
             };
+            if has_error {
+                row.contactless = Some(guardian);
+                return;
+            }
             // Only cells that made a guardian without a word are
             // remembered: a diagnostic names its line, so it is made anew.
             if self.remember && guardian_said_nothing {

@@ -10,6 +10,7 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIter
 use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
+use crate::agree::{Verdict, bit, compare, labels, same_ignoring_case, take_fields};
 use crate::decode::TextEncoding;
 use crate::diagnostic::write_list;
 use crate::row::{Row, RowStatus};
@@ -198,6 +199,15 @@ struct Entry {
     conflicts: u8,
 }
 
+impl Entry {
+    /// Whether the guardian is in the output: its rows agree, and one of
+    /// them gives a way to reach them.
+    fn is_usable(&self) -> bool {
+        self.conflicts == 0
+            && (self.guardian.email.is_some() || self.guardian.mobile_phone.is_some())
+    }
+}
+
 /// No guardian or student: the row did not make a link.
 const NONE: u32 = u32::MAX;
 
@@ -285,9 +295,25 @@ pub(crate) struct Builder {
     /// Links in file order: guardian, student, line of the first row.
     links: Vec<(u32, u32, u64)>,
     /// Remembered guardian cells whose first row was not its guardian's
-    /// first: how they differ from that guardian (bits of
-    /// `GuardianField::ALL`), for the rows that repeat them.
-    repeat_differences: HashMap<u64, u8>,
+    /// first: how they compare with that guardian, for the rows that
+    /// repeat them.
+    repeat_verdicts: HashMap<u64, Verdict>,
+    /// Rows whose only error is `no_contact`, joined to their guardian
+    /// until every row is in.
+    contactless: Vec<u32>,
+    /// Guardians some of whose rows left a field empty that another row
+    /// gives.
+    completions: HashMap<u32, Completion>,
+}
+
+/// A guardian whose rows were completed from one another.
+struct Completion {
+    /// The fields completed (bits of `GuardianField::ALL`).
+    fields: u8,
+    /// The line that gave the first value completed.
+    from: u64,
+    /// The rows that left a field empty, in file order.
+    rows: Vec<u32>,
 }
 
 impl Builder {
@@ -314,7 +340,9 @@ impl Builder {
             student_index: HashMap::default(),
             link_index: HashMap::default(),
             links: Vec::new(),
-            repeat_differences: HashMap::default(),
+            repeat_verdicts: HashMap::default(),
+            contactless: Vec::new(),
+            completions: HashMap::default(),
         }
     }
 
@@ -322,8 +350,14 @@ impl Builder {
         let line = row.line();
         let mut status = row.status();
         self.diagnostics.extend(row.take_diagnostics());
+        // A row whose only error is `no_contact` joins its guardian for
+        // now: another row of the guardian may give the email or mobile.
+        let provisional = status == RowStatus::Rejected && row.is_contactless();
+        if provisional {
+            row.take_contactless();
+        }
         let mut key = (NONE, NONE);
-        let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired);
+        let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired) || provisional;
         let known = match row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()) {
             Some(id) if usable => self.guardian_index.get(id.as_str().as_bytes()).copied(),
             _ => None,
@@ -342,77 +376,20 @@ impl Builder {
             usable && (row.guardian().is_some() || repeat),
             row.student_id(),
         ) {
-            let id = student_id.as_str();
-            let next = self.students.len() as u32;
-            let s = if id.len() <= INLINE_ID {
-                // One probe: the key is built without an allocation.
-                *self.student_index.entry(IdKey::new(id)).or_insert(next)
-            } else {
-                match self.student_index.get(id.as_bytes()) {
-                    Some(&s) => s,
-                    None => {
-                        self.student_index.insert(IdKey::new(id), next);
-                        next
-                    }
-                }
-            };
-            if s == next {
-                self.students.push(student_id.clone());
-            }
-            let (g, differences) = match (known, row.guardian()) {
-                // Cells seen before: what they were found to be then holds.
-                (Some(g), None) => {
-                    let entry = &mut self.entries[g as usize];
-                    let differences = if entry.cells_serial == row.cells_serial() {
-                        0
-                    } else {
-                        // The row that made the cells came first and was
-                        // compared then, so its verdict is always there.
-                        let verdict = row
-                            .cells_serial()
-                            .and_then(|serial| self.repeat_differences.get(&serial))
-                            .copied();
-                        debug_assert!(verdict.is_some(), "cells repeated before they were seen");
-                        verdict.unwrap_or(0)
-                    };
-                    entry.conflicts |= differences & CONFLICT_BITS;
-                    (g, differences)
-                }
-                (Some(g), Some(guardian)) => {
-                    let entry = &mut self.entries[g as usize];
-                    let differences = differences(&entry.guardian, guardian);
-                    entry.conflicts |= differences & CONFLICT_BITS;
-                    if let Some(serial) = row.cells_serial() {
-                        self.repeat_differences.insert(serial, differences);
-                    }
-                    (g, differences)
-                }
-                (None, _) => {
-                    let g = self.entries.len() as u32;
-                    let cells_serial = row.cells_serial();
-                    if let Some(guardian) = row.take_guardian() {
-                        self.guardian_index
-                            .insert(IdKey::new(guardian.guardian_id.as_str()), g);
-                        self.entries.push(Entry {
-                            guardian,
-                            cells_serial,
-                            first_row: self.rows.len() as u32,
-                            conflicts: 0,
-                        });
-                    }
-                    (g, 0)
-                }
-            };
-            if differences & CASE_BITS != 0 {
-                self.warn_name_case(g, differences, line);
+            let s = self.intern_student(student_id);
+            let (g, verdict) = self.join_guardian(known, row);
+            if verdict.case | verdict.variant | verdict.differs != 0 {
+                self.warn_drift(g, verdict, line);
                 if status == RowStatus::Valid {
                     status = RowStatus::Repaired;
                 }
             }
-            let same_details = differences == 0;
+            if verdict.completed() != 0 {
+                self.note_completion(g, verdict, line);
+            }
             key = (g, s);
             match self.link_index.entry(key) {
-                std::collections::hash_map::Entry::Occupied(first) if same_details => {
+                std::collections::hash_map::Entry::Occupied(first) if verdict.is_same() => {
                     let first_line = self.links[*first.get() as usize].2;
                     self.found.push(Diagnostic::new(
                         Code::DuplicateRow,
@@ -429,6 +406,11 @@ impl Builder {
                     self.links.push((key.0, key.1, line));
                 }
             }
+            if provisional {
+                // Decided once every row is in (`resolve_contactless`).
+                status = RowStatus::Rejected;
+                self.contactless.push(self.rows.len() as u32);
+            }
         } else {
             status = RowStatus::Rejected;
             self.rejected.push(RejectedRow {
@@ -441,36 +423,148 @@ impl Builder {
         self.row_keys.push(key);
     }
 
+    /// The index of a student ID, interned.
+    fn intern_student(&mut self, student_id: &StudentId) -> u32 {
+        let id = student_id.as_str();
+        let next = self.students.len() as u32;
+        let s = if id.len() <= INLINE_ID {
+            // One probe: the key is built without an allocation.
+            *self.student_index.entry(IdKey::new(id)).or_insert(next)
+        } else {
+            match self.student_index.get(id.as_bytes()) {
+                Some(&s) => s,
+                None => {
+                    self.student_index.insert(IdKey::new(id), next);
+                    next
+                }
+            }
+        };
+        if s == next {
+            self.students.push(student_id.clone());
+        }
+        s
+    }
+
+    /// The row's guardian entry (`known`, or a new one), and how the row
+    /// agrees with what the guardian's earlier rows said. Values the row
+    /// gives that the guardian lacked are taken.
+    fn join_guardian(&mut self, known: Option<u32>, row: &mut Row) -> (u32, Verdict) {
+        match (known, row.guardian()) {
+            // Cells seen before: what they were found to be then holds.
+            (Some(g), None) => {
+                let entry = &mut self.entries[g as usize];
+                let verdict = if entry.cells_serial == row.cells_serial() {
+                    Verdict::default()
+                } else {
+                    // The row that made the cells came first and was
+                    // compared then, so its verdict is always there.
+                    let verdict = row
+                        .cells_serial()
+                        .and_then(|serial| self.repeat_verdicts.get(&serial))
+                        .copied();
+                    debug_assert!(verdict.is_some(), "cells repeated before they were seen");
+                    verdict.unwrap_or_default()
+                };
+                entry.conflicts |= verdict.conflicts;
+                (g, verdict)
+            }
+            (Some(g), Some(guardian)) => {
+                let entry = &mut self.entries[g as usize];
+                let verdict = compare(&entry.guardian, guardian);
+                entry.conflicts |= verdict.conflicts;
+                if verdict.given_here != 0 {
+                    take_fields(&mut entry.guardian, guardian, verdict.given_here);
+                }
+                if let Some(serial) = row.cells_serial() {
+                    self.repeat_verdicts.insert(serial, verdict);
+                }
+                (g, verdict)
+            }
+            (None, _) => {
+                let g = self.entries.len() as u32;
+                let cells_serial = row.cells_serial();
+                if let Some(guardian) = row.take_guardian() {
+                    self.guardian_index
+                        .insert(IdKey::new(guardian.guardian_id.as_str()), g);
+                    self.entries.push(Entry {
+                        guardian,
+                        cells_serial,
+                        first_row: self.rows.len() as u32,
+                        conflicts: 0,
+                    });
+                }
+                (g, Verdict::default())
+            }
+        }
+    }
+
+    /// Remembers that a row of guardian `g` left empty a field another row
+    /// gives (or gave one the guardian's rows had left empty).
+    fn note_completion(&mut self, g: u32, verdict: Verdict, line: u64) {
+        let first_row = self.entries[g as usize].first_row;
+        let first_line = self.rows.get(first_row as usize).map_or(line, |r| r.line);
+        let this_row = self.rows.len() as u32;
+        let completion = self.completions.entry(g).or_insert_with(|| Completion {
+            fields: 0,
+            from: if verdict.given_here != 0 {
+                line
+            } else {
+                first_line
+            },
+            rows: Vec::new(),
+        });
+        completion.fields |= verdict.completed();
+        let empty_row = if verdict.given_here != 0 {
+            first_row
+        } else {
+            this_row
+        };
+        if !completion.rows.contains(&empty_row) {
+            completion.rows.push(empty_row);
+        }
+    }
+
     /// A row whose guardian's name differs from the guardian's first row
-    /// only in capitals (`MARIA` and `Maria`): the first row's spelling
-    /// is used, and the row says so.
-    fn warn_name_case(&mut self, g: u32, differences: u8, line: u64) {
+    /// only in what no clerk sees or means (`name_case`, `name_variant`),
+    /// or whose home phone or language differs
+    /// (`optional_field_differs`): the first row's value is used, and the
+    /// row says so.
+    fn warn_drift(&mut self, g: u32, verdict: Verdict, line: u64) {
         let entry = &self.entries[g as usize];
         let first_line = self
             .rows
             .get(entry.first_row as usize)
             .map_or(0, |r| r.line);
-        for (bit, column, name) in [
-            (
-                FIRST_NAME_CASE,
-                Column::FirstName,
-                &entry.guardian.first_name,
-            ),
-            (LAST_NAME_CASE, Column::LastName, &entry.guardian.last_name),
-        ] {
-            if differences & bit != 0 {
-                let label = column.label();
-                self.found.push(
-                    Diagnostic::new(
-                        Code::NameCase,
-                        line,
-                        format!(
-                            "Line {line}: the guardian's {label} differs from line {first_line} only in capitals; the spelling of line {first_line}, {name}, is used: make the rows agree in the SIS"
-                        ),
-                    )
-                    .with_column(column),
-                );
-            }
+        for field in GuardianField::ALL {
+            let b = bit(field);
+            let column = Column::of_field(field);
+            let label = field.label();
+            let message = if verdict.case & b != 0 {
+                format!(
+                    "Line {line}: the guardian's {label} differs from line {first_line} only in capitals; the spelling of line {first_line}, {}, is used: make the rows agree in the SIS",
+                    entry.guardian.field(field).unwrap_or_default()
+                )
+            } else if verdict.variant & b != 0 {
+                format!(
+                    "Line {line}: the guardian's {label} differs from line {first_line} only in apostrophes, spaces or hyphens (typographic or straight, no-break or plain); the spelling of line {first_line}, {}, is used: make the rows agree in the SIS",
+                    entry.guardian.field(field).unwrap_or_default()
+                )
+            } else if verdict.differs & b != 0 {
+                format!(
+                    "Line {line}: the guardian's {label} differs from line {first_line}'s; the value of line {first_line} is kept for the guardian (an optional field never costs a guardian): make the rows agree in the SIS"
+                )
+            } else {
+                continue;
+            };
+            let code = if verdict.case & b != 0 {
+                Code::NameCase
+            } else if verdict.variant & b != 0 {
+                Code::NameVariant
+            } else {
+                Code::OptionalFieldDiffers
+            };
+            self.found
+                .push(Diagnostic::new(code, line, message).with_column(column));
         }
     }
 
@@ -496,7 +590,9 @@ impl Builder {
         self.link_index = HashMap::default();
         self.guardian_index = HashMap::default();
         self.student_index = HashMap::default();
-        self.repeat_differences = HashMap::default();
+        self.repeat_verdicts = HashMap::default();
+        self.resolve_contactless();
+        self.warn_completions();
         self.reject_conflicts();
         // Vectors grown by doubling hold up to half again their length in
         // spare room; give it back before the output is built beside them
@@ -504,7 +600,7 @@ impl Builder {
         self.entries.shrink_to_fit();
         let entries = &self.entries;
         self.links
-            .retain(|&(g, _, _)| entries[g as usize].conflicts == 0);
+            .retain(|&(g, _, _)| entries[g as usize].is_usable());
         // Each link takes a share of two IDs, a write to memory that is
         // anywhere: on the pool, that waits on both cores.
         let mut links: Vec<Link> = Vec::new();
@@ -522,7 +618,7 @@ impl Builder {
 
         let mut entries: Vec<Entry> = std::mem::take(&mut self.entries)
             .into_iter()
-            .filter(|entry| entry.conflicts == 0)
+            .filter(Entry::is_usable)
             .collect();
         entries.par_sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
         self.warn_shared(&entries);
@@ -569,6 +665,89 @@ impl Builder {
         }
     }
 
+    /// Rows whose only error was `no_contact`: a row of the same guardian
+    /// gave an email or mobile, so the row is used (completed, with the
+    /// guardian's warning); otherwise the row stays rejected.
+    fn resolve_contactless(&mut self) {
+        if self.contactless.is_empty() {
+            return;
+        }
+        let mut used: foldhash::HashSet<u64> = foldhash::HashSet::default();
+        for &at in &self.contactless {
+            let at = at as usize;
+            let (g, s) = self.row_keys[at];
+            let entry = &self.entries[g as usize];
+            let line = self.rows[at].line;
+            if entry.guardian.email.is_some() || entry.guardian.mobile_phone.is_some() {
+                self.rows[at].status = RowStatus::Repaired;
+                used.insert(line);
+            } else {
+                self.row_keys[at] = (NONE, NONE);
+                self.rejected.push(RejectedRow {
+                    line,
+                    guardian_id: Some(entry.guardian.guardian_id.clone()),
+                    student_id: Some(self.students[s as usize].clone()),
+                });
+            }
+        }
+        self.diagnostics
+            .retain(|d| !(d.code == Code::NoContact && used.contains(&d.line)));
+        self.rejected.sort_by_key(|r| r.line);
+    }
+
+    /// One warning per guardian whose rows were completed from one another:
+    /// on the first row that left a field empty, naming the rows and the
+    /// line the value came from. The rows completed are repaired.
+    fn warn_completions(&mut self) {
+        let mut completions: Vec<(u32, Completion)> = self.completions.drain().collect();
+        completions.sort_unstable_by_key(|(_, c)| c.rows.iter().min().copied());
+        for (g, mut completion) in completions {
+            let entry = &self.entries[g as usize];
+            if !entry.is_usable() {
+                continue;
+            }
+            completion.rows.sort_unstable();
+            let lines: Vec<u64> = completion
+                .rows
+                .iter()
+                .map(|&at| self.rows[at as usize].line)
+                .collect();
+            let Some(&first) = lines.first() else {
+                continue;
+            };
+            let fields = labels(completion.fields);
+            let mut message = format!(
+                "Line {first}: guardian {} has no {fields} on ",
+                entry.guardian.guardian_id
+            );
+            message.push_str(if lines.len() > 1 { "lines " } else { "line " });
+            write_list(&mut message, &lines, lines.len());
+            let _ = write!(
+                message,
+                " but has on line {from}; those rows were completed from line {from} (SIS exports often write a guardian's contacts on their first row only): check it is right for every child",
+                from = completion.from
+            );
+            let column = match completion.fields.count_ones() {
+                1 => GuardianField::ALL
+                    .into_iter()
+                    .find(|&f| completion.fields & bit(f) != 0)
+                    .map(Column::of_field),
+                _ => None,
+            };
+            let mut diagnostic = Diagnostic::new(Code::RowsCompleted, first, message);
+            if let Some(column) = column {
+                diagnostic = diagnostic.with_column(column);
+            }
+            self.diagnostics.push(diagnostic);
+            for &at in &completion.rows {
+                let row = &mut self.rows[at as usize];
+                if row.status == RowStatus::Valid {
+                    row.status = RowStatus::Repaired;
+                }
+            }
+        }
+    }
+
     /// A guardian whose rows disagree is not guessed at: all of its rows
     /// are rejected, each naming the fields and the other lines.
     fn reject_conflicts(&mut self) {
@@ -585,7 +764,7 @@ impl Builder {
         }
         let fields: HashMap<u32, String> = lines
             .keys()
-            .map(|&g| (g, field_labels(self.entries[g as usize].conflicts)))
+            .map(|&g| (g, labels(self.entries[g as usize].conflicts)))
             .collect();
         // A row's diagnostic needs nothing but these: write them on the
         // pool, a run of rows at a time (so that what is written waits in
@@ -732,56 +911,6 @@ impl Builder {
             }
         }
     }
-}
-
-/// Whether two names are the same but for case, without allocating.
-fn same_ignoring_case(a: &str, b: &str) -> bool {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
-}
-
-/// Bits of [`differences`]: fields that disagree (bits of
-/// `GuardianField::ALL`), and names that differ only in capitals.
-const CONFLICT_BITS: u8 = (1 << GuardianField::ALL.len()) - 1;
-const FIRST_NAME_CASE: u8 = 1 << 6;
-const LAST_NAME_CASE: u8 = 1 << 7;
-const CASE_BITS: u8 = FIRST_NAME_CASE | LAST_NAME_CASE;
-
-/// How a later row's guardian differs from the first row's: a conflict
-/// bit per field, except that a name differing only in capitals sets its
-/// case bit instead.
-fn differences(first: &Guardian, later: &Guardian) -> u8 {
-    let mut differences = 0u8;
-    for (bit, field) in GuardianField::ALL.into_iter().enumerate() {
-        if first.same_field(later, field) {
-            continue;
-        }
-        differences |= match field {
-            GuardianField::FirstName
-                if same_ignoring_case(&first.first_name, &later.first_name) =>
-            {
-                FIRST_NAME_CASE
-            }
-            GuardianField::LastName if same_ignoring_case(&first.last_name, &later.last_name) => {
-                LAST_NAME_CASE
-            }
-            _ => 1 << bit,
-        };
-    }
-    differences
-}
-
-/// The labels of the fields set in `conflicts` (bits of
-/// `GuardianField::ALL`): "email, mobile phone".
-fn field_labels(conflicts: u8) -> String {
-    let labels: Vec<&str> = GuardianField::ALL
-        .into_iter()
-        .enumerate()
-        .filter(|(bit, _)| conflicts & (1 << bit) != 0)
-        .map(|(_, field)| field.label())
-        .collect();
-    labels.join(", ")
 }
 
 /// Writes `lines` other than `except` as "line 4", "lines 4 and 9", "lines

@@ -361,12 +361,12 @@ fn rows_that_disagree_reject_the_guardian_on_every_row() {
     );
     assert_eq!(
         file.diagnostics()[0].message,
-        "Line 2: guardian G1 has different email, mobile phone on lines 4 and 5; \
+        "Line 2: guardian G1 has different email and mobile phone on lines 4 and 5; \
          none of this guardian's rows was used: make them agree and upload again"
     );
     assert_eq!(
         file.diagnostics()[1].message,
-        "Line 4: guardian G1 has different email, mobile phone on lines 2 and 5; \
+        "Line 4: guardian G1 has different email and mobile phone on lines 2 and 5; \
          none of this guardian's rows was used: make them agree and upload again"
     );
     assert_eq!(file.diagnostics()[2].value.as_deref(), Some("G1"));

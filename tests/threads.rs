@@ -56,11 +56,24 @@ fn parallel_and_single_threaded_validation_agree() {
     for row in reader.rows() {
         one_by_one.extend(row.expect("reads").diagnostics().iter().cloned());
     }
+    // A row without a contact that another row of its guardian completes
+    // has no `no_contact` once the whole file is read.
+    let still: Vec<u64> = two
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code.as_str() == "no_contact")
+        .map(|d| d.line)
+        .collect();
+    one_by_one.retain(|d| d.code.as_str() != "no_contact" || still.contains(&d.line));
     let whole_file = [
         "conflicting_guardian",
         "duplicate_row",
         "shared_email",
         "shared_mobile",
+        "name_case",
+        "name_variant",
+        "optional_field_differs",
+        "rows_completed",
     ];
     let row_level: Vec<_> = two
         .diagnostics()
