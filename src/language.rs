@@ -132,9 +132,15 @@ impl Language {
     /// assert_eq!(Language::closest_name("Portugese"), Some("Portuguese"));
     /// assert_eq!(Language::closest_name("Spansih"), Some("Spanish"));
     /// assert_eq!(Language::closest_name("Gaelic-ish"), None);
+    /// // An SIS's own code, not an ISO 639 one: named, never applied.
+    /// assert!(Language::parse("SPAN").is_err());
+    /// assert_eq!(Language::closest_name("SPAN"), Some("Spanish"));
     /// ```
     pub fn closest_name(raw: &str) -> Option<&'static str> {
         let folded = fold(raw);
+        if let Some((_, name)) = HOUSE_CODES.iter().find(|(code, _)| *code == folded) {
+            return Some(name);
+        }
         let length = folded.len();
         if !(4..=MAX_SPELLING).contains(&length) {
             return None;
@@ -272,8 +278,70 @@ fn primary_code(code: &str) -> Option<&'static str> {
         },
         _ => return None,
     };
-    Some(language.to_639_1().unwrap_or_else(|| language.to_639_3()))
+    let tag = language.to_639_1().unwrap_or_else(|| language.to_639_3());
+    // An individual language of a macrolanguage, as BCP 47 canonicalises
+    // it (CLDR language aliases, reason "macrolanguage"): `arb` and
+    // `Arabic` are one language.
+    Some(
+        MACROLANGUAGE_ALIASES
+            .iter()
+            .find(|(individual, _)| *individual == tag)
+            .map_or(tag, |(_, macrolanguage)| macrolanguage),
+    )
 }
+
+/// ISO 639-3 individual codes that CLDR's language aliases replace by their
+/// macrolanguage's code (reason "macrolanguage"), as state systems write
+/// the individual codes: Standard Arabic, Mandarin, Malay, Iranian
+/// Persian, Swahili, Estonian, Latvian, Northern Uzbek, North Azerbaijani,
+/// Halh Mongolian, Eastern Yiddish, Plateau Malagasy, Northern Pashto,
+/// West Central Oromo, Nepali, Odia, Central Aymara, Paraguayan Guarani,
+/// Cusco Quechua, Central Kanuri, Tosk Albanian.
+const MACROLANGUAGE_ALIASES: &[(&str, &str)] = &[
+    ("arb", "ar"),
+    ("cmn", "zh"),
+    ("zsm", "ms"),
+    ("pes", "fa"),
+    ("swh", "sw"),
+    ("ekk", "et"),
+    ("lvs", "lv"),
+    ("uzn", "uz"),
+    ("azj", "az"),
+    ("khk", "mn"),
+    ("ydd", "yi"),
+    ("plt", "mg"),
+    ("pbu", "ps"),
+    ("gaz", "om"),
+    ("npi", "ne"),
+    ("ory", "or"),
+    ("ayr", "ay"),
+    ("gug", "gn"),
+    ("quz", "qu"),
+    ("knc", "kr"),
+    ("als", "sq"),
+];
+
+/// Codes SIS products use of their own that are not ISO 639 codes, and the
+/// language each probably means: offered as `unknown_language`'s
+/// suggestion, never applied (a test holds each to not being an ISO code,
+/// so that no real code is ever read as a house code's guess).
+const HOUSE_CODES: &[(&str, &str)] = &[
+    ("sp", "Spanish"),
+    ("span", "Spanish"),
+    ("vn", "Vietnamese"),
+    ("viet", "Vietnamese"),
+    ("cant", "Cantonese"),
+    ("mand", "Mandarin"),
+    ("arab", "Arabic"),
+    ("fren", "French"),
+    ("port", "Portuguese"),
+    ("russ", "Russian"),
+    ("hmng", "Hmong"),
+    ("soma", "Somali"),
+    ("kore", "Korean"),
+    ("tagl", "Tagalog"),
+    ("hait", "Haitian Creole"),
+];
 
 /// Words that qualify a language name rather than name one.
 const GENERIC_WORDS: &[&str] = &[
@@ -643,6 +711,10 @@ fn names() -> &'static HashMap<String, &'static str> {
 mod tests {
     use super::*;
 
+    fn tag_of(raw: &str) -> Option<String> {
+        Language::parse(raw).ok().map(|l| l.as_str().to_owned())
+    }
+
     fn tag(raw: &str) -> Option<String> {
         Language::parse(raw).ok().map(|l| l.0.to_string())
     }
@@ -781,6 +853,44 @@ mod tests {
                 _ => Iso::from_639_3(primary).is_some() || primary == "kar",
             };
             assert!(known, "{tag}");
+        }
+    }
+
+    #[test]
+    fn individual_codes_are_their_macrolanguage() {
+        for (code, name, tag) in [
+            ("arb", "Arabic", "ar"),
+            ("cmn", "Chinese", "zh"),
+            ("zsm", "Malay", "ms"),
+            ("pes", "Persian", "fa"),
+            ("swh", "Swahili", "sw"),
+        ] {
+            assert_eq!(tag_of(code).as_deref(), Some(tag), "{code}");
+            assert_eq!(tag_of(name).as_deref(), Some(tag), "{name}");
+        }
+        assert_eq!(tag_of("arb-EG").as_deref(), Some("ar-EG"));
+        assert_eq!(tag_of("cmn-Hans").as_deref(), Some("zh-Hans"));
+        // Languages of their own stay: Cantonese is not Chinese.
+        assert_eq!(tag_of("yue").as_deref(), Some("yue"));
+        for (individual, _) in MACROLANGUAGE_ALIASES {
+            assert!(Iso::from_639_3(individual).is_some(), "{individual}");
+        }
+    }
+
+    #[test]
+    fn house_codes_are_named_never_read() {
+        for (code, name) in HOUSE_CODES {
+            assert!(
+                Iso::from_639_1(code).is_none() && Iso::from_639_3(code).is_none(),
+                "{code} is an ISO 639 code"
+            );
+            assert!(
+                !BIBLIOGRAPHIC.iter().any(|(b, _)| b == code),
+                "{code} is an ISO 639-2/B code"
+            );
+            assert!(Language::parse(code).is_err(), "{code} must stay unknown");
+            assert!(Language::parse(name).is_ok(), "{name} must be a language");
+            assert_eq!(Language::closest_name(&code.to_uppercase()), Some(*name));
         }
     }
 

@@ -238,3 +238,27 @@ fn completed_rows_plan_as_one_guardian_and_rerun_to_no_change() {
         Some("+13125550101")
     );
 }
+
+#[test]
+fn a_code_and_a_name_for_one_language_are_one_language() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,arb",
+        "002,G1,Ana,Ruiz,ana@example.com,,,Arabic",
+        "003,G2,Bo,Li,bo@example.com,,,cmn",
+        "004,G2,Bo,Li,bo@example.com,,,Chinese",
+        "005,G3,Cy,Ng,cy@example.com,,,SP",
+    ]));
+    assert_eq!(
+        common::suggested(&file),
+        [("unknown_language", 6, Some("Spanish"))]
+    );
+    let language = |id: &str| {
+        file.guardian(id)
+            .and_then(|g| g.language.as_ref())
+            .map(|l| l.as_str().to_owned())
+    };
+    assert_eq!(language("G1").as_deref(), Some("ar"));
+    assert_eq!(language("G2").as_deref(), Some("zh"));
+    // A house code is never a silent guess.
+    assert_eq!(language("G3"), None);
+}
