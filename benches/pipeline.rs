@@ -119,5 +119,47 @@ fn dry_runs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, validation, foreign_numbers, dry_runs);
+/// What keeping names in NFC costs: every first and last name of the file
+/// made a `Name` (NFC: a scan for ASCII, a quick check for composed text,
+/// composition for the generated share typed with combining accents),
+/// beside the same names copied as they are, and validation of the file.
+fn nfc_names(c: &mut Criterion) {
+    let rows = rows();
+    let (data, _, _) = district(rows, 2.0);
+    let mut reader = csv::ReaderBuilder::new().from_reader(data.as_slice());
+    let names: Vec<String> = reader
+        .records()
+        .filter_map(Result::ok)
+        .flat_map(|record| {
+            [record.get(2), record.get(3)]
+                .into_iter()
+                .flatten()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut group = c.benchmark_group(format!("names_{rows}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(rows as u64));
+    group.bench_function("copied_as_written", |b| {
+        b.iter(|| {
+            names
+                .iter()
+                .map(|n| Box::<str>::from(n.as_str()).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("name_nfc", |b| {
+        b.iter(|| {
+            names
+                .iter()
+                .map(|n| guardian_roster::Name::from(n.as_str()).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("validate", |b| b.iter(|| validate(&data, 0)));
+    group.finish();
+}
+
+criterion_group!(benches, validation, foreign_numbers, dry_runs, nfc_names);
 criterion_main!(benches);

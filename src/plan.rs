@@ -383,7 +383,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     let window = window.max(1).div_ceil(size).saturating_mul(size);
     let mut planned: Vec<Planned> = Vec::new();
     for guardians in file.guardians().chunks(window) {
-        let known = Known::ask(roster, file, guardians, size)?;
+        let known = Known::ask(roster, guardians, size)?;
         planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
             let mut out = Planned::default();
             for guardian in guardians {
@@ -499,15 +499,15 @@ struct Known {
     email_owners: HashMap<String, Vec<GuardianId>>,
     mobile_owners: HashMap<String, Vec<GuardianId>>,
     /// Roster guardians whose ID differs only in leading zeros from one of
-    /// the window's guardians the roster lacks, by the ID without them;
-    /// IDs the file itself uses are guardians of their own and left out.
+    /// the window's guardians the roster lacks, by the ID without them.
+    /// Also when the file uses the roster's ID too: a row whose ID lost its
+    /// zeros beside rows that kept them is the same person.
     twins: HashMap<String, Vec<GuardianId>>,
 }
 
 impl Known {
     fn ask<R: Roster + ?Sized>(
         roster: &R,
-        file: &ValidatedFile,
         guardians: &[Guardian],
         size: usize,
     ) -> Result<Known, Error> {
@@ -532,7 +532,7 @@ impl Known {
             mobile_owners: HashMap::default(),
             twins: HashMap::default(),
         };
-        known.twins = known.ask_twins(roster, file, guardians, size)?;
+        known.twins = known.ask_twins(roster, guardians, size)?;
         // The contacts that would be new to their guardian, each once.
         let new_keys = |field: GuardianField, key: fn(&Guardian) -> Option<&str>| {
             let mut keys: Vec<&str> = guardians
@@ -560,7 +560,6 @@ impl Known {
     fn ask_twins<R: Roster + ?Sized>(
         &self,
         roster: &R,
-        file: &ValidatedFile,
         guardians: &[Guardian],
         size: usize,
     ) -> Result<HashMap<String, Vec<GuardianId>>, Error> {
@@ -574,11 +573,9 @@ impl Known {
         }
         keys.sort_unstable();
         keys.dedup();
-        Ok(by_unpadded(
-            batched(&keys, size, |keys| roster.similar_guardians(keys))?
-                .into_iter()
-                .filter(|id| file.guardian(id.as_str()).is_none()),
-        ))
+        Ok(by_unpadded(batched(&keys, size, |keys| {
+            roster.similar_guardians(keys)
+        })?))
     }
 
     /// Roster guardians that are probably `id` with its leading zeros

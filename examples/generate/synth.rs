@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use unicode_normalization::UnicodeNormalization;
+
 /// A small, fast, seedable generator (xorshift64*), so the data is the same
 /// for a seed on every machine without another dependency.
 pub struct Rng(u64);
@@ -244,8 +246,15 @@ fn person(rng: &mut Rng, index: u64, options: &Options) -> Person {
     } else {
         String::new()
     };
+    // Some SIS number guardians with zero-padded digits, which a
+    // spreadsheet strips.
+    let id = if index % 10 == 3 {
+        format!("{:07}", index)
+    } else {
+        format!("G{:07}", index)
+    };
     let mut person = Person {
-        id: format!("G{:07}", index),
+        id,
         first,
         last,
         email,
@@ -376,7 +385,9 @@ impl District {
         let mut buf = Vec::with_capacity(1 << 20);
         buf.extend_from_slice(HEADER.as_bytes());
         let mut disagreeing = std::collections::HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         for link in &self.links {
+            let first_row_of_person = seen.insert(link.person);
             let person = &self.people[link.person];
             let mut student = student_id(link.student);
             let mut guardian_id = person.id.clone();
@@ -409,6 +420,17 @@ impl District {
                 }
                 x if x < 13.0 * p => email = email.replace("gmail", "gmial"),
                 x if x < 14.0 * p => mobile = format!("{mobile} x12"),
+                // Typed with combining accents (a macOS export).
+                x if x < 15.0 * p => first = first.nfd().collect(),
+                // Contacts on the guardian's first row only.
+                x if x < 16.0 * p && !first_row_of_person => {
+                    email = String::new();
+                    mobile = String::new();
+                }
+                // A numeric guardian ID whose zeros a spreadsheet stripped.
+                x if x < 17.0 * p && guardian_id.starts_with('0') => {
+                    guardian_id = guardian_id.trim_start_matches('0').to_owned();
+                }
                 _ => {}
             }
             row(
