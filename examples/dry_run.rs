@@ -19,8 +19,8 @@ use std::process::ExitCode;
 
 use common::{Args, Format, outln, write_out};
 use guardian_roster::{
-    Change, DryRunOptions, InMemoryRoster, Plan, ReaderBuilder, Region, SyncMode, ValidatedFile,
-    dry_run,
+    Change, DryRunOptions, GuardianField, InMemoryRoster, Plan, ReaderBuilder, Region, SyncMode,
+    ValidatedFile, Visible, dry_run, mask,
 };
 
 const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv] \
@@ -149,7 +149,10 @@ fn run() -> ExitCode {
         Err(error) => {
             match format {
                 Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
-                Format::Text => outln!("{shown}\n  the file cannot be used: {error}"),
+                Format::Text => outln!(
+                    "{shown}\n  the file cannot be used: {}",
+                    Visible(&error.to_string())
+                ),
             }
             return ExitCode::from(2);
         }
@@ -227,6 +230,14 @@ fn print_text(
     outln!();
     common::print_summary_text(path, file);
 
+    // Values from the files: escapes made visible, masked with --redact.
+    let personal = |value: &str| {
+        if redact {
+            Visible(&mask(value)).to_string()
+        } else {
+            Visible(value).to_string()
+        }
+    };
     let section = |title: &str, action: &str| {
         let changes: Vec<&Change> = plan
             .changes()
@@ -242,11 +253,16 @@ fn print_text(
             match change {
                 Change::CreateGuardian { guardian, .. } => outln!(
                     "  {}  {} {}  email {}  mobile {}  language {}",
-                    guardian.guardian_id,
-                    guardian.first_name,
-                    guardian.last_name,
-                    or_dash(guardian.email.as_ref().map(|e| e.to_string())),
-                    or_dash(guardian.mobile_phone.as_ref().map(|p| p.to_string())),
+                    Visible(guardian.guardian_id.as_str()),
+                    personal(&guardian.first_name),
+                    personal(&guardian.last_name),
+                    or_dash(guardian.email.as_ref().map(|e| personal(e.as_str()))),
+                    or_dash(
+                        guardian
+                            .mobile_phone
+                            .as_ref()
+                            .map(|p| personal(&p.to_string()))
+                    ),
                     or_dash(guardian.language.as_ref().map(|l| l.to_string())),
                 ),
                 Change::UpdateGuardian {
@@ -255,16 +271,23 @@ fn print_text(
                     guardian,
                 } => {
                     outln!(
-                        "  {guardian_id}  {} {}",
-                        guardian.first_name,
-                        guardian.last_name
+                        "  {}  {} {}",
+                        Visible(guardian_id.as_str()),
+                        personal(&guardian.first_name),
+                        personal(&guardian.last_name)
                     );
                     for (field, change) in fields {
+                        let value = |value: &Option<String>| {
+                            or_dash(value.as_deref().map(|v| match field {
+                                GuardianField::Language => Visible(v).to_string(),
+                                _ => personal(v),
+                            }))
+                        };
                         outln!(
                             "      {}: {} -> {}",
                             field.label(),
-                            or_dash(change.old.clone()),
-                            or_dash(change.new.clone())
+                            value(&change.old),
+                            value(&change.new)
                         );
                     }
                 }
@@ -272,16 +295,24 @@ fn print_text(
                     guardian_id,
                     student_id,
                     line,
-                } => outln!("  {guardian_id} -> student {student_id}  (line {line})"),
+                } => outln!(
+                    "  {} -> student {}  (line {line})",
+                    Visible(guardian_id.as_str()),
+                    Visible(student_id.as_str())
+                ),
                 Change::Unlink {
                     guardian_id,
                     student_id,
                 } => {
                     let name = roster
                         .guardian(guardian_id.as_str())
-                        .map(|g| format!("{} {}", g.first_name, g.last_name))
+                        .map(|g| format!("{} {}", personal(&g.first_name), personal(&g.last_name)))
                         .unwrap_or_default();
-                    outln!("  {guardian_id} ({name}) -x- student {student_id}")
+                    outln!(
+                        "  {} ({name}) -x- student {}",
+                        Visible(guardian_id.as_str()),
+                        Visible(student_id.as_str())
+                    )
                 }
             }
         }
@@ -294,7 +325,11 @@ fn print_text(
         outln!();
         outln!("Removals held back ({})", plan.held_unlinks().len());
         for (guardian, student) in plan.held_unlinks() {
-            outln!("  {guardian} -x- student {student}");
+            outln!(
+                "  {} -x- student {}",
+                Visible(guardian.as_str()),
+                Visible(student.as_str())
+            );
         }
     }
     let problems = common::merged_diagnostics(file, plan);

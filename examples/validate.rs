@@ -92,7 +92,10 @@ fn run() -> ExitCode {
                 Format::Json => common::print_json(&common::fatal_json(shown, &error)),
                 Format::Text => {
                     outln!("{shown}");
-                    outln!("  the file cannot be used: {error}");
+                    outln!(
+                        "  the file cannot be used: {}",
+                        guardian_roster::Visible(&error.to_string())
+                    );
                 }
             }
             ExitCode::from(2)

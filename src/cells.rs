@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use foldhash::HashMap;
 
 use crate::header::Header;
+use crate::render::{is_bidi_control, is_format};
 use crate::text::trim;
 use crate::{
     Code, Column, Diagnostic, Email, EmailError, IdError, Language, MAX_NAME_LEN, Name, ParsedId,
@@ -220,6 +221,9 @@ pub(crate) fn read_id<T>(
         }
         Cell::Unusable => return Cell::Unusable,
     };
+    if let Some(refused) = hidden_formatting(raw, column, out) {
+        return refused;
+    }
     match parse(raw) {
         Ok(parsed) => {
             if !parsed.repairs.is_empty() {
@@ -267,6 +271,23 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
     // Stored, compared and reported in NFC.
     let composed = crate::text::nfc(name);
     let name: &str = &composed;
+    // Joiners are part of how Persian and Indic names are written; other
+    // formatting characters only change how a name shows.
+    if let Some(c) = name
+        .chars()
+        .find(|&c| is_format(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
+    {
+        out.push(
+            Code::HiddenCharacter,
+            Some(column),
+            Some(name),
+            format_args!(
+                "the guardian's {} contains {}, which changes how the name shows but is not part of it; it is kept as written, but check the name in the SIS",
+                column.label(),
+                describe_format(c)
+            ),
+        );
+    }
     if looks_like_formula(name) {
         out.push(
             Code::FormulaValue,
@@ -322,6 +343,38 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
         }
         None => Cell::Usable(Name::from(name)),
     }
+}
+
+/// An ID or email holding a formatting character (a BiDi override that
+/// makes `G-12` show as another ID, a zero-width space that makes two
+/// logins look alike): refused as `invalid_text`, naming the character.
+/// Invisible characters at a cell's edges were already trimmed.
+fn hidden_formatting<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
+    // Zero-width spaces are named by the ID and address rules.
+    let c = raw
+        .chars()
+        .find(|&c| is_format(c) && !crate::text::is_invisible(c))?;
+    out.push(
+        Code::InvalidText,
+        Some(column),
+        Some(raw),
+        format_args!(
+            "the {} contains {}, which changes how it shows (two different values can look the same); type it again",
+            column.label(),
+            describe_format(c)
+        ),
+    );
+    Some(Cell::Unusable)
+}
+
+/// `U+202E (a right-to-left override)`, for a message.
+fn describe_format(c: char) -> String {
+    let what = if is_bidi_control(c) {
+        "a right-to-left or left-to-right control"
+    } else {
+        "an invisible formatting character"
+    };
+    format!("U+{:04X} ({what})", u32::from(c))
 }
 
 /// The text `text` was before its UTF-8 bytes were read as Windows-1252
@@ -395,6 +448,9 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
     };
     if let Some(unusable) = spreadsheet_error(raw, Column::Email, Code::InvalidEmail, out) {
         return unusable;
+    }
+    if let Some(refused) = hidden_formatting(raw, Column::Email, out) {
+        return refused;
     }
     match Email::parse(raw) {
         Ok(email) if email.is_placeholder() => {

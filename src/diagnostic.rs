@@ -121,6 +121,9 @@ codes! {
     // ---- names ----
     /// A name holds control characters or is absurdly long.
     InvalidName = "invalid_name", Error;
+    /// A name holds a formatting character that only changes how it shows
+    /// (a BiDi override, a zero-width space); kept as written.
+    HiddenCharacter = "hidden_character", Warning;
     /// A name is a placeholder (`N/A`, `Unknown`, `FNU`, `.`), not a
     /// name; kept as written so that the guardian is still reached.
     PlaceholderName = "placeholder_name", Warning;
@@ -195,8 +198,19 @@ codes! {
     StudentLeftWithoutGuardian = "student_left_without_guardian", Warning;
 }
 
-/// Masks a personal value: `j***@example.com`, `+1***42`, `A***`.
-pub(crate) fn mask(value: &str) -> String {
+/// Masks a personal value for logs and shared reports, as
+/// [`Diagnostic::redacted`] does: an email keeps its first letter and
+/// domain, a phone number its first and last two characters, anything
+/// else its first character.
+///
+/// ```
+/// use guardian_roster::mask;
+///
+/// assert_eq!(mask("jane.doe@example.com"), "j***@example.com");
+/// assert_eq!(mask("+13125550142"), "+1***42");
+/// assert_eq!(mask("Zelda"), "Z***");
+/// ```
+pub fn mask(value: &str) -> String {
     let value = value.trim();
     if let Some((local, domain)) = value.rsplit_once('@') {
         let first: String = local.chars().take(1).collect();
@@ -313,15 +327,27 @@ impl Diagnostic {
                     | Column::FirstName
                     | Column::LastName
             )
-        ) || matches!(self.code, Code::SharedEmail | Code::SharedMobile);
+        ) || matches!(
+            self.code,
+            Code::SharedEmail | Code::SharedMobile | Code::NoHeader
+        );
         if let (true, Some(value)) = (personal, &self.value) {
-            let masked = mask(value);
+            // A first line of data (`no_header`) is a list of cells.
+            let masked = if self.code == Code::NoHeader {
+                value.split(", ").map(mask).collect::<Vec<_>>().join(", ")
+            } else {
+                mask(value)
+            };
             if !value.is_empty() {
                 safe.message = self.message.replace(value.as_str(), &masked);
             }
             safe.value = Some(masked);
         }
-        if let (true, Some(suggestion)) = (personal, &self.suggestion) {
+        // The roster guardian named by a contact in use is an ID, not
+        // personal data.
+        let personal_suggestion =
+            personal && !matches!(self.code, Code::EmailInUse | Code::MobileInUse);
+        if let (true, Some(suggestion)) = (personal_suggestion, &self.suggestion) {
             let masked = mask(suggestion);
             if !suggestion.is_empty() {
                 safe.message = safe.message.replace(suggestion.as_str(), &masked);
@@ -338,10 +364,18 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `error[invalid_phone] Line 14: the mobile phone ... (mobile_phone)`:
-    /// the message already names the line.
+    /// `error[invalid_phone] Line 14: the mobile phone ...`: the message
+    /// already names the line. Values from the file are in the message, so
+    /// it is rendered [`crate::Visible`]: an escape sequence or a BiDi
+    /// override in a cell reaches no terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}] {}", self.severity, self.code, self.message)
+        write!(
+            f,
+            "{}[{}] {}",
+            self.severity,
+            self.code,
+            crate::render::Visible(&self.message)
+        )
     }
 }
 
@@ -355,7 +389,7 @@ impl fmt::Debug for Diagnostic {
             .field("line", &self.line)
             .field("column", &self.column)
             .field("value", &self.value.as_ref().map(|_| "<redacted>"))
-            .field("suggestion", &self.suggestion)
+            .field("suggestion", &self.suggestion.as_deref().map(mask))
             .finish_non_exhaustive()
     }
 }

@@ -32,7 +32,9 @@ pub struct Email {
 }
 
 /// Why an email cell could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` masks the addresses the variants carry: errors end up in logs.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmailError {
     /// Two or more addresses in one cell.
@@ -81,6 +83,29 @@ pub enum EmailError {
     /// Anything else the address rules refuse.
     #[error("is not a valid address")]
     Invalid,
+}
+
+impl fmt::Debug for EmailError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, address) = match self {
+            EmailError::Multiple => ("Multiple", None),
+            EmailError::Space => ("Space", None),
+            EmailError::NoAt => ("NoAt", None),
+            EmailError::NoTld => ("NoTld", None),
+            EmailError::DisplayName { address } => ("DisplayName", Some(address)),
+            EmailError::Mailto { address } => ("Mailto", Some(address)),
+            EmailError::StrayPunctuation { address } => ("StrayPunctuation", Some(address)),
+            EmailError::Invisible => ("Invisible", None),
+            EmailError::Invalid => ("Invalid", None),
+        };
+        match address {
+            Some(address) => f
+                .debug_struct(name)
+                .field("address", &crate::diagnostic::mask(address))
+                .finish(),
+            None => f.write_str(name),
+        }
+    }
 }
 
 impl EmailError {

@@ -33,7 +33,9 @@ pub struct Error {
 }
 
 /// What stopped the file.
-#[derive(Debug)]
+///
+/// `Debug` masks the cells of [`ErrorKind::NoHeader`]: a first line of data
+/// holds names and contacts, and errors end up in logs.
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Reading the input failed.
@@ -83,6 +85,53 @@ pub enum ErrorKind {
     Roster(Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl std::fmt::Debug for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ErrorKind::Io(e) => f.debug_tuple("Io").field(e).finish(),
+            ErrorKind::EmptyFile => f.write_str("EmptyFile"),
+            ErrorKind::Workbook { format } => {
+                f.debug_struct("Workbook").field("format", format).finish()
+            }
+            ErrorKind::NoHeader { first_cells } => {
+                let masked: Vec<String> = first_cells
+                    .iter()
+                    .map(|cell| crate::diagnostic::mask(cell))
+                    .collect();
+                f.debug_struct("NoHeader")
+                    .field("first_cells", &masked)
+                    .finish()
+            }
+            ErrorKind::MissingColumn {
+                column,
+                closest,
+                also_missing,
+                strict,
+                hint,
+            } => f
+                .debug_struct("MissingColumn")
+                .field("column", column)
+                .field("closest", closest)
+                .field("also_missing", also_missing)
+                .field("strict", strict)
+                .field("hint", hint)
+                .finish(),
+            ErrorKind::DuplicateColumn {
+                column,
+                first,
+                second,
+            } => f
+                .debug_struct("DuplicateColumn")
+                .field("column", column)
+                .field("first", first)
+                .field("second", second)
+                .finish(),
+            ErrorKind::Limit { what } => f.debug_struct("Limit").field("what", what).finish(),
+            ErrorKind::Roster(e) => f.debug_tuple("Roster").field(e).finish(),
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn new(kind: ErrorKind, line: u64) -> Error {
         Error { kind, line }
@@ -122,6 +171,11 @@ impl Error {
     /// one place.
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut diagnostic = Diagnostic::new(self.code(), self.line, self.to_string());
+        // The cells of a first line of data are personal data: named as the
+        // value, so that `redacted` masks them.
+        if let ErrorKind::NoHeader { first_cells } = &self.kind {
+            diagnostic = diagnostic.with_value(first_cells.join(", "));
+        }
         if let ErrorKind::MissingColumn { column, .. } | ErrorKind::DuplicateColumn { column, .. } =
             self.kind
         {

@@ -132,12 +132,13 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
 | `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
 | `unterminated_quote` | error | a quote opened in the row never closes (the rest of the file was read as this row), or closes only lines later (those lines were read as one cell of this row; the message names them) |
-| `invalid_text` | error | a cell is not valid UTF-8 |
+| `invalid_text` | error | a cell is not valid UTF-8, or an ID or email holds a formatting character that changes how it shows (a BiDi override such as U+202E, a zero-width space inside an ID) |
 | `missing_value` | error | a required cell (ID, name) is empty |
 | `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
 | `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
 | `invalid_id` | error | control characters, inner spaces, over 64 characters, a spreadsheet error value (`#N/A`, `#REF!`), or a date a spreadsheet made of the ID (`Jan-05`, `1/5/2024`) |
 | `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
+| `hidden_character` | warning | a name holds a formatting character that only changes how it shows (a BiDi override, a zero-width space; joiners excepted); kept as written |
 | `placeholder_name` | warning | a name is a placeholder (`N/A`, `Unknown`, `FNU`, `.`); kept as written, so the guardian is still reached |
 | `invalid_phone` | error | not a valid phone number (letters, too short, turned into a number by a spreadsheet, a spreadsheet error value, a Mexican mobile with the `1` dropped in 2019: `suggestion` has the number without it...) |
 | `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
@@ -188,6 +189,7 @@ mod phone_rules;
 mod plan;
 mod reader;
 mod record;
+mod render;
 mod roster;
 mod row;
 mod text;
@@ -196,7 +198,7 @@ mod validated;
 
 pub use crate::column::Column;
 pub use crate::decode::TextEncoding;
-pub use crate::diagnostic::{Code, Diagnostic, Severity};
+pub use crate::diagnostic::{Code, Diagnostic, Severity, mask};
 pub use crate::email::{Email, EmailError};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
@@ -209,6 +211,7 @@ pub use crate::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };
 pub use crate::record::{Guardian, GuardianField, Link};
+pub use crate::render::Visible;
 pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{Row, RowStatus};
 pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};

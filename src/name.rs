@@ -123,9 +123,10 @@ impl fmt::Display for Name {
 }
 
 impl fmt::Debug for Name {
-    /// As the text's own `Debug`, `"Ana"`, so a `Guardian` prints as before.
+    /// Masked, `Name("A***")`: a name is personal data, and `Debug` output
+    /// ends up in logs. `Display` and [`Name::as_str`] give the name.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
+        write!(f, "Name({:?})", crate::diagnostic::mask(self.as_str()))
     }
 }
 
@@ -160,9 +161,9 @@ mod tests {
     }
 
     #[test]
-    fn debug_and_display_are_the_text() {
+    fn display_is_the_text_and_debug_is_masked() {
         let name = Name::from("O'Brien");
         assert_eq!(format!("{name}"), "O'Brien");
-        assert_eq!(format!("{name:?}"), "\"O'Brien\"");
+        assert_eq!(format!("{name:?}"), "Name(\"O***\")");
     }
 }

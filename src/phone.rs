@@ -158,7 +158,9 @@ impl Serialize for Phone {
 }
 
 /// Why a phone cell could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` masks the numbers the variants carry: errors end up in logs.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PhoneError {
     /// Words or letters are mixed in (`call after 5pm 312 555 0142`); a
@@ -215,6 +217,36 @@ pub enum PhoneError {
         /// The number without the `1`, in E.164.
         number: String,
     },
+}
+
+impl fmt::Debug for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::diagnostic::mask;
+        match self {
+            PhoneError::Letters => f.write_str("Letters"),
+            PhoneError::Multiple => f.write_str("Multiple"),
+            PhoneError::BadCharacters => f.write_str("BadCharacters"),
+            PhoneError::SpreadsheetNumber => f.write_str("SpreadsheetNumber"),
+            PhoneError::TooShort { region } => {
+                f.debug_struct("TooShort").field("region", region).finish()
+            }
+            PhoneError::TooLong { region } => {
+                f.debug_struct("TooLong").field("region", region).finish()
+            }
+            PhoneError::Invalid { region } => {
+                f.debug_struct("Invalid").field("region", region).finish()
+            }
+            PhoneError::Labelled { label, number } => f
+                .debug_struct("Labelled")
+                .field("label", label)
+                .field("number", &mask(number))
+                .finish(),
+            PhoneError::MexicanMobileOne { number } => f
+                .debug_struct("MexicanMobileOne")
+                .field("number", &mask(number))
+                .finish(),
+        }
+    }
 }
 
 impl PhoneError {

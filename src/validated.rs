@@ -563,8 +563,12 @@ impl Builder {
             } else {
                 Code::OptionalFieldDiffers
             };
-            self.found
-                .push(Diagnostic::new(code, line, message).with_column(column));
+            let mut diagnostic = Diagnostic::new(code, line, message).with_column(column);
+            // The name the message quotes, so that `redacted` masks it.
+            if verdict.case & b != 0 || verdict.variant & b != 0 {
+                diagnostic = diagnostic.with_value(entry.guardian.field(field).unwrap_or_default());
+            }
+            self.found.push(diagnostic);
         }
     }
 

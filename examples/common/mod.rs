@@ -222,6 +222,21 @@ impl serde::Serialize for Stream<'_> {
     }
 }
 
+/// The guardians as they are, or masked (`--redact`).
+enum Guardians<'a> {
+    Plain(&'a [guardian_roster::Guardian]),
+    Masked(Stream<'a>),
+}
+
+impl serde::Serialize for Guardians<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Guardians::Plain(guardians) => guardians.serialize(serializer),
+            Guardians::Masked(stream) => stream.serialize(serializer),
+        }
+    }
+}
+
 /// The JSON report, in the order its fields are written.
 #[derive(serde::Serialize)]
 struct Report<'a> {
@@ -229,7 +244,7 @@ struct Report<'a> {
     file: &'a str,
     encoding: &'a str,
     diagnostics: Stream<'a>,
-    guardians: &'a [guardian_roster::Guardian],
+    guardians: Guardians<'a>,
     links: &'a [guardian_roster::Link],
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<Stream<'a>>,
@@ -247,7 +262,15 @@ fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Repo
                 .iter()
                 .map(move |d| diagnostic_json(d, redact)),
         ),
-        guardians: file.guardians(),
+        guardians: if redact {
+            Guardians::Masked(Stream::new(
+                file.guardians()
+                    .iter()
+                    .map(move |g| guardian_json(g, redact)),
+            ))
+        } else {
+            Guardians::Plain(file.guardians())
+        },
         links: file.links(),
         changes: None,
         held_unlinks: None,
@@ -498,7 +521,9 @@ fn plan_report<'a>(
             .into_iter()
             .map(move |d| diagnostic_json(d, redact)),
     );
-    report.changes = Some(Stream::new(plan.changes().iter().map(change_json)));
+    report.changes = Some(Stream::new(
+        plan.changes().iter().map(move |c| change_json(c, redact)),
+    ));
     report.held_unlinks = Some(Stream::new(
         plan.held_unlinks()
             .iter()
@@ -507,7 +532,24 @@ fn plan_report<'a>(
     report
 }
 
-fn change_json(change: &guardian_roster::Change) -> Value {
+/// A guardian as JSON; with `redact`, names, email and phones masked.
+fn guardian_json(guardian: &guardian_roster::Guardian, redact: bool) -> Value {
+    if !redact {
+        return json!(guardian);
+    }
+    let masked = |value: Option<String>| value.map(|v| guardian_roster::mask(&v));
+    json!({
+        "guardian_id": guardian.guardian_id,
+        "first_name": guardian_roster::mask(&guardian.first_name),
+        "last_name": guardian_roster::mask(&guardian.last_name),
+        "email": masked(guardian.email.as_ref().map(|e| e.to_string())),
+        "mobile_phone": masked(guardian.mobile_phone.as_ref().map(|p| p.to_string())),
+        "home_phone": masked(guardian.home_phone.as_ref().map(|p| p.to_string())),
+        "language": guardian.language,
+    })
+}
+
+fn change_json(change: &guardian_roster::Change, redact: bool) -> Value {
     use guardian_roster::Change;
     let mut object = json!({
         "action": change.action(),
@@ -517,12 +559,31 @@ fn change_json(change: &guardian_roster::Change) -> Value {
         object["student_id"] = json!(student);
     }
     match change {
-        Change::CreateGuardian { guardian, .. } => object["guardian"] = json!(guardian),
+        Change::CreateGuardian { guardian, .. } => {
+            object["guardian"] = guardian_json(guardian, redact);
+        }
         Change::UpdateGuardian {
             fields, guardian, ..
         } => {
-            object["fields"] = json!(fields);
-            object["guardian"] = json!(guardian);
+            object["fields"] = if redact {
+                let masked: serde_json::Map<String, Value> = fields
+                    .iter()
+                    .map(|(field, change)| {
+                        let shown = |value: &Option<String>| match field {
+                            guardian_roster::GuardianField::Language => json!(value),
+                            _ => json!(value.as_deref().map(guardian_roster::mask)),
+                        };
+                        (
+                            field.as_str().to_owned(),
+                            json!({ "old": shown(&change.old), "new": shown(&change.new) }),
+                        )
+                    })
+                    .collect();
+                Value::Object(masked)
+            } else {
+                json!(fields)
+            };
+            object["guardian"] = guardian_json(guardian, redact);
         }
         Change::Link { line, .. } => object["line"] = json!(line),
         _ => {}

@@ -44,3 +44,14 @@ pub fn csv(rows: &[&str]) -> String {
     }
     text
 }
+
+/// The path of an example binary, which `cargo test` builds beside the
+/// test binaries.
+pub fn example(name: &str) -> std::path::PathBuf {
+    let mut path = std::env::current_exe().expect("test binary path");
+    path.pop(); // the test binary
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    path.join("examples").join(name)
+}

@@ -1,0 +1,280 @@
+//! `Debug` never prints personal data: a test formats `{:?}` of every
+//! public type built from a file full of names, emails and phones, and
+//! looks for each of them.
+
+mod common;
+
+use common::csv;
+use guardian_roster::{
+    DryRunOptions, Email, InMemoryRoster, PhoneParser, ReaderBuilder, Region, Row, StudentId,
+    SyncMode, dry_run,
+};
+
+/// Every personal value of the files below, as written and normalised.
+const PERSONAL: &[&str] = &[
+    "Zelda",
+    "ZELDA",
+    "Quokkafish",
+    "Bartholomew",
+    "Xylander",
+    "Ophelia",
+    "Vantablack",
+    "zelda.quokka",
+    "ZELDA.QUOKKA",
+    "bart.xylander",
+    "ophelia.v",
+    "555-0187",
+    "5550187",
+    "555.0142",
+    "5550142",
+    "555-0199",
+    "5550199",
+    "5550111",
+];
+
+fn assert_no_personal_data(what: &str, debug: &str) {
+    for value in PERSONAL {
+        assert!(
+            !debug.contains(value),
+            "{what} prints {value:?} in Debug: {debug}"
+        );
+    }
+}
+
+const UPLOAD: &[&str] = &[
+    "001,G1,Zelda,Quokkafish,zelda.quokka@example.com,(312) 555-0187,312.555.0142,es",
+    "002,G1,ZELDA,Quokkafish,ZELDA.QUOKKA@example.com,(312) 555-0187,312.555.0142,es",
+    "001,G2,Bartholomew,Xylander,Bartholomew Xylander <bart.xylander@example.com>,C: 312-555-0199,,",
+    "003,G3,Ophelia,Vantablack,mailto:ophelia.v@example.com,312-555-0111,,",
+    "003,G4,Ophelia,Vantablack,zelda.quokka@example.com,,,",
+    "004,G5,Ophelia,Vantablack,ophelia.v@example.com,+52 1 55 1234 5678,,",
+];
+
+#[test]
+fn no_public_type_prints_a_name_an_email_or_a_phone_in_debug() {
+    let file = common::validate(csv(UPLOAD));
+    assert!(file.has_errors(), "the file carries problems");
+    assert_no_personal_data("ValidatedFile", &format!("{file:?}"));
+    for guardian in file.guardians() {
+        assert_no_personal_data("Guardian", &format!("{guardian:?}"));
+    }
+    for diagnostic in file.diagnostics() {
+        assert_no_personal_data("Diagnostic", &format!("{diagnostic:?}"));
+    }
+
+    let text = csv(UPLOAD);
+    let mut reader = ReaderBuilder::new()
+        .from_reader(text.as_bytes())
+        .expect("reads");
+    let mut row = Row::default();
+    while reader.read_row(&mut row).expect("reads") {
+        assert_no_personal_data("Row", &format!("{row:?}"));
+    }
+
+    // A roster that knows Zelda under old contacts: creates and updates.
+    let current = common::validate(csv(&[
+        "001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en",
+    ]));
+    let roster =
+        InMemoryRoster::from_export(["001", "002", "003", "004"].map(StudentId::from), &current);
+    assert_no_personal_data("InMemoryRoster", &format!("{roster:?}"));
+    let plan =
+        dry_run(&file, &roster, &DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
+    assert!(plan.summary().update_guardian + plan.summary().create_guardian > 0);
+    assert_no_personal_data("Plan", &format!("{plan:?}"));
+    for change in plan.changes() {
+        assert_no_personal_data("Change", &format!("{change:?}"));
+    }
+
+    // Each error that carries a value.
+    for raw in [
+        "Bartholomew Xylander <bart.xylander@example.com>",
+        "mailto:ophelia.v@example.com",
+        "zelda.quokka@example.com;",
+    ] {
+        let error = Email::parse(raw).expect_err("refused");
+        assert_no_personal_data("EmailError", &format!("{error:?}"));
+    }
+    let mut phones = PhoneParser::new(Region::US);
+    for raw in [
+        "C: 312-555-0199",
+        "(312) 555-0187 cell",
+        "+52 1 55 5550 1870",
+    ] {
+        let error = phones.parse(raw).expect_err("refused");
+        assert_no_personal_data("PhoneError", &format!("{error:?}"));
+    }
+    let no_header = "Zelda,Quokkafish,zelda.quokka@example.com,(312) 555-0187\n";
+    let error = ReaderBuilder::new()
+        .from_reader(no_header.as_bytes())
+        .expect_err("no header");
+    assert_no_personal_data("Error", &format!("{error:?}"));
+    assert_no_personal_data(
+        "Error::to_diagnostic().redacted()",
+        &error.to_diagnostic().redacted().message,
+    );
+}
+
+/// Every diagnostic the upload and its dry run make, redacted, and both
+/// examples' text and JSON with `--redact`: no name, email or phone.
+#[test]
+fn redacted_output_carries_no_personal_value() {
+    let mut rows = UPLOAD.to_vec();
+    rows.extend([
+        "003,G7,Ophelia,Vantablack,ophelia.v@example.com,,,",
+        "05,G8,Ophelia,Vantablack,ophelia.v@example.org,,,",
+    ]);
+    let file = common::validate(csv(&rows));
+    let current = common::validate(csv(&[
+        "001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en",
+        "009,G9,Ophelia,Vantablack,ophelia.v@example.com,,,",
+    ]));
+    let roster =
+        InMemoryRoster::from_export(["001", "002", "003", "005"].map(StudentId::from), &current);
+    let plan =
+        dry_run(&file, &roster, &DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
+    let mut codes = std::collections::BTreeSet::new();
+    for diagnostic in file.diagnostics().iter().chain(plan.diagnostics()) {
+        codes.insert(diagnostic.code.as_str());
+        let safe = diagnostic.redacted();
+        let shown = format!("{} {:?} {:?}", safe.message, safe.value, safe.suggestion);
+        assert_no_personal_data(diagnostic.code.as_str(), &shown);
+    }
+    for code in [
+        "name_case",
+        "invalid_email",
+        "invalid_phone",
+        "shared_email",
+        "email_in_use",
+        "unknown_student",
+    ] {
+        assert!(codes.contains(code), "{code} in {codes:?}");
+    }
+
+    let dir = std::env::temp_dir().join(format!("guardian-roster-leaks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let upload = dir.join("upload.csv");
+    let current = dir.join("current.csv");
+    let students = dir.join("students.csv");
+    std::fs::write(&upload, csv(&rows)).expect("write");
+    std::fs::write(
+        &current,
+        csv(&["001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en"]),
+    )
+    .expect("write");
+    std::fs::write(&students, "student_id\n001\n002\n003\n004\n").expect("write");
+    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    for (example, extra) in [
+        ("validate", vec![]),
+        (
+            "dry_run",
+            vec![
+                "--students".to_owned(),
+                path(&students),
+                "--current".to_owned(),
+                path(&current),
+                "--mode".to_owned(),
+                "full".to_owned(),
+            ],
+        ),
+    ] {
+        for format in ["text", "json"] {
+            let mut args = vec![path(&upload), "--redact".to_owned(), "--format".to_owned()];
+            args.push(format.to_owned());
+            args.extend(extra.iter().cloned());
+            let output = std::process::Command::new(common::example(example))
+                .args(&args)
+                .output()
+                .expect("the example runs");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(stdout.len() > 200, "{example} {format}: {stdout}");
+            assert_no_personal_data(&format!("{example} --redact --format {format}"), &stdout);
+        }
+    }
+}
+
+/// Escape sequences, BEL, the C1 CSI and BiDi overrides in a file reach no
+/// terminal: `Display` of diagnostics and both examples' text reports show
+/// them as escapes.
+#[test]
+fn terminal_control_characters_are_shown_not_sent() {
+    let hostile: &[&str] = &[
+        "001,G1\u{1b}[2J,Ana\u{7},Ruiz,ana@example.com,,,",
+        "002,G2,Bo\u{1b}]8;;http://evil.example\u{7}click\u{1b}]8;;\u{7},Li,bo\u{202e}@example.com,,,",
+        "003,G3,Cy\u{9b}2J,Ng,cy@example.com,,,x\u{1b}[31m",
+        "004,G4,Di,Oz\u{202e}gnp.exe,di@example.com,,,",
+    ];
+    let file = common::validate(csv(hostile));
+    let forbidden = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'];
+    for diagnostic in file.diagnostics() {
+        let shown = diagnostic.to_string();
+        assert!(
+            !shown.contains(forbidden),
+            "{:?} shows a control character: {shown:?}",
+            diagnostic.code
+        );
+    }
+
+    let dir = std::env::temp_dir().join(format!("guardian-roster-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let upload = dir.join("upload.csv");
+    std::fs::write(&upload, csv(hostile)).expect("write");
+    let students = dir.join("students.csv");
+    std::fs::write(&students, "student_id\n001\n002\n003\n004\n").expect("write");
+    let current = dir.join("current.csv");
+    std::fs::write(&current, csv(&[])).expect("write");
+    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    for (example, extra) in [
+        ("validate", vec![]),
+        (
+            "dry_run",
+            vec![
+                "--students".to_owned(),
+                path(&students),
+                "--current".to_owned(),
+                path(&current),
+            ],
+        ),
+    ] {
+        let mut args = vec![path(&upload)];
+        args.extend(extra);
+        let output = std::process::Command::new(common::example(example))
+            .args(&args)
+            .output()
+            .expect("the example runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !stdout.contains(forbidden),
+            "{example} sends a control character: {stdout}"
+        );
+        assert!(stdout.contains("\\u{1b}"), "{example}: {stdout}");
+    }
+}
+
+/// A BiDi override makes `G-12` show as another ID and an address as
+/// another address: refused in IDs and emails, named in names.
+#[test]
+fn formatting_characters_are_refused_in_ids_and_emails_and_named_in_names() {
+    let file = common::validate(csv(&[
+        "001,G-12\u{202e},Ana,Ruiz,ana@example.com,,,",
+        "002,G2,Bo,Li,bo\u{202e}moc.elpmaxe@evil.example,,,",
+        "003,G3,Cy\u{2066},Ng,cy@example.com,,,",
+        "004,G4,\u{645}\u{200c}\u{62d}\u{645}\u{62f},Ng,md@example.com,,,",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("invalid_text", 2, Some("guardian_id")),
+            ("invalid_text", 3, Some("email")),
+            ("no_contact", 3, None),
+            ("hidden_character", 4, Some("first_name")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the guardian ID contains U+202E (a right-to-left or left-to-right control), which changes how it shows (two different values can look the same); type it again"
+    );
+    assert_eq!(file.summary().rejected, 2);
+    // A joiner is how Persian names are written: no word.
+    assert!(file.guardian("G4").is_some());
+}
