@@ -19,11 +19,17 @@ pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"
 /// messages joined with `; `. File-level diagnostics (on the header line)
 /// are not rows and are left out.
 ///
-/// Every cell a spreadsheet would run as a formula (starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return) gets a leading `'`, per OWASP's
-/// CSV-injection guidance; the reader strips that marker again, noting the
-/// repair. The file starts with a UTF-8 byte-order mark so that Excel
-/// opens it as UTF-8. Returns how many rows were written.
+/// The file is written with the upload's own delimiter, every cell quoted.
+/// Every cell a spreadsheet would run as a formula gets a leading `'`, per
+/// OWASP's CSV-injection guidance: its first visible character (after
+/// spaces and line breaks) is `=`, `+`, `-` or `@`, or their full-width
+/// forms `＝`, `＋`, `－`, `＠`, or it starts with a tab or a carriage
+/// return. So does each part of a cell after a `,`, `;`, tab or line
+/// break, which a spreadsheet set to another list separator would split off
+/// (`Ana;=cmd|...` is written `Ana;'=cmd|...`). The reader strips a leading
+/// marker again, noting the repair. The file starts with a UTF-8
+/// byte-order mark so that Excel opens it as UTF-8. Returns how many rows
+/// were written.
 ///
 /// ```
 /// # fn main() -> Result<(), guardian_roster::Error> {
@@ -66,7 +72,14 @@ pub fn write_errors_csv<R: Read, W: Write>(
     };
     let mut out = out;
     out.write_all("\u{feff}".as_bytes())?;
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    // The upload's own delimiter: a spreadsheet set to open the upload
+    // opens this file the same way. Every cell is quoted, so that a `,`,
+    // `;` or tab inside one never splits it, whatever the delimiter.
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .delimiter(reader.delimiter())
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out);
     let mut header: Vec<Vec<u8>> = reader
         .header_cells()
         .iter()
@@ -102,20 +115,45 @@ pub fn write_errors_csv<R: Read, W: Write>(
     Ok(written)
 }
 
-/// A leading `'` on any cell a spreadsheet would run as a formula.
+/// A `'` before a cell a spreadsheet would run as a formula, and after
+/// each `,`, `;`, tab or line break inside it that a formula follows (an
+/// import with another separator, or one that splits lines, would make
+/// that the start of a cell).
 fn neutralise(cell: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(cell.len() + 1);
     if is_formula_start(cell) {
         out.push(b'\'');
     }
-    out.extend_from_slice(cell);
+    let mut rest = cell;
+    while let Some(at) = rest
+        .iter()
+        .position(|b| matches!(b, b',' | b';' | b'\t' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(&rest[..=at]);
+        rest = &rest[at + 1..];
+        if is_formula_start(rest) {
+            out.push(b'\'');
+        }
+    }
+    out.extend_from_slice(rest);
     out
 }
 
-/// OWASP's list: `=`, `+`, `-`, `@`, tab, carriage return.
+/// OWASP's list (`=`, `+`, `-`, `@`, tab, carriage return), also as the
+/// first visible character after spaces and line breaks, and the
+/// full-width forms a spreadsheet may read as the same.
 pub(crate) fn is_formula_start(cell: &[u8]) -> bool {
-    matches!(
-        cell.first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
+    if matches!(cell.first(), Some(b'\t' | b'\r')) {
+        return true;
+    }
+    let visible = cell.trim_ascii_start();
+    matches!(visible.first(), Some(b'=' | b'+' | b'-' | b'@'))
+        || [
+            "\u{ff1d}".as_bytes(),
+            "\u{ff0b}".as_bytes(),
+            "\u{ff0d}".as_bytes(),
+            "\u{ff20}".as_bytes(),
+        ]
+        .iter()
+        .any(|wide| visible.starts_with(wide))
 }

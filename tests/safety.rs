@@ -63,7 +63,7 @@ fn a_corrected_errors_file_uploads_as_it_is() {
     // The clerk fixes the email and uploads the file again.
     let fixed = String::from_utf8(out)
         .expect("UTF-8")
-        .replace("bo@example,", "bo@example.com,");
+        .replace("\"bo@example\"", "\"bo@example.com\"");
     let again = validate(fixed);
     assert_eq!(again.summary().rejected, 0, "{:?}", again.diagnostics());
     let codes: Vec<&str> = again
@@ -231,4 +231,66 @@ fn cells_wrapped_as_formulas_are_unwrapped_even_after_a_round_trip() {
         Some("Bo")
     );
     assert_eq!(file.summary().rejected, 0);
+}
+
+/// Whether a piece of a line, as a spreadsheet with some list separator
+/// would split it, starts a formula once spaces, line breaks and quotes
+/// are skipped.
+fn starts_formula(piece: &str) -> bool {
+    let visible = piece.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
+    piece.starts_with(['\t', '\r'])
+        || visible.starts_with([
+            '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+        ])
+}
+
+#[test]
+fn the_errors_file_keeps_the_uploads_delimiter_and_no_separator_splits_off_a_formula() {
+    let data = "student_id;guardian_id;first_name;last_name;email;mobile_phone\n\
+                001;G1;\"Ana;=cmd|' /C calc'!A0\";Diaz;ana@example;\n\
+                002;G2;\"Bo, +SUM(1)\";Li;bo@example;\n\
+                003;G3;\"  =1+1\";Ng;cy@example;\n\
+                004;G4;\"\n@SUM(A1)\";Ng;di@example;\n\
+                005;G5;\u{ff1d}cmd;Oz;ed@example;\n";
+    let options = ReaderBuilder::new();
+    let file = validate(data);
+    assert_eq!(file.delimiter(), b';');
+    let mut out = Vec::new();
+    let written =
+        write_errors_csv(data.as_bytes(), &options, file.diagnostics(), &mut out).expect("written");
+    assert_eq!(written, 5);
+    let text = String::from_utf8(out).expect("UTF-8");
+    let text = text.trim_start_matches('\u{feff}');
+
+    // Read with the upload's delimiter: the cells, neutralised.
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let records: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("csv")).collect();
+    assert_eq!(records.len(), 6);
+    let names: Vec<&str> = records[1..].iter().map(|r| &r[2]).collect();
+    assert_eq!(
+        names,
+        [
+            "Ana;'=cmd|' /C calc'!A0",
+            "Bo,' +SUM(1)",
+            "'  =1+1",
+            "'\n'@SUM(A1)",
+            "'\u{ff1d}cmd"
+        ]
+    );
+    // Split as a spreadsheet set to either list separator would: no piece
+    // of any line starts a formula.
+    for line in text.lines() {
+        for separator in [',', ';', '\t'] {
+            for piece in line.split(separator) {
+                assert!(
+                    !starts_formula(piece),
+                    "{separator:?} splits off {piece:?} in {line:?}"
+                );
+            }
+        }
+    }
 }
