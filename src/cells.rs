@@ -66,6 +66,17 @@ impl Cells<'_> {
         match decoded {
             Ok(text) => {
                 let mut text = trim(text);
+                if broken_utf8_read_as_windows_1252(text) {
+                    out.push(
+                        Code::GarbledText,
+                        Some(column),
+                        Some(text),
+                        format_args!(
+                            "the {} {text} holds bytes that look like broken UTF-8 (an overlong or surrogate sequence), which were read as Windows-1252 letters; check the value against the SIS, and export the file again as UTF-8",
+                            column.label()
+                        ),
+                    );
+                }
                 // IDs undo spreadsheet damage themselves.
                 if !matches!(column, Column::StudentId | Column::GuardianId) {
                     // Excel's text marker, as the errors file writes it
@@ -393,6 +404,51 @@ fn undo_mojibake(text: &str) -> Option<String> {
     }
     let meant = std::str::from_utf8(&bytes).ok()?;
     (meant != text && !meant.is_ascii()).then(|| meant.to_owned())
+}
+
+/// Whether `text`, as Windows-1252 bytes, holds the shape of a UTF-8
+/// character that UTF-8 forbids: an overlong form (`C0 80`) or a surrogate
+/// (`ED A0 80`). A file ASCII but for such bytes is read as Windows-1252,
+/// and the cell then shows letters no one typed (`Ã€`, `í €`).
+fn broken_utf8_read_as_windows_1252(text: &str) -> bool {
+    // Lead bytes of the forbidden forms, as Windows-1252 letters: `À`, `Á`
+    // (overlong two-byte), `à` (overlong three-byte), `í` (surrogates),
+    // `ð` (overlong four-byte), `ô`..`÷` (past U+10FFFF).
+    if text.is_ascii()
+        || !text.chars().any(|c| {
+            matches!(
+                c,
+                '\u{c0}' | '\u{c1}' | '\u{e0}' | '\u{ed}' | '\u{f0}' | '\u{f4}'..='\u{f7}'
+            )
+        })
+    {
+        return false;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    if unmappable {
+        return false;
+    }
+    let continuation = |b: Option<&u8>| b.is_some_and(|b| (0x80..=0xbf).contains(b));
+    bytes.iter().enumerate().any(|(at, &lead)| {
+        let next = bytes.get(at + 1);
+        match lead {
+            0xc0 | 0xc1 => continuation(next),
+            0xe0 => {
+                next.is_some_and(|b| (0x80..=0x9f).contains(b)) && continuation(bytes.get(at + 2))
+            }
+            0xed => {
+                next.is_some_and(|b| (0xa0..=0xbf).contains(b)) && continuation(bytes.get(at + 2))
+            }
+            0xf0 => {
+                next.is_some_and(|b| (0x80..=0x8f).contains(b)) && continuation(bytes.get(at + 2))
+            }
+            0xf4 => {
+                next.is_some_and(|b| (0x90..=0xbf).contains(b)) && continuation(bytes.get(at + 2))
+            }
+            0xf5..=0xf7 => continuation(next) && continuation(bytes.get(at + 2)),
+            _ => false,
+        }
+    })
 }
 
 /// What SIS exports and clerks write where a name is not known. Words

@@ -107,6 +107,8 @@ codes! {
     /// file, or is closed only lines later, so that those lines were read
     /// as part of the row.
     UnterminatedQuote = "unterminated_quote", Error;
+    /// A cell has text after its closing quote (`"x"y`, read as `xy`).
+    StrayQuote = "stray_quote", Warning;
     /// A cell holds bytes that are not valid text in the file's encoding.
     InvalidText = "invalid_text", Error;
     /// A required cell is empty.

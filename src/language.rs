@@ -219,14 +219,24 @@ fn fold(raw: &str) -> String {
 }
 
 /// `es`, `spa`, `es-mx`, `zh-hant`, `sr-latn-rs` -> a normalised tag.
+///
+/// The structure is BCP 47's, in its order: a language, then at most one
+/// script, at most one region, and distinct registered variants; a tag
+/// longer than [`MAX_TAG_LEN`] is no preference anyone wrote.
 fn parse_tag(folded: &str) -> Option<Cow<'static, str>> {
+    if folded.len() > MAX_TAG_LEN {
+        return None;
+    }
     let mut subtags = folded.split('-');
     let primary = primary_code(subtags.next()?)?;
     if !folded.contains('-') {
         return Some(Cow::Borrowed(primary));
     }
     let mut tag = primary.to_owned();
-    for (position, subtag) in subtags.enumerate() {
+    // What may still come: 0 script, 1 region, 2 variants only.
+    let mut stage = 0;
+    let mut variants: Vec<&str> = Vec::new();
+    for subtag in subtags {
         if subtag.is_empty()
             || subtag.len() > 8
             || !subtag.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -237,23 +247,38 @@ fn parse_tag(folded: &str) -> Option<Cow<'static, str>> {
         let alphabetic = subtag.bytes().all(|b| b.is_ascii_alphabetic());
         match subtag.len() {
             // Script: Title case (Hant, Latn).
-            4 if alphabetic && position == 0 => {
+            4 if alphabetic && stage == 0 => {
                 let mut chars = subtag.chars();
                 tag.extend(chars.next().map(|c| c.to_ascii_uppercase()));
                 tag.push_str(chars.as_str());
+                stage = 1;
             }
             // Region: upper case (MX) or a UN M.49 number (419).
-            2 if alphabetic => tag.push_str(&subtag.to_ascii_uppercase()),
-            3 if subtag.bytes().all(|b| b.is_ascii_digit()) => tag.push_str(subtag),
+            2 if alphabetic && stage < 2 => {
+                tag.push_str(&subtag.to_ascii_uppercase());
+                stage = 2;
+            }
+            3 if stage < 2 && subtag.bytes().all(|b| b.is_ascii_digit()) => {
+                tag.push_str(subtag);
+                stage = 2;
+            }
             // Variant: only registered ones, so that a name with a hyphen
             // ("Af-Soomaali", Somali in Somali) is not read as a code
             // ("af", Afrikaans) with a variant.
-            4..=8 if VARIANTS.contains(&subtag) => tag.push_str(subtag),
+            4..=8 if VARIANTS.contains(&subtag) && !variants.contains(&subtag) => {
+                tag.push_str(subtag);
+                variants.push(subtag);
+                stage = 2;
+            }
             _ => return None,
         }
     }
     Some(Cow::Owned(tag))
 }
+
+/// The longest language tag accepted, in bytes: BCP 47 asks implementations
+/// to handle 35, and no preference a family gives is longer.
+const MAX_TAG_LEN: usize = 35;
 
 /// Registered BCP 47 variant subtags a school file may plausibly carry
 /// (IANA language subtag registry).
@@ -875,6 +900,26 @@ mod tests {
         for (individual, _) in MACROLANGUAGE_ALIASES {
             assert!(Iso::from_639_3(individual).is_some(), "{individual}");
         }
+    }
+
+    #[test]
+    fn tags_follow_bcp_47_structure() {
+        assert_eq!(tag_of("es-MX").as_deref(), Some("es-MX"));
+        assert_eq!(tag_of("sr-Latn-RS").as_deref(), Some("sr-Latn-RS"));
+        assert_eq!(tag_of("de-CH-1996").as_deref(), Some("de-CH-1996"));
+        assert_eq!(tag_of("es-419").as_deref(), Some("es-419"));
+        for bad in [
+            "es-es-es",
+            "es-MX-Latn",
+            "zh-Hant-Hans",
+            "de-1996-1996",
+            "es-MX-419",
+        ] {
+            assert_eq!(tag_of(bad), None, "{bad}");
+        }
+        let long = format!("es{}", "-es".repeat(20_000));
+        assert_eq!(tag_of(&long), None);
+        assert!(Language::closest_name(&long).is_none());
     }
 
     #[test]

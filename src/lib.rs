@@ -132,6 +132,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
 | `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
 | `unterminated_quote` | error | a quote opened in the row never closes (the rest of the file was read as this row), or closes only lines later (those lines were read as one cell of this row; the message names them) |
+| `stray_quote` | warning | a cell has text after its closing double quote (`"x"y`, which CSV reads as `xy`); the row is used, check the cell |
 | `invalid_text` | error | a cell is not valid UTF-8, or an ID or email holds a formatting character that changes how it shows (a BiDi override such as U+202E, a zero-width space inside an ID) |
 | `missing_value` | error | a required cell (ID, name) is empty |
 | `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
@@ -157,7 +158,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `shared_mobile` | warning | two guardians share a mobile |
 | `text_marker` | warning | a cell started with Excel's text marker `'`, or was wrapped as `="..."` to keep it as text; removed |
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
-| `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`) |
+| `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`); or any cell held bytes shaped like broken UTF-8 (an overlong or surrogate sequence) that were read as Windows-1252 letters |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
 | `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID differs only in leading zeros is: probably the same person with a damaged ID, so the row is not applied (never a second account); `suggestion` names the roster's ID |

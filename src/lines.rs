@@ -28,6 +28,17 @@ pub(crate) enum Cut {
     Fields { fields: usize },
     /// The input ended inside a quoted field.
     UnterminatedQuote,
+    /// Field `field` (0-based) has text after its closing quote (`"x"y`),
+    /// which the csv parser joins silently (`xy`). Nothing was cut: a
+    /// warning, not a rejection.
+    StrayQuote { field: usize },
+}
+
+impl Cut {
+    /// Whether the cut loses part of the row (the row is rejected).
+    pub(crate) fn loses_data(self) -> bool {
+        !matches!(self, Cut::StrayQuote { .. })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -309,6 +320,10 @@ impl<R: Read> LineTracker<R> {
                 }
                 _ => {
                     self.record_started = true;
+                    if self.state == State::QuoteInQuoted {
+                        self.cuts
+                            .push_back((position, Cut::StrayQuote { field: self.field }));
+                    }
                     if self.state != State::Quoted {
                         self.state = State::Unquoted;
                     }

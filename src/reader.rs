@@ -412,7 +412,7 @@ impl<R: Read> Reader<R> {
         let Some(header_line) = next_record(&mut csv, &mut record, &mut cuts)? else {
             return Err(Error::new(ErrorKind::EmptyFile, 1));
         };
-        if let Some(cut) = cuts.first() {
+        if let Some(cut) = cuts.iter().find(|cut| cut.loses_data()) {
             let what = match cut {
                 Cut::Field { field, bytes } => format!(
                     "header cell {} is {bytes} bytes long, more than the {} allowed; this is not a guardians.csv header",
@@ -424,6 +424,7 @@ impl<R: Read> Reader<R> {
                     options.max_columns
                 ),
                 Cut::UnterminatedQuote => "a quote in the header is never closed, so the whole file was read as the header".to_owned(),
+                Cut::StrayQuote { .. } => String::new(),
             };
             return Err(Error::new(ErrorKind::Limit { what }, header_line));
         }

@@ -206,37 +206,8 @@ impl RowChecker {
             scratch: &mut self.scratch,
         };
 
-        if !cuts.is_empty() {
-            for cut in cuts {
-                let (code, column, message) = match *cut {
-                    Cut::Field { field, bytes } => {
-                        let column = self.header.column_at(field);
-                        let name = column.map_or_else(|| format!("cell {}", field + 1), |c| format!("the {}", c.label()));
-                        (
-                            Code::FieldTooLarge,
-                            column,
-                            format!(
-                                "{name} is {bytes} bytes long, more than the {} a cell may have; it was cut off and the row was not used",
-                                self.max_field_bytes
-                            ),
-                        )
-                    }
-                    Cut::Fields { fields } => (
-                        Code::TooManyColumns,
-                        None,
-                        format!(
-                            "the row has {fields} cells, more than the {} allowed; the row was not used",
-                            self.max_columns
-                        ),
-                    ),
-                    Cut::UnterminatedQuote => (
-                        Code::UnterminatedQuote,
-                        None,
-                        "a double quote opened in this row is never closed, so everything to the end of the file was read as this row; close the quote and upload again".to_owned(),
-                    ),
-                };
-                out.push(code, column, None, message);
-            }
+        let limits = (self.max_field_bytes, self.max_columns);
+        if report_cuts(&self.header, limits, cuts, &mut out) {
             row.status = RowStatus::Rejected;
             return;
         }
@@ -262,6 +233,8 @@ impl RowChecker {
         }
         let expected = self.header.len;
         if let Some(end) = quote_closed_late(&self.header, self.delimiter, record, line) {
+            // The text after the late quote is part of this one problem.
+            out.diagnostics.retain(|d| d.code != Code::StrayQuote);
             out.push(
                 Code::UnterminatedQuote,
                 None,
@@ -436,6 +409,64 @@ impl RowChecker {
     pub(crate) fn remember_guardians(&mut self) {
         self.remember = true;
     }
+}
+
+/// Reports what the reader cut from the row (or noted in it); true if
+/// the row lost data and is rejected.
+fn report_cuts(
+    header: &Header,
+    (max_field_bytes, max_columns): (u64, usize),
+    cuts: &[Cut],
+    out: &mut Out<'_>,
+) -> bool {
+    for cut in cuts {
+        let (code, column, message) = match *cut {
+            Cut::Field { field, bytes } => {
+                let column = header.column_at(field);
+                let name = column.map_or_else(
+                    || format!("cell {}", field + 1),
+                    |c| format!("the {}", c.label()),
+                );
+                (
+                    Code::FieldTooLarge,
+                    column,
+                    format!(
+                        "{name} is {bytes} bytes long, more than the {} a cell may have; it was cut off and the row was not used",
+                        max_field_bytes
+                    ),
+                )
+            }
+            Cut::Fields { fields } => (
+                Code::TooManyColumns,
+                None,
+                format!(
+                    "the row has {fields} cells, more than the {} allowed; the row was not used",
+                    max_columns
+                ),
+            ),
+            Cut::UnterminatedQuote => (
+                Code::UnterminatedQuote,
+                None,
+                "a double quote opened in this row is never closed, so everything to the end of the file was read as this row; close the quote and upload again".to_owned(),
+            ),
+            Cut::StrayQuote { field } => {
+                let column = header.column_at(field);
+                let name = column.map_or_else(
+                    || format!("cell {}", field + 1),
+                    |c| format!("the {}", c.label()),
+                );
+                (
+                    Code::StrayQuote,
+                    column,
+                    format!(
+                        "{name} has text after its closing double quote (\"x\"y is read as xy); check the value: a cell with a quote inside is written whole in quotes, the inner quote doubled (\"x\"\"y\")"
+                    ),
+                )
+            }
+        };
+        out.push(code, column, None, message);
+    }
+    cuts.iter().any(|cut| cut.loses_data())
 }
 
 /// The line where a record that began on `line` ends, when a quote

@@ -277,6 +277,20 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
     assert_eq!(plan.summary().students_left_without_guardian, 0);
     assert_eq!(codes(&plan), []);
 
+    // A student who keeps a guardian and gains one, and loses another, is
+    // not left alone.
+    let kept = common::validate(csv(&[
+        "000125,G1,Ana,Ruiz,ana@example.com,,,",
+        "000126,G1,Ana,Ruiz,ana@example.com,,,",
+        "000126,G2,Bo,Ruiz,bo@example.com,,,",
+        "000127,G3,Cy,Ng,cy@example.com,,,",
+        "000127,G5,Ed,Ruiz,ed@example.com,,,",
+    ]));
+    let plan = dry_run(&kept, &roster, &full(100.0)).expect("in memory");
+    assert_eq!(unlinks(&plan), [("G4".to_owned(), "000127".to_owned())]);
+    assert_eq!(plan.summary().students_left_without_guardian, 0);
+    assert_eq!(codes(&plan), []);
+
     // Held removals leave nobody alone.
     let plan = dry_run(&file, &roster, &full(10.0)).expect("in memory");
     assert_eq!(plan.summary().unlinks_held_by_threshold, 3);

@@ -278,3 +278,53 @@ fn formatting_characters_are_refused_in_ids_and_emails_and_named_in_names() {
     // A joiner is how Persian names are written: no word.
     assert!(file.guardian("G4").is_some());
 }
+
+/// `"x"y` is read as `xy` by CSV: named on its cell, never silent.
+#[test]
+fn text_after_a_closing_quote_is_named() {
+    let file = common::validate(csv(&[
+        "001,G1,\"Ana\"Maria,Ruiz,ana@example.com,,,",
+        "002,G2,Bo,\"Li\",bo@example.com,,,",
+        "003,G3,Cy,Ng,\"cy@example.com\" ,,,",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("stray_quote", 2, Some("first_name")),
+            ("stray_quote", 4, Some("email")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: the first name has text after its closing double quote (\"x\"y is read as xy); check the value: a cell with a quote inside is written whole in quotes, the inner quote doubled (\"x\"\"y\")"
+    );
+    assert_eq!(file.summary().rejected, 0);
+    assert_eq!(file.summary().repaired, 2);
+}
+
+/// A file ASCII but for an overlong or surrogate UTF-8 sequence is read as
+/// Windows-1252 (the file says so), and the cell that held it says so too.
+#[test]
+fn overlong_and_surrogate_sequences_are_named_on_their_cells() {
+    let mut data = csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]).into_bytes();
+    data.extend_from_slice(b"002,G2,Bo\xc0\x80,Li,bo@example.com,,,\n");
+    data.extend_from_slice(b"003,G3,Cy,Ng\xed\xa0\x80,cy@example.com,,,\n");
+    let file = common::validate(&data);
+    assert_eq!(
+        common::found(&file),
+        [
+            ("encoding", 1, None),
+            ("garbled_text", 3, Some("first_name")),
+            ("garbled_text", 4, Some("last_name")),
+        ]
+    );
+    assert!(
+        file.diagnostics()[1]
+            .message
+            .contains("look like broken UTF-8 (an overlong or surrogate sequence)")
+    );
+    // Real Windows-1252 names are not flagged.
+    let latin = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\n001,G1,Jos\xe9,Pe\xf1a,j@example.com,\n002,G2,\xc0lvaro,\xcdba\xf1ez,a@example.com,\n";
+    let file = common::validate(latin);
+    assert_eq!(common::found(&file), [("encoding", 1, None)]);
+}
