@@ -521,6 +521,16 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
             Cell::Empty
         }
         Ok(email) => {
+            if crate::lookalike::mixes_scripts(email.as_str()) {
+                out.push(
+                    Code::MixedScriptEmail,
+                    Some(Column::Email),
+                    Some(raw),
+                    format_args!(
+                        "the email {raw} mixes alphabets within one part (a Cyrillic or Greek letter among Latin ones, say), as addresses made to pass for another do; it is kept as written, so check it with the family"
+                    ),
+                );
+            }
             if let Some(meant) = email.likely_typo() {
                 out.push(
                     Code::EmailTypo,

@@ -138,6 +138,8 @@ codes! {
     InvalidEmail = "invalid_email", Error;
     /// The email's domain looks like a typing mistake (`gmial.com`); kept as written.
     EmailTypo = "email_typo", Warning;
+    /// An email mixes alphabets within its local part or a domain label.
+    MixedScriptEmail = "mixed_script_email", Warning;
     /// One cell holds two emails or two phone numbers.
     MultipleValues = "multiple_values", Error;
     /// The guardian has neither a usable email nor a usable mobile number.
@@ -154,6 +156,9 @@ codes! {
     SharedEmail = "shared_email", Warning;
     /// Two different guardians share one mobile number.
     SharedMobile = "shared_mobile", Warning;
+    /// Two guardians' emails differ only in look-alike characters (another
+    /// alphabet's letters, full-width letters, a domain in punycode).
+    LookalikeEmail = "lookalike_email", Warning;
     // ---- spreadsheet safety ----
     /// A cell started with Excel's text marker `'`, or was wrapped as
     /// `="..."` to keep it as text; removed.
@@ -331,7 +336,7 @@ impl Diagnostic {
             )
         ) || matches!(
             self.code,
-            Code::SharedEmail | Code::SharedMobile | Code::NoHeader
+            Code::SharedEmail | Code::SharedMobile | Code::LookalikeEmail | Code::NoHeader
         );
         if let (true, Some(value)) = (personal, &self.value) {
             // A first line of data (`no_header`) is a list of cells.

@@ -145,6 +145,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `mobile_extension` | warning | the mobile has an extension, which SMS cannot reach |
 | `invalid_email` | error | not an address a person can log in with (`suggestion`: the address inside `Name <...>` or after `mailto:`) |
 | `email_typo` | warning | the domain looks mistyped (`gmial.com`); kept as written |
+| `mixed_script_email` | warning | an email mixes alphabets within its local part or a domain label (`pаypal` with a Cyrillic `а`); kept as written |
 | `multiple_values` | error | two emails or two phone numbers in one cell |
 | `no_contact` | error | neither a usable email nor a usable mobile, on this row or (when the cells are empty) on another row of the same guardian |
 | `unknown_language` | warning | language not recognised; no preference kept (`suggestion`: the language name a misspelling probably meant, `Portugese` -> `Portuguese`) |
@@ -156,6 +157,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `duplicate_row` | warning | a row repeats an earlier row (the same guardian, student and details once normalised); counted once |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
+| `lookalike_email` | warning | two guardians' emails differ only in look-alike characters (a Cyrillic `а` for a Latin `a`, full-width letters, a domain and its punycode form: UTS #39 skeletons); to a person they are one login |
 | `text_marker` | warning | a cell started with Excel's text marker `'`, or was wrapped as `="..."` to keep it as text; removed |
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`); or any cell held bytes shaped like broken UTF-8 (an overlong or surrogate sequence) that were read as Windows-1252 letters |
@@ -184,6 +186,7 @@ mod header;
 mod id;
 mod language;
 mod lines;
+mod lookalike;
 mod name;
 mod phone;
 mod phone_rules;

@@ -626,6 +626,7 @@ impl Builder {
             .collect();
         entries.par_sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
         self.warn_shared(&entries);
+        self.warn_lookalikes(&entries);
         // Made in place, in the entries' larger room: give back the rest.
         let mut guardians: Vec<Guardian> = entries.into_iter().map(|e| e.guardian).collect();
         guardians.shrink_to_fit();
@@ -817,6 +818,95 @@ impl Builder {
             }
         }
         self.rejected.par_sort_by_key(|r| r.line);
+    }
+
+    /// Emails that differ only in characters that look alike (a Cyrillic
+    /// `а`, full-width letters, a domain and its punycode form) are one
+    /// login to a person: warn on each guardian's first row, naming the
+    /// others. Only the rare addresses beyond ASCII (or with a punycode
+    /// label) are folded; the rest are found by their own keys.
+    fn warn_lookalikes(&mut self, entries: &[Entry]) {
+        let exotic: Vec<(u32, String)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(at, entry)| {
+                let key = entry.guardian.email.as_ref()?.key();
+                crate::lookalike::lookalike_key(key).map(|folded| (at as u32, folded))
+            })
+            .collect();
+        if exotic.is_empty() {
+            return;
+        }
+        let mut plain: HashMap<&str, Vec<u32>> = HashMap::default();
+        for (at, entry) in entries.iter().enumerate() {
+            if let Some(email) = &entry.guardian.email {
+                plain.entry(email.key()).or_default().push(at as u32);
+            }
+        }
+        let mut groups: HashMap<&str, Vec<u32>> = HashMap::default();
+        for (at, folded) in &exotic {
+            let group = groups.entry(folded.as_str()).or_default();
+            group.push(*at);
+            if let Some(same) = plain.get(folded.as_str()) {
+                group.extend(same);
+            }
+        }
+        let key_of = |at: u32| {
+            entries[at as usize]
+                .guardian
+                .email
+                .as_ref()
+                .map_or("", |e| e.key())
+        };
+        let mut found = Vec::new();
+        for group in groups.values_mut() {
+            group.sort_unstable();
+            group.dedup();
+            for &me in group.iter() {
+                let others: Vec<u32> = group
+                    .iter()
+                    .copied()
+                    .filter(|&other| key_of(other) != key_of(me))
+                    .collect();
+                if others.is_empty() {
+                    continue;
+                }
+                let entry = &entries[me as usize];
+                let line = self.rows[entry.first_row as usize].line;
+                let email = key_of(me);
+                let mut message = format!(
+                    "Line {line}: guardian {}'s email {} looks the same as the email of guardian{} ",
+                    entry.guardian.guardian_id,
+                    crate::render::Visible(email),
+                    if others.len() > 1 { "s" } else { "" }
+                );
+                let named = others.iter().map(|&other| {
+                    let other = &entries[other as usize];
+                    format!(
+                        "{} (line {})",
+                        other.guardian.guardian_id,
+                        self.rows[other.first_row as usize].line
+                    )
+                });
+                write_list(&mut message, named, others.len());
+                message.push_str(" but differs in look-alike characters (another alphabet's letters, full-width letters, or a domain in punycode); to a person they are one login: check which address is right");
+                found.push((
+                    line,
+                    Diagnostic::new(Code::LookalikeEmail, line, message)
+                        .with_column(Column::Email)
+                        .with_value(email),
+                    entry.first_row,
+                ));
+            }
+        }
+        found.sort_by_key(|(line, _, _)| *line);
+        for (_, diagnostic, first_row) in found {
+            self.diagnostics.push(diagnostic);
+            let row = &mut self.rows[first_row as usize];
+            if row.status == RowStatus::Valid {
+                row.status = RowStatus::Repaired;
+            }
+        }
     }
 
     /// Families share an email or a mobile; logins should not. Warn on each

@@ -328,3 +328,34 @@ fn overlong_and_surrogate_sequences_are_named_on_their_cells() {
     let file = common::validate(latin);
     assert_eq!(common::found(&file), [("encoding", 1, None)]);
 }
+
+/// Emails that differ only in look-alike characters are one login to a
+/// person; an address mixing alphabets in one part is named.
+#[test]
+fn look_alike_emails_are_named() {
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,paypal@example.com,,,",
+        "002,G2,Bo,Li,p\u{430}ypal@example.com,,,",
+        "003,G3,Cy,Ng,\u{ff50}aypal@example.com,,,",
+        "004,G4,Di,Oz,ana@b\u{fc}cher.example,,,",
+        "005,G5,Ed,Po,ana@xn--bcher-kva.example,,,",
+        "006,G6,Fay,Qi,\u{43f}\u{440}\u{438}\u{43c}\u{435}\u{440}@example.com,,,",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("lookalike_email", 2, Some("email")),
+            ("mixed_script_email", 3, Some("email")),
+            ("lookalike_email", 3, Some("email")),
+            ("lookalike_email", 4, Some("email")),
+            ("lookalike_email", 5, Some("email")),
+            ("lookalike_email", 6, Some("email")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message,
+        "Line 2: guardian G1's email paypal@example.com looks the same as the email of guardians G2 (line 3) and G3 (line 4) but differs in look-alike characters (another alphabet's letters, full-width letters, or a domain in punycode); to a person they are one login: check which address is right"
+    );
+    // Warnings: every guardian is kept.
+    assert_eq!(file.guardians().len(), 6);
+}
