@@ -27,6 +27,21 @@ pub fn reader(data: &[u8]) {
     assert_eq!(s.rows, s.valid + s.repaired + s.rejected);
     assert_eq!(file.rows().len() as u64, s.rows + s.blank);
     same_rows_as_checked_one_by_one(data, &options, &file);
+    // Rendered for a terminal and for a log: no control, format or BiDi
+    // character from the input gets through.
+    for diagnostic in file.diagnostics() {
+        for shown in [
+            diagnostic.to_string(),
+            diagnostic.redacted().to_string(),
+            format!("{diagnostic:?}"),
+        ] {
+            assert!(
+                !shown.chars().any(|c| c.is_control()
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                "a control character reaches the terminal: {shown:?}"
+            );
+        }
+    }
     let mut out = Vec::new();
     let _ = write_errors_csv(data, &options, file.diagnostics(), &mut out);
 }

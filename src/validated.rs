@@ -884,8 +884,7 @@ impl Builder {
                     let other = &entries[other as usize];
                     format!(
                         "{} (line {})",
-                        other.guardian.guardian_id,
-                        self.rows[other.first_row as usize].line
+                        other.guardian.guardian_id, self.rows[other.first_row as usize].line
                     )
                 });
                 write_list(&mut message, named, others.len());

@@ -262,3 +262,20 @@ fn a_code_and_a_name_for_one_language_are_one_language() {
     // A house code is never a silent guess.
     assert_eq!(language("G3"), None);
 }
+
+#[test]
+fn a_row_repeated_with_drift_is_not_a_duplicate() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "001,G1,ANA,Ruiz,ana@example.com,,,",
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("name_case", 3, Some("first_name")),
+            ("duplicate_row", 4, None)
+        ]
+    );
+    assert_eq!(file.links().len(), 1);
+}

@@ -206,6 +206,15 @@ fn terminal_control_characters_are_shown_not_sent() {
     ];
     let file = common::validate(csv(hostile));
     let forbidden = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'];
+    let language = file
+        .diagnostics()
+        .iter()
+        .find(|d| d.code.as_str() == "unknown_language")
+        .expect("the language is not one");
+    assert_eq!(
+        language.to_string(),
+        "warning[unknown_language] Line 4: the language \"x\\u{1b}[31m\" is not a language this import recognises; use a code such as es or zh-Hant or an English name such as Spanish; the guardian keeps no language preference"
+    );
     for diagnostic in file.diagnostics() {
         let shown = diagnostic.to_string();
         assert!(

@@ -34,6 +34,14 @@ fn cell() -> impl Strategy<Value = String> {
         Just("Spanish".to_owned()),
         Just("zh-Hant".to_owned()),
         Just("Martian".to_owned()),
+        // Hostile and look-alike text.
+        Just("Ana\u{1b}[2J".to_owned()),
+        Just("G-12\u{202e}".to_owned()),
+        Just("Bo\u{9b}2J".to_owned()),
+        Just("\u{ff1d}cmd".to_owned()),
+        Just("\"x\"y".to_owned()),
+        Just("Jose\u{301}".to_owned()),
+        Just("p\u{430}ypal@example.com".to_owned()),
         "[a-zA-Z0-9 @.+()-]{0,12}",
     ]
 }
@@ -76,6 +84,11 @@ proptest! {
             .from_reader(bytes.as_slice())
             .and_then(|r| r.validate());
         prop_assert!(file.is_ok());
+        // What a terminal or a log shows of it carries no control character.
+        for diagnostic in file.iter().flat_map(|f| f.diagnostics()) {
+            let shown = diagnostic.to_string();
+            prop_assert!(!shown.chars().any(char::is_control), "{:?}", shown);
+        }
     }
 
     #[test]
