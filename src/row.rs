@@ -483,13 +483,25 @@ fn quote_closed_late(
     let bytes = record.as_slice();
     memchr::memchr2(b'\n', b'\r', bytes)?;
     let has_break = |cell: &[u8]| memchr::memchr2(b'\n', b'\r', cell).is_some();
+    // A line inside a cell of any column (an extra one, such as
+    // `Relationship`, too) that has a row's worth of delimiters is a row
+    // the quote swallowed: an address on two lines has not.
+    let row_shaped = |cell: &[u8]| {
+        let delimiters = header.len.saturating_sub(1).max(2);
+        cell.split(|&b| b == b'\n' || b == b'\r')
+            .skip(1)
+            .any(|part| memchr::memchr_iter(delimiter, part).count() >= delimiters)
+    };
     let swallowed = record.len() != header.len
         || Column::ALL.iter().any(|&column| {
             header
                 .position(column)
                 .and_then(|at| record.get(at))
                 .is_some_and(|cell| has_break(cell) && cell.contains(&delimiter))
-        });
+        })
+        || record
+            .iter()
+            .any(|cell| has_break(cell) && row_shaped(cell));
     swallowed.then(|| line + line_breaks(bytes))
 }
 

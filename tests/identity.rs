@@ -296,3 +296,25 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
     assert_eq!(plan.summary().unlinks_held_by_threshold, 3);
     assert_eq!(plan.summary().students_left_without_guardian, 0);
 }
+
+/// Rows a late quote swallowed (here in an extra column) did not apply:
+/// a full sync removes none of their links.
+#[test]
+fn rows_swallowed_by_a_late_quote_are_never_deletions() {
+    let roster = roster(
+        &["001", "002", "003"],
+        &[
+            "001,G1,Ana,Diaz,ana@example.com,,,",
+            "002,G2,Bo,Li,bo@example.com,,,",
+            "003,G3,Cy,Ng,cy@example.com,,,",
+        ],
+    );
+    let text = "student_id,guardian_id,first_name,last_name,email,mobile_phone,relationship\n\
+                001,G1,Ana,Diaz,ana@example.com,,\"Mother\n\
+                002,G2,Bo,Li,bo@example.com,,Father\n\
+                003,G3,Cy,Ng,cy@example.com,,Aunt\"\n";
+    let file = common::validate(text);
+    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    assert!(unlinks(&plan).is_empty(), "{:?}", plan.changes());
+    assert_eq!(plan.summary().unlinks_held_by_rows, 3);
+}

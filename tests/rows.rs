@@ -706,3 +706,26 @@ fn swapped_email_and_phone_columns_are_named() {
         ]
     );
 }
+
+/// A quote opened in an extra column and closed lines later swallowed
+/// whole rows while the cells added up: "2 rows: 2 valid", and a full sync
+/// would then unlink the swallowed rows' links. Named now, whatever the
+/// column; an address on two lines is not.
+#[test]
+fn a_quote_closed_late_in_an_extra_column_names_the_lines_it_swallowed() {
+    let text = "student_id,guardian_id,first_name,last_name,email,mobile_phone,relationship\n\
+                001,G1,Ana,Diaz,ana@example.com,,\"Mother\n\
+                002,G2,Bo,Li,bo@example.com,,Father\n\
+                003,G3,Cy,Ng,cy@example.com,,Aunt\"\n\
+                004,G4,Di,Oz,di@example.com,,\"12 Main St,\nApt 4\"\n";
+    let file = validate(text);
+    assert_eq!(common::found(&file)[1..], [("unterminated_quote", 2, None)]);
+    assert_eq!(
+        file.diagnostics()[1].message,
+        "Line 2: a double quote opened on this line is closed only on line 4, so lines 3 to 4 were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again"
+    );
+    // The address on two lines is a cell, and its row is used.
+    assert_eq!(file.links().iter().map(|l| l.line).collect::<Vec<_>>(), [5]);
+    let s = file.summary();
+    assert_eq!((s.rows, s.valid, s.rejected), (2, 1, 1));
+}
