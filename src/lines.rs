@@ -58,17 +58,20 @@ pub(crate) struct LineTracker<R> {
     buffer: Vec<u8>,
     /// Bytes passed through so far.
     offset: u64,
-    /// Offsets of line ends not yet consumed by [`LineTracker::line_at`].
-    ends: VecDeque<u64>,
+    /// Line ends passed so far (a `\r` waiting on the next chunk aside).
+    total_ends: u64,
     /// A `\r` at the very end of the last chunk: a line end unless the
     /// next chunk starts with `\n`.
     pending_cr: Option<u64>,
-    /// Line ends already consumed.
+    /// Line ends before the end of the last run [`LineTracker::line_at`]
+    /// passed.
     lines_before: u64,
-    /// Runs of `\r`/`\n` bytes, as (first byte, byte after the last).
-    runs: VecDeque<(u64, u64)>,
-    /// The run touching the end of the last chunk, as (first, last) byte.
-    open_run: Option<(u64, u64)>,
+    /// Runs of `\r`/`\n` bytes between records, as (first byte, byte after
+    /// the last, line ends before that byte).
+    runs: VecDeque<(u64, u64, u64)>,
+    /// The run touching the end of the last chunk, as (first, last) byte
+    /// and the line ends through the last.
+    open_run: Option<(u64, u64, u64)>,
     // CSV structure, for the limits.
     delimiter: u8,
     state: State,
@@ -99,7 +102,7 @@ impl<R: Read> LineTracker<R> {
             inner,
             buffer: Vec::new(),
             offset: 0,
-            ends: VecDeque::new(),
+            total_ends: 0,
             pending_cr: None,
             lines_before: 0,
             runs: VecDeque::new(),
@@ -121,30 +124,38 @@ impl<R: Read> LineTracker<R> {
     /// The 1-based line of the record the csv parser placed at `offset`:
     /// the line of the first byte at or after `offset` that does not end
     /// a line. Offsets must not decrease from one call to the next.
+    ///
+    /// A record starts where a run of record-ending line ends stops, so the
+    /// line ends before it are counted at the run's end: memory holds the
+    /// runs the csv parser has not reached yet, never one entry per line
+    /// end (a file of a billion blank lines is one run, a cell of a million
+    /// line breaks no run at all).
     pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
-        while self.runs.front().is_some_and(|&(_, end)| end <= offset) {
+        while let Some(&(_, end, count)) = self.runs.front() {
+            if end > offset {
+                break;
+            }
+            self.lines_before = count;
             self.runs.pop_front();
         }
+        let mut count = self.lines_before;
         let mut first_byte = offset;
-        if let Some(&(start, end)) = self.runs.front() {
+        if let Some(&(start, end, ends)) = self.runs.front() {
             if start <= offset {
                 first_byte = end;
+                count = ends;
             }
-        } else if let Some((start, last)) = self.open_run {
+        } else if let Some((start, last, ends)) = self.open_run {
             if start <= offset {
                 first_byte = last + 1;
+                count = ends;
             }
         }
         if self.pending_cr.is_some_and(|cr| cr < first_byte) {
             // A `\r` ended the input: it ends a line.
-            self.lines_before += 1;
-            self.pending_cr = None;
+            count += 1;
         }
-        while self.ends.front().is_some_and(|&end| end < first_byte) {
-            self.ends.pop_front();
-            self.lines_before += 1;
-        }
-        self.lines_before + 1
+        count + 1
     }
 
     /// Moves the cuts made up to `offset` (the end of the record just
@@ -159,8 +170,8 @@ impl<R: Read> LineTracker<R> {
         }
     }
 
-    fn line_end(&mut self, position: u64) {
-        self.ends.push_back(position);
+    fn line_end(&mut self) {
+        self.total_ends += 1;
     }
 
     fn end_field(&mut self, position: u64) {
@@ -198,7 +209,13 @@ impl<R: Read> LineTracker<R> {
         let mut i = 0;
         if let Some(cr) = self.pending_cr.take() {
             if chunk.first() != Some(&b'\n') {
-                self.line_end(cr);
+                self.line_end();
+                // The run it closed counts it.
+                if let Some((_, last, ends)) = &mut self.open_run {
+                    if *last == cr {
+                        *ends = self.total_ends;
+                    }
+                }
             }
         }
         while i < chunk.len() {
@@ -280,6 +297,7 @@ impl<R: Read> LineTracker<R> {
             // Past the column limit, only record ends outside quotes pass.
             let beyond_columns = self.field >= self.max_fields;
             let mut keep = true;
+            let ends_record = terminator && self.state != State::Quoted;
             match self.state {
                 State::FieldStart | State::Unquoted | State::QuoteInQuoted if terminator => {
                     self.end_record(position);
@@ -334,22 +352,27 @@ impl<R: Read> LineTracker<R> {
             // Line ends and blank-line runs, in passed-stream offsets.
             if terminator {
                 if byte == b'\n' {
-                    self.line_end(position);
+                    self.line_end();
                 } else {
                     match chunk.get(i + 1) {
                         Some(b'\n') => {}
-                        Some(_) => self.line_end(position),
+                        Some(_) => self.line_end(),
                         None => self.pending_cr = Some(position),
                     }
                 }
-                if keep {
+                // Only line ends between records make runs: a blank line
+                // is one there, and a line break in a quoted cell is text.
+                if keep && ends_record {
+                    let ends = self.total_ends;
                     self.open_run = match self.open_run {
-                        Some((start, last)) if last + 1 == position => Some((start, position)),
-                        Some((start, last)) => {
-                            self.runs.push_back((start, last + 1));
-                            Some((position, position))
+                        Some((start, last, _)) if last + 1 == position => {
+                            Some((start, position, ends))
                         }
-                        None => Some((position, position)),
+                        Some((start, last, before)) => {
+                            self.runs.push_back((start, last + 1, before));
+                            Some((position, position, ends))
+                        }
+                        None => Some((position, position, ends)),
                     };
                 }
             }
@@ -361,9 +384,9 @@ impl<R: Read> LineTracker<R> {
         }
         let end = self.offset + kept as u64;
         // A run that stops before the chunk's end is complete.
-        if let Some((start, last)) = self.open_run {
+        if let Some((start, last, ends)) = self.open_run {
             if last + 1 < end {
-                self.runs.push_back((start, last + 1));
+                self.runs.push_back((start, last + 1, ends));
                 self.open_run = None;
             }
         }
@@ -432,6 +455,31 @@ mod tests {
         let mut buf = vec![0; chunk];
         while tracker.read(&mut buf).expect("in memory") > 0 {}
         offsets.iter().map(|&o| tracker.line_at(o)).collect()
+    }
+
+    /// Memory follows the records, not the line ends: five million blank
+    /// lines are one run, a cell of a million line breaks none.
+    #[test]
+    fn memory_does_not_grow_with_line_ends() {
+        let mut text = b"a,b\n".to_vec();
+        text.extend(std::iter::repeat_n(b'\n', 5_000_000));
+        let second = text.len() as u64;
+        text.extend_from_slice(b"1,\"");
+        text.extend("x\r\n".repeat(1_000_000).bytes());
+        text.extend_from_slice(b"\"\n");
+        let third = text.len() as u64;
+        text.extend_from_slice(b"4,5\n");
+        // No limit, so that offsets in the passed bytes are the text's.
+        let mut tracker = LineTracker::new(text.as_slice(), b',', u64::MAX, 16);
+        let mut buf = vec![0; 8192];
+        while tracker.read(&mut buf).expect("in memory") > 0 {}
+        assert!(tracker.runs.len() <= 3, "{} runs", tracker.runs.len());
+        // csv reports a record just after the previous one's first
+        // terminator byte.
+        assert_eq!(tracker.line_at(0), 1);
+        assert_eq!(tracker.line_at(4), 5_000_002);
+        assert_eq!(tracker.line_at(third), 6_000_003);
+        assert!(second < third);
     }
 
     #[test]

@@ -279,3 +279,29 @@ fn a_row_repeated_with_drift_is_not_a_duplicate() {
     );
     assert_eq!(file.links().len(), 1);
 }
+
+#[test]
+fn a_value_taken_from_a_later_row_takes_only_that_field() {
+    let file = validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,312 555 0101,es",
+        "002,G1,Ana,Ruiz,ana@example.com,312 555 0177,312 555 0199,fr",
+    ]));
+    let ana = file.guardian("G1").expect("kept");
+    assert_eq!(
+        ana.mobile_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550177")
+    );
+    assert_eq!(
+        ana.home_phone.as_ref().map(|p| p.e164()),
+        Some("+13125550101")
+    );
+    assert_eq!(ana.language.as_ref().map(|l| l.as_str()), Some("es"));
+    assert_eq!(
+        found(&file),
+        [
+            ("rows_completed", 2, Some("mobile_phone")),
+            ("optional_field_differs", 3, Some("home_phone")),
+            ("optional_field_differs", 3, Some("language")),
+        ]
+    );
+}

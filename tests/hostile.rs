@@ -159,3 +159,29 @@ fn limits_are_settable() {
         ]
     );
 }
+
+/// Line numbers stay exact after two million blank lines and a quoted cell
+/// of 300,000 line breaks (the reader's memory follows records, not line
+/// ends: see `lines.rs`).
+#[test]
+fn line_numbers_are_exact_after_many_blank_lines_and_line_breaks() {
+    let mut text =
+        String::from("student_id,guardian_id,first_name,last_name,email,mobile_phone,address\n");
+    text.push_str(&"\n".repeat(2_000_000));
+    text.push_str("001,G1,Ana,Ruiz,ana@example.com,,\"");
+    text.push_str(&"x\r\n".repeat(300_000));
+    text.push_str("\"\n002,G2,Bo,Li,bo@example,,\n");
+    let file = guardian_roster::ReaderBuilder::new()
+        .max_field_bytes(1 << 30)
+        .from_reader(text.as_bytes())
+        .and_then(|r| r.validate())
+        .expect("reads");
+    let lines: Vec<u64> = file.links().iter().map(|l| l.line).collect();
+    assert_eq!(lines, [2_000_002]);
+    let invalid = file
+        .diagnostics()
+        .iter()
+        .find(|d| d.code.as_str() == "invalid_email")
+        .expect("the second row's email");
+    assert_eq!(invalid.line, 2_300_003);
+}
