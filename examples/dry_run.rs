@@ -127,7 +127,12 @@ fn run() -> ExitCode {
         Ok(students) => students,
         Err(message) => return fatal_input(&message),
     };
-    let current = match builder.from_path(&current_path).and_then(|r| r.validate()) {
+    let bar = common::progress_bar(&mut builder, &current_path);
+    let current = builder.from_path(&current_path).and_then(|r| r.validate());
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let current = match current {
         Ok(current) => current,
         Err(e) => return fatal_input(&format!("{current_path}: {e}")),
     };
@@ -141,10 +146,14 @@ fn run() -> ExitCode {
     // The roster holds its own copy: the export's records can go.
     drop(current);
 
-    let file = match builder
+    let bar = common::progress_bar(&mut builder, &guardians_path);
+    let file = builder
         .from_path(&guardians_path)
-        .and_then(|r| r.validate())
-    {
+        .and_then(|r| r.validate());
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let file = match file {
         Ok(file) => file,
         Err(error) => {
             match format {

@@ -64,7 +64,12 @@ fn run() -> ExitCode {
         .first()
         .map_or("examples/data/guardians.csv", String::as_str);
 
-    match builder.from_path(path).and_then(|reader| reader.validate()) {
+    let bar = common::progress_bar(&mut builder, path);
+    let read = builder.from_path(path).and_then(|reader| reader.validate());
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match read {
         Ok(file) => {
             let redact = args.flag("redact");
             match format {

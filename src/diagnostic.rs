@@ -186,6 +186,8 @@ codes! {
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;
+    /// The caller cancelled reading or planning.
+    Cancelled = "cancelled", Error;
     /// The student ID is not in the roster; the link is not made.
     UnknownStudent = "unknown_student", Error;
     /// (Dry run) A guardian the roster lacks differs from a roster guardian

@@ -83,6 +83,10 @@ pub enum ErrorKind {
     },
     /// The application's roster failed to answer during a dry run.
     Roster(Box<dyn std::error::Error + Send + Sync>),
+    /// The caller's cancellation flag was set
+    /// ([`crate::ReaderBuilder::cancel_flag`],
+    /// [`crate::DryRunOptions::cancel_flag`]); nothing was returned.
+    Cancelled,
 }
 
 impl std::fmt::Debug for ErrorKind {
@@ -128,6 +132,7 @@ impl std::fmt::Debug for ErrorKind {
                 .finish(),
             ErrorKind::Limit { what } => f.debug_struct("Limit").field("what", what).finish(),
             ErrorKind::Roster(e) => f.debug_tuple("Roster").field(e).finish(),
+            ErrorKind::Cancelled => f.write_str("Cancelled"),
         }
     }
 }
@@ -164,6 +169,7 @@ impl Error {
                 Code::UnreadableFile
             }
             ErrorKind::Roster(_) => Code::RosterUnavailable,
+            ErrorKind::Cancelled => Code::Cancelled,
         }
     }
 
@@ -246,6 +252,11 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Limit { what } => write!(f, "{what}"),
             ErrorKind::Roster(e) => write!(f, "the current roster could not be read: {e}"),
+            ErrorKind::Cancelled => write!(
+                f,
+                "the work was cancelled at line {} before it finished; nothing was changed",
+                self.line
+            ),
         }
     }
 }

@@ -162,6 +162,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`); or any cell held bytes shaped like broken UTF-8 (an overlong or surrogate sequence) that were read as Windows-1252 letters |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
+| `cancelled` | fatal | the caller's cancellation flag stopped reading or planning ([`ErrorKind::Cancelled`]) |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
 | `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID differs only in leading zeros is: probably the same person with a damaged ID, so the row is not applied (never a second account); `suggestion` names the roster's ID |
 | `email_in_use` | error | (dry run) the email belongs to another guardian in the roster (the message says when that guardian's ID differs only in leading zeros: probably the same person) |
@@ -191,6 +192,7 @@ mod name;
 mod phone;
 mod phone_rules;
 mod plan;
+mod progress;
 mod reader;
 mod record;
 mod render;
@@ -211,6 +213,7 @@ pub use crate::language::{Language, UnknownLanguage};
 pub use crate::name::{MAX_NAME_LEN, Name};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
 pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
+pub use crate::progress::{Phase, Progress, REPORT_EVERY};
 pub use crate::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };

@@ -11,11 +11,14 @@ use serde::Serialize;
 
 use crate::diagnostic::write_list;
 use crate::id::without_leading_zeros;
+use crate::progress::{Phase, Progress, Watch};
 use crate::unlink::{NotApplied, Reason, plan_unlinks};
 use crate::{
     Code, Column, Diagnostic, Error, ErrorKind, Guardian, GuardianField, GuardianId, Link, Roster,
     Severity, StudentId, ValidatedFile,
 };
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Whether links missing from the file are removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -40,11 +43,28 @@ pub enum SyncMode {
 ///     .max_unlink_percent(5.0);
 /// assert_eq!(options.get_mode(), SyncMode::Full);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct DryRunOptions {
     mode: SyncMode,
     max_unlink_percent: f64,
     batch_size: usize,
+    watch: Watch,
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+impl PartialEq for DryRunOptions {
+    /// The same settings, the same callback, flag and pool (by identity).
+    fn eq(&self, other: &DryRunOptions) -> bool {
+        self.mode == other.mode
+            && self.max_unlink_percent == other.max_unlink_percent
+            && self.batch_size == other.batch_size
+            && self.watch == other.watch
+            && match (&self.pool, &other.pool) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
 }
 
 impl Default for DryRunOptions {
@@ -60,7 +80,33 @@ impl DryRunOptions {
             mode: SyncMode::Additive,
             max_unlink_percent: 10.0,
             batch_size: 10_000,
+            watch: Watch::default(),
+            pool: None,
         }
+    }
+
+    /// Calls `callback` with the [`Progress`] of planning (guardians
+    /// planned so far, [`Phase::Planning`]) before each window of 16,384
+    /// guardians and when all are planned, on the calling thread.
+    pub fn progress(
+        mut self,
+        callback: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> DryRunOptions {
+        self.watch.set_callback(Arc::new(callback));
+        self
+    }
+
+    /// A flag that, once set, stops the dry run at its next progress report
+    /// with [`ErrorKind::Cancelled`]; no plan is returned.
+    pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> DryRunOptions {
+        self.watch.set_cancel(flag);
+        self
+    }
+
+    /// Plans on the caller's rayon pool instead of rayon's global one.
+    pub fn thread_pool(mut self, pool: Arc<rayon::ThreadPool>) -> DryRunOptions {
+        self.pool = Some(pool);
+        self
     }
 
     /// Additive (the default) or full sync.
@@ -324,6 +370,16 @@ pub fn dry_run<R: Roster + ?Sized>(
     dry_run_in_windows(file, roster, options, GUARDIANS_PER_WINDOW)
 }
 
+/// Runs `work` (the parallel parts of the dry run, which never touch the
+/// roster, so that it need not be `Sync`) on the caller's pool if one was
+/// given, else on rayon's global pool.
+fn in_pool<T: Send>(options: &DryRunOptions, work: impl FnOnce() -> T + Send) -> T {
+    match &options.pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// [`dry_run`], holding the roster's records of about `window` guardians at
 /// a time.
 fn dry_run_in_windows<R: Roster + ?Sized>(
@@ -338,7 +394,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     // Students.
     let mut student_ids: Vec<StudentId> =
         file.links().iter().map(|l| l.student_id.clone()).collect();
-    student_ids.par_sort_unstable();
+    in_pool(options, || student_ids.par_sort_unstable());
     student_ids.dedup();
     let existing: HashSet<StudentId> =
         batched(&student_ids, size, |ids| roster.existing_students(ids))?
@@ -382,16 +438,34 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     // plan is the same on any number of threads.
     let window = window.max(1).div_ceil(size).saturating_mul(size);
     let mut planned: Vec<Planned> = Vec::new();
+    let mut done = 0u64;
     for guardians in file.guardians().chunks(window) {
+        let progress = Progress {
+            phase: Phase::Planning,
+            bytes: 0,
+            done,
+        };
+        options.watch.report(progress, file.header_line())?;
+        done += guardians.len() as u64;
         let known = Known::ask(roster, guardians, size)?;
-        planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
-            let mut out = Planned::default();
-            for guardian in guardians {
-                plan_guardian(guardian, &upload, &known, &mut out);
-            }
-            out
-        }));
+        let (upload, known) = (&upload, &known);
+        in_pool(options, || {
+            planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
+                let mut out = Planned::default();
+                for guardian in guardians {
+                    plan_guardian(guardian, upload, known, &mut out);
+                }
+                out
+            }));
+        });
     }
+
+    let progress = Progress {
+        phase: Phase::Planning,
+        bytes: 0,
+        done,
+    };
+    options.watch.report(progress, file.header_line())?;
 
     let mut creates = Vec::new();
     let mut updates = Vec::new();
@@ -420,8 +494,10 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         summary.unchanged_links += one.unchanged_links;
         links.extend(one.links);
     }
-    links.par_sort_by(|a, b| {
-        (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
+    in_pool(options, || {
+        links.par_sort_by(|a, b| {
+            (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
+        });
     });
     let mut skipped_lines: Vec<u64> = not_applied[rejected..].iter().map(|r| r.line).collect();
     skipped_lines.sort_unstable();
@@ -431,7 +507,9 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     let mut held_unlinks = Vec::new();
     if options.mode == SyncMode::Full {
         let scope = roster.links_in_scope().map_err(roster_error)?;
-        let decided = plan_unlinks(file, scope, &links, &not_applied, options, &mut diagnostics);
+        let decided = in_pool(options, || {
+            plan_unlinks(file, scope, &links, &not_applied, options, &mut diagnostics)
+        });
         summary.count_unlinks(&decided);
         unlinks = decided.unlinks;
         held_unlinks = decided.held;

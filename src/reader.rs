@@ -11,6 +11,7 @@ use crate::Column;
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::header::{self, Header};
 use crate::lines::{Cut, LineTracker};
+use crate::progress::{Phase, Progress, Watch};
 use crate::row::{Row, RowChecker};
 
 /// Rows read between two parallel checking rounds.
@@ -48,6 +49,8 @@ pub struct ReaderBuilder {
     max_field_bytes: u64,
     max_columns: usize,
     max_rows: u64,
+    watch: Watch,
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 /// Default limit on one cell: 64 KiB. No guardian field comes near it.
@@ -75,6 +78,8 @@ impl ReaderBuilder {
             max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
             max_columns: DEFAULT_MAX_COLUMNS,
             max_rows: DEFAULT_MAX_ROWS,
+            watch: Watch::default(),
+            pool: None,
         }
     }
 
@@ -105,8 +110,60 @@ impl ReaderBuilder {
     /// calling thread reads the file and runs the whole-file checks, and
     /// checks rows with the pool when it has nothing else to do. The result
     /// is the same whatever the number.
+    ///
+    /// With 1, everything runs on the calling thread, the whole-file checks
+    /// too. [`ReaderBuilder::thread_pool`] gives a pool of the caller's own
+    /// instead.
     pub fn threads(&mut self, threads: usize) -> &mut ReaderBuilder {
         self.threads = threads;
+        self
+    }
+
+    /// Runs [`Reader::validate`] on the caller's rayon pool (its threads
+    /// and the calling thread), whole-file checks included, instead of
+    /// building a pool per call: a server that validates many uploads
+    /// gives each the same pool. [`ReaderBuilder::threads`] is then
+    /// ignored.
+    pub fn thread_pool(&mut self, pool: Arc<rayon::ThreadPool>) -> &mut ReaderBuilder {
+        self.pool = Some(pool);
+        self
+    }
+
+    /// Calls `callback` with the [`Progress`] of reading (bytes and rows
+    /// read, about every [`crate::REPORT_EVERY`] rows, and at the start of
+    /// each [`crate::Phase`]), on the thread that calls
+    /// [`Reader::validate`] or [`Reader::read_row`]: for a progress bar or
+    /// an upload status page. It should return quickly.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::Error> {
+    /// use std::sync::{Arc, Mutex};
+    /// use guardian_roster::{Phase, ReaderBuilder};
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+    ///             001,G1,Ana,Ruiz,ana@example.com,\n";
+    /// ReaderBuilder::new()
+    ///     .progress(move |p| log.lock().unwrap().push(p.phase))
+    ///     .from_reader(data.as_bytes())?
+    ///     .validate()?;
+    /// assert_eq!(*seen.lock().unwrap(), [Phase::Reading, Phase::WholeFile]);
+    /// # Ok(()) }
+    /// ```
+    pub fn progress(
+        &mut self,
+        callback: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> &mut ReaderBuilder {
+        self.watch.set_callback(Arc::new(callback));
+        self
+    }
+
+    /// A flag that, once set (from any thread), stops reading at the next
+    /// progress report with [`ErrorKind::Cancelled`]: an upload the clerk
+    /// abandoned, a server shutting down.
+    pub fn cancel_flag(&mut self, flag: Arc<AtomicBool>) -> &mut ReaderBuilder {
+        self.watch.set_cancel(flag);
         self
     }
 
@@ -361,6 +418,10 @@ pub struct Reader<R> {
     header_cells: Vec<String>,
     file_diagnostics: Vec<Diagnostic>,
     threads: usize,
+    /// The caller's progress callback and cancellation flag.
+    watch: Watch,
+    /// The caller's thread pool, if one was given.
+    pool: Option<Arc<rayon::ThreadPool>>,
     cuts: Vec<Cut>,
     rows_read: u64,
     max_rows: u64,
@@ -481,6 +542,8 @@ impl<R: Read> Reader<R> {
             header_cells: cells,
             file_diagnostics,
             threads: options.threads,
+            watch: options.watch.clone(),
+            pool: options.pool.clone(),
             cuts: Vec::new(),
             rows_read: 0,
             max_rows: options.max_rows,
@@ -497,6 +560,7 @@ impl<R: Read> Reader<R> {
         self.count_row(line)?;
         self.note_late_encoding();
         self.checker.check(&self.record, line, &self.cuts, row);
+        self.tick(line)?;
         Ok(true)
     }
 
@@ -520,6 +584,26 @@ impl<R: Read> Reader<R> {
                 .insert(0, encoding_diagnostic(self.encoding, self.header_line));
         }
         late
+    }
+
+    /// Reports progress every so many rows, and stops if cancelled.
+    fn tick(&mut self, line: u64) -> Result<(), Error> {
+        let progress = Progress {
+            phase: Phase::Reading,
+            bytes: self.csv.position().byte(),
+            done: self.rows_read,
+        };
+        self.watch.tick(progress, line)
+    }
+
+    /// Reports the start of a phase, and stops if cancelled.
+    fn report(&mut self, phase: Phase) -> Result<(), Error> {
+        let progress = Progress {
+            phase,
+            bytes: self.csv.position().byte(),
+            done: self.rows_read,
+        };
+        self.watch.report(progress, self.header_line)
     }
 
     fn count_row(&mut self, line: u64) -> Result<(), Error> {
@@ -548,6 +632,7 @@ impl<R: Read> Reader<R> {
     /// ([`ReaderBuilder::threads`] sets how many threads; 1 checks on the
     /// calling thread only).
     pub fn validate(mut self) -> Result<ValidatedFile, Error> {
+        self.report(Phase::Reading)?;
         let mut builder = crate::validated::Builder::new(
             self.encoding,
             self.delimiter,
@@ -555,9 +640,10 @@ impl<R: Read> Reader<R> {
             Column::ALL.map(|column| self.has_column(column)),
             std::mem::take(&mut self.file_diagnostics),
         );
-        let threads = match self.threads {
-            0 => rayon::current_num_threads(),
-            n => n,
+        let threads = match (&self.pool, self.threads) {
+            (Some(pool), _) => pool.current_num_threads() + 1,
+            (None, 0) => rayon::current_num_threads(),
+            (None, n) => n,
         };
         if threads <= 1 {
             let mut row = Row::default();
@@ -566,20 +652,35 @@ impl<R: Read> Reader<R> {
                 builder.push(&mut row);
             }
             self.finish_encoding(&mut builder);
-            return Ok(builder.finish());
+            self.report(Phase::WholeFile)?;
+            // One thread everywhere: the whole-file checks' parallel parts
+            // run on a pool of the calling thread alone.
+            let alone = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .use_current_thread()
+                .build()
+                .ok();
+            return Ok(match alone {
+                Some(alone) => alone.install(|| builder.finish()),
+                None => builder.finish(),
+            });
         }
 
         // The calling thread reads, runs the whole-file checks and, when it
         // has nothing else to do, checks rows; a pool of one thread fewer
-        // checks rows all along, so no more threads are busy than were
-        // asked for. Without a pool (none could be made), the calling
-        // thread checks every row itself.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads - 1)
-            .build()
-            .ok();
+        // (or the caller's) checks rows all along, so no more threads are
+        // busy than were asked for. Without a pool (none could be made),
+        // the calling thread checks every row itself.
+        let pool = match self.pool.clone() {
+            Some(pool) => Some(pool),
+            None => rayon::ThreadPoolBuilder::new()
+                .num_threads(threads - 1)
+                .build()
+                .ok()
+                .map(Arc::new),
+        };
         let helpers = pool
-            .as_ref()
+            .as_deref()
             .map_or(0, rayon::ThreadPool::current_num_threads);
         // Two checkers (each with its memos) per thread, kept across
         // batches: twice the shares of a batch as threads, for balance.
@@ -624,7 +725,11 @@ impl<R: Read> Reader<R> {
         }
         pushing.push_into(&mut builder);
         self.finish_encoding(&mut builder);
-        Ok(builder.finish())
+        self.report(Phase::WholeFile)?;
+        Ok(match &self.pool {
+            Some(caller) => caller.install(|| builder.finish()),
+            None => builder.finish(),
+        })
     }
 
     /// The next record as the file has it, unchecked, and its line.
@@ -651,6 +756,7 @@ impl<R: Read> Reader<R> {
             };
             *line = read;
             self.count_row(read)?;
+            self.tick(read)?;
             batch.count += 1;
         }
         Ok(())

@@ -288,6 +288,17 @@ fn the_deletion_threshold_holds_every_unlink() {
         .collect();
     assert_eq!(held, [("G1", "000126"), ("G2", "000127"), ("G3", "000199")]);
 
+    // The links this file adds are covered too.
+    let adding = common::validate(csv(&[
+        "000125,G1,Ana,Ruiz,ana@example.com,,,",
+        "000126,G9,Ivy,Ruiz,ivy@example.com,,,",
+    ]));
+    let plan = dry_run(&adding, &roster, &options).expect("in memory");
+    assert_eq!(
+        plan.diagnostics()[0].message,
+        "3 of the 5 links this file covers would be removed (60.0%; the links it covers are the roster's 4 in scope and the 1 this file adds), more than the 10% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian"
+    );
+
     // An empty file must never wipe the roster.
     let empty = common::validate(csv(&[]));
     let plan =

@@ -604,3 +604,37 @@ pub fn merged_diagnostics<'a>(
     all.sort_by_key(|d| d.line);
     all
 }
+
+/// Files at least this large get a progress bar (when standard error is a
+/// terminal).
+const PROGRESS_FROM_BYTES: u64 = 8 << 20;
+
+/// A progress bar on standard error for reading `path`, fed by the
+/// reader's progress reports, when standard error is a terminal and the
+/// file is large; `None` (and no callback) otherwise. Clear it with
+/// `finish_and_clear` when the file is read.
+pub fn progress_bar(
+    builder: &mut guardian_roster::ReaderBuilder,
+    path: &str,
+) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size < PROGRESS_FROM_BYTES || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("reading {}", guardian_roster::Visible(path)));
+    let feed = bar.clone();
+    builder.progress(move |progress| {
+        feed.set_position(progress.bytes);
+        if progress.phase == guardian_roster::Phase::WholeFile {
+            feed.set_message("whole-file checks");
+        }
+    });
+    Some(bar)
+}
