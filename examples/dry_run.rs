@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example dry_run -- GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv \
 //!     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json]
+//!     [--school ID]...
 //!     [--errors-csv FILE] [--redact]
 //! ```
 //!
@@ -19,18 +20,20 @@ use std::process::ExitCode;
 
 use common::{Args, Format, outln, write_out};
 use guardian_roster::{
-    Change, DryRunOptions, GuardianField, InMemoryRoster, Plan, ReaderBuilder, Region, SyncMode,
-    ValidatedFile, Visible, dry_run, mask,
+    Change, DryRunOptions, GuardianField, InMemoryRoster, Plan, ReaderBuilder, Region, SchoolId,
+    Scope, SyncMode, ValidatedFile, Visible, dry_run, mask,
 };
 
 const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv] \
                      [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json] \
-                     [--errors-csv FILE] [--redact]";
+                     [--school ID]... [--errors-csv FILE] [--redact]";
 const ABOUT: &str = "Dry-runs a guardians.csv upload against the current roster (the bundled data without arguments); nothing is written.
-  --students FILE           any CSV with a student_id column: the roster's students
+  --students FILE           any CSV with a student_id column (and a school column, for --school): the roster's students
   --current FILE            the roster's current guardians and links, in the guardians.csv format
   --mode additive|full      full also removes links the upload no longer has (additive)
   --max-unlink-percent N    in full mode, remove nothing if more than N% of links would go (10)
+  --school ID               a school-level upload for this school (repeatable): full sync removes only
+                            its students' links, and rows of other schools' students are not applied
   --region CC               default country of phone numbers without + (US)
   --format json             the plan as JSON instead of text
   --errors-csv FILE         write the upload's rows with problems, to fix and upload again
@@ -58,6 +61,7 @@ fn run() -> ExitCode {
         "format",
         "errors-csv",
         "redact",
+        "school",
     ]);
     if !unknown.is_empty() {
         return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
@@ -87,6 +91,10 @@ fn run() -> ExitCode {
                 );
             }
         }
+    }
+    let schools = args.values("school");
+    if !schools.is_empty() {
+        options = options.scope(Scope::schools(schools.into_iter().map(SchoolId::from)));
     }
     let mut builder = ReaderBuilder::new();
     if let Some(region) = args.value("region") {
@@ -123,10 +131,6 @@ fn run() -> ExitCode {
         guardians_path.clone()
     };
 
-    let students = match common::load_students(&students_path) {
-        Ok(students) => students,
-        Err(message) => return fatal_input(&message),
-    };
     let bar = common::progress_bar(&mut builder, &current_path);
     let current = builder.from_path(&current_path).and_then(|r| r.validate());
     if let Some(bar) = bar {
@@ -142,7 +146,10 @@ fn run() -> ExitCode {
             current.summary().rejected
         );
     }
-    let roster = InMemoryRoster::from_export(students, &current);
+    let roster = match common::load_roster(&students_path, &current) {
+        Ok(roster) => roster,
+        Err(message) => return fatal_input(&message),
+    };
     // The roster holds its own copy: the export's records can go.
     drop(current);
 
@@ -168,7 +175,18 @@ fn run() -> ExitCode {
     };
     let plan = match dry_run(&file, &roster, &options) {
         Ok(plan) => plan,
-        Err(e) => return fatal_input(&e.to_string()),
+        Err(error) => {
+            // A wrong scope, a cancelled run, a roster down: said as the
+            // report would say it, then the exit status for "cannot use".
+            match format {
+                Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
+                Format::Text => outln!(
+                    "{shown}\n  the dry run cannot be made: {}",
+                    Visible(&error.to_string())
+                ),
+            }
+            return ExitCode::from(2);
+        }
     };
     let redact = args.flag("redact");
     match format {
@@ -206,7 +224,10 @@ fn print_text(
         SyncMode::Additive => "additive: nothing is ever unlinked",
         SyncMode::Full => "full sync",
     };
-    outln!("DRY RUN of {path} ({mode}). Nothing has been changed.");
+    outln!(
+        "DRY RUN of {path} ({mode}, scope: {}). Nothing has been changed.",
+        plan.scope()
+    );
     outln!();
     outln!("  guardians to create   {:>6}", s.create_guardian);
     outln!("  guardians to update   {:>6}", s.update_guardian);

@@ -186,6 +186,9 @@ codes! {
     // ---- dry run ----
     /// The application's roster failed to answer; the dry run stopped.
     RosterUnavailable = "roster_unavailable", Error;
+    /// (Dry run) A school of the scope is not in the roster; nothing was
+    /// planned.
+    UnknownSchool = "unknown_school", Error;
     /// The caller cancelled reading or planning.
     Cancelled = "cancelled", Error;
     /// The student ID is not in the roster; the link is not made.
@@ -202,6 +205,9 @@ codes! {
     DeletionThreshold = "deletion_threshold", Warning;
     /// A link absent from the file is kept because a row that may hold it was rejected.
     UnlinkHeld = "unlink_held", Warning;
+    /// (Dry run, school scope) The student is in the roster, but in no
+    /// school of the scope; the row is not applied.
+    StudentOutOfScope = "student_out_of_scope", Error;
     /// (Dry run, full sync) The removals would leave a student with no
     /// guardian at all.
     StudentLeftWithoutGuardian = "student_left_without_guardian", Warning;

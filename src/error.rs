@@ -83,6 +83,16 @@ pub enum ErrorKind {
     },
     /// The application's roster failed to answer during a dry run.
     Roster(Box<dyn std::error::Error + Send + Sync>),
+    /// A school of the dry run's scope is not in the roster: perhaps its
+    /// leading zeros were lost (`suggestion` is then the roster's school).
+    /// The dry run stops before planning anything, since a wrong scope is
+    /// the most dangerous input a full sync can get.
+    UnknownSchool {
+        /// The school as the scope gives it.
+        school: crate::id::SchoolId,
+        /// The roster school it matches once leading zeros are ignored.
+        suggestion: Option<crate::id::SchoolId>,
+    },
     /// The caller's cancellation flag was set
     /// ([`crate::ReaderBuilder::cancel_flag`],
     /// [`crate::DryRunOptions::cancel_flag`]); nothing was returned.
@@ -132,6 +142,11 @@ impl std::fmt::Debug for ErrorKind {
                 .finish(),
             ErrorKind::Limit { what } => f.debug_struct("Limit").field("what", what).finish(),
             ErrorKind::Roster(e) => f.debug_tuple("Roster").field(e).finish(),
+            ErrorKind::UnknownSchool { school, suggestion } => f
+                .debug_struct("UnknownSchool")
+                .field("school", school)
+                .field("suggestion", suggestion)
+                .finish(),
             ErrorKind::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -170,6 +185,7 @@ impl Error {
             }
             ErrorKind::Roster(_) => Code::RosterUnavailable,
             ErrorKind::Cancelled => Code::Cancelled,
+            ErrorKind::UnknownSchool { .. } => Code::UnknownSchool,
         }
     }
 
@@ -177,6 +193,12 @@ impl Error {
     /// one place.
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut diagnostic = Diagnostic::new(self.code(), self.line, self.to_string());
+        if let ErrorKind::UnknownSchool { school, suggestion } = &self.kind {
+            diagnostic = diagnostic.with_value(school.as_str());
+            if let Some(meant) = suggestion {
+                diagnostic = diagnostic.with_suggestion(meant.as_str());
+            }
+        }
         // The cells of a first line of data are personal data: named as the
         // value, so that `redacted` masks them.
         if let ErrorKind::NoHeader { first_cells } = &self.kind {
@@ -252,6 +274,19 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Limit { what } => write!(f, "{what}"),
             ErrorKind::Roster(e) => write!(f, "the current roster could not be read: {e}"),
+            ErrorKind::UnknownSchool { school, suggestion } => match suggestion {
+                Some(meant) => write!(
+                    f,
+                    "school {} is not in the roster, but school {} is, differing only in leading zeros (a spreadsheet may have removed them); the dry run stopped before planning anything: give the school ID as the roster has it",
+                    crate::render::Visible(school.as_str()),
+                    crate::render::Visible(meant.as_str())
+                ),
+                None => write!(
+                    f,
+                    "school {} is not in the roster; the dry run stopped before planning anything: check the school ID (a wrong scope could remove other schools' families)",
+                    crate::render::Visible(school.as_str())
+                ),
+            },
             ErrorKind::Cancelled => write!(
                 f,
                 "the work was cancelled at line {} before it finished; nothing was changed",

@@ -355,6 +355,12 @@ id_type! {
     GuardianId
 }
 
+id_type! {
+    /// A school's ID, exactly as the SIS wrote it (leading zeros kept:
+    /// school `0102` is not school `102`).
+    SchoolId
+}
+
 /// The ID without its leading zeros (`"000125"` -> `"125"`), for spotting
 /// an ID whose zeros a spreadsheet stripped. All-zero IDs keep one zero.
 pub(crate) fn without_leading_zeros(id: &str) -> &str {

@@ -62,7 +62,11 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   roster (anything implementing [`Roster`]; [`InMemoryRoster`] ships with
   the crate) and returns a [`Plan`]: guardians to create and update (field
   by field), links to add and, in [`SyncMode::Full`], to remove, and the
-  rows that cannot apply. Nothing is written.
+  rows that cannot apply. Nothing is written. [`DryRunOptions::scope`]
+  makes it a school-level upload ([`Scope`]): a full sync then removes
+  only the links of the scope's students, and rows of other schools'
+  students are not applied; [`read_students`] reads a students file with
+  their schools.
 - [`write_errors_csv`] writes the rows with problems back out, with what
   is wrong with each, safe to open in a spreadsheet (formulas neutralised),
   for the clerk to fix and upload again; [`Diagnostic::redacted`] renders a
@@ -162,6 +166,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`); or any cell held bytes shaped like broken UTF-8 (an overlong or surrogate sequence) that were read as Windows-1252 letters |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
+| `unknown_school` | fatal | (dry run) a school of the scope is not in the roster (`suggestion`: the roster school it matches once leading zeros are ignored); nothing is planned |
 | `cancelled` | fatal | the caller's cancellation flag stopped reading or planning ([`ErrorKind::Cancelled`]) |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
 | `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID differs only in leading zeros is: probably the same person with a damaged ID, so the row is not applied (never a second account); `suggestion` names the roster's ID |
@@ -169,6 +174,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `mobile_in_use` | error | (dry run) the mobile belongs to another guardian in the roster |
 | `deletion_threshold` | warning | (dry run, full sync) more than the threshold's share of the links this file covers (the roster's links in scope plus those the file adds) would go; none are removed |
 | `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use) may stand for it, also under an ID that differs only in leading zeros |
+| `student_out_of_scope` | error | (dry run, school scope) the student is in the roster but in none of the scope's schools (the message names theirs); the row is not applied, never linked across schools |
 | `student_left_without_guardian` | warning | (dry run, full sync) the removals would leave this student with no guardian at all |
 */
 
@@ -198,6 +204,8 @@ mod record;
 mod render;
 mod roster;
 mod row;
+mod scope;
+mod students;
 mod text;
 mod unlink;
 mod validated;
@@ -208,7 +216,7 @@ pub use crate::diagnostic::{Code, Diagnostic, Severity, mask};
 pub use crate::email::{Email, EmailError};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
-pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, StudentId};
+pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId};
 pub use crate::language::{Language, UnknownLanguage};
 pub use crate::name::{MAX_NAME_LEN, Name};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
@@ -221,6 +229,8 @@ pub use crate::record::{Guardian, GuardianField, Link};
 pub use crate::render::Visible;
 pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{Row, RowStatus};
+pub use crate::scope::Scope;
+pub use crate::students::{Enrolment, Students, read_students};
 pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
 
 /// The README's examples, compiled and run as doctests.

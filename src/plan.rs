@@ -15,7 +15,7 @@ use crate::progress::{Phase, Progress, Watch};
 use crate::unlink::{NotApplied, Reason, plan_unlinks};
 use crate::{
     Code, Column, Diagnostic, Error, ErrorKind, Guardian, GuardianField, GuardianId, Link, Roster,
-    Severity, StudentId, ValidatedFile,
+    SchoolId, Scope, Severity, StudentId, ValidatedFile,
 };
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -48,6 +48,7 @@ pub struct DryRunOptions {
     mode: SyncMode,
     max_unlink_percent: f64,
     batch_size: usize,
+    scope: Scope,
     watch: Watch,
     pool: Option<Arc<rayon::ThreadPool>>,
 }
@@ -58,6 +59,7 @@ impl PartialEq for DryRunOptions {
         self.mode == other.mode
             && self.max_unlink_percent == other.max_unlink_percent
             && self.batch_size == other.batch_size
+            && self.scope == other.scope
             && self.watch == other.watch
             && match (&self.pool, &other.pool) {
                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -80,9 +82,23 @@ impl DryRunOptions {
             mode: SyncMode::Additive,
             max_unlink_percent: 10.0,
             batch_size: 10_000,
+            scope: Scope::District,
             watch: Watch::default(),
             pool: None,
         }
+    }
+
+    /// The part of the roster the upload governs (default: the whole
+    /// district). See [`Scope`]: a school scope plans only for students of
+    /// its schools and, in full sync, removes only their links.
+    pub fn scope(mut self, scope: Scope) -> DryRunOptions {
+        self.scope = scope;
+        self
+    }
+
+    /// The scope set.
+    pub fn get_scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// Calls `callback` with the [`Progress`] of planning (guardians
@@ -278,6 +294,7 @@ pub struct PlanSummary {
 #[derive(Clone, Debug, Serialize)]
 pub struct Plan {
     mode: SyncMode,
+    scope: Scope,
     summary: PlanSummary,
     changes: Vec<Change>,
     held_unlinks: Vec<(GuardianId, StudentId)>,
@@ -309,6 +326,11 @@ impl Plan {
     /// The mode the plan was computed in.
     pub fn mode(&self) -> SyncMode {
         self.mode
+    }
+
+    /// The scope the plan was computed for.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// Errors and warnings among the plan's diagnostics.
@@ -390,6 +412,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
 ) -> Result<Plan, Error> {
     let size = options.batch_size;
     let mut diagnostics = Vec::new();
+    check_scope(roster, &options.scope, size)?;
 
     // Students.
     let mut student_ids: Vec<StudentId> =
@@ -415,6 +438,8 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         suggestions = by_unpadded(batched(&keys, size, |keys| roster.similar_students(keys))?);
     }
 
+    let out_of_scope = students_out_of_scope(roster, &options.scope, &existing, size)?;
+
     let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();
     for link in file.links() {
         links_by_guardian
@@ -425,6 +450,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     let upload = Upload {
         file,
         existing: &existing,
+        out_of_scope: &out_of_scope,
         suggestions: &suggestions,
         links_by_guardian: &links_by_guardian,
     };
@@ -506,7 +532,9 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     let mut unlinks = Vec::new();
     let mut held_unlinks = Vec::new();
     if options.mode == SyncMode::Full {
-        let scope = roster.links_in_scope().map_err(roster_error)?;
+        let scope = roster
+            .links_in_scope(&options.scope)
+            .map_err(roster_error)?;
         let decided = in_pool(options, || {
             plan_unlinks(file, scope, &links, &not_applied, options, &mut diagnostics)
         });
@@ -527,11 +555,96 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     changes.extend(unlinks);
     Ok(Plan {
         mode: options.mode,
+        scope: options.scope.clone(),
         summary,
         changes,
         held_unlinks,
         diagnostics,
     })
+}
+
+/// Checks a school scope's IDs against the roster's schools: an ID the
+/// roster lacks stops the dry run, naming the roster school it matches
+/// once leading zeros are ignored, if any.
+fn check_scope<R: Roster + ?Sized>(roster: &R, scope: &Scope, size: usize) -> Result<(), Error> {
+    let schools = scope.school_ids();
+    if schools.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<&str> = schools
+        .iter()
+        .map(|s| without_leading_zeros(s.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let known = by_unpadded(batched(&keys, size, |keys| roster.similar_schools(keys))?);
+    for school in schools {
+        let similar = known
+            .get(without_leading_zeros(school.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        if !similar.contains(school) {
+            return Err(Error::new(
+                ErrorKind::UnknownSchool {
+                    school: school.clone(),
+                    suggestion: similar.first().cloned(),
+                },
+                1,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The upload's students that the roster has in none of a school scope's
+/// schools, with the schools it has them in.
+fn students_out_of_scope<R: Roster + ?Sized>(
+    roster: &R,
+    scope: &Scope,
+    existing: &HashSet<StudentId>,
+    size: usize,
+) -> Result<HashMap<StudentId, Vec<SchoolId>>, Error> {
+    if matches!(scope, Scope::District) {
+        return Ok(HashMap::default());
+    }
+    let mut ids: Vec<StudentId> = existing.iter().cloned().collect();
+    ids.sort_unstable();
+    let mut schools: HashMap<StudentId, Vec<SchoolId>> = HashMap::default();
+    for (student, school) in batched(&ids, size, |ids| roster.schools_of(ids))? {
+        schools.entry(student).or_default().push(school);
+    }
+    let mut out = HashMap::default();
+    for id in ids {
+        let mut theirs = schools.remove(&id).unwrap_or_default();
+        if !scope.includes(&theirs) {
+            theirs.sort_unstable();
+            theirs.dedup();
+            out.insert(id, theirs);
+        }
+    }
+    Ok(out)
+}
+
+/// `student_out_of_scope`: the row's student is in the roster, but in no
+/// school of the scope.
+fn student_out_of_scope(link: &Link, schools: &[SchoolId]) -> Diagnostic {
+    let id = &link.student_id;
+    let mut theirs = String::new();
+    match schools {
+        [] => theirs.push_str("no school"),
+        [_] => theirs.push_str("school "),
+        _ => theirs.push_str("schools "),
+    }
+    write_list(&mut theirs, schools, schools.len());
+    Diagnostic::new(
+        Code::StudentOutOfScope,
+        link.line,
+        format!(
+            "Line {}: student {id} is in the roster under {theirs}, not in this upload's scope; the row was not applied (an upload never links across schools): upload it for the student's school, or from the District page",
+            link.line
+        ),
+    )
+    .with_column(Column::StudentId)
+    .with_value(id.as_str())
 }
 
 /// IDs by their form without leading zeros, each list sorted, once each.
@@ -562,6 +675,9 @@ struct Upload<'a> {
     file: &'a ValidatedFile,
     /// Students of the upload that the roster has.
     existing: &'a HashSet<StudentId>,
+    /// Students the roster has in no school of a school scope, with their
+    /// schools.
+    out_of_scope: &'a HashMap<StudentId, Vec<SchoolId>>,
     /// Roster IDs that differ from an unknown student's only in leading
     /// zeros, by the ID without them.
     suggestions: &'a HashMap<String, Vec<StudentId>>,
@@ -712,7 +828,10 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
         .map_or(&[][..], Vec::as_slice);
     let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
     for link in rows {
-        if upload.existing.contains(&link.student_id) {
+        if let Some(schools) = upload.out_of_scope.get(&link.student_id) {
+            out.diagnostics.push(student_out_of_scope(link, schools));
+            out.not_applied.push(not_applied(link, Reason::OutOfScope));
+        } else if upload.existing.contains(&link.student_id) {
             accepted.push(link);
         } else {
             out.diagnostics

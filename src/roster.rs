@@ -9,7 +9,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use crate::id::without_leading_zeros;
 use crate::plan::{Change, Plan};
-use crate::{Guardian, GuardianId, StudentId, ValidatedFile};
+use crate::{Guardian, GuardianId, SchoolId, Scope, StudentId, ValidatedFile};
 
 /// The current roster, supplied by the application (usually a database).
 ///
@@ -79,9 +79,36 @@ pub trait Roster {
     /// as `(mobile, guardian)` pairs.
     fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
-    /// Every link in the scope the upload governs (a school, a district),
-    /// for full sync. Called once, only in [`crate::SyncMode::Full`].
-    fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
+    /// Every link in `scope`, for full sync; called once, only in
+    /// [`crate::SyncMode::Full`]. For [`Scope::District`], every link of
+    /// the roster. For [`Scope::Schools`], every link whose student is
+    /// enrolled in at least one of the scope's schools (a student in two
+    /// schools is in the scope of each), and no other: a database pushes
+    /// the filter into its query (`JOIN enrolments ... WHERE school_id IN
+    /// (...)`).
+    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
+
+    /// The schools each of `students` is enrolled in, as `(student,
+    /// school)` pairs, for a school-level sync (asked only when
+    /// [`crate::DryRunOptions::scope`] names schools). The default knows no
+    /// schools: every student is then out of a school scope, and such a
+    /// sync applies no row.
+    fn schools_of(
+        &self,
+        students: &[StudentId],
+    ) -> Result<Vec<(StudentId, SchoolId)>, Self::Error> {
+        let _ = students;
+        Ok(Vec::new())
+    }
+
+    /// Roster schools whose ID, without its leading zeros, is one of
+    /// `unpadded` (`"102"` finds `"0102"` and `"102"`): the dry run checks
+    /// a scope's school IDs with it before planning. The default finds
+    /// none, so a school scope stops with `unknown_school`.
+    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
+        let _ = unpadded;
+        Ok(Vec::new())
+    }
 }
 
 /// A roster held in memory: for tests, examples and small applications.
@@ -119,6 +146,10 @@ pub struct InMemoryRoster {
     links: BTreeSet<(GuardianId, StudentId)>,
     emails: ContactIndex,
     mobiles: ContactIndex,
+    /// Each student's schools, sorted.
+    enrolments: HashMap<StudentId, Vec<SchoolId>>,
+    /// Every school, by its ID without leading zeros.
+    schools: UnpaddedIndex<SchoolId>,
 }
 
 impl std::fmt::Debug for InMemoryRoster {
@@ -172,6 +203,21 @@ impl InMemoryRoster {
     pub fn add_student(&mut self, id: StudentId) {
         if self.students.insert(id.clone()) {
             self.unpadded.add(id);
+        }
+    }
+
+    /// Adds a student enrolled in `school` (a student may be in several).
+    pub fn add_enrolment(&mut self, student: StudentId, school: SchoolId) {
+        self.add_student(student.clone());
+        let schools = self.enrolments.entry(student).or_default();
+        if let Err(at) = schools.binary_search(&school) {
+            schools.insert(at, school.clone());
+            let mut known = Vec::new();
+            self.schools
+                .find(without_leading_zeros(school.as_str()), &mut known);
+            if !known.contains(&school) {
+                self.schools.add(school);
+            }
         }
     }
 
@@ -331,8 +377,37 @@ impl Roster for InMemoryRoster {
         }))
     }
 
-    fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
-        Ok(self.links.iter().cloned().collect())
+    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+        Ok(self
+            .links
+            .iter()
+            .filter(|(_, student)| match scope {
+                Scope::District => true,
+                Scope::Schools { .. } => self
+                    .enrolments
+                    .get(student)
+                    .is_some_and(|schools| scope.includes(schools)),
+            })
+            .cloned()
+            .collect())
+    }
+
+    fn schools_of(&self, students: &[StudentId]) -> Result<Vec<(StudentId, SchoolId)>, Infallible> {
+        let mut out = Vec::new();
+        for student in students {
+            for school in self.enrolments.get(student).into_iter().flatten() {
+                out.push((student.clone(), school.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Infallible> {
+        let mut similar = Vec::new();
+        for key in unpadded {
+            self.schools.find(key, &mut similar);
+        }
+        Ok(similar)
     }
 }
 

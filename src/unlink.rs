@@ -41,6 +41,8 @@ pub(crate) enum Reason {
     SimilarGuardian,
     /// Its email or mobile belongs to another guardian.
     ContactInUse,
+    /// Its student is in another school than the scope's.
+    OutOfScope,
 }
 
 impl Reason {
@@ -54,6 +56,7 @@ impl Reason {
             Reason::ContactInUse => {
                 "was not applied (its email or mobile belongs to another guardian)"
             }
+            Reason::OutOfScope => "was not applied (its student is in another school)",
         }
     }
 }

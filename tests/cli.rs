@@ -102,3 +102,23 @@ fn help_prints_the_usage_and_exits_0() {
     let (status, _) = run("validate", &["--nope"]);
     assert_eq!(status, 2);
 }
+
+#[test]
+fn dry_run_takes_a_school_scope_and_stops_on_a_wrong_one() {
+    let (status, json) = run(
+        "dry_run",
+        &["--mode", "full", "--school", "0102", "--format", "json"],
+    );
+    assert_eq!(status, 1, "the bundled sample has errors");
+    assert_eq!(
+        json["summary"]["scope"],
+        serde_json::json!({ "kind": "schools", "schools": ["0102"] })
+    );
+    let (status, json) = run(
+        "dry_run",
+        &["--mode", "full", "--school", "102", "--format", "json"],
+    );
+    assert_eq!(status, 2);
+    assert_eq!(json["diagnostics"][0]["code"], "unknown_school");
+    assert_eq!(json["diagnostics"][0]["suggestion"], "0102");
+}

@@ -413,9 +413,12 @@ impl Roster for CountingRoster {
         self.note("mobile_owners", mobiles.len())?;
         Ok(self.inner.mobile_owners(mobiles).unwrap_or_default())
     }
-    fn links_in_scope(&self) -> Result<Vec<(GuardianId, StudentId)>, Down> {
+    fn links_in_scope(
+        &self,
+        scope: &guardian_roster::Scope,
+    ) -> Result<Vec<(GuardianId, StudentId)>, Down> {
         self.note("links_in_scope", 0)?;
-        Ok(self.inner.links_in_scope().unwrap_or_default())
+        Ok(self.inner.links_in_scope(scope).unwrap_or_default())
     }
 }
 

@@ -108,6 +108,15 @@ impl Args {
             .and_then(|(_, v)| v.as_deref())
     }
 
+    /// Every value of an option given more than once (`--school A --school B`).
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        self.options
+            .iter()
+            .filter(|(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
+    }
+
     /// Whether `--help` or `-h` was given.
     pub fn help(&self) -> bool {
         self.flag("help")
@@ -406,36 +415,42 @@ pub fn write_errors_file(
         .map_err(|e| format!("{out}: {e}"))
 }
 
-/// Reads the `student_id` column of any CSV (other columns ignored).
-pub fn load_students(path: &str) -> Result<Vec<guardian_roster::StudentId>, String> {
-    use guardian_roster::{Column, StudentId};
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
+/// Reads a students file (a `student_id` column and, optionally, a school
+/// column; others ignored) with the crate's `read_students`.
+pub fn load_enrolments(path: &str) -> Result<Vec<guardian_roster::Enrolment>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let students = guardian_roster::read_students(io::BufReader::new(file))
         .map_err(|e| format!("{path}: {e}"))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("{path}: {e}"))?
-        .clone();
-    let column = headers
-        .iter()
-        .position(|h| Column::from_header(h, false) == Some(Column::StudentId))
-        .ok_or_else(|| format!("{path}: no student_id column in the header"))?;
-    let mut students = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("{path}: {e}"))?;
-        let Some(raw) = record.get(column) else {
-            continue;
-        };
-        match StudentId::parse(raw) {
-            Ok(parsed) => students.push(parsed.id),
-            Err(e) => eprintln!(
-                "warning: {path}: record {} has an unusable student ID {raw:?}: {e}",
-                index + 1
-            ),
+    for row in &students.unreadable_rows {
+        eprintln!("warning: {path}: row {row} has an unusable student or school ID; left out");
+    }
+    Ok(students.enrolments)
+}
+
+/// The student IDs of a students file, each once per row.
+pub fn load_students(path: &str) -> Result<Vec<guardian_roster::StudentId>, String> {
+    Ok(load_enrolments(path)?
+        .into_iter()
+        .map(|e| e.student_id)
+        .collect())
+}
+
+/// A roster of the students file (with their schools) and the current
+/// guardians export.
+pub fn load_roster(
+    students_path: &str,
+    current: &ValidatedFile,
+) -> Result<guardian_roster::InMemoryRoster, String> {
+    let enrolments = load_enrolments(students_path)?;
+    let ids: Vec<guardian_roster::StudentId> =
+        enrolments.iter().map(|e| e.student_id.clone()).collect();
+    let mut roster = guardian_roster::InMemoryRoster::from_export(ids, current);
+    for enrolment in enrolments {
+        if let Some(school) = enrolment.school_id {
+            roster.add_enrolment(enrolment.student_id, school);
         }
     }
-    Ok(students)
+    Ok(roster)
 }
 
 /// The `dry_run` report: the `validate` object plus `changes`, the plan's
@@ -481,6 +496,7 @@ fn plan_report<'a>(
     if let Some(summary) = report.summary.as_object_mut() {
         let (plan_errors, plan_warnings) = plan.counts();
         summary.insert("mode".into(), json!(plan.mode()));
+        summary.insert("scope".into(), json!(plan.scope()));
         summary.insert("create_guardian".into(), json!(counts.create_guardian));
         summary.insert("update_guardian".into(), json!(counts.update_guardian));
         summary.insert("link".into(), json!(counts.link));

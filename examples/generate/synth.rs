@@ -292,6 +292,15 @@ fn row(out: &mut Vec<u8>, cells: [&str; 8]) {
 const HEADER: &str =
     "student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language\n";
 
+/// The school of student `n`: one of the district's [`SCHOOLS`], with
+/// leading zeros (`0101`).
+pub fn school_of(n: u64) -> String {
+    format!("{:04}", 101 + n % SCHOOLS)
+}
+
+/// How many schools a generated district has.
+pub const SCHOOLS: u64 = 4;
+
 /// Student IDs: six digits with leading zeros, as many SIS write them.
 pub fn student_id(n: u64) -> String {
     format!("{n:06}")
@@ -462,14 +471,19 @@ impl District {
         students.sort_unstable();
         students.dedup();
         let mut buf = Vec::with_capacity(1 << 20);
-        buf.extend_from_slice(b"student_id,grade\n");
+        buf.extend_from_slice(b"student_id,school_id,grade\n");
         for student in students {
             if rng.chance(0.5) {
                 continue;
             }
-            buf.extend_from_slice(
-                format!("{},{}\n", student_id(student), rng.below(13)).as_bytes(),
-            );
+            let grade = rng.below(13);
+            let id = student_id(student);
+            buf.extend_from_slice(format!("{id},{},{grade}\n", school_of(student)).as_bytes());
+            // About 3% of students are enrolled in a second school.
+            if rng.chance(3.0) {
+                let other = school_of(student + 1);
+                buf.extend_from_slice(format!("{id},{other},{grade}\n").as_bytes());
+            }
         }
         out.write_all(&buf)
     }
