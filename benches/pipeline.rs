@@ -6,7 +6,10 @@
 //! Performance section gives the 1M-row command.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use guardian_roster::{DryRunOptions, InMemoryRoster, ReaderBuilder, StudentId, SyncMode, dry_run};
+use guardian_roster::{
+    DryRunOptions, InMemoryRoster, ReaderBuilder, SchoolId, Scope, StudentId, SyncMode, dry_run,
+    read_students,
+};
 
 #[path = "../examples/generate/synth.rs"]
 mod synth;
@@ -84,17 +87,22 @@ fn foreign_numbers(c: &mut Criterion) {
 fn dry_runs(c: &mut Criterion) {
     let rows = rows();
     let (data, students, current) = district(rows, 2.0);
-    let students: Vec<StudentId> = String::from_utf8_lossy(&students)
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split(',').next())
-        .map(StudentId::from)
+    let students = read_students(students.as_slice()).expect("generated students read");
+    let ids: Vec<StudentId> = students
+        .enrolments
+        .iter()
+        .map(|e| e.student_id.clone())
         .collect();
     let current = ReaderBuilder::new()
         .from_reader(current.as_slice())
         .and_then(|r| r.validate())
         .expect("generated roster reads");
-    let roster = InMemoryRoster::from_export(students, &current);
+    let mut roster = InMemoryRoster::from_export(ids, &current);
+    for enrolment in students.enrolments {
+        if let Some(school) = enrolment.school_id {
+            roster.add_enrolment(enrolment.student_id, school);
+        }
+    }
     let file = ReaderBuilder::new()
         .from_reader(data.as_slice())
         .and_then(|r| r.validate())
@@ -114,6 +122,16 @@ fn dry_runs(c: &mut Criterion) {
     });
     group.bench_function("dry_run_full", |b| {
         let options = DryRunOptions::new().mode(SyncMode::Full);
+        b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
+    });
+    // One school's full sync over the district's whole upload: a quarter
+    // of the students in scope, the rest reported out of scope.
+    group.bench_function("dry_run_full_one_school", |b| {
+        let options = DryRunOptions::new()
+            .mode(SyncMode::Full)
+            .scope(Scope::schools([SchoolId::from(
+                synth::school_of(0).as_str(),
+            )]));
         b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
     });
     group.finish();
