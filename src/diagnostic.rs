@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::column::Column;
 
@@ -10,7 +10,7 @@ use crate::column::Column;
 ///
 /// An error means the row (or the whole file) is not used; a warning means
 /// the row is used, possibly after a repair the warning describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The value was used, perhaps repaired; someone should still look.
@@ -262,7 +262,7 @@ impl Serialize for Code {
 /// `line` is the physical line of the file (1-based) where the row starts,
 /// which is the row number a spreadsheet shows when no cell holds a line
 /// break. `message` is written for the person who will fix the file.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,

@@ -584,6 +584,15 @@ impl Hash for Email {
     }
 }
 
+impl std::str::FromStr for Email {
+    type Err = EmailError;
+
+    /// [`Email::parse`]: an address's own `Display` reads back.
+    fn from_str(text: &str) -> Result<Email, EmailError> {
+        Email::parse(text)
+    }
+}
+
 impl fmt::Display for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -319,6 +319,16 @@ macro_rules! id_type {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            /// The text unchanged (the inverse of `Display`), as
+            /// [`From<&str>`] takes it: for IDs read back from storage.
+            fn from_str(text: &str) -> Result<$name, std::convert::Infallible> {
+                Ok($name::from(text))
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

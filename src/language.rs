@@ -45,6 +45,15 @@ impl Serialize for Language {
 )]
 pub struct UnknownLanguage;
 
+impl std::str::FromStr for Language {
+    type Err = UnknownLanguage;
+
+    /// [`Language::parse`]: a tag's own `Display` reads back.
+    fn from_str(text: &str) -> Result<Language, UnknownLanguage> {
+        Language::parse(text)
+    }
+}
+
 impl Language {
     /// Reads a language cell (already known to be non-empty).
     pub fn parse(raw: &str) -> Result<Language, UnknownLanguage> {

@@ -205,6 +205,7 @@ mod render;
 mod roster;
 mod row;
 mod scope;
+mod serde_str;
 mod students;
 mod text;
 mod unlink;

@@ -69,6 +69,16 @@ impl From<&str> for Name {
     }
 }
 
+impl std::str::FromStr for Name {
+    type Err = std::convert::Infallible;
+
+    /// The name in NFC, as [`From<&str>`] takes it (the inverse of
+    /// `Display`).
+    fn from_str(text: &str) -> Result<Name, std::convert::Infallible> {
+        Ok(Name::from(text))
+    }
+}
+
 impl From<String> for Name {
     /// Takes a name as the application stores it, unchecked, in Unicode
     /// NFC: `Jose` + U+0301 and `José` are one name.

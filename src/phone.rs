@@ -134,6 +134,64 @@ impl Phone {
     }
 }
 
+impl Phone {
+    /// A number as an application stores it: E.164 (`+` and up to 15
+    /// digits) and, apart, an extension's digits. Checked for that shape
+    /// only, not against today's numbering plans, so that a number stored
+    /// years ago reads back as it was.
+    ///
+    /// ```
+    /// use guardian_roster::Phone;
+    ///
+    /// let phone = Phone::from_e164("+13125550142", Some("12")).expect("E.164");
+    /// assert_eq!(phone.to_string(), "+13125550142;ext=12");
+    /// assert_eq!("+13125550142;ext=12".parse::<Phone>(), Ok(phone));
+    /// assert!(Phone::from_e164("312-555-0142", None).is_err());
+    /// ```
+    pub fn from_e164(e164: &str, extension: Option<&str>) -> Result<Phone, PhoneError> {
+        let invalid = || PhoneError::Invalid {
+            region: "international".to_owned(),
+        };
+        let digits = e164.strip_prefix('+').ok_or_else(invalid)?;
+        if digits.is_empty()
+            || digits.len() > 15
+            || digits.starts_with('0')
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(invalid());
+        }
+        let extension = match extension {
+            Some(ext)
+                if !ext.is_empty()
+                    && ext.len() <= 10
+                    && ext.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(Box::from(ext))
+            }
+            Some(_) => return Err(invalid()),
+            None => None,
+        };
+        Ok(Phone {
+            e164: E164::new(&["+", digits]).ok_or_else(invalid)?,
+            extension,
+        })
+    }
+}
+
+impl FromStr for Phone {
+    type Err = PhoneError;
+
+    /// A phone's own `Display` (`+13125550142`, `+13125550142;ext=12`), by
+    /// [`Phone::from_e164`]. To read what people write, use a
+    /// [`PhoneParser`].
+    fn from_str(text: &str) -> Result<Phone, PhoneError> {
+        match text.trim().split_once(";ext=") {
+            Some((e164, extension)) => Phone::from_e164(e164, Some(extension)),
+            None => Phone::from_e164(text.trim(), None),
+        }
+    }
+}
+
 impl fmt::Display for Phone {
     /// RFC 3966 style: `+13125550142` or `+13125550142;ext=12`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::write_list;
 use crate::id::without_leading_zeros;
@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 /// Whether links missing from the file are removed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncMode {
     /// Create, update and link only; never unlink. The default, as for a
@@ -165,7 +165,7 @@ impl DryRunOptions {
 /// A field's value before and after an update (`None`: empty).
 ///
 /// `Debug` masks both values: they may be emails or phone numbers.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     /// The roster's current value.
     pub old: Option<String>,
@@ -184,7 +184,7 @@ impl std::fmt::Debug for FieldChange {
 }
 
 /// One change the upload would make.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Change {
     /// A guardian the roster lacks.
@@ -252,7 +252,8 @@ impl Change {
 }
 
 /// Counts for a [`Plan`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PlanSummary {
     /// Guardians to create.
@@ -291,7 +292,7 @@ pub struct PlanSummary {
 /// Changes come in a stable order: guardians to create, guardians to
 /// update, links to add, links to remove; by guardian ID (then student ID)
 /// within each.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Plan {
     mode: SyncMode,
     scope: Scope,

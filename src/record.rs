@@ -1,6 +1,6 @@
 //! Typed records: a guardian, and a guardian-student link.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Email, GuardianId, Language, Name, Phone, StudentId};
 
@@ -8,7 +8,7 @@ use crate::{Email, GuardianId, Language, Name, Phone, StudentId};
 ///
 /// The file has one row per child; rows of the same guardian must agree on
 /// everything here.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guardian {
     /// The guardian's SIS ID.
     pub guardian_id: GuardianId,
@@ -27,7 +27,7 @@ pub struct Guardian {
 }
 
 /// One field of a [`Guardian`] other than its ID, for conflicts and updates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GuardianField {
     /// [`Guardian::first_name`].

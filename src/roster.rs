@@ -111,6 +111,70 @@ pub trait Roster {
     }
 }
 
+/// A roster behind a reference or a smart pointer is a roster: a service
+/// shares one `Arc<R>` between requests, a caller lends `&R`.
+macro_rules! forward_roster {
+    ($($wrapper:ty),*) => {$(
+        impl<R: Roster + ?Sized> Roster for $wrapper {
+            type Error = R::Error;
+
+            fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
+                (**self).existing_students(ids)
+            }
+
+            fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
+                (**self).similar_students(unpadded)
+            }
+
+            fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
+                (**self).similar_guardians(unpadded)
+            }
+
+            fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error> {
+                (**self).guardians(ids)
+            }
+
+            fn links_of(
+                &self,
+                ids: &[GuardianId],
+            ) -> Result<Vec<(GuardianId, StudentId)>, Self::Error> {
+                (**self).links_of(ids)
+            }
+
+            fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error> {
+                (**self).email_owners(emails)
+            }
+
+            fn mobile_owners(
+                &self,
+                mobiles: &[&str],
+            ) -> Result<Vec<(String, GuardianId)>, Self::Error> {
+                (**self).mobile_owners(mobiles)
+            }
+
+            fn links_in_scope(
+                &self,
+                scope: &Scope,
+            ) -> Result<Vec<(GuardianId, StudentId)>, Self::Error> {
+                (**self).links_in_scope(scope)
+            }
+
+            fn schools_of(
+                &self,
+                students: &[StudentId],
+            ) -> Result<Vec<(StudentId, SchoolId)>, Self::Error> {
+                (**self).schools_of(students)
+            }
+
+            fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
+                (**self).similar_schools(unpadded)
+            }
+        }
+    )*};
+}
+
+forward_roster!(&R, Box<R>, std::sync::Arc<R>);
+
 /// A roster held in memory: for tests, examples and small applications.
 ///
 /// ```

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::id::SchoolId;
 
@@ -26,7 +26,7 @@ use crate::id::SchoolId;
 /// assert!(Scope::District.includes(&[]));
 /// assert_eq!(scope.to_string(), "schools 0102 and 0103");
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
     /// The whole roster: every link may be removed by a full sync.

@@ -1,0 +1,46 @@
+//! Values that serialise as their text deserialise from it, through
+//! `FromStr`, so that a stored plan or a database's value reads back.
+
+/// Implements `Deserialize` for each type through its `FromStr`.
+macro_rules! deserialize_from_str {
+    ($($ty:ty),* $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+deserialize_from_str!(
+    crate::id::StudentId,
+    crate::id::GuardianId,
+    crate::id::SchoolId,
+    crate::name::Name,
+    crate::email::Email,
+    crate::phone::Phone,
+    crate::language::Language,
+);
+
+impl<'de> serde::Deserialize<'de> for crate::diagnostic::Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        crate::diagnostic::Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("no diagnostic code {text:?}")))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::column::Column {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        crate::column::Column::ALL
+            .iter()
+            .copied()
+            .find(|column| column.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("no column {text:?}")))
+    }
+}

@@ -1,0 +1,91 @@
+//! Values read back what they write: a phone's own `Display`, an email,
+//! a language tag, IDs and names, and a whole plan through serde, so that a
+//! database's values and a plan kept for approval come back as they were.
+
+mod common;
+
+use common::csv;
+use guardian_roster::{
+    DryRunOptions, Email, GuardianId, InMemoryRoster, Language, Name, Phone, Plan, SchoolId, Scope,
+    StudentId, SyncMode, dry_run,
+};
+
+#[test]
+fn every_value_reads_back_its_own_display() {
+    for text in ["+13125550142", "+13125550142;ext=12", "+33142764978"] {
+        let phone: Phone = text.parse().expect("its own display");
+        assert_eq!(phone.to_string(), text);
+    }
+    let phone: Phone = "+13125550142;ext=12".parse().expect("E.164");
+    assert_eq!(
+        (phone.e164(), phone.extension()),
+        ("+13125550142", Some("12"))
+    );
+    for bad in [
+        "312-555-0142",
+        "+",
+        "+0123",
+        "+1312555014212345",
+        "+1312;ext=x",
+    ] {
+        assert!(bad.parse::<Phone>().is_err(), "{bad}");
+    }
+    let email: Email = "Ana.Diaz@Example.com".parse().expect("an address");
+    assert_eq!(email.to_string(), "Ana.Diaz@Example.com");
+    assert_eq!(email.key(), "ana.diaz@example.com");
+    for tag in ["es", "es-MX", "zh-Hant", "yue"] {
+        let language: Language = tag.parse().expect("a tag");
+        assert_eq!(language.to_string(), tag);
+    }
+    let id: StudentId = "000125".parse().expect("infallible");
+    assert_eq!(id.as_str(), "000125");
+    let name: Name = "Jose\u{301}".parse().expect("infallible");
+    assert_eq!(name.as_str(), "Jos\u{e9}");
+}
+
+#[test]
+fn a_plan_reads_back_from_json_as_it_was_written() {
+    let current = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@old.example.com,312 555 0101 x12,,en",
+        "002,G2,Bo,Li,bo@example.com,,,",
+    ]));
+    let roster = InMemoryRoster::from_export(["001", "002", "003"].map(StudentId::from), &current);
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,312 555 0101 x12,,es",
+        "003,G3,Cy,Ng,cy@example.com,+33 1 42 76 49 78,,fr",
+        "004,G4,Di,Oz,di@example.com,,,",
+    ]));
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0)
+        .scope(Scope::District);
+    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    assert!(plan.summary().update_guardian == 1 && plan.summary().unlink == 1);
+    let written = serde_json::to_string(&plan).expect("serialises");
+    let read: Plan = serde_json::from_str(&written).expect("deserialises");
+    assert_eq!(serde_json::to_string(&read).expect("serialises"), written);
+    assert_eq!(read.changes(), plan.changes());
+    assert_eq!(read.diagnostics(), plan.diagnostics());
+    assert_eq!(read.summary(), plan.summary());
+    assert_eq!(read.scope(), &Scope::District);
+
+    let scope: Scope =
+        serde_json::from_str(r#"{"kind":"schools","schools":["0102"]}"#).expect("a scope");
+    assert_eq!(scope, Scope::schools([SchoolId::from("0102")]));
+    let id: GuardianId = serde_json::from_str(r#""0077""#).expect("an ID");
+    assert_eq!(id.as_str(), "0077");
+}
+
+#[test]
+fn a_roster_behind_a_reference_or_a_pointer_is_a_roster() {
+    let roster = std::sync::Arc::new(InMemoryRoster::from_export(
+        [StudentId::from("001")],
+        &common::validate(csv(&[])),
+    ));
+    let file = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
+    let options = DryRunOptions::new();
+    let shared = dry_run(&file, &roster, &options).expect("Arc");
+    let boxed = dry_run(&file, &Box::new(&*roster), &options).expect("Box<&R>");
+    assert_eq!(shared.changes(), boxed.changes());
+    assert_eq!(shared.summary().create_guardian, 1);
+}
