@@ -299,6 +299,7 @@ fn print_text(
                     guardian_id,
                     fields,
                     guardian,
+                    ..
                 } => {
                     outln!(
                         "  {}  {} {}",

@@ -119,7 +119,7 @@ pub fn write_errors_csv<R: Read, W: Write>(
 /// each `,`, `;`, tab or line break inside it that a formula follows (an
 /// import with another separator, or one that splits lines, would make
 /// that the start of a cell).
-fn neutralise(cell: &[u8]) -> Vec<u8> {
+pub(crate) fn neutralise(cell: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(cell.len() + 1);
     if is_formula_start(cell) {
         out.push(b'\'');

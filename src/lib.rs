@@ -182,6 +182,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 #![forbid(unsafe_code)]
 
 mod agree;
+mod apply;
 mod cells;
 mod column;
 mod decode;
@@ -202,6 +203,7 @@ mod progress;
 mod reader;
 mod record;
 mod render;
+mod results;
 mod roster;
 mod row;
 mod scope;
@@ -211,6 +213,7 @@ mod text;
 mod unlink;
 mod validated;
 
+pub use crate::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
 pub use crate::column::Column;
 pub use crate::decode::TextEncoding;
 pub use crate::diagnostic::{Code, Diagnostic, Severity, mask};
@@ -228,6 +231,7 @@ pub use crate::reader::{
 };
 pub use crate::record::{Guardian, GuardianField, Link};
 pub use crate::render::Visible;
+pub use crate::results::{ResultRow, ResultUnlink, Results, RowResult, results};
 pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{Row, RowStatus};
 pub use crate::scope::Scope;

@@ -193,6 +193,8 @@ pub enum Change {
         guardian_id: GuardianId,
         /// The guardian as the file gives them.
         guardian: Guardian,
+        /// The file line of the guardian's first row that applies.
+        line: u64,
     },
     /// A guardian whose details differ, field by field.
     UpdateGuardian {
@@ -202,6 +204,8 @@ pub enum Change {
         fields: BTreeMap<GuardianField, FieldChange>,
         /// The guardian as the file gives them.
         guardian: Guardian,
+        /// The file line of the guardian's first row that applies.
+        line: u64,
     },
     /// A guardian-student link the roster lacks.
     Link {
@@ -239,6 +243,17 @@ impl Change {
             | Change::UpdateGuardian { guardian_id, .. }
             | Change::Link { guardian_id, .. }
             | Change::Unlink { guardian_id, .. } => guardian_id,
+        }
+    }
+
+    /// The file line the change comes from (a guardian's first row, a
+    /// link's row); `None` for an unlink, which no row asks for.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            Change::CreateGuardian { line, .. }
+            | Change::UpdateGuardian { line, .. }
+            | Change::Link { line, .. } => Some(*line),
+            Change::Unlink { .. } => None,
         }
     }
 
@@ -350,12 +365,12 @@ impl Plan {
     }
 }
 
-fn roster_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+pub(crate) fn roster_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
     Error::new(ErrorKind::Roster(Box::new(e)), 1)
 }
 
 /// Calls `lookup` once per batch of `keys`, gathering the answers.
-fn batched<K, T, E, F>(keys: &[K], size: usize, mut lookup: F) -> Result<Vec<T>, Error>
+pub(crate) fn batched<K, T, E, F>(keys: &[K], size: usize, mut lookup: F) -> Result<Vec<T>, Error>
 where
     E: std::error::Error + Send + Sync + 'static,
     F: FnMut(&[K]) -> Result<Vec<T>, E>,
@@ -512,14 +527,31 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         })
         .collect();
     let rejected = not_applied.len();
+    let mut releases = Vec::new();
     for one in planned {
         diagnostics.extend(one.diagnostics);
         not_applied.extend(one.not_applied);
         creates.extend(one.creates);
         updates.extend(one.updates);
+        releases.extend(one.releases);
         summary.unchanged_guardians += one.unchanged_guardians;
         summary.unchanged_links += one.unchanged_links;
         links.extend(one.links);
+    }
+    for (taker, at) in demote_takers([&mut creates, &mut updates, &mut links], &releases) {
+        let release = &releases[at];
+        let rows = links_by_guardian.get(&taker).map_or(&[][..], Vec::as_slice);
+        for link in rows.iter().filter(|l| {
+            existing.contains(&l.student_id) && !out_of_scope.contains_key(&l.student_id)
+        }) {
+            diagnostics.push(released_in_vain(link, release));
+            not_applied.push(NotApplied {
+                line: link.line,
+                guardian_id: Some(link.guardian_id.clone()),
+                student_id: Some(link.student_id.clone()),
+                reason: Reason::ContactInUse,
+            });
+        }
     }
     in_pool(options, || {
         links.par_sort_by(|a, b| {
@@ -804,9 +836,55 @@ impl Known {
     }
 }
 
+/// A contact a guardian takes from a roster guardian whom the file moves to
+/// another: planned only if that guardian's own change is.
+struct Release {
+    taker: GuardianId,
+    code: Code,
+    column: Column,
+    value: String,
+    owner: GuardianId,
+}
+
+/// Takes back the creates, updates and new links of guardians who take a
+/// contact from a guardian whose own change is not planned (that guardian
+/// keeps the contact, so the taker's login would collide), until none is
+/// left: a chain of moves stands or falls together. Returns the demoted
+/// guardians, each with the release it relied on.
+fn demote_takers(changes: [&mut Vec<Change>; 3], releases: &[Release]) -> Vec<(GuardianId, usize)> {
+    let [creates, updates, links] = changes;
+    let mut planned: HashSet<GuardianId> = creates
+        .iter()
+        .chain(updates.iter())
+        .map(|c| c.guardian_id().clone())
+        .collect();
+    let mut demoted: Vec<(GuardianId, usize)> = Vec::new();
+    loop {
+        let before = demoted.len();
+        for (at, release) in releases.iter().enumerate() {
+            if planned.contains(&release.taker) && !planned.contains(&release.owner) {
+                planned.remove(&release.taker);
+                demoted.push((release.taker.clone(), at));
+            }
+        }
+        if demoted.len() == before {
+            break;
+        }
+    }
+    if !demoted.is_empty() {
+        let gone: HashSet<&GuardianId> = demoted.iter().map(|(id, _)| id).collect();
+        for list in [creates, updates, links] {
+            list.retain(|c| !gone.contains(c.guardian_id()));
+        }
+    }
+    demoted
+}
+
 /// What the dry run plans for a run of the file's guardians.
 #[derive(Default)]
 struct Planned {
+    /// Contacts taken from guardians the file moves (see [`Release`]).
+    releases: Vec<Release>,
     diagnostics: Vec<Diagnostic>,
     /// Rows the plan cannot apply.
     not_applied: Vec<NotApplied>,
@@ -845,10 +923,12 @@ fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &
         return;
     }
     let twins = known.twins_of(id);
-    let collisions = collisions(guardian, upload, known);
+    let mut released = Vec::new();
+    let collisions = collisions(guardian, upload, known, &mut released);
     if twins.is_empty() && collisions.is_empty() {
-        plan_record(guardian, upload, known, out);
+        plan_record(guardian, upload, known, accepted[0].line, out);
         plan_links(&accepted, known, out);
+        out.releases.extend(released);
         return;
     }
     // The row does not apply: say why, for each row, and hold whatever
@@ -931,6 +1011,7 @@ fn collisions<'a>(
     guardian: &'a Guardian,
     upload: &Upload<'_>,
     known: &'a Known,
+    released: &mut Vec<Release>,
 ) -> Vec<Collision<'a>> {
     let id = &guardian.guardian_id;
     let keeps = |owner: &GuardianId, field: GuardianField, value: &str| {
@@ -961,9 +1042,20 @@ fn collisions<'a>(
     let mut collisions = Vec::new();
     for (field, code, column, owners, value) in contacts {
         if let (true, Some(value)) = (known.is_new_contact(guardian, field), value) {
-            let kept: Vec<&GuardianId> = others(owners, value, id)
-                .filter(|owner| keeps(owner, field, value))
-                .collect();
+            let mut kept: Vec<&GuardianId> = Vec::new();
+            for owner in others(owners, value, id) {
+                if keeps(owner, field, value) {
+                    kept.push(owner);
+                } else {
+                    released.push(Release {
+                        taker: id.clone(),
+                        code,
+                        column,
+                        value: value.to_owned(),
+                        owner: owner.clone(),
+                    });
+                }
+            }
             if !kept.is_empty() {
                 collisions.push(Collision {
                     code,
@@ -975,6 +1067,23 @@ fn collisions<'a>(
         }
     }
     collisions
+}
+
+/// `email_in_use`/`mobile_in_use` for a row whose guardian would take a
+/// contact from a roster guardian whom the file moves to another, when that
+/// guardian's own change does not apply: they keep it.
+fn released_in_vain(link: &Link, release: &Release) -> Diagnostic {
+    let label = release.column.label();
+    Diagnostic::new(
+        release.code,
+        link.line,
+        format!(
+            "Line {}: the {label} {} belongs to guardian {} in the roster; the file gives guardian {} another {label}, but that change was not applied, so guardian {} keeps it and guardian {} cannot use it to log in; this row was not applied: fix guardian {}'s rows first",
+            link.line, release.value, release.owner, release.owner, release.owner, link.guardian_id, release.owner
+        ),
+    )
+    .with_column(release.column)
+    .with_value(release.value.as_str())
 }
 
 /// `similar_guardian`: the guardian is not in the roster, but one whose ID
@@ -1004,12 +1113,19 @@ fn similar_guardian(link: &Link, twins: &[&GuardianId]) -> Diagnostic {
 }
 
 /// The guardian's creation, or its update field by field, or nothing.
-fn plan_record(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &mut Planned) {
+fn plan_record(
+    guardian: &Guardian,
+    upload: &Upload<'_>,
+    known: &Known,
+    line: u64,
+    out: &mut Planned,
+) {
     let id = &guardian.guardian_id;
     let Some(old) = known.current(id) else {
         out.creates.push(Change::CreateGuardian {
             guardian_id: id.clone(),
             guardian: guardian.clone(),
+            line,
         });
         return;
     };
@@ -1048,6 +1164,7 @@ fn plan_record(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &mu
             guardian_id: id.clone(),
             fields,
             guardian: guardian.clone(),
+            line,
         });
     }
 }

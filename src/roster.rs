@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use crate::id::without_leading_zeros;
-use crate::plan::{Change, Plan};
+use crate::plan::Plan;
 use crate::{Guardian, GuardianId, SchoolId, Scope, StudentId, ValidatedFile};
 
 /// The current roster, supplied by the application (usually a database).
@@ -345,29 +345,40 @@ impl InMemoryRoster {
         self.links.iter()
     }
 
-    /// Carries out a plan: what an application does after a clerk approves
-    /// the dry run.
-    pub fn apply(&mut self, plan: &Plan) {
-        for change in plan.changes() {
-            match change {
-                Change::CreateGuardian { guardian, .. }
-                | Change::UpdateGuardian { guardian, .. } => {
-                    self.add_guardian(guardian.clone());
-                }
-                Change::Link {
-                    guardian_id,
-                    student_id,
-                    ..
-                } => self.add_link(guardian_id.clone(), student_id.clone()),
-                Change::Unlink {
-                    guardian_id,
-                    student_id,
-                } => {
-                    self.links
-                        .remove(&(guardian_id.clone(), student_id.clone()));
-                }
-            }
+    /// Carries out a plan with [`crate::apply`]: what an application does
+    /// after a clerk approves the dry run. A change whose precondition no
+    /// longer holds is stale and not written.
+    pub fn apply(&mut self, plan: &Plan) -> crate::Applied {
+        // `apply` fails only with the roster's errors: `Infallible` here.
+        crate::apply(plan, self, &crate::ApplyOptions::new()).unwrap_or_default()
+    }
+}
+
+impl crate::RosterWriter for InMemoryRoster {
+    fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Infallible> {
+        for guardian in guardians {
+            self.add_guardian(guardian.clone());
         }
+        Ok(())
+    }
+
+    fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Infallible> {
+        for guardian in guardians {
+            self.add_guardian(guardian.clone());
+        }
+        Ok(())
+    }
+
+    fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
+        self.links.extend(links.iter().cloned());
+        Ok(())
+    }
+
+    fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
+        for link in links {
+            self.links.remove(link);
+        }
+        Ok(())
     }
 }
 

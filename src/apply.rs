@@ -1,0 +1,346 @@
+//! Start Processing: a plan applied to the application's roster, change by
+//! change, each only if what the dry run saw still holds.
+
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::id::{GuardianId, StudentId};
+use crate::plan::{Change, Plan};
+use crate::plan::{batched, roster_error};
+use crate::record::{Guardian, GuardianField};
+use crate::roster::Roster;
+
+/// The application's side of Start Processing: the writes a plan makes,
+/// in batches, each fallible. [`apply`] reads the roster (through
+/// [`Roster`]) to check every change's precondition first, and hands this
+/// trait only the changes that still hold.
+///
+/// Run [`apply`] inside one transaction when the roster is a database: an
+/// error from any method stops it with [`crate::ErrorKind::Roster`], and the
+/// caller rolls back. Each method receives at most
+/// [`ApplyOptions::batch_size`] items.
+pub trait RosterWriter: Roster {
+    /// Adds these guardians (none of them is in the roster).
+    fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error>;
+    /// Replaces these guardians' records (each is in the roster, with the
+    /// old values the plan saw).
+    fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error>;
+    /// Adds these guardian-student links (none is in the roster).
+    fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error>;
+    /// Removes these links (each is in the roster).
+    fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error>;
+}
+
+/// Options for [`apply`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyOptions {
+    batch_size: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> ApplyOptions {
+        ApplyOptions::new()
+    }
+}
+
+impl ApplyOptions {
+    /// Batches of 10,000.
+    pub fn new() -> ApplyOptions {
+        ApplyOptions { batch_size: 10_000 }
+    }
+
+    /// How many items go to the roster in one call (at least 1).
+    pub fn batch_size(mut self, size: usize) -> ApplyOptions {
+        self.batch_size = size.max(1);
+        self
+    }
+}
+
+/// What became of one change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Written.
+    Applied,
+    /// Not written: the roster no longer holds what the dry run saw.
+    Stale {
+        /// What changed since, in words for a clerk.
+        reason: String,
+    },
+}
+
+/// The outcome of every change of a plan, in the plan's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    outcomes: Vec<(Change, Outcome)>,
+}
+
+impl Applied {
+    /// Each change of the plan with its outcome, in the plan's order.
+    pub fn outcomes(&self) -> &[(Change, Outcome)] {
+        &self.outcomes
+    }
+
+    /// How many changes were written.
+    pub fn applied(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| *o == Outcome::Applied)
+            .count()
+    }
+
+    /// How many changes were stale, and not written.
+    pub fn stale(&self) -> usize {
+        self.outcomes.len() - self.applied()
+    }
+}
+
+/// Applies `plan` to `roster`: what Start Processing does after a clerk
+/// approves a dry run, perhaps much later.
+///
+/// Each change carries its precondition, and is written only if it still
+/// holds; otherwise it is [`Outcome::Stale`] and nothing of it is written:
+///
+/// - a guardian to create must still be absent, and its email and mobile
+///   not another guardian's;
+/// - a guardian to update must still have the old values the plan shows,
+///   and its new email or mobile not be another guardian's;
+/// - a link to add must still be absent, and its guardian present once the
+///   creates are done;
+/// - a link to remove must still be present.
+///
+/// Changes are applied creates first, then updates, links and unlinks, as
+/// the plan orders them, so applying a plan and running the dry run again
+/// gives no change. An error from the roster stops at once
+/// ([`crate::ErrorKind::Roster`]): run it in a transaction.
+pub fn apply<W: RosterWriter + ?Sized>(
+    plan: &Plan,
+    roster: &mut W,
+    options: &ApplyOptions,
+) -> Result<Applied, Error> {
+    let size = options.batch_size;
+    let changes = plan.changes();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
+
+    // Guardians: their records and the owners of the contacts they bring.
+    let records: Vec<(usize, &Guardian)> = changes
+        .iter()
+        .enumerate()
+        .filter_map(|(at, change)| match change {
+            Change::CreateGuardian { guardian, .. } | Change::UpdateGuardian { guardian, .. } => {
+                Some((at, guardian))
+            }
+            _ => None,
+        })
+        .collect();
+    let ids: Vec<GuardianId> = records.iter().map(|(_, g)| g.guardian_id.clone()).collect();
+    let current: HashMap<GuardianId, Guardian> = batched(&ids, size, |ids| roster.guardians(ids))?
+        .into_iter()
+        .map(|g| (g.guardian_id.clone(), g))
+        .collect();
+    let moving: HashSet<&GuardianId> = ids.iter().collect();
+    let taken = ContactOwners::ask(&*roster, &records, size)?;
+    let mut creates = Vec::new();
+    let mut updates = Vec::new();
+    for &(at, guardian) in &records {
+        let verdict = match &changes[at] {
+            Change::CreateGuardian { .. } => match current.get(&guardian.guardian_id) {
+                Some(_) => Err(format!(
+                    "guardian {} was created in the roster since the dry run",
+                    guardian.guardian_id
+                )),
+                None => taken.check(guardian, None, &moving),
+            },
+            Change::UpdateGuardian { fields, .. } => match current.get(&guardian.guardian_id) {
+                None => Err(format!(
+                    "guardian {} is no longer in the roster",
+                    guardian.guardian_id
+                )),
+                Some(now) => unchanged_since(now, fields)
+                    .and_then(|()| taken.check(guardian, Some(now), &moving)),
+            },
+            _ => Ok(()),
+        };
+        outcomes[at] = Some(match verdict {
+            Ok(()) => {
+                match &changes[at] {
+                    Change::CreateGuardian { .. } => creates.push(guardian.clone()),
+                    _ => updates.push(guardian.clone()),
+                }
+                Outcome::Applied
+            }
+            Err(reason) => Outcome::Stale { reason },
+        });
+    }
+    for chunk in creates.chunks(size) {
+        roster.create_guardians(chunk).map_err(roster_error)?;
+    }
+    for chunk in updates.chunks(size) {
+        roster.update_guardians(chunk).map_err(roster_error)?;
+    }
+
+    // Links, against the roster as it is now (creates done).
+    let pairs: Vec<(usize, &GuardianId, &StudentId, bool)> = changes
+        .iter()
+        .enumerate()
+        .filter_map(|(at, change)| match change {
+            Change::Link {
+                guardian_id,
+                student_id,
+                ..
+            } => Some((at, guardian_id, student_id, true)),
+            Change::Unlink {
+                guardian_id,
+                student_id,
+            } => Some((at, guardian_id, student_id, false)),
+            _ => None,
+        })
+        .collect();
+    let mut owners: Vec<GuardianId> = pairs.iter().map(|(_, g, _, _)| (*g).clone()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let present: HashSet<(GuardianId, StudentId)> =
+        batched(&owners, size, |ids| roster.links_of(ids))?
+            .into_iter()
+            .collect();
+    let existing: HashSet<GuardianId> = batched(&owners, size, |ids| roster.guardians(ids))?
+        .into_iter()
+        .map(|g| g.guardian_id)
+        .collect();
+    let mut adds = Vec::new();
+    let mut removes = Vec::new();
+    for &(at, guardian, student, add) in &pairs {
+        let key = (guardian.clone(), student.clone());
+        let verdict = if add {
+            if present.contains(&key) {
+                Err(format!(
+                    "guardian {guardian} was linked to student {student} since the dry run"
+                ))
+            } else if !existing.contains(guardian) {
+                Err(format!("guardian {guardian} is not in the roster"))
+            } else {
+                adds.push(key);
+                Ok(())
+            }
+        } else if present.contains(&key) {
+            removes.push(key);
+            Ok(())
+        } else {
+            Err(format!(
+                "guardian {guardian} and student {student} were unlinked since the dry run"
+            ))
+        };
+        outcomes[at] = Some(match verdict {
+            Ok(()) => Outcome::Applied,
+            Err(reason) => Outcome::Stale { reason },
+        });
+    }
+    for chunk in adds.chunks(size) {
+        roster.add_links(chunk).map_err(roster_error)?;
+    }
+    for chunk in removes.chunks(size) {
+        roster.remove_links(chunk).map_err(roster_error)?;
+    }
+
+    Ok(Applied {
+        outcomes: changes
+            .iter()
+            .cloned()
+            .zip(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Applied)))
+            .collect(),
+    })
+}
+
+/// Whether the roster's record still has the old values of `fields`.
+fn unchanged_since(
+    now: &Guardian,
+    fields: &BTreeMap<GuardianField, crate::plan::FieldChange>,
+) -> Result<(), String> {
+    for (field, change) in fields {
+        if now.field(*field) != change.old {
+            return Err(format!(
+                "guardian {}'s {} was changed in the roster since the dry run",
+                now.guardian_id,
+                field.label()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Who has the emails and mobiles the plan's guardians bring.
+struct ContactOwners {
+    emails: HashMap<String, Vec<GuardianId>>,
+    mobiles: HashMap<String, Vec<GuardianId>>,
+}
+
+impl ContactOwners {
+    fn ask<R: Roster + ?Sized>(
+        roster: &R,
+        records: &[(usize, &Guardian)],
+        size: usize,
+    ) -> Result<ContactOwners, Error> {
+        let mut emails: Vec<&str> = records
+            .iter()
+            .filter_map(|(_, g)| g.email.as_ref().map(|e| e.key()))
+            .collect();
+        emails.sort_unstable();
+        emails.dedup();
+        let mut mobiles: Vec<&str> = records
+            .iter()
+            .filter_map(|(_, g)| g.mobile_phone.as_ref().map(|p| p.e164()))
+            .collect();
+        mobiles.sort_unstable();
+        mobiles.dedup();
+        let group = |pairs: Vec<(String, GuardianId)>| {
+            let mut map: HashMap<String, Vec<GuardianId>> = HashMap::default();
+            for (key, owner) in pairs {
+                map.entry(key).or_default().push(owner);
+            }
+            map
+        };
+        Ok(ContactOwners {
+            emails: group(batched(&emails, size, |keys| roster.email_owners(keys))?),
+            mobiles: group(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?),
+        })
+    }
+
+    /// Whether the email and mobile the guardian brings (those its roster
+    /// record, if any, does not have yet) are free of other guardians
+    /// (guardians the plan itself writes may trade contacts).
+    fn check(
+        &self,
+        guardian: &Guardian,
+        now: Option<&Guardian>,
+        moving: &HashSet<&GuardianId>,
+    ) -> Result<(), String> {
+        let me = &guardian.guardian_id;
+        let new_email = now.is_none_or(|now| now.email != guardian.email);
+        let new_mobile = now.is_none_or(|now| now.mobile_phone != guardian.mobile_phone);
+        let taken = |owners: Option<&Vec<GuardianId>>| {
+            owners
+                .into_iter()
+                .flatten()
+                .find(|owner| *owner != me && !moving.contains(owner))
+                .cloned()
+        };
+        if let (true, Some(email)) = (new_email, &guardian.email) {
+            if let Some(owner) = taken(self.emails.get(email.key())) {
+                return Err(format!(
+                    "the email of guardian {me} was given to guardian {owner} since the dry run"
+                ));
+            }
+        }
+        if let (true, Some(mobile)) = (new_mobile, &guardian.mobile_phone) {
+            if let Some(owner) = taken(self.mobiles.get(mobile.e164())) {
+                return Err(format!(
+                    "the mobile of guardian {me} was given to guardian {owner} since the dry run"
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,236 @@
+//! The results of Start Processing, row by row: what the product's "come
+//! back later" page shows, and what a clerk downloads.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::apply::{Applied, Outcome};
+use crate::error::{Error, ErrorKind};
+use crate::errors_csv::neutralise;
+use crate::id::{GuardianId, StudentId};
+use crate::plan::{Change, Plan};
+use crate::row::RowStatus;
+use crate::validated::ValidatedFile;
+
+/// What happened to one row of the upload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum RowResult {
+    /// The row's guardian was created (and its link made).
+    Created,
+    /// The row's guardian was updated.
+    Updated,
+    /// The row's link was made; the guardian was already right.
+    Linked,
+    /// Nothing to do: the roster already had it.
+    Unchanged,
+    /// The row was not applied: rejected, or refused by the dry run.
+    Skipped,
+    /// The row's change was not written: the roster changed since the dry
+    /// run.
+    Stale,
+}
+
+impl RowResult {
+    /// `"CREATED"`, `"UPDATED"`... as the results file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowResult::Created => "CREATED",
+            RowResult::Updated => "UPDATED",
+            RowResult::Linked => "LINKED",
+            RowResult::Unchanged => "UNCHANGED",
+            RowResult::Skipped => "SKIPPED",
+            RowResult::Stale => "STALE",
+        }
+    }
+}
+
+/// One row of the upload and what happened to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResultRow {
+    /// The physical line of the row.
+    pub line: u64,
+    /// What happened.
+    pub result: RowResult,
+    /// Why a row was skipped or stale: diagnostic codes, or what changed.
+    pub reason: Option<String>,
+}
+
+/// A link the sync removed (or found already gone): no row stands for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResultUnlink {
+    /// The guardian.
+    pub guardian_id: GuardianId,
+    /// The student.
+    pub student_id: StudentId,
+    /// `UNLINKED`, or `STALE` when the link was already gone.
+    pub result: &'static str,
+}
+
+/// The results of applying a plan: every row of the upload (they add up
+/// to the file's rows), the links removed, and the counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Results {
+    /// Rows per result.
+    pub counts: BTreeMap<RowResult, u64>,
+    /// Links removed.
+    pub unlinked: u64,
+    /// Every data row of the upload, in file order.
+    pub rows: Vec<ResultRow>,
+    /// The links a full sync removed.
+    pub unlinks: Vec<ResultUnlink>,
+}
+
+/// The results of Start Processing for `file`, planned as `plan` and
+/// applied as `applied`.
+///
+/// A row rejected by the reader, or refused by the dry run, is `SKIPPED`
+/// with its error codes as the reason; a row whose change was stale is
+/// `STALE`; otherwise the row's change decides (`CREATED` when it created
+/// its guardian, `UPDATED`, `LINKED`) or the row is `UNCHANGED`.
+pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results {
+    let mut errors: BTreeMap<u64, Vec<&'static str>> = BTreeMap::new();
+    for diagnostic in file.diagnostics().iter().chain(plan.diagnostics()) {
+        if diagnostic.is_error() {
+            errors
+                .entry(diagnostic.line)
+                .or_default()
+                .push(diagnostic.code.as_str());
+        }
+    }
+    // The outcome of each line's changes, strongest first.
+    let mut by_line: BTreeMap<u64, (RowResult, Option<String>)> = BTreeMap::new();
+    let mut unlinks = Vec::new();
+    for (change, outcome) in applied.outcomes() {
+        let result = match (change, outcome) {
+            (_, Outcome::Stale { .. }) => RowResult::Stale,
+            (Change::CreateGuardian { .. }, _) => RowResult::Created,
+            (Change::UpdateGuardian { .. }, _) => RowResult::Updated,
+            (Change::Link { .. }, _) => RowResult::Linked,
+            (
+                Change::Unlink {
+                    guardian_id,
+                    student_id,
+                },
+                _,
+            ) => {
+                unlinks.push(ResultUnlink {
+                    guardian_id: guardian_id.clone(),
+                    student_id: student_id.clone(),
+                    result: if matches!(outcome, Outcome::Applied) {
+                        "UNLINKED"
+                    } else {
+                        "STALE"
+                    },
+                });
+                continue;
+            }
+        };
+        let Some(line) = change.line() else {
+            continue;
+        };
+        let reason = match outcome {
+            Outcome::Stale { reason } => Some(reason.clone()),
+            Outcome::Applied => None,
+        };
+        match by_line.entry(line) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert((result, reason));
+            }
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                if rank(result) < rank(slot.get().0) {
+                    slot.insert((result, reason));
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    let mut counts: BTreeMap<RowResult, u64> = BTreeMap::new();
+    for outcome in file.rows() {
+        if outcome.status == RowStatus::Blank {
+            continue;
+        }
+        let found = by_line.remove(&outcome.line);
+        let (result, reason) = match (errors.get(&outcome.line), found) {
+            (Some(codes), _) => {
+                let mut codes = codes.clone();
+                codes.dedup();
+                (RowResult::Skipped, Some(codes.join("; ")))
+            }
+            (None, Some(found)) => found,
+            (None, None) => (RowResult::Unchanged, None),
+        };
+        *counts.entry(result).or_default() += 1;
+        rows.push(ResultRow {
+            line: outcome.line,
+            result,
+            reason,
+        });
+    }
+    Results {
+        counts,
+        unlinked: unlinks.iter().filter(|u| u.result == "UNLINKED").count() as u64,
+        rows,
+        unlinks,
+    }
+}
+
+/// Which result a row with several changes shows: a stale change first,
+/// then the guardian's creation, update, the link.
+fn rank(result: RowResult) -> u8 {
+    match result {
+        RowResult::Stale => 0,
+        RowResult::Created => 1,
+        RowResult::Updated => 2,
+        RowResult::Linked => 3,
+        RowResult::Unchanged => 4,
+        RowResult::Skipped => 5,
+    }
+}
+
+impl Results {
+    /// The columns of [`Results::write_csv`].
+    pub const COLUMNS: [&'static str; 5] =
+        ["line", "result", "reason", "guardian_id", "student_id"];
+
+    /// Writes the results as CSV with `delimiter` (the upload's, so that a
+    /// spreadsheet opens both alike): a row per upload row, then one per
+    /// link removed (no line). Cells a spreadsheet would run as formulas
+    /// are neutralised as in the errors file.
+    pub fn write_csv<W: Write>(&self, out: W, delimiter: u8) -> Result<(), Error> {
+        let io = |e: csv::Error| Error::new(ErrorKind::Io(std::io::Error::other(e.to_string())), 1);
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .quote_style(csv::QuoteStyle::Always)
+            .from_writer(out);
+        writer.write_record(Self::COLUMNS).map_err(io)?;
+        for row in &self.rows {
+            let reason = row.reason.as_deref().unwrap_or("");
+            writer
+                .write_record([
+                    row.line.to_string().as_bytes(),
+                    row.result.as_str().as_bytes(),
+                    &neutralise(reason.as_bytes()),
+                    b"",
+                    b"",
+                ])
+                .map_err(io)?;
+        }
+        for unlink in &self.unlinks {
+            writer
+                .write_record([
+                    &b""[..],
+                    unlink.result.as_bytes(),
+                    b"",
+                    &neutralise(unlink.guardian_id.as_str().as_bytes()),
+                    &neutralise(unlink.student_id.as_str().as_bytes()),
+                ])
+                .map_err(io)?;
+        }
+        writer.flush()?;
+        Ok(())
+    }
+}

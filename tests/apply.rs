@@ -1,0 +1,267 @@
+//! Start Processing: a plan applied later, to a roster that may have
+//! changed since its dry run. Stale changes are never written.
+
+mod common;
+
+use common::csv;
+use guardian_roster::{
+    ApplyOptions, Change, DryRunOptions, Email, InMemoryRoster, Outcome, StudentId, SyncMode,
+    apply, dry_run,
+};
+
+fn roster(current: &[&str]) -> InMemoryRoster {
+    InMemoryRoster::from_export(
+        ["001", "002", "003", "004"].map(StudentId::from),
+        &common::validate(csv(current)),
+    )
+}
+
+fn outcomes(applied: &guardian_roster::Applied) -> Vec<(&'static str, String, Option<&str>)> {
+    applied
+        .outcomes()
+        .iter()
+        .map(|(change, outcome)| {
+            let action = match change {
+                Change::CreateGuardian { .. } => "create",
+                Change::UpdateGuardian { .. } => "update",
+                Change::Link { .. } => "link",
+                Change::Unlink { .. } => "unlink",
+            };
+            let reason = match outcome {
+                Outcome::Applied => None,
+                Outcome::Stale { reason } => Some(reason.as_str()),
+            };
+            (action, change.guardian_id().to_string(), reason)
+        })
+        .collect()
+}
+
+const CURRENT: &[&str] = &[
+    "001,G1,Ana,Ruiz,ana@old.example.com,,,",
+    "002,G2,Bo,Li,bo@example.com,,,",
+    "003,G3,Cy,Ng,cy@example.com,,,",
+];
+
+const UPLOAD: &[&str] = &[
+    "001,G1,Ana,Ruiz,ana@example.com,,,",
+    "002,G2,Bo,Li,bo@example.com,,,",
+    "004,G2,Bo,Li,bo@example.com,,,",
+    "004,G5,Ed,Po,ed@example.com,,,",
+];
+
+#[test]
+fn a_plan_applied_at_once_is_applied_whole_and_reruns_to_nothing() {
+    let mut now = roster(CURRENT);
+    let file = common::validate(csv(UPLOAD));
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert_eq!(
+        outcomes(&applied),
+        [
+            ("create", "G5".to_owned(), None),
+            ("update", "G1".to_owned(), None),
+            ("link", "G2".to_owned(), None),
+            ("link", "G5".to_owned(), None),
+            ("unlink", "G3".to_owned(), None),
+        ]
+    );
+    assert_eq!((applied.applied(), applied.stale()), (5, 0));
+    let again = dry_run(&file, &now, &options).expect("in memory");
+    assert!(again.changes().is_empty(), "{:?}", again.changes());
+}
+
+#[test]
+fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
+    let file = common::validate(csv(UPLOAD));
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let mut now = roster(CURRENT);
+    let plan = dry_run(&file, &now, &options).expect("in memory");
+    // Between Dry Run and Start Processing, the application changed:
+    // G1's email, G5 created, G2 linked to 004, G3 unlinked.
+    let mut g1 = now.guardian("G1").expect("G1").clone();
+    g1.email = Email::parse("ana.new@example.com").ok();
+    now.add_guardian(g1);
+    let mut g5 = now.guardian("G2").expect("G2").clone();
+    g5.guardian_id = "G5".into();
+    g5.email = Email::parse("ed@example.com").ok();
+    now.add_guardian(g5);
+    now.add_link("G2".into(), "004".into());
+    let applied = apply(&plan, &mut now, &ApplyOptions::new().batch_size(1)).expect("in memory");
+    assert_eq!(
+        outcomes(&applied),
+        [
+            (
+                "create",
+                "G5".to_owned(),
+                Some("guardian G5 was created in the roster since the dry run")
+            ),
+            (
+                "update",
+                "G1".to_owned(),
+                Some("guardian G1's email was changed in the roster since the dry run")
+            ),
+            (
+                "link",
+                "G2".to_owned(),
+                Some("guardian G2 was linked to student 004 since the dry run")
+            ),
+            ("link", "G5".to_owned(), None),
+            ("unlink", "G3".to_owned(), None),
+        ]
+    );
+    // The stale update was not written: G1 keeps today's email.
+    assert_eq!(
+        now.guardian("G1")
+            .and_then(|g| g.email.as_ref())
+            .map(|e| e.as_str()),
+        Some("ana.new@example.com")
+    );
+
+    // A link already removed, and an email given to another guardian.
+    let mut other = roster(CURRENT);
+    let plan = dry_run(&file, &other, &options).expect("in memory");
+    let mut g3 = other.guardian("G3").expect("G3").clone();
+    g3.email = Email::parse("ed@example.com").ok();
+    other.add_guardian(g3);
+    let links: Vec<_> = other.all_links().cloned().collect();
+    let mut emptied = InMemoryRoster::from_export(
+        ["001", "002", "003", "004"].map(StudentId::from),
+        &common::validate(csv(&[])),
+    );
+    for guardian in other.all_guardians() {
+        emptied.add_guardian(guardian.clone());
+    }
+    for (g, s) in links {
+        if g.as_str() != "G3" {
+            emptied.add_link(g, s);
+        }
+    }
+    let applied = apply(&plan, &mut emptied, &ApplyOptions::new()).expect("in memory");
+    let stale: Vec<(String, Option<&str>)> = outcomes(&applied)
+        .into_iter()
+        .filter(|(_, _, reason)| reason.is_some())
+        .map(|(_, id, reason)| (id, reason))
+        .collect();
+    assert_eq!(
+        stale,
+        [
+            (
+                "G5".to_owned(),
+                Some("the email of guardian G5 was given to guardian G3 since the dry run")
+            ),
+            ("G5".to_owned(), Some("guardian G5 is not in the roster")),
+            (
+                "G3".to_owned(),
+                Some("guardian G3 and student 003 were unlinked since the dry run")
+            ),
+        ]
+    );
+}
+
+/// A guardian may take a contact the file moves away from another, but
+/// only if that other's change applies: here it does not (its new mobile
+/// is a third guardian's), so the taker is refused too, and applying then
+/// running again changes nothing.
+#[test]
+fn a_contact_released_by_a_change_that_does_not_apply_is_not_taken() {
+    let mut now = InMemoryRoster::from_export(
+        [StudentId::from("001")],
+        &common::validate(csv(&[
+            "001,G4,Ana,Ruiz,a@example.com,312 555 0101,,es",
+            "001,G1,Ana,Ruiz,a@example.com,(312) 555-0102,,es",
+        ])),
+    );
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,a@example.com,312 555 0101,,es",
+        "001,G2,Ana,Ruiz,b@example.com,(312) 555-0102,,es",
+    ]));
+    let plan = dry_run(&file, &now, &DryRunOptions::default()).expect("in memory");
+    let codes: Vec<(&str, u64)> = plan
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect();
+    assert_eq!(codes, [("mobile_in_use", 2), ("mobile_in_use", 3)]);
+    assert_eq!(
+        plan.diagnostics()[1].message,
+        "Line 3: the mobile phone +13125550102 belongs to guardian G1 in the roster; the file gives guardian G1 another mobile phone, but that change was not applied, so guardian G1 keeps it and guardian G2 cannot use it to log in; this row was not applied: fix guardian G1's rows first"
+    );
+    assert!(plan.changes().is_empty(), "{:?}", plan.changes());
+    let applied = now.apply(&plan);
+    assert_eq!(applied.outcomes().len(), 0);
+    assert!(
+        dry_run(&file, &now, &DryRunOptions::default())
+            .expect("in memory")
+            .changes()
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_results_say_what_happened_to_every_row_and_add_up() {
+    let mut now = roster(CURRENT);
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,", // update
+        "002,G2,Bo,Li,bo@example.com,,,",     // unchanged
+        "004,G2,Bo,Li,bo@example.com,,,",     // link
+        "004,G5,Ed,Po,ed@example.com,,,",     // create
+        "009,G6,Fay,Qi,fay@example.com,,,",   // unknown student: skipped
+        "003,G7,Gil,Ra,gil@example,,,",       // invalid email: skipped
+        "001,G8,Hal,Su,hal@example.com,,,",   // create, made stale below
+    ]));
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let plan = dry_run(&file, &now, &options).expect("in memory");
+    // G8 appears in the roster before Start Processing.
+    let mut g8 = now.guardian("G2").expect("G2").clone();
+    g8.guardian_id = "G8".into();
+    g8.email = Email::parse("hal@example.com").ok();
+    now.add_guardian(g8);
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    let results = guardian_roster::results(&file, &plan, &applied);
+    let rows: Vec<(u64, &str, Option<&str>)> = results
+        .rows
+        .iter()
+        .map(|r| (r.line, r.result.as_str(), r.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (2, "UPDATED", None),
+            (3, "UNCHANGED", None),
+            (4, "LINKED", None),
+            (5, "CREATED", None),
+            (6, "SKIPPED", Some("unknown_student")),
+            (7, "SKIPPED", Some("invalid_email; no_contact")),
+            (
+                8,
+                "STALE",
+                Some("guardian G8 was created in the roster since the dry run")
+            ),
+        ]
+    );
+    assert_eq!(results.rows.len() as u64, file.summary().rows);
+    assert_eq!(results.counts.values().sum::<u64>(), file.summary().rows);
+    assert_eq!(results.unlinked, 1);
+    assert_eq!(results.unlinks[0].student_id.as_str(), "003");
+
+    let mut out = Vec::new();
+    results.write_csv(&mut out, b';').expect("written");
+    let text = String::from_utf8(out).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\"line\";\"result\";\"reason\";\"guardian_id\";\"student_id\""
+    );
+    assert_eq!(lines[5], "\"6\";\"SKIPPED\";\"unknown_student\";\"\";\"\"");
+    assert_eq!(lines[8], "\"\";\"UNLINKED\";\"\";\"G3\";\"003\"");
+    let json = serde_json::to_value(&results).expect("serialises");
+    assert_eq!(json["counts"]["SKIPPED"], 2);
+    assert_eq!(json["rows"][3]["result"], "CREATED");
+}
