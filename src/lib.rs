@@ -208,6 +208,8 @@ mod roster;
 mod row;
 mod scope;
 mod serde_str;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod students;
 mod text;
 mod unlink;
@@ -235,6 +237,8 @@ pub use crate::results::{ResultRow, ResultUnlink, Results, RowResult, results};
 pub use crate::roster::{InMemoryRoster, Roster};
 pub use crate::row::{Row, RowStatus};
 pub use crate::scope::Scope;
+#[cfg(feature = "sqlite")]
+pub use crate::sqlite::{SQLITE_SCHEMA, SqliteError, SqliteRoster, table_counts};
 pub use crate::students::{Enrolment, Students, read_students};
 pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
 

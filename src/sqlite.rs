@@ -1,0 +1,411 @@
+//! A real roster in SQLite (feature `sqlite`): the [`Roster`] the dry run
+//! reads and the [`RosterWriter`] Start Processing writes, over one
+//! `rusqlite` connection or transaction.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+use crate::apply::RosterWriter;
+use crate::email::Email;
+use crate::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
+use crate::language::Language;
+use crate::name::Name;
+use crate::phone::Phone;
+use crate::record::Guardian;
+use crate::roster::Roster;
+use crate::scope::Scope;
+use crate::students::Students;
+use crate::validated::ValidatedFile;
+
+/// The tables and the indexes the lookups need. Keys are the documented
+/// ones: `email_key` is [`Email::key`], `mobile_key` is [`Phone::e164`],
+/// `unpadded` an ID without its leading zeros (all-zero IDs keep one).
+pub const SQLITE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS students (
+    student_id TEXT PRIMARY KEY NOT NULL,
+    unpadded   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS students_unpadded ON students (unpadded);
+CREATE TABLE IF NOT EXISTS schools (
+    school_id TEXT PRIMARY KEY NOT NULL,
+    unpadded  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS schools_unpadded ON schools (unpadded);
+CREATE TABLE IF NOT EXISTS enrolments (
+    student_id TEXT NOT NULL,
+    school_id  TEXT NOT NULL,
+    PRIMARY KEY (student_id, school_id)
+);
+CREATE INDEX IF NOT EXISTS enrolments_school ON enrolments (school_id);
+CREATE TABLE IF NOT EXISTS guardians (
+    guardian_id  TEXT PRIMARY KEY NOT NULL,
+    unpadded     TEXT NOT NULL,
+    first_name   TEXT NOT NULL,
+    last_name    TEXT NOT NULL,
+    email        TEXT,
+    email_key    TEXT,
+    mobile_phone TEXT,
+    mobile_key   TEXT,
+    home_phone   TEXT,
+    language     TEXT
+);
+CREATE INDEX IF NOT EXISTS guardians_unpadded ON guardians (unpadded);
+CREATE INDEX IF NOT EXISTS guardians_email ON guardians (email_key);
+CREATE INDEX IF NOT EXISTS guardians_mobile ON guardians (mobile_key);
+CREATE TABLE IF NOT EXISTS links (
+    guardian_id TEXT NOT NULL,
+    student_id  TEXT NOT NULL,
+    PRIMARY KEY (guardian_id, student_id)
+);
+CREATE INDEX IF NOT EXISTS links_student ON links (student_id);
+";
+
+/// A roster in SQLite, over a connection (or a transaction, which derefs
+/// to one: run the dry run and [`crate::apply`] in one transaction).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use guardian_roster::{DryRunOptions, Reader, SqliteRoster, apply, ApplyOptions, dry_run, read_students};
+///
+/// let connection = rusqlite::Connection::open_in_memory()?;
+/// let mut roster = SqliteRoster::new(&connection);
+/// roster.create_schema()?;
+/// let students = read_students("student_id,school_id\n000125,0102\n".as_bytes())?;
+/// let current = Reader::from_reader(
+///     "student_id,guardian_id,first_name,last_name,email,mobile_phone\n".as_bytes(),
+/// )?
+/// .validate()?;
+/// roster.load(&students, &current)?;
+/// let file = Reader::from_reader(
+///     "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+///      000125,G1,Ana,Diaz,ana@example.com,\n"
+///         .as_bytes(),
+/// )?
+/// .validate()?;
+/// let plan = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// apply(&plan, &mut roster, &ApplyOptions::new())?;
+/// assert!(dry_run(&file, &roster, &DryRunOptions::default())?.changes().is_empty());
+/// # Ok(()) }
+/// ```
+pub struct SqliteRoster<'c> {
+    connection: &'c Connection,
+}
+
+impl std::fmt::Debug for SqliteRoster<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteRoster").finish_non_exhaustive()
+    }
+}
+
+/// Why the SQLite roster failed: SQLite's error, or a stored value that
+/// does not read back as its type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SqliteError {
+    /// SQLite failed.
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value does not read back (a phone not in E.164, say).
+    #[error("the stored {what} of guardian {guardian} does not read back: {value:?}")]
+    BadValue {
+        /// The column.
+        what: &'static str,
+        /// The guardian.
+        guardian: String,
+        /// The stored text.
+        value: String,
+    },
+}
+
+impl<'c> SqliteRoster<'c> {
+    /// A roster over `connection`.
+    pub fn new(connection: &'c Connection) -> SqliteRoster<'c> {
+        SqliteRoster { connection }
+    }
+
+    /// Creates the tables and indexes ([`SQLITE_SCHEMA`]) if they are not there.
+    pub fn create_schema(&self) -> Result<(), SqliteError> {
+        self.connection.execute_batch(SQLITE_SCHEMA)?;
+        Ok(())
+    }
+
+    /// Loads a students file (with schools) and a current guardians export
+    /// (its usable guardians and links).
+    pub fn load(
+        &mut self,
+        students: &Students,
+        current: &ValidatedFile,
+    ) -> Result<(), SqliteError> {
+        {
+            let mut student = self
+                .connection
+                .prepare("INSERT OR IGNORE INTO students (student_id, unpadded) VALUES (?1, ?2)")?;
+            let mut school = self
+                .connection
+                .prepare("INSERT OR IGNORE INTO schools (school_id, unpadded) VALUES (?1, ?2)")?;
+            let mut enrolment = self.connection.prepare(
+                "INSERT OR IGNORE INTO enrolments (student_id, school_id) VALUES (?1, ?2)",
+            )?;
+            for row in &students.enrolments {
+                let id = row.student_id.as_str();
+                student.execute(params![id, without_leading_zeros(id)])?;
+                if let Some(school_id) = &row.school_id {
+                    let s = school_id.as_str();
+                    school.execute(params![s, without_leading_zeros(s)])?;
+                    enrolment.execute(params![id, s])?;
+                }
+            }
+        }
+        self.create_guardians(current.guardians())?;
+        let links: Vec<(GuardianId, StudentId)> = current
+            .links()
+            .iter()
+            .map(|l| (l.guardian_id.clone(), l.student_id.clone()))
+            .collect();
+        self.add_links(&links)
+    }
+
+    /// Runs `sql` with `?` replaced by one placeholder per key, returning
+    /// the rows `read` makes.
+    fn query_in<T>(
+        &self,
+        sql: &str,
+        keys: &[&str],
+        read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, SqliteError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; keys.len()].join(",");
+        let sql = sql.replace("(?)", &format!("({placeholders})"));
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let rows = statement.query_map(params_from_iter(keys.iter()), |row| read(row))?;
+        Ok(rows.collect::<Result<Vec<T>, _>>()?)
+    }
+
+    fn write_guardian(&self, guardian: &Guardian) -> Result<(), SqliteError> {
+        let id = guardian.guardian_id.as_str();
+        self.connection.execute(
+            "INSERT OR REPLACE INTO guardians (guardian_id, unpadded, first_name, last_name, email, email_key, mobile_phone, mobile_key, home_phone, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                id,
+                without_leading_zeros(id),
+                guardian.first_name.as_str(),
+                guardian.last_name.as_str(),
+                guardian.email.as_ref().map(Email::as_str),
+                guardian.email.as_ref().map(Email::key),
+                guardian.mobile_phone.as_ref().map(|p| p.to_string()),
+                guardian.mobile_phone.as_ref().map(Phone::e164),
+                guardian.home_phone.as_ref().map(|p| p.to_string()),
+                guardian.language.as_ref().map(Language::as_str),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+fn strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
+    ids.iter().map(AsRef::as_ref).collect()
+}
+
+/// A guardian row, read back.
+fn guardian_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Guardian, SqliteError>> {
+    let id: String = row.get(0)?;
+    let first: String = row.get(1)?;
+    let last: String = row.get(2)?;
+    let email: Option<String> = row.get(3)?;
+    let mobile: Option<String> = row.get(4)?;
+    let home: Option<String> = row.get(5)?;
+    let language: Option<String> = row.get(6)?;
+    let bad = |what: &'static str, value: &str| SqliteError::BadValue {
+        what,
+        guardian: id.clone(),
+        value: value.to_owned(),
+    };
+    let read = || -> Result<Guardian, SqliteError> {
+        Ok(Guardian {
+            guardian_id: GuardianId::from(id.as_str()),
+            first_name: Name::from(first.as_str()),
+            last_name: Name::from(last.as_str()),
+            email: email
+                .as_deref()
+                .map(|e| e.parse::<Email>().map_err(|_| bad("email", e)))
+                .transpose()?,
+            mobile_phone: mobile
+                .as_deref()
+                .map(|p| p.parse::<Phone>().map_err(|_| bad("mobile phone", p)))
+                .transpose()?,
+            home_phone: home
+                .as_deref()
+                .map(|p| p.parse::<Phone>().map_err(|_| bad("home phone", p)))
+                .transpose()?,
+            language: language
+                .as_deref()
+                .map(|l| l.parse::<Language>().map_err(|_| bad("language", l)))
+                .transpose()?,
+        })
+    };
+    Ok(read())
+}
+
+impl Roster for SqliteRoster<'_> {
+    type Error = SqliteError;
+
+    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, SqliteError> {
+        self.query_in(
+            "SELECT student_id FROM students WHERE student_id IN (?)",
+            &strs(ids),
+            |row| row.get::<_, String>(0).map(StudentId::from),
+        )
+    }
+
+    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, SqliteError> {
+        self.query_in(
+            "SELECT student_id FROM students WHERE unpadded IN (?)",
+            unpadded,
+            |row| row.get::<_, String>(0).map(StudentId::from),
+        )
+    }
+
+    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, SqliteError> {
+        self.query_in(
+            "SELECT guardian_id FROM guardians WHERE unpadded IN (?)",
+            unpadded,
+            |row| row.get::<_, String>(0).map(GuardianId::from),
+        )
+    }
+
+    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, SqliteError> {
+        self.query_in(
+            "SELECT guardian_id, first_name, last_name, email, mobile_phone, home_phone, language FROM guardians WHERE guardian_id IN (?)",
+            &strs(ids),
+            guardian_from,
+        )?
+        .into_iter()
+        .collect()
+    }
+
+    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
+        self.query_in(
+            "SELECT guardian_id, student_id FROM links WHERE guardian_id IN (?)",
+            &strs(ids),
+            |row| {
+                Ok((
+                    GuardianId::from(row.get::<_, String>(0)?),
+                    StudentId::from(row.get::<_, String>(1)?),
+                ))
+            },
+        )
+    }
+
+    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, SqliteError> {
+        self.query_in(
+            "SELECT email_key, guardian_id FROM guardians WHERE email_key IN (?)",
+            emails,
+            |row| Ok((row.get(0)?, GuardianId::from(row.get::<_, String>(1)?))),
+        )
+    }
+
+    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, SqliteError> {
+        self.query_in(
+            "SELECT mobile_key, guardian_id FROM guardians WHERE mobile_key IN (?)",
+            mobiles,
+            |row| Ok((row.get(0)?, GuardianId::from(row.get::<_, String>(1)?))),
+        )
+    }
+
+    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
+        let read = |row: &rusqlite::Row<'_>| {
+            Ok((
+                GuardianId::from(row.get::<_, String>(0)?),
+                StudentId::from(row.get::<_, String>(1)?),
+            ))
+        };
+        match scope {
+            Scope::District => {
+                let mut statement = self
+                    .connection
+                    .prepare_cached("SELECT guardian_id, student_id FROM links")?;
+                let rows = statement.query_map([], read)?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            }
+            Scope::Schools { schools } => self.query_in(
+                "SELECT DISTINCT l.guardian_id, l.student_id FROM links l JOIN enrolments e ON e.student_id = l.student_id WHERE e.school_id IN (?)",
+                &strs(schools),
+                read,
+            ),
+        }
+    }
+
+    fn schools_of(
+        &self,
+        students: &[StudentId],
+    ) -> Result<Vec<(StudentId, SchoolId)>, SqliteError> {
+        self.query_in(
+            "SELECT student_id, school_id FROM enrolments WHERE student_id IN (?)",
+            &strs(students),
+            |row| {
+                Ok((
+                    StudentId::from(row.get::<_, String>(0)?),
+                    SchoolId::from(row.get::<_, String>(1)?),
+                ))
+            },
+        )
+    }
+
+    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, SqliteError> {
+        self.query_in(
+            "SELECT school_id FROM schools WHERE unpadded IN (?)",
+            unpadded,
+            |row| row.get::<_, String>(0).map(SchoolId::from),
+        )
+    }
+}
+
+impl RosterWriter for SqliteRoster<'_> {
+    fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), SqliteError> {
+        for guardian in guardians {
+            self.write_guardian(guardian)?;
+        }
+        Ok(())
+    }
+
+    fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), SqliteError> {
+        self.create_guardians(guardians)
+    }
+
+    fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), SqliteError> {
+        let mut statement = self.connection.prepare_cached(
+            "INSERT OR IGNORE INTO links (guardian_id, student_id) VALUES (?1, ?2)",
+        )?;
+        for (guardian, student) in links {
+            statement.execute(params![guardian.as_str(), student.as_str()])?;
+        }
+        Ok(())
+    }
+
+    fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), SqliteError> {
+        let mut statement = self
+            .connection
+            .prepare_cached("DELETE FROM links WHERE guardian_id = ?1 AND student_id = ?2")?;
+        for (guardian, student) in links {
+            statement.execute(params![guardian.as_str(), student.as_str()])?;
+        }
+        Ok(())
+    }
+}
+
+/// Counts of the roster's tables, for reports.
+pub fn table_counts(connection: &Connection) -> Result<HashMap<&'static str, u64>, SqliteError> {
+    let mut counts = HashMap::new();
+    for table in ["students", "schools", "enrolments", "guardians", "links"] {
+        let count: Option<i64> = connection
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        counts.insert(table, u64::try_from(count.unwrap_or(0)).unwrap_or(0));
+    }
+    Ok(counts)
+}

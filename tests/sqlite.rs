@@ -1,0 +1,210 @@
+//! The SQLite roster (feature `sqlite`) against a real database file: the
+//! same plans as the in-memory roster, apply, and the law.
+#![cfg(feature = "sqlite")]
+
+mod common;
+
+use common::csv;
+use guardian_roster::{
+    ApplyOptions, DryRunOptions, InMemoryRoster, Outcome, Plan, SchoolId, Scope, SqliteRoster,
+    SyncMode, apply, dry_run, read_students,
+};
+use proptest::prelude::*;
+
+const STUDENTS: &str = "student_id,school_id\n001,0102\n002,0102\n003,0205\n004,0205\n";
+
+const CURRENT: &[&str] = &[
+    "001,G1,Ana,Ruiz,ana@old.example.com,312 555 0101 x12,,en",
+    "002,G2,Bo,Li,bo@example.com,,+33 1 42 76 49 78,",
+    "003,G3,Cy,Ng,cy@example.com,,,vi",
+    "004,G4,Di,Oz,di@example.com,,,",
+];
+
+fn database(name: &str) -> (std::path::PathBuf, rusqlite::Connection) {
+    let dir = std::env::temp_dir().join(format!("guardian-roster-sqlite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{name}.db"));
+    let _ = std::fs::remove_file(&path);
+    let connection = rusqlite::Connection::open(&path).expect("a database file");
+    (path, connection)
+}
+
+fn load<'c>(connection: &'c rusqlite::Connection, current: &[&str]) -> SqliteRoster<'c> {
+    let mut roster = SqliteRoster::new(connection);
+    roster.create_schema().expect("schema");
+    let students = read_students(STUDENTS.as_bytes()).expect("students");
+    roster
+        .load(&students, &common::validate(csv(current)))
+        .expect("loads");
+    roster
+}
+
+fn memory(current: &[&str]) -> InMemoryRoster {
+    let students = read_students(STUDENTS.as_bytes()).expect("students");
+    let mut roster = InMemoryRoster::from_export(
+        students.enrolments.iter().map(|e| e.student_id.clone()),
+        &common::validate(csv(current)),
+    );
+    for e in students.enrolments {
+        if let Some(school) = e.school_id {
+            roster.add_enrolment(e.student_id, school);
+        }
+    }
+    roster
+}
+
+fn json(plan: &Plan) -> String {
+    serde_json::to_string(plan).expect("serialises")
+}
+
+const UPLOAD: &[&str] = &[
+    "001,G1,Ana,Ruiz,ana@example.com,312 555 0101 x12,,es",
+    "002,G2,Bo,Li,bo@example.com,,+33 1 42 76 49 78,",
+    "002,G5,Ed,Po,ed@example.com,312 555 0105,,fr",
+    "1,G6,Fay,Qi,fay@example.com,,,",
+    "004,004,Gil,Ra,cy@example.com,,,",
+];
+
+#[test]
+fn sqlite_plans_as_the_in_memory_roster_and_applies_to_no_change() {
+    let (path, connection) = database("plans");
+    let mut roster = load(&connection, CURRENT);
+    let file = common::validate(csv(UPLOAD));
+    for options in [
+        DryRunOptions::new(),
+        DryRunOptions::new()
+            .mode(SyncMode::Full)
+            .max_unlink_percent(100.0),
+        DryRunOptions::new()
+            .mode(SyncMode::Full)
+            .max_unlink_percent(100.0)
+            .scope(Scope::schools([SchoolId::from("0102")])),
+        DryRunOptions::new().batch_size(1),
+    ] {
+        let in_sqlite = dry_run(&file, &roster, &options).expect("sqlite answers");
+        let in_memory = dry_run(&file, &memory(CURRENT), &options).expect("in memory");
+        assert_eq!(json(&in_sqlite), json(&in_memory), "{options:?}");
+    }
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let plan = dry_run(&file, &roster, &options).expect("sqlite answers");
+    assert!(plan.summary().update_guardian >= 1 && plan.summary().unlink >= 1);
+    // Dry run and apply in one transaction, as an application would.
+    let transaction = connection.unchecked_transaction().expect("a transaction");
+    let mut in_transaction = SqliteRoster::new(&transaction);
+    let applied = apply(&plan, &mut in_transaction, &ApplyOptions::new()).expect("applies");
+    assert_eq!(applied.stale(), 0);
+    transaction.commit().expect("commits");
+    let again = dry_run(&file, &roster, &options).expect("sqlite answers");
+    assert!(again.changes().is_empty(), "{:?}", again.changes());
+    // The stored values read back: the extension, a foreign number.
+    let g1 = guardian_roster::Roster::guardians(&roster, &["G1".into()]).expect("reads");
+    assert_eq!(
+        g1[0]
+            .mobile_phone
+            .as_ref()
+            .map(|p| p.to_string())
+            .as_deref(),
+        Some("+13125550101;ext=12")
+    );
+    let _ = &mut roster;
+    drop(connection);
+    assert!(path.exists());
+}
+
+#[test]
+fn a_stale_plan_on_sqlite_writes_nothing_stale() {
+    let (_path, connection) = database("stale");
+    let mut roster = load(&connection, CURRENT);
+    let file = common::validate(csv(UPLOAD));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite answers");
+    // Another request changes G1's email before Start Processing.
+    connection
+        .execute(
+            "UPDATE guardians SET email = 'ana.new@example.com', email_key = 'ana.new@example.com' WHERE guardian_id = 'G1'",
+            [],
+        )
+        .expect("updates");
+    let applied = apply(&plan, &mut roster, &ApplyOptions::new()).expect("applies");
+    let stale: Vec<&str> = applied
+        .outcomes()
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::Stale { reason } => Some(reason.as_str()),
+            Outcome::Applied => None,
+        })
+        .collect();
+    assert_eq!(
+        stale,
+        ["guardian G1's email was changed in the roster since the dry run"]
+    );
+    let email: String = connection
+        .query_row(
+            "SELECT email FROM guardians WHERE guardian_id = 'G1'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("reads");
+    assert_eq!(email, "ana.new@example.com");
+}
+
+fn row() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["001", "002", "003", "004", "1"]),
+        prop::sample::select(vec!["G1", "G2", "G3", "007", "7"]),
+        prop::sample::select(vec!["a@example.com", "b@example.com", ""]),
+        prop::sample::select(vec!["312 555 0101", "(312) 555-0102", ""]),
+    )
+        .prop_map(|(s, g, e, m)| format!("{s},{g},Ana,Ruiz,{e},{m},,"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The law on SQLite: apply, run again, no change.
+    #[test]
+    fn applying_on_sqlite_then_rerunning_changes_nothing(
+        current in prop::collection::vec(row(), 0..6),
+        upload in prop::collection::vec(row(), 0..8),
+        full in any::<bool>(),
+    ) {
+        let connection = rusqlite::Connection::open_in_memory().expect("in memory");
+        let current: Vec<&str> = current.iter().map(String::as_str).collect();
+        let mut roster = load(&connection, &current);
+        let upload: Vec<&str> = upload.iter().map(String::as_str).collect();
+        let file = common::validate(csv(&upload));
+        let mode = if full { SyncMode::Full } else { SyncMode::Additive };
+        let options = DryRunOptions::new().mode(mode).max_unlink_percent(100.0);
+        let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        apply(&plan, &mut roster, &ApplyOptions::new()).unwrap_or_else(|e| panic!("{e}"));
+        let again = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
+    }
+}
+
+/// The `sqlite_sync` example: load, dry run, apply, dry run again = no
+/// change, with the JSON of `dry_run` plus an `applied` section.
+#[test]
+fn the_sqlite_sync_example_applies_and_reruns_to_nothing() {
+    let (path, connection) = database("example");
+    drop(connection);
+    let db = path.to_string_lossy().into_owned();
+    let output = std::process::Command::new(common::example("sqlite_sync"))
+        .args(["--db", &db, "--mode", "full", "--apply", "--format", "json"])
+        .output()
+        .expect("the example runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["summary"]["create_guardian"], 5);
+    assert_eq!(json["applied"]["applied"], 12);
+    assert_eq!(json["applied"]["stale"], 0);
+    assert_eq!(json["applied"]["changes_left"], 0);
+    let counts = &json["applied"]["results"]["counts"];
+    let rows: u64 = counts
+        .as_object()
+        .expect("counts")
+        .values()
+        .filter_map(serde_json::Value::as_u64)
+        .sum();
+    assert_eq!(rows, json["summary"]["rows"].as_u64().expect("rows"));
+}
