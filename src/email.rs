@@ -174,6 +174,36 @@ impl Email {
         })
     }
 
+    /// An address as the application stored it, trimmed but not checked:
+    /// for a roster's records, which may hold an address today's rules
+    /// would refuse (it stays as it is, and compares by its key). Its
+    /// [`Email::key`] is computed as for any address.
+    ///
+    /// ```
+    /// use guardian_roster::Email;
+    ///
+    /// let stored = Email::from_stored(" Old.Address@Legacy ");
+    /// assert_eq!(stored.as_str(), "Old.Address@Legacy");
+    /// assert_eq!(stored.key(), "old.address@legacy");
+    /// ```
+    pub fn from_stored(address: &str) -> Email {
+        let address = address.trim();
+        let key = if address.is_ascii() {
+            address.to_ascii_lowercase()
+        } else {
+            key_of(address)
+        };
+        let mut text = String::with_capacity(address.len() * 2);
+        text.push_str(address);
+        if key != address {
+            text.push_str(&key);
+        }
+        Email {
+            address_len: u32::try_from(address.len()).unwrap_or(u32::MAX),
+            text: text.into_boxed_str(),
+        }
+    }
+
     /// The address as written in the file (trimmed).
     pub fn as_str(&self) -> &str {
         self.text

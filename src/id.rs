@@ -373,7 +373,20 @@ id_type! {
 
 /// The ID without its leading zeros (`"000125"` -> `"125"`), for spotting
 /// an ID whose zeros a spreadsheet stripped. All-zero IDs keep one zero.
-pub(crate) fn without_leading_zeros(id: &str) -> &str {
+///
+/// This is the exact key [`crate::Roster::similar_students`],
+/// [`crate::Roster::similar_guardians`] and
+/// [`crate::Roster::similar_schools`] are asked with: a database indexes
+/// it beside each ID.
+///
+/// ```
+/// use guardian_roster::without_leading_zeros;
+///
+/// assert_eq!(without_leading_zeros("000125"), "125");
+/// assert_eq!(without_leading_zeros("G-0042"), "G-0042");
+/// assert_eq!(without_leading_zeros("000"), "0");
+/// ```
+pub fn without_leading_zeros(id: &str) -> &str {
     let trimmed = id.trim_start_matches('0');
     if trimmed.is_empty() && !id.is_empty() {
         &id[id.len() - 1..]

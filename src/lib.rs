@@ -222,7 +222,9 @@ pub use crate::diagnostic::{Code, Diagnostic, Severity, mask};
 pub use crate::email::{Email, EmailError};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
-pub use crate::id::{GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId};
+pub use crate::id::{
+    GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
+};
 pub use crate::language::{Language, UnknownLanguage};
 pub use crate::name::{MAX_NAME_LEN, Name};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};

@@ -70,13 +70,17 @@ pub trait Roster {
     /// The current links of the guardians in `ids`.
     fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
 
-    /// The guardians that currently have each email in `emails` (lowercase),
-    /// as `(email, guardian)` pairs; an email shared by a family appears
-    /// once per guardian.
+    /// The guardians that currently have each email in `emails`, as
+    /// `(email, guardian)` pairs; an email shared by a family appears once
+    /// per guardian. The keys are [`crate::Email::key`]s (NFC, lowercased,
+    /// NFC): index that form beside each address (SQL `lower()` does not
+    /// case-fold beyond ASCII), and return the key as asked.
     fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
-    /// The guardians that currently have each mobile in `mobiles` (E.164),
-    /// as `(mobile, guardian)` pairs.
+    /// The guardians that currently have each mobile in `mobiles`, as
+    /// `(mobile, guardian)` pairs. The keys are [`crate::Phone::e164`], the
+    /// number without its extension: index that form beside the stored
+    /// `Display` (`+13125550142;ext=12`).
     fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
     /// Every link in `scope`, for full sync; called once, only in

@@ -228,10 +228,8 @@ fn guardian_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Guardian, S
             guardian_id: GuardianId::from(id.as_str()),
             first_name: Name::from(first.as_str()),
             last_name: Name::from(last.as_str()),
-            email: email
-                .as_deref()
-                .map(|e| e.parse::<Email>().map_err(|_| bad("email", e)))
-                .transpose()?,
+            // As stored: an address today's rules refuse stays as it is.
+            email: email.as_deref().map(Email::from_stored),
             mobile_phone: mobile
                 .as_deref()
                 .map(|p| p.parse::<Phone>().map_err(|_| bad("mobile phone", p)))
@@ -326,7 +324,7 @@ impl Roster for SqliteRoster<'_> {
             Scope::District => {
                 let mut statement = self
                     .connection
-                    .prepare_cached("SELECT guardian_id, student_id FROM links")?;
+                    .prepare_cached("SELECT guardian_id, student_id FROM links ORDER BY guardian_id, student_id")?;
                 let rows = statement.query_map([], read)?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)
             }
