@@ -29,6 +29,7 @@ use crate::{Code, Column, Diagnostic};
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
+    /// 0: no line (the roster, the input itself).
     line: u64,
 }
 
@@ -168,9 +169,17 @@ impl Error {
     }
 
     /// The physical line concerned: the header's line for header problems,
-    /// 1 when the file as a whole is at fault.
-    pub fn line(&self) -> u64 {
-        self.line
+    /// 1 when the file as a whole is at fault (empty, a workbook), the
+    /// line reached when reading failed or was cancelled; `None` when no
+    /// line of the file is concerned (the roster failed, a scope school
+    /// is unknown, the input could not be read at all).
+    pub fn line(&self) -> Option<u64> {
+        (self.line > 0).then_some(self.line)
+    }
+
+    /// An error that concerns no line of the file.
+    pub(crate) fn without_line(kind: ErrorKind) -> Error {
+        Error { kind, line: 0 }
     }
 
     /// The diagnostic code that reports this error.
@@ -192,7 +201,8 @@ impl Error {
     /// This error as a [`Diagnostic`], for reports that list everything in
     /// one place.
     pub fn to_diagnostic(&self) -> Diagnostic {
-        let mut diagnostic = Diagnostic::new(self.code(), self.line, self.to_string());
+        // A diagnostic sits on a line: the file's first for what has none.
+        let mut diagnostic = Diagnostic::new(self.code(), self.line.max(1), self.to_string());
         if let ErrorKind::UnknownSchool { school, suggestion } = &self.kind {
             diagnostic = diagnostic.with_value(school.as_str());
             if let Some(meant) = suggestion {
@@ -308,6 +318,6 @@ impl std::error::Error for Error {
 
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Error {
-        Error::new(ErrorKind::Io(e), 1)
+        Error::without_line(ErrorKind::Io(e))
     }
 }

@@ -14,8 +14,10 @@ pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"
 /// clerk fixes and uploads again as it is.
 ///
 /// `input` is read again with `options` (the same decoding and delimiter as
-/// the validation); `diagnostics` are the validation's (and the dry run's)
-/// diagnostics, by line. One output row per input row, its codes and
+/// the validation), as the rows must come out unchanged; `diagnostics` are
+/// the validation's and the dry run's, borrowed in any order
+/// (`file.diagnostics().iter().chain(plan.diagnostics())`; filter them for
+/// an errors-only file: `.filter(|d| d.is_error())`). One output row per input row, its codes and
 /// messages joined with `; `. File-level diagnostics (on the header line)
 /// are not rows and are left out.
 ///
@@ -50,10 +52,10 @@ pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"
 /// assert!(text.contains("invalid_email"));
 /// # Ok(()) }
 /// ```
-pub fn write_errors_csv<R: Read, W: Write>(
+pub fn write_errors_csv<'d, R: Read, W: Write>(
     input: R,
     options: &ReaderBuilder,
-    diagnostics: &[Diagnostic],
+    diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
     out: W,
 ) -> Result<u64, Error> {
     let mut reader = options.from_reader(input)?;
@@ -64,11 +66,8 @@ pub fn write_errors_csv<R: Read, W: Write>(
         }
     }
     let io = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::new(ErrorKind::Io(e), 1),
-        other => Error::new(
-            ErrorKind::Io(std::io::Error::other(format!("{other:?}"))),
-            1,
-        ),
+        csv::ErrorKind::Io(e) => Error::without_line(ErrorKind::Io(e)),
+        other => Error::without_line(ErrorKind::Io(std::io::Error::other(format!("{other:?}")))),
     };
     let mut out = out;
     out.write_all("\u{feff}".as_bytes())?;

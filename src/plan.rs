@@ -366,7 +366,7 @@ impl Plan {
 }
 
 pub(crate) fn roster_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
-    Error::new(ErrorKind::Roster(Box::new(e)), 1)
+    Error::without_line(ErrorKind::Roster(Box::new(e)))
 }
 
 /// Calls `lookup` once per batch of `keys`, gathering the answers.
@@ -616,13 +616,10 @@ fn check_scope<R: Roster + ?Sized>(roster: &R, scope: &Scope, size: usize) -> Re
             .get(without_leading_zeros(school.as_str()))
             .map_or(&[][..], Vec::as_slice);
         if !similar.contains(school) {
-            return Err(Error::new(
-                ErrorKind::UnknownSchool {
-                    school: school.clone(),
-                    suggestion: similar.first().cloned(),
-                },
-                1,
-            ));
+            return Err(Error::without_line(ErrorKind::UnknownSchool {
+                school: school.clone(),
+                suggestion: similar.first().cloned(),
+            }));
         }
     }
     Ok(())

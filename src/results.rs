@@ -201,7 +201,9 @@ impl Results {
     /// link removed (no line). Cells a spreadsheet would run as formulas
     /// are neutralised as in the errors file.
     pub fn write_csv<W: Write>(&self, out: W, delimiter: u8) -> Result<(), Error> {
-        let io = |e: csv::Error| Error::new(ErrorKind::Io(std::io::Error::other(e.to_string())), 1);
+        let io = |e: csv::Error| {
+            Error::without_line(ErrorKind::Io(std::io::Error::other(e.to_string())))
+        };
         let mut writer = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .quote_style(csv::QuoteStyle::Always)

@@ -86,7 +86,8 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_slice());
-    let io = |e: csv::Error| Error::new(ErrorKind::Io(std::io::Error::other(e.to_string())), 1);
+    let io =
+        |e: csv::Error| Error::without_line(ErrorKind::Io(std::io::Error::other(e.to_string())));
     let headers = reader.byte_headers().map_err(io)?.clone();
     let cells: Vec<String> = headers
         .iter()

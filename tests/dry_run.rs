@@ -464,6 +464,9 @@ fn a_failing_roster_stops_the_dry_run_with_an_error() {
     assert!(matches!(error.kind(), ErrorKind::Roster(_)));
     assert_eq!(error.code(), Code::RosterUnavailable);
     assert!(error.to_string().contains("connection refused"));
+    // No line of the file is at fault; its diagnostic sits on line 1.
+    assert_eq!(error.line(), None);
+    assert_eq!(error.to_diagnostic().line, 1);
 }
 
 #[test]

@@ -408,11 +408,15 @@ pub fn write_errors_file(
     diagnostics: &[&Diagnostic],
     out: &str,
 ) -> Result<u64, String> {
-    let owned: Vec<Diagnostic> = diagnostics.iter().map(|d| (*d).clone()).collect();
     let source = std::fs::File::open(input).map_err(|e| format!("{input}: {e}"))?;
     let target = std::fs::File::create(out).map_err(|e| format!("{out}: {e}"))?;
-    guardian_roster::write_errors_csv(source, options, &owned, std::io::BufWriter::new(target))
-        .map_err(|e| format!("{out}: {e}"))
+    guardian_roster::write_errors_csv(
+        source,
+        options,
+        diagnostics.iter().copied(),
+        std::io::BufWriter::new(target),
+    )
+    .map_err(|e| format!("{out}: {e}"))
 }
 
 /// Reads a students file (a `student_id` column and, optionally, a school
