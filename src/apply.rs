@@ -121,10 +121,27 @@ pub fn apply<W: RosterWriter + ?Sized>(
     roster: &mut W,
     options: &ApplyOptions,
 ) -> Result<Applied, Error> {
-    let size = options.batch_size;
     let changes = plan.changes();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
+    apply_records(changes, roster, options.batch_size, &mut outcomes)?;
+    apply_links(changes, roster, options.batch_size, &mut outcomes)?;
+    Ok(Applied {
+        outcomes: changes
+            .iter()
+            .cloned()
+            .zip(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Applied)))
+            .collect(),
+    })
+}
 
+/// The creates and updates whose preconditions hold, written; an outcome
+/// for each.
+fn apply_records<W: RosterWriter + ?Sized>(
+    changes: &[Change],
+    roster: &mut W,
+    size: usize,
+    outcomes: &mut [Option<Outcome>],
+) -> Result<(), Error> {
     // Guardians: their records and the owners of the contacts they bring.
     let records: Vec<(usize, &Guardian)> = changes
         .iter()
@@ -146,23 +163,19 @@ pub fn apply<W: RosterWriter + ?Sized>(
     let mut creates = Vec::new();
     let mut updates = Vec::new();
     for &(at, guardian) in &records {
-        let verdict = match &changes[at] {
-            Change::CreateGuardian { .. } => match current.get(&guardian.guardian_id) {
-                Some(_) => Err(format!(
-                    "guardian {} was created in the roster since the dry run",
-                    guardian.guardian_id
-                )),
-                None => taken.check(guardian, None, &moving),
-            },
-            Change::UpdateGuardian { fields, .. } => match current.get(&guardian.guardian_id) {
-                None => Err(format!(
-                    "guardian {} is no longer in the roster",
-                    guardian.guardian_id
-                )),
-                Some(now) => unchanged_since(now, fields)
-                    .and_then(|()| taken.check(guardian, Some(now), &moving)),
-            },
-            _ => Ok(()),
+        let now = current.get(&guardian.guardian_id);
+        let verdict = match (&changes[at], now) {
+            (Change::CreateGuardian { .. }, Some(_)) => Err(format!(
+                "guardian {} was created in the roster since the dry run",
+                guardian.guardian_id
+            )),
+            (Change::UpdateGuardian { .. }, None) => Err(format!(
+                "guardian {} is no longer in the roster",
+                guardian.guardian_id
+            )),
+            (Change::UpdateGuardian { fields, .. }, Some(now)) => unchanged_since(now, fields)
+                .and_then(|()| taken.check(guardian, Some(now), &moving)),
+            _ => taken.check(guardian, None, &moving),
         };
         outcomes[at] = Some(match verdict {
             Ok(()) => {
@@ -181,8 +194,17 @@ pub fn apply<W: RosterWriter + ?Sized>(
     for chunk in updates.chunks(size) {
         roster.update_guardians(chunk).map_err(roster_error)?;
     }
+    Ok(())
+}
 
-    // Links, against the roster as it is now (creates done).
+/// The links to add and remove whose preconditions hold, against the
+/// roster as it is once the creates are done; an outcome for each.
+fn apply_links<W: RosterWriter + ?Sized>(
+    changes: &[Change],
+    roster: &mut W,
+    size: usize,
+    outcomes: &mut [Option<Outcome>],
+) -> Result<(), Error> {
     let pairs: Vec<(usize, &GuardianId, &StudentId, bool)> = changes
         .iter()
         .enumerate()
@@ -214,24 +236,24 @@ pub fn apply<W: RosterWriter + ?Sized>(
     let mut removes = Vec::new();
     for &(at, guardian, student, add) in &pairs {
         let key = (guardian.clone(), student.clone());
-        let verdict = if add {
-            if present.contains(&key) {
-                Err(format!(
-                    "guardian {guardian} was linked to student {student} since the dry run"
-                ))
-            } else if !existing.contains(guardian) {
+        let verdict = match (add, present.contains(&key)) {
+            (true, true) => Err(format!(
+                "guardian {guardian} was linked to student {student} since the dry run"
+            )),
+            (true, false) if !existing.contains(guardian) => {
                 Err(format!("guardian {guardian} is not in the roster"))
-            } else {
+            }
+            (true, false) => {
                 adds.push(key);
                 Ok(())
             }
-        } else if present.contains(&key) {
-            removes.push(key);
-            Ok(())
-        } else {
-            Err(format!(
+            (false, true) => {
+                removes.push(key);
+                Ok(())
+            }
+            (false, false) => Err(format!(
                 "guardian {guardian} and student {student} were unlinked since the dry run"
-            ))
+            )),
         };
         outcomes[at] = Some(match verdict {
             Ok(()) => Outcome::Applied,
@@ -244,14 +266,7 @@ pub fn apply<W: RosterWriter + ?Sized>(
     for chunk in removes.chunks(size) {
         roster.remove_links(chunk).map_err(roster_error)?;
     }
-
-    Ok(Applied {
-        outcomes: changes
-            .iter()
-            .cloned()
-            .zip(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Applied)))
-            .collect(),
-    })
+    Ok(())
 }
 
 /// Whether the roster's record still has the old values of `fields`.

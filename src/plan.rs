@@ -427,35 +427,8 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     window: usize,
 ) -> Result<Plan, Error> {
     let size = options.batch_size;
-    let mut diagnostics = Vec::new();
     check_scope(roster, &options.scope, size)?;
-
-    // Students.
-    let mut student_ids: Vec<StudentId> =
-        file.links().iter().map(|l| l.student_id.clone()).collect();
-    in_pool(options, || student_ids.par_sort_unstable());
-    student_ids.dedup();
-    let existing: HashSet<StudentId> =
-        batched(&student_ids, size, |ids| roster.existing_students(ids))?
-            .into_iter()
-            .collect();
-    let unknown: Vec<&StudentId> = student_ids
-        .iter()
-        .filter(|id| !existing.contains(*id))
-        .collect();
-    let mut suggestions: HashMap<String, Vec<StudentId>> = HashMap::default();
-    if !unknown.is_empty() {
-        let mut keys: Vec<&str> = unknown
-            .iter()
-            .map(|id| without_leading_zeros(id.as_str()))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        suggestions = by_unpadded(batched(&keys, size, |keys| roster.similar_students(keys))?);
-    }
-
-    let out_of_scope = students_out_of_scope(roster, &options.scope, &existing, size)?;
-
+    let students = StudentsAsked::ask(file, roster, options)?;
     let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();
     for link in file.links() {
         links_by_guardian
@@ -465,103 +438,35 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     }
     let upload = Upload {
         file,
-        existing: &existing,
-        out_of_scope: &out_of_scope,
-        suggestions: &suggestions,
+        existing: &students.existing,
+        out_of_scope: &students.out_of_scope,
+        suggestions: &students.suggestions,
         links_by_guardian: &links_by_guardian,
     };
-
-    // Guardians are planned a window at a time, so what the roster says
-    // about them (current records, links, contact owners) is held for one
-    // window only. A window is whole batches of guardians, so the guardian
-    // and link lookups take as many calls as before. Within a window, runs
-    // of guardians
-    // are planned on rayon's pool and gathered in the file's order, so the
-    // plan is the same on any number of threads.
-    let window = window.max(1).div_ceil(size).saturating_mul(size);
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut done = 0u64;
-    for guardians in file.guardians().chunks(window) {
-        let progress = Progress {
-            phase: Phase::Planning,
-            bytes: 0,
-            done,
-        };
-        options.watch.report(progress, file.header_line())?;
-        done += guardians.len() as u64;
-        let known = Known::ask(roster, guardians, size)?;
-        let (upload, known) = (&upload, &known);
-        in_pool(options, || {
-            planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
-                let mut out = Planned::default();
-                for guardian in guardians {
-                    plan_guardian(guardian, upload, known, &mut out);
-                }
-                out
-            }));
-        });
-    }
-
-    let progress = Progress {
-        phase: Phase::Planning,
-        bytes: 0,
-        done,
-    };
-    options.watch.report(progress, file.header_line())?;
-
-    let mut creates = Vec::new();
-    let mut updates = Vec::new();
-    let mut links = Vec::new();
-    let mut summary = PlanSummary {
-        rows_left_out: file.summary().rejected,
-        ..PlanSummary::default()
-    };
-    let mut not_applied: Vec<NotApplied> = file
-        .rejected_rows()
-        .iter()
-        .map(|row| NotApplied {
-            line: row.line,
-            guardian_id: row.guardian_id.clone(),
-            student_id: row.student_id.clone(),
-            reason: Reason::Rejected,
-        })
-        .collect();
-    let rejected = not_applied.len();
-    let mut releases = Vec::new();
-    for one in planned {
-        diagnostics.extend(one.diagnostics);
-        not_applied.extend(one.not_applied);
-        creates.extend(one.creates);
-        updates.extend(one.updates);
-        releases.extend(one.releases);
-        summary.unchanged_guardians += one.unchanged_guardians;
-        summary.unchanged_links += one.unchanged_links;
-        links.extend(one.links);
-    }
-    for (taker, at) in demote_takers([&mut creates, &mut updates, &mut links], &releases) {
-        let release = &releases[at];
-        let rows = links_by_guardian.get(&taker).map_or(&[][..], Vec::as_slice);
-        for link in rows.iter().filter(|l| {
-            existing.contains(&l.student_id) && !out_of_scope.contains_key(&l.student_id)
-        }) {
-            diagnostics.push(released_in_vain(link, release));
-            not_applied.push(NotApplied {
-                line: link.line,
-                guardian_id: Some(link.guardian_id.clone()),
-                student_id: Some(link.student_id.clone()),
-                reason: Reason::ContactInUse,
-            });
-        }
-    }
+    let planned = plan_windows(&upload, roster, options, window)?;
+    let mut draft = Draft::gather(file, planned);
+    draft.demote_takers(&upload);
     in_pool(options, || {
-        links.par_sort_by(|a, b| {
+        draft.links.par_sort_by(|a, b| {
             (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
         });
     });
-    let mut skipped_lines: Vec<u64> = not_applied[rejected..].iter().map(|r| r.line).collect();
+    let mut skipped_lines: Vec<u64> = draft.not_applied[draft.rejected..]
+        .iter()
+        .map(|r| r.line)
+        .collect();
     skipped_lines.sort_unstable();
     skipped_lines.dedup();
 
+    let Draft {
+        mut diagnostics,
+        not_applied,
+        creates,
+        updates,
+        links,
+        mut summary,
+        ..
+    } = draft;
     let mut unlinks = Vec::new();
     let mut held_unlinks = Vec::new();
     if options.mode == SyncMode::Full {
@@ -594,6 +499,174 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         held_unlinks,
         diagnostics,
     })
+}
+
+/// What the roster says about the upload's students.
+struct StudentsAsked {
+    /// Students of the upload that the roster has.
+    existing: HashSet<StudentId>,
+    /// Roster IDs that differ from an unknown student's only in leading
+    /// zeros, by the ID without them.
+    suggestions: HashMap<String, Vec<StudentId>>,
+    /// Students the roster has in no school of a school scope.
+    out_of_scope: HashMap<StudentId, Vec<SchoolId>>,
+}
+
+impl StudentsAsked {
+    fn ask<R: Roster + ?Sized>(
+        file: &ValidatedFile,
+        roster: &R,
+        options: &DryRunOptions,
+    ) -> Result<StudentsAsked, Error> {
+        let size = options.batch_size;
+        let mut student_ids: Vec<StudentId> =
+            file.links().iter().map(|l| l.student_id.clone()).collect();
+        in_pool(options, || student_ids.par_sort_unstable());
+        student_ids.dedup();
+        let existing: HashSet<StudentId> =
+            batched(&student_ids, size, |ids| roster.existing_students(ids))?
+                .into_iter()
+                .collect();
+        let mut keys: Vec<&str> = student_ids
+            .iter()
+            .filter(|id| !existing.contains(*id))
+            .map(|id| without_leading_zeros(id.as_str()))
+            .collect();
+        let mut suggestions = HashMap::default();
+        if !keys.is_empty() {
+            keys.sort_unstable();
+            keys.dedup();
+            suggestions = by_unpadded(batched(&keys, size, |keys| roster.similar_students(keys))?);
+        }
+        let out_of_scope = students_out_of_scope(roster, &options.scope, &existing, size)?;
+        Ok(StudentsAsked {
+            existing,
+            suggestions,
+            out_of_scope,
+        })
+    }
+}
+
+/// Plans the guardians a window at a time, so what the roster says about
+/// them (current records, links, contact owners) is held for one window
+/// only. A window is whole batches of guardians, so the guardian and link
+/// lookups take as many calls as without windows. Within a window, runs of
+/// guardians are planned on rayon's pool and gathered in the file's order,
+/// so the plan is the same on any number of threads.
+fn plan_windows<R: Roster + ?Sized>(
+    upload: &Upload<'_>,
+    roster: &R,
+    options: &DryRunOptions,
+    window: usize,
+) -> Result<Vec<Planned>, Error> {
+    let size = options.batch_size;
+    let file = upload.file;
+    let window = window.max(1).div_ceil(size).saturating_mul(size);
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut done = 0u64;
+    let report = |done: u64| {
+        let progress = Progress {
+            phase: Phase::Planning,
+            bytes: 0,
+            done,
+        };
+        options.watch.report(progress, file.header_line())
+    };
+    for guardians in file.guardians().chunks(window) {
+        report(done)?;
+        done += guardians.len() as u64;
+        let known = Known::ask(roster, guardians, size)?;
+        let known = &known;
+        in_pool(options, || {
+            planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
+                let mut out = Planned::default();
+                for guardian in guardians {
+                    plan_guardian(guardian, upload, known, &mut out);
+                }
+                out
+            }));
+        });
+    }
+    report(done)?;
+    Ok(planned)
+}
+
+/// The plan before full sync: every window's changes, diagnostics and rows
+/// that did not apply, gathered in the file's order.
+struct Draft {
+    diagnostics: Vec<Diagnostic>,
+    /// Rows the reader rejected, then rows the dry run refused.
+    not_applied: Vec<NotApplied>,
+    /// How many of `not_applied` the reader rejected.
+    rejected: usize,
+    creates: Vec<Change>,
+    updates: Vec<Change>,
+    links: Vec<Change>,
+    releases: Vec<Release>,
+    summary: PlanSummary,
+}
+
+impl Draft {
+    fn gather(file: &ValidatedFile, planned: Vec<Planned>) -> Draft {
+        let not_applied: Vec<NotApplied> = file
+            .rejected_rows()
+            .iter()
+            .map(|row| NotApplied {
+                line: row.line,
+                guardian_id: row.guardian_id.clone(),
+                student_id: row.student_id.clone(),
+                reason: Reason::Rejected,
+            })
+            .collect();
+        let mut draft = Draft {
+            diagnostics: Vec::new(),
+            rejected: not_applied.len(),
+            not_applied,
+            creates: Vec::new(),
+            updates: Vec::new(),
+            links: Vec::new(),
+            releases: Vec::new(),
+            summary: PlanSummary {
+                rows_left_out: file.summary().rejected,
+                ..PlanSummary::default()
+            },
+        };
+        for one in planned {
+            draft.diagnostics.extend(one.diagnostics);
+            draft.not_applied.extend(one.not_applied);
+            draft.creates.extend(one.creates);
+            draft.updates.extend(one.updates);
+            draft.releases.extend(one.releases);
+            draft.summary.unchanged_guardians += one.unchanged_guardians;
+            draft.summary.unchanged_links += one.unchanged_links;
+            draft.links.extend(one.links);
+        }
+        draft
+    }
+
+    /// Takes back what relied on a contact released by a change that does
+    /// not apply ([`demote_takers`]), saying so on each of its rows.
+    fn demote_takers(&mut self, upload: &Upload<'_>) {
+        let demoted = demote_takers(
+            [&mut self.creates, &mut self.updates, &mut self.links],
+            &self.releases,
+        );
+        for (taker, at) in demoted {
+            let release = &self.releases[at];
+            let rows = upload
+                .links_by_guardian
+                .get(&taker)
+                .map_or(&[][..], Vec::as_slice);
+            for link in rows.iter().filter(|l| {
+                upload.existing.contains(&l.student_id)
+                    && !upload.out_of_scope.contains_key(&l.student_id)
+            }) {
+                self.diagnostics.push(released_in_vain(link, release));
+                self.not_applied
+                    .push(not_applied(link, Reason::ContactInUse));
+            }
+        }
+    }
 }
 
 /// Checks a school scope's IDs against the roster's schools: an ID the
