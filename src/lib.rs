@@ -67,6 +67,13 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   only the links of the scope's students, and rows of other schools'
   students are not applied; [`read_students`] reads a students file with
   their schools.
+- [`apply`] carries out an approved [`Plan`] (Start Processing) through
+  the application's [`RosterWriter`], writing each change only if what
+  the dry run saw still holds ([`Outcome::Stale`] otherwise), and
+  [`results`] says what became of every row of the upload. With the
+  `sqlite` feature, `SqliteRoster` is both traits over a SQLite database.
+- [`ReaderBuilder::progress`] and [`ReaderBuilder::cancel_flag`] (and the
+  same on [`DryRunOptions`]) report progress and stop long work.
 - [`write_errors_csv`] writes the rows with problems back out, with what
   is wrong with each, safe to open in a spreadsheet (formulas neutralised),
   for the clerk to fix and upload again; [`Diagnostic::redacted`] renders a

@@ -114,6 +114,7 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
             ("unlink", "G3".to_owned(), None),
         ]
     );
+    assert_eq!((applied.applied(), applied.stale()), (2, 3));
     // The stale update was not written: G1 keeps today's email.
     assert_eq!(
         now.guardian("G1")
@@ -264,4 +265,14 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
     let json = serde_json::to_value(&results).expect("serialises");
     assert_eq!(json["counts"]["SKIPPED"], 2);
     assert_eq!(json["rows"][3]["result"], "CREATED");
+}
+
+#[test]
+fn apply_options_batch_at_least_one() {
+    assert_eq!(ApplyOptions::new(), ApplyOptions::default());
+    assert_ne!(ApplyOptions::new().batch_size(7), ApplyOptions::new());
+    assert_eq!(
+        ApplyOptions::new().batch_size(0),
+        ApplyOptions::new().batch_size(1)
+    );
 }
