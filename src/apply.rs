@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::id::{GuardianId, StudentId};
 use crate::plan::{Change, Plan};
 use crate::plan::{batched, roster_error};
+use crate::progress::{Phase, Progress, Watch};
 use crate::record::{Guardian, GuardianField};
 use crate::roster::Roster;
 
@@ -35,9 +36,10 @@ pub trait RosterWriter: Roster {
 }
 
 /// Options for [`apply`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApplyOptions {
     batch_size: usize,
+    watch: Watch,
 }
 
 impl Default for ApplyOptions {
@@ -49,7 +51,29 @@ impl Default for ApplyOptions {
 impl ApplyOptions {
     /// Batches of 10,000.
     pub fn new() -> ApplyOptions {
-        ApplyOptions { batch_size: 10_000 }
+        ApplyOptions {
+            batch_size: 10_000,
+            watch: Watch::default(),
+        }
+    }
+
+    /// Calls `callback` with the [`Progress`] of applying
+    /// ([`Phase::Applying`]: changes done so far) before the guardians,
+    /// before the links and at the end, for a "come back later" page.
+    pub fn progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> ApplyOptions {
+        self.watch.set_callback(std::sync::Arc::new(callback));
+        self
+    }
+
+    /// A flag that, once set, stops applying at its next progress report
+    /// with [`crate::ErrorKind::Cancelled`]: what was written before stays
+    /// written unless the caller's transaction is rolled back.
+    pub fn cancel_flag(
+        mut self,
+        flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> ApplyOptions {
+        self.watch.set_cancel(flag);
+        self
     }
 
     /// How many items go to the roster in one call (at least 1).
@@ -123,8 +147,19 @@ pub fn apply<W: RosterWriter + ?Sized>(
 ) -> Result<Applied, Error> {
     let changes = plan.changes();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
+    let report = |outcomes: &[Option<Outcome>]| {
+        let progress = Progress {
+            phase: Phase::Applying,
+            bytes: 0,
+            done: outcomes.iter().filter(|o| o.is_some()).count() as u64,
+        };
+        options.watch.report(progress, 0)
+    };
+    report(&outcomes)?;
     apply_records(changes, roster, options.batch_size, &mut outcomes)?;
+    report(&outcomes)?;
     apply_links(changes, roster, options.batch_size, &mut outcomes)?;
+    report(&outcomes)?;
     Ok(Applied {
         outcomes: changes
             .iter()

@@ -18,6 +18,9 @@ pub enum Phase {
     WholeFile,
     /// The dry run, guardian by guardian ([`crate::dry_run`]).
     Planning,
+    /// Start Processing ([`crate::apply`]): `done` counts the changes
+    /// checked and written so far.
+    Applying,
 }
 
 /// What a job has done so far.

@@ -276,3 +276,45 @@ fn apply_options_batch_at_least_one() {
         ApplyOptions::new().batch_size(1)
     );
 }
+
+#[test]
+fn applying_reports_progress_and_can_be_cancelled() {
+    let file = common::validate(csv(UPLOAD));
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let mut now = roster(CURRENT);
+    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    apply(
+        &plan,
+        &mut now,
+        &ApplyOptions::new()
+            .progress(move |p| log.lock().expect("not poisoned").push((p.phase, p.done))),
+    )
+    .expect("in memory");
+    let phase = guardian_roster::Phase::Applying;
+    assert_eq!(
+        *seen.lock().expect("not poisoned"),
+        [(phase, 0), (phase, 2), (phase, 5)]
+    );
+
+    let mut fresh = roster(CURRENT);
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let error =
+        apply(&plan, &mut fresh, &ApplyOptions::new().cancel_flag(flag)).expect_err("cancelled");
+    assert!(matches!(
+        error.kind(),
+        guardian_roster::ErrorKind::Cancelled
+    ));
+    assert_eq!(error.line(), None);
+    // Cancelled before anything was written.
+    assert!(
+        dry_run(&file, &fresh, &options)
+            .expect("in memory")
+            .changes()
+            .len()
+            == 5
+    );
+}
