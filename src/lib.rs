@@ -197,6 +197,7 @@ mod diagnostic;
 mod email;
 mod error;
 mod errors_csv;
+mod fingerprint;
 mod header;
 mod id;
 mod language;
@@ -229,6 +230,7 @@ pub use crate::diagnostic::{Code, Diagnostic, Severity, mask};
 pub use crate::email::{Email, EmailError};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
+pub use crate::fingerprint::Fingerprint;
 pub use crate::id::{
     GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
 };

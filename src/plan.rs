@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::write_list;
+use crate::fingerprint::{Digest, Fingerprint};
 use crate::id::without_leading_zeros;
 use crate::progress::{Phase, Progress, Watch};
 use crate::unlink::{NotApplied, Reason, plan_unlinks};
@@ -311,6 +312,8 @@ pub struct PlanSummary {
 pub struct Plan {
     mode: SyncMode,
     scope: Scope,
+    #[serde(default)]
+    fingerprint: Fingerprint,
     summary: PlanSummary,
     changes: Vec<Change>,
     held_unlinks: Vec<(GuardianId, StudentId)>,
@@ -347,6 +350,13 @@ impl Plan {
     /// The scope the plan was computed for.
     pub fn scope(&self) -> &Scope {
         &self.scope
+    }
+
+    /// Fingerprints of the upload and of what the roster answered: run the
+    /// dry run again at Start Processing and compare, to tell a clerk the
+    /// roster changed since the plan was approved.
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
     }
 
     /// Errors and warnings among the plan's diagnostics.
@@ -443,7 +453,8 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         suggestions: &students.suggestions,
         links_by_guardian: &links_by_guardian,
     };
-    let planned = plan_windows(&upload, roster, options, window)?;
+    let (planned, mut read) = plan_windows(&upload, roster, options, window)?;
+    read.merge(students.digest);
     let mut draft = Draft::gather(file, planned);
     draft.demote_takers(&upload);
     in_pool(options, || {
@@ -473,6 +484,9 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         let scope = roster
             .links_in_scope(&options.scope)
             .map_err(roster_error)?;
+        for (guardian, student) in &scope {
+            read.add(&["scope", guardian.as_str(), student.as_str()]);
+        }
         let decided = in_pool(options, || {
             plan_unlinks(file, scope, &links, &not_applied, options, &mut diagnostics)
         });
@@ -494,6 +508,10 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     Ok(Plan {
         mode: options.mode,
         scope: options.scope.clone(),
+        fingerprint: Fingerprint {
+            upload: upload_digest(file).hex(),
+            roster: read.hex(),
+        },
         summary,
         changes,
         held_unlinks,
@@ -510,6 +528,8 @@ struct StudentsAsked {
     suggestions: HashMap<String, Vec<StudentId>>,
     /// Students the roster has in no school of a school scope.
     out_of_scope: HashMap<StudentId, Vec<SchoolId>>,
+    /// What the roster answered.
+    digest: Digest,
 }
 
 impl StudentsAsked {
@@ -539,10 +559,20 @@ impl StudentsAsked {
             suggestions = by_unpadded(batched(&keys, size, |keys| roster.similar_students(keys))?);
         }
         let out_of_scope = students_out_of_scope(roster, &options.scope, &existing, size)?;
+        let mut digest = Digest::default();
+        for id in &existing {
+            digest.add(&["student", id.as_str()]);
+        }
+        for (id, schools) in &out_of_scope {
+            for school in schools {
+                digest.add(&["out of scope", id.as_str(), school.as_str()]);
+            }
+        }
         Ok(StudentsAsked {
             existing,
             suggestions,
             out_of_scope,
+            digest,
         })
     }
 }
@@ -558,11 +588,12 @@ fn plan_windows<R: Roster + ?Sized>(
     roster: &R,
     options: &DryRunOptions,
     window: usize,
-) -> Result<Vec<Planned>, Error> {
+) -> Result<(Vec<Planned>, Digest), Error> {
     let size = options.batch_size;
     let file = upload.file;
     let window = window.max(1).div_ceil(size).saturating_mul(size);
     let mut planned: Vec<Planned> = Vec::new();
+    let mut read = Digest::default();
     let mut done = 0u64;
     let report = |done: u64| {
         let progress = Progress {
@@ -576,6 +607,7 @@ fn plan_windows<R: Roster + ?Sized>(
         report(done)?;
         done += guardians.len() as u64;
         let known = Known::ask(roster, guardians, size)?;
+        read.merge(known.digest());
         let known = &known;
         in_pool(options, || {
             planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
@@ -588,7 +620,26 @@ fn plan_windows<R: Roster + ?Sized>(
         });
     }
     report(done)?;
-    Ok(planned)
+    Ok((planned, read))
+}
+
+/// The upload's fingerprint: its usable guardians and links, and the
+/// lines and IDs of its rejected rows.
+fn upload_digest(file: &ValidatedFile) -> Digest {
+    let mut digest = Digest::default();
+    for guardian in file.guardians() {
+        digest.add_guardian(guardian);
+    }
+    for link in file.links() {
+        digest.add(&["link", link.guardian_id.as_str(), link.student_id.as_str()]);
+    }
+    for row in file.rejected_rows() {
+        let line = row.line.to_string();
+        let guardian = row.guardian_id.as_ref().map_or("", |g| g.as_str());
+        let student = row.student_id.as_ref().map_or("", |s| s.as_str());
+        digest.add(&["rejected", &line, guardian, student]);
+    }
+    digest
 }
 
 /// The plan before full sync: every window's changes, diagnostics and rows
@@ -884,6 +935,22 @@ impl Known {
             .flatten()
             .filter(|twin| *twin != id)
             .collect()
+    }
+
+    /// What the roster answered about the window's guardians: their
+    /// records and links, each asked once whatever the windows.
+    fn digest(&self) -> Digest {
+        let mut digest = Digest::default();
+        for guardian in &self.current {
+            digest.add_guardian(guardian);
+        }
+        for (guardian, student) in &self.current_links {
+            digest.add(&["link", guardian.as_str(), student.as_str()]);
+        }
+        // Contact owners and look-alike IDs are left out: two windows may
+        // ask about the same contact, and the fingerprint must not depend
+        // on the windows ([`crate::apply`] checks contacts anew anyway).
+        digest
     }
 
     /// The roster's record of guardian `id`.

@@ -89,3 +89,28 @@ fn a_roster_behind_a_reference_or_a_pointer_is_a_roster() {
     assert_eq!(shared.changes(), boxed.changes());
     assert_eq!(shared.summary().create_guardian, 1);
 }
+
+#[test]
+fn a_plans_fingerprint_tells_whether_the_roster_changed() {
+    let current = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
+    let mut roster = InMemoryRoster::from_export(["001", "002"].map(StudentId::from), &current);
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "002,G2,Bo,Li,bo@example.com,,,",
+    ]));
+    let options = DryRunOptions::new().mode(SyncMode::Full);
+    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let again = dry_run(&file, &roster, &options.clone().batch_size(1)).expect("in memory");
+    assert_eq!(plan.fingerprint(), again.fingerprint());
+    assert_eq!(plan.fingerprint().upload.len(), 16);
+    // The fingerprint survives the round trip of a plan kept for approval.
+    let kept: Plan = serde_json::from_str(&serde_json::to_string(&plan).expect("serialises"))
+        .expect("deserialises");
+    assert_eq!(kept.fingerprint(), plan.fingerprint());
+    // Another request changes the roster: the roster's fingerprint moves,
+    // the upload's does not.
+    roster.add_link("G1".into(), "002".into());
+    let later = dry_run(&file, &roster, &options).expect("in memory");
+    assert_eq!(later.fingerprint().upload, plan.fingerprint().upload);
+    assert_ne!(later.fingerprint().roster, plan.fingerprint().roster);
+}

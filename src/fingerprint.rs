@@ -1,0 +1,89 @@
+//! Fingerprints of what a dry run read: the upload, and the roster's
+//! answers. A plan kept for approval carries them, so that an application
+//! can tell, by running the dry run again at Start Processing, whether the
+//! roster changed in between (each change's precondition is checked by
+//! [`crate::apply`] either way).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The fingerprints of a plan's inputs, as hex text (64-bit FNV-1a over
+/// each item, summed, so the order the roster answers in does not
+/// matter). Equal fingerprints mean the same upload and the same roster
+/// answers, with the odds of a 64-bit collision.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// Of the upload's usable guardians and links and its rejected rows.
+    pub upload: String,
+    /// Of what the roster answered about the upload: which students it
+    /// has (and, in a school scope, their schools), the current records
+    /// and links of the upload's guardians, and in full sync the links in
+    /// scope. (Who owns the contacts the upload brings is checked anew by
+    /// [`crate::apply`].)
+    pub roster: String,
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "upload {}, roster {}", self.upload, self.roster)
+    }
+}
+
+/// A sum of item hashes: the same items in any order give the same digest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Digest(u64);
+
+impl Digest {
+    /// Adds one item, made of `parts` (each ended by a separator, so that
+    /// `("ab", "c")` and `("a", "bc")` differ).
+    pub(crate) fn add(&mut self, parts: &[&str]) {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in parts {
+            for byte in part.bytes().chain(std::iter::once(0xff)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        self.0 = self.0.wrapping_add(hash);
+    }
+
+    /// Adds another digest's items.
+    pub(crate) fn merge(&mut self, other: Digest) {
+        self.0 = self.0.wrapping_add(other.0);
+    }
+
+    /// Adds a guardian record, every field.
+    pub(crate) fn add_guardian(&mut self, guardian: &crate::record::Guardian) {
+        let fields: Vec<Option<String>> = crate::record::GuardianField::ALL
+            .iter()
+            .map(|&field| guardian.field(field))
+            .collect();
+        let mut parts = vec![guardian.guardian_id.as_str()];
+        parts.extend(fields.iter().map(|f| f.as_deref().unwrap_or("\u{0}")));
+        self.add(&parts);
+    }
+
+    pub(crate) fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_of_items_does_not_matter_but_their_parts_do() {
+        let (mut a, mut b, mut c) = (Digest::default(), Digest::default(), Digest::default());
+        a.add(&["G1", "001"]);
+        a.add(&["G2", "002"]);
+        b.add(&["G2", "002"]);
+        b.add(&["G1", "001"]);
+        c.add(&["G10", "01"]);
+        c.add(&["G2", "002"]);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(Digest::default().hex(), "0000000000000000");
+    }
+}
