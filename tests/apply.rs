@@ -318,3 +318,121 @@ fn applying_reports_progress_and_can_be_cancelled() {
             == 5
     );
 }
+
+/// A writer that records which write each change went to: creates to
+/// `create_guardians`, updates to `update_guardians`, in batches.
+struct Recording {
+    inner: InMemoryRoster,
+    calls: Vec<(&'static str, usize)>,
+}
+
+impl guardian_roster::Roster for Recording {
+    type Error = std::convert::Infallible;
+
+    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
+        self.inner.existing_students(ids)
+    }
+
+    fn guardians(
+        &self,
+        ids: &[guardian_roster::GuardianId],
+    ) -> Result<Vec<guardian_roster::Guardian>, Self::Error> {
+        self.inner.guardians(ids)
+    }
+
+    fn links_of(
+        &self,
+        ids: &[guardian_roster::GuardianId],
+    ) -> Result<Vec<(guardian_roster::GuardianId, StudentId)>, Self::Error> {
+        self.inner.links_of(ids)
+    }
+
+    fn email_owners(
+        &self,
+        emails: &[&str],
+    ) -> Result<Vec<(String, guardian_roster::GuardianId)>, Self::Error> {
+        self.inner.email_owners(emails)
+    }
+
+    fn mobile_owners(
+        &self,
+        mobiles: &[&str],
+    ) -> Result<Vec<(String, guardian_roster::GuardianId)>, Self::Error> {
+        self.inner.mobile_owners(mobiles)
+    }
+
+    fn links_in_scope(
+        &self,
+        scope: &guardian_roster::Scope,
+    ) -> Result<Vec<(guardian_roster::GuardianId, StudentId)>, Self::Error> {
+        self.inner.links_in_scope(scope)
+    }
+}
+
+impl guardian_roster::RosterWriter for Recording {
+    fn create_guardians(
+        &mut self,
+        guardians: &[guardian_roster::Guardian],
+    ) -> Result<(), Self::Error> {
+        self.calls.push(("create", guardians.len()));
+        self.inner.create_guardians(guardians)
+    }
+
+    fn update_guardians(
+        &mut self,
+        guardians: &[guardian_roster::Guardian],
+    ) -> Result<(), Self::Error> {
+        self.calls.push(("update", guardians.len()));
+        self.inner.update_guardians(guardians)
+    }
+
+    fn add_links(
+        &mut self,
+        links: &[(guardian_roster::GuardianId, StudentId)],
+    ) -> Result<(), Self::Error> {
+        self.calls.push(("add links", links.len()));
+        self.inner.add_links(links)
+    }
+
+    fn remove_links(
+        &mut self,
+        links: &[(guardian_roster::GuardianId, StudentId)],
+    ) -> Result<(), Self::Error> {
+        self.calls.push(("remove links", links.len()));
+        self.inner.remove_links(links)
+    }
+}
+
+#[test]
+fn each_change_goes_to_its_own_write_in_batches() {
+    use guardian_roster::Roster as _;
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "004,G5,Ed,Po,ed@example.com,,,",
+        "004,G6,Fay,Qi,fay@example.com,,,",
+        "004,G7,Gil,Ra,gil@example.com,,,",
+    ]));
+    let mut writer = Recording {
+        inner: roster(CURRENT),
+        calls: Vec::new(),
+    };
+    let options = DryRunOptions::new()
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let plan = dry_run(&file, &writer, &options).expect("in memory");
+    let applied = apply(&plan, &mut writer, &ApplyOptions::new().batch_size(2)).expect("in memory");
+    assert_eq!(applied.stale(), 0);
+    assert_eq!(
+        writer.calls,
+        [
+            ("create", 2),
+            ("create", 1),
+            ("update", 1),
+            ("add links", 2),
+            ("add links", 1),
+            ("remove links", 2)
+        ]
+    );
+    assert!(writer.existing_students(&["004".into()]).is_ok());
+    assert!(dry_run(&file, &writer, &options).expect("in memory").changes().is_empty());
+}
