@@ -434,5 +434,10 @@ fn each_change_goes_to_its_own_write_in_batches() {
         ]
     );
     assert!(writer.existing_students(&["004".into()]).is_ok());
-    assert!(dry_run(&file, &writer, &options).expect("in memory").changes().is_empty());
+    assert!(
+        dry_run(&file, &writer, &options)
+            .expect("in memory")
+            .changes()
+            .is_empty()
+    );
 }
