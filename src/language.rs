@@ -181,6 +181,21 @@ impl Language {
         }
     }
 
+    /// A tag as the application stored it, trimmed but not checked: for a
+    /// roster's records, which may hold a tag today's rules would not
+    /// read (it stays as it is; a file's language compares with it by
+    /// text).
+    ///
+    /// ```
+    /// use guardian_roster::Language;
+    ///
+    /// assert_eq!(Language::from_stored(" x-klingon ").as_str(), "x-klingon");
+    /// assert_eq!(Language::from_stored("es"), Language::parse("es").expect("a tag"));
+    /// ```
+    pub fn from_stored(tag: &str) -> Language {
+        Language(SmolStr::new(tag.trim()))
+    }
+
     /// The tag, e.g. `"es-MX"`.
     pub fn as_str(&self) -> &str {
         &self.0

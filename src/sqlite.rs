@@ -238,10 +238,8 @@ fn guardian_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Guardian, S
                 .as_deref()
                 .map(|p| p.parse::<Phone>().map_err(|_| bad("home phone", p)))
                 .transpose()?,
-            language: language
-                .as_deref()
-                .map(|l| l.parse::<Language>().map_err(|_| bad("language", l)))
-                .transpose()?,
+            // As stored: a tag today's rules would not read stays.
+            language: language.as_deref().map(Language::from_stored),
         })
     };
     Ok(read())

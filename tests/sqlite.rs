@@ -208,3 +208,26 @@ fn the_sqlite_sync_example_applies_and_reruns_to_nothing() {
         .sum();
     assert_eq!(rows, json["summary"]["rows"].as_u64().expect("rows"));
 }
+
+/// A value stored under older rules (an address without a TLD, a house
+/// language code) reads back as it is instead of failing the dry run.
+#[test]
+fn legacy_stored_values_read_back_as_they_are() {
+    let (_path, connection) = database("legacy");
+    let roster = load(&connection, CURRENT);
+    connection
+        .execute(
+            "UPDATE guardians SET email = 'Old@Legacy', email_key = 'old@legacy', language = 'SPN' WHERE guardian_id = 'G4'",
+            [],
+        )
+        .expect("updates");
+    let g4 = guardian_roster::Roster::guardians(&roster, &["G4".into()]).expect("reads");
+    assert_eq!(
+        g4[0].email.as_ref().map(|e| (e.as_str(), e.key())),
+        Some(("Old@Legacy", "old@legacy"))
+    );
+    assert_eq!(g4[0].language.as_ref().map(|l| l.as_str()), Some("SPN"));
+    let file = common::validate(csv(&["004,G4,Di,Oz,di@example.com,,,es"]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("no stored value stops it");
+    assert_eq!(plan.summary().update_guardian, 1);
+}
