@@ -92,6 +92,18 @@ impl Row {
         self.cells_serial
     }
 
+    /// Empties the row for the record on `line`, keeping its allocations.
+    fn reset(&mut self, line: u64) {
+        self.line = line;
+        self.status = RowStatus::Valid;
+        self.student_id = None;
+        self.guardian_id = None;
+        self.guardian = None;
+        self.cells_serial = None;
+        self.contactless = None;
+        self.diagnostics.clear();
+    }
+
     pub(crate) fn take_guardian(&mut self) -> Option<Guardian> {
         self.guardian.take()
     }
@@ -192,147 +204,58 @@ impl RowChecker {
         cuts: &[Cut],
         row: &mut Row,
     ) {
-        row.line = line;
-        row.status = RowStatus::Valid;
-        row.student_id = None;
-        row.guardian_id = None;
-        row.guardian = None;
-        row.cells_serial = None;
-        row.contactless = None;
-        row.diagnostics.clear();
+        row.reset(line);
+        // Out borrows the scratch buffer: taken from the checker meanwhile,
+        // so that the checker's own memos stay free to use.
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut diagnostics = std::mem::take(&mut row.diagnostics);
         let mut out = Out {
             line,
-            diagnostics: &mut row.diagnostics,
-            scratch: &mut self.scratch,
+            diagnostics: &mut diagnostics,
+            scratch: &mut scratch,
         };
-
         let limits = (self.max_field_bytes, self.max_columns);
-        if report_cuts(&self.header, limits, cuts, &mut out) {
-            row.status = RowStatus::Rejected;
-            return;
+        let stop = if report_cuts(&self.header, limits, cuts, &mut out) {
+            Some(RowStatus::Rejected)
+        } else {
+            check_shape(&self.header, self.delimiter, record, line, &mut out)
+        };
+        match stop {
+            Some(status) => row.status = status,
+            None => self.check_cells(record, &mut out, row),
         }
-        if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
-            out.push(
-                Code::BlankRow,
-                None,
-                None,
-                "the row is empty and was skipped",
-            );
-            row.status = RowStatus::Blank;
-            return;
-        }
-        if self.header.is_repeated_in(record) {
-            out.push(
-                Code::RepeatedHeader,
-                None,
-                None,
-                "the row repeats the header, as when two files are pasted together; it was skipped",
-            );
-            row.status = RowStatus::Blank;
-            return;
-        }
-        let expected = self.header.len;
-        if let Some(end) = quote_closed_late(&self.header, self.delimiter, record, line) {
-            // The text after the late quote is part of this one problem.
-            out.diagnostics.retain(|d| d.code != Code::StrayQuote);
-            out.push(
-                Code::UnterminatedQuote,
-                None,
-                None,
-                format_args!(
-                    "a double quote opened on this line is closed only on line {end}, so lines {} to {end} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
-                    line + 1
-                ),
-            );
-            row.status = RowStatus::Rejected;
-            return;
-        }
-        if record.len() != expected {
-            let extras_blank = record.len() > expected
-                && record
-                    .iter()
-                    .skip(expected)
-                    .all(|cell| cell.trim_ascii().is_empty());
-            if extras_blank {
-                out.push(
-                    Code::ExtraEmptyFields,
-                    None,
-                    None,
-                    format_args!(
-                        "the row has {} fields but the header has {expected}; the extra fields are empty and were ignored",
-                        record.len()
-                    ),
-                );
-            } else {
-                let delimiter = DelimiterName(self.delimiter);
-                let cause = if record.len() == 1 {
-                    format!(
-                        "it may be a note or a total rather than a guardian, or the file's delimiter ({delimiter}) is not used on this row"
-                    )
-                } else {
-                    format!(
-                        "a delimiter is missing or extra (a value with a {delimiter} in it must be in double quotes)"
-                    )
-                };
-                out.push(
-                    Code::FieldCount,
-                    None,
-                    None,
-                    format_args!(
-                        "the row has {} but the header has {expected}; {cause}",
-                        fields(record.len()),
-                    ),
-                );
-                row.status = RowStatus::Rejected;
-                return;
-            }
-        }
+        row.diagnostics = diagnostics;
+        self.scratch = scratch;
+    }
 
+    /// The cells of a row whose shape is right: the student ID, then the
+    /// guardian (from the memo when the same cells were seen before).
+    fn check_cells(&mut self, record: &csv::ByteRecord, out: &mut Out<'_>, row: &mut Row) {
+        let remembered = self.remembered(record);
         let cells = Cells {
             header: &self.header,
             record,
             text: std::str::from_utf8(record.as_slice()).ok(),
         };
-        let student_id = read_id(&cells, Column::StudentId, &mut out, StudentId::parse);
-
-        if self.remember {
-            // Length-prefixed, so that no two rows' cells make the same key.
-            self.guardian_key.clear();
-            for &column in guardian_columns() {
-                let cell = self
-                    .header
-                    .position(column)
-                    .and_then(|at| record.get(at))
-                    .unwrap_or_default();
-                self.guardian_key
-                    .extend_from_slice(&(cell.len() as u64).to_le_bytes());
-                self.guardian_key.extend_from_slice(cell);
+        let student_id = read_id(&cells, Column::StudentId, out, StudentId::parse);
+        row.student_id = student_id.usable();
+        if let Some((serial, guardian_id)) = remembered {
+            row.guardian_id = Some(guardian_id);
+            row.status = status_of(out.diagnostics);
+            if row.status != RowStatus::Rejected {
+                row.cells_serial = Some(serial);
             }
-            if let Some((serial, guardian_id)) = self.guardians.get(self.guardian_key.as_slice()) {
-                row.guardian_id = Some(guardian_id.clone());
-                row.student_id = student_id.usable();
-                row.status = if out.diagnostics.iter().any(Diagnostic::is_error) {
-                    RowStatus::Rejected
-                } else if out.diagnostics.is_empty() {
-                    RowStatus::Valid
-                } else {
-                    RowStatus::Repaired
-                };
-                if row.status != RowStatus::Rejected {
-                    row.cells_serial = Some(*serial);
-                }
-                return;
-            }
+            return;
         }
 
         let before = out.diagnostics.len();
-        let guardian_id = read_id(&cells, Column::GuardianId, &mut out, GuardianId::parse);
-        let first_name = read_name(&cells, Column::FirstName, &mut out);
-        let last_name = read_name(&cells, Column::LastName, &mut out);
-        let email = read_email(&cells, &mut out);
-        let mobile_phone = read_phone(&cells, Column::MobilePhone, &mut self.phones, &mut out);
-        let home_phone = read_phone(&cells, Column::HomePhone, &mut self.phones, &mut out);
-        let language = read_language(&cells, &mut self.languages, &mut out);
+        let guardian_id = read_id(&cells, Column::GuardianId, out, GuardianId::parse);
+        let first_name = read_name(&cells, Column::FirstName, out);
+        let last_name = read_name(&cells, Column::LastName, out);
+        let email = read_email(&cells, out);
+        let mobile_phone = read_phone(&cells, Column::MobilePhone, &mut self.phones, out);
+        let home_phone = read_phone(&cells, Column::HomePhone, &mut self.phones, out);
+        let language = read_language(&cells, &mut self.languages, out);
 
         let no_contact =
             !matches!(email, Cell::Usable(_)) && !matches!(mobile_phone, Cell::Usable(_));
@@ -349,52 +272,77 @@ impl RowChecker {
         }
         let guardian_said_nothing = out.diagnostics.len() == before;
 
-        row.student_id = student_id.usable();
         row.guardian_id = guardian_id.clone().usable();
-        let has_error = out.diagnostics.iter().any(Diagnostic::is_error);
-        row.status = if has_error {
-            RowStatus::Rejected
-        } else if out.diagnostics.is_empty() {
-            RowStatus::Valid
-        } else {
-            RowStatus::Repaired
-        };
-        let only_no_contact = no_contact && errors_before == 0;
-        if has_error && !only_no_contact {
+        row.status = status_of(out.diagnostics);
+        let has_error = row.status == RowStatus::Rejected;
+        if has_error && !(no_contact && errors_before == 0) {
             return;
         }
-        if let (Cell::Usable(guardian_id), Cell::Usable(first_name), Cell::Usable(last_name)) =
+        let (Cell::Usable(guardian_id), Cell::Usable(first_name), Cell::Usable(last_name)) =
             (guardian_id, first_name, last_name)
-        {
-            let guardian = Guardian {
-                guardian_id,
-                first_name,
-                last_name,
-                email: email.usable(),
-                mobile_phone: mobile_phone.usable(),
-                home_phone: home_phone.usable(),
-                language: language.usable(),
-            };
-            if has_error {
-                row.contactless = Some(guardian);
-                return;
-            }
-            // Only cells that made a guardian without a word are
-            // remembered: a diagnostic names its line, so it is made anew.
-            if self.remember && guardian_said_nothing {
-                if self.guardians.len() >= GUARDIAN_MEMO {
-                    self.guardians.clear();
-                }
-                let serial = self.next_serial;
-                self.next_serial += 1;
-                self.guardians.insert(
-                    self.guardian_key.as_slice().into(),
-                    (serial, guardian.guardian_id.clone()),
-                );
-                row.cells_serial = Some(serial);
-            }
-            row.guardian = Some(guardian);
+        else {
+            return;
+        };
+        let guardian = Guardian {
+            guardian_id,
+            first_name,
+            last_name,
+            email: email.usable(),
+            mobile_phone: mobile_phone.usable(),
+            home_phone: home_phone.usable(),
+            language: language.usable(),
+        };
+        if has_error {
+            row.contactless = Some(guardian);
+            return;
         }
+        // Only cells that made a guardian without a word are remembered: a
+        // diagnostic names its line, so it is made anew.
+        if guardian_said_nothing {
+            row.cells_serial = self.remember(&guardian.guardian_id);
+        }
+        row.guardian = Some(guardian);
+    }
+
+    /// The serial and guardian of the same guardian cells seen before, if
+    /// remembering; builds the key [`RowChecker::remember`] stores.
+    fn remembered(&mut self, record: &csv::ByteRecord) -> Option<(u64, GuardianId)> {
+        if !self.remember {
+            return None;
+        }
+        // Length-prefixed, so that no two rows' cells make the same key.
+        self.guardian_key.clear();
+        for &column in guardian_columns() {
+            let cell = self
+                .header
+                .position(column)
+                .and_then(|at| record.get(at))
+                .unwrap_or_default();
+            self.guardian_key
+                .extend_from_slice(&(cell.len() as u64).to_le_bytes());
+            self.guardian_key.extend_from_slice(cell);
+        }
+        self.guardians
+            .get(self.guardian_key.as_slice())
+            .map(|(serial, id)| (*serial, id.clone()))
+    }
+
+    /// Remembers the current row's guardian cells (the key
+    /// [`RowChecker::remembered`] built) for `guardian_id`; its serial.
+    fn remember(&mut self, guardian_id: &GuardianId) -> Option<u64> {
+        if !self.remember {
+            return None;
+        }
+        if self.guardians.len() >= GUARDIAN_MEMO {
+            self.guardians.clear();
+        }
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        self.guardians.insert(
+            self.guardian_key.as_slice().into(),
+            (serial, guardian_id.clone()),
+        );
+        Some(serial)
     }
 
     /// The header the rows are read against.
@@ -467,6 +415,101 @@ fn report_cuts(
         out.push(code, column, None, message);
     }
     cuts.iter().any(|cut| cut.loses_data())
+}
+
+/// Rejected with an error, used as written, or used with warnings.
+fn status_of(diagnostics: &[Diagnostic]) -> RowStatus {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        RowStatus::Rejected
+    } else if diagnostics.is_empty() {
+        RowStatus::Valid
+    } else {
+        RowStatus::Repaired
+    }
+}
+
+/// The row's shape: blank, a repeated header, a quote closed lines late,
+/// the wrong number of fields. `Some` status when the row stops here.
+fn check_shape(
+    header: &Header,
+    delimiter: u8,
+    record: &csv::ByteRecord,
+    line: u64,
+    out: &mut Out<'_>,
+) -> Option<RowStatus> {
+    if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+        out.push(
+            Code::BlankRow,
+            None,
+            None,
+            "the row is empty and was skipped",
+        );
+        return Some(RowStatus::Blank);
+    }
+    if header.is_repeated_in(record) {
+        out.push(
+            Code::RepeatedHeader,
+            None,
+            None,
+            "the row repeats the header, as when two files are pasted together; it was skipped",
+        );
+        return Some(RowStatus::Blank);
+    }
+    if let Some(end) = quote_closed_late(header, delimiter, record, line) {
+        // The text after the late quote is part of this one problem.
+        out.diagnostics.retain(|d| d.code != Code::StrayQuote);
+        out.push(
+            Code::UnterminatedQuote,
+            None,
+            None,
+            format_args!(
+                "a double quote opened on this line is closed only on line {end}, so lines {} to {end} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
+                line + 1
+            ),
+        );
+        return Some(RowStatus::Rejected);
+    }
+    let expected = header.len;
+    if record.len() == expected {
+        return None;
+    }
+    let extras_blank = record.len() > expected
+        && record
+            .iter()
+            .skip(expected)
+            .all(|cell| cell.trim_ascii().is_empty());
+    if extras_blank {
+        out.push(
+            Code::ExtraEmptyFields,
+            None,
+            None,
+            format_args!(
+                "the row has {} fields but the header has {expected}; the extra fields are empty and were ignored",
+                record.len()
+            ),
+        );
+        return None;
+    }
+    let delimiter = DelimiterName(delimiter);
+    let cause = if record.len() == 1 {
+        format!(
+            "it may be a note or a total rather than a guardian, or the file's delimiter ({delimiter}) is not used on this row"
+        )
+    } else {
+        format!(
+            "a delimiter is missing or extra (a value with a {delimiter} in it must be in double quotes)"
+        )
+    };
+    out.push(
+        Code::FieldCount,
+        None,
+        None,
+        format_args!(
+            "the row has {} but the header has {expected}; {cause}",
+            fields(record.len()),
+        ),
+    );
+    Some(RowStatus::Rejected)
 }
 
 /// The line where a record that began on `line` ends, when a quote
