@@ -138,7 +138,12 @@ fn run() -> ExitCode {
     }
     let current = match current {
         Ok(current) => current,
-        Err(e) => return fatal_input(&format!("{current_path}: {e}")),
+        Err(e) => {
+            return fatal_input(&format!(
+                "{current_path}: {}",
+                Visible(&e.to_diagnostic().message)
+            ));
+        }
     };
     if current.has_errors() {
         eprintln!(
@@ -167,7 +172,7 @@ fn run() -> ExitCode {
                 Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
                 Format::Text => outln!(
                     "{shown}\n  the file cannot be used: {}",
-                    Visible(&error.to_string())
+                    Visible(&error.to_diagnostic().message)
                 ),
             }
             return ExitCode::from(2);
@@ -182,7 +187,7 @@ fn run() -> ExitCode {
                 Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
                 Format::Text => outln!(
                     "{shown}\n  the dry run cannot be made: {}",
-                    Visible(&error.to_string())
+                    Visible(&error.to_diagnostic().message)
                 ),
             }
             return ExitCode::from(2);

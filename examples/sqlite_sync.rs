@@ -101,13 +101,15 @@ fn run() -> ExitCode {
     if let (Some(students), Some(current)) = (students, current) {
         let loaded = std::fs::File::open(&students)
             .map_err(|e| format!("{students}: {e}"))
-            .and_then(|f| read_students(f).map_err(|e| format!("{students}: {e}")))
+            .and_then(|f| {
+                read_students(f).map_err(|e| format!("{students}: {}", e.to_diagnostic().message))
+            })
             .and_then(|s| {
                 ReaderBuilder::new()
                     .from_path(&current)
                     .and_then(|r| r.validate())
                     .map(|c| (s, c))
-                    .map_err(|e| format!("{current}: {e}"))
+                    .map_err(|e| format!("{current}: {}", e.to_diagnostic().message))
             })
             .and_then(|(s, c)| roster.load(&s, &c).map_err(|e| format!("{db}: {e}")));
         if let Err(message) = loaded {
@@ -124,13 +126,13 @@ fn run() -> ExitCode {
             return fatal(&format!(
                 "{}: {}",
                 Visible(&upload),
-                Visible(&e.to_string())
+                Visible(&e.to_diagnostic().message)
             ));
         }
     };
     let plan = match dry_run(&file, &roster, &options) {
         Ok(plan) => plan,
-        Err(e) => return fatal(&Visible(&e.to_string()).to_string()),
+        Err(e) => return fatal(&Visible(&e.to_diagnostic().message).to_string()),
     };
     let shown = if bundled {
         "examples/data/guardians.csv"
@@ -148,14 +150,14 @@ fn run() -> ExitCode {
         let mut writer = SqliteRoster::new(&transaction);
         let done = match apply(&plan, &mut writer, &ApplyOptions::new()) {
             Ok(done) => done,
-            Err(e) => return fatal(&format!("{db}: {e}")),
+            Err(e) => return fatal(&format!("{db}: {}", e.to_diagnostic().message)),
         };
         if let Err(e) = transaction.commit() {
             return fatal(&format!("{db}: {e}"));
         }
         again = match dry_run(&file, &roster, &options) {
             Ok(plan) => Some(plan),
-            Err(e) => return fatal(&e.to_string()),
+            Err(e) => return fatal(&e.to_diagnostic().message),
         };
         applied = Some(done);
     }

@@ -99,7 +99,7 @@ fn run() -> ExitCode {
                     outln!("{shown}");
                     outln!(
                         "  the file cannot be used: {}",
-                        guardian_roster::Visible(&error.to_string())
+                        guardian_roster::Visible(&error.to_diagnostic().message)
                     );
                 }
             }

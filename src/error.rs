@@ -202,7 +202,15 @@ impl Error {
     /// one place.
     pub fn to_diagnostic(&self) -> Diagnostic {
         // A diagnostic sits on a line: the file's first for what has none.
-        let mut diagnostic = Diagnostic::new(self.code(), self.line.max(1), self.to_string());
+        // Its message says the cause too, for the person who reads it.
+        let mut message = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(error) = cause {
+            message.push_str(": ");
+            message.push_str(&error.to_string());
+            cause = error.source();
+        }
+        let mut diagnostic = Diagnostic::new(self.code(), self.line.max(1), message);
         if let ErrorKind::UnknownSchool { school, suggestion } = &self.kind {
             diagnostic = diagnostic.with_value(school.as_str());
             if let Some(meant) = suggestion {
@@ -231,7 +239,8 @@ impl fmt::Display for Error {
             .collect::<Vec<_>>()
             .join(",");
         match &self.kind {
-            ErrorKind::Io(e) => write!(f, "the file could not be read: {e}"),
+            // The cause is the error's `source()`, not repeated here.
+            ErrorKind::Io(_) => f.write_str("the file could not be read"),
             ErrorKind::EmptyFile => write!(
                 f,
                 "the file is empty; export the guardians again, with a header row: {canonical}"
@@ -283,7 +292,7 @@ impl fmt::Display for Error {
                 column.as_str()
             ),
             ErrorKind::Limit { what } => write!(f, "{what}"),
-            ErrorKind::Roster(e) => write!(f, "the current roster could not be read: {e}"),
+            ErrorKind::Roster(_) => f.write_str("the current roster could not be read"),
             ErrorKind::UnknownSchool { school, suggestion } => match suggestion {
                 Some(meant) => write!(
                     f,

@@ -463,7 +463,17 @@ fn a_failing_roster_stops_the_dry_run_with_an_error() {
     let error = dry_run(&file, &failing, &DryRunOptions::default()).expect_err("roster down");
     assert!(matches!(error.kind(), ErrorKind::Roster(_)));
     assert_eq!(error.code(), Code::RosterUnavailable);
-    assert!(error.to_string().contains("connection refused"));
+    // The cause is the source, not repeated in the message...
+    assert_eq!(error.to_string(), "the current roster could not be read");
+    assert_eq!(
+        std::error::Error::source(&error).map(|e| e.to_string()),
+        Some("connection refused".to_owned())
+    );
+    // ...and the diagnostic for a clerk says both.
+    assert_eq!(
+        error.to_diagnostic().message,
+        "the current roster could not be read: connection refused"
+    );
     // No line of the file is at fault; its diagnostic sits on line 1.
     assert_eq!(error.line(), None);
     assert_eq!(error.to_diagnostic().line, 1);
