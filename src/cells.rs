@@ -284,10 +284,13 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
     let name: &str = &composed;
     // Joiners are part of how Persian and Indic names are written; other
     // formatting characters only change how a name shows.
-    if let Some(c) = name
-        .chars()
-        .find(|&c| is_format(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
-    {
+    let format = (!name.is_ascii())
+        .then(|| {
+            name.chars()
+                .find(|&c| is_format(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
+        })
+        .flatten();
+    if let Some(c) = format {
         out.push(
             Code::HiddenCharacter,
             Some(column),
@@ -361,7 +364,11 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
 /// logins look alike): refused as `invalid_text`, naming the character.
 /// Invisible characters at a cell's edges were already trimmed.
 fn hidden_formatting<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
-    // Zero-width spaces are named by the ID and address rules.
+    // No formatting character is ASCII. Zero-width spaces are named by the
+    // ID and address rules.
+    if raw.is_ascii() {
+        return None;
+    }
     let c = raw
         .chars()
         .find(|&c| is_format(c) && !crate::text::is_invisible(c))?;

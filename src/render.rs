@@ -26,8 +26,10 @@ pub struct Visible<'a>(pub &'a str);
 impl fmt::Display for Visible<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.0;
-        // The usual text has nothing to escape: one scan, one write.
-        if !text.chars().any(needs_escape) {
+        // The usual text has nothing to escape: printable ASCII is checked
+        // a byte at a time, the rest a character at a time.
+        let printable_ascii = text.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if printable_ascii || !text.chars().any(needs_escape) {
             return f.write_str(text);
         }
         let mut start = 0;
