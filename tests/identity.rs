@@ -4,35 +4,15 @@
 
 mod common;
 
-use common::csv;
+use common::{csv, plan_codes as codes, unlinks};
 use guardian_roster::{
-    Change, DryRunOptions, InMemoryRoster, Plan, Severity, StudentId, SyncMode, dry_run,
+    DryRunOptions, InMemoryRoster, Plan, Severity, StudentId, SyncMode, dry_run,
 };
 
 fn roster(students: &[&str], current: &[&str]) -> InMemoryRoster {
     let current = common::validate(csv(current));
     assert!(!current.has_errors(), "{:?}", current.diagnostics());
     InMemoryRoster::from_export(students.iter().map(|s| StudentId::from(*s)), &current)
-}
-
-fn codes(plan: &Plan) -> Vec<(&'static str, u64)> {
-    plan.diagnostics()
-        .iter()
-        .map(|d| (d.code.as_str(), d.line))
-        .collect()
-}
-
-fn unlinks(plan: &Plan) -> Vec<(String, String)> {
-    plan.changes()
-        .iter()
-        .filter_map(|c| match c {
-            Change::Unlink {
-                guardian_id,
-                student_id,
-            } => Some((guardian_id.to_string(), student_id.to_string())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn held(plan: &Plan) -> Vec<(&str, &str)> {

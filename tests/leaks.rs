@@ -151,46 +151,63 @@ fn redacted_output_carries_no_personal_value() {
         assert!(codes.contains(code), "{code} in {codes:?}");
     }
 
-    let dir = std::env::temp_dir().join(format!("guardian-roster-leaks-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let upload = dir.join("upload.csv");
-    let current = dir.join("current.csv");
-    let students = dir.join("students.csv");
-    std::fs::write(&upload, csv(&rows)).expect("write");
-    std::fs::write(
-        &current,
-        csv(&["001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en"]),
-    )
-    .expect("write");
-    std::fs::write(&students, "student_id\n001\n002\n003\n004\n").expect("write");
-    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
-    for (example, extra) in [
-        ("validate", vec![]),
-        (
-            "dry_run",
-            vec![
-                "--students".to_owned(),
-                path(&students),
-                "--current".to_owned(),
-                path(&current),
-                "--mode".to_owned(),
-                "full".to_owned(),
-            ],
-        ),
-    ] {
-        for format in ["text", "json"] {
-            let mut args = vec![path(&upload), "--redact".to_owned(), "--format".to_owned()];
-            args.push(format.to_owned());
-            args.extend(extra.iter().cloned());
-            let output = std::process::Command::new(common::example(example))
-                .args(&args)
-                .output()
-                .expect("the example runs");
-            let stdout = String::from_utf8_lossy(&output.stdout);
+    let current = ["001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en"];
+    for format in ["text", "json"] {
+        let reports = run_examples(
+            &format!("leaks-{format}"),
+            &csv(&rows),
+            &csv(&current),
+            &["--redact", "--format", format],
+            &["--mode", "full"],
+        );
+        for (example, stdout) in reports {
             assert!(stdout.len() > 200, "{example} {format}: {stdout}");
             assert_no_personal_data(&format!("{example} --redact --format {format}"), &stdout);
         }
     }
+}
+
+/// Runs the `validate` and `dry_run` examples on `upload` (the dry run
+/// against a roster of students 001-004 and `current`), with `args`, and
+/// `dry_run_args` for the dry run: each example's standard output.
+fn run_examples(
+    tag: &str,
+    upload: &str,
+    current: &str,
+    args: &[&str],
+    dry_run_args: &[&str],
+) -> Vec<(&'static str, String)> {
+    let dir = std::env::temp_dir().join(format!("guardian-roster-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let upload = path("upload.csv", upload);
+    let current = path("current.csv", current);
+    let students = path("students.csv", "student_id\n001\n002\n003\n004\n");
+    let roster = ["--students", &students, "--current", &current];
+    [("validate", &[][..]), ("dry_run", &roster[..])]
+        .into_iter()
+        .map(|(example, own)| {
+            let output = std::process::Command::new(common::example(example))
+                .arg(&upload)
+                .args(args)
+                .args(own)
+                .args(if example == "dry_run" {
+                    dry_run_args
+                } else {
+                    &[]
+                })
+                .output()
+                .expect("the example runs");
+            (
+                example,
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// Escape sequences, BEL, the C1 CSI and BiDi overrides in a file reach no
@@ -224,34 +241,7 @@ fn terminal_control_characters_are_shown_not_sent() {
         );
     }
 
-    let dir = std::env::temp_dir().join(format!("guardian-roster-tty-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let upload = dir.join("upload.csv");
-    std::fs::write(&upload, csv(hostile)).expect("write");
-    let students = dir.join("students.csv");
-    std::fs::write(&students, "student_id\n001\n002\n003\n004\n").expect("write");
-    let current = dir.join("current.csv");
-    std::fs::write(&current, csv(&[])).expect("write");
-    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
-    for (example, extra) in [
-        ("validate", vec![]),
-        (
-            "dry_run",
-            vec![
-                "--students".to_owned(),
-                path(&students),
-                "--current".to_owned(),
-                path(&current),
-            ],
-        ),
-    ] {
-        let mut args = vec![path(&upload)];
-        args.extend(extra);
-        let output = std::process::Command::new(common::example(example))
-            .args(&args)
-            .output()
-            .expect("the example runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
+    for (example, stdout) in run_examples("tty", &csv(hostile), &csv(&[]), &[], &[]) {
         assert!(
             !stdout.contains(forbidden),
             "{example} sends a control character: {stdout}"

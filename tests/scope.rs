@@ -2,10 +2,9 @@
 
 mod common;
 
-use common::csv;
+use common::{csv, plan_codes as codes, unlinks};
 use guardian_roster::{
-    Change, DryRunOptions, ErrorKind, InMemoryRoster, Plan, SchoolId, Scope, SyncMode, dry_run,
-    read_students,
+    DryRunOptions, ErrorKind, InMemoryRoster, SchoolId, Scope, SyncMode, dry_run, read_students,
 };
 use proptest::prelude::*;
 
@@ -42,26 +41,6 @@ const CURRENT: &[&str] = &[
 
 fn school(ids: &[&str]) -> Scope {
     Scope::schools(ids.iter().map(|id| SchoolId::from(*id)))
-}
-
-fn unlinks(plan: &Plan) -> Vec<(String, String)> {
-    plan.changes()
-        .iter()
-        .filter_map(|c| match c {
-            Change::Unlink {
-                guardian_id,
-                student_id,
-            } => Some((guardian_id.to_string(), student_id.to_string())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn codes(plan: &Plan) -> Vec<(&'static str, u64)> {
-    plan.diagnostics()
-        .iter()
-        .map(|d| (d.code.as_str(), d.line))
-        .collect()
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use guardian_roster::{Diagnostic, ReaderBuilder, ValidatedFile};
+use guardian_roster::{Change, Diagnostic, Plan, ReaderBuilder, ValidatedFile};
 
 /// Validates `bytes` with default options, panicking on a fatal error.
 pub fn validate(bytes: impl AsRef<[u8]>) -> ValidatedFile {
@@ -54,4 +54,26 @@ pub fn example(name: &str) -> std::path::PathBuf {
         path.pop();
     }
     path.join("examples").join(name)
+}
+
+/// (code, line) of each of a plan's diagnostics, in order.
+pub fn plan_codes(plan: &Plan) -> Vec<(&'static str, u64)> {
+    plan.diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect()
+}
+
+/// (guardian, student) of each link a plan removes, in order.
+pub fn unlinks(plan: &Plan) -> Vec<(String, String)> {
+    plan.changes()
+        .iter()
+        .filter_map(|c| match c {
+            Change::Unlink {
+                guardian_id,
+                student_id,
+            } => Some((guardian_id.to_string(), student_id.to_string())),
+            _ => None,
+        })
+        .collect()
 }
