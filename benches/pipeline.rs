@@ -121,13 +121,15 @@ fn dry_runs(c: &mut Criterion) {
         )
     });
     group.bench_function("dry_run_full", |b| {
-        let options = DryRunOptions::new().mode(SyncMode::Full);
+        let mut options = DryRunOptions::new();
+        options.mode(SyncMode::Full);
         b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
     });
     // One school's full sync over the district's whole upload: a quarter
     // of the students in scope, the rest reported out of scope.
     group.bench_function("dry_run_full_one_school", |b| {
-        let options = DryRunOptions::new()
+        let mut options = DryRunOptions::new();
+        options
             .mode(SyncMode::Full)
             .scope(Scope::schools([SchoolId::from(
                 synth::school_of(0).as_str(),

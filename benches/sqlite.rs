@@ -60,7 +60,8 @@ fn sqlite(c: &mut Criterion) {
     };
     let connection = loaded();
     let roster = SqliteRoster::new(&connection);
-    let options = DryRunOptions::new().mode(SyncMode::Full);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full);
     let plan = dry_run(&file, &roster, &options).expect("plans");
 
     let mut group = c.benchmark_group(format!("sqlite_{rows}"));

@@ -73,7 +73,9 @@ fn run() -> ExitCode {
     let mut options = DryRunOptions::new();
     match args.value("mode") {
         None | Some("additive") => {}
-        Some("full") => options = options.mode(SyncMode::Full),
+        Some("full") => {
+            options.mode(SyncMode::Full);
+        }
         Some(other) => {
             return common::usage_error(
                 &format!("--mode must be additive or full, not {other:?}"),
@@ -83,7 +85,9 @@ fn run() -> ExitCode {
     }
     if let Some(percent) = args.value("max-unlink-percent") {
         match percent.parse::<f64>() {
-            Ok(p) if (0.0..=100.0).contains(&p) => options = options.max_unlink_percent(p),
+            Ok(p) if (0.0..=100.0).contains(&p) => {
+                options.max_unlink_percent(p);
+            }
             _ => {
                 return common::usage_error(
                     "--max-unlink-percent takes a number from 0 to 100",
@@ -94,7 +98,7 @@ fn run() -> ExitCode {
     }
     let schools = args.values("school");
     if !schools.is_empty() {
-        options = options.scope(Scope::schools(schools.into_iter().map(SchoolId::from)));
+        options.scope(Scope::schools(schools.into_iter().map(SchoolId::from)));
     }
     let mut builder = ReaderBuilder::new();
     if let Some(region) = args.value("region") {

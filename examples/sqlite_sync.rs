@@ -59,7 +59,9 @@ fn run() -> ExitCode {
     let mut options = DryRunOptions::new();
     match args.value("mode") {
         None | Some("additive") => {}
-        Some("full") => options = options.mode(SyncMode::Full),
+        Some("full") => {
+            options.mode(SyncMode::Full);
+        }
         Some(other) => {
             return common::usage_error(
                 &format!("--mode must be additive or full, not {other:?}"),
@@ -69,7 +71,7 @@ fn run() -> ExitCode {
     }
     let schools = args.values("school");
     if !schools.is_empty() {
-        options = options.scope(Scope::schools(schools.into_iter().map(SchoolId::from)));
+        options.scope(Scope::schools(schools.into_iter().map(SchoolId::from)));
     }
     let bundled = args.positional.is_empty();
     let upload = args

@@ -213,7 +213,8 @@ pub fn dry_run_law(data: &[u8]) {
         )
         .collect();
     let mut roster = InMemoryRoster::from_export(students, &current);
-    let options = DryRunOptions::new()
+    let mut options = DryRunOptions::new();
+    options
         .mode(if mode & 1 == 1 {
             SyncMode::Full
         } else {

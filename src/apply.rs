@@ -60,7 +60,10 @@ impl ApplyOptions {
     /// Calls `callback` with the [`Progress`] of applying
     /// ([`Phase::Applying`]: changes done so far) before the guardians,
     /// before the links and at the end, for a "come back later" page.
-    pub fn progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> ApplyOptions {
+    pub fn progress(
+        &mut self,
+        callback: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> &mut ApplyOptions {
         self.watch.set_callback(std::sync::Arc::new(callback));
         self
     }
@@ -69,15 +72,15 @@ impl ApplyOptions {
     /// with [`crate::ErrorKind::Cancelled`]: what was written before stays
     /// written unless the caller's transaction is rolled back.
     pub fn cancel_flag(
-        mut self,
+        &mut self,
         flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    ) -> ApplyOptions {
+    ) -> &mut ApplyOptions {
         self.watch.set_cancel(flag);
         self
     }
 
     /// How many items go to the roster in one call (at least 1).
-    pub fn batch_size(mut self, size: usize) -> ApplyOptions {
+    pub fn batch_size(&mut self, size: usize) -> &mut ApplyOptions {
         self.batch_size = size.max(1);
         self
     }

@@ -72,14 +72,23 @@ impl FromStr for Region {
     }
 }
 
-/// A valid phone number: E.164 (`+13125550142`) and, apart, an extension.
+/// A phone number: E.164 (`+13125550142`) and, apart, an extension.
 ///
 /// Two numbers are equal when their E.164 form and extension are equal, so
 /// `(312) 555-0142` and `+1 312.555.0142` are the same number.
+///
+/// A number read from a file is always valid. A roster may also hand back a
+/// number it stored under older rules, kept as it is and marked
+/// [legacy](Phone::is_legacy) (see [`Phone::from_stored`]): it equals only
+/// the same stored text, so a file's valid number replaces it.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Phone {
     e164: E164,
-    extension: Option<Box<str>>,
+    /// The number is stored text the rules refuse: `tail` holds it and
+    /// `e164` is a bare `+`. A flag and one box keep `Phone` at 40 bytes.
+    legacy: bool,
+    /// The extension's digits; for a legacy number, the stored text.
+    tail: Option<Box<str>>,
 }
 
 /// An E.164 number inline: `+` and at most 15 digits, no allocation. The
@@ -107,6 +116,12 @@ impl E164 {
         })
     }
 
+    /// A bare `+`: the E.164 part of a legacy number.
+    const PLUS: E164 = E164 {
+        len: std::num::NonZeroU8::MIN,
+        bytes: [b'+', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    };
+
     fn as_str(&self) -> &str {
         // Built only from `+` and ASCII digits.
         std::str::from_utf8(&self.bytes[..usize::from(self.len.get())]).unwrap_or("")
@@ -114,18 +129,34 @@ impl E164 {
 }
 
 impl Phone {
-    /// The number in E.164 form, e.g. `+13125550142`.
+    /// The number in E.164 form, e.g. `+13125550142`; for a
+    /// [legacy](Phone::is_legacy) number, the text as stored.
     pub fn e164(&self) -> &str {
-        self.e164.as_str()
+        match (self.legacy, &self.tail) {
+            (true, Some(text)) => text,
+            _ => self.e164.as_str(),
+        }
     }
 
     /// The extension's digits, if one was written (`x12` -> `"12"`).
     pub fn extension(&self) -> Option<&str> {
-        self.extension.as_deref()
+        match self.legacy {
+            true => None,
+            false => self.tail.as_deref(),
+        }
+    }
+
+    /// True for a number a roster stored that today's rules refuse, kept as
+    /// it is by [`Phone::from_stored`].
+    pub fn is_legacy(&self) -> bool {
+        self.legacy
     }
 
     /// The number masked for logs: `+1312***0142`.
     pub fn masked(&self) -> String {
+        if self.legacy {
+            return crate::diagnostic::mask(self.e164());
+        }
         let digits = self.e164();
         if digits.len() <= 8 {
             return "***".to_owned();
@@ -173,7 +204,33 @@ impl Phone {
         };
         Ok(Phone {
             e164: E164::new(&["+", digits]).ok_or_else(invalid)?,
-            extension,
+            legacy: false,
+            tail: extension,
+        })
+    }
+
+    /// A number as the application stored it: its own `Display` when that
+    /// reads back ([`FromStr`]), or else the text as it is (trimmed),
+    /// marked [legacy](Phone::is_legacy), so that one number stored under
+    /// older rules does not stop a dry run. A legacy number's
+    /// [`Phone::e164`] and `Display` are the stored text.
+    ///
+    /// ```
+    /// use guardian_roster::Phone;
+    ///
+    /// let valid = Phone::from_stored("+13125550142;ext=12");
+    /// assert_eq!((valid.is_legacy(), valid.extension()), (false, Some("12")));
+    /// let old = Phone::from_stored(" (312) 555-0142 ");
+    /// assert!(old.is_legacy());
+    /// assert_eq!(old.to_string(), "(312) 555-0142");
+    /// assert_ne!(old, valid);
+    /// ```
+    pub fn from_stored(text: &str) -> Phone {
+        let text = text.trim();
+        text.parse().unwrap_or_else(|_| Phone {
+            e164: E164::PLUS,
+            legacy: true,
+            tail: Some(Box::from(text)),
         })
     }
 }
@@ -193,10 +250,11 @@ impl FromStr for Phone {
 }
 
 impl fmt::Display for Phone {
-    /// RFC 3966 style: `+13125550142` or `+13125550142;ext=12`.
+    /// RFC 3966 style: `+13125550142` or `+13125550142;ext=12`; a
+    /// [legacy](Phone::is_legacy) number as stored.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.e164())?;
-        if let Some(extension) = &self.extension {
+        if let Some(extension) = self.extension() {
             write!(f, ";ext={extension}")?;
         }
         Ok(())
@@ -482,7 +540,8 @@ impl PhoneParser {
             e164: E164::new(&[&e164]).ok_or_else(|| PhoneError::TooLong {
                 region: "international".to_owned(),
             })?,
-            extension: extension.map(Box::from),
+            legacy: false,
+            tail: extension.map(Box::from),
         })
     }
 
@@ -561,7 +620,8 @@ impl PhoneParser {
             e164: E164::new(&["+1", &self.key[national..]]).ok_or_else(|| PhoneError::TooLong {
                 region: self.region.code().to_owned(),
             })?,
-            extension: extension.map(Box::from),
+            legacy: false,
+            tail: extension.map(Box::from),
         })
     }
 

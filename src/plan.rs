@@ -36,22 +36,39 @@ pub enum SyncMode {
 
 /// Options for [`dry_run`].
 ///
-/// ```
-/// use guardian_roster::{DryRunOptions, SyncMode};
+/// Like the `csv` crate's builders, the setters take and return
+/// `&mut DryRunOptions`, so a chain can be passed straight to [`dry_run`] or
+/// set step by step:
 ///
-/// let options = DryRunOptions::new()
-///     .mode(SyncMode::Full)
-///     .max_unlink_percent(5.0);
-/// assert_eq!(options.get_mode(), SyncMode::Full);
+/// ```
+/// use guardian_roster::{dry_run, DryRunOptions, InMemoryRoster, Reader, StudentId, SyncMode};
+///
+/// # fn main() -> Result<(), guardian_roster::Error> {
+/// let file = Reader::from_reader(&b"student_id,guardian_id,first_name,last_name,email\n\
+///     000125,G-1,Ana,Lopez,ana@example.org\n"[..])?
+/// .validate()?;
+/// let mut roster = InMemoryRoster::new();
+/// roster.add_student(StudentId::from("000125"));
+/// let plan = dry_run(&file, &roster, DryRunOptions::new().mode(SyncMode::Full))?;
+/// assert_eq!(plan.summary().create_guardian, 1);
+///
+/// let mut options = DryRunOptions::new();
+/// options.mode(SyncMode::Full);
+/// if plan.summary().create_guardian > 100 {
+///     options.max_unlink_percent(5.0);
+/// }
+/// let again = dry_run(&file, &roster, &options)?;
+/// assert_eq!(again.summary(), plan.summary());
+/// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
 pub struct DryRunOptions {
-    mode: SyncMode,
-    max_unlink_percent: f64,
-    batch_size: usize,
-    scope: Scope,
-    watch: Watch,
-    pool: Option<Arc<rayon::ThreadPool>>,
+    pub(crate) mode: SyncMode,
+    pub(crate) max_unlink_percent: f64,
+    pub(crate) batch_size: usize,
+    pub(crate) scope: Scope,
+    pub(crate) watch: Watch,
+    pub(crate) pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 impl PartialEq for DryRunOptions {
@@ -92,42 +109,37 @@ impl DryRunOptions {
     /// The part of the roster the upload governs (default: the whole
     /// district). See [`Scope`]: a school scope plans only for students of
     /// its schools and, in full sync, removes only their links.
-    pub fn scope(mut self, scope: Scope) -> DryRunOptions {
+    pub fn scope(&mut self, scope: Scope) -> &mut DryRunOptions {
         self.scope = scope;
         self
-    }
-
-    /// The scope set.
-    pub fn get_scope(&self) -> &Scope {
-        &self.scope
     }
 
     /// Calls `callback` with the [`Progress`] of planning (guardians
     /// planned so far, [`Phase::Planning`]) before each window of 16,384
     /// guardians and when all are planned, on the calling thread.
     pub fn progress(
-        mut self,
+        &mut self,
         callback: impl Fn(Progress) + Send + Sync + 'static,
-    ) -> DryRunOptions {
+    ) -> &mut DryRunOptions {
         self.watch.set_callback(Arc::new(callback));
         self
     }
 
     /// A flag that, once set, stops the dry run at its next progress report
     /// with [`ErrorKind::Cancelled`]; no plan is returned.
-    pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> DryRunOptions {
+    pub fn cancel_flag(&mut self, flag: Arc<AtomicBool>) -> &mut DryRunOptions {
         self.watch.set_cancel(flag);
         self
     }
 
     /// Plans on the caller's rayon pool instead of rayon's global one.
-    pub fn thread_pool(mut self, pool: Arc<rayon::ThreadPool>) -> DryRunOptions {
+    pub fn thread_pool(&mut self, pool: Arc<rayon::ThreadPool>) -> &mut DryRunOptions {
         self.pool = Some(pool);
         self
     }
 
     /// Additive (the default) or full sync.
-    pub fn mode(mut self, mode: SyncMode) -> DryRunOptions {
+    pub fn mode(&mut self, mode: SyncMode) -> &mut DryRunOptions {
         self.mode = mode;
         self
     }
@@ -136,7 +148,7 @@ impl DryRunOptions {
     /// this upload adds) that one full sync may remove, in percent (default
     /// 10). Above it, no link is removed and a `deletion_threshold`
     /// diagnostic says why.
-    pub fn max_unlink_percent(mut self, percent: f64) -> DryRunOptions {
+    pub fn max_unlink_percent(&mut self, percent: f64) -> &mut DryRunOptions {
         self.max_unlink_percent = if percent.is_nan() {
             0.0
         } else {
@@ -147,19 +159,9 @@ impl DryRunOptions {
 
     /// How many keys go to the roster in one lookup (default 10,000; at
     /// least 1).
-    pub fn batch_size(mut self, size: usize) -> DryRunOptions {
+    pub fn batch_size(&mut self, size: usize) -> &mut DryRunOptions {
         self.batch_size = size.max(1);
         self
-    }
-
-    /// The sync mode set.
-    pub fn get_mode(&self) -> SyncMode {
-        self.mode
-    }
-
-    /// The deletion threshold set, in percent.
-    pub fn get_max_unlink_percent(&self) -> f64 {
-        self.max_unlink_percent
     }
 }
 
@@ -1424,7 +1426,8 @@ mod tests {
         let roster = InMemoryRoster::from_export(students, &current);
         for mode in [SyncMode::Additive, SyncMode::Full] {
             for batch in [1, 2, 100] {
-                let options = DryRunOptions::new()
+                let mut options = DryRunOptions::new();
+                options
                     .mode(mode)
                     .batch_size(batch)
                     .max_unlink_percent(100.0);

@@ -80,7 +80,10 @@ pub trait Roster {
     /// The guardians that currently have each mobile in `mobiles`, as
     /// `(mobile, guardian)` pairs. The keys are [`crate::Phone::e164`], the
     /// number without its extension: index that form beside the stored
-    /// `Display` (`+13125550142;ext=12`).
+    /// `Display` (`+13125550142;ext=12`). A number stored in another form
+    /// (a [legacy](crate::Phone::is_legacy) one) is asked for only by its
+    /// E.164 key: to have it found as a shared mobile, index the key a
+    /// [`crate::PhoneParser`] reads from it, or store it again in E.164.
     fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
     /// Every link in `scope`, for full sync; called once, only in

@@ -1,5 +1,7 @@
-//! Values that serialise as their text deserialise from it, through
-//! `FromStr`, so that a stored plan or a database's value reads back.
+//! Values that serialise as their text deserialise from it, so that a
+//! stored plan or a database's value reads back: through `FromStr`, or for
+//! the values a roster may hold under older rules, through `from_stored`
+//! (a valid value reads back as `FromStr` reads it, a legacy one as it is).
 
 /// Implements `Deserialize` for each type through its `FromStr`.
 macro_rules! deserialize_from_str {
@@ -18,6 +20,21 @@ deserialize_from_str!(
     crate::id::GuardianId,
     crate::id::SchoolId,
     crate::name::Name,
+);
+
+/// Implements `Deserialize` for each type through its `from_stored`.
+macro_rules! deserialize_from_stored {
+    ($($ty:ty),* $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(<$ty>::from_stored(&text))
+            }
+        }
+    )*};
+}
+
+deserialize_from_stored!(
     crate::email::Email,
     crate::phone::Phone,
     crate::language::Language,

@@ -189,7 +189,7 @@ pub(crate) fn plan_unlinks(
     // over the line. Links held for rows that did not apply are not
     // removals, and are not counted as such.
     let covered = scope.len() + new_links.len();
-    let allowed = options.get_max_unlink_percent() / 100.0 * covered as f64;
+    let allowed = options.max_unlink_percent / 100.0 * covered as f64;
     if candidates.len() as f64 > allowed {
         diagnostics.push(threshold_exceeded(
             file.header_line(),
@@ -197,7 +197,7 @@ pub(crate) fn plan_unlinks(
             &scope,
             new_links.len(),
             out.held_by_rows,
-            options.get_max_unlink_percent(),
+            options.max_unlink_percent,
         ));
         out.held_by_threshold = candidates.len() as u64;
         out.held.extend(candidates);

@@ -225,7 +225,8 @@ fn completed_rows_plan_as_one_guardian_and_rerun_to_no_change() {
         "001,G1,Ana,Ruiz,ana@example.com,312 555 0101,,",
         "002,G1,Ana,Ruiz,,,,",
     ]));
-    let options = DryRunOptions::new().mode(SyncMode::Full);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     assert_eq!(plan.summary().create_guardian, 1);
     assert_eq!(plan.summary().link, 2);

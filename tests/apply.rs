@@ -53,9 +53,8 @@ const UPLOAD: &[&str] = &[
 fn a_plan_applied_at_once_is_applied_whole_and_reruns_to_nothing() {
     let mut now = roster(CURRENT);
     let file = common::validate(csv(UPLOAD));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &now, &options).expect("in memory");
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
     assert_eq!(
@@ -76,9 +75,8 @@ fn a_plan_applied_at_once_is_applied_whole_and_reruns_to_nothing() {
 #[test]
 fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
     let file = common::validate(csv(UPLOAD));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
     let plan = dry_run(&file, &now, &options).expect("in memory");
     // Between Dry Run and Start Processing, the application changed:
@@ -215,9 +213,8 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
         "003,G7,Gil,Ra,gil@example,,,",       // invalid email: skipped
         "001,G8,Hal,Su,hal@example.com,,,",   // create, made stale below
     ]));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &now, &options).expect("in memory");
     // G8 appears in the roster before Start Processing.
     let mut g8 = now.guardian("G2").expect("G2").clone();
@@ -270,7 +267,7 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
 #[test]
 fn apply_options_batch_at_least_one() {
     assert_eq!(ApplyOptions::new(), ApplyOptions::default());
-    assert_ne!(ApplyOptions::new().batch_size(7), ApplyOptions::new());
+    assert_ne!(ApplyOptions::new().batch_size(7), &mut ApplyOptions::new());
     assert_eq!(
         ApplyOptions::new().batch_size(0),
         ApplyOptions::new().batch_size(1)
@@ -280,9 +277,8 @@ fn apply_options_batch_at_least_one() {
 #[test]
 fn applying_reports_progress_and_can_be_cancelled() {
     let file = common::validate(csv(UPLOAD));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
     let plan = dry_run(&file, &now, &options).expect("in memory");
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -416,9 +412,8 @@ fn each_change_goes_to_its_own_write_in_batches() {
         inner: roster(CURRENT),
         calls: Vec::new(),
     };
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &writer, &options).expect("in memory");
     let applied = apply(&plan, &mut writer, &ApplyOptions::new().batch_size(2)).expect("in memory");
     assert_eq!(applied.stale(), 0);

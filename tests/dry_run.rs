@@ -258,9 +258,8 @@ fn full_sync_unlinks_what_the_file_no_longer_has() {
         "000126,G1,Ana,Ruiz,ana@example.com,,,",
         "000127,G2,Bo,Li,bo@example.com,,,",
     ]));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(25.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(25.0);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     assert_eq!(
         actions(&plan),
@@ -273,7 +272,8 @@ fn full_sync_unlinks_what_the_file_no_longer_has() {
 fn the_deletion_threshold_holds_every_unlink() {
     let roster = roster(STUDENTS, CURRENT);
     let file = common::validate(csv(&["000125,G1,Ana,Ruiz,ana@example.com,,,"]));
-    let options = DryRunOptions::new().mode(SyncMode::Full);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     assert!(plan.changes().is_empty());
     assert_eq!(codes(&plan), [("deletion_threshold", 1)]);
@@ -316,9 +316,8 @@ fn a_rejected_row_is_not_a_deletion() {
         "000127,G2,Bo,Li,,,,",               // rejected: no contact
         "000199,G3,Cy,Ng,cy@example.com,,,",
     ]));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     assert!(plan.changes().is_empty(), "{:?}", plan.changes());
     assert_eq!(codes(&plan), [("unlink_held", 3), ("unlink_held", 4)]);
@@ -346,9 +345,8 @@ fn applying_a_plan_then_rerunning_changes_nothing() {
         "000127,G4,Di,Wu,di@example.com,312 555 0100,,",
         "000199,G3,Cy,Ng,cy@example.com,,,",
     ]));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(50.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(50.0);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     assert_eq!(
         actions(&plan),

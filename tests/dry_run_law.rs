@@ -50,7 +50,8 @@ proptest! {
         let mut roster = InMemoryRoster::from_export(students, &current);
         let file = common::validate(common::csv(&upload_refs));
         let mode = if full { SyncMode::Full } else { SyncMode::Additive };
-        let options = DryRunOptions::new().mode(mode).max_unlink_percent(percent);
+        let mut options = DryRunOptions::new();
+        options.mode(mode).max_unlink_percent(percent);
 
         let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
         if !full {

@@ -23,9 +23,9 @@ fn held(plan: &Plan) -> Vec<(&str, &str)> {
 }
 
 fn full(percent: f64) -> DryRunOptions {
-    DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(percent)
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(percent);
+    options
 }
 
 #[test]

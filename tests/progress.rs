@@ -138,7 +138,8 @@ fn the_callers_pool_gives_the_same_results() {
         (0..5000).map(|n| StudentId::from(format!("{n:06}").as_str())),
         &common::validate(common::csv(&[])),
     );
-    let options = DryRunOptions::new().mode(SyncMode::Full);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full);
     let on_pool = dry_run(&mine, &roster, &options.clone().thread_pool(pool)).expect("plans");
     let global = dry_run(&mine, &roster, &options).expect("plans");
     assert_eq!(json(&on_pool), json(&global));

@@ -43,6 +43,39 @@ fn every_value_reads_back_its_own_display() {
     assert_eq!(name.as_str(), "Jos\u{e9}");
 }
 
+/// What a roster stored under older rules comes back as it was, through
+/// `from_stored` and through serde, and is told apart from a valid value.
+#[test]
+fn stored_values_the_rules_refuse_read_back_as_legacy() {
+    let phone = Phone::from_stored("312-555-0142");
+    assert!(phone.is_legacy());
+    assert_eq!(phone.e164(), "312-555-0142");
+    assert_eq!(format!("{phone:?}"), "Phone(31***42)");
+    let json = serde_json::to_string(&phone).expect("serialises");
+    assert_eq!(json, r#""312-555-0142""#);
+    let back: Phone = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, phone);
+    let valid: Phone = serde_json::from_str(r#""+13125550142;ext=12""#).expect("E.164");
+    assert_eq!((valid.is_legacy(), valid.extension()), (false, Some("12")));
+    assert_eq!(
+        valid,
+        "+13125550142;ext=12".parse::<Phone>().expect("E.164")
+    );
+    assert_ne!(
+        Phone::from_stored("+13125550142"),
+        Phone::from_stored("3125550142")
+    );
+
+    let email: Email = serde_json::from_str(r#""Old@Legacy""#).expect("kept");
+    assert_eq!((email.as_str(), email.key()), ("Old@Legacy", "old@legacy"));
+    let email: Email = serde_json::from_str(r#""Ana.Diaz@Example.com""#).expect("valid");
+    assert_eq!(email, Email::parse("Ana.Diaz@Example.com").expect("valid"));
+    let language: Language = serde_json::from_str(r#""SPN""#).expect("kept");
+    assert_eq!(language.as_str(), "SPN");
+    let language: Language = serde_json::from_str(r#""es-MX""#).expect("valid");
+    assert_eq!(language, Language::parse("es-MX").expect("valid"));
+}
+
 #[test]
 fn a_plan_reads_back_from_json_as_it_was_written() {
     let current = common::validate(csv(&[
@@ -55,7 +88,8 @@ fn a_plan_reads_back_from_json_as_it_was_written() {
         "003,G3,Cy,Ng,cy@example.com,+33 1 42 76 49 78,,fr",
         "004,G4,Di,Oz,di@example.com,,,",
     ]));
-    let options = DryRunOptions::new()
+    let mut options = DryRunOptions::new();
+    options
         .mode(SyncMode::Full)
         .max_unlink_percent(100.0)
         .scope(Scope::District);
@@ -98,7 +132,8 @@ fn a_plans_fingerprint_tells_whether_the_roster_changed() {
         "001,G1,Ana,Ruiz,ana@example.com,,,",
         "002,G2,Bo,Li,bo@example.com,,,",
     ]));
-    let options = DryRunOptions::new().mode(SyncMode::Full);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     let again = dry_run(&file, &roster, &options.clone().batch_size(1)).expect("in memory");
     assert_eq!(plan.fingerprint(), again.fingerprint());

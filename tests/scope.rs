@@ -51,7 +51,8 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
         "001,G1,Ana,Ruiz,ana@example.com,,,",
         "003,G3,Cy,Ng,cy@example.com,,,",
     ]));
-    let options = DryRunOptions::new()
+    let mut options = DryRunOptions::new();
+    options
         .mode(SyncMode::Full)
         .max_unlink_percent(50.0)
         .scope(school(&["0102"]));
@@ -72,7 +73,8 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
     assert_eq!(district_wide.summary().unlinks_held_by_threshold, 4);
 
     // Under the threshold, the school sync holds as before: 1 of 3 links.
-    let strict = options.clone().max_unlink_percent(10.0);
+    let mut strict = options.clone();
+    strict.max_unlink_percent(10.0);
     let plan = dry_run(&file, &roster, &strict).expect("in memory");
     assert!(unlinks(&plan).is_empty());
     assert_eq!(codes(&plan), [("deletion_threshold", 1)]);
@@ -94,9 +96,8 @@ fn a_student_of_another_school_is_reported_not_linked() {
         "004,G1,Ana,Ruiz,ana@example.com,,,",
         "006,G7,Gil,Ra,gil@example.com,,,",
     ]));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .scope(school(&["0102"]));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).scope(school(&["0102"]));
     let plan = dry_run(&file, &roster, &options).expect("in memory");
     assert_eq!(
         codes(&plan),
@@ -115,9 +116,8 @@ fn a_student_of_another_school_is_reported_not_linked() {
 fn a_scope_school_that_lost_its_zeros_stops_with_a_suggestion() {
     let roster = district(CURRENT);
     let file = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .scope(school(&["102"]));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).scope(school(&["102"]));
     let error = dry_run(&file, &roster, &options).expect_err("a wrong scope stops");
     let ErrorKind::UnknownSchool {
         school: given,
@@ -200,8 +200,8 @@ proptest! {
         let mut roster = district(CURRENT);
         let refs: Vec<&str> = upload.iter().map(String::as_str).collect();
         let file = common::validate(csv(&refs));
-        let options = DryRunOptions::new()
-            .mode(SyncMode::Full)
+        let mut options = DryRunOptions::new();
+        options.mode(SyncMode::Full)
             .max_unlink_percent(percent)
             .scope(school(&schools));
         let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));

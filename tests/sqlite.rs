@@ -71,7 +71,7 @@ fn sqlite_plans_as_the_in_memory_roster_and_applies_to_no_change() {
     let mut roster = load(&connection, CURRENT);
     let file = common::validate(csv(UPLOAD));
     for options in [
-        DryRunOptions::new(),
+        &mut DryRunOptions::new(),
         DryRunOptions::new()
             .mode(SyncMode::Full)
             .max_unlink_percent(100.0),
@@ -81,13 +81,12 @@ fn sqlite_plans_as_the_in_memory_roster_and_applies_to_no_change() {
             .scope(Scope::schools([SchoolId::from("0102")])),
         DryRunOptions::new().batch_size(1),
     ] {
-        let in_sqlite = dry_run(&file, &roster, &options).expect("sqlite answers");
-        let in_memory = dry_run(&file, &memory(CURRENT), &options).expect("in memory");
+        let in_sqlite = dry_run(&file, &roster, options).expect("sqlite answers");
+        let in_memory = dry_run(&file, &memory(CURRENT), options).expect("in memory");
         assert_eq!(json(&in_sqlite), json(&in_memory), "{options:?}");
     }
-    let options = DryRunOptions::new()
-        .mode(SyncMode::Full)
-        .max_unlink_percent(100.0);
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &roster, &options).expect("sqlite answers");
     assert!(plan.summary().update_guardian >= 1 && plan.summary().unlink >= 1);
     // Dry run and apply in one transaction, as an application would.
@@ -175,7 +174,8 @@ proptest! {
         let upload: Vec<&str> = upload.iter().map(String::as_str).collect();
         let file = common::validate(csv(&upload));
         let mode = if full { SyncMode::Full } else { SyncMode::Additive };
-        let options = DryRunOptions::new().mode(mode).max_unlink_percent(100.0);
+        let mut options = DryRunOptions::new();
+        options.mode(mode).max_unlink_percent(100.0);
         let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
         apply(&plan, &mut roster, &ApplyOptions::new()).unwrap_or_else(|e| panic!("{e}"));
         let again = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
@@ -230,4 +230,65 @@ fn legacy_stored_values_read_back_as_they_are() {
     let file = common::validate(csv(&["004,G4,Di,Oz,di@example.com,,,es"]));
     let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("no stored value stops it");
     assert_eq!(plan.summary().update_guardian, 1);
+}
+
+/// A number stored in another form than E.164 reads back as it is, marked
+/// legacy: the dry run goes on, a file's valid number replaces it (the old
+/// text is the update's precondition), and the law holds after.
+#[test]
+fn legacy_stored_phones_read_back_and_are_replaced() {
+    let (_path, connection) = database("legacy_phone");
+    let mut roster = load(&connection, CURRENT);
+    connection
+        .execute(
+            "UPDATE guardians SET mobile_phone = '(312) 555-0101 x12', mobile_key = '(312) 555-0101 x12', home_phone = 'ask front office' WHERE guardian_id = 'G1'",
+            [],
+        )
+        .expect("updates");
+    let g1 = guardian_roster::Roster::guardians(&roster, &["G1".into()]).expect("reads");
+    let mobile = g1[0].mobile_phone.as_ref().expect("kept");
+    assert!(mobile.is_legacy());
+    assert_eq!(
+        (mobile.e164(), mobile.extension(), mobile.to_string()),
+        ("(312) 555-0101 x12", None, "(312) 555-0101 x12".to_owned())
+    );
+    let home = g1[0].home_phone.as_ref().expect("kept");
+    assert_eq!((home.is_legacy(), home.e164()), (true, "ask front office"));
+
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@old.example.com,312 555 0101 x12,,en",
+    ]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("no stored number stops it");
+    assert_eq!(plan.summary().update_guardian, 1);
+    let guardian_roster::Change::UpdateGuardian { fields, .. } = &plan.changes()[0] else {
+        panic!("an update: {:?}", plan.changes());
+    };
+    let changed: Vec<(&str, Option<&str>, Option<&str>)> = fields
+        .iter()
+        .map(|(field, change)| (field.as_str(), change.old.as_deref(), change.new.as_deref()))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (
+                "mobile_phone",
+                Some("(312) 555-0101 x12"),
+                Some("+13125550101;ext=12")
+            ),
+            ("home_phone", Some("ask front office"), None),
+        ]
+    );
+    let stored: Plan = serde_json::from_str(&json(&plan)).expect("reads back");
+    let applied = apply(&stored, &mut roster, &ApplyOptions::new()).expect("applies");
+    assert_eq!((applied.applied(), applied.stale()), (1, 0));
+    let g1 = guardian_roster::Roster::guardians(&roster, &["G1".into()]).expect("reads");
+    assert_eq!(
+        g1[0]
+            .mobile_phone
+            .as_ref()
+            .map(|p| (p.is_legacy(), p.to_string())),
+        Some((false, "+13125550101;ext=12".to_owned()))
+    );
+    let again = dry_run(&file, &roster, &DryRunOptions::new()).expect("plans");
+    assert!(again.changes().is_empty(), "{:?}", again.changes());
 }

@@ -182,9 +182,8 @@ fn parallel_and_single_threaded_dry_runs_agree() {
         guardian_roster::SyncMode::Additive,
         guardian_roster::SyncMode::Full,
     ] {
-        let options = guardian_roster::DryRunOptions::new()
-            .mode(mode)
-            .max_unlink_percent(100.0);
+        let mut options = guardian_roster::DryRunOptions::new();
+        options.mode(mode).max_unlink_percent(100.0);
         let plan_on = |threads| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
