@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use common::{Args, Format, outln, write_out};
 use guardian_roster::{
-    ApplyOptions, DryRunOptions, ReaderBuilder, SchoolId, Scope, SqliteRoster, SyncMode, Visible,
-    apply, dry_run, read_students, results, table_counts,
+    ApplyOptions, DryRunOptions, Outcome, ReaderBuilder, SchoolId, Scope, SqliteRoster, SyncMode,
+    Visible, apply, dry_run, read_students, results, table_counts,
 };
 use serde_json::json;
 
@@ -154,6 +154,20 @@ fn run() -> ExitCode {
             Ok(done) => done,
             Err(e) => return fatal(&format!("{db}: {}", e.to_diagnostic().message)),
         };
+        if let Some((_, Outcome::Failed { reason })) = done
+            .outcomes()
+            .iter()
+            .find(|(_, o)| matches!(o, Outcome::Failed { .. }))
+        {
+            // Part of the plan could not be written: none of it is kept.
+            let _ = transaction.rollback();
+            return fatal(&format!(
+                "{db}: {} of {} changes could not be written, nothing was kept: {}",
+                done.failed(),
+                done.outcomes().len(),
+                Visible(reason)
+            ));
+        }
         if let Err(e) = transaction.commit() {
             return fatal(&format!("{db}: {e}"));
         }
@@ -171,6 +185,7 @@ fn run() -> ExitCode {
                 report["applied"] = json!({
                     "applied": applied.applied(),
                     "stale": applied.stale(),
+                    "failed": applied.failed(),
                     "outcomes": applied.outcomes().iter().map(|(_, o)| o).collect::<Vec<_>>(),
                     "results": results,
                     "changes_left": again.as_ref().map_or(0, |p| p.changes().len()),

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::id::{GuardianId, StudentId};
+use crate::plan::batched;
 use crate::plan::{Change, Plan};
-use crate::plan::{batched, roster_error};
 use crate::progress::{Phase, Progress, Watch};
 use crate::record::{Guardian, GuardianField};
 use crate::roster::Roster;
@@ -20,9 +20,11 @@ use crate::roster::Roster;
 /// trait only the changes that still hold.
 ///
 /// Run [`apply`] inside one transaction when the roster is a database: an
-/// error from any method stops it with [`crate::ErrorKind::Roster`], and the
-/// caller rolls back. Each method receives at most
-/// [`ApplyOptions::batch_size`] items.
+/// error from any method stops it, and the changes not written are
+/// [`Outcome::Failed`] (or, if nothing was written yet, `apply` returns the
+/// error as [`crate::ErrorKind::RosterWrite`]); the caller rolls back. A method
+/// that fails is taken to have written none of its batch. Each method
+/// receives at most [`ApplyOptions::batch_size`] items.
 pub trait RosterWriter: Roster {
     /// Adds these guardians (none of them is in the roster).
     fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error>;
@@ -89,12 +91,19 @@ impl ApplyOptions {
 /// What became of one change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Outcome {
     /// Written.
     Applied,
     /// Not written: the roster no longer holds what the dry run saw.
     Stale {
         /// What changed since, in words for a clerk.
+        reason: String,
+    },
+    /// Not written: the roster failed on this change's batch or before it
+    /// was tried, or applying was cancelled (see [`apply`]).
+    Failed {
+        /// The roster's error, or the cancellation, in words.
         reason: String,
     },
 }
@@ -113,15 +122,23 @@ impl Applied {
 
     /// How many changes were written.
     pub fn applied(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|(_, o)| *o == Outcome::Applied)
-            .count()
+        self.count(|o| matches!(o, Outcome::Applied))
     }
 
     /// How many changes were stale, and not written.
     pub fn stale(&self) -> usize {
-        self.outcomes.len() - self.applied()
+        self.count(|o| matches!(o, Outcome::Stale { .. }))
+    }
+
+    /// How many changes were not written because the roster failed or
+    /// applying was cancelled part way. When this is not zero, roll back
+    /// the transaction, or show the clerk which rows did not land.
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed { .. }))
+    }
+
+    fn count(&self, which: impl Fn(&Outcome) -> bool) -> usize {
+        self.outcomes.iter().filter(|(_, o)| which(o)).count()
     }
 }
 
@@ -141,8 +158,19 @@ impl Applied {
 ///
 /// Changes are applied creates first, then updates, links and unlinks, as
 /// the plan orders them, so applying a plan and running the dry run again
-/// gives no change. An error from the roster stops at once
-/// ([`crate::ErrorKind::Roster`]): run it in a transaction.
+/// gives no change.
+///
+/// # Errors and failures
+///
+/// `Err` means nothing was written: the roster failed to answer
+/// ([`ErrorKind::Roster`]) or to write ([`ErrorKind::RosterWrite`]) or applying was cancelled
+/// ([`ErrorKind::Cancelled`]) before the first successful write.
+/// Once a batch has been written, `apply` stops at the first error or
+/// cancellation and returns `Ok`: the changes already written are
+/// [`Outcome::Applied`], every other one [`Outcome::Failed`] with the reason,
+/// so that the caller knows exactly what landed. Check
+/// [`Applied::failed`]; in a database, run `apply` in one transaction and
+/// roll back when it is not zero.
 pub fn apply<W: RosterWriter + ?Sized>(
     plan: &Plan,
     roster: &mut W,
@@ -150,6 +178,34 @@ pub fn apply<W: RosterWriter + ?Sized>(
 ) -> Result<Applied, Error> {
     let changes = plan.changes();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
+    if let Err(error) = apply_in_steps(changes, roster, options, &mut outcomes) {
+        if !outcomes.iter().any(|o| matches!(o, Some(Outcome::Applied))) {
+            return Err(error);
+        }
+        let reason = format!("not written: {}", chain(&error));
+        for outcome in outcomes.iter_mut().filter(|o| o.is_none()) {
+            *outcome = Some(Outcome::Failed {
+                reason: reason.clone(),
+            });
+        }
+    }
+    Ok(Applied {
+        outcomes: changes
+            .iter()
+            .cloned()
+            .zip(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Applied)))
+            .collect(),
+    })
+}
+
+/// The records, then the links, with progress between; an outcome is set
+/// for each change as its verdict is known (stale) or its batch is written.
+fn apply_in_steps<W: RosterWriter + ?Sized>(
+    changes: &[Change],
+    roster: &mut W,
+    options: &ApplyOptions,
+    outcomes: &mut [Option<Outcome>],
+) -> Result<(), Error> {
     let report = |outcomes: &[Option<Outcome>]| {
         let progress = Progress {
             phase: Phase::Applying,
@@ -158,18 +214,64 @@ pub fn apply<W: RosterWriter + ?Sized>(
         };
         options.watch.report(progress, 0)
     };
-    report(&outcomes)?;
-    apply_records(changes, roster, options.batch_size, &mut outcomes)?;
-    report(&outcomes)?;
-    apply_links(changes, roster, options.batch_size, &mut outcomes)?;
-    report(&outcomes)?;
-    Ok(Applied {
-        outcomes: changes
-            .iter()
-            .cloned()
-            .zip(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Applied)))
-            .collect(),
-    })
+    report(outcomes)?;
+    apply_records(changes, roster, options.batch_size, outcomes)?;
+    report(outcomes)?;
+    apply_links(changes, roster, options.batch_size, outcomes)?;
+    report(outcomes)
+}
+
+/// An error and its sources, for a reason a clerk reads.
+fn chain(error: &Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The changes (their places in the plan) whose preconditions hold, and
+/// what to write for them, in the same order.
+struct Writes<T> {
+    at: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T> Writes<T> {
+    fn new() -> Writes<T> {
+        Writes {
+            at: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, at: usize, item: T) {
+        self.at.push(at);
+        self.items.push(item);
+    }
+
+    /// Writes the items in chunks of `size` with `write`, marking each
+    /// chunk's changes applied once its write succeeded.
+    fn write<E>(
+        &self,
+        size: usize,
+        outcomes: &mut [Option<Outcome>],
+        mut write: impl FnMut(&[T]) -> Result<(), E>,
+    ) -> Result<(), Error>
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        for (items, at) in self.items.chunks(size).zip(self.at.chunks(size)) {
+            write(items).map_err(|e| Error::without_line(ErrorKind::RosterWrite(Box::new(e))))?;
+            for &at in at {
+                outcomes[at] = Some(Outcome::Applied);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The creates and updates whose preconditions hold, written; an outcome
@@ -198,8 +300,8 @@ fn apply_records<W: RosterWriter + ?Sized>(
         .collect();
     let moving: HashSet<&GuardianId> = ids.iter().collect();
     let taken = ContactOwners::ask(&*roster, &records, size)?;
-    let mut creates = Vec::new();
-    let mut updates = Vec::new();
+    let mut creates = Writes::new();
+    let mut updates = Writes::new();
     for &(at, guardian) in &records {
         let now = current.get(&guardian.guardian_id);
         let verdict = match (&changes[at], now) {
@@ -215,24 +317,14 @@ fn apply_records<W: RosterWriter + ?Sized>(
                 .and_then(|()| taken.check(guardian, Some(now), &moving)),
             _ => taken.check(guardian, None, &moving),
         };
-        outcomes[at] = Some(match verdict {
-            Ok(()) => {
-                match &changes[at] {
-                    Change::CreateGuardian { .. } => creates.push(guardian.clone()),
-                    _ => updates.push(guardian.clone()),
-                }
-                Outcome::Applied
-            }
-            Err(reason) => Outcome::Stale { reason },
-        });
+        match (verdict, &changes[at]) {
+            (Err(reason), _) => outcomes[at] = Some(Outcome::Stale { reason }),
+            (Ok(()), Change::CreateGuardian { .. }) => creates.push(at, guardian.clone()),
+            (Ok(()), _) => updates.push(at, guardian.clone()),
+        }
     }
-    for chunk in creates.chunks(size) {
-        roster.create_guardians(chunk).map_err(roster_error)?;
-    }
-    for chunk in updates.chunks(size) {
-        roster.update_guardians(chunk).map_err(roster_error)?;
-    }
-    Ok(())
+    creates.write(size, outcomes, |chunk| roster.create_guardians(chunk))?;
+    updates.write(size, outcomes, |chunk| roster.update_guardians(chunk))
 }
 
 /// The links to add and remove whose preconditions hold, against the
@@ -270,41 +362,35 @@ fn apply_links<W: RosterWriter + ?Sized>(
         .into_iter()
         .map(|g| g.guardian_id)
         .collect();
-    let mut adds = Vec::new();
-    let mut removes = Vec::new();
+    let mut adds = Writes::new();
+    let mut removes = Writes::new();
     for &(at, guardian, student, add) in &pairs {
         let key = (guardian.clone(), student.clone());
-        let verdict = match (add, present.contains(&key)) {
-            (true, true) => Err(format!(
+        let stale = match (add, present.contains(&key)) {
+            (true, true) => Some(format!(
                 "guardian {guardian} was linked to student {student} since the dry run"
             )),
             (true, false) if !existing.contains(guardian) => {
-                Err(format!("guardian {guardian} is not in the roster"))
+                Some(format!("guardian {guardian} is not in the roster"))
             }
             (true, false) => {
-                adds.push(key);
-                Ok(())
+                adds.push(at, key);
+                None
             }
             (false, true) => {
-                removes.push(key);
-                Ok(())
+                removes.push(at, key);
+                None
             }
-            (false, false) => Err(format!(
+            (false, false) => Some(format!(
                 "guardian {guardian} and student {student} were unlinked since the dry run"
             )),
         };
-        outcomes[at] = Some(match verdict {
-            Ok(()) => Outcome::Applied,
-            Err(reason) => Outcome::Stale { reason },
-        });
+        if let Some(reason) = stale {
+            outcomes[at] = Some(Outcome::Stale { reason });
+        }
     }
-    for chunk in adds.chunks(size) {
-        roster.add_links(chunk).map_err(roster_error)?;
-    }
-    for chunk in removes.chunks(size) {
-        roster.remove_links(chunk).map_err(roster_error)?;
-    }
-    Ok(())
+    adds.write(size, outcomes, |chunk| roster.add_links(chunk))?;
+    removes.write(size, outcomes, |chunk| roster.remove_links(chunk))
 }
 
 /// Whether the roster's record still has the old values of `fields`.

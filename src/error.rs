@@ -82,8 +82,12 @@ pub enum ErrorKind {
         /// What was too big.
         what: String,
     },
-    /// The application's roster failed to answer during a dry run.
+    /// The application's roster failed to answer, during a dry run or
+    /// while [`crate::apply`] checks its preconditions.
     Roster(Box<dyn std::error::Error + Send + Sync>),
+    /// The application's [`crate::RosterWriter`] failed to write a batch
+    /// of [`crate::apply`]'s changes.
+    RosterWrite(Box<dyn std::error::Error + Send + Sync>),
     /// A school of the dry run's scope is not in the roster: perhaps its
     /// leading zeros were lost (`suggestion` is then the roster's school).
     /// The dry run stops before planning anything, since a wrong scope is
@@ -143,6 +147,7 @@ impl std::fmt::Debug for ErrorKind {
                 .finish(),
             ErrorKind::Limit { what } => f.debug_struct("Limit").field("what", what).finish(),
             ErrorKind::Roster(e) => f.debug_tuple("Roster").field(e).finish(),
+            ErrorKind::RosterWrite(e) => f.debug_tuple("RosterWrite").field(e).finish(),
             ErrorKind::UnknownSchool { school, suggestion } => f
                 .debug_struct("UnknownSchool")
                 .field("school", school)
@@ -192,7 +197,7 @@ impl Error {
             ErrorKind::Io(_) | ErrorKind::Workbook { .. } | ErrorKind::Limit { .. } => {
                 Code::UnreadableFile
             }
-            ErrorKind::Roster(_) => Code::RosterUnavailable,
+            ErrorKind::Roster(_) | ErrorKind::RosterWrite(_) => Code::RosterUnavailable,
             ErrorKind::Cancelled => Code::Cancelled,
             ErrorKind::UnknownSchool { .. } => Code::UnknownSchool,
         }
@@ -293,6 +298,7 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Limit { what } => write!(f, "{what}"),
             ErrorKind::Roster(_) => f.write_str("the current roster could not be read"),
+            ErrorKind::RosterWrite(_) => f.write_str("the roster could not be written"),
             ErrorKind::UnknownSchool { school, suggestion } => match suggestion {
                 Some(meant) => write!(
                     f,
@@ -319,7 +325,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
             ErrorKind::Io(e) => Some(e),
-            ErrorKind::Roster(e) => Some(e.as_ref()),
+            ErrorKind::Roster(e) | ErrorKind::RosterWrite(e) => Some(e.as_ref()),
             _ => None,
         }
     }

@@ -44,8 +44,8 @@ pub enum SyncMode {
 /// use guardian_roster::{dry_run, DryRunOptions, InMemoryRoster, Reader, StudentId, SyncMode};
 ///
 /// # fn main() -> Result<(), guardian_roster::Error> {
-/// let file = Reader::from_reader(&b"student_id,guardian_id,first_name,last_name,email\n\
-///     000125,G-1,Ana,Lopez,ana@example.org\n"[..])?
+/// let file = Reader::from_reader(&b"student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+///     000125,G-1,Ana,Lopez,ana@example.org,\n"[..])?
 /// .validate()?;
 /// let mut roster = InMemoryRoster::new();
 /// roster.add_student(StudentId::from("000125"));

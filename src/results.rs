@@ -32,6 +32,9 @@ pub enum RowResult {
     /// The row's change was not written: the roster changed since the dry
     /// run.
     Stale,
+    /// The row's change was not written: the roster failed, or applying
+    /// was cancelled, before it landed.
+    Failed,
 }
 
 impl RowResult {
@@ -44,6 +47,7 @@ impl RowResult {
             RowResult::Unchanged => "UNCHANGED",
             RowResult::Skipped => "SKIPPED",
             RowResult::Stale => "STALE",
+            RowResult::Failed => "FAILED",
         }
     }
 }
@@ -66,7 +70,7 @@ pub struct ResultUnlink {
     pub guardian_id: GuardianId,
     /// The student.
     pub student_id: StudentId,
-    /// `UNLINKED`, or `STALE` when the link was already gone.
+    /// `UNLINKED`, `STALE` when the link was already gone, or `FAILED`.
     pub result: &'static str,
 }
 
@@ -88,8 +92,8 @@ pub struct Results {
 /// applied as `applied`.
 ///
 /// A row rejected by the reader, or refused by the dry run, is `SKIPPED`
-/// with its error codes as the reason; a row whose change was stale is
-/// `STALE`; otherwise the row's change decides (`CREATED` when it created
+/// with its error codes as the reason; a row whose change was not written
+/// is `FAILED` or `STALE` with the reason; otherwise the row's change decides (`CREATED` when it created
 /// its guardian, `UPDATED`, `LINKED`) or the row is `UNCHANGED`.
 pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results {
     let mut errors: BTreeMap<u64, Vec<&'static str>> = BTreeMap::new();
@@ -106,10 +110,6 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
     let mut unlinks = Vec::new();
     for (change, outcome) in applied.outcomes() {
         let result = match (change, outcome) {
-            (_, Outcome::Stale { .. }) => RowResult::Stale,
-            (Change::CreateGuardian { .. }, _) => RowResult::Created,
-            (Change::UpdateGuardian { .. }, _) => RowResult::Updated,
-            (Change::Link { .. }, _) => RowResult::Linked,
             (
                 Change::Unlink {
                     guardian_id,
@@ -120,20 +120,25 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
                 unlinks.push(ResultUnlink {
                     guardian_id: guardian_id.clone(),
                     student_id: student_id.clone(),
-                    result: if matches!(outcome, Outcome::Applied) {
-                        "UNLINKED"
-                    } else {
-                        "STALE"
+                    result: match outcome {
+                        Outcome::Applied => "UNLINKED",
+                        Outcome::Failed { .. } => "FAILED",
+                        Outcome::Stale { .. } => "STALE",
                     },
                 });
                 continue;
             }
+            (_, Outcome::Failed { .. }) => RowResult::Failed,
+            (_, Outcome::Stale { .. }) => RowResult::Stale,
+            (Change::CreateGuardian { .. }, _) => RowResult::Created,
+            (Change::UpdateGuardian { .. }, _) => RowResult::Updated,
+            (Change::Link { .. }, _) => RowResult::Linked,
         };
         let Some(line) = change.line() else {
             continue;
         };
         let reason = match outcome {
-            Outcome::Stale { reason } => Some(reason.clone()),
+            Outcome::Stale { reason } | Outcome::Failed { reason } => Some(reason.clone()),
             Outcome::Applied => None,
         };
         match by_line.entry(line) {
@@ -178,16 +183,18 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
     }
 }
 
-/// Which result a row with several changes shows: a stale change first,
-/// then the guardian's creation, update, the link.
+/// Which result a row with several changes shows: a change not written
+/// first (failed, then stale), then the guardian's creation, update, the
+/// link.
 fn rank(result: RowResult) -> u8 {
     match result {
-        RowResult::Stale => 0,
-        RowResult::Created => 1,
-        RowResult::Updated => 2,
-        RowResult::Linked => 3,
-        RowResult::Unchanged => 4,
-        RowResult::Skipped => 5,
+        RowResult::Failed => 0,
+        RowResult::Stale => 1,
+        RowResult::Created => 2,
+        RowResult::Updated => 3,
+        RowResult::Linked => 4,
+        RowResult::Unchanged => 5,
+        RowResult::Skipped => 6,
     }
 }
 

@@ -104,7 +104,7 @@ impl std::fmt::Debug for SqliteRoster<'_> {
 #[non_exhaustive]
 pub enum SqliteError {
     /// SQLite failed.
-    #[error("SQLite: {0}")]
+    #[error("SQLite")]
     Sqlite(#[from] rusqlite::Error),
 }
 

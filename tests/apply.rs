@@ -30,6 +30,7 @@ fn outcomes(applied: &guardian_roster::Applied) -> Vec<(&'static str, String, Op
             let reason = match outcome {
                 Outcome::Applied => None,
                 Outcome::Stale { reason } => Some(reason.as_str()),
+                other => panic!("nothing fails in memory: {other:?}"),
             };
             (action, change.guardian_id().to_string(), reason)
         })
@@ -160,6 +161,15 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
             ),
         ]
     );
+    // The results file lists the link that was already gone as stale.
+    let report = guardian_roster::results(&file, &plan, &applied);
+    let unlinks: Vec<(&str, &str, &str)> = report
+        .unlinks
+        .iter()
+        .map(|u| (u.guardian_id.as_str(), u.student_id.as_str(), u.result))
+        .collect();
+    assert_eq!(unlinks, [("G3", "003", "STALE")]);
+    assert_eq!(report.unlinked, 0);
 }
 
 /// A guardian may take a contact the file moves away from another, but
@@ -316,52 +326,77 @@ fn applying_reports_progress_and_can_be_cancelled() {
 }
 
 /// A writer that records which write each change went to: creates to
-/// `create_guardians`, updates to `update_guardians`, in batches.
+/// `create_guardians`, updates to `update_guardians`, in batches; it fails
+/// the write numbered `fail_on` (from 0), writing none of it.
 struct Recording {
     inner: InMemoryRoster,
     calls: Vec<(&'static str, usize)>,
+    fail_on: Option<usize>,
+}
+
+impl Recording {
+    fn new(inner: InMemoryRoster) -> Recording {
+        Recording {
+            inner,
+            calls: Vec::new(),
+            fail_on: None,
+        }
+    }
+
+    fn call(&mut self, what: &'static str, items: usize) -> Result<(), std::io::Error> {
+        self.calls.push((what, items));
+        match self.fail_on == Some(self.calls.len() - 1) {
+            true => Err(std::io::Error::other("disk full")),
+            false => Ok(()),
+        }
+    }
+}
+
+/// An in-memory answer, as the writer's error type.
+fn sure<T>(answer: Result<T, std::convert::Infallible>) -> Result<T, std::io::Error> {
+    answer.map_err(|never| match never {})
 }
 
 impl guardian_roster::Roster for Recording {
-    type Error = std::convert::Infallible;
+    type Error = std::io::Error;
 
     fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
-        self.inner.existing_students(ids)
+        sure(self.inner.existing_students(ids))
     }
 
     fn guardians(
         &self,
         ids: &[guardian_roster::GuardianId],
     ) -> Result<Vec<guardian_roster::Guardian>, Self::Error> {
-        self.inner.guardians(ids)
+        sure(self.inner.guardians(ids))
     }
 
     fn links_of(
         &self,
         ids: &[guardian_roster::GuardianId],
     ) -> Result<Vec<(guardian_roster::GuardianId, StudentId)>, Self::Error> {
-        self.inner.links_of(ids)
+        sure(self.inner.links_of(ids))
     }
 
     fn email_owners(
         &self,
         emails: &[&str],
     ) -> Result<Vec<(String, guardian_roster::GuardianId)>, Self::Error> {
-        self.inner.email_owners(emails)
+        sure(self.inner.email_owners(emails))
     }
 
     fn mobile_owners(
         &self,
         mobiles: &[&str],
     ) -> Result<Vec<(String, guardian_roster::GuardianId)>, Self::Error> {
-        self.inner.mobile_owners(mobiles)
+        sure(self.inner.mobile_owners(mobiles))
     }
 
     fn links_in_scope(
         &self,
         scope: &guardian_roster::Scope,
     ) -> Result<Vec<(guardian_roster::GuardianId, StudentId)>, Self::Error> {
-        self.inner.links_in_scope(scope)
+        sure(self.inner.links_in_scope(scope))
     }
 }
 
@@ -370,32 +405,32 @@ impl guardian_roster::RosterWriter for Recording {
         &mut self,
         guardians: &[guardian_roster::Guardian],
     ) -> Result<(), Self::Error> {
-        self.calls.push(("create", guardians.len()));
-        self.inner.create_guardians(guardians)
+        self.call("create", guardians.len())?;
+        sure(self.inner.create_guardians(guardians))
     }
 
     fn update_guardians(
         &mut self,
         guardians: &[guardian_roster::Guardian],
     ) -> Result<(), Self::Error> {
-        self.calls.push(("update", guardians.len()));
-        self.inner.update_guardians(guardians)
+        self.call("update", guardians.len())?;
+        sure(self.inner.update_guardians(guardians))
     }
 
     fn add_links(
         &mut self,
         links: &[(guardian_roster::GuardianId, StudentId)],
     ) -> Result<(), Self::Error> {
-        self.calls.push(("add links", links.len()));
-        self.inner.add_links(links)
+        self.call("add links", links.len())?;
+        sure(self.inner.add_links(links))
     }
 
     fn remove_links(
         &mut self,
         links: &[(guardian_roster::GuardianId, StudentId)],
     ) -> Result<(), Self::Error> {
-        self.calls.push(("remove links", links.len()));
-        self.inner.remove_links(links)
+        self.call("remove links", links.len())?;
+        sure(self.inner.remove_links(links))
     }
 }
 
@@ -408,10 +443,7 @@ fn each_change_goes_to_its_own_write_in_batches() {
         "004,G6,Fay,Qi,fay@example.com,,,",
         "004,G7,Gil,Ra,gil@example.com,,,",
     ]));
-    let mut writer = Recording {
-        inner: roster(CURRENT),
-        calls: Vec::new(),
-    };
+    let mut writer = Recording::new(roster(CURRENT));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &writer, &options).expect("in memory");
@@ -435,4 +467,103 @@ fn each_change_goes_to_its_own_write_in_batches() {
             .changes()
             .is_empty()
     );
+}
+
+const FOUR_NEW: &[&str] = &[
+    "001,G1,Ana,Ruiz,ana@example.com,,,",
+    "004,G5,Ed,Po,ed@example.com,,,",
+    "004,G6,Fay,Qi,fay@example.com,,,",
+    "004,G7,Gil,Ra,gil@example.com,,,",
+];
+
+/// A roster that fails before anything is written gives the error and
+/// writes nothing; one that fails part way gives every change its outcome:
+/// what landed is applied, the rest failed with the roster's words, and
+/// the results file says FAILED on those rows.
+#[test]
+fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
+    let file = common::validate(csv(FOUR_NEW));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
+    let plan = dry_run(&file, &roster(CURRENT), &options).expect("in memory");
+    let actions: Vec<&str> = plan.changes().iter().map(Change::action).collect();
+    assert_eq!(
+        actions,
+        [
+            "create_guardian",
+            "create_guardian",
+            "create_guardian",
+            "update_guardian",
+            "link",
+            "link",
+            "link",
+            "unlink",
+            "unlink"
+        ]
+    );
+
+    let mut first = Recording::new(roster(CURRENT));
+    first.fail_on = Some(0);
+    let error = apply(&plan, &mut first, ApplyOptions::new().batch_size(2)).expect_err("fails");
+    assert!(matches!(
+        error.kind(),
+        guardian_roster::ErrorKind::RosterWrite(_)
+    ));
+    assert_eq!(error.to_diagnostic().code.as_str(), "roster_unavailable");
+    assert_eq!(first.calls, [("create", 2)]);
+    assert_eq!(
+        dry_run(&file, &first, &options).expect("plans").changes(),
+        plan.changes()
+    );
+
+    // Second write fails: G5 and G6 are created, nothing else lands.
+    let mut second = Recording::new(roster(CURRENT));
+    second.fail_on = Some(1);
+    let applied = apply(&plan, &mut second, ApplyOptions::new().batch_size(2)).expect("partial");
+    assert_eq!(second.calls, [("create", 2), ("create", 1)]);
+    assert_eq!(
+        (applied.applied(), applied.stale(), applied.failed()),
+        (2, 0, 7)
+    );
+    let failed: Vec<(&str, &str)> = applied
+        .outcomes()
+        .iter()
+        .map(|(change, outcome)| match outcome {
+            Outcome::Failed { reason } => (change.guardian_id().as_str(), reason.as_str()),
+            _ => (change.guardian_id().as_str(), "applied"),
+        })
+        .collect();
+    let lost = "not written: the roster could not be written: disk full";
+    assert_eq!(
+        failed,
+        [
+            ("G5", "applied"),
+            ("G6", "applied"),
+            ("G7", lost),
+            ("G1", lost),
+            ("G5", lost),
+            ("G6", lost),
+            ("G7", lost),
+            ("G2", lost),
+            ("G3", lost)
+        ]
+    );
+    let report = guardian_roster::results(&file, &plan, &applied);
+    let rows: Vec<(u64, &str)> = report
+        .rows
+        .iter()
+        .map(|row| (row.line, row.result.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [(2, "FAILED"), (3, "FAILED"), (4, "FAILED"), (5, "FAILED")]
+    );
+    assert_eq!(report.rows[3].reason.as_deref(), Some(lost));
+    let unlinks: Vec<&str> = report.unlinks.iter().map(|u| u.result).collect();
+    assert_eq!(unlinks, ["FAILED", "FAILED"]);
+    // What is left to do is exactly what did not land.
+    let left = dry_run(&file, &second, &options).expect("plans");
+    assert_eq!(left.summary().create_guardian, 1);
+    assert_eq!(left.summary().link, 3);
+    assert_eq!(left.summary().unlink, 2);
 }

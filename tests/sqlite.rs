@@ -131,7 +131,7 @@ fn a_stale_plan_on_sqlite_writes_nothing_stale() {
         .iter()
         .filter_map(|(_, o)| match o {
             Outcome::Stale { reason } => Some(reason.as_str()),
-            Outcome::Applied => None,
+            _ => None,
         })
         .collect();
     assert_eq!(
@@ -291,4 +291,37 @@ fn legacy_stored_phones_read_back_and_are_replaced() {
     );
     let again = dry_run(&file, &roster, &DryRunOptions::new()).expect("plans");
     assert!(again.changes().is_empty(), "{:?}", again.changes());
+}
+
+/// A write SQLite refuses part way: what was written is applied, the rest
+/// failed with SQLite's words, and rolling the transaction back leaves the
+/// database as it was.
+#[test]
+fn a_write_sqlite_refuses_fails_the_rest_and_rolls_back() {
+    let (_path, connection) = database("refused");
+    let roster = load(&connection, CURRENT);
+    connection
+        .execute_batch(
+            "CREATE TRIGGER no_new_links BEFORE INSERT ON links BEGIN SELECT RAISE(ABORT, 'links are frozen'); END;",
+        )
+        .expect("a trigger");
+    let before = guardian_roster::table_counts(&connection).expect("counts");
+    let file = common::validate(csv(UPLOAD));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("plans");
+    let transaction = connection.unchecked_transaction().expect("a transaction");
+    let mut writer = SqliteRoster::new(&transaction);
+    let applied = apply(&plan, &mut writer, &ApplyOptions::new()).expect("partly written");
+    let written = plan.summary().create_guardian + plan.summary().update_guardian;
+    assert_eq!(applied.applied() as u64, written);
+    assert_eq!(applied.failed() as u64, plan.summary().link);
+    assert!(written > 0 && plan.summary().link > 0);
+    assert!(applied.outcomes().iter().any(|(_, o)| matches!(
+        o,
+        Outcome::Failed { reason } if reason == "not written: the roster could not be written: SQLite: links are frozen: Error code 1811: constraint failed"
+    )));
+    transaction.rollback().expect("rolls back");
+    assert_eq!(
+        guardian_roster::table_counts(&connection).expect("counts"),
+        before
+    );
 }
