@@ -90,7 +90,7 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
     g5.email = Email::parse("ed@example.com").ok();
     now.add_guardian(g5);
     now.add_link("G2".into(), "004".into());
-    let applied = apply(&plan, &mut now, &ApplyOptions::new().batch_size(1)).expect("in memory");
+    let applied = apply(&plan, &mut now, ApplyOptions::new().batch_size(1)).expect("in memory");
     assert_eq!(
         outcomes(&applied),
         [
@@ -296,7 +296,7 @@ fn applying_reports_progress_and_can_be_cancelled() {
     apply(
         &plan,
         &mut now,
-        &ApplyOptions::new()
+        ApplyOptions::new()
             .progress(move |p| log.lock().expect("not poisoned").push((p.phase, p.done))),
     )
     .expect("in memory");
@@ -309,7 +309,7 @@ fn applying_reports_progress_and_can_be_cancelled() {
     let mut fresh = roster(CURRENT);
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let error =
-        apply(&plan, &mut fresh, &ApplyOptions::new().cancel_flag(flag)).expect_err("cancelled");
+        apply(&plan, &mut fresh, ApplyOptions::new().cancel_flag(flag)).expect_err("cancelled");
     assert!(matches!(
         error.kind(),
         guardian_roster::ErrorKind::Cancelled
@@ -447,7 +447,7 @@ fn each_change_goes_to_its_own_write_in_batches() {
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let plan = dry_run(&file, &writer, &options).expect("in memory");
-    let applied = apply(&plan, &mut writer, &ApplyOptions::new().batch_size(2)).expect("in memory");
+    let applied = apply(&plan, &mut writer, ApplyOptions::new().batch_size(2)).expect("in memory");
     assert_eq!(applied.stale(), 0);
     assert_eq!(
         writer.calls,

@@ -302,7 +302,7 @@ fn the_deletion_threshold_holds_every_unlink() {
     // An empty file must never wipe the roster.
     let empty = common::validate(csv(&[]));
     let plan =
-        dry_run(&empty, &roster, &options.clone().max_unlink_percent(99.0)).expect("in memory");
+        dry_run(&empty, &roster, options.clone().max_unlink_percent(99.0)).expect("in memory");
     assert!(plan.changes().is_empty());
     assert_eq!(plan.summary().unlinks_held, 4);
 }
@@ -432,7 +432,7 @@ fn lookups_are_batched_not_per_row() {
         calls: RefCell::new(Vec::new()),
         fail: false,
     };
-    let plan = dry_run(&file, &counting, &DryRunOptions::new().batch_size(10)).expect("ok");
+    let plan = dry_run(&file, &counting, DryRunOptions::new().batch_size(10)).expect("ok");
     assert_eq!(plan.summary().create_guardian, 25);
     let calls = counting.calls.borrow();
     let guardians: Vec<usize> = calls

@@ -140,7 +140,7 @@ mod bundled {
     fn the_printed_reports_stream_exactly_the_json_values() {
         // The examples write their reports as they go, never holding the
         // whole JSON; what they write is the same JSON, pretty-printed.
-        let (file, plan) = run(&DryRunOptions::new().mode(SyncMode::Full));
+        let (file, plan) = run(DryRunOptions::new().mode(SyncMode::Full));
         let mut written = Vec::new();
         report::write_plan_json(&mut written, "guardians.csv", &file, &plan, true)
             .expect("in memory");
@@ -159,7 +159,7 @@ mod bundled {
 
     #[test]
     fn full_sync_on_the_bundled_data_trips_the_default_threshold() {
-        let (_, plan) = run(&DryRunOptions::new().mode(SyncMode::Full));
+        let (_, plan) = run(DryRunOptions::new().mode(SyncMode::Full));
         assert_eq!(changes(&plan), ADDITIVE);
         assert_eq!(plan.summary().unlinks_held, 5);
         assert!(
@@ -171,7 +171,7 @@ mod bundled {
 
     #[test]
     fn full_sync_on_the_bundled_data_under_a_raised_threshold() {
-        let (_, plan) = run(&DryRunOptions::new()
+        let (_, plan) = run(DryRunOptions::new()
             .mode(SyncMode::Full)
             .max_unlink_percent(30.0));
         let mut expected: Vec<&str> = ADDITIVE.to_vec();

@@ -79,7 +79,7 @@ fn no_public_type_prints_a_name_an_email_or_a_phone_in_debug() {
         InMemoryRoster::from_export(["001", "002", "003", "004"].map(StudentId::from), &current);
     assert_no_personal_data("InMemoryRoster", &format!("{roster:?}"));
     let plan =
-        dry_run(&file, &roster, &DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
+        dry_run(&file, &roster, DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
     assert!(plan.summary().update_guardian + plan.summary().create_guardian > 0);
     assert_no_personal_data("Plan", &format!("{plan:?}"));
     for change in plan.changes() {
@@ -132,7 +132,7 @@ fn redacted_output_carries_no_personal_value() {
     let roster =
         InMemoryRoster::from_export(["001", "002", "003", "005"].map(StudentId::from), &current);
     let plan =
-        dry_run(&file, &roster, &DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
+        dry_run(&file, &roster, DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
     let mut codes = std::collections::BTreeSet::new();
     for diagnostic in file.diagnostics().iter().chain(plan.diagnostics()) {
         codes.insert(diagnostic.code.as_str());

@@ -94,7 +94,7 @@ fn the_dry_run_reports_and_cancels() {
     let plan = dry_run(
         &file,
         &roster,
-        &DryRunOptions::new().mode(SyncMode::Full).progress(callback),
+        DryRunOptions::new().mode(SyncMode::Full).progress(callback),
     )
     .expect("in memory");
     assert_eq!(plan.summary().create_guardian, 20_000);
@@ -108,7 +108,7 @@ fn the_dry_run_reports_and_cancels() {
 
     let flag = Arc::new(AtomicBool::new(true));
     let error =
-        dry_run(&file, &roster, &DryRunOptions::new().cancel_flag(flag)).expect_err("cancelled");
+        dry_run(&file, &roster, DryRunOptions::new().cancel_flag(flag)).expect_err("cancelled");
     assert!(matches!(error.kind(), ErrorKind::Cancelled));
 }
 
@@ -140,7 +140,7 @@ fn the_callers_pool_gives_the_same_results() {
     );
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let on_pool = dry_run(&mine, &roster, &options.clone().thread_pool(pool)).expect("plans");
+    let on_pool = dry_run(&mine, &roster, options.clone().thread_pool(pool)).expect("plans");
     let global = dry_run(&mine, &roster, &options).expect("plans");
     assert_eq!(json(&on_pool), json(&global));
 }

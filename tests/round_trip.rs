@@ -135,7 +135,7 @@ fn a_plans_fingerprint_tells_whether_the_roster_changed() {
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
     let plan = dry_run(&file, &roster, &options).expect("in memory");
-    let again = dry_run(&file, &roster, &options.clone().batch_size(1)).expect("in memory");
+    let again = dry_run(&file, &roster, options.clone().batch_size(1)).expect("in memory");
     assert_eq!(plan.fingerprint(), again.fingerprint());
     assert_eq!(plan.fingerprint().upload.len(), 16);
     // The fingerprint survives the round trip of a plan kept for approval.

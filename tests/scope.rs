@@ -64,7 +64,7 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
     let district_wide = dry_run(
         &file,
         &roster,
-        &DryRunOptions::new()
+        DryRunOptions::new()
             .mode(SyncMode::Full)
             .max_unlink_percent(50.0),
     )
@@ -134,7 +134,7 @@ fn a_scope_school_that_lost_its_zeros_stops_with_a_suggestion() {
 
     // A school the roster has under no form stops too, with no suggestion.
     let error =
-        dry_run(&file, &roster, &options.clone().scope(school(&["0999"]))).expect_err("stops");
+        dry_run(&file, &roster, options.clone().scope(school(&["0999"]))).expect_err("stops");
     assert!(matches!(
         error.kind(),
         ErrorKind::UnknownSchool {
