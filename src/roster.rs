@@ -46,7 +46,9 @@ pub trait Roster {
     fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error>;
 
     /// Roster students whose ID, without its leading zeros, is one of
-    /// `unpadded` (`"125"` finds `"000125"` and `"125"`). Used only to
+    /// `unpadded` (`"125"` finds `"000125"` and `"125"`). The keys here and
+    /// in the other `similar_*` methods are [`crate::without_leading_zeros`]
+    /// of an ID (an all-zero ID keeps one `0`): index that form. Used only to
     /// suggest the ID a spreadsheet may have damaged; the default finds
     /// none.
     fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
@@ -64,7 +66,10 @@ pub trait Roster {
         Ok(Vec::new())
     }
 
-    /// The current record of each guardian in `ids` that exists.
+    /// The current record of each guardian in `ids` that exists. Build
+    /// stored values with [`crate::Email::from_stored`],
+    /// [`crate::Phone::from_stored`] and [`crate::Language::from_stored`], so
+    /// that a value kept under older rules reads back as it is.
     fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error>;
 
     /// The current links of the guardians in `ids`.
