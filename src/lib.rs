@@ -198,6 +198,7 @@ mod email;
 mod error;
 mod errors_csv;
 mod fingerprint;
+mod found;
 mod header;
 mod id;
 mod language;
@@ -231,6 +232,7 @@ pub use crate::email::{Email, EmailError};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::fingerprint::Fingerprint;
+pub use crate::found::Found;
 pub use crate::id::{
     GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
 };

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::Column;
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
+use crate::found::Found;
 use crate::header::{self, Header};
 use crate::lines::{Cut, LineTracker};
 use crate::progress::{Phase, Progress, Watch};
@@ -631,15 +632,86 @@ impl<R: Read> Reader<R> {
     /// order, so the result is the same as reading row by row
     /// ([`ReaderBuilder::threads`] sets how many threads; 1 checks on the
     /// calling thread only).
-    pub fn validate(mut self) -> Result<ValidatedFile, Error> {
+    pub fn validate(self) -> Result<ValidatedFile, Error> {
+        self.validate_into(None)
+    }
+
+    /// Validates as [`Reader::validate`] does, handing each row and every
+    /// diagnostic to `sink` as soon as it is known, in file order (see
+    /// [`Found`] for the order and what may come after the last row), on
+    /// the calling thread.
+    ///
+    /// The diagnostics are handed on instead of kept: the
+    /// [`ValidatedFile`] returned has the guardians, links, rows' final
+    /// statuses and the summary (which counts every diagnostic), but its
+    /// [`ValidatedFile::diagnostics`] is empty. Memory then grows with the
+    /// file's distinct guardians and links, not with its problems: a
+    /// report or an upload status page can write what it is given and keep
+    /// nothing.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::Error> {
+    /// use guardian_roster::{Found, Reader, RowStatus};
+    ///
+    /// let data = "\
+    /// student_id,guardian_id,first_name,last_name,email,mobile_phone
+    /// 001,G1,Ana,Diaz,ana@example.com,
+    /// 002,G2,Bo,Li,bo@example,
+    /// 003,G1,Ana,Diaz,ana@example.com,312 555 0142
+    /// ";
+    /// let mut report = Vec::new();
+    /// let file = Reader::from_reader(data.as_bytes())?.validate_with(|found| match found {
+    ///     Found::Row(row) => {
+    ///         report.push(format!("line {}: {:?}", row.line(), row.status()));
+    ///         for d in row.diagnostics() {
+    ///             report.push(format!("line {}: {}", d.line, d.code));
+    ///         }
+    ///     }
+    ///     Found::Diagnostic(d) => report.push(format!("line {}: {}", d.line, d.code)),
+    ///     Found::Status(outcome) => report.push(format!("line {}: now {:?}", outcome.line, outcome.status)),
+    ///     _ => {}
+    /// })?;
+    /// // Line 2 gave no mobile; line 4, the same guardian's, does: known
+    /// // only once line 4 is read.
+    /// assert_eq!(report, [
+    ///     "line 2: Valid",
+    ///     "line 3: Rejected",
+    ///     "line 3: invalid_email",
+    ///     "line 3: no_contact",
+    ///     "line 4: Valid",
+    ///     "line 2: rows_completed",
+    ///     "line 2: now Repaired",
+    /// ]);
+    /// assert_eq!((file.summary().rows, file.summary().errors), (3, 2));
+    /// assert!(file.diagnostics().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn validate_with(self, mut sink: impl FnMut(Found<'_>)) -> Result<ValidatedFile, Error> {
+        self.validate_into(Some(&mut sink))
+    }
+
+    /// [`Reader::validate`], keeping every diagnostic (no `sink`) or
+    /// handing each to `sink`.
+    fn validate_into(
+        mut self,
+        mut sink: Option<&mut dyn FnMut(Found<'_>)>,
+    ) -> Result<ValidatedFile, Error> {
         self.report(Phase::Reading)?;
+        let streaming = sink.is_some();
+        if let Some(sink) = sink.as_deref_mut() {
+            self.file_diagnostics
+                .iter()
+                .for_each(|d| sink(Found::Diagnostic(d)));
+        }
         let mut builder = crate::validated::Builder::new(
             self.encoding,
             self.delimiter,
             self.header_line,
             Column::ALL.map(|column| self.has_column(column)),
             std::mem::take(&mut self.file_diagnostics),
+            sink.is_some(),
         );
+
         let threads = match (&self.pool, self.threads) {
             (Some(pool), _) => pool.current_num_threads() + 1,
             (None, 0) => rayon::current_num_threads(),
@@ -649,10 +721,14 @@ impl<R: Read> Reader<R> {
             let mut row = Row::default();
             self.checker.remember_guardians();
             while self.read_row(&mut row)? {
-                builder.push(&mut row);
+                match sink.as_deref_mut() {
+                    Some(sink) => builder.push_streaming(&mut row, sink),
+                    None => builder.push(&mut row),
+                }
             }
             self.finish_encoding(&mut builder);
             self.report(Phase::WholeFile)?;
+            let shown = builder.take_shown();
             // One thread everywhere: the whole-file checks' parallel parts
             // run on a pool of the calling thread alone.
             let alone = rayon::ThreadPoolBuilder::new()
@@ -660,10 +736,11 @@ impl<R: Read> Reader<R> {
                 .use_current_thread()
                 .build()
                 .ok();
-            return Ok(match alone {
+            let file = match alone {
                 Some(alone) => alone.install(|| builder.finish()),
                 None => builder.finish(),
-            });
+            };
+            return Ok(file.hand_on(&shown, sink));
         }
 
         // The calling thread reads, runs the whole-file checks and, when it
@@ -705,31 +782,35 @@ impl<R: Read> Reader<R> {
                     shares: &shares,
                     checkers: &checkers,
                     next: &next,
+                    keep_on_rows: streaming,
                 };
                 // The calling thread keeps the input (which need not be Send).
                 let (reading, pushing, builder, this) =
                     (&mut reading, &mut pushing, &mut builder, &mut self);
+                let sink = &mut sink;
                 match &pool {
                     Some(pool) => pool.in_place_scope(|scope| {
                         for _ in 0..helpers {
                             scope.spawn(move |_| work.run());
                         }
-                        round(work, this, reading, pushing, builder)
+                        round(work, this, reading, pushing, builder, sink)
                     }),
-                    None => round(work, this, reading, pushing, builder),
+                    None => round(work, this, reading, pushing, builder, sink),
                 }?;
             }
             // checked -> to push; read -> to check; pushed -> to refill.
             std::mem::swap(&mut pushing, &mut checking);
             std::mem::swap(&mut checking, &mut reading);
         }
-        pushing.push_into(&mut builder);
+        pushing.push_into(&mut builder, &mut sink);
         self.finish_encoding(&mut builder);
         self.report(Phase::WholeFile)?;
-        Ok(match &self.pool {
+        let shown = builder.take_shown();
+        let file = match &self.pool {
             Some(caller) => caller.install(|| builder.finish()),
             None => builder.finish(),
-        })
+        };
+        Ok(file.hand_on(&shown, sink))
     }
 
     /// The next record as the file has it, unchecked, and its line.
@@ -857,8 +938,9 @@ fn round<R: Read>(
     reading: &mut Batch,
     pushing: &mut Batch,
     builder: &mut crate::validated::Builder,
+    sink: &mut Option<&mut dyn FnMut(Found<'_>)>,
 ) -> Result<(), Error> {
-    pushing.push_into(builder);
+    pushing.push_into(builder, sink);
     let filled = reader.fill(reading);
     work.run();
     filled
@@ -889,6 +971,8 @@ struct Work<'w, 'b> {
     shares: &'w [Mutex<Share<'b>>],
     checkers: &'w [Mutex<RowChecker>],
     next: &'w AtomicUsize,
+    /// Streaming: each row keeps its diagnostics, to be handed on with it.
+    keep_on_rows: bool,
 }
 
 impl Work<'_, '_> {
@@ -912,8 +996,10 @@ impl Work<'_, '_> {
             } = &mut *share;
             for (row, (record, line, cuts)) in rows.iter_mut().zip(records.iter()) {
                 checker.check(record, *line, cuts, row);
-                // Gathered here, while in this thread's cache.
-                diagnostics.extend(row.take_diagnostics());
+                if !self.keep_on_rows {
+                    // Gathered here, while in this thread's cache.
+                    diagnostics.extend(row.take_diagnostics());
+                }
             }
         }
     }
@@ -938,9 +1024,16 @@ impl Batch {
             .collect()
     }
 
-    fn push_into(&mut self, builder: &mut crate::validated::Builder) {
+    fn push_into(
+        &mut self,
+        builder: &mut crate::validated::Builder,
+        sink: &mut Option<&mut dyn FnMut(Found<'_>)>,
+    ) {
         for row in &mut self.rows[..self.count] {
-            builder.push(row);
+            match sink.as_deref_mut() {
+                Some(sink) => builder.push_streaming(row, sink),
+                None => builder.push(row),
+            }
         }
         for diagnostics in &mut self.diagnostics {
             builder.append_row_diagnostics(diagnostics);

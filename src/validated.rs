@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::agree::{Verdict, bit, compare, labels, same_ignoring_case, take_fields};
 use crate::decode::TextEncoding;
 use crate::diagnostic::write_list;
+use crate::found::Found;
 use crate::row::{Row, RowStatus};
 use crate::{
     Code, Column, Diagnostic, Guardian, GuardianField, GuardianId, Link, Severity, StudentId,
@@ -107,9 +108,38 @@ pub struct ValidatedFile {
     rows: Vec<RowOutcome>,
     #[serde(skip)]
     rejected: Vec<RejectedRow>,
+    /// Streaming only, until handed on: diagnostics handed over that the
+    /// whole file took back.
+    #[serde(skip)]
+    withdrawn: Vec<Diagnostic>,
 }
 
 impl ValidatedFile {
+    /// Streaming: hands `sink` the whole-file diagnostics (kept here until
+    /// now) and the status of each row that changed since the caller was
+    /// told it (`shown`), keeping neither.
+    pub(crate) fn hand_on(
+        mut self,
+        shown: &[RowStatus],
+        sink: Option<&mut dyn FnMut(Found<'_>)>,
+    ) -> ValidatedFile {
+        let Some(sink) = sink else {
+            return self;
+        };
+        for diagnostic in std::mem::take(&mut self.withdrawn) {
+            sink(Found::Withdrawn(&diagnostic));
+        }
+        for diagnostic in std::mem::take(&mut self.diagnostics) {
+            sink(Found::Diagnostic(&diagnostic));
+        }
+        for (outcome, &was) in self.rows.iter().zip(shown) {
+            if outcome.status != was {
+                sink(Found::Status(*outcome));
+            }
+        }
+        self
+    }
+
     /// Counts for the whole file.
     pub fn summary(&self) -> &Summary {
         &self.summary
@@ -304,6 +334,49 @@ pub(crate) struct Builder {
     /// Guardians some of whose rows left a field empty that another row
     /// gives.
     completions: HashMap<u32, Completion>,
+    /// Streaming: the diagnostics handed on so far, counted instead of
+    /// kept (`None`: kept, for a `ValidatedFile` that holds them all).
+    streamed: Option<Counts>,
+    /// Streaming: each row's status as the caller was last told it.
+    shown: Vec<RowStatus>,
+    /// Streaming: the `no_contact` handed over with each row of
+    /// `contactless`, in the same order, to withdraw if the row is
+    /// completed.
+    contactless_said: Vec<Diagnostic>,
+    /// Streaming: diagnostics handed over that the whole file took back.
+    withdrawn: Vec<Diagnostic>,
+}
+
+/// Diagnostics counted for the summary without being kept.
+#[derive(Default)]
+struct Counts {
+    errors: u64,
+    warnings: u64,
+    by_code: BTreeMap<&'static str, u64>,
+}
+
+impl Counts {
+    fn add(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        *self.by_code.entry(diagnostic.code.as_str()).or_default() += 1;
+    }
+
+    fn remove(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.severity {
+            Severity::Error => self.errors -= 1,
+            Severity::Warning => self.warnings -= 1,
+        }
+        let code = diagnostic.code.as_str();
+        if let Some(count) = self.by_code.get_mut(code) {
+            *count -= 1;
+            if *count == 0 {
+                self.by_code.remove(code);
+            }
+        }
+    }
 }
 
 /// A guardian whose rows were completed from one another.
@@ -323,13 +396,23 @@ impl Builder {
         header_line: u64,
         columns: [bool; 8],
         file_diagnostics: Vec<Diagnostic>,
+        stream: bool,
     ) -> Builder {
+        let mut streamed = stream.then(Counts::default);
+        let diagnostics = match &mut streamed {
+            // Handed on by the reader already.
+            Some(counts) => {
+                file_diagnostics.iter().for_each(|d| counts.add(d));
+                Vec::new()
+            }
+            None => file_diagnostics,
+        };
         Builder {
             encoding,
             delimiter,
             header_line,
             columns,
-            diagnostics: file_diagnostics,
+            diagnostics,
             found: Vec::new(),
             rows: Vec::new(),
             row_keys: Vec::new(),
@@ -343,13 +426,56 @@ impl Builder {
             repeat_verdicts: HashMap::default(),
             contactless: Vec::new(),
             completions: HashMap::default(),
+            streamed,
+            shown: Vec::new(),
+            contactless_said: Vec::new(),
+            withdrawn: Vec::new(),
         }
+    }
+
+    /// Hands `row` to `sink`, adds it, then hands on what adding it found
+    /// (a streaming validation's step; see [`Found`]).
+    pub(crate) fn push_streaming(&mut self, row: &mut Row, sink: &mut dyn FnMut(Found<'_>)) {
+        sink(Found::Row(row));
+        let told = row.status();
+        let no_contact = match row.is_contactless() {
+            true => row
+                .diagnostics()
+                .iter()
+                .find(|d| d.code == Code::NoContact)
+                .cloned(),
+            false => None,
+        };
+        let contactless = self.contactless.len();
+        self.push(row);
+        if let (Some(said), true) = (no_contact, self.contactless.len() > contactless) {
+            self.contactless_said.push(said);
+        }
+        let counts = self.streamed.get_or_insert_with(Counts::default);
+        for diagnostic in self.found.drain(..) {
+            counts.add(&diagnostic);
+            sink(Found::Diagnostic(&diagnostic));
+        }
+        if let Some(&outcome) = self.rows.last() {
+            if outcome.status != told {
+                sink(Found::Status(outcome));
+            }
+            self.shown.push(outcome.status);
+        }
+    }
+
+    /// Streaming: each row's status as the caller was last told it.
+    pub(crate) fn take_shown(&mut self) -> Vec<RowStatus> {
+        std::mem::take(&mut self.shown)
     }
 
     pub(crate) fn push(&mut self, row: &mut Row) {
         let line = row.line();
         let mut status = row.status();
-        self.diagnostics.extend(row.take_diagnostics());
+        match &mut self.streamed {
+            Some(counts) => row.take_diagnostics().for_each(|d| counts.add(&d)),
+            None => self.diagnostics.extend(row.take_diagnostics()),
+        }
         // A row whose only error is `no_contact` joins its guardian for
         // now: another row of the guardian may give the email or mobile.
         let provisional = status == RowStatus::Rejected && row.is_contactless();
@@ -649,13 +775,11 @@ impl Builder {
             }
         }
         summary.rows = summary.valid + summary.repaired + summary.rejected;
-        for diagnostic in &self.diagnostics {
-            match diagnostic.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-            }
-            *summary.by_code.entry(diagnostic.code.as_str()).or_default() += 1;
-        }
+        let mut counts = self.streamed.take().unwrap_or_default();
+        self.diagnostics.iter().for_each(|d| counts.add(d));
+        summary.errors = counts.errors;
+        summary.warnings = counts.warnings;
+        summary.by_code = counts.by_code;
         ValidatedFile {
             summary,
             encoding: self.encoding,
@@ -667,6 +791,7 @@ impl Builder {
             links,
             rows: self.rows,
             rejected: self.rejected,
+            withdrawn: self.withdrawn,
         }
     }
 
@@ -678,7 +803,7 @@ impl Builder {
             return;
         }
         let mut used: foldhash::HashSet<u64> = foldhash::HashSet::default();
-        for &at in &self.contactless {
+        for (provisional, &at) in self.contactless.iter().enumerate() {
             let at = at as usize;
             let (g, s) = self.row_keys[at];
             let entry = &self.entries[g as usize];
@@ -686,6 +811,13 @@ impl Builder {
             if entry.guardian.email.is_some() || entry.guardian.mobile_phone.is_some() {
                 self.rows[at].status = RowStatus::Repaired;
                 used.insert(line);
+                // Streaming: the row's `no_contact` was handed over.
+                if let (Some(counts), Some(said)) =
+                    (&mut self.streamed, self.contactless_said.get(provisional))
+                {
+                    counts.remove(said);
+                    self.withdrawn.push(said.clone());
+                }
             } else {
                 self.row_keys[at] = (NONE, NONE);
                 self.rejected.push(RejectedRow {
