@@ -28,6 +28,14 @@ const ABOUT: &str = "Validates a guardians.csv (the bundled sample without FILE)
   --errors-csv FILE  write the rows with problems, with what is wrong, to fix and upload again
   --redact           mask emails, phones and names in the diagnostics, for logs
 Exit status: 0 no errors, 1 some row has an error, 2 the file cannot be used (or the arguments are wrong).";
+/// How the file was validated: its report written as it was read, or kept
+/// whole for the errors file.
+enum Validated {
+    Streamed(Result<guardian_roster::ValidatedFile, guardian_roster::Error>),
+    Kept(Result<guardian_roster::ValidatedFile, guardian_roster::Error>),
+}
+use Validated::{Kept, Streamed};
+
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
 
 fn main() -> ExitCode {
@@ -64,14 +72,23 @@ fn run() -> ExitCode {
         .first()
         .map_or("examples/data/guardians.csv", String::as_str);
 
+    let redact = args.flag("redact");
+    let errors_csv = args.value("errors-csv");
     let bar = common::progress_bar(&mut builder, path);
-    let read = builder.from_path(path).and_then(|reader| reader.validate());
+    let read = builder.from_path(path).map(|reader| match errors_csv {
+        // The report is written as the rows are read, and says itself if
+        // the file turns out unusable part way; only the errors file needs
+        // every diagnostic at once.
+        None => Streamed(common::stream_report(reader, shown, format, redact)),
+        Some(_) => Kept(reader.validate()),
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     match read {
-        Ok(file) => {
-            let redact = args.flag("redact");
+        Ok(Streamed(Ok(file))) => common::exit_status(&file),
+        Ok(Streamed(Err(_))) => ExitCode::from(2),
+        Ok(Kept(Ok(file))) => {
             match format {
                 Format::Json => common::print_file_json(shown, &file, redact),
                 Format::Text => {
@@ -80,7 +97,7 @@ fn run() -> ExitCode {
                     common::print_diagnostics_text(file.diagnostics(), redact);
                 }
             }
-            if let Some(out) = args.value("errors-csv") {
+            if let Some(out) = errors_csv {
                 let diagnostics: Vec<_> = file.diagnostics().iter().collect();
                 match common::write_errors_file(path, &builder, &diagnostics, out) {
                     Ok(rows) => eprintln!("{rows} rows with problems written to {out}"),
@@ -92,7 +109,7 @@ fn run() -> ExitCode {
             }
             common::exit_status(&file)
         }
-        Err(error) => {
+        Ok(Kept(Err(error))) | Err(error) => {
             match format {
                 Format::Json => common::print_json(&common::fatal_json(shown, &error)),
                 Format::Text => {

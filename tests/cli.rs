@@ -122,3 +122,66 @@ fn dry_run_takes_a_school_scope_and_stops_on_a_wrong_one() {
     assert_eq!(json["diagnostics"][0]["code"], "unknown_school");
     assert_eq!(json["diagnostics"][0]["suggestion"], "0102");
 }
+
+/// The `validate` report is written as the file is read: the JSON holds
+/// every diagnostic `Reader::validate` keeps (in reading order) and the
+/// same summary; with `--errors-csv` it is the kept, sorted report.
+#[test]
+fn validate_streams_its_report_with_every_diagnostic() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/guardians.csv");
+    let kept = guardian_roster::Reader::from_path(sample)
+        .and_then(|r| r.validate())
+        .expect("the sample reads");
+    let sorted = |diagnostics: Vec<(u64, String)>| {
+        let mut diagnostics = diagnostics;
+        diagnostics.sort();
+        diagnostics
+    };
+    let expected: Vec<(u64, String)> = kept
+        .diagnostics()
+        .iter()
+        .map(|d| (d.line, d.code.as_str().to_owned()))
+        .collect();
+    let (status, json) = run("validate", &["--format", "json"]);
+    assert_eq!(status, 1);
+    let streamed: Vec<(u64, String)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let line = d["line"].as_u64().expect("a line");
+            (line, d["code"].as_str().expect("a code").to_owned())
+        })
+        .collect();
+    assert_ne!(
+        streamed, expected,
+        "whole-file verdicts come after the rows"
+    );
+    assert_eq!(sorted(streamed), sorted(expected.clone()));
+    assert_eq!(json["summary"]["errors"], kept.summary().errors);
+    assert_eq!(json["summary"]["by_code"]["no_contact"], 1);
+    assert_eq!(json["guardians"].as_array().map(Vec::len), Some(10));
+    assert_eq!(json["links"].as_array().map(Vec::len), Some(11));
+
+    let errors =
+        std::env::temp_dir().join(format!("guardian-roster-errors-{}.csv", std::process::id()));
+    let errors_path = errors.to_string_lossy().into_owned();
+    let (status, json) = run(
+        "validate",
+        &["--format", "json", "--errors-csv", &errors_path],
+    );
+    assert_eq!(status, 1);
+    let kept_order: Vec<(u64, String)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().expect("a line"),
+                d["code"].as_str().expect("a code").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(kept_order, expected);
+    let _ = std::fs::remove_file(errors);
+}

@@ -658,3 +658,95 @@ pub fn progress_bar(
     });
     Some(bar)
 }
+
+/// Validates `reader`, writing the report as the rows are read (text or
+/// JSON) instead of once the whole file is in memory: each row's
+/// diagnostics, then what the whole-file checks found, then the summary.
+/// A row's `no_contact` waits for the end, since another row of its
+/// guardian may still give the contact (the library then withdraws it).
+pub fn stream_report<R: std::io::Read>(
+    reader: guardian_roster::Reader<R>,
+    path: &str,
+    format: Format,
+    redact: bool,
+) -> Result<ValidatedFile, Error> {
+    use guardian_roster::{Code, Found};
+    let mut waiting: Vec<Diagnostic> = Vec::new();
+    let mut written = 0u64;
+    let mut write = |diagnostic: &Diagnostic| {
+        match format {
+            Format::Text if redact => outln!("  {}", diagnostic.redacted()),
+            Format::Text => outln!("  {diagnostic}"),
+            Format::Json => {
+                let item = diagnostic_json(diagnostic, redact).to_string();
+                let comma = if written == 0 { "" } else { "," };
+                outln!("{comma}\n    {item}");
+            }
+        }
+        written += 1;
+    };
+    match format {
+        Format::Text => outln!("{path}"),
+        Format::Json => {
+            let path = Value::from(path);
+            write_out(format_args!(
+                "{{\n  \"file\": {path},\n  \"diagnostics\": ["
+            ));
+        }
+    }
+    let read = reader.validate_with(|found| match found {
+        Found::Row(row) => {
+            for diagnostic in row.diagnostics() {
+                match diagnostic.code {
+                    Code::NoContact => waiting.push(diagnostic.clone()),
+                    _ => write(diagnostic),
+                }
+            }
+        }
+        Found::Diagnostic(diagnostic) => write(diagnostic),
+        Found::Withdrawn(diagnostic) => waiting.retain(|d| d != diagnostic),
+        _ => {}
+    });
+    if read.is_ok() {
+        waiting.iter().for_each(&mut write);
+    }
+    match (format, &read) {
+        (Format::Text, Ok(file)) => {
+            outln!();
+            print_summary_text(path, file);
+        }
+        (Format::Text, Err(error)) => outln!(
+            "  the file cannot be used: {}",
+            guardian_roster::Visible(&error.to_diagnostic().message)
+        ),
+        (Format::Json, Ok(file)) => {
+            write_out(format_args!("\n  ],\n"));
+            let rest = json!({
+                "summary": summary_json(file.summary()),
+                "encoding": file.encoding().name(),
+            });
+            write_out(format_args!(
+                "  \"summary\": {},\n  \"encoding\": {},\n  \"guardians\": ",
+                rest["summary"], rest["encoding"]
+            ));
+            print_with(|out| {
+                let guardians = file_report(path, file, redact).guardians;
+                serde_json::to_writer(&mut *out, &guardians).map_err(io::Error::from)?;
+                out.write_all(b",\n  \"links\": ")?;
+                serde_json::to_writer(&mut *out, file.links()).map_err(io::Error::from)?;
+                out.write_all(b"\n}\n")
+            });
+        }
+        (Format::Json, Err(error)) => {
+            // Cut short: the error closes the diagnostics, and the report
+            // says what a file that cannot be used says.
+            write(&error.to_diagnostic());
+            let fatal = fatal_json(path, error);
+            write_out(format_args!(
+                "\n  ],\n  \"summary\": {},\n  \"guardians\": [],\n  \"links\": []\n}}\n",
+                fatal["summary"]
+            ));
+        }
+    }
+    read
+}
