@@ -5,13 +5,16 @@ use std::fmt::{self, Write as _};
 
 use foldhash::HashMap;
 
+use crate::column::Column;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::email::{Email, EmailError};
 use crate::header::Header;
+use crate::id::{IdError, ParsedId};
+use crate::language::Language;
+use crate::name::{MAX_NAME_LEN, Name};
+use crate::phone::{Phone, PhoneError, PhoneParser};
 use crate::render::{is_bidi_control, is_format};
-use crate::text::trim;
-use crate::{
-    Code, Column, Diagnostic, Email, EmailError, IdError, Language, MAX_NAME_LEN, Name, ParsedId,
-    Phone, PhoneError, PhoneParser,
-};
+use crate::text::{is_spreadsheet_error, trim};
 
 /// Distinct language spellings remembered at most.
 const LANGUAGE_MEMO: usize = 4096;
@@ -853,31 +856,6 @@ fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) ->
         ),
     );
     Cell::Empty
-}
-
-/// What spreadsheets write where a formula failed (`#N/A`, `#REF!`...):
-/// the value the cell should hold is gone.
-pub(crate) fn is_spreadsheet_error(cell: &str) -> bool {
-    const ERRORS: &[&str] = &[
-        "#N/A",
-        "#N/A!",
-        "#NULL!",
-        "#DIV/0!",
-        "#VALUE!",
-        "#REF!",
-        "#NAME?",
-        "#NUM!",
-        "#ERROR!",
-        "#SPILL!",
-        "#CALC!",
-        "#FIELD!",
-        "#BLOCKED!",
-        "#CONNECT!",
-        "#BUSY!",
-        "#UNKNOWN!",
-        "#GETTING_DATA",
-    ];
-    cell.starts_with('#') && ERRORS.iter().any(|e| cell.eq_ignore_ascii_case(e))
 }
 
 /// Words for a spreadsheet error value in a cell, after "the {column} #N/A".

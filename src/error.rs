@@ -3,7 +3,8 @@
 use std::fmt;
 use std::io;
 
-use crate::{Code, Column, Diagnostic};
+use crate::column::Column;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// An error that stops the whole file (or the whole dry run).
 ///

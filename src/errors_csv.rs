@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
-use crate::{Diagnostic, Error, ErrorKind, ReaderBuilder, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::{Error, ErrorKind};
+use crate::reader::ReaderBuilder;
 
 /// The columns added after the file's own.
 pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"];

@@ -1,7 +1,9 @@
 //! The header row: which cell is which column.
 
+use crate::column::Column;
 use crate::column::{edit_distance, header_key};
-use crate::{Code, Column, Diagnostic, Error, ErrorKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::error::{Error, ErrorKind};
 
 /// Where each column sits in a row.
 #[derive(Clone, Debug)]

@@ -114,7 +114,7 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
             return Ok((Cow::Borrowed(value), Vec::new()));
         }
     }
-    if crate::cells::is_spreadsheet_error(value) {
+    if crate::text::is_spreadsheet_error(value) {
         return Err(IdError::SpreadsheetError);
     }
     let mut repairs = Vec::new();

@@ -204,6 +204,7 @@ mod id;
 mod language;
 mod lines;
 mod lookalike;
+mod memory;
 mod name;
 mod phone;
 mod phone_rules;
@@ -237,6 +238,7 @@ pub use crate::id::{
     GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
 };
 pub use crate::language::{Language, UnknownLanguage};
+pub use crate::memory::InMemoryRoster;
 pub use crate::name::{MAX_NAME_LEN, Name};
 pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
 pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
@@ -247,7 +249,7 @@ pub use crate::reader::{
 pub use crate::record::{Guardian, GuardianField, Link};
 pub use crate::render::Visible;
 pub use crate::results::{ResultRow, ResultUnlink, Results, RowResult, results};
-pub use crate::roster::{InMemoryRoster, Roster};
+pub use crate::roster::Roster;
 pub use crate::row::{Row, RowStatus};
 pub use crate::scope::Scope;
 #[cfg(feature = "sqlite")]

@@ -9,15 +9,19 @@ use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use crate::column::Column;
 use crate::diagnostic::write_list;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::error::{Error, ErrorKind};
 use crate::fingerprint::{Digest, Fingerprint};
 use crate::id::without_leading_zeros;
+use crate::id::{GuardianId, SchoolId, StudentId};
 use crate::progress::{Phase, Progress, Watch};
+use crate::record::{Guardian, GuardianField, Link};
+use crate::roster::Roster;
+use crate::scope::Scope;
 use crate::unlink::{NotApplied, Reason, plan_unlinks};
-use crate::{
-    Code, Column, Diagnostic, Error, ErrorKind, Guardian, GuardianField, GuardianId, Link, Roster,
-    SchoolId, Scope, Severity, StudentId, ValidatedFile,
-};
+use crate::validated::ValidatedFile;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 

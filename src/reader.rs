@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::Column;
+use crate::column::Column;
 use crate::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::found::Found;
 use crate::header::{self, Header};
@@ -17,7 +17,10 @@ use crate::row::{Row, RowChecker};
 
 /// Rows read between two parallel checking rounds.
 const BATCH: usize = 4096;
-use crate::{Diagnostic, Error, ErrorKind, Region, ValidatedFile};
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, ErrorKind};
+use crate::phone::Region;
+use crate::validated::ValidatedFile;
 
 type Source<R> = LineTracker<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
 

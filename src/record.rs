@@ -2,7 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Email, GuardianId, Language, Name, Phone, StudentId};
+use crate::email::Email;
+use crate::id::{GuardianId, StudentId};
+use crate::language::Language;
+use crate::name::Name;
+use crate::phone::Phone;
 
 /// A guardian, as the file describes them, with every value normalised.
 ///

@@ -9,9 +9,13 @@ use serde::Serialize;
 use crate::cells::{
     Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
 };
+use crate::column::Column;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::header::Header;
+use crate::id::{GuardianId, StudentId};
 use crate::lines::Cut;
-use crate::{Code, Column, Diagnostic, Guardian, GuardianId, PhoneParser, Region, StudentId};
+use crate::phone::{PhoneParser, Region};
+use crate::record::Guardian;
 
 /// What became of a row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]

@@ -73,6 +73,31 @@ fn nfc_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.nfc()
 }
 
+/// What spreadsheets write where a formula failed (`#N/A`, `#REF!`...):
+/// the value the cell should hold is gone.
+pub(crate) fn is_spreadsheet_error(cell: &str) -> bool {
+    const ERRORS: &[&str] = &[
+        "#N/A",
+        "#N/A!",
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#ERROR!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    ];
+    cell.starts_with('#') && ERRORS.iter().any(|e| cell.eq_ignore_ascii_case(e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,13 +11,14 @@ use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 use crate::agree::{Verdict, bit, compare, labels, same_ignoring_case, take_fields};
+use crate::column::Column;
 use crate::decode::TextEncoding;
 use crate::diagnostic::write_list;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::found::Found;
+use crate::id::{GuardianId, StudentId};
+use crate::record::{Guardian, GuardianField, Link};
 use crate::row::{Row, RowStatus};
-use crate::{
-    Code, Column, Diagnostic, Guardian, GuardianField, GuardianId, Link, Severity, StudentId,
-};
 
 /// What became of one row, by line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

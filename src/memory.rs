@@ -1,0 +1,607 @@
+//! A roster held in memory ([`InMemoryRoster`]): the reference
+//! implementation of [`Roster`] and [`RosterWriter`], for tests, examples
+//! and small applications.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashSet};
+use std::borrow::Borrow;
+use std::convert::Infallible;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use crate::apply::{Applied, ApplyOptions, RosterWriter, apply};
+use crate::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
+use crate::plan::Plan;
+use crate::record::Guardian;
+use crate::roster::Roster;
+use crate::scope::Scope;
+use crate::validated::ValidatedFile;
+
+/// A roster held in memory: for tests, examples and small applications.
+///
+/// ```
+/// # fn main() -> Result<(), guardian_roster::Error> {
+/// use guardian_roster::{DryRunOptions, InMemoryRoster, Reader, StudentId, dry_run};
+///
+/// let file = Reader::from_reader(
+///     "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+///      000125,G1,Ana,Diaz,ana@example.com,\n"
+///         .as_bytes(),
+/// )?
+/// .validate()?;
+/// let mut roster = InMemoryRoster::new();
+/// roster.add_student(StudentId::from("000125"));
+///
+/// let plan = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// assert_eq!(plan.summary().create_guardian, 1);
+/// assert_eq!(plan.summary().link, 1);
+///
+/// roster.apply(&plan);
+/// let again = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// assert!(again.changes().is_empty());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Default)]
+pub struct InMemoryRoster {
+    students: HashSet<StudentId>,
+    /// Students by their ID without leading zeros.
+    unpadded: UnpaddedIndex<StudentId>,
+    /// Guardians whose IDs have leading zeros, by the ID without them.
+    padded_guardians: UnpaddedIndex<GuardianId>,
+    guardians: BTreeMap<GuardianId, Guardian>,
+    links: BTreeSet<(GuardianId, StudentId)>,
+    emails: ContactIndex,
+    mobiles: ContactIndex,
+    /// Each student's schools, sorted.
+    enrolments: HashMap<StudentId, Vec<SchoolId>>,
+    /// Every school, by its ID without leading zeros.
+    schools: UnpaddedIndex<SchoolId>,
+}
+
+impl std::fmt::Debug for InMemoryRoster {
+    // Counts only: the indexes are keyed by emails and phone numbers.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InMemoryRoster")
+            .field("students", &self.students.len())
+            .field("guardians", &self.guardians.len())
+            .field("links", &self.links.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl InMemoryRoster {
+    /// An empty roster.
+    pub fn new() -> InMemoryRoster {
+        InMemoryRoster::default()
+    }
+
+    /// A roster of `students`, with the guardians and links of a
+    /// guardians.csv export of the current state (its usable rows).
+    pub fn from_export(
+        students: impl IntoIterator<Item = StudentId>,
+        current: &ValidatedFile,
+    ) -> InMemoryRoster {
+        let mut roster = InMemoryRoster::new();
+        for student in students {
+            roster.add_student(student);
+        }
+        // Built in bulk, the trees' nodes are full; inserted one at a time
+        // in order, they would be left about half empty. The file's
+        // guardians are distinct, as `add_guardian` would leave them.
+        for guardian in current.guardians() {
+            roster.index_contacts(guardian);
+            roster.index_padded(&guardian.guardian_id);
+        }
+        roster.guardians = current
+            .guardians()
+            .iter()
+            .map(|g| (g.guardian_id.clone(), g.clone()))
+            .collect();
+        roster.links = current
+            .links()
+            .iter()
+            .map(|link| (link.guardian_id.clone(), link.student_id.clone()))
+            .collect();
+        roster
+    }
+
+    /// Adds a student.
+    pub fn add_student(&mut self, id: StudentId) {
+        if self.students.insert(id.clone()) {
+            self.unpadded.add(id);
+        }
+    }
+
+    /// Adds a student enrolled in `school` (a student may be in several).
+    pub fn add_enrolment(&mut self, student: StudentId, school: SchoolId) {
+        self.add_student(student.clone());
+        let schools = self.enrolments.entry(student).or_default();
+        if let Err(at) = schools.binary_search(&school) {
+            schools.insert(at, school.clone());
+            let mut known = Vec::new();
+            self.schools
+                .find(without_leading_zeros(school.as_str()), &mut known);
+            if !known.contains(&school) {
+                self.schools.add(school);
+            }
+        }
+    }
+
+    /// Adds a guardian, or replaces the one with the same ID.
+    pub fn add_guardian(&mut self, guardian: Guardian) {
+        self.remove_contact_index(&guardian.guardian_id);
+        self.index_contacts(&guardian);
+        if !self.guardians.contains_key(&guardian.guardian_id) {
+            self.index_padded(&guardian.guardian_id);
+        }
+        self.guardians
+            .insert(guardian.guardian_id.clone(), guardian);
+    }
+
+    /// Indexes a new guardian's ID by its form without leading zeros, if it
+    /// has any (an ID without them is found by itself).
+    fn index_padded(&mut self, id: &GuardianId) {
+        if without_leading_zeros(id.as_str()).len() != id.as_str().len() {
+            self.padded_guardians.add(id.clone());
+        }
+    }
+
+    fn index_contacts(&mut self, guardian: &Guardian) {
+        if let Some(email) = &guardian.email {
+            self.emails.add(email.key(), &guardian.guardian_id);
+        }
+        if let Some(mobile) = &guardian.mobile_phone {
+            self.mobiles.add(mobile.e164(), &guardian.guardian_id);
+        }
+    }
+
+    fn remove_contact_index(&mut self, id: &GuardianId) {
+        let Some(old) = self.guardians.get(id) else {
+            return;
+        };
+        if let Some(email) = &old.email {
+            self.emails.remove(email.key(), id);
+        }
+        if let Some(mobile) = &old.mobile_phone {
+            self.mobiles.remove(mobile.e164(), id);
+        }
+    }
+
+    /// Links a guardian to a student.
+    pub fn add_link(&mut self, guardian: GuardianId, student: StudentId) {
+        self.links.insert((guardian, student));
+    }
+
+    /// The guardian with this ID.
+    pub fn guardian(&self, id: &str) -> Option<&Guardian> {
+        self.guardians.get(id)
+    }
+
+    /// Every guardian, by ID.
+    pub fn all_guardians(&self) -> impl Iterator<Item = &Guardian> {
+        self.guardians.values()
+    }
+
+    /// Every link, ordered by guardian then student.
+    pub fn all_links(&self) -> impl Iterator<Item = &(GuardianId, StudentId)> {
+        self.links.iter()
+    }
+
+    /// Carries out a plan with [`crate::apply`]: what an application does
+    /// after a clerk approves the dry run. A change whose precondition no
+    /// longer holds is stale and not written.
+    pub fn apply(&mut self, plan: &Plan) -> Applied {
+        // `apply` fails only with the roster's errors: `Infallible` here.
+        apply(plan, self, &ApplyOptions::new()).unwrap_or_default()
+    }
+}
+
+impl RosterWriter for InMemoryRoster {
+    fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Infallible> {
+        for guardian in guardians {
+            self.add_guardian(guardian.clone());
+        }
+        Ok(())
+    }
+
+    fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Infallible> {
+        for guardian in guardians {
+            self.add_guardian(guardian.clone());
+        }
+        Ok(())
+    }
+
+    fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
+        self.links.extend(links.iter().cloned());
+        Ok(())
+    }
+
+    fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
+        for link in links {
+            self.links.remove(link);
+        }
+        Ok(())
+    }
+}
+
+impl Roster for InMemoryRoster {
+    type Error = Infallible;
+
+    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
+        Ok(ids
+            .iter()
+            .filter(|id| self.students.contains(*id))
+            .cloned()
+            .collect())
+    }
+
+    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
+        let mut similar = Vec::new();
+        for key in unpadded {
+            self.unpadded.find(key, &mut similar);
+        }
+        Ok(similar)
+    }
+
+    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Infallible> {
+        let mut similar = Vec::new();
+        for key in unpadded {
+            if let Some((id, _)) = self.guardians.get_key_value(*key) {
+                similar.push(id.clone());
+            }
+            self.padded_guardians.find(key, &mut similar);
+        }
+        Ok(similar)
+    }
+
+    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.guardians.get(id))
+            .cloned()
+            .collect())
+    }
+
+    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+        let mut out = Vec::new();
+        for id in ids {
+            let from = (id.clone(), StudentId::from(""));
+            out.extend(
+                self.links
+                    .range(from..)
+                    .take_while(|(g, _)| g == id)
+                    .cloned(),
+            );
+        }
+        Ok(out)
+    }
+
+    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+        Ok(self.emails.owners(emails, |owner, email| {
+            self.guardians
+                .get(owner)
+                .and_then(|g| g.email.as_ref())
+                .is_some_and(|e| e.key() == email)
+        }))
+    }
+
+    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+        Ok(self.mobiles.owners(mobiles, |owner, mobile| {
+            self.guardians
+                .get(owner)
+                .and_then(|g| g.mobile_phone.as_ref())
+                .is_some_and(|p| p.e164() == mobile)
+        }))
+    }
+
+    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+        Ok(self
+            .links
+            .iter()
+            .filter(|(_, student)| match scope {
+                Scope::District => true,
+                Scope::Schools { .. } => self
+                    .enrolments
+                    .get(student)
+                    .is_some_and(|schools| scope.includes(schools)),
+            })
+            .cloned()
+            .collect())
+    }
+
+    fn schools_of(&self, students: &[StudentId]) -> Result<Vec<(StudentId, SchoolId)>, Infallible> {
+        let mut out = Vec::new();
+        for student in students {
+            for school in self.enrolments.get(student).into_iter().flatten() {
+                out.push((student.clone(), school.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Infallible> {
+        let mut similar = Vec::new();
+        for key in unpadded {
+            self.schools.find(key, &mut similar);
+        }
+        Ok(similar)
+    }
+}
+
+/// IDs by their form without leading zeros: the first ID with a form is
+/// the key, any others are in its list.
+#[derive(Clone)]
+struct UnpaddedIndex<T>(HashMap<Unpadded<T>, Vec<T>>);
+
+impl<T> Default for UnpaddedIndex<T> {
+    fn default() -> Self {
+        UnpaddedIndex(HashMap::default())
+    }
+}
+
+impl<T: AsRef<str> + Clone> UnpaddedIndex<T> {
+    fn add(&mut self, id: T) {
+        match self.0.get_mut(without_leading_zeros(id.as_ref())) {
+            Some(others) => others.push(id),
+            None => {
+                self.0.insert(Unpadded(id), Vec::new());
+            }
+        }
+    }
+
+    /// Adds to `found` the IDs whose form without leading zeros is `key`.
+    fn find(&self, key: &str, found: &mut Vec<T>) {
+        if let Some((first, others)) = self.0.get_key_value(key) {
+            found.push(first.0.clone());
+            found.extend(others.iter().cloned());
+        }
+    }
+}
+
+/// An ID that hashes and compares as its characters without leading
+/// zeros (`"000125"` and `"125"` are one key), so an index by that form
+/// needs no second string per ID.
+#[derive(Clone)]
+struct Unpadded<T>(T);
+
+impl<T: AsRef<str>> Borrow<str> for Unpadded<T> {
+    fn borrow(&self) -> &str {
+        without_leading_zeros(self.0.as_ref())
+    }
+}
+
+impl<T: AsRef<str>> PartialEq for Unpadded<T> {
+    fn eq(&self, other: &Unpadded<T>) -> bool {
+        Borrow::<str>::borrow(self) == Borrow::<str>::borrow(other)
+    }
+}
+
+impl<T: AsRef<str>> Eq for Unpadded<T> {}
+
+impl<T: AsRef<str>> Hash for Unpadded<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        Borrow::<str>::borrow(self).hash(state);
+    }
+}
+
+/// Contact (email key or E.164) to the guardians who have it, keyed by the
+/// contact's hash: the contact's text is in each owner's record, so the
+/// index holds no copy of it, and a lookup checks the owners' records.
+/// Nearly every contact has one owner, held in the table's own slot.
+#[derive(Clone, Default)]
+struct ContactIndex {
+    owners: HashMap<u64, Owners>,
+    hasher: foldhash::fast::RandomState,
+}
+
+/// The guardians with one contact hash, sorted by ID.
+#[derive(Clone)]
+enum Owners {
+    One(GuardianId),
+    Many(Vec<GuardianId>),
+}
+
+impl Owners {
+    fn as_slice(&self) -> &[GuardianId] {
+        match self {
+            Owners::One(id) => std::slice::from_ref(id),
+            Owners::Many(ids) => ids,
+        }
+    }
+}
+
+impl ContactIndex {
+    fn hash(&self, contact: &str) -> u64 {
+        self.hasher.hash_one(contact)
+    }
+
+    fn add(&mut self, contact: &str, id: &GuardianId) {
+        let hash = self.hash(contact);
+        match self.owners.get_mut(&hash) {
+            None => {
+                self.owners.insert(hash, Owners::One(id.clone()));
+            }
+            Some(owners) => {
+                let mut ids = owners.as_slice().to_vec();
+                if let Err(at) = ids.binary_search(id) {
+                    ids.insert(at, id.clone());
+                }
+                *owners = Owners::Many(ids);
+            }
+        }
+    }
+
+    fn remove(&mut self, contact: &str, id: &GuardianId) {
+        let hash = self.hash(contact);
+        let Some(owners) = self.owners.get_mut(&hash) else {
+            return;
+        };
+        let mut ids = owners.as_slice().to_vec();
+        if let Ok(at) = ids.binary_search(id) {
+            ids.remove(at);
+        }
+        match ids.len() {
+            0 => {
+                self.owners.remove(&hash);
+            }
+            1 => *owners = Owners::One(ids.remove(0)),
+            _ => *owners = Owners::Many(ids),
+        }
+    }
+
+    /// The guardians with each contact in `keys`, as `(contact, guardian)`
+    /// pairs; `has` says whether a guardian's record has the contact (the
+    /// same hash may come from another contact).
+    fn owners(
+        &self,
+        keys: &[&str],
+        has: impl Fn(&GuardianId, &str) -> bool,
+    ) -> Vec<(String, GuardianId)> {
+        let mut found = Vec::new();
+        for key in keys {
+            let Some(owners) = self.owners.get(&self.hash(key)) else {
+                continue;
+            };
+            for owner in owners.as_slice() {
+                if has(owner, key) {
+                    found.push(((*key).to_owned(), owner.clone()));
+                }
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_students_are_found_by_their_id_without_leading_zeros() {
+        let mut roster = InMemoryRoster::new();
+        for id in ["000125", "125", "0126", "000125", "0", "000"] {
+            roster.add_student(StudentId::from(id));
+        }
+        let similar = |keys: &[&str]| -> Vec<String> {
+            match roster.similar_students(keys) {
+                Ok(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
+                Err(never) => match never {},
+            }
+        };
+        assert_eq!(similar(&["125", "126", "9"]), ["000125", "125", "0126"]);
+        assert_eq!(similar(&["0"]), ["0", "000"]);
+        assert_eq!(similar(&["0125"]), Vec::<String>::new());
+    }
+
+    fn guardian(id: &str, email: &str, mobile: Option<&str>) -> Guardian {
+        Guardian {
+            guardian_id: GuardianId::from(id),
+            first_name: "Ana".into(),
+            last_name: "Li".into(),
+            email: crate::Email::parse(email).ok(),
+            mobile_phone: mobile
+                .and_then(|m| crate::PhoneParser::new(crate::Region::US).parse(m).ok()),
+            home_phone: None,
+            language: None,
+        }
+    }
+
+    fn owners_of(
+        roster: &InMemoryRoster,
+        emails: &[&str],
+        mobiles: &[&str],
+    ) -> Vec<(String, String)> {
+        let found = match (roster.email_owners(emails), roster.mobile_owners(mobiles)) {
+            (Ok(e), Ok(m)) => e.into_iter().chain(m).collect::<Vec<_>>(),
+            (Err(never), _) | (_, Err(never)) => match never {},
+        };
+        found
+            .into_iter()
+            .map(|(c, id)| (c, id.as_str().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn contact_owners_follow_each_guardian_record() {
+        let mut roster = InMemoryRoster::new();
+        roster.add_guardian(guardian("G2", "family@example.com", Some("312 555 0142")));
+        roster.add_guardian(guardian("G1", "family@example.com", None));
+        roster.add_guardian(guardian("G3", "cy@example.com", Some("312 555 0142")));
+        assert_eq!(
+            owners_of(
+                &roster,
+                &["family@example.com", "nobody@example.com"],
+                &["+13125550142"]
+            ),
+            [
+                ("family@example.com".into(), "G1".into()),
+                ("family@example.com".into(), "G2".into()),
+                ("+13125550142".into(), "G2".into()),
+                ("+13125550142".into(), "G3".into()),
+            ]
+        );
+        // A new record moves the guardian's contacts.
+        roster.add_guardian(guardian("G2", "bo@example.com", None));
+        assert_eq!(
+            owners_of(
+                &roster,
+                &["family@example.com", "bo@example.com"],
+                &["+13125550142"]
+            ),
+            [
+                ("family@example.com".into(), "G1".into()),
+                ("bo@example.com".into(), "G2".into()),
+                ("+13125550142".into(), "G3".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn owners_under_one_hash_are_checked_against_their_records() {
+        // Two contacts with one hash: each lookup names only the guardian
+        // whose record has the contact asked for.
+        let mut roster = InMemoryRoster::new();
+        roster.add_guardian(guardian("G1", "a@example.com", None));
+        roster.add_guardian(guardian("G2", "b@example.com", None));
+        roster.emails.add("a@example.com", &GuardianId::from("G2"));
+        assert_eq!(
+            owners_of(&roster, &["a@example.com"], &[]),
+            [("a@example.com".into(), "G1".into())]
+        );
+        roster
+            .emails
+            .remove("a@example.com", &GuardianId::from("G2"));
+        roster
+            .emails
+            .remove("a@example.com", &GuardianId::from("G1"));
+        assert_eq!(owners_of(&roster, &["a@example.com"], &[]), []);
+        assert_eq!(
+            owners_of(&roster, &["b@example.com"], &[]),
+            [("b@example.com".into(), "G2".into())]
+        );
+    }
+
+    #[test]
+    fn similar_guardians_are_found_by_their_id_without_leading_zeros() {
+        let mut roster = InMemoryRoster::new();
+        for id in ["0042", "42", "00042", "G-7", "0", "0043"] {
+            roster.add_guardian(Guardian {
+                guardian_id: GuardianId::from(id),
+                first_name: "Ana".into(),
+                last_name: "Li".into(),
+                email: None,
+                mobile_phone: None,
+                home_phone: None,
+                language: None,
+            });
+        }
+        let similar = |keys: &[&str]| -> Vec<String> {
+            match roster.similar_guardians(keys) {
+                Ok(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
+                Err(never) => match never {},
+            }
+        };
+        assert_eq!(similar(&["42"]), ["42", "0042", "00042"]);
+        assert_eq!(similar(&["43", "G-7", "0", "44"]), ["0043", "G-7", "0"]);
+    }
+}
