@@ -207,84 +207,17 @@ impl<R: Read> LineTracker<R> {
     fn scan(&mut self, chunk: &[u8], out: &mut [u8]) -> usize {
         let mut kept = 0;
         let mut i = 0;
-        if let Some(cr) = self.pending_cr.take() {
-            if chunk.first() != Some(&b'\n') {
-                self.line_end();
-                // The run it closed counts it.
-                if let Some((_, last, ends)) = &mut self.open_run {
-                    if *last == cr {
-                        *ends = self.total_ends;
-                    }
-                }
-            }
-        }
+        self.settle_pending_cr(chunk);
         while i < chunk.len() {
-            // Outside quotes, the common case: the rest of the line, up to
-            // a quote or a line end, holds only plain cells and
-            // delimiters, and is too short to break a limit. Pass it whole.
-            if self.plain_runs
-                && matches!(self.state, State::FieldStart | State::Unquoted)
-                && !self.held_quote
-            {
-                let rest = &chunk[i..];
-                let stop = memchr::memchr3(b'"', b'\n', b'\r', rest).unwrap_or(rest.len());
-                let span = &rest[..stop];
-                if !span.is_empty() && self.field_bytes + stop as u64 <= self.max_field_bytes {
-                    // When the line ends right after the span and the span
-                    // is too short to hold enough delimiters to reach the
-                    // column limit, the field count is not needed: the
-                    // record ends next, and the limit cannot be met.
-                    let line_ends = matches!(rest.get(stop), Some(b'\n' | b'\r'));
-                    let delimiters =
-                        if line_ends && self.field.saturating_add(stop) < self.max_fields {
-                            0
-                        } else {
-                            memchr::memchr_iter(self.delimiter, span).count()
-                        };
-                    if self.field + delimiters < self.max_fields {
-                        out[kept..kept + stop].copy_from_slice(span);
-                        kept += stop;
-                        i += stop;
-                        self.record_started = true;
-                        self.field += delimiters;
-                        let last = memchr::memrchr(self.delimiter, span);
-                        if let Some(last) = last {
-                            self.field_bytes = (stop - last - 1) as u64;
-                        } else {
-                            self.field_bytes += stop as u64;
-                        }
-                        self.state = if self.field_bytes == 0 && last.is_some() {
-                            State::FieldStart
-                        } else {
-                            State::Unquoted
-                        };
-                        continue;
-                    }
-                }
+            if let Some(passed) = self.pass_plain_span(&chunk[i..], &mut out[kept..]) {
+                kept += passed;
+                i += passed;
+                continue;
             }
-            // Plain content runs to the next byte that can matter.
-            if matches!(self.state, State::Unquoted | State::Quoted) {
-                let rest = &chunk[i..];
-                let stop = if self.state == State::Unquoted {
-                    memchr::memchr3(self.delimiter, b'\n', b'\r', rest)
-                } else {
-                    memchr::memchr3(b'"', b'\n', b'\r', rest)
-                }
-                .unwrap_or(rest.len());
-                if stop > 0 {
-                    let content = &rest[..stop];
-                    let allowance = if self.field >= self.max_fields {
-                        0
-                    } else {
-                        self.max_field_bytes.saturating_sub(self.field_bytes)
-                    };
-                    let take = usize::try_from(allowance).map_or(stop, |a| a.min(stop));
-                    out[kept..kept + take].copy_from_slice(&content[..take]);
-                    kept += take;
-                    self.field_bytes += stop as u64;
-                    i += stop;
-                    continue;
-                }
+            if let Some((read, passed)) = self.pass_content(&chunk[i..], &mut out[kept..]) {
+                kept += passed;
+                i += read;
+                continue;
             }
             let byte = chunk[i];
             if self.held_quote && byte != b'"' {
@@ -294,86 +227,14 @@ impl<R: Read> LineTracker<R> {
             }
             let position = self.offset + kept as u64;
             let terminator = byte == b'\n' || byte == b'\r';
-            // Past the column limit, only record ends outside quotes pass.
-            let beyond_columns = self.field >= self.max_fields;
-            let mut keep = true;
             let ends_record = terminator && self.state != State::Quoted;
-            match self.state {
-                State::FieldStart | State::Unquoted | State::QuoteInQuoted if terminator => {
-                    self.end_record(position);
-                }
-                State::FieldStart | State::Unquoted | State::QuoteInQuoted
-                    if byte == self.delimiter =>
-                {
-                    // The delimiter opens the next field: past the limit, drop it.
-                    keep = self.field + 1 < self.max_fields;
-                    self.record_started = true;
-                    self.end_field(position);
-                }
-                State::FieldStart if byte == b'"' => {
-                    self.record_started = true;
-                    self.state = State::Quoted;
-                    keep = !beyond_columns;
-                }
-                State::Quoted if byte == b'"' => {
-                    self.state = State::QuoteInQuoted;
-                    if beyond_columns {
-                        keep = false;
-                    } else if self.field_bytes >= self.max_field_bytes {
-                        keep = false;
-                        self.held_quote = true;
-                    }
-                }
-                State::QuoteInQuoted if byte == b'"' => {
-                    // `""`: an escaped quote, one byte of content. Both
-                    // quotes pass, or neither.
-                    self.state = State::Quoted;
-                    self.field_bytes += 1;
-                    if self.held_quote {
-                        self.held_quote = false;
-                        keep = false;
-                    } else {
-                        keep = !beyond_columns;
-                    }
-                }
-                _ => {
-                    self.record_started = true;
-                    if self.state == State::QuoteInQuoted {
-                        self.cuts
-                            .push_back((position, Cut::StrayQuote { field: self.field }));
-                    }
-                    if self.state != State::Quoted {
-                        self.state = State::Unquoted;
-                    }
-                    self.field_bytes += 1;
-                    keep = !beyond_columns && self.field_bytes <= self.max_field_bytes;
-                }
-            }
-            // Line ends and blank-line runs, in passed-stream offsets.
+            let keep = self.step(byte, position);
             if terminator {
-                if byte == b'\n' {
-                    self.line_end();
-                } else {
-                    match chunk.get(i + 1) {
-                        Some(b'\n') => {}
-                        Some(_) => self.line_end(),
-                        None => self.pending_cr = Some(position),
-                    }
-                }
+                self.count_line_end(byte, chunk.get(i + 1), position);
                 // Only line ends between records make runs: a blank line
                 // is one there, and a line break in a quoted cell is text.
                 if keep && ends_record {
-                    let ends = self.total_ends;
-                    self.open_run = match self.open_run {
-                        Some((start, last, _)) if last + 1 == position => {
-                            Some((start, position, ends))
-                        }
-                        Some((start, last, before)) => {
-                            self.runs.push_back((start, last + 1, before));
-                            Some((position, position, ends))
-                        }
-                        None => Some((position, position, ends)),
-                    };
+                    self.extend_run(position);
                 }
             }
             if keep {
@@ -392,6 +253,183 @@ impl<R: Read> LineTracker<R> {
         }
         self.offset = end;
         kept
+    }
+
+    /// A `\r` that ended the last chunk is a line end unless this chunk
+    /// starts with `\n`.
+    fn settle_pending_cr(&mut self, chunk: &[u8]) {
+        if let Some(cr) = self.pending_cr.take() {
+            if chunk.first() != Some(&b'\n') {
+                self.line_end();
+                // The run it closed counts it.
+                if let Some((_, last, ends)) = &mut self.open_run {
+                    if *last == cr {
+                        *ends = self.total_ends;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Outside quotes, the common case: the rest of the line, up to a
+    /// quote or a line end, holds only plain cells and delimiters, and is
+    /// too short to break a limit. Passes it whole into `out`; returns its
+    /// length, or `None` if the byte-by-byte path must look.
+    fn pass_plain_span(&mut self, rest: &[u8], out: &mut [u8]) -> Option<usize> {
+        if !self.plain_runs
+            || !matches!(self.state, State::FieldStart | State::Unquoted)
+            || self.held_quote
+        {
+            return None;
+        }
+        let stop = memchr::memchr3(b'"', b'\n', b'\r', rest).unwrap_or(rest.len());
+        let span = &rest[..stop];
+        if span.is_empty() || self.field_bytes + stop as u64 > self.max_field_bytes {
+            return None;
+        }
+        // When the line ends right after the span and the span is too
+        // short to hold enough delimiters to reach the column limit, the
+        // field count is not needed: the record ends next, and the limit
+        // cannot be met.
+        let line_ends = matches!(rest.get(stop), Some(b'\n' | b'\r'));
+        let delimiters = if line_ends && self.field.saturating_add(stop) < self.max_fields {
+            0
+        } else {
+            memchr::memchr_iter(self.delimiter, span).count()
+        };
+        if self.field + delimiters >= self.max_fields {
+            return None;
+        }
+        out[..stop].copy_from_slice(span);
+        self.record_started = true;
+        self.field += delimiters;
+        let last = memchr::memrchr(self.delimiter, span);
+        match last {
+            Some(last) => self.field_bytes = (stop - last - 1) as u64,
+            None => self.field_bytes += stop as u64,
+        }
+        self.state = if self.field_bytes == 0 && last.is_some() {
+            State::FieldStart
+        } else {
+            State::Unquoted
+        };
+        Some(stop)
+    }
+
+    /// Inside a cell, content runs to the next byte that can matter: passes
+    /// what the field limit allows of it into `out`. Returns the bytes read
+    /// and passed, or `None` at a byte that matters.
+    fn pass_content(&mut self, rest: &[u8], out: &mut [u8]) -> Option<(usize, usize)> {
+        let stop = match self.state {
+            State::Unquoted => memchr::memchr3(self.delimiter, b'\n', b'\r', rest),
+            State::Quoted => memchr::memchr3(b'"', b'\n', b'\r', rest),
+            State::FieldStart | State::QuoteInQuoted => return None,
+        }
+        .unwrap_or(rest.len());
+        if stop == 0 {
+            return None;
+        }
+        let allowance = if self.field >= self.max_fields {
+            0
+        } else {
+            self.max_field_bytes.saturating_sub(self.field_bytes)
+        };
+        let take = usize::try_from(allowance).map_or(stop, |a| a.min(stop));
+        out[..take].copy_from_slice(&rest[..take]);
+        self.field_bytes += stop as u64;
+        Some((stop, take))
+    }
+
+    /// One byte that matters (a quote, a delimiter, a line end, or a cell's
+    /// first byte) through the CSV state machine, as csv-core reads it.
+    /// Returns whether the byte is passed on.
+    fn step(&mut self, byte: u8, position: u64) -> bool {
+        let terminator = byte == b'\n' || byte == b'\r';
+        // Past the column limit, only record ends outside quotes pass.
+        let beyond_columns = self.field >= self.max_fields;
+        match self.state {
+            State::FieldStart | State::Unquoted | State::QuoteInQuoted if terminator => {
+                self.end_record(position);
+                true
+            }
+            State::FieldStart | State::Unquoted | State::QuoteInQuoted
+                if byte == self.delimiter =>
+            {
+                // The delimiter opens the next field: past the limit, drop it.
+                let keep = self.field + 1 < self.max_fields;
+                self.record_started = true;
+                self.end_field(position);
+                keep
+            }
+            State::FieldStart if byte == b'"' => {
+                self.record_started = true;
+                self.state = State::Quoted;
+                !beyond_columns
+            }
+            State::Quoted if byte == b'"' => {
+                self.state = State::QuoteInQuoted;
+                if beyond_columns {
+                    false
+                } else if self.field_bytes >= self.max_field_bytes {
+                    self.held_quote = true;
+                    false
+                } else {
+                    true
+                }
+            }
+            State::QuoteInQuoted if byte == b'"' => {
+                // `""`: an escaped quote, one byte of content. Both
+                // quotes pass, or neither.
+                self.state = State::Quoted;
+                self.field_bytes += 1;
+                if self.held_quote {
+                    self.held_quote = false;
+                    false
+                } else {
+                    !beyond_columns
+                }
+            }
+            _ => {
+                self.record_started = true;
+                if self.state == State::QuoteInQuoted {
+                    self.cuts
+                        .push_back((position, Cut::StrayQuote { field: self.field }));
+                }
+                if self.state != State::Quoted {
+                    self.state = State::Unquoted;
+                }
+                self.field_bytes += 1;
+                !beyond_columns && self.field_bytes <= self.max_field_bytes
+            }
+        }
+    }
+
+    /// Counts a line end: `\n`, a `\r` not followed by `\n`, or a `\r`
+    /// at the chunk's end (settled by the next chunk).
+    fn count_line_end(&mut self, byte: u8, next: Option<&u8>, position: u64) {
+        if byte == b'\n' {
+            self.line_end();
+        } else {
+            match next {
+                Some(b'\n') => {}
+                Some(_) => self.line_end(),
+                None => self.pending_cr = Some(position),
+            }
+        }
+    }
+
+    /// Adds the record end at `position` to the run of line-end bytes
+    /// between records, or starts a new run.
+    fn extend_run(&mut self, position: u64) {
+        let ends = self.total_ends;
+        self.open_run = match self.open_run {
+            Some((start, last, _)) if last + 1 == position => Some((start, position, ends)),
+            Some((start, last, before)) => {
+                self.runs.push_back((start, last + 1, before));
+                Some((position, position, ends))
+            }
+            None => Some((position, position, ends)),
+        };
     }
 }
 

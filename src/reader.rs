@@ -261,6 +261,89 @@ fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
     )
 }
 
+/// Reads past Excel's `sep=` line or the lines of a title above the
+/// header; returns the first such line and the first text on them.
+fn skip_above_header<R: Read>(
+    csv: &mut csv::Reader<Source<R>>,
+    record: &mut csv::ByteRecord,
+    cuts: &mut Vec<Cut>,
+    skip: Skip,
+) -> Result<Option<(u64, String)>, Error> {
+    let mut skipped: Option<(u64, String)> = None;
+    let to_skip = match skip {
+        Skip::Directive => 1,
+        Skip::Preamble(records) => records,
+    };
+    for _ in 0..to_skip {
+        let Some(line) = next_record(csv, record, cuts)? else {
+            break;
+        };
+        // A title's own separators (written for another delimiter) are
+        // not part of it.
+        let text = record
+            .iter()
+            .map(|cell| {
+                let cell = String::from_utf8_lossy(cell);
+                cell.trim()
+                    .trim_end_matches([',', ';', '\t'])
+                    .trim_end()
+                    .to_owned()
+            })
+            .find(|cell| !cell.is_empty());
+        match &mut skipped {
+            None => skipped = Some((line, text.unwrap_or_default())),
+            Some((_, first)) if first.is_empty() => *first = text.unwrap_or_default(),
+            Some(_) => {}
+        }
+    }
+    Ok(skipped)
+}
+
+/// Why a header cut by the limits is no guardians.csv header.
+fn header_cut(cut: Cut, options: &ReaderBuilder) -> String {
+    match cut {
+        Cut::Field { field, bytes } => format!(
+            "header cell {} is {bytes} bytes long, more than the {} allowed; this is not a guardians.csv header",
+            field + 1,
+            options.max_field_bytes
+        ),
+        Cut::Fields { fields } => format!(
+            "the header has {fields} columns, more than the {} allowed; this is not a guardians.csv header",
+            options.max_columns
+        ),
+        Cut::UnterminatedQuote => {
+            "a quote in the header is never closed, so the whole file was read as the header"
+                .to_owned()
+        }
+        Cut::StrayQuote { .. } => String::new(),
+    }
+}
+
+/// The warning for the lines of a title or notes above the header, from
+/// line `first`, whose first text is `text`.
+fn preamble_diagnostic(first: u64, text: String, header_line: u64) -> Diagnostic {
+    let (lines, was) = match header_line - first {
+        1 => (format!("Line {first} comes"), "was"),
+        _ => (format!("Lines {first} to {} come", header_line - 1), "were"),
+    };
+    let such_as = if text.is_empty() {
+        String::new()
+    } else {
+        format!(", such as \"{text}\"")
+    };
+    let diagnostic = Diagnostic::new(
+        crate::diagnostic::Code::LinesBeforeHeader,
+        first,
+        format!(
+            "{lines} before the header row on line {header_line} (a title or notes{such_as}) and {was} skipped; the rows start after the header"
+        ),
+    );
+    match text.is_empty() {
+        true => diagnostic,
+        false => diagnostic.with_value(text),
+    }
+}
+
 /// The delimiter named by an Excel `sep=X` first line, if there is one.
 fn sep_directive(first_line: &[u8]) -> Option<u8> {
     let line_end = memchr::memchr(b'\n', first_line).unwrap_or(first_line.len());
@@ -446,51 +529,12 @@ impl<R: Read> Reader<R> {
     ) -> Result<Reader<R>, Error> {
         let mut record = csv::ByteRecord::new();
         let mut cuts = Vec::new();
-        // Lines above the header: their first line, and the first text.
-        let mut skipped: Option<(u64, String)> = None;
-        let to_skip = match skip {
-            Skip::Directive => 1,
-            Skip::Preamble(records) => records,
-        };
-        for _ in 0..to_skip {
-            let Some(line) = next_record(&mut csv, &mut record, &mut cuts)? else {
-                break;
-            };
-            // A title's own separators (written for another delimiter) are
-            // not part of it.
-            let text = record
-                .iter()
-                .map(|cell| {
-                    let cell = String::from_utf8_lossy(cell);
-                    cell.trim()
-                        .trim_end_matches([',', ';', '\t'])
-                        .trim_end()
-                        .to_owned()
-                })
-                .find(|cell| !cell.is_empty());
-            match &mut skipped {
-                None => skipped = Some((line, text.unwrap_or_default())),
-                Some((_, first)) if first.is_empty() => *first = text.unwrap_or_default(),
-                Some(_) => {}
-            }
-        }
+        let skipped = skip_above_header(&mut csv, &mut record, &mut cuts, skip)?;
         let Some(header_line) = next_record(&mut csv, &mut record, &mut cuts)? else {
             return Err(Error::new(ErrorKind::EmptyFile, 1));
         };
         if let Some(cut) = cuts.iter().find(|cut| cut.loses_data()) {
-            let what = match cut {
-                Cut::Field { field, bytes } => format!(
-                    "header cell {} is {bytes} bytes long, more than the {} allowed; this is not a guardians.csv header",
-                    field + 1,
-                    options.max_field_bytes
-                ),
-                Cut::Fields { fields } => format!(
-                    "the header has {fields} columns, more than the {} allowed; this is not a guardians.csv header",
-                    options.max_columns
-                ),
-                Cut::UnterminatedQuote => "a quote in the header is never closed, so the whole file was read as the header".to_owned(),
-                Cut::StrayQuote { .. } => String::new(),
-            };
+            let what = header_cut(*cut, options);
             return Err(Error::new(ErrorKind::Limit { what }, header_line));
         }
         let cells: Vec<String> = record
@@ -502,26 +546,7 @@ impl<R: Read> Reader<R> {
             file_diagnostics.push(encoding_diagnostic(encoding, header_line));
         }
         if let (Skip::Preamble(_), Some((first, text))) = (skip, skipped) {
-            let (lines, was) = match header_line - first {
-                1 => (format!("Line {first} comes"), "was"),
-                _ => (format!("Lines {first} to {} come", header_line - 1), "were"),
-            };
-            let such_as = if text.is_empty() {
-                String::new()
-            } else {
-                format!(", such as \"{text}\"")
-            };
-            let mut diagnostic = Diagnostic::new(
-                crate::Code::LinesBeforeHeader,
-                first,
-                format!(
-                    "{lines} before the header row on line {header_line} (a title or notes{such_as}) and {was} skipped; the rows start after the header"
-                ),
-            );
-            if !text.is_empty() {
-                diagnostic = diagnostic.with_value(text);
-            }
-            file_diagnostics.push(diagnostic);
+            file_diagnostics.push(preamble_diagnostic(first, text, header_line));
         }
         let header = Header::resolve(
             &cells,
