@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::column::Column;
+use crate::values::text::mask;
 
 /// How serious a [`Diagnostic`] is.
 ///
@@ -211,38 +212,6 @@ codes! {
     /// (Dry run, full sync) The removals would leave a student with no
     /// guardian at all.
     StudentLeftWithoutGuardian = "student_left_without_guardian", Warning;
-}
-
-/// Masks a personal value for logs and shared reports, as
-/// [`Diagnostic::redacted`] does: an email keeps its first letter and
-/// domain, a phone number its first and last two characters, anything
-/// else its first character.
-///
-/// ```
-/// use guardian_roster::mask;
-///
-/// assert_eq!(mask("jane.doe@example.com"), "j***@example.com");
-/// assert_eq!(mask("+13125550142"), "+1***42");
-/// assert_eq!(mask("Zelda"), "Z***");
-/// ```
-pub fn mask(value: &str) -> String {
-    let value = value.trim();
-    if let Some((local, domain)) = value.rsplit_once('@') {
-        let first: String = local.chars().take(1).collect();
-        return format!("{first}***@{domain}");
-    }
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    if digits >= 5 && digits * 2 >= value.chars().count() {
-        let head: String = value.chars().take(2).collect();
-        let tail: String = {
-            let mut tail: Vec<char> = value.chars().rev().take(2).collect();
-            tail.reverse();
-            tail.into_iter().collect()
-        };
-        return format!("{head}***{tail}");
-    }
-    let first: String = value.chars().take(1).collect();
-    format!("{first}***")
 }
 
 impl fmt::Display for Code {

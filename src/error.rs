@@ -95,9 +95,9 @@ pub enum ErrorKind {
     /// the most dangerous input a full sync can get.
     UnknownSchool {
         /// The school as the scope gives it.
-        school: crate::id::SchoolId,
+        school: crate::values::id::SchoolId,
         /// The roster school it matches once leading zeros are ignored.
-        suggestion: Option<crate::id::SchoolId>,
+        suggestion: Option<crate::values::id::SchoolId>,
     },
     /// The caller's cancellation flag was set
     /// ([`crate::ReaderBuilder::cancel_flag`],
@@ -116,7 +116,7 @@ impl std::fmt::Debug for ErrorKind {
             ErrorKind::NoHeader { first_cells } => {
                 let masked: Vec<String> = first_cells
                     .iter()
-                    .map(|cell| crate::diagnostic::mask(cell))
+                    .map(|cell| crate::values::text::mask(cell))
                     .collect();
                 f.debug_struct("NoHeader")
                     .field("first_cells", &masked)

@@ -188,74 +188,52 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod agree;
-mod apply;
-mod cells;
+mod checks;
 mod column;
-mod decode;
 mod diagnostic;
-mod email;
+mod dryrun;
 mod error;
-mod errors_csv;
-mod fingerprint;
-mod found;
-mod header;
-mod id;
-mod language;
-mod lines;
-mod lookalike;
-mod memory;
-mod name;
-mod phone;
-mod phone_rules;
-mod plan;
 mod progress;
-mod reader;
-mod record;
+mod reading;
 mod render;
-mod results;
-mod roster;
-mod row;
-mod scope;
+mod reports;
 mod serde_str;
-#[cfg(feature = "sqlite")]
-mod sqlite;
-mod students;
-mod text;
-mod unlink;
-mod validated;
+mod values;
 
-pub use crate::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
+pub use crate::checks::found::Found;
+pub use crate::checks::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
 pub use crate::column::Column;
-pub use crate::decode::TextEncoding;
-pub use crate::diagnostic::{Code, Diagnostic, Severity, mask};
-pub use crate::email::{Email, EmailError};
-pub use crate::error::{Error, ErrorKind};
-pub use crate::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
-pub use crate::fingerprint::Fingerprint;
-pub use crate::found::Found;
-pub use crate::id::{
-    GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
+pub use crate::diagnostic::{Code, Diagnostic, Severity};
+pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
+pub use crate::dryrun::fingerprint::Fingerprint;
+pub use crate::dryrun::memory::InMemoryRoster;
+pub use crate::dryrun::plan::{
+    Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run,
 };
-pub use crate::language::{Language, UnknownLanguage};
-pub use crate::memory::InMemoryRoster;
-pub use crate::name::{MAX_NAME_LEN, Name};
-pub use crate::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
-pub use crate::plan::{Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run};
+pub use crate::dryrun::roster::Roster;
+pub use crate::dryrun::scope::Scope;
+#[cfg(feature = "sqlite")]
+pub use crate::dryrun::sqlite::{SQLITE_SCHEMA, SqliteError, SqliteRoster, table_counts};
+pub use crate::dryrun::students::{Enrolment, Students, read_students};
+pub use crate::error::{Error, ErrorKind};
 pub use crate::progress::{Phase, Progress, REPORT_EVERY};
-pub use crate::reader::{
+pub use crate::reading::decode::TextEncoding;
+pub use crate::reading::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };
-pub use crate::record::{Guardian, GuardianField, Link};
+pub use crate::reading::row::{Row, RowStatus};
 pub use crate::render::Visible;
-pub use crate::results::{ResultRow, ResultUnlink, Results, RowResult, results};
-pub use crate::roster::Roster;
-pub use crate::row::{Row, RowStatus};
-pub use crate::scope::Scope;
-#[cfg(feature = "sqlite")]
-pub use crate::sqlite::{SQLITE_SCHEMA, SqliteError, SqliteRoster, table_counts};
-pub use crate::students::{Enrolment, Students, read_students};
-pub use crate::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
+pub use crate::reports::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
+pub use crate::reports::results::{ResultRow, ResultUnlink, Results, RowResult, results};
+pub use crate::values::email::{Email, EmailError};
+pub use crate::values::id::{
+    GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
+};
+pub use crate::values::language::{Language, UnknownLanguage};
+pub use crate::values::name::{MAX_NAME_LEN, Name};
+pub use crate::values::phone::{Phone, PhoneError, PhoneParser, Region, UnknownRegion};
+pub use crate::values::record::{Guardian, GuardianField, Link};
+pub use crate::values::text::mask;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -16,10 +16,10 @@ macro_rules! deserialize_from_str {
 }
 
 deserialize_from_str!(
-    crate::id::StudentId,
-    crate::id::GuardianId,
-    crate::id::SchoolId,
-    crate::name::Name,
+    crate::values::id::StudentId,
+    crate::values::id::GuardianId,
+    crate::values::id::SchoolId,
+    crate::values::name::Name,
 );
 
 /// Implements `Deserialize` for each type through its `from_stored`.
@@ -35,9 +35,9 @@ macro_rules! deserialize_from_stored {
 }
 
 deserialize_from_stored!(
-    crate::email::Email,
-    crate::phone::Phone,
-    crate::language::Language,
+    crate::values::email::Email,
+    crate::values::phone::Phone,
+    crate::values::language::Language,
 );
 
 impl<'de> serde::Deserialize<'de> for crate::diagnostic::Code {

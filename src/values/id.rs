@@ -100,7 +100,7 @@ impl<T> ParsedId<T> {
 ///
 /// Idempotent: normalising a normalised ID changes nothing.
 fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
-    let mut value = crate::text::trim(raw);
+    let mut value = crate::values::text::trim(raw);
     // Most IDs are letters, digits and dashes: no damage to undo, nothing
     // to reject but scientific notation, which needs an `e`.
     if !value.is_empty() && value.len() <= MAX_ID_LEN {
@@ -114,7 +114,7 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
             return Ok((Cow::Borrowed(value), Vec::new()));
         }
     }
-    if crate::text::is_spreadsheet_error(value) {
+    if crate::values::text::is_spreadsheet_error(value) {
         return Err(IdError::SpreadsheetError);
     }
     let mut repairs = Vec::new();
@@ -151,7 +151,7 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     }
     if value
         .chars()
-        .any(|c| c.is_control() || crate::text::is_invisible(c))
+        .any(|c| c.is_control() || crate::values::text::is_invisible(c))
     {
         return Err(IdError::ControlCharacter);
     }

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::email::Email;
-use crate::id::{GuardianId, StudentId};
-use crate::language::Language;
-use crate::name::Name;
-use crate::phone::Phone;
+use crate::values::email::Email;
+use crate::values::id::{GuardianId, StudentId};
+use crate::values::language::Language;
+use crate::values::name::Name;
+use crate::values::phone::Phone;
 
 /// A guardian, as the file describes them, with every value normalised.
 ///

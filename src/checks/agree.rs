@@ -4,8 +4,8 @@
 //! optional field that differs) is a warning; two different names or two
 //! different logins are a conflict.
 
-use crate::record::{Guardian, GuardianField};
-use crate::text::loose_name_chars;
+use crate::values::record::{Guardian, GuardianField};
+use crate::values::text::loose_name_chars;
 
 /// How a later row's guardian compares with the guardian so far. Each
 /// field is a set of bits of [`GuardianField::ALL`].

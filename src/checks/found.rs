@@ -1,9 +1,9 @@
 //! What streaming validation hands the caller as it reads
 //! ([`crate::Reader::validate_with`]).
 
+use crate::checks::validated::RowOutcome;
 use crate::diagnostic::Diagnostic;
-use crate::row::Row;
-use crate::validated::RowOutcome;
+use crate::reading::row::Row;
 
 /// One thing validation found, handed to the caller as soon as it is known.
 ///

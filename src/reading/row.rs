@@ -6,16 +6,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use foldhash::HashMap;
 use serde::Serialize;
 
-use crate::cells::{
-    Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
-};
 use crate::column::Column;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::header::Header;
-use crate::id::{GuardianId, StudentId};
-use crate::lines::Cut;
-use crate::phone::{PhoneParser, Region};
-use crate::record::Guardian;
+use crate::reading::cells::{
+    Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
+};
+use crate::reading::header::Header;
+use crate::reading::lines::Cut;
+use crate::values::id::{GuardianId, StudentId};
+use crate::values::phone::{PhoneParser, Region};
+use crate::values::record::Guardian;
 
 /// What became of a row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]

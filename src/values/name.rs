@@ -65,7 +65,7 @@ impl From<&str> for Name {
     /// Takes a name as the application stores it, unchecked, in Unicode
     /// NFC: `Jose` + U+0301 and `José` are one name.
     fn from(name: &str) -> Name {
-        Name(SmolStr::new(crate::text::nfc(name)))
+        Name(SmolStr::new(crate::values::text::nfc(name)))
     }
 }
 
@@ -83,7 +83,7 @@ impl From<String> for Name {
     /// Takes a name as the application stores it, unchecked, in Unicode
     /// NFC: `Jose` + U+0301 and `José` are one name.
     fn from(name: String) -> Name {
-        match crate::text::nfc(&name) {
+        match crate::values::text::nfc(&name) {
             std::borrow::Cow::Borrowed(_) => Name(SmolStr::from(name)),
             std::borrow::Cow::Owned(composed) => Name(SmolStr::from(composed)),
         }
@@ -136,7 +136,7 @@ impl fmt::Debug for Name {
     /// Masked, `Name("A***")`: a name is personal data, and `Debug` output
     /// ends up in logs. `Display` and [`Name::as_str`] give the name.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Name({:?})", crate::diagnostic::mask(self.as_str()))
+        write!(f, "Name({:?})", crate::values::text::mask(self.as_str()))
     }
 }
 

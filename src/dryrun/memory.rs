@@ -9,13 +9,13 @@ use std::borrow::Borrow;
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hash, Hasher};
 
-use crate::apply::{Applied, ApplyOptions, RosterWriter, apply};
-use crate::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
-use crate::plan::Plan;
-use crate::record::Guardian;
-use crate::roster::Roster;
-use crate::scope::Scope;
-use crate::validated::ValidatedFile;
+use crate::checks::validated::ValidatedFile;
+use crate::dryrun::apply::{Applied, ApplyOptions, RosterWriter, apply};
+use crate::dryrun::plan::Plan;
+use crate::dryrun::roster::Roster;
+use crate::dryrun::scope::Scope;
+use crate::values::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
+use crate::values::record::Guardian;
 
 /// A roster held in memory: for tests, examples and small applications.
 ///

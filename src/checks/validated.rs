@@ -10,15 +10,15 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIter
 use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
-use crate::agree::{Verdict, bit, compare, labels, same_ignoring_case, take_fields};
+use crate::checks::agree::{Verdict, bit, compare, labels, same_ignoring_case, take_fields};
+use crate::checks::found::Found;
 use crate::column::Column;
-use crate::decode::TextEncoding;
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::found::Found;
-use crate::id::{GuardianId, StudentId};
-use crate::record::{Guardian, GuardianField, Link};
-use crate::row::{Row, RowStatus};
+use crate::reading::decode::TextEncoding;
+use crate::reading::row::{Row, RowStatus};
+use crate::values::id::{GuardianId, StudentId};
+use crate::values::record::{Guardian, GuardianField, Link};
 
 /// What became of one row, by line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -964,7 +964,7 @@ impl Builder {
             .enumerate()
             .filter_map(|(at, entry)| {
                 let key = entry.guardian.email.as_ref()?.key();
-                crate::lookalike::lookalike_key(key).map(|folded| (at as u32, folded))
+                crate::values::lookalike::lookalike_key(key).map(|folded| (at as u32, folded))
             })
             .collect();
         if exotic.is_empty() {

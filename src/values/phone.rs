@@ -155,7 +155,7 @@ impl Phone {
     /// The number masked for logs: `+1312***0142`.
     pub fn masked(&self) -> String {
         if self.legacy {
-            return crate::diagnostic::mask(self.e164());
+            return crate::values::text::mask(self.e164());
         }
         let digits = self.e164();
         if digits.len() <= 8 {
@@ -337,7 +337,7 @@ pub enum PhoneError {
 
 impl fmt::Debug for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::diagnostic::mask;
+        use crate::values::text::mask;
         match self {
             PhoneError::Letters => f.write_str("Letters"),
             PhoneError::Multiple => f.write_str("Multiple"),
@@ -655,7 +655,7 @@ impl PhoneParser {
         let valid = if self.phonenumber_only {
             parsed.is_valid()
         } else {
-            crate::phone_rules::lean_verdict(parsed.code().value(), &national)
+            crate::values::phone_rules::lean_verdict(parsed.code().value(), &national)
                 .unwrap_or_else(|| parsed.is_valid())
         };
         if valid {
@@ -665,7 +665,7 @@ impl PhoneParser {
         }
         if parsed.code().value() == 52 {
             if let Some(rest) = national.strip_prefix('1') {
-                if crate::phone_rules::lean_verdict(52, rest) == Some(true) {
+                if crate::values::phone_rules::lean_verdict(52, rest) == Some(true) {
                     return Err(PhoneError::MexicanMobileOne {
                         number: format!("+52{rest}"),
                     });
@@ -682,7 +682,7 @@ impl PhoneParser {
     /// (the fast-path tests hold this to phonenumber's own parse and
     /// verdict).
     fn nanp_verdict(&self, digits: &str, international: bool) -> Result<(), PhoneError> {
-        use crate::phone_rules::{lean_verdict, region_of};
+        use crate::values::phone_rules::{lean_verdict, region_of};
         match lean_verdict(1, digits) {
             Some(true) => Ok(()),
             Some(false) => match region_of(1, digits) {
@@ -903,7 +903,7 @@ const OTHER_PHONE_LABELS: &[&str] = &[
 
 /// Whether a phone label (see [`PhoneError::Labelled`]) says home or work.
 pub(crate) fn is_landline_label(label: &str) -> bool {
-    LANDLINE_LABELS.contains(&crate::text::fold_words(label).as_str())
+    LANDLINE_LABELS.contains(&crate::values::text::fold_words(label).as_str())
 }
 
 /// `C: 312-555-0142`, `Cell 312-555-0142`, `312-555-0142 (home)`: a
@@ -930,7 +930,7 @@ fn split_label(raw: &str) -> Option<(&str, &str)> {
     // "Tel.": an abbreviation's dot.
     let label = label.trim_matches(is_separator).trim_end_matches('.');
     let words_only = label.chars().all(|c| c.is_alphabetic() || c == ' ');
-    let folded = crate::text::fold_words(label);
+    let folded = crate::values::text::fold_words(label);
     let known =
         LANDLINE_LABELS.contains(&folded.as_str()) || OTHER_PHONE_LABELS.contains(&folded.as_str());
     (words_only && known).then(|| (&raw[start..end], label))
@@ -1236,7 +1236,10 @@ mod tests {
             if meta.country_code() != 1 {
                 continue;
             }
-            for descriptor in crate::phone_rules::kinds_of(meta).into_iter().flatten() {
+            for descriptor in crate::values::phone_rules::kinds_of(meta)
+                .into_iter()
+                .flatten()
+            {
                 let pattern: String = descriptor
                     .national_number()
                     .as_str()

@@ -9,19 +9,19 @@ use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::validated::ValidatedFile;
 use crate::column::Column;
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::dryrun::fingerprint::{Digest, Fingerprint};
+use crate::dryrun::roster::Roster;
+use crate::dryrun::scope::Scope;
+use crate::dryrun::unlink::{NotApplied, Reason, plan_unlinks};
 use crate::error::{Error, ErrorKind};
-use crate::fingerprint::{Digest, Fingerprint};
-use crate::id::without_leading_zeros;
-use crate::id::{GuardianId, SchoolId, StudentId};
 use crate::progress::{Phase, Progress, Watch};
-use crate::record::{Guardian, GuardianField, Link};
-use crate::roster::Roster;
-use crate::scope::Scope;
-use crate::unlink::{NotApplied, Reason, plan_unlinks};
-use crate::validated::ValidatedFile;
+use crate::values::id::without_leading_zeros;
+use crate::values::id::{GuardianId, SchoolId, StudentId};
+use crate::values::record::{Guardian, GuardianField, Link};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -182,7 +182,7 @@ pub struct FieldChange {
 
 impl std::fmt::Debug for FieldChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = |value: &Option<String>| value.as_deref().map(crate::diagnostic::mask);
+        let masked = |value: &Option<String>| value.as_deref().map(crate::values::text::mask);
         f.debug_struct("FieldChange")
             .field("old", &masked(&self.old))
             .field("new", &masked(&self.new))

@@ -6,17 +6,17 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use crate::apply::RosterWriter;
-use crate::email::Email;
-use crate::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
-use crate::language::Language;
-use crate::name::Name;
-use crate::phone::Phone;
-use crate::record::Guardian;
-use crate::roster::Roster;
-use crate::scope::Scope;
-use crate::students::Students;
-use crate::validated::ValidatedFile;
+use crate::checks::validated::ValidatedFile;
+use crate::dryrun::apply::RosterWriter;
+use crate::dryrun::roster::Roster;
+use crate::dryrun::scope::Scope;
+use crate::dryrun::students::Students;
+use crate::values::email::Email;
+use crate::values::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
+use crate::values::language::Language;
+use crate::values::name::Name;
+use crate::values::phone::Phone;
+use crate::values::record::Guardian;
 
 /// The tables and the indexes the lookups need. Keys are the documented
 /// ones: `email_key` is [`Email::key`], `mobile_key` is [`Phone::e164`],

@@ -4,7 +4,7 @@ use std::io::Read;
 
 use crate::column::{Column, header_key};
 use crate::error::{Error, ErrorKind};
-use crate::id::{SchoolId, StudentId};
+use crate::values::id::{SchoolId, StudentId};
 
 /// One row of a students file: a student, and a school they are enrolled
 /// in if the file says (a student in two schools has two rows).

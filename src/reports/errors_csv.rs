@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, ErrorKind};
-use crate::reader::ReaderBuilder;
+use crate::reading::reader::ReaderBuilder;
 
 /// The columns added after the file's own.
 pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"];

@@ -239,7 +239,7 @@ pub(crate) fn names_several(raw: &str) -> bool {
 
 /// Lowercase, `_` as `-`, runs of white space as one space.
 fn fold(raw: &str) -> String {
-    crate::text::fold_words(raw).replace('_', "-")
+    crate::values::text::fold_words(raw).replace('_', "-")
 }
 
 /// `es`, `spa`, `es-mx`, `zh-hant`, `sr-latn-rs` -> a normalised tag.

@@ -1,9 +1,9 @@
 //! The application's current roster, as the dry run sees it: the
 //! [`Roster`] trait an application implements over its database.
 
-use crate::id::{GuardianId, SchoolId, StudentId};
-use crate::record::Guardian;
-use crate::scope::Scope;
+use crate::dryrun::scope::Scope;
+use crate::values::id::{GuardianId, SchoolId, StudentId};
+use crate::values::record::Guardian;
 
 /// The current roster, supplied by the application (usually a database).
 ///

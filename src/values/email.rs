@@ -101,7 +101,7 @@ impl fmt::Debug for EmailError {
         match address {
             Some(address) => f
                 .debug_struct(name)
-                .field("address", &crate::diagnostic::mask(address))
+                .field("address", &crate::values::text::mask(address))
                 .finish(),
             None => f.write_str(name),
         }
@@ -131,8 +131,8 @@ impl EmailError {
 
 /// [`Email::key`] of an address already checked.
 fn key_of(address: &str) -> String {
-    let lower = crate::text::nfc(address).to_lowercase();
-    match crate::text::nfc(&lower) {
+    let lower = crate::values::text::nfc(address).to_lowercase();
+    match crate::values::text::nfc(&lower) {
         std::borrow::Cow::Borrowed(_) => lower,
         std::borrow::Cow::Owned(composed) => composed,
     }
@@ -329,7 +329,7 @@ fn check_tld(address: &str) -> Result<(), EmailError> {
 /// can be told about by name, then `email_address` with the strict options.
 /// Returns the checked copy.
 fn check_in_full(address: &str) -> Result<String, EmailError> {
-    if address.chars().any(crate::text::is_invisible) {
+    if address.chars().any(crate::values::text::is_invisible) {
         return Err(EmailError::Invisible);
     }
     if let Some(wrapped) = wrapped_address(address) {

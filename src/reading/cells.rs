@@ -7,14 +7,14 @@ use foldhash::HashMap;
 
 use crate::column::Column;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::email::{Email, EmailError};
-use crate::header::Header;
-use crate::id::{IdError, ParsedId};
-use crate::language::Language;
-use crate::name::{MAX_NAME_LEN, Name};
-use crate::phone::{Phone, PhoneError, PhoneParser};
+use crate::reading::header::Header;
 use crate::render::{is_bidi_control, is_format};
-use crate::text::{is_spreadsheet_error, trim};
+use crate::values::email::{Email, EmailError};
+use crate::values::id::{IdError, ParsedId};
+use crate::values::language::Language;
+use crate::values::name::{MAX_NAME_LEN, Name};
+use crate::values::phone::{Phone, PhoneError, PhoneParser};
+use crate::values::text::{is_spreadsheet_error, trim};
 
 /// Distinct language spellings remembered at most.
 const LANGUAGE_MEMO: usize = 4096;
@@ -283,7 +283,7 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
         Cell::Unusable => return Cell::Unusable,
     };
     // Stored, compared and reported in NFC.
-    let composed = crate::text::nfc(name);
+    let composed = crate::values::text::nfc(name);
     let name: &str = &composed;
     // Joiners are part of how Persian and Indic names are written; other
     // formatting characters only change how a name shows.
@@ -374,7 +374,7 @@ fn hidden_formatting<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<
     }
     let c = raw
         .chars()
-        .find(|&c| is_format(c) && !crate::text::is_invisible(c))?;
+        .find(|&c| is_format(c) && !crate::values::text::is_invisible(c))?;
     out.push(
         Code::InvalidText,
         Some(column),
@@ -531,7 +531,7 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
             Cell::Empty
         }
         Ok(email) => {
-            if crate::lookalike::mixes_scripts(email.as_str()) {
+            if crate::values::lookalike::mixes_scripts(email.as_str()) {
                 out.push(
                     Code::MixedScriptEmail,
                     Some(Column::Email),
@@ -579,7 +579,8 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
 /// Seven or more digits and nothing but what phone numbers are written
 /// with: a phone number in the email column.
 fn looks_like_phone(raw: &str) -> bool {
-    raw.bytes().filter(u8::is_ascii_digit).count() >= 7 && crate::phone::only_phone_characters(raw)
+    raw.bytes().filter(u8::is_ascii_digit).count() >= 7
+        && crate::values::phone::only_phone_characters(raw)
 }
 
 /// A phone cell: optional; placeholders and dummy numbers read as empty,
@@ -650,7 +651,7 @@ fn phone_problem<T>(raw: &str, column: Column, error: PhoneError, out: &mut Out<
     }
     let cell = match &error {
         PhoneError::Labelled { label, .. }
-            if column == Column::MobilePhone && crate::phone::is_landline_label(label) =>
+            if column == Column::MobilePhone && crate::values::phone::is_landline_label(label) =>
         {
             let hint = format!(
                 "{error}; the label says it is a home or work number, so check that it receives text messages"
@@ -668,7 +669,7 @@ fn phone_problem<T>(raw: &str, column: Column, error: PhoneError, out: &mut Out<
 /// only of a number that is not valid (`888-888-8888` may be a real
 /// toll-free number).
 fn is_dummy_number(raw: &str) -> bool {
-    if !crate::phone::only_phone_characters(raw) {
+    if !crate::values::phone::only_phone_characters(raw) {
         return false;
     }
     let mut digits = [0u8; 11];
@@ -721,7 +722,7 @@ pub(crate) fn read_language(
         None => {
             let verdict = match Language::parse(raw) {
                 Ok(language) => LanguageVerdict::Known(language),
-                Err(_) if crate::language::names_several(raw) => LanguageVerdict::Several,
+                Err(_) if crate::values::language::names_several(raw) => LanguageVerdict::Several,
                 Err(_) => match undo_mojibake(raw).filter(|meant| Language::parse(meant).is_ok()) {
                     Some(meant) => LanguageVerdict::Garbled(meant.into()),
                     None => LanguageVerdict::Unknown(Language::closest_name(raw)),

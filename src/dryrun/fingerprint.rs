@@ -54,8 +54,8 @@ impl Digest {
     }
 
     /// Adds a guardian record, every field.
-    pub(crate) fn add_guardian(&mut self, guardian: &crate::record::Guardian) {
-        let fields: Vec<Option<String>> = crate::record::GuardianField::ALL
+    pub(crate) fn add_guardian(&mut self, guardian: &crate::values::record::Guardian) {
+        let fields: Vec<Option<String>> = crate::values::record::GuardianField::ALL
             .iter()
             .map(|&field| guardian.field(field))
             .collect();

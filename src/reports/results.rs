@@ -6,13 +6,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::apply::{Applied, Outcome};
+use crate::checks::validated::ValidatedFile;
+use crate::dryrun::apply::{Applied, Outcome};
+use crate::dryrun::plan::{Change, Plan};
 use crate::error::{Error, ErrorKind};
-use crate::errors_csv::neutralise;
-use crate::id::{GuardianId, StudentId};
-use crate::plan::{Change, Plan};
-use crate::row::RowStatus;
-use crate::validated::ValidatedFile;
+use crate::reading::row::RowStatus;
+use crate::reports::errors_csv::neutralise;
+use crate::values::id::{GuardianId, StudentId};
 
 /// What happened to one row of the upload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -184,8 +184,8 @@ mod tests {
     /// cut short or run long, so every pattern branch is probed near its
     /// edges.
     fn agrees_with_phonenumber(variants: usize, seed: u64) {
-        crate::phone::keep_every_regex_compiled();
-        let mut next = crate::phone::xorshift(seed);
+        crate::values::phone::keep_every_regex_compiled();
+        let mut next = crate::values::phone::xorshift(seed);
         let mut checked = 0;
         let mut valid = 0;
         for meta in DATABASE.iter() {

@@ -11,10 +11,10 @@
 use foldhash::{HashMap, HashSet};
 use rayon::slice::ParallelSliceMut;
 
+use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::{Code, Diagnostic, write_list};
-use crate::id::{GuardianId, StudentId, without_leading_zeros};
-use crate::plan::{Change, DryRunOptions, PlanSummary};
-use crate::validated::ValidatedFile;
+use crate::dryrun::plan::{Change, DryRunOptions, PlanSummary};
+use crate::values::id::{GuardianId, StudentId, without_leading_zeros};
 
 /// A row of the file that did not apply, and why: what it may stand for.
 #[derive(Clone, Debug)]

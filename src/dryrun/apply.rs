@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::dryrun::plan::batched;
+use crate::dryrun::plan::{Change, Plan};
+use crate::dryrun::roster::Roster;
 use crate::error::{Error, ErrorKind};
-use crate::id::{GuardianId, StudentId};
-use crate::plan::batched;
-use crate::plan::{Change, Plan};
 use crate::progress::{Phase, Progress, Watch};
-use crate::record::{Guardian, GuardianField};
-use crate::roster::Roster;
+use crate::values::id::{GuardianId, StudentId};
+use crate::values::record::{Guardian, GuardianField};
 
 /// The application's side of Start Processing: the writes a plan makes,
 /// in batches, each fallible. [`apply`] reads the roster (through
@@ -396,7 +396,7 @@ fn apply_links<W: RosterWriter + ?Sized>(
 /// Whether the roster's record still has the old values of `fields`.
 fn unchanged_since(
     now: &Guardian,
-    fields: &BTreeMap<GuardianField, crate::plan::FieldChange>,
+    fields: &BTreeMap<GuardianField, crate::dryrun::plan::FieldChange>,
 ) -> Result<(), String> {
     for (field, change) in fields {
         if now.field(*field) != change.old {

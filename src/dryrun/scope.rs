@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::SchoolId;
+use crate::values::id::SchoolId;
 
 /// Which part of the roster an upload governs, as the product's District
 /// page and School page upload for.

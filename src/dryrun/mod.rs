@@ -1,0 +1,13 @@
+//! The dry run and Start Processing: the roster the application supplies,
+//! the plan, the unlinks it may make, and applying it.
+
+pub(crate) mod apply;
+pub(crate) mod fingerprint;
+pub(crate) mod memory;
+pub(crate) mod plan;
+pub(crate) mod roster;
+pub(crate) mod scope;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
+pub(crate) mod students;
+pub(crate) mod unlink;

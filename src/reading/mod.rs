@@ -1,0 +1,9 @@
+//! Reading a guardians.csv: decoding, physical lines and limits, the
+//! header, each row's cells checked on their own, and the streaming reader.
+
+pub(crate) mod cells;
+pub(crate) mod decode;
+pub(crate) mod header;
+pub(crate) mod lines;
+pub(crate) mod reader;
+pub(crate) mod row;
