@@ -567,3 +567,28 @@ fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
     assert_eq!(left.summary().link, 3);
     assert_eq!(left.summary().unlink, 2);
 }
+
+/// A guardian the plan updates who was removed from the roster since the
+/// dry run is not written back: the update is stale.
+#[test]
+fn an_update_of_a_guardian_removed_since_is_stale() {
+    let file = common::validate(csv(UPLOAD));
+    let plan = dry_run(&file, &roster(CURRENT), &DryRunOptions::new()).expect("in memory");
+    assert_eq!(plan.summary().update_guardian, 1);
+    // G1 (the update) was deleted from the application since.
+    let mut now = roster(&CURRENT[1..]);
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    let stale: Vec<(&str, String, Option<&str>)> = outcomes(&applied)
+        .into_iter()
+        .filter(|(action, _, _)| *action == "update")
+        .collect();
+    assert_eq!(
+        stale,
+        [(
+            "update",
+            "G1".to_owned(),
+            Some("guardian G1 is no longer in the roster")
+        )]
+    );
+    assert!(now.guardian("G1").is_none(), "not written back");
+}
