@@ -121,24 +121,12 @@ impl Header {
     }
 }
 
-/// The cells of one raw line split at `delimiter`, each trimmed and
-/// without surrounding quotes: enough to tell a header or a title line,
-/// before the CSV reader is set up. `None` if a quote would carry the
-/// line's cell on to the next line.
+/// The cells of one raw line split at `delimiter` as the rows are read,
+/// each trimmed: enough to tell a header or a title line, before the CSV
+/// reader is set up. `None` if a quote would carry the line's cell on to
+/// the next line.
 fn raw_cells(line: &[u8], delimiter: u8) -> Option<Vec<String>> {
-    if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-        return None;
-    }
-    let mut cells = Vec::new();
-    let (mut cell, mut quoted) = (Vec::new(), false);
-    for &b in line.strip_suffix(b"\r").unwrap_or(line) {
-        match b {
-            b'"' => quoted = !quoted,
-            b if b == delimiter && !quoted => cells.push(std::mem::take(&mut cell)),
-            b => cell.push(b),
-        }
-    }
-    cells.push(cell);
+    let cells = crate::reading::dialect::split_line(line, delimiter)?;
     Some(
         cells
             .iter()

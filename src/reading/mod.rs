@@ -3,6 +3,7 @@
 
 pub(crate) mod cells;
 pub(crate) mod decode;
+pub(crate) mod dialect;
 pub(crate) mod header;
 pub(crate) mod lines;
 pub(crate) mod reader;

@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use crate::column::Column;
 use crate::progress::{Phase, Progress, Watch};
 use crate::reading::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
+use crate::reading::dialect::detect_delimiter;
 use crate::reading::header::{self, Header};
 use crate::reading::lines::{Cut, LineTracker};
 use crate::reading::row::{Row, RowChecker};
@@ -438,29 +439,6 @@ fn find_header<R: Read>(
     Ok(Preamble::default())
 }
 
-/// The most frequent of `,` `;` and tab in the first line, outside quotes.
-fn detect_delimiter(text: &[u8]) -> u8 {
-    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in &text[..line_end] {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let candidates = [b',', b';', b'\t'];
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    if counts[best] == 0 {
-        b','
-    } else {
-        candidates[best]
-    }
-}
-
 /// A streaming guardians.csv reader.
 ///
 /// Each call to [`Reader::read_row`] yields the next row, checked, with its
@@ -771,14 +749,5 @@ mod tests {
         assert_eq!(sep_directive(b"\"SEP=,\"\n"), Some(b','));
         assert_eq!(sep_directive(b"sep=\t\n"), Some(b'\t'));
         assert_eq!(sep_directive(b"student_id,sep=;\n"), None);
-    }
-
-    #[test]
-    fn delimiter_detection() {
-        assert_eq!(detect_delimiter(b"a,b,c\n1;2"), b',');
-        assert_eq!(detect_delimiter(b"a;b;c\n"), b';');
-        assert_eq!(detect_delimiter(b"a\tb\tc"), b'\t');
-        assert_eq!(detect_delimiter(b"\"a;b\",c\n"), b',');
-        assert_eq!(detect_delimiter(b"abc"), b',');
     }
 }
