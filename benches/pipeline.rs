@@ -57,6 +57,23 @@ fn validate(data: &[u8], threads: usize) -> u64 {
         .map_or(0, |f| f.summary().rows)
 }
 
+/// Streaming validation: every row and diagnostic handed to a sink that
+/// counts them, none kept.
+fn validate_streaming(data: &[u8], threads: usize) -> u64 {
+    let mut handed = 0u64;
+    ReaderBuilder::new()
+        .threads(threads)
+        .from_reader(data)
+        .and_then(|r| {
+            r.validate_with(|found| {
+                if let guardian_roster::Found::Row(row) = found {
+                    handed += row.diagnostics().len() as u64 + 1;
+                }
+            })
+        })
+        .map_or(0, |f| f.summary().rows + handed)
+}
+
 fn validation(c: &mut Criterion) {
     let rows = rows();
     let (data, _, _) = district(rows, 2.0);
@@ -66,6 +83,9 @@ fn validation(c: &mut Criterion) {
     group.bench_function("floor_csv_byte_record", |b| b.iter(|| floor(&data)));
     group.bench_function("validate", |b| b.iter(|| validate(&data, 0)));
     group.bench_function("validate_one_thread", |b| b.iter(|| validate(&data, 1)));
+    group.bench_function("validate_with_sink", |b| {
+        b.iter(|| validate_streaming(&data, 0))
+    });
     group.finish();
 }
 
