@@ -52,7 +52,9 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   delimiter) and opens a [`Reader`].
 - [`Reader`] streams [`Row`]s, each with its physical line, its typed
   [`Guardian`] when usable, and its [`Diagnostic`]s; [`Reader::validate`]
-  reads the rest and runs the whole-file checks.
+  reads the rest and runs the whole-file checks; [`Reader::validate_with`]
+  does the same but hands every row and diagnostic to the caller as it is
+  found ([`Found`]), keeping none of them.
 - [`ValidatedFile`] holds the deduplicated guardians, their [`Link`]s to
   students, every diagnostic, and a [`Summary`].
 - The values: [`StudentId`] and [`GuardianId`] (text, leading zeros kept),
@@ -69,7 +71,8 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   their schools.
 - [`apply`] carries out an approved [`Plan`] (Start Processing) through
   the application's [`RosterWriter`], writing each change only if what
-  the dry run saw still holds ([`Outcome::Stale`] otherwise), and
+  the dry run saw still holds ([`Outcome::Stale`] otherwise; a roster that
+  fails part way leaves [`Outcome::Failed`] on what did not land), and
   [`results`] says what became of every row of the upload. With the
   `sqlite` feature, `SqliteRoster` is both traits over a SQLite database.
 - [`ReaderBuilder::progress`] and [`ReaderBuilder::cancel_flag`] (and the
