@@ -136,7 +136,11 @@ fn run() -> ExitCode {
     };
 
     let bar = common::progress_bar(&mut builder, &current_path);
-    let current = builder.from_path(&current_path).and_then(|r| r.validate());
+    // Only the current roster's records are needed, not its diagnostics:
+    // validation hands those on (here, to nobody) instead of keeping them.
+    let current = builder
+        .from_path(&current_path)
+        .and_then(|r| r.validate_with(|_| {}));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
