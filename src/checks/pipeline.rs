@@ -207,6 +207,10 @@ impl<R: Read> Reader<R> {
             std::mem::swap(&mut checking, &mut reading);
         }
         pushing.push_into(&mut builder, &mut sink);
+        // The batches' records and rows and the checkers' memos are done
+        // with: give them back before the whole-file stage builds its
+        // output, where the peak is.
+        drop((reading, checking, pushing, checkers));
         self.finish_encoding(&mut builder);
         self.report(Phase::WholeFile)?;
         let shown = builder.take_shown();
