@@ -101,7 +101,6 @@ impl<R: Read> Reader<R> {
         mut sink: Option<&mut dyn FnMut(Found<'_>)>,
     ) -> Result<ValidatedFile, Error> {
         self.report(Phase::Reading)?;
-        let streaming = sink.is_some();
         if let Some(sink) = sink.as_deref_mut() {
             self.file_diagnostics
                 .iter()
@@ -115,43 +114,69 @@ impl<R: Read> Reader<R> {
             std::mem::take(&mut self.file_diagnostics),
             sink.is_some(),
         );
-
         let threads = match (&self.pool, self.threads) {
             (Some(pool), _) => pool.current_num_threads() + 1,
             (None, 0) => rayon::current_num_threads(),
             (None, n) => n,
         };
-        if threads <= 1 {
-            let mut row = Row::default();
-            self.checker.remember_guardians();
-            while self.read_row(&mut row)? {
-                match sink.as_deref_mut() {
-                    Some(sink) => builder.push_streaming(&mut row, sink),
-                    None => builder.push(&mut row),
-                }
-            }
-            self.finish_encoding(&mut builder);
-            self.report(Phase::WholeFile)?;
-            let shown = builder.take_shown();
-            // One thread everywhere: the whole-file checks' parallel parts
-            // run on a pool of the calling thread alone.
-            let alone = rayon::ThreadPoolBuilder::new()
+        // One thread everywhere: the whole-file checks' parallel parts then
+        // run on a pool of the calling thread alone.
+        let alone = || {
+            rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .use_current_thread()
                 .build()
-                .ok();
-            let file = match alone {
-                Some(alone) => alone.install(|| builder.finish()),
-                None => builder.finish(),
-            };
-            return Ok(file.hand_on(&shown, sink));
-        }
+                .ok()
+                .map(Arc::new)
+        };
+        let finish_on = if threads <= 1 {
+            self.push_alone(&mut builder, &mut sink)?;
+            alone()
+        } else {
+            self.push_in_batches(threads, &mut builder, &mut sink)?;
+            self.pool.clone()
+        };
+        self.finish_encoding(&mut builder);
+        self.report(Phase::WholeFile)?;
+        let shown = builder.take_shown();
+        let file = match finish_on {
+            Some(pool) => pool.install(|| builder.finish()),
+            None => builder.finish(),
+        };
+        Ok(file.hand_on(&shown, sink))
+    }
 
-        // The calling thread reads, runs the whole-file checks and, when it
-        // has nothing else to do, checks rows; a pool of one thread fewer
-        // (or the caller's) checks rows all along, so no more threads are
-        // busy than were asked for. Without a pool (none could be made),
-        // the calling thread checks every row itself.
+    /// Reads, checks and adds every row on the calling thread.
+    fn push_alone(
+        &mut self,
+        builder: &mut Builder,
+        sink: &mut Option<&mut dyn FnMut(Found<'_>)>,
+    ) -> Result<(), Error> {
+        let mut row = Row::default();
+        self.checker.remember_guardians();
+        while self.read_row(&mut row)? {
+            match sink.as_deref_mut() {
+                Some(sink) => builder.push_streaming(&mut row, sink),
+                None => builder.push(&mut row),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads every row on the calling thread, checks them in batches on a
+    /// pool and the calling thread, and adds them in file order.
+    ///
+    /// The calling thread reads, runs the whole-file checks and, when it
+    /// has nothing else to do, checks rows; a pool of one thread fewer (or
+    /// the caller's) checks rows all along, so no more threads are busy
+    /// than were asked for. Without a pool (none could be made), the
+    /// calling thread checks every row itself.
+    fn push_in_batches(
+        &mut self,
+        threads: usize,
+        builder: &mut Builder,
+        sink: &mut Option<&mut dyn FnMut(Found<'_>)>,
+    ) -> Result<(), Error> {
         let pool = match self.pool.clone() {
             Some(pool) => Some(pool),
             None => rayon::ThreadPoolBuilder::new()
@@ -186,12 +211,11 @@ impl<R: Read> Reader<R> {
                     shares: &shares,
                     checkers: &checkers,
                     next: &next,
-                    keep_on_rows: streaming,
+                    keep_on_rows: sink.is_some(),
                 };
                 // The calling thread keeps the input (which need not be Send).
-                let (reading, pushing, builder, this) =
-                    (&mut reading, &mut pushing, &mut builder, &mut self);
-                let sink = &mut sink;
+                let (reading, pushing, this) = (&mut reading, &mut pushing, &mut *self);
+                let (builder, sink) = (&mut *builder, &mut *sink);
                 match &pool {
                     Some(pool) => pool.in_place_scope(|scope| {
                         for _ in 0..helpers {
@@ -206,19 +230,11 @@ impl<R: Read> Reader<R> {
             std::mem::swap(&mut pushing, &mut checking);
             std::mem::swap(&mut checking, &mut reading);
         }
-        pushing.push_into(&mut builder, &mut sink);
-        // The batches' records and rows and the checkers' memos are done
-        // with: give them back before the whole-file stage builds its
-        // output, where the peak is.
-        drop((reading, checking, pushing, checkers));
-        self.finish_encoding(&mut builder);
-        self.report(Phase::WholeFile)?;
-        let shown = builder.take_shown();
-        let file = match &self.pool {
-            Some(caller) => caller.install(|| builder.finish()),
-            None => builder.finish(),
-        };
-        Ok(file.hand_on(&shown, sink))
+        pushing.push_into(builder, sink);
+        // The batches' records and rows and the checkers' memos are given
+        // back here, before the whole-file stage builds its output, where
+        // the peak is.
+        Ok(())
     }
 
     /// Reads up to [`BATCH`] records into `batch`.
