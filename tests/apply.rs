@@ -170,6 +170,19 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
         .collect();
     assert_eq!(unlinks, [("G3", "003", "STALE")]);
     assert_eq!(report.unlinked, 0);
+    // G5's row has two stale changes: the row shows the first one's reason.
+    let g5 = report
+        .rows
+        .iter()
+        .find(|row| row.line == 5)
+        .expect("G5's row");
+    assert_eq!(
+        (g5.result.as_str(), g5.reason.as_deref()),
+        (
+            "STALE",
+            Some("the email of guardian G5 was given to guardian G3 since the dry run")
+        )
+    );
 }
 
 /// A guardian may take a contact the file moves away from another, but
@@ -591,4 +604,78 @@ fn an_update_of_a_guardian_removed_since_is_stale() {
         )]
     );
     assert!(now.guardian("G1").is_none(), "not written back");
+}
+
+/// An update's new email or mobile given to another guardian since the dry
+/// run is stale; an email or mobile the update keeps is not checked again,
+/// even when a family shares it with a guardian outside the plan.
+#[test]
+fn only_the_contacts_an_update_brings_are_checked_again() {
+    let current = [
+        "001,G1,Ana,Ruiz,ana@example.com,312 555 0101,,",
+        "002,G2,Bo,Li,bo@example.com,312 555 0102,,",
+        "003,G3,Cy,Ng,ana@example.com,312 555 0101,,",
+    ];
+    // G1 keeps its email and mobile (shared with G3) and gains a home
+    // phone; G2 takes a new email and a new mobile.
+    let upload = [
+        "001,G1,Ana,Ruiz,ana@example.com,312 555 0101,312 555 0199,",
+        "002,G2,Bo,Li,bo.new@example.com,312 555 0112,,",
+    ];
+    let file = common::validate(csv(&upload));
+    let plan = dry_run(&file, &roster(&current), &DryRunOptions::new()).expect("in memory");
+    assert_eq!(plan.summary().update_guardian, 2);
+
+    // Unchanged since: both apply, G1's shared contacts are no obstacle.
+    let mut now = roster(&current);
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert_eq!((applied.applied(), applied.stale()), (2, 0));
+
+    // Since the dry run, G3 took G2's new email; then its new mobile.
+    for (taken, field) in [
+        ("003,G3,Cy,Ng,bo.new@example.com,312 555 0101,,", "email"),
+        ("003,G3,Cy,Ng,ana@example.com,312 555 0112,,", "mobile"),
+    ] {
+        let mut now = roster(&[current[0], current[1], taken]);
+        let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+        let stale: Vec<(String, Option<&str>)> = outcomes(&applied)
+            .into_iter()
+            .filter(|(_, _, reason)| reason.is_some())
+            .map(|(_, id, reason)| (id, reason))
+            .collect();
+        let reason =
+            format!("the {field} of guardian G2 was given to guardian G3 since the dry run");
+        assert_eq!(stale, [("G2".to_owned(), Some(reason.as_str()))]);
+    }
+}
+
+/// Two guardians of the plan may trade contacts: G1 takes the email G2
+/// gives up in the same plan, and both apply.
+#[test]
+fn guardians_of_one_plan_may_trade_contacts() {
+    let current = [
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "002,G2,Bo,Li,family@example.com,,,",
+    ];
+    let upload = [
+        "001,G1,Ana,Ruiz,family@example.com,,,",
+        "002,G2,Bo,Li,bo@example.com,,,",
+    ];
+    let file = common::validate(csv(&upload));
+    let plan = dry_run(&file, &roster(&current), &DryRunOptions::new()).expect("in memory");
+    assert_eq!(
+        plan.summary().update_guardian,
+        2,
+        "{:?}",
+        plan.diagnostics()
+    );
+    let mut now = roster(&current);
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert_eq!((applied.applied(), applied.stale()), (2, 0));
+    assert_eq!(
+        now.guardian("G1")
+            .and_then(|g| g.email.as_ref())
+            .map(|e| e.as_str()),
+        Some("family@example.com")
+    );
 }
