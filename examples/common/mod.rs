@@ -671,7 +671,8 @@ pub fn stream_report<R: std::io::Read>(
     redact: bool,
 ) -> Result<ValidatedFile, Error> {
     use guardian_roster::{Code, Found};
-    let mut waiting: Vec<Diagnostic> = Vec::new();
+    // By line: a row has at most one `no_contact`.
+    let mut waiting: std::collections::BTreeMap<u64, Diagnostic> = Default::default();
     let mut written = 0u64;
     let mut write = |diagnostic: &Diagnostic| {
         match format {
@@ -698,17 +699,21 @@ pub fn stream_report<R: std::io::Read>(
         Found::Row(row) => {
             for diagnostic in row.diagnostics() {
                 match diagnostic.code {
-                    Code::NoContact => waiting.push(diagnostic.clone()),
+                    Code::NoContact => {
+                        waiting.insert(diagnostic.line, diagnostic.clone());
+                    }
                     _ => write(diagnostic),
                 }
             }
         }
         Found::Diagnostic(diagnostic) => write(diagnostic),
-        Found::Withdrawn(diagnostic) => waiting.retain(|d| d != diagnostic),
+        Found::Withdrawn(diagnostic) => {
+            waiting.remove(&diagnostic.line);
+        }
         _ => {}
     });
     if read.is_ok() {
-        waiting.iter().for_each(&mut write);
+        waiting.values().for_each(&mut write);
     }
     match (format, &read) {
         (Format::Text, Ok(file)) => {
