@@ -407,6 +407,14 @@ pub(crate) fn write_list<T: fmt::Display>(
 mod tests {
     use super::*;
 
+    /// The whole-file counts index a code by its discriminant.
+    #[test]
+    fn a_codes_discriminant_is_its_place_in_all() {
+        for (at, &code) in Code::ALL.iter().enumerate() {
+            assert_eq!(code as usize, at, "{code}");
+        }
+    }
+
     #[test]
     fn lists_name_ten_items_then_count_the_rest() {
         let listed = |count: usize| {

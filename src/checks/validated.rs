@@ -348,12 +348,14 @@ pub(crate) struct Builder {
     withdrawn: Vec<Diagnostic>,
 }
 
-/// Diagnostics counted for the summary without being kept.
+/// Diagnostics counted for the summary without being kept: a count per
+/// code, by the code's place in [`Code::ALL`] (no lookup by name per
+/// diagnostic).
 #[derive(Default)]
 struct Counts {
     errors: u64,
     warnings: u64,
-    by_code: BTreeMap<&'static str, u64>,
+    by_code: Vec<u64>,
 }
 
 impl Counts {
@@ -362,7 +364,22 @@ impl Counts {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
         }
-        *self.by_code.entry(diagnostic.code.as_str()).or_default() += 1;
+        if self.by_code.is_empty() {
+            self.by_code = vec![0; Code::ALL.len()];
+        }
+        if let Some(count) = self.by_code.get_mut(diagnostic.code as usize) {
+            *count += 1;
+        }
+    }
+
+    /// The counts per code name, as the summary has them.
+    fn by_name(&self) -> BTreeMap<&'static str, u64> {
+        Code::ALL
+            .iter()
+            .zip(&self.by_code)
+            .filter(|&(_, &count)| count > 0)
+            .map(|(code, &count)| (code.as_str(), count))
+            .collect()
     }
 
     fn remove(&mut self, diagnostic: &Diagnostic) {
@@ -370,12 +387,8 @@ impl Counts {
             Severity::Error => self.errors -= 1,
             Severity::Warning => self.warnings -= 1,
         }
-        let code = diagnostic.code.as_str();
-        if let Some(count) = self.by_code.get_mut(code) {
+        if let Some(count) = self.by_code.get_mut(diagnostic.code as usize) {
             *count -= 1;
-            if *count == 0 {
-                self.by_code.remove(code);
-            }
         }
     }
 }
@@ -780,7 +793,7 @@ impl Builder {
         self.diagnostics.iter().for_each(|d| counts.add(d));
         summary.errors = counts.errors;
         summary.warnings = counts.warnings;
-        summary.by_code = counts.by_code;
+        summary.by_code = counts.by_name();
         ValidatedFile {
             summary,
             encoding: self.encoding,
