@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use guardian_roster::{ReaderBuilder, RowStatus, Severity, StudentId};
+use guardian_roster::{Found, ReaderBuilder, RowStatus, Severity, StudentId};
 use proptest::prelude::*;
 
 /// Cells good and bad, as districts write them.
@@ -186,6 +186,39 @@ fn damaged() -> impl Strategy<Value = Vec<u8>> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Streaming validation hands over what `validate` keeps, whatever the
+    /// damage: the same summary, final statuses and diagnostics.
+    #[test]
+    fn streaming_agrees_on_damaged_files(bytes in damaged()) {
+        let kept = ReaderBuilder::new().from_reader(bytes.as_slice()).and_then(|r| r.validate());
+        let mut said: Vec<(u64, &'static str)> = Vec::new();
+        let streamed = ReaderBuilder::new().from_reader(bytes.as_slice()).and_then(|r| {
+            r.validate_with(|found| match found {
+                Found::Row(row) => said.extend(row.diagnostics().iter().map(|d| (d.line, d.code.as_str()))),
+                Found::Diagnostic(d) => said.push((d.line, d.code.as_str())),
+                Found::Withdrawn(d) => {
+                    if let Some(at) = said.iter().position(|&s| s == (d.line, d.code.as_str())) {
+                        said.remove(at);
+                    }
+                }
+                _ => {}
+            })
+        });
+        match (kept, streamed) {
+            (Ok(kept), Ok(streamed)) => {
+                prop_assert_eq!(streamed.summary(), kept.summary());
+                prop_assert_eq!(streamed.rows(), kept.rows());
+                let mut expected: Vec<(u64, &'static str)> =
+                    kept.diagnostics().iter().map(|d| (d.line, d.code.as_str())).collect();
+                expected.sort();
+                said.sort();
+                prop_assert_eq!(said, expected);
+            }
+            (Err(kept), Err(streamed)) => prop_assert_eq!(kept.code(), streamed.code()),
+            (kept, streamed) => prop_assert!(false, "{:?} against {:?}", kept.is_ok(), streamed.is_ok()),
+        }
+    }
 
     #[test]
     fn nothing_is_lost_in_a_damaged_file(bytes in damaged()) {
