@@ -679,3 +679,35 @@ fn guardians_of_one_plan_may_trade_contacts() {
         Some("family@example.com")
     );
 }
+
+/// A file read with `validate_with` keeps no diagnostics: its rejected
+/// rows are still SKIPPED in the results, never UNCHANGED.
+#[test]
+fn the_results_of_a_streamed_file_skip_its_rejected_rows() {
+    let data = csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "003,G7,Gil,Ra,gil@example,,,",
+        "009,G6,Fay,Qi,fay@example.com,,,",
+    ]);
+    let file = guardian_roster::Reader::from_reader(data.as_bytes())
+        .and_then(|r| r.validate_with(|_| {}))
+        .expect("reads");
+    assert!(file.diagnostics().is_empty());
+    let mut now = roster(CURRENT);
+    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    let results = guardian_roster::results(&file, &plan, &applied);
+    let rows: Vec<(u64, &str, Option<&str>)> = results
+        .rows
+        .iter()
+        .map(|r| (r.line, r.result.as_str(), r.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (2, "UPDATED", None),
+            (3, "SKIPPED", Some("rejected by validation")),
+            (4, "SKIPPED", Some("unknown_student")),
+        ]
+    );
+}

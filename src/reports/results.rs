@@ -92,10 +92,52 @@ pub struct Results {
 /// applied as `applied`.
 ///
 /// A row rejected by the reader, or refused by the dry run, is `SKIPPED`
-/// with its error codes as the reason; a row whose change was not written
-/// is `FAILED` or `STALE` with the reason; otherwise the row's change decides (`CREATED` when it created
-/// its guardian, `UPDATED`, `LINKED`) or the row is `UNCHANGED`.
+/// with its error codes as the reason (a file read with
+/// [`crate::Reader::validate_with`] keeps no diagnostics: its rejected rows
+/// are `SKIPPED` with the reason "rejected by validation"); a row whose
+/// change was not written is `FAILED` or `STALE` with the reason;
+/// otherwise the row's change decides (`CREATED` when it created its
+/// guardian, `UPDATED`, `LINKED`) or the row is `UNCHANGED`.
 pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results {
+    let errors = error_codes_by_line(file, plan);
+    let (mut by_line, unlinks) = outcomes_by_line(applied);
+    let mut rows = Vec::new();
+    let mut counts: BTreeMap<RowResult, u64> = BTreeMap::new();
+    for outcome in file.rows() {
+        if outcome.status == RowStatus::Blank {
+            continue;
+        }
+        let found = by_line.remove(&outcome.line);
+        let (result, reason) = match (errors.get(&outcome.line), found) {
+            (Some(codes), _) => {
+                let mut codes = codes.clone();
+                codes.dedup();
+                (RowResult::Skipped, Some(codes.join("; ")))
+            }
+            (None, _) if outcome.status == RowStatus::Rejected => (
+                RowResult::Skipped,
+                Some("rejected by validation".to_owned()),
+            ),
+            (None, Some(found)) => found,
+            (None, None) => (RowResult::Unchanged, None),
+        };
+        *counts.entry(result).or_default() += 1;
+        rows.push(ResultRow {
+            line: outcome.line,
+            result,
+            reason,
+        });
+    }
+    Results {
+        counts,
+        unlinked: unlinks.iter().filter(|u| u.result == "UNLINKED").count() as u64,
+        rows,
+        unlinks,
+    }
+}
+
+/// The error codes on each line, the file's then the plan's.
+fn error_codes_by_line(file: &ValidatedFile, plan: &Plan) -> BTreeMap<u64, Vec<&'static str>> {
     let mut errors: BTreeMap<u64, Vec<&'static str>> = BTreeMap::new();
     for diagnostic in file.diagnostics().iter().chain(plan.diagnostics()) {
         if diagnostic.is_error() {
@@ -105,7 +147,17 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
                 .push(diagnostic.code.as_str());
         }
     }
-    // The outcome of each line's changes, strongest first.
+    errors
+}
+
+/// What the changes of each line came to (the strongest result, with its
+/// reason), and the links removed, in the plan's order.
+fn outcomes_by_line(
+    applied: &Applied,
+) -> (
+    BTreeMap<u64, (RowResult, Option<String>)>,
+    Vec<ResultUnlink>,
+) {
     let mut by_line: BTreeMap<u64, (RowResult, Option<String>)> = BTreeMap::new();
     let mut unlinks = Vec::new();
     for (change, outcome) in applied.outcomes() {
@@ -152,35 +204,7 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
             }
         }
     }
-    let mut rows = Vec::new();
-    let mut counts: BTreeMap<RowResult, u64> = BTreeMap::new();
-    for outcome in file.rows() {
-        if outcome.status == RowStatus::Blank {
-            continue;
-        }
-        let found = by_line.remove(&outcome.line);
-        let (result, reason) = match (errors.get(&outcome.line), found) {
-            (Some(codes), _) => {
-                let mut codes = codes.clone();
-                codes.dedup();
-                (RowResult::Skipped, Some(codes.join("; ")))
-            }
-            (None, Some(found)) => found,
-            (None, None) => (RowResult::Unchanged, None),
-        };
-        *counts.entry(result).or_default() += 1;
-        rows.push(ResultRow {
-            line: outcome.line,
-            result,
-            reason,
-        });
-    }
-    Results {
-        counts,
-        unlinked: unlinks.iter().filter(|u| u.result == "UNLINKED").count() as u64,
-        rows,
-        unlinks,
-    }
+    (by_line, unlinks)
 }
 
 /// Which result a row with several changes shows: a change not written
