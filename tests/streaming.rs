@@ -189,3 +189,34 @@ proptest::proptest! {
         assert_streaming_agrees(data.as_bytes());
     }
 }
+
+/// The dry run needs nothing the streamed file leaves out: it plans the
+/// same from a streamed file as from a kept one.
+#[test]
+fn a_streamed_file_plans_as_a_kept_one() {
+    let data = synth::guardians_csv(&synth::Options {
+        rows: 3_000,
+        seed: 5,
+        foreign_percent: 5.0,
+        problem_percent: 5.0,
+    });
+    let kept = common::validate(data.as_bytes());
+    let (streamed, _) = streamed(data.as_bytes(), 2);
+    // The roster: every student of the file, and half of its guardians
+    // as they were, so that the plan creates, updates, links and unlinks.
+    let half: Vec<&str> = data.lines().take(1_500).collect();
+    let current = common::validate(half.join("\n").as_bytes());
+    let students =
+        (0..3_000).map(|n| guardian_roster::StudentId::from(synth::student_id(n).as_str()));
+    let roster = guardian_roster::InMemoryRoster::from_export(students, &current);
+    let mut options = guardian_roster::DryRunOptions::new();
+    options
+        .mode(guardian_roster::SyncMode::Full)
+        .max_unlink_percent(100.0);
+    let from_kept = guardian_roster::dry_run(&kept, &roster, &options).expect("in memory");
+    let from_streamed = guardian_roster::dry_run(&streamed, &roster, &options).expect("in memory");
+    assert!(from_kept.summary().create_guardian > 0 && from_kept.summary().link > 0);
+    assert_eq!(from_streamed.changes(), from_kept.changes());
+    assert_eq!(from_streamed.diagnostics(), from_kept.diagnostics());
+    assert_eq!(from_streamed.summary(), from_kept.summary());
+}
