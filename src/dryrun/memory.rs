@@ -53,7 +53,7 @@ pub struct InMemoryRoster {
     emails: ContactIndex,
     mobiles: ContactIndex,
     /// Each student's schools, sorted.
-    enrolments: HashMap<StudentId, Vec<SchoolId>>,
+    enrolments: HashMap<StudentId, Schools>,
     /// Every school, by its ID without leading zeros.
     schools: UnpaddedIndex<SchoolId>,
 }
@@ -116,8 +116,7 @@ impl InMemoryRoster {
     pub fn add_enrolment(&mut self, student: StudentId, school: SchoolId) {
         self.add_student(student.clone());
         let schools = self.enrolments.entry(student).or_default();
-        if let Err(at) = schools.binary_search(&school) {
-            schools.insert(at, school.clone());
+        if schools.insert(&school) {
             let mut known = Vec::new();
             self.schools
                 .find(without_leading_zeros(school.as_str()), &mut known);
@@ -295,24 +294,33 @@ impl Roster for InMemoryRoster {
     }
 
     fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
-        Ok(self
+        // The whole district in one exact allocation (a filter would grow
+        // the list by doubling, up to twice its size).
+        if *scope == Scope::District {
+            return Ok(self.links.iter().cloned().collect());
+        }
+        let mut links: Vec<(GuardianId, StudentId)> = self
             .links
             .iter()
-            .filter(|(_, student)| match scope {
-                Scope::District => true,
-                Scope::Schools { .. } => self
-                    .enrolments
+            .filter(|(_, student)| {
+                self.enrolments
                     .get(student)
-                    .is_some_and(|schools| scope.includes(schools)),
+                    .is_some_and(|schools| scope.includes(schools.as_slice()))
             })
             .cloned()
-            .collect())
+            .collect();
+        links.shrink_to_fit();
+        Ok(links)
     }
 
     fn schools_of(&self, students: &[StudentId]) -> Result<Vec<(StudentId, SchoolId)>, Infallible> {
         let mut out = Vec::new();
         for student in students {
-            for school in self.enrolments.get(student).into_iter().flatten() {
+            for school in self
+                .enrolments
+                .get(student)
+                .map_or(&[][..], Schools::as_slice)
+            {
                 out.push((student.clone(), school.clone()));
             }
         }
@@ -325,6 +333,44 @@ impl Roster for InMemoryRoster {
             self.schools.find(key, &mut similar);
         }
         Ok(similar)
+    }
+}
+
+/// A student's schools, sorted: almost every student has one, held
+/// without an allocation of its own.
+#[derive(Clone, Default)]
+enum Schools {
+    #[default]
+    None,
+    One(SchoolId),
+    Several(Vec<SchoolId>),
+}
+
+impl Schools {
+    fn as_slice(&self) -> &[SchoolId] {
+        match self {
+            Schools::None => &[],
+            Schools::One(school) => std::slice::from_ref(school),
+            Schools::Several(schools) => schools,
+        }
+    }
+
+    /// Adds `school`; false if the student already had it.
+    fn insert(&mut self, school: &SchoolId) -> bool {
+        match self {
+            Schools::None => *self = Schools::One(school.clone()),
+            Schools::One(one) if one == school => return false,
+            Schools::One(one) => {
+                let mut several = vec![one.clone(), school.clone()];
+                several.sort();
+                *self = Schools::Several(several);
+            }
+            Schools::Several(several) => match several.binary_search(school) {
+                Ok(_) => return false,
+                Err(at) => several.insert(at, school.clone()),
+            },
+        }
+        true
     }
 }
 
@@ -475,6 +521,19 @@ impl ContactIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_students_schools_stay_sorted_and_distinct() {
+        let mut schools = Schools::default();
+        assert!(schools.as_slice().is_empty());
+        assert!(schools.insert(&SchoolId::from("0205")));
+        assert!(!schools.insert(&SchoolId::from("0205")));
+        assert!(schools.insert(&SchoolId::from("0102")));
+        assert!(schools.insert(&SchoolId::from("0300")));
+        assert!(!schools.insert(&SchoolId::from("0102")));
+        let ids: Vec<&str> = schools.as_slice().iter().map(SchoolId::as_str).collect();
+        assert_eq!(ids, ["0102", "0205", "0300"]);
+    }
 
     #[test]
     fn similar_students_are_found_by_their_id_without_leading_zeros() {
