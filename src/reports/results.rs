@@ -150,15 +150,14 @@ fn error_codes_by_line(file: &ValidatedFile, plan: &Plan) -> BTreeMap<u64, Vec<&
     errors
 }
 
-/// What the changes of each line came to (the strongest result, with its
-/// reason), and the links removed, in the plan's order.
-fn outcomes_by_line(
-    applied: &Applied,
-) -> (
-    BTreeMap<u64, (RowResult, Option<String>)>,
-    Vec<ResultUnlink>,
-) {
-    let mut by_line: BTreeMap<u64, (RowResult, Option<String>)> = BTreeMap::new();
+/// Per line of the upload, what its changes came to: the strongest
+/// result, with its reason.
+type LineResults = BTreeMap<u64, (RowResult, Option<String>)>;
+
+/// What the changes of each line came to, and the links removed, in the
+/// plan's order.
+fn outcomes_by_line(applied: &Applied) -> (LineResults, Vec<ResultUnlink>) {
+    let mut by_line = LineResults::new();
     let mut unlinks = Vec::new();
     for (change, outcome) in applied.outcomes() {
         let result = match (change, outcome) {
