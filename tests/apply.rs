@@ -16,6 +16,24 @@ fn roster(current: &[&str]) -> InMemoryRoster {
     )
 }
 
+/// The guardian and reason of each change not written.
+fn not_written(applied: &guardian_roster::Applied) -> Vec<(String, Option<&str>)> {
+    outcomes(applied)
+        .into_iter()
+        .filter(|(_, _, reason)| reason.is_some())
+        .map(|(_, id, reason)| (id, reason))
+        .collect()
+}
+
+/// Each row of the results: line, result and reason.
+fn result_rows(results: &guardian_roster::Results) -> Vec<(u64, &str, Option<&str>)> {
+    results
+        .rows
+        .iter()
+        .map(|r| (r.line, r.result.as_str(), r.reason.as_deref()))
+        .collect()
+}
+
 fn outcomes(applied: &guardian_roster::Applied) -> Vec<(&'static str, String, Option<&str>)> {
     applied
         .outcomes()
@@ -142,11 +160,7 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
         }
     }
     let applied = apply(&plan, &mut emptied, &ApplyOptions::new()).expect("in memory");
-    let stale: Vec<(String, Option<&str>)> = outcomes(&applied)
-        .into_iter()
-        .filter(|(_, _, reason)| reason.is_some())
-        .map(|(_, id, reason)| (id, reason))
-        .collect();
+    let stale = not_written(&applied);
     assert_eq!(
         stale,
         [
@@ -246,11 +260,7 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
     now.add_guardian(g8);
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
     let results = guardian_roster::results(&file, &plan, &applied);
-    let rows: Vec<(u64, &str, Option<&str>)> = results
-        .rows
-        .iter()
-        .map(|r| (r.line, r.result.as_str(), r.reason.as_deref()))
-        .collect();
+    let rows = result_rows(&results);
     assert_eq!(
         rows,
         [
@@ -638,11 +648,7 @@ fn only_the_contacts_an_update_brings_are_checked_again() {
     ] {
         let mut now = roster(&[current[0], current[1], taken]);
         let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
-        let stale: Vec<(String, Option<&str>)> = outcomes(&applied)
-            .into_iter()
-            .filter(|(_, _, reason)| reason.is_some())
-            .map(|(_, id, reason)| (id, reason))
-            .collect();
+        let stale = not_written(&applied);
         let reason =
             format!("the {field} of guardian G2 was given to guardian G3 since the dry run");
         assert_eq!(stale, [("G2".to_owned(), Some(reason.as_str()))]);
@@ -697,11 +703,7 @@ fn the_results_of_a_streamed_file_skip_its_rejected_rows() {
     let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
     let results = guardian_roster::results(&file, &plan, &applied);
-    let rows: Vec<(u64, &str, Option<&str>)> = results
-        .rows
-        .iter()
-        .map(|r| (r.line, r.result.as_str(), r.reason.as_deref()))
-        .collect();
+    let rows = result_rows(&results);
     assert_eq!(
         rows,
         [

@@ -726,13 +726,10 @@ pub fn stream_report<R: std::io::Read>(
         ),
         (Format::Json, Ok(file)) => {
             write_out(format_args!("\n  ],\n"));
-            let rest = json!({
-                "summary": summary_json(file.summary()),
-                "encoding": file.encoding().name(),
-            });
             write_out(format_args!(
                 "  \"summary\": {},\n  \"encoding\": {},\n  \"guardians\": ",
-                rest["summary"], rest["encoding"]
+                summary_json(file.summary()),
+                Value::from(file.encoding().name())
             ));
             print_with(|out| {
                 let guardians = file_report(path, file, redact).guardians;
