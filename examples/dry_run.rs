@@ -149,7 +149,7 @@ fn run() -> ExitCode {
         Err(e) => {
             return fatal_input(&format!(
                 "{current_path}: {}",
-                Visible(&e.to_diagnostic().message)
+                Visible(&e.to_diagnostic().message())
             ));
         }
     };
@@ -180,7 +180,7 @@ fn run() -> ExitCode {
                 Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
                 Format::Text => outln!(
                     "{shown}\n  the file cannot be used: {}",
-                    Visible(&error.to_diagnostic().message)
+                    Visible(&error.to_diagnostic().message())
                 ),
             }
             return ExitCode::from(2);
@@ -195,7 +195,7 @@ fn run() -> ExitCode {
                 Format::Json => common::print_json(&common::fatal_json(&shown, &error)),
                 Format::Text => outln!(
                     "{shown}\n  the dry run cannot be made: {}",
-                    Visible(&error.to_diagnostic().message)
+                    Visible(&error.to_diagnostic().message())
                 ),
             }
             return ExitCode::from(2);

@@ -104,7 +104,7 @@ fn run() -> ExitCode {
         let loaded = std::fs::File::open(&students)
             .map_err(|e| format!("{students}: {e}"))
             .and_then(|f| {
-                read_students(f).map_err(|e| format!("{students}: {}", e.to_diagnostic().message))
+                read_students(f).map_err(|e| format!("{students}: {}", e.to_diagnostic().message()))
             })
             .and_then(|s| {
                 // The current roster's records, not its diagnostics.
@@ -112,7 +112,7 @@ fn run() -> ExitCode {
                     .from_path(&current)
                     .and_then(|r| r.validate_with(|_| {}))
                     .map(|c| (s, c))
-                    .map_err(|e| format!("{current}: {}", e.to_diagnostic().message))
+                    .map_err(|e| format!("{current}: {}", e.to_diagnostic().message()))
             })
             .and_then(|(s, c)| roster.load(&s, &c).map_err(|e| format!("{db}: {e}")));
         if let Err(message) = loaded {
@@ -129,13 +129,13 @@ fn run() -> ExitCode {
             return fatal(&format!(
                 "{}: {}",
                 Visible(&upload),
-                Visible(&e.to_diagnostic().message)
+                Visible(&e.to_diagnostic().message())
             ));
         }
     };
     let plan = match dry_run(&file, &roster, &options) {
         Ok(plan) => plan,
-        Err(e) => return fatal(&Visible(&e.to_diagnostic().message).to_string()),
+        Err(e) => return fatal(&Visible(&e.to_diagnostic().message()).to_string()),
     };
     let shown = if bundled {
         "examples/data/guardians.csv"
@@ -153,7 +153,7 @@ fn run() -> ExitCode {
         let mut writer = SqliteRoster::new(&transaction);
         let done = match apply(&plan, &mut writer, &ApplyOptions::new()) {
             Ok(done) => done,
-            Err(e) => return fatal(&format!("{db}: {}", e.to_diagnostic().message)),
+            Err(e) => return fatal(&format!("{db}: {}", e.to_diagnostic().message())),
         };
         if let Some((_, Outcome::Failed { reason })) = done
             .outcomes()
@@ -174,7 +174,7 @@ fn run() -> ExitCode {
         }
         again = match dry_run(&file, &roster, &options) {
             Ok(plan) => Some(plan),
-            Err(e) => return fatal(&e.to_diagnostic().message),
+            Err(e) => return fatal(&e.to_diagnostic().message()),
         };
         applied = Some(done);
     }

@@ -116,7 +116,7 @@ fn run() -> ExitCode {
                     outln!("{shown}");
                     outln!(
                         "  the file cannot be used: {}",
-                        guardian_roster::Visible(&error.to_diagnostic().message)
+                        guardian_roster::Visible(&error.to_diagnostic().message())
                     );
                 }
             }

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::column::Column;
+use crate::message::{Context, Message};
 use crate::values::text::mask;
 
 /// How serious a [`Diagnostic`] is.
@@ -230,8 +231,15 @@ impl Serialize for Code {
 ///
 /// `line` is the physical line of the file (1-based) where the row starts,
 /// which is the row number a spreadsheet shows when no cell holds a line
-/// break. `message` is written for the person who will fix the file.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// break. A diagnostic is data: its code, where it is (line, column, the
+/// value as written) and the arguments of its message; the sentence for
+/// the person who will fix the file ([`Diagnostic::message`]) is written
+/// when it is shown, not kept in memory.
+///
+/// Serialised (JSON, say), a diagnostic has `code`, `severity`, `line`,
+/// `column`, `value`, `message` (the sentence) and `suggestion`; read back,
+/// it keeps that sentence as it was written.
+#[derive(Clone)]
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,
@@ -244,25 +252,33 @@ pub struct Diagnostic {
     pub column: Option<Column>,
     /// The value as written in the file, if the problem is in one cell.
     pub value: Option<String>,
-    /// A sentence for a school clerk: what is wrong and what to do.
-    pub message: String,
     /// A value the file probably meant, where one is known (for
     /// `unknown_student`: the roster ID that matches once leading zeros are
     /// ignored). Never applied automatically.
     pub suggestion: Option<String>,
+    /// The words of the message and their arguments.
+    message: Message,
 }
 
 impl Diagnostic {
-    /// Makes a diagnostic; the severity follows from the code.
+    /// Makes a diagnostic with a message given whole; the severity follows
+    /// from the code. (The crate's own diagnostics keep their message as
+    /// words and arguments; an application that makes its own gives the
+    /// sentence.)
     pub fn new(code: Code, line: u64, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::with_message(code, line, Message::Given(message.into().into_boxed_str()))
+    }
+
+    /// Makes a diagnostic whose message is words and arguments.
+    pub(crate) fn with_message(code: Code, line: u64, message: Message) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
             line,
             column: None,
             value: None,
-            message: message.into(),
             suggestion: None,
+            message,
         }
     }
 
@@ -284,10 +300,34 @@ impl Diagnostic {
         self
     }
 
+    /// The sentence for a school clerk: what is wrong and what to do,
+    /// starting with the line (`Line 14: the mobile phone ...`), with the
+    /// values from the file as they were written. Written anew at each
+    /// call; [`Diagnostic`]'s `Display` writes it without allocating, with
+    /// what a terminal would act on escaped.
+    pub fn message(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.message.write(&mut out, self.context(false));
+        out
+    }
+
+    /// What the message's holes refer to.
+    fn context(&self, visible: bool) -> Context<'_> {
+        Context {
+            line: self.line,
+            value: self.value.as_deref(),
+            suggestion: self.suggestion.as_deref(),
+            visible,
+        }
+    }
+
     /// This diagnostic with personal data masked, for logs: emails become
     /// `j***@example.com`, phone numbers keep their first and last two
     /// digits, names keep their first letter; a suggested email or phone is
-    /// masked the same way. The code, line and column are unchanged; IDs are
+    /// masked the same way, and so is every other personal value the
+    /// message names (another guardian's email, the name a garbled one
+    /// probably meant). The code, line and column are unchanged; IDs are
     /// not personal data and stay.
     ///
     /// ```
@@ -297,7 +337,7 @@ impl Diagnostic {
     ///     .with_column(Column::Email)
     ///     .with_value("jane@example");
     /// let safe = d.redacted();
-    /// assert_eq!(safe.message, "Line 7: the email j***@example is wrong");
+    /// assert_eq!(safe.message(), "Line 7: the email j***@example is wrong");
     /// assert_eq!(safe.value.as_deref(), Some("j***@example"));
     /// ```
     pub fn redacted(&self) -> Diagnostic {
@@ -315,29 +355,28 @@ impl Diagnostic {
             self.code,
             Code::SharedEmail | Code::SharedMobile | Code::LookalikeEmail | Code::NoHeader
         );
-        if let (true, Some(value)) = (personal, &self.value) {
-            // A first line of data (`no_header`) is a list of cells.
-            let masked = if self.code == Code::NoHeader {
-                value.split(", ").map(mask).collect::<Vec<_>>().join(", ")
-            } else {
-                mask(value)
-            };
-            if !value.is_empty() {
-                safe.message = self.message.replace(value.as_str(), &masked);
-            }
-            safe.value = Some(masked);
-        }
         // The roster guardian named by a contact in use is an ID, not
         // personal data.
         let personal_suggestion =
             personal && !matches!(self.code, Code::EmailInUse | Code::MobileInUse);
-        if let (true, Some(suggestion)) = (personal_suggestion, &self.suggestion) {
-            let masked = mask(suggestion);
-            if !suggestion.is_empty() {
-                safe.message = safe.message.replace(suggestion.as_str(), &masked);
-            }
-            safe.suggestion = Some(masked);
+        let mut masked = Vec::new();
+        if let (true, Some(value)) = (personal, &self.value) {
+            // A first line of data (`no_header`) is a list of cells.
+            let hidden = if self.code == Code::NoHeader {
+                value.split(", ").map(mask).collect::<Vec<_>>().join(", ")
+            } else {
+                mask(value)
+            };
+            masked.push((value.as_str(), hidden.clone()));
+            safe.value = Some(hidden);
         }
+        if let (true, Some(suggestion)) = (personal_suggestion, &self.suggestion) {
+            let hidden = mask(suggestion);
+            masked.push((suggestion.as_str(), hidden.clone()));
+            safe.suggestion = Some(hidden);
+        }
+        let masked: Vec<(&str, &str)> = masked.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        safe.message = self.message.redacted(&masked);
         safe
     }
 
@@ -347,19 +386,72 @@ impl Diagnostic {
     }
 }
 
+impl PartialEq for Diagnostic {
+    /// Two diagnostics are equal when every field and the message's words
+    /// are: a diagnostic read back from JSON equals the one written.
+    fn eq(&self, other: &Diagnostic) -> bool {
+        self.code == other.code
+            && self.severity == other.severity
+            && self.line == other.line
+            && self.column == other.column
+            && self.value == other.value
+            && self.suggestion == other.suggestion
+            && self.message() == other.message()
+    }
+}
+
+impl Eq for Diagnostic {}
+
+/// A diagnostic as it is serialised: its message written out.
+#[derive(Serialize, Deserialize)]
+struct Written<M> {
+    code: Code,
+    severity: Severity,
+    line: u64,
+    column: Option<Column>,
+    value: Option<String>,
+    message: M,
+    suggestion: Option<String>,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Written {
+            code: self.code,
+            severity: self.severity,
+            line: self.line,
+            column: self.column,
+            value: self.value.clone(),
+            message: self.message(),
+            suggestion: self.suggestion.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Diagnostic, D::Error> {
+        let written = Written::<String>::deserialize(deserializer)?;
+        Ok(Diagnostic {
+            code: written.code,
+            severity: written.severity,
+            line: written.line,
+            column: written.column,
+            value: written.value,
+            suggestion: written.suggestion,
+            message: Message::Given(written.message.into_boxed_str()),
+        })
+    }
+}
+
 impl fmt::Display for Diagnostic {
     /// `error[invalid_phone] Line 14: the mobile phone ...`: the message
-    /// already names the line. Values from the file are in the message, so
-    /// it is rendered [`crate::Visible`]: an escape sequence or a BiDi
-    /// override in a cell reaches no terminal.
+    /// already names the line. Values from the file are written
+    /// [`crate::Visible`]: an escape sequence or a BiDi override in a cell
+    /// reaches no terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}] {}",
-            self.severity,
-            self.code,
-            crate::render::Visible(&self.message)
-        )
+        write!(f, "{}[{}] ", self.severity, self.code)?;
+        self.message.write(f, self.context(true))
     }
 }
 

@@ -196,6 +196,7 @@ mod column;
 mod diagnostic;
 mod dryrun;
 mod error;
+mod message;
 mod progress;
 mod reading;
 mod render;

@@ -66,7 +66,7 @@ fn apostrophes_and_spaces_no_one_sees_are_a_warning_keeping_the_first_spelling()
         ]
     );
     assert_eq!(
-        file.diagnostics()[1].message,
+        file.diagnostics()[1].message(),
         "Line 3: the guardian's last name differs from line 2 only in apostrophes, spaces or hyphens (typographic or straight, no-break or plain); the spelling of line 2, O'Brien, is used: make the rows agree in the SIS"
     );
     let mary = file.guardian("G1").expect("G1 kept");
@@ -128,7 +128,7 @@ fn an_optional_field_that_differs_never_costs_the_guardian() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[1].message,
+        file.diagnostics()[1].message(),
         "Line 3: the guardian's language differs from line 2's; the value of line 2 is kept for the guardian (an optional field never costs a guardian): make the rows agree in the SIS"
     );
     let ana = file.guardian("G1").expect("kept");
@@ -167,7 +167,7 @@ fn contacts_written_on_the_first_row_only_complete_the_other_rows() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 3: guardian G1 has no email, mobile phone and language on lines 3 and 4 but has on line 2; those rows were completed from line 2 (SIS exports often write a guardian's contacts on their first row only): check it is right for every child"
     );
     assert_eq!(

@@ -122,7 +122,7 @@ fn unknown_student_suggests_the_zero_padded_id_and_never_links() {
     assert_eq!(suggestions, [Some("000125"), Some("000127"), None]);
     assert!(
         plan.diagnostics()[0]
-            .message
+            .message()
             .contains("did you mean 000125?")
     );
     // A guardian none of whose links can be made is not created.
@@ -152,7 +152,7 @@ fn a_contact_owned_by_another_guardian_blocks_the_login() {
         plan.diagnostics()[0].code.severity(),
         guardian_roster::Severity::Error
     );
-    assert!(plan.diagnostics()[0].message.contains("guardian G1"));
+    assert!(plan.diagnostics()[0].message().contains("guardian G1"));
     assert!(plan.changes().is_empty());
     assert_eq!(plan.summary().unchanged_links, 1);
 }
@@ -171,7 +171,7 @@ fn a_contact_many_roster_guardians_share_is_one_diagnostic_per_row() {
     let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(codes(&plan), [("mobile_in_use", 2), ("mobile_in_use", 3)]);
     assert_eq!(
-        plan.diagnostics()[0].message,
+        plan.diagnostics()[0].message(),
         "Line 2: the mobile phone +13125550100 already belongs to guardians R000, R001, R002, R003, R004, R005, R006, R007, R008 and R009 (and 490 more) in the roster, so guardian G2 cannot use it to log in; this row was not applied: give guardian G2 their own mobile phone"
     );
     assert_eq!(plan.summary().rows_skipped, 2);
@@ -208,7 +208,7 @@ fn a_guardian_id_that_lost_its_leading_zeros_is_named() {
     assert_eq!(error.suggestion.as_deref(), Some("0042"));
     assert_eq!(error.value.as_deref(), Some("42"));
     assert_eq!(
-        error.message,
+        error.message(),
         "Line 3: guardian 42 is not in the roster, but guardian 0042 is, differing only in leading zeros, which a spreadsheet may have removed or added; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)"
     );
     assert_eq!(plan.diagnostics()[2].suggestion.as_deref(), Some("77"));
@@ -278,7 +278,7 @@ fn the_deletion_threshold_holds_every_unlink() {
     assert!(plan.changes().is_empty());
     assert_eq!(codes(&plan), [("deletion_threshold", 1)]);
     assert!(
-        plan.diagnostics()[0].message
+        plan.diagnostics()[0].message()
             == "3 of the 4 links this file covers would be removed (75.0%; the links it covers are the roster's 4 in scope and the 0 this file adds), more than the 10% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian"
     );
     let held: Vec<(&str, &str)> = plan
@@ -295,7 +295,7 @@ fn the_deletion_threshold_holds_every_unlink() {
     ]));
     let plan = dry_run(&adding, &roster, &options).expect("in memory");
     assert_eq!(
-        plan.diagnostics()[0].message,
+        plan.diagnostics()[0].message(),
         "3 of the 5 links this file covers would be removed (60.0%; the links it covers are the roster's 4 in scope and the 1 this file adds), more than the 10% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian"
     );
 
@@ -469,7 +469,7 @@ fn a_failing_roster_stops_the_dry_run_with_an_error() {
     );
     // ...and the diagnostic for a clerk says both.
     assert_eq!(
-        error.to_diagnostic().message,
+        error.to_diagnostic().message(),
         "the current roster could not be read: connection refused"
     );
     // No line of the file is at fault; its diagnostic sits on line 1.

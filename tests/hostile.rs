@@ -18,7 +18,7 @@ fn a_50_mb_field_is_cut_off_and_the_next_row_read() {
     text.push('\n');
     let file = validate(&text);
     assert_eq!(found(&file), [("field_too_large", 2, Some("first_name"))]);
-    assert!(file.diagnostics()[0].message.contains("52428800 bytes"));
+    assert!(file.diagnostics()[0].message().contains("52428800 bytes"));
     assert_eq!(file.guardians().len(), 1);
     assert_eq!(file.links()[0].line, 3);
 }
@@ -61,7 +61,7 @@ fn a_row_with_too_many_columns_is_rejected_and_the_next_read() {
     ]);
     let file = validate(&text);
     assert_eq!(found(&file), [("too_many_columns", 2, None)]);
-    assert!(file.diagnostics()[0].message.contains("100008 cells"));
+    assert!(file.diagnostics()[0].message().contains("100008 cells"));
     assert_eq!(file.links().len(), 1);
 }
 

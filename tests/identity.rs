@@ -54,7 +54,7 @@ fn a_student_id_that_lost_its_zeros_holds_the_link_it_stands_for() {
     assert_eq!(plan.diagnostics()[0].value.as_deref(), Some("001236"));
     assert_eq!(plan.diagnostics()[1].suggestion.as_deref(), Some("001234"));
     assert_eq!(
-        plan.diagnostics()[2].message,
+        plan.diagnostics()[2].message(),
         "Line 2 was not applied (its student ID is not in the roster) and may be the row for guardian G-9 and student 001234, so that link is kept, not removed; fix the row and sync again"
     );
     assert_eq!(plan.diagnostics()[2].value.as_deref(), Some("G-9 001234"));
@@ -141,7 +141,7 @@ fn held_links_are_not_removals_when_the_threshold_is_measured() {
         .find(|d| d.code.as_str() == "deletion_threshold")
         .expect("threshold");
     assert_eq!(
-        threshold.message,
+        threshold.message(),
         "2 of the 20 links this file covers would be removed (10.0%; the links it covers are the roster's 20 in scope and the 0 this file adds), more than the 5% a sync may remove; no link was removed. 1 more are kept because rows that may stand for them were not applied. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian"
     );
 }
@@ -182,11 +182,11 @@ fn a_guardian_id_that_lost_its_zeros_is_the_roster_guardian_not_a_new_one() {
             .all(|d| d.suggestion.as_deref() == Some("0077"))
     );
     assert_eq!(
-        d[1].message,
+        d[1].message(),
         "Line 2: the email kim@example.com already belongs to guardian 0077 in the roster, and guardian 0077's ID differs from 77 only in leading zeros: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file (0077), not the email"
     );
     assert_eq!(
-        d[3].message,
+        d[3].message(),
         "Line 2 was not applied (its guardian ID matches the roster's only once leading zeros are ignored) and may be the row for guardian 0077, so their link to student 000125 is kept, not removed; fix the guardian ID in the file and sync again"
     );
     // No second account, no unlink of the twin's children.
@@ -241,7 +241,7 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
     let warning = &plan.diagnostics()[0];
     assert_eq!(warning.value.as_deref(), Some("000127"));
     assert_eq!(
-        warning.message,
+        warning.message(),
         "Student 000127 would be left with no guardian: this sync removes every link they have (guardians G3 and G4); check that the export holds this student's guardians before Start Processing"
     );
     assert_eq!(plan.summary().students_left_without_guardian, 1);

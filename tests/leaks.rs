@@ -111,7 +111,7 @@ fn no_public_type_prints_a_name_an_email_or_a_phone_in_debug() {
     assert_no_personal_data("Error", &format!("{error:?}"));
     assert_no_personal_data(
         "Error::to_diagnostic().redacted()",
-        &error.to_diagnostic().redacted().message,
+        &error.to_diagnostic().redacted().message(),
     );
 }
 
@@ -137,7 +137,7 @@ fn redacted_output_carries_no_personal_value() {
     for diagnostic in file.diagnostics().iter().chain(plan.diagnostics()) {
         codes.insert(diagnostic.code.as_str());
         let safe = diagnostic.redacted();
-        let shown = format!("{} {:?} {:?}", safe.message, safe.value, safe.suggestion);
+        let shown = format!("{} {:?} {:?}", safe.message(), safe.value, safe.suggestion);
         assert_no_personal_data(diagnostic.code.as_str(), &shown);
     }
     for code in [
@@ -270,7 +270,7 @@ fn formatting_characters_are_refused_in_ids_and_emails_and_named_in_names() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the guardian ID contains U+202E (a right-to-left or left-to-right control), which changes how it shows (two different values can look the same); type it again"
     );
     assert_eq!(file.summary().rejected, 2);
@@ -294,7 +294,7 @@ fn text_after_a_closing_quote_is_named() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the first name has text after its closing double quote (\"x\"y is read as xy); check the value: a cell with a quote inside is written whole in quotes, the inner quote doubled (\"x\"\"y\")"
     );
     assert_eq!(file.summary().rejected, 0);
@@ -319,7 +319,7 @@ fn overlong_and_surrogate_sequences_are_named_on_their_cells() {
     );
     assert!(
         file.diagnostics()[1]
-            .message
+            .message()
             .contains("look like broken UTF-8 (an overlong or surrogate sequence)")
     );
     // Real Windows-1252 names are not flagged.
@@ -352,9 +352,80 @@ fn look_alike_emails_are_named() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: guardian G1's email paypal@example.com looks the same as the email of guardians G2 (line 3) and G3 (line 4) but differs in look-alike characters (another alphabet's letters, full-width letters, or a domain in punycode); to a person they are one login: check which address is right"
     );
     // Warnings: every guardian is kept.
     assert_eq!(file.guardians().len(), 6);
+}
+
+/// Redaction masks the arguments of a message, not the substrings of a
+/// sentence: a number or address a rule quotes in its own form (a
+/// label's number in E.164, a `mailto:` link's address) is masked too,
+/// and what is not personal (the label, the words) stays.
+#[test]
+fn redaction_masks_what_a_rule_quotes_in_its_own_form() {
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Diaz,mailto:ana.diaz@example.com,Cell: (312) 555-0142,,",
+        "002,G2,JosÃ©,Diaz,jose@example.com,,,",
+    ]));
+    let redacted: Vec<(String, String)> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str().to_owned(), d.redacted().message()))
+        .collect();
+    assert_eq!(
+        redacted,
+        [
+            (
+                "invalid_email".to_owned(),
+                "Line 2: the email m***@example.com starts with mailto: (copied from a link); \
+                 write only the address (a***@example.com)"
+                    .to_owned()
+            ),
+            (
+                "invalid_phone".to_owned(),
+                "Line 2: the mobile phone Ce***42 carries a label (Cell); write only the \
+                 number, +1***42"
+                    .to_owned()
+            ),
+            (
+                "no_contact".to_owned(),
+                "Line 2: the guardian has no usable email or mobile phone, so they could not log \
+                 in or be notified; add one"
+                    .to_owned()
+            ),
+            (
+                "garbled_text".to_owned(),
+                "Line 3: the guardian's first name J*** looks garbled by a wrong text encoding \
+                 (UTF-8 read as Windows-1252), probably J***; it is kept as written: correct it \
+                 in the SIS, or export the file again as UTF-8"
+                    .to_owned()
+            ),
+        ]
+    );
+    // Unredacted, the same messages quote everything as written.
+    assert_eq!(
+        file.diagnostics()[1].message(),
+        "Line 2: the mobile phone Cell: (312) 555-0142 carries a label (Cell); write only the \
+         number, +13125550142"
+    );
+}
+
+/// A diagnostic survives JSON: written with its message as a sentence,
+/// read back equal, and its redaction still masks the value.
+#[test]
+fn a_diagnostic_read_back_from_json_is_equal_and_still_redacts() {
+    let file = common::validate(csv(&["001,G1,Ana,Diaz,ana@example,,,"]));
+    let diagnostic = &file.diagnostics()[0];
+    let json = serde_json::to_string(diagnostic).expect("serialises");
+    assert!(
+        json.contains(r#""message":"Line 2: the email ana@example has no domain ending"#),
+        "{json}"
+    );
+    let back: guardian_roster::Diagnostic = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(&back, diagnostic);
+    assert_eq!(back.message(), diagnostic.message());
+    assert_eq!(back.redacted().message(), diagnostic.redacted().message());
+    assert!(!back.redacted().message().contains("ana@"));
 }

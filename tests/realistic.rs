@@ -63,7 +63,7 @@ fn thousands_separators_in_ids_are_repaired() {
     assert_eq!(file.links()[0].student_id.as_str(), "1234567");
     assert!(
         file.diagnostics()[0]
-            .message
+            .message()
             .contains("thousands separators")
     );
 }
@@ -74,10 +74,10 @@ fn a_foreign_number_without_plus_gets_a_hint() {
     assert_eq!(found(&file)[0], ("invalid_phone", 2, Some("mobile_phone")));
     assert!(
         file.diagnostics()[0]
-            .message
+            .message()
             .contains("write it with + and the country code"),
         "{}",
-        file.diagnostics()[0].message
+        file.diagnostics()[0].message()
     );
 }
 
@@ -189,7 +189,8 @@ fn a_european_export_saved_by_excel() {
         file.diagnostics()
             .iter()
             .find(|d| d.line == 4)
-            .map(|d| d.message.as_str()),
+            .map(|d| d.message())
+            .as_deref(),
         Some(
             "Line 4: a double quote opened on this line is closed only on line 6, so lines 5 \
              to 6 were read as part of one cell of this row, not as rows of their own; fix the \
@@ -200,7 +201,8 @@ fn a_european_export_saved_by_excel() {
         file.diagnostics()
             .iter()
             .find(|d| d.line == 2 && d.code.as_str() == "email_typo")
-            .map(|d| d.message.as_str()),
+            .map(|d| d.message())
+            .as_deref(),
         Some(
             "Line 2: the email jose@gmaul.com may be a typo for gmail.com; it is kept as \
              written, so check it with the family"

@@ -72,7 +72,7 @@ fn messages_speak_to_a_clerk() {
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(d.value.as_deref(), Some("(312) 555-01"));
     assert_eq!(
-        d.message,
+        d.message(),
         "Line 2: the mobile phone (312) 555-01 is too short to be a US number"
     );
 }
@@ -278,7 +278,7 @@ fn spreadsheet_error_values_are_named_not_kept() {
             ("unknown_language", 6, Some("language")),
         ]
     );
-    let message = &file.diagnostics()[0].message;
+    let message = &file.diagnostics()[0].message();
     assert!(
         message.contains("#N/A is a spreadsheet error value"),
         "{message}"
@@ -305,7 +305,7 @@ fn a_misspelt_language_is_unknown_with_the_name_it_probably_meant() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[1].message,
+        file.diagnostics()[1].message(),
         "Line 3: the language \"Portugese\" is not a language this import recognises; \
          did you mean Portuguese? Write it as Portuguese or its code; the guardian keeps no \
          language preference"
@@ -340,12 +340,12 @@ fn a_cell_naming_two_languages_or_none_is_said_so() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the language cell \"English; Spanish\" names more than one language; keep \
          only the one the guardian prefers to read; the guardian keeps no language preference"
     );
     assert_eq!(
-        file.diagnostics()[2].message,
+        file.diagnostics()[2].message(),
         "Line 4: the language Other is a placeholder, read as empty"
     );
     // One language under two names is that language.
@@ -366,7 +366,7 @@ fn a_row_of_one_field_may_be_a_note() {
     ]));
     assert_eq!(common::found(&file), [("field_count", 3, None)]);
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 3: the row has 1 field but the header has 8; it may be a note or a total \
          rather than a guardian, or the file's delimiter (comma) is not used on this row"
     );
@@ -399,11 +399,7 @@ fn a_label_beside_a_phone_number_is_named_with_the_number_without_it() {
             ("multiple_values", 7, None),
         ]
     );
-    let messages: Vec<&str> = file
-        .diagnostics()
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    let messages: Vec<String> = file.diagnostics().iter().map(|d| d.message()).collect();
     assert_eq!(
         messages[0],
         "Line 2: the mobile phone Cell: (312) 555-0142 carries a label (Cell); write only the \
@@ -443,7 +439,7 @@ fn an_email_domain_one_slip_from_a_large_provider_is_a_likely_typo() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the email Ana.Diaz@gmaul.com may be a typo for gmail.com; it is kept as \
          written, so check it with the family"
     );
@@ -476,7 +472,7 @@ fn a_quote_closed_lines_later_names_the_lines_it_swallowed() {
             "{end:?}"
         );
         assert_eq!(
-            file.diagnostics()[0].message,
+            file.diagnostics()[0].message(),
             "Line 2: a double quote opened on this line is closed only on line 5, so lines 3 to \
              5 were read as part of one cell of this row, not as rows of their own; fix the quote \
              (a quote inside a value is written twice) and upload again"
@@ -494,7 +490,7 @@ fn field_count_names_the_files_delimiter() {
          001;G1;Ana;Diaz, Jr;ana@example.com\n",
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the row has 5 fields but the header has 6; a delimiter is missing or extra \
          (a value with a semicolon in it must be in double quotes)"
     );
@@ -516,7 +512,7 @@ fn a_name_garbled_by_a_wrong_encoding_is_named_with_what_it_reads() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the guardian's first name JosÃ© looks garbled by a wrong text encoding \
          (UTF-8 read as Windows-1252), probably José; it is kept as written: correct it in the \
          SIS, or export the file again as UTF-8"
@@ -531,7 +527,7 @@ fn a_name_garbled_by_a_wrong_encoding_is_named_with_what_it_reads() {
         Some("J***")
     );
     assert_eq!(
-        file.diagnostics()[2].message,
+        file.diagnostics()[2].message(),
         "Line 4: the language \"EspaÃ±ol\" looks garbled by a wrong text encoding (UTF-8 \
          read as Windows-1252), probably Español; write it as Español or export the file again \
          as UTF-8; the guardian keeps no language preference"
@@ -557,7 +553,7 @@ fn dummy_phone_numbers_are_placeholders_and_a_mexican_1_is_named() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[2].message,
+        file.diagnostics()[2].message(),
         "Line 3: the mobile phone +52 1 55 1234 5678 has the 1 after +52 that Mexican mobile \
          numbers no longer take (since 2019); write it as +525512345678"
     );
@@ -589,7 +585,7 @@ fn placeholder_names_are_kept_with_a_warning() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the guardian's first name N/A is a placeholder, not a name; it is kept as \
          written so the guardian can still be reached, but put the real name in the SIS"
     );
@@ -617,7 +613,7 @@ fn an_id_a_spreadsheet_turned_into_a_date_is_refused() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the student ID Jan-05 looks like a date, which a spreadsheet makes of an ID \
          such as 1-5, so the ID is lost; export the file again with this column formatted as text"
     );
@@ -634,7 +630,7 @@ fn an_email_with_stray_punctuation_names_the_address() {
         ("invalid_email", 2, Some("ana@example.com"))
     );
     assert_eq!(
-        d.message,
+        d.message(),
         "Line 2: the email ana@example.com; has stray punctuation next to the address; \
          write only the address (ana@example.com)"
     );
@@ -670,21 +666,22 @@ fn invisible_characters_are_trimmed_at_the_edges_and_named_inside() {
     );
     assert!(
         file.diagnostics()[1]
-            .message
+            .message()
             .contains("contains an invisible character"),
         "{}",
-        file.diagnostics()[1].message
+        file.diagnostics()[1].message()
     );
 }
 
 #[test]
 fn swapped_email_and_phone_columns_are_named() {
     let file = validate(csv(&["001,G1,Ana,Diaz,(312) 555-0142,ana@example.com,,"]));
-    let messages: Vec<(&str, &str)> = file
+    let owned: Vec<(&str, String)> = file
         .diagnostics()
         .iter()
-        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .map(|d| (d.code.as_str(), d.message()))
         .collect();
+    let messages: Vec<(&str, &str)> = owned.iter().map(|(c, m)| (*c, m.as_str())).collect();
     assert_eq!(
         messages,
         [
@@ -721,7 +718,7 @@ fn a_quote_closed_late_in_an_extra_column_names_the_lines_it_swallowed() {
     let file = validate(text);
     assert_eq!(common::found(&file)[1..], [("unterminated_quote", 2, None)]);
     assert_eq!(
-        file.diagnostics()[1].message,
+        file.diagnostics()[1].message(),
         "Line 2: a double quote opened on this line is closed only on line 4, so lines 3 to 4 were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again"
     );
     // The address on two lines is a cell, and its row is used.

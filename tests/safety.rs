@@ -181,17 +181,17 @@ fn an_address_wrapped_in_a_name_or_mailto_is_named_and_masked_in_logs() {
         ]
     );
     assert_eq!(
-        file.diagnostics()[0].message,
+        file.diagnostics()[0].message(),
         "Line 2: the email \"Diaz, Ana\" <ana.diaz@example.com> has more than the address \
          (a name or angle brackets); write only the address (ana.diaz@example.com)"
     );
     assert_eq!(
-        file.diagnostics()[2].message,
+        file.diagnostics()[2].message(),
         "Line 3: the email MAILTO:bo.li@example.com starts with mailto: (copied from a link); \
          write only the address (bo.li@example.com)"
     );
     let safe = file.diagnostics()[0].redacted();
-    assert!(!safe.message.contains("ana.diaz"), "{}", safe.message);
+    assert!(!safe.message().contains("ana.diaz"), "{}", safe.message());
     assert_eq!(safe.suggestion.as_deref(), Some("a***@example.com"));
 }
 

@@ -80,7 +80,7 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
     assert_eq!(codes(&plan), [("deletion_threshold", 1)]);
     assert!(
         plan.diagnostics()[0]
-            .message
+            .message()
             .starts_with("1 of the 3 links this file covers would be removed (33.3%;")
     );
 }
@@ -104,7 +104,7 @@ fn a_student_of_another_school_is_reported_not_linked() {
         [("student_out_of_scope", 5), ("student_out_of_scope", 6)]
     );
     assert_eq!(
-        plan.diagnostics()[0].message,
+        plan.diagnostics()[0].message(),
         "Line 5: student 004 is in the roster under school 0205, not in this upload's scope; the row was not applied (an upload never links across schools): upload it for the student's school, or from the District page"
     );
     // No link across schools, no guardian made for another school only.

@@ -72,10 +72,10 @@ fn streamed(data: &[u8], threads: usize) -> (ValidatedFile, Handed) {
 }
 
 /// Diagnostics in a canonical order: by line, code and message.
-fn sorted(diagnostics: &[Diagnostic]) -> Vec<(u64, &'static str, &str)> {
+fn sorted(diagnostics: &[Diagnostic]) -> Vec<(u64, &'static str, String)> {
     let mut all: Vec<_> = diagnostics
         .iter()
-        .map(|d| (d.line, d.code.as_str(), d.message.as_str()))
+        .map(|d| (d.line, d.code.as_str(), d.message()))
         .collect();
     all.sort();
     all

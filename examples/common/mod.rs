@@ -182,7 +182,7 @@ pub fn diagnostic_json(diagnostic: &Diagnostic, redact: bool) -> Value {
         "severity": diagnostic.severity.as_str(),
         "line": diagnostic.line,
         "column": diagnostic.column.map(|c| c.as_str()),
-        "message": diagnostic.message,
+        "message": diagnostic.message(),
         "value": diagnostic.value,
         "suggestion": diagnostic.suggestion,
     })
@@ -722,7 +722,7 @@ pub fn stream_report<R: std::io::Read>(
         }
         (Format::Text, Err(error)) => outln!(
             "  the file cannot be used: {}",
-            guardian_roster::Visible(&error.to_diagnostic().message)
+            guardian_roster::Visible(&error.to_diagnostic().message())
         ),
         (Format::Json, Ok(file)) => {
             write_out(format_args!("\n  ],\n"));

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use foldhash::HashMap;
-use std::fmt::Write as _;
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
@@ -15,6 +14,7 @@ use crate::checks::found::Found;
 use crate::column::Column;
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::message::{Arg, msg, plain};
 use crate::reading::decode::TextEncoding;
 use crate::reading::row::{Row, RowStatus};
 use crate::values::id::{GuardianId, StudentId};
@@ -531,12 +531,14 @@ impl Builder {
             match self.link_index.entry(key) {
                 std::collections::hash_map::Entry::Occupied(first) if verdict.is_same() => {
                     let first_line = self.links[*first.get() as usize].2;
-                    self.found.push(Diagnostic::new(
+                    self.found.push(Diagnostic::with_message(
                         Code::DuplicateRow,
                         line,
-                        format!(
-                            "Line {line}: this row repeats line {first_line} (the same guardian, student and details); it is counted once"
-                        ),
+                        msg!(
+                            "this row repeats line {} (the same guardian, student and details); it is counted once",
+                            first_line
+                        )
+                        .lined(),
                     ));
                     status = RowStatus::Repaired;
                 }
@@ -679,19 +681,30 @@ impl Builder {
             let b = bit(field);
             let column = Column::of_field(field);
             let label = field.label();
+            // The spelling used is the diagnostic's value, so that
+            // `redacted` masks it.
             let message = if verdict.case & b != 0 {
-                format!(
-                    "Line {line}: the guardian's {label} differs from line {first_line} only in capitals; the spelling of line {first_line}, {}, is used: make the rows agree in the SIS",
-                    entry.guardian.field(field).unwrap_or_default()
+                msg!(
+                    "the guardian's {} differs from line {} only in capitals; the spelling of line {}, {}, is used: make the rows agree in the SIS",
+                    label,
+                    first_line,
+                    first_line,
+                    Arg::Value
                 )
             } else if verdict.variant & b != 0 {
-                format!(
-                    "Line {line}: the guardian's {label} differs from line {first_line} only in apostrophes, spaces or hyphens (typographic or straight, no-break or plain); the spelling of line {first_line}, {}, is used: make the rows agree in the SIS",
-                    entry.guardian.field(field).unwrap_or_default()
+                msg!(
+                    "the guardian's {} differs from line {} only in apostrophes, spaces or hyphens (typographic or straight, no-break or plain); the spelling of line {}, {}, is used: make the rows agree in the SIS",
+                    label,
+                    first_line,
+                    first_line,
+                    Arg::Value
                 )
             } else if verdict.differs & b != 0 {
-                format!(
-                    "Line {line}: the guardian's {label} differs from line {first_line}'s; the value of line {first_line} is kept for the guardian (an optional field never costs a guardian): make the rows agree in the SIS"
+                msg!(
+                    "the guardian's {} differs from line {}'s; the value of line {} is kept for the guardian (an optional field never costs a guardian): make the rows agree in the SIS",
+                    label,
+                    first_line,
+                    first_line
                 )
             } else {
                 continue;
@@ -703,8 +716,8 @@ impl Builder {
             } else {
                 Code::OptionalFieldDiffers
             };
-            let mut diagnostic = Diagnostic::new(code, line, message).with_column(column);
-            // The name the message quotes, so that `redacted` masks it.
+            let mut diagnostic =
+                Diagnostic::with_message(code, line, message.lined()).with_column(column);
             if verdict.case & b != 0 || verdict.variant & b != 0 {
                 diagnostic = diagnostic.with_value(entry.guardian.field(field).unwrap_or_default());
             }
@@ -867,17 +880,17 @@ impl Builder {
                 continue;
             };
             let fields = labels(completion.fields);
-            let mut message = format!(
-                "Line {first}: guardian {} has no {fields} on ",
-                entry.guardian.guardian_id
-            );
-            message.push_str(if lines.len() > 1 { "lines " } else { "line " });
-            write_list(&mut message, &lines, lines.len());
-            let _ = write!(
-                message,
-                " but has on line {from}; those rows were completed from line {from} (SIS exports often write a guardian's contacts on their first row only): check it is right for every child",
-                from = completion.from
-            );
+            let mut listed = String::from(if lines.len() > 1 { "lines " } else { "line " });
+            write_list(&mut listed, &lines, lines.len());
+            let message = msg!(
+                "guardian {} has no {} on {} but has on line {}; those rows were completed from line {} (SIS exports often write a guardian's contacts on their first row only): check it is right for every child",
+                plain(&entry.guardian.guardian_id),
+                fields,
+                listed,
+                completion.from,
+                completion.from
+            )
+            .lined();
             let column = match completion.fields.count_ones() {
                 1 => GuardianField::ALL
                     .into_iter()
@@ -885,7 +898,7 @@ impl Builder {
                     .map(Column::of_field),
                 _ => None,
             };
-            let mut diagnostic = Diagnostic::new(Code::RowsCompleted, first, message);
+            let mut diagnostic = Diagnostic::with_message(Code::RowsCompleted, first, message);
             if let Some(column) = column {
                 diagnostic = diagnostic.with_column(column);
             }
@@ -931,24 +944,21 @@ impl Builder {
                     let index = first + at;
                     let id = &self.entries[g as usize].guardian.guardian_id;
                     let line = self.rows[index].line;
-                    let mut message = String::with_capacity(256);
-                    let fields = fields.get(&g).map_or("", String::as_str);
-                    let _ = write!(
-                        message,
-                        "Line {line}: guardian {id} has different {fields} on "
-                    );
+                    let mut others = String::new();
                     describe_lines(
-                        &mut message,
+                        &mut others,
                         lines.get(&g).map_or(&[][..], Vec::as_slice),
                         line,
                     );
-                    message.push_str(
-                        "; none of this guardian's rows was used: make them agree and upload again",
+                    let message = msg!(
+                        "guardian {} has different {} on {}; none of this guardian's rows was used: make them agree and upload again",
+                        Arg::Value,
+                        plain(fields.get(&g).map_or("", String::as_str)),
+                        others
                     );
-                    // Kept as long as the file: no spare capacity.
-                    message.shrink_to_fit();
-                    let diagnostic = Diagnostic::new(Code::ConflictingGuardian, line, message)
-                        .with_value(id.as_str());
+                    let diagnostic =
+                        Diagnostic::with_message(Code::ConflictingGuardian, line, message.lined())
+                            .with_value(id.as_str());
                     let row = RejectedRow {
                         line,
                         guardian_id: Some(id.clone()),
@@ -1020,12 +1030,7 @@ impl Builder {
                 let entry = &entries[me as usize];
                 let line = self.rows[entry.first_row as usize].line;
                 let email = key_of(me);
-                let mut message = format!(
-                    "Line {line}: guardian {}'s email {} looks the same as the email of guardian{} ",
-                    entry.guardian.guardian_id,
-                    crate::render::Visible(email),
-                    if others.len() > 1 { "s" } else { "" }
-                );
+                let mut listed = String::new();
                 let named = others.iter().map(|&other| {
                     let other = &entries[other as usize];
                     format!(
@@ -1033,11 +1038,17 @@ impl Builder {
                         other.guardian.guardian_id, self.rows[other.first_row as usize].line
                     )
                 });
-                write_list(&mut message, named, others.len());
-                message.push_str(" but differs in look-alike characters (another alphabet's letters, full-width letters, or a domain in punycode); to a person they are one login: check which address is right");
+                write_list(&mut listed, named, others.len());
+                let message = msg!(
+                    "guardian {}'s email {} looks the same as the email of guardian{} {} but differs in look-alike characters (another alphabet's letters, full-width letters, or a domain in punycode); to a person they are one login: check which address is right",
+                    crate::message::plain(&entry.guardian.guardian_id),
+                    Arg::Value,
+                    if others.len() > 1 { "s" } else { "" },
+                    listed
+                );
                 found.push((
                     line,
-                    Diagnostic::new(Code::LookalikeEmail, line, message)
+                    Diagnostic::with_message(Code::LookalikeEmail, line, message.lined())
                         .with_column(Column::Email)
                         .with_value(email),
                     entry.first_row,
@@ -1100,13 +1111,10 @@ impl Builder {
                         let other_line = self.rows[other.first_row as usize].line;
                         format!("{} (line {other_line})", other.guardian.guardian_id)
                     });
-                    let mut message = format!(
-                        "Line {line}: guardian {} shares the {} {value} with guardian{} ",
-                        guardian.guardian.guardian_id,
-                        column.label(),
-                        if group.len() > 2 { "s" } else { "" },
-                    );
-                    write_list(&mut message, others, group.len() - 1);
+                    let mut listed = String::new();
+                    write_list(&mut listed, others, group.len() - 1);
+                    let id = plain(&guardian.guardian.guardian_id);
+                    let s = if group.len() > 2 { "s" } else { "" };
                     // One person with two IDs in the SIS shares everything,
                     // the name too (checked in small groups only: a school
                     // office's number is shared by thousands).
@@ -1126,20 +1134,27 @@ impl Builder {
                             })
                         })
                         .flatten();
-                    match same_name {
-                        Some(&other) => {
-                            let _ = write!(
-                                message,
-                                "; guardian {} has the same name, so this may be one person with two IDs in the SIS: merge them there",
-                                entries[other as usize].guardian.guardian_id
-                            );
-                        }
-                        None => message.push_str(
-                            "; families may share, but each login belongs to one person, so check who should have it",
+                    let message = match same_name {
+                        Some(&other) => msg!(
+                            "guardian {} shares the {} {} with guardian{} {}; guardian {} has the same name, so this may be one person with two IDs in the SIS: merge them there",
+                            id,
+                            column.label(),
+                            Arg::Value,
+                            s,
+                            listed,
+                            plain(&entries[other as usize].guardian.guardian_id)
                         ),
-                    }
+                        None => msg!(
+                            "guardian {} shares the {} {} with guardian{} {}; families may share, but each login belongs to one person, so check who should have it",
+                            id,
+                            column.label(),
+                            Arg::Value,
+                            s,
+                            listed
+                        ),
+                    };
                     self.diagnostics.push(
-                        Diagnostic::new(code, line, message)
+                        Diagnostic::with_message(code, line, message.lined())
                             .with_column(column)
                             .with_value(value),
                     );

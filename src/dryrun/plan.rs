@@ -2,7 +2,6 @@
 //! anything.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -18,6 +17,7 @@ use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
 use crate::dryrun::unlink::{NotApplied, Reason, plan_unlinks};
 use crate::error::{Error, ErrorKind};
+use crate::message::{Arg, msg, plain};
 use crate::progress::{Phase, Progress, Watch};
 use crate::values::id::without_leading_zeros;
 use crate::values::id::{GuardianId, SchoolId, StudentId};
@@ -795,16 +795,14 @@ fn student_out_of_scope(link: &Link, schools: &[SchoolId]) -> Diagnostic {
         _ => theirs.push_str("schools "),
     }
     write_list(&mut theirs, schools, schools.len());
-    Diagnostic::new(
-        Code::StudentOutOfScope,
-        link.line,
-        format!(
-            "Line {}: student {id} is in the roster under {theirs}, not in this upload's scope; the row was not applied (an upload never links across schools): upload it for the student's school, or from the District page",
-            link.line
-        ),
-    )
-    .with_column(Column::StudentId)
-    .with_value(id.as_str())
+    let message = msg!(
+        "student {} is in the roster under {}, not in this upload's scope; the row was not applied (an upload never links across schools): upload it for the student's school, or from the District page",
+        Arg::Value,
+        theirs
+    );
+    Diagnostic::with_message(Code::StudentOutOfScope, link.line, message.lined())
+        .with_column(Column::StudentId)
+        .with_value(id.as_str())
 }
 
 /// IDs by their form without leading zeros, each list sorted, once each.
@@ -1119,32 +1117,41 @@ impl Collision<'_> {
         let id = &link.guardian_id;
         let label = self.column.label();
         let owners = &self.owners;
-        let mut message = format!(
-            "Line {}: the {label} {} already belongs to guardian{} ",
-            link.line,
-            self.value,
-            if owners.len() > 1 { "s" } else { "" },
-        );
-        write_list(&mut message, owners, owners.len());
+        let mut listed = String::new();
+        write_list(&mut listed, owners, owners.len());
+        let s = if owners.len() > 1 { "s" } else { "" };
         let twin = owners.iter().find(|owner| twins.contains(owner));
-        let mut diagnostic = match twin {
+        let diagnostic = match twin {
             Some(twin) => {
-                let _ = write!(
-                    message,
-                    " in the roster, and guardian {twin}'s ID differs from {id} only in leading zeros: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file ({twin}), not the {label}"
+                let message = msg!(
+                    "the {} {} already belongs to guardian{} {} in the roster, and guardian {}'s ID differs from {} only in leading zeros: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file ({}), not the {}",
+                    label,
+                    Arg::Value,
+                    s,
+                    listed,
+                    Arg::Suggestion,
+                    plain(id),
+                    Arg::Suggestion,
+                    label
                 );
-                Diagnostic::new(self.code, link.line, message).with_suggestion(twin.as_str())
+                Diagnostic::with_message(self.code, link.line, message.lined())
+                    .with_suggestion(twin.as_str())
             }
             None => {
-                let _ = write!(
-                    message,
-                    " in the roster, so guardian {id} cannot use it to log in; this row was not applied: give guardian {id} their own {label}"
+                let message = msg!(
+                    "the {} {} already belongs to guardian{} {} in the roster, so guardian {} cannot use it to log in; this row was not applied: give guardian {} their own {}",
+                    label,
+                    Arg::Value,
+                    s,
+                    listed,
+                    plain(id),
+                    plain(id),
+                    label
                 );
-                Diagnostic::new(self.code, link.line, message)
+                Diagnostic::with_message(self.code, link.line, message.lined())
             }
         };
-        diagnostic = diagnostic.with_column(self.column).with_value(self.value);
-        diagnostic
+        diagnostic.with_column(self.column).with_value(self.value)
     }
 }
 
@@ -1217,16 +1224,21 @@ fn collisions<'a>(
 /// guardian's own change does not apply: they keep it.
 fn released_in_vain(link: &Link, release: &Release) -> Diagnostic {
     let label = release.column.label();
-    Diagnostic::new(
-        release.code,
-        link.line,
-        format!(
-            "Line {}: the {label} {} belongs to guardian {} in the roster; the file gives guardian {} another {label}, but that change was not applied, so guardian {} keeps it and guardian {} cannot use it to log in; this row was not applied: fix guardian {}'s rows first",
-            link.line, release.value, release.owner, release.owner, release.owner, link.guardian_id, release.owner
-        ),
-    )
-    .with_column(release.column)
-    .with_value(release.value.as_str())
+    let owner = || plain(&release.owner);
+    let message = msg!(
+        "the {} {} belongs to guardian {} in the roster; the file gives guardian {} another {}, but that change was not applied, so guardian {} keeps it and guardian {} cannot use it to log in; this row was not applied: fix guardian {}'s rows first",
+        label,
+        Arg::Value,
+        owner(),
+        owner(),
+        label,
+        owner(),
+        plain(&link.guardian_id),
+        owner()
+    );
+    Diagnostic::with_message(release.code, link.line, message.lined())
+        .with_column(release.column)
+        .with_value(release.value.as_str())
 }
 
 /// `similar_guardian`: the guardian is not in the roster, but one whose ID
@@ -1234,21 +1246,25 @@ fn released_in_vain(link: &Link, release: &Release) -> Diagnostic {
 /// with an ID a spreadsheet damaged; creating it would make them a second
 /// account, so the row is not applied.
 fn similar_guardian(link: &Link, twins: &[&GuardianId]) -> Diagnostic {
-    let line = link.line;
     let id = &link.guardian_id;
-    let mut message = format!(
-        "Line {line}: guardian {id} is not in the roster, but guardian{} ",
-        if twins.len() > 1 { "s" } else { "" }
+    let mut listed = String::new();
+    write_list(&mut listed, twins, twins.len());
+    let (s, is) = if twins.len() > 1 {
+        ("s", "are")
+    } else {
+        ("", "is")
+    };
+    let message = msg!(
+        "guardian {} is not in the roster, but guardian{} {} {}, differing only in leading zeros, which a spreadsheet may have removed or added; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)",
+        Arg::Value,
+        s,
+        listed,
+        is
     );
-    write_list(&mut message, twins, twins.len());
-    let _ = write!(
-        message,
-        " {}, differing only in leading zeros, which a spreadsheet may have removed or added; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)",
-        if twins.len() > 1 { "are" } else { "is" }
-    );
-    let mut diagnostic = Diagnostic::new(Code::SimilarGuardian, line, message)
-        .with_column(Column::GuardianId)
-        .with_value(id.as_str());
+    let mut diagnostic =
+        Diagnostic::with_message(Code::SimilarGuardian, link.line, message.lined())
+            .with_column(Column::GuardianId)
+            .with_value(id.as_str());
     if let Some(first) = twins.first() {
         diagnostic = diagnostic.with_suggestion(first.as_str());
     }
@@ -1362,26 +1378,28 @@ fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -
         .flatten()
         .filter(|candidate| *candidate != id)
         .collect();
-    let hint = match candidates.as_slice() {
-        [] => "check the ID against the SIS; the student must be in the roster before a guardian can be linked".to_owned(),
-        [one] => format!(
-            "did you mean {one}? A spreadsheet may have added or removed leading zeros; fix the ID in the file (the link was not made)"
+    let message = match candidates.as_slice() {
+        [] => msg!(
+            "student {} is not in the roster; check the ID against the SIS; the student must be in the roster before a guardian can be linked",
+            Arg::Value
         ),
-        many => format!(
-            "it matches {} once leading zeros are ignored; fix the ID in the file (the link was not made)",
-            many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        [_] => msg!(
+            "student {} is not in the roster; did you mean {}? A spreadsheet may have added or removed leading zeros; fix the ID in the file (the link was not made)",
+            Arg::Value,
+            Arg::Suggestion
+        ),
+        many => msg!(
+            "student {} is not in the roster; it matches {} once leading zeros are ignored; fix the ID in the file (the link was not made)",
+            Arg::Value,
+            many.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
-    let mut diagnostic = Diagnostic::new(
-        Code::UnknownStudent,
-        link.line,
-        format!(
-            "Line {}: student {id} is not in the roster; {hint}",
-            link.line
-        ),
-    )
-    .with_column(Column::StudentId)
-    .with_value(id.as_str());
+    let mut diagnostic = Diagnostic::with_message(Code::UnknownStudent, link.line, message.lined())
+        .with_column(Column::StudentId)
+        .with_value(id.as_str());
     if let [one] = candidates.as_slice() {
         diagnostic = diagnostic.with_suggestion(one.as_str());
     }

@@ -14,6 +14,7 @@ use rayon::slice::ParallelSliceMut;
 use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::{Code, Diagnostic, write_list};
 use crate::dryrun::plan::{Change, DryRunOptions, PlanSummary};
+use crate::message::{Arg, msg, plain};
 use crate::values::id::{GuardianId, StudentId, without_leading_zeros};
 
 /// A row of the file that did not apply, and why: what it may stand for.
@@ -170,10 +171,10 @@ pub(crate) fn plan_unlinks(
         return out;
     }
     if let Some(row) = holders.anything {
-        diagnostics.push(Diagnostic::new(
+        diagnostics.push(Diagnostic::with_message(
             Code::UnlinkHeld,
             row.line,
-            format!(
+            msg!(
                 "Line {} was rejected and neither of its IDs could be read, so it may be the row for any link: no link is removed ({} held); fix the row and sync again",
                 row.line,
                 candidates.len()
@@ -220,16 +221,24 @@ pub(crate) fn plan_unlinks(
 /// `unlink_held` for a link a row that did not apply may stand for.
 fn held_by(row: &NotApplied, guardian: &GuardianId, student: &StudentId) -> Diagnostic {
     let line = row.line;
-    let mut message = format!("Line {line} {} and may be the row for ", row.reason.words());
-    match row.reason {
-        Reason::SimilarGuardian => {
-            message.push_str(&format!("guardian {guardian}, so their link to student {student} is kept, not removed; fix the guardian ID in the file and sync again"));
-        }
-        _ => message.push_str(&format!(
-            "guardian {guardian} and student {student}, so that link is kept, not removed; fix the row and sync again"
-        )),
-    }
-    Diagnostic::new(Code::UnlinkHeld, line, message).with_value(format!("{guardian} {student}"))
+    let message = match row.reason {
+        Reason::SimilarGuardian => msg!(
+            "Line {} {} and may be the row for guardian {}, so their link to student {} is kept, not removed; fix the guardian ID in the file and sync again",
+            line,
+            row.reason.words(),
+            plain(guardian),
+            plain(student)
+        ),
+        _ => msg!(
+            "Line {} {} and may be the row for guardian {} and student {}, so that link is kept, not removed; fix the row and sync again",
+            line,
+            row.reason.words(),
+            plain(guardian),
+            plain(student)
+        ),
+    };
+    Diagnostic::with_message(Code::UnlinkHeld, line, message)
+        .with_value(format!("{guardian} {student}"))
 }
 
 /// `deletion_threshold`: the measure in words, with both numbers.
@@ -243,17 +252,31 @@ fn threshold_exceeded(
 ) -> Diagnostic {
     let covered = scope.len() + added;
     let percent = 100.0 * removals as f64 / covered as f64;
-    let mut message = format!(
-        "{removals} of the {covered} links this file covers would be removed ({percent:.1}%; the links it covers are the roster's {} in scope and the {added} this file adds), more than the {max_percent}% a sync may remove; no link was removed.",
-        scope.len()
-    );
-    if held_by_rows > 0 {
-        message.push_str(&format!(
-            " {held_by_rows} more are kept because rows that may stand for them were not applied."
-        ));
-    }
-    message.push_str(" If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian");
-    Diagnostic::new(Code::DeletionThreshold, line, message)
+    let percent = plain(format_args!("{percent:.1}"));
+    let max_percent = plain(max_percent);
+    let message = if held_by_rows > 0 {
+        msg!(
+            "{} of the {} links this file covers would be removed ({}%; the links it covers are the roster's {} in scope and the {} this file adds), more than the {}% a sync may remove; no link was removed. {} more are kept because rows that may stand for them were not applied. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian",
+            removals,
+            covered,
+            percent,
+            scope.len(),
+            added,
+            max_percent,
+            held_by_rows
+        )
+    } else {
+        msg!(
+            "{} of the {} links this file covers would be removed ({}%; the links it covers are the roster's {} in scope and the {} this file adds), more than the {}% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian",
+            removals,
+            covered,
+            percent,
+            scope.len(),
+            added,
+            max_percent
+        )
+    };
+    Diagnostic::with_message(Code::DeletionThreshold, line, message)
 }
 
 /// Warns of each student whose every link would go, and counts them.
@@ -288,16 +311,16 @@ fn warn_students_left_without_guardian(
         .collect();
     orphans.sort_unstable();
     for (student, guardians) in &orphans {
-        let mut message = format!(
-            "Student {student} would be left with no guardian: this sync removes every link they have (guardian{} ",
-            if guardians.len() > 1 { "s" } else { "" }
-        );
-        write_list(&mut message, guardians.iter(), guardians.len());
-        message.push_str(
-            "); check that the export holds this student's guardians before Start Processing",
+        let mut listed = String::new();
+        write_list(&mut listed, guardians.iter(), guardians.len());
+        let message = msg!(
+            "Student {} would be left with no guardian: this sync removes every link they have (guardian{} {}); check that the export holds this student's guardians before Start Processing",
+            Arg::Value,
+            if guardians.len() > 1 { "s" } else { "" },
+            listed
         );
         diagnostics.push(
-            Diagnostic::new(
+            Diagnostic::with_message(
                 Code::StudentLeftWithoutGuardian,
                 file.header_line(),
                 message,

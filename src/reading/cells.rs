@@ -1,12 +1,13 @@
 //! Reading the cells of one row: each value checked and normalised, each
 //! problem reported once with the row's line, the column and the value.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use foldhash::HashMap;
 
 use crate::column::Column;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::message::{Arg, Message, detail, msg, personal, plain};
 use crate::reading::header::Header;
 use crate::render::{is_bidi_control, is_format};
 use crate::values::email::{Email, EmailError};
@@ -74,10 +75,11 @@ impl Cells<'_> {
                         Code::GarbledText,
                         Some(column),
                         Some(text),
-                        format_args!(
-                            "the {} {text} holds bytes that look like broken UTF-8 (an overlong or surrogate sequence), which were read as Windows-1252 letters; check the value against the SIS, and export the file again as UTF-8",
-                            column.label()
-                        ),
+                        msg!(
+"the {} {} holds bytes that look like broken UTF-8 (an overlong or surrogate sequence), which were read as Windows-1252 letters; check the value against the SIS, and export the file again as UTF-8",
+column.label(),
+Arg::Value,
+),
                     );
                 }
                 // IDs undo spreadsheet damage themselves.
@@ -89,10 +91,11 @@ impl Cells<'_> {
                             Code::TextMarker,
                             Some(column),
                             Some(text),
-                            format_args!(
-                                "the {} {text} started with a spreadsheet text marker ('), which was removed",
-                                column.label()
-                            ),
+                            msg!(
+"the {} {} started with a spreadsheet text marker ('), which was removed",
+column.label(),
+Arg::Value,
+),
                         );
                         text = rest.trim();
                     }
@@ -107,10 +110,11 @@ impl Cells<'_> {
                             Code::TextMarker,
                             Some(column),
                             Some(text),
-                            format_args!(
-                                "the {} {text} was wrapped in a spreadsheet formula (=\"...\") to keep it as text, which was removed",
-                                column.label()
-                            ),
+                            msg!(
+"the {} {} was wrapped in a spreadsheet formula (=\"...\") to keep it as text, which was removed",
+column.label(),
+Arg::Value,
+),
                         );
                         text = trim(inner);
                     }
@@ -127,11 +131,11 @@ impl Cells<'_> {
                     Code::InvalidText,
                     Some(column),
                     Some(&lossy),
-                    format_args!(
-                        "the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
-                        column.label(),
-                        e.valid_up_to() + 1
-                    ),
+                    msg!(
+"the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
+column.label(),
+e.valid_up_to() + 1,
+),
                 );
                 Cell::Unusable
             }
@@ -143,8 +147,6 @@ impl Cells<'_> {
 pub(crate) struct Out<'a> {
     pub(crate) line: u64,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
-    /// Where messages are written before they are copied out at their size.
-    pub(crate) scratch: &'a mut String,
 }
 
 impl Out<'_> {
@@ -154,13 +156,13 @@ impl Out<'_> {
         code: Code,
         column: Column,
         raw: &str,
-        error: &dyn std::fmt::Display,
+        error: &dyn fmt::Display,
     ) -> Cell<T> {
         self.push(
             code,
             Some(column),
             Some(raw),
-            format_args!("the {} {raw} {error}", column.label()),
+            msg!("the {} {} {}", column.label(), Arg::Value, detail(error)),
         );
         Cell::Unusable
     }
@@ -172,19 +174,15 @@ impl Out<'_> {
         }
     }
 
-    /// Adds a diagnostic whose message is `Line N: ` and `message`, written
-    /// once into the checker's scratch buffer and kept at its exact size.
+    /// Adds a diagnostic whose message starts with `Line N: `.
     pub(crate) fn push(
         &mut self,
         code: Code,
         column: Option<Column>,
         value: Option<&str>,
-        message: impl fmt::Display,
+        message: Message,
     ) {
-        self.scratch.clear();
-        // Writing to a String cannot fail.
-        let _ = write!(self.scratch, "Line {}: {message}", self.line);
-        let mut diagnostic = Diagnostic::new(code, self.line, self.scratch.as_str());
+        let mut diagnostic = Diagnostic::with_message(code, self.line, message.lined());
         diagnostic.column = column;
         diagnostic.value = value.map(str::to_owned);
         self.diagnostics.push(diagnostic);
@@ -225,10 +223,10 @@ pub(crate) fn read_id<T>(
                 Code::MissingValue,
                 Some(column),
                 None,
-                format_args!(
+                msg!(
                     "the {} is empty; every row needs a {}",
                     column.label(),
-                    column.label()
+                    column.label(),
                 ),
             );
             return Cell::Unusable;
@@ -245,11 +243,12 @@ pub(crate) fn read_id<T>(
                     Code::IdRepaired,
                     Some(column),
                     Some(raw),
-                    format_args!(
-                        "the {} {raw} had {}, which was removed; check that the result is the ID the SIS has",
-                        column.label(),
-                        parsed.describe_repairs()
-                    ),
+                    msg!(
+"the {} {} had {}, which was removed; check that the result is the ID the SIS has",
+column.label(),
+Arg::Value,
+parsed.describe_repairs(),
+),
                 );
             }
             Cell::Usable(parsed.id)
@@ -276,7 +275,7 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
                 Code::MissingValue,
                 Some(column),
                 None,
-                format_args!("the guardian's {} is empty", column.label()),
+                msg!("the guardian's {} is empty", column.label(),),
             );
             return Cell::Unusable;
         }
@@ -298,11 +297,11 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
             Code::HiddenCharacter,
             Some(column),
             Some(name),
-            format_args!(
-                "the guardian's {} contains {}, which changes how the name shows but is not part of it; it is kept as written, but check the name in the SIS",
-                column.label(),
-                describe_format(c)
-            ),
+            msg!(
+"the guardian's {} contains {}, which changes how the name shows but is not part of it; it is kept as written, but check the name in the SIS",
+column.label(),
+describe_format(c),
+),
         );
     }
     if looks_like_formula(name) {
@@ -310,10 +309,11 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
             Code::FormulaValue,
             Some(column),
             Some(name),
-            format_args!(
-                "the guardian's {} {name} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
-                column.label()
-            ),
+            msg!(
+"the guardian's {} {} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
+column.label(),
+Arg::Value,
+),
         );
     }
     if let Some(meant) = undo_mojibake(name) {
@@ -321,10 +321,12 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
             Code::GarbledText,
             Some(column),
             Some(name),
-            format_args!(
-                "the guardian's {} {name} looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {meant}; it is kept as written: correct it in the SIS, or export the file again as UTF-8",
-                column.label()
-            ),
+            msg!(
+"the guardian's {} {} looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {}; it is kept as written: correct it in the SIS, or export the file again as UTF-8",
+column.label(),
+Arg::Value,
+Arg::Suggestion,
+),
         );
         out.suggest(Some(&meant));
     }
@@ -342,10 +344,11 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
             Code::PlaceholderName,
             Some(column),
             Some(name),
-            format_args!(
-                "the guardian's {} {name} is a placeholder, not a name; it is kept as written so the guardian can still be reached, but put the real name in the SIS",
-                column.label()
-            ),
+            msg!(
+"the guardian's {} {} is a placeholder, not a name; it is kept as written so the guardian can still be reached, but put the real name in the SIS",
+column.label(),
+Arg::Value,
+),
         );
     }
     match problem {
@@ -354,7 +357,7 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
                 Code::InvalidName,
                 Some(column),
                 Some(name),
-                format_args!("the guardian's {} {problem}", column.label()),
+                msg!("the guardian's {} {}", column.label(), plain(problem),),
             );
             Cell::Unusable
         }
@@ -379,11 +382,11 @@ fn hidden_formatting<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<
         Code::InvalidText,
         Some(column),
         Some(raw),
-        format_args!(
-            "the {} contains {}, which changes how it shows (two different values can look the same); type it again",
-            column.label(),
-            describe_format(c)
-        ),
+        msg!(
+"the {} contains {}, which changes how it shows (two different values can look the same); type it again",
+column.label(),
+describe_format(c),
+),
     );
     Some(Cell::Unusable)
 }
@@ -524,9 +527,10 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                 Code::Placeholder,
                 Some(Column::Email),
                 Some(raw),
-                format_args!(
-                    "the email {raw} is a placeholder for \"no email\", read as empty; give the guardian's own address if they have one"
-                ),
+                msg!(
+"the email {} is a placeholder for \"no email\", read as empty; give the guardian's own address if they have one",
+Arg::Value,
+),
             );
             Cell::Empty
         }
@@ -536,9 +540,10 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                     Code::MixedScriptEmail,
                     Some(Column::Email),
                     Some(raw),
-                    format_args!(
-                        "the email {raw} mixes alphabets within one part (a Cyrillic or Greek letter among Latin ones, say), as addresses made to pass for another do; it is kept as written, so check it with the family"
-                    ),
+                    msg!(
+"the email {} mixes alphabets within one part (a Cyrillic or Greek letter among Latin ones, say), as addresses made to pass for another do; it is kept as written, so check it with the family",
+Arg::Value,
+),
                 );
             }
             if let Some(meant) = email.likely_typo() {
@@ -546,9 +551,11 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                     Code::EmailTypo,
                     Some(Column::Email),
                     Some(raw),
-                    format_args!(
-                        "the email {raw} may be a typo for {meant}; it is kept as written, so check it with the family"
-                    ),
+                    msg!(
+"the email {} may be a typo for {}; it is kept as written, so check it with the family",
+Arg::Value,
+plain(meant),
+),
                 );
                 let corrected =
                     (email.as_str().rsplit_once('@')).map(|(local, _)| format!("{local}@{meant}"));
@@ -606,9 +613,11 @@ pub(crate) fn read_phone(
                         Code::MobileExtension,
                         Some(column),
                         Some(raw),
-                        format_args!(
-                            "the mobile phone {raw} has an extension ({extension}); text messages cannot reach an extension, so give a number that receives SMS"
-                        ),
+                        msg!(
+"the mobile phone {} has an extension ({}); text messages cannot reach an extension, so give a number that receives SMS",
+Arg::Value,
+personal(extension),
+),
                     );
                 }
             }
@@ -711,8 +720,10 @@ pub(crate) fn read_language(
             Code::UnknownLanguage,
             Some(Column::Language),
             Some(raw),
-            format_args!(
-                "the language {raw} {SPREADSHEET_ERROR}; the guardian keeps no language preference"
+            msg!(
+                "the language {} {}; the guardian keeps no language preference",
+                Arg::Value,
+                SPREADSHEET_ERROR,
             ),
         );
         return Cell::Unusable;
@@ -741,19 +752,23 @@ pub(crate) fn read_language(
             Code::UnknownLanguage,
             Some(Column::Language),
             Some(raw),
-            format_args!(
-                "the language \"{raw}\" {}; the guardian keeps no language preference",
-                crate::UnknownLanguage
-            ),
+            msg!(
+"the language \"{}\" {}; the guardian keeps no language preference",
+Arg::Value,
+plain(crate::UnknownLanguage),
+),
         ),
         LanguageVerdict::Unknown(Some(meant)) => {
             out.push(
                 Code::UnknownLanguage,
                 Some(Column::Language),
                 Some(raw),
-                format_args!(
-                    "the language \"{raw}\" is not a language this import recognises; did you mean {meant}? Write it as {meant} or its code; the guardian keeps no language preference"
-                ),
+                msg!(
+"the language \"{}\" is not a language this import recognises; did you mean {}? Write it as {} or its code; the guardian keeps no language preference",
+Arg::Value,
+Arg::Suggestion,
+Arg::Suggestion,
+),
             );
             out.suggest(Some(meant));
         }
@@ -761,18 +776,22 @@ pub(crate) fn read_language(
             Code::UnknownLanguage,
             Some(Column::Language),
             Some(raw),
-            format_args!(
-                "the language cell \"{raw}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference"
-            ),
+            msg!(
+"the language cell \"{}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference",
+Arg::Value,
+),
         ),
         LanguageVerdict::Garbled(meant) => {
             out.push(
                 Code::UnknownLanguage,
                 Some(Column::Language),
                 Some(raw),
-                format_args!(
-                    "the language \"{raw}\" looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {meant}; write it as {meant} or export the file again as UTF-8; the guardian keeps no language preference"
-                ),
+                msg!(
+"the language \"{}\" looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {}; write it as {} or export the file again as UTF-8; the guardian keeps no language preference",
+Arg::Value,
+Arg::Suggestion,
+Arg::Suggestion,
+),
             );
             out.suggest(Some(&meant));
         }
@@ -851,9 +870,10 @@ fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) ->
         Code::Placeholder,
         Some(column),
         Some(raw),
-        format_args!(
-            "the {} {raw} is a placeholder, read as empty",
-            column.label()
+        msg!(
+            "the {} {} is a placeholder, read as empty",
+            column.label(),
+            Arg::Value,
         ),
     );
     Cell::Empty

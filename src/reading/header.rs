@@ -4,6 +4,7 @@ use crate::column::Column;
 use crate::column::{edit_distance, header_key};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, ErrorKind};
+use crate::message::{Arg, msg};
 
 /// Where each column sits in a row.
 #[derive(Clone, Debug)]
@@ -77,21 +78,23 @@ impl Header {
         for at in unknown {
             let name = cells[at].trim();
             let message = if name.is_empty() {
-                format!(
-                    "Line {line}: column {} has no header; its values are ignored",
-                    at + 1
-                )
+                msg!("column {} has no header; its values are ignored", at + 1)
             } else {
                 let hint = if strict && Column::from_header(name, false).is_some() {
                     " (strict headers accept only the canonical names)"
                 } else {
                     ""
                 };
-                format!(
-                    "Line {line}: the column \"{name}\" is not part of guardians.csv and is ignored{hint}"
+                msg!(
+                    "the column \"{}\" is not part of guardians.csv and is ignored{}",
+                    Arg::Value,
+                    hint
                 )
             };
-            diagnostics.push(Diagnostic::new(Code::UnknownColumn, line, message).with_value(name));
+            diagnostics.push(
+                Diagnostic::with_message(Code::UnknownColumn, line, message.lined())
+                    .with_value(name),
+            );
         }
         Ok(Header {
             positions,

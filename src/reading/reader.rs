@@ -17,6 +17,7 @@ use crate::reading::row::{Row, RowChecker};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
+use crate::message::{Arg, msg, plain};
 use crate::values::phone::Region;
 
 type Source<R> = LineTracker<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
@@ -249,11 +250,12 @@ impl ReaderBuilder {
 
 /// The warning for a file that was converted to UTF-8.
 fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
-    Diagnostic::new(
+    Diagnostic::with_message(
         crate::Code::Encoding,
         header_line,
-        format!(
-            "The file was saved as {encoding}, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\""
+        msg!(
+            "The file was saved as {}, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\"",
+            plain(encoding)
         ),
     )
 }
@@ -319,22 +321,34 @@ fn header_cut(cut: Cut, options: &ReaderBuilder) -> String {
 /// The warning for the lines of a title or notes above the header, from
 /// line `first`, whose first text is `text`.
 fn preamble_diagnostic(first: u64, text: String, header_line: u64) -> Diagnostic {
-    let (lines, was) = match header_line - first {
-        1 => (format!("Line {first} comes"), "was"),
-        _ => (format!("Lines {first} to {} come", header_line - 1), "were"),
-    };
-    let such_as = if text.is_empty() {
-        String::new()
-    } else {
-        format!(", such as \"{text}\"")
-    };
-    let diagnostic = Diagnostic::new(
-        crate::diagnostic::Code::LinesBeforeHeader,
-        first,
-        format!(
-            "{lines} before the header row on line {header_line} (a title or notes{such_as}) and {was} skipped; the rows start after the header"
+    let message = match (header_line - first, text.is_empty()) {
+        (1, true) => msg!(
+            "Line {} comes before the header row on line {} (a title or notes) and was skipped; the rows start after the header",
+            first,
+            header_line
         ),
-    );
+        (1, false) => msg!(
+            "Line {} comes before the header row on line {} (a title or notes, such as \"{}\") and was skipped; the rows start after the header",
+            first,
+            header_line,
+            Arg::Value
+        ),
+        (_, true) => msg!(
+            "Lines {} to {} come before the header row on line {} (a title or notes) and were skipped; the rows start after the header",
+            first,
+            header_line - 1,
+            header_line
+        ),
+        (_, false) => msg!(
+            "Lines {} to {} come before the header row on line {} (a title or notes, such as \"{}\") and were skipped; the rows start after the header",
+            first,
+            header_line - 1,
+            header_line,
+            Arg::Value
+        ),
+    };
+    let diagnostic =
+        Diagnostic::with_message(crate::diagnostic::Code::LinesBeforeHeader, first, message);
     match text.is_empty() {
         true => diagnostic,
         false => diagnostic.with_value(text),

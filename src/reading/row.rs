@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::column::Column;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::message::{Arg, msg, plain};
 use crate::reading::cells::{
     Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
 };
@@ -151,8 +152,6 @@ pub(crate) struct RowChecker {
     next_serial: u64,
     /// The current row's guardian cells, as a `guardians` key.
     guardian_key: Vec<u8>,
-    /// Reused to write diagnostic messages.
-    scratch: String,
 }
 
 /// Guardian cells remembered at most; beyond it the memo starts again.
@@ -186,7 +185,6 @@ impl RowChecker {
             guardians: HashMap::default(),
             next_serial: CHECKERS.fetch_add(1, Ordering::Relaxed) << 40,
             guardian_key: Vec::new(),
-            scratch: String::new(),
         }
     }
 
@@ -209,14 +207,10 @@ impl RowChecker {
         row: &mut Row,
     ) {
         row.reset(line);
-        // Out borrows the scratch buffer: taken from the checker meanwhile,
-        // so that the checker's own memos stay free to use.
-        let mut scratch = std::mem::take(&mut self.scratch);
         let mut diagnostics = std::mem::take(&mut row.diagnostics);
         let mut out = Out {
             line,
             diagnostics: &mut diagnostics,
-            scratch: &mut scratch,
         };
         let limits = (self.max_field_bytes, self.max_columns);
         let stop = if report_cuts(&self.header, limits, cuts, &mut out) {
@@ -229,7 +223,6 @@ impl RowChecker {
             None => self.check_cells(record, &mut out, row),
         }
         row.diagnostics = diagnostics;
-        self.scratch = scratch;
     }
 
     /// The cells of a row whose shape is right: the student ID, then the
@@ -271,7 +264,7 @@ impl RowChecker {
                 Code::NoContact,
                 None,
                 None,
-                "the guardian has no usable email or mobile phone, so they could not log in or be notified; add one",
+                msg!("the guardian has no usable email or mobile phone, so they could not log in or be notified; add one"),
             );
         }
         let guardian_said_nothing = out.diagnostics.len() == before;
@@ -373,48 +366,40 @@ fn report_cuts(
 ) -> bool {
     for cut in cuts {
         let (code, column, message) = match *cut {
-            Cut::Field { field, bytes } => {
-                let column = header.column_at(field);
-                let name = column.map_or_else(
-                    || format!("cell {}", field + 1),
-                    |c| format!("the {}", c.label()),
-                );
-                (
-                    Code::FieldTooLarge,
-                    column,
-                    format!(
-                        "{name} is {bytes} bytes long, more than the {} a cell may have; it was cut off and the row was not used",
-                        max_field_bytes
-                    ),
-                )
-            }
+            Cut::Field { field, bytes } => (
+                Code::FieldTooLarge,
+                header.column_at(field),
+                msg!(
+                    "{} is {} bytes long, more than the {} a cell may have; it was cut off and the row was not used",
+                    cell_name(header, field),
+                    bytes,
+                    max_field_bytes
+                ),
+            ),
             Cut::Fields { fields } => (
                 Code::TooManyColumns,
                 None,
-                format!(
-                    "the row has {fields} cells, more than the {} allowed; the row was not used",
+                msg!(
+                    "the row has {} cells, more than the {} allowed; the row was not used",
+                    fields,
                     max_columns
                 ),
             ),
             Cut::UnterminatedQuote => (
                 Code::UnterminatedQuote,
                 None,
-                "a double quote opened in this row is never closed, so everything to the end of the file was read as this row; close the quote and upload again".to_owned(),
+                msg!(
+                    "a double quote opened in this row is never closed, so everything to the end of the file was read as this row; close the quote and upload again"
+                ),
             ),
-            Cut::StrayQuote { field } => {
-                let column = header.column_at(field);
-                let name = column.map_or_else(
-                    || format!("cell {}", field + 1),
-                    |c| format!("the {}", c.label()),
-                );
-                (
-                    Code::StrayQuote,
-                    column,
-                    format!(
-                        "{name} has text after its closing double quote (\"x\"y is read as xy); check the value: a cell with a quote inside is written whole in quotes, the inner quote doubled (\"x\"\"y\")"
-                    ),
-                )
-            }
+            Cut::StrayQuote { field } => (
+                Code::StrayQuote,
+                header.column_at(field),
+                msg!(
+                    "{} has text after its closing double quote (\"x\"y is read as xy); check the value: a cell with a quote inside is written whole in quotes, the inner quote doubled (\"x\"\"y\")",
+                    cell_name(header, field)
+                ),
+            ),
         };
         out.push(code, column, None, message);
     }
@@ -446,7 +431,7 @@ fn check_shape(
             Code::BlankRow,
             None,
             None,
-            "the row is empty and was skipped",
+            msg!("the row is empty and was skipped"),
         );
         return Some(RowStatus::Blank);
     }
@@ -455,7 +440,9 @@ fn check_shape(
             Code::RepeatedHeader,
             None,
             None,
-            "the row repeats the header, as when two files are pasted together; it was skipped",
+            msg!(
+                "the row repeats the header, as when two files are pasted together; it was skipped"
+            ),
         );
         return Some(RowStatus::Blank);
     }
@@ -466,9 +453,11 @@ fn check_shape(
             Code::UnterminatedQuote,
             None,
             None,
-            format_args!(
-                "a double quote opened on this line is closed only on line {end}, so lines {} to {end} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
-                line + 1
+            msg!(
+                "a double quote opened on this line is closed only on line {}, so lines {} to {} were read as part of one cell of this row, not as rows of their own; fix the quote (a quote inside a value is written twice) and upload again",
+                end,
+                line + 1,
+                end
             ),
         );
         return Some(RowStatus::Rejected);
@@ -487,32 +476,30 @@ fn check_shape(
             Code::ExtraEmptyFields,
             None,
             None,
-            format_args!(
-                "the row has {} fields but the header has {expected}; the extra fields are empty and were ignored",
-                record.len()
+            msg!(
+                "the row has {} fields but the header has {}; the extra fields are empty and were ignored",
+                record.len(),
+                expected
             ),
         );
         return None;
     }
-    let delimiter = DelimiterName(delimiter);
-    let cause = if record.len() == 1 {
-        format!(
-            "it may be a note or a total rather than a guardian, or the file's delimiter ({delimiter}) is not used on this row"
+    let message = if record.len() == 1 {
+        msg!(
+            "the row has {} but the header has {}; it may be a note or a total rather than a guardian, or the file's delimiter ({}) is not used on this row",
+            fields(record.len()),
+            expected,
+            delimiter_name(delimiter)
         )
     } else {
-        format!(
-            "a delimiter is missing or extra (a value with a {delimiter} in it must be in double quotes)"
+        msg!(
+            "the row has {} but the header has {}; a delimiter is missing or extra (a value with a {} in it must be in double quotes)",
+            fields(record.len()),
+            expected,
+            delimiter_name(delimiter)
         )
     };
-    out.push(
-        Code::FieldCount,
-        None,
-        None,
-        format_args!(
-            "the row has {} but the header has {expected}; {cause}",
-            fields(record.len()),
-        ),
-    );
+    out.push(Code::FieldCount, None, None, message);
     Some(RowStatus::Rejected)
 }
 
@@ -561,17 +548,21 @@ fn line_breaks(bytes: &[u8]) -> u64 {
 }
 
 /// A delimiter as a clerk calls it: "comma", "semicolon", "tab".
-struct DelimiterName(u8);
+fn delimiter_name(delimiter: u8) -> Arg {
+    match delimiter {
+        b',' => Arg::Words("comma"),
+        b';' => Arg::Words("semicolon"),
+        b'\t' => Arg::Words("tab"),
+        b'|' => Arg::Words("vertical bar"),
+        other => plain(format_args!("{:?}", char::from(other))),
+    }
+}
 
-impl std::fmt::Display for DelimiterName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            b',' => f.write_str("comma"),
-            b';' => f.write_str("semicolon"),
-            b'\t' => f.write_str("tab"),
-            b'|' => f.write_str("vertical bar"),
-            other => write!(f, "{:?}", char::from(other)),
-        }
+/// `the student ID`, or `cell 9` for a column guardians.csv does not name.
+fn cell_name(header: &Header, field: usize) -> Arg {
+    match header.column_at(field) {
+        Some(column) => plain(format_args!("the {}", column.label())),
+        None => plain(format_args!("cell {}", field + 1)),
     }
 }
 

@@ -104,7 +104,7 @@ pub fn write_errors_csv<'d, R: Read, W: Write>(
             Severity::Warning
         };
         let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
-        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<String> = found.iter().map(|d| d.message()).collect();
         cells.push(line.to_string().into_bytes());
         cells.push(severity.as_str().as_bytes().to_vec());
         cells.push(neutralise(codes.join("; ").as_bytes()));

@@ -1,0 +1,321 @@
+//! A diagnostic's message as data: fixed words with holes, and what fills
+//! each hole. The sentence is written when it is shown, never stored, and
+//! redaction masks the personal arguments instead of searching the sentence
+//! for them.
+
+use std::fmt;
+
+use crate::render::Visible;
+use crate::values::text::mask;
+
+/// What fills one `{}` of a message's words.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Arg {
+    /// Fixed words: a column's label, a description of a problem.
+    Words(&'static str),
+    /// Words made for this message that hold no personal data: IDs, line
+    /// numbers, a count, a list of IDs.
+    Plain(Box<str>),
+    /// A number.
+    Number(u64),
+    /// Personal data other than the diagnostic's value (another guardian's
+    /// email, the name a garbled one probably meant): masked when redacted.
+    Personal(Box<str>),
+    /// What a value's rule says is wrong with it, which may quote part of
+    /// the value (`carries a label (cell); write only the number,
+    /// +13125550142`): once redacted, each word with an `@` or five digits
+    /// is masked.
+    Detail(Box<str>),
+    /// The diagnostic's `value`, as it is (or masked, once redacted).
+    Value,
+    /// The diagnostic's `suggestion`, as it is (or masked, once redacted).
+    Suggestion,
+}
+
+impl From<&'static str> for Arg {
+    fn from(words: &'static str) -> Arg {
+        Arg::Words(words)
+    }
+}
+
+impl From<u64> for Arg {
+    fn from(n: u64) -> Arg {
+        Arg::Number(n)
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(n: usize) -> Arg {
+        Arg::Number(n as u64)
+    }
+}
+
+impl From<String> for Arg {
+    /// Text made for a message (IDs, lines, a list): not personal. Personal
+    /// text goes through [`personal`].
+    fn from(text: String) -> Arg {
+        Arg::Plain(text.into_boxed_str())
+    }
+}
+
+/// An argument holding personal data, masked when the diagnostic is redacted.
+pub(crate) fn personal(text: impl fmt::Display) -> Arg {
+    Arg::Personal(text.to_string().into_boxed_str())
+}
+
+/// An argument saying what a value's rule found wrong (see [`Arg::Detail`]).
+pub(crate) fn detail(text: impl fmt::Display) -> Arg {
+    Arg::Detail(text.to_string().into_boxed_str())
+}
+
+/// An argument of words made for this message that hold no personal data.
+pub(crate) fn plain(text: impl fmt::Display) -> Arg {
+    Arg::Plain(text.to_string().into_boxed_str())
+}
+
+/// The words of a message and its arguments, or, for a diagnostic made by
+/// an application or read back from JSON, the sentence as it was given.
+#[derive(Clone)]
+pub(crate) enum Message {
+    /// Words with `{}` holes, filled in order by `args`; `lined` messages
+    /// start with `Line N: `, N being the diagnostic's line.
+    Words {
+        lined: bool,
+        words: &'static str,
+        args: Box<[Arg]>,
+    },
+    /// A sentence given whole.
+    Given(Box<str>),
+}
+
+/// How many `{}` holes `words` has; the [`msg!`] macro checks it against
+/// the arguments when the crate is compiled.
+pub(crate) const fn holes(words: &str) -> usize {
+    let bytes = words.as_bytes();
+    let mut count = 0;
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        if bytes[at] == b'{' && bytes[at + 1] == b'}' {
+            count += 1;
+            at += 1;
+        }
+        at += 1;
+    }
+    count
+}
+
+/// Counts one argument of [`msg!`] (a const function, so the count is
+/// known when the crate is compiled).
+pub(crate) const fn one(_: &str) -> usize {
+    1
+}
+
+/// A [`Message`] of fixed words with `{}` holes and one argument per hole
+/// (checked when compiled). Arguments convert into [`Arg`]: `&'static str`
+/// words, numbers, `String`s of plain words, [`personal`] text,
+/// [`Arg::Value`] and [`Arg::Suggestion`].
+macro_rules! msg {
+    ($words:literal $(, $arg:expr)* $(,)?) => {{
+        const _: () = assert!(
+            $crate::message::holes($words) == 0 $(+ $crate::message::one(stringify!($arg)))*,
+            "a message needs one argument per hole"
+        );
+        $crate::message::Message::words($words, Box::new([$($crate::message::Arg::from($arg)),*]))
+    }};
+}
+pub(crate) use msg;
+
+impl Message {
+    /// Words and their arguments (use [`msg!`], which checks the count).
+    pub(crate) fn words(words: &'static str, args: Box<[Arg]>) -> Message {
+        Message::Words {
+            lined: false,
+            words,
+            args,
+        }
+    }
+
+    /// This message, starting with `Line N: `.
+    pub(crate) fn lined(self) -> Message {
+        match self {
+            Message::Words { words, args, .. } => Message::Words {
+                lined: true,
+                words,
+                args,
+            },
+            given => given,
+        }
+    }
+
+    /// The same words with the personal arguments masked. A sentence given
+    /// whole is masked by searching it for the value and the suggestion
+    /// (the only way left for text the crate did not make).
+    pub(crate) fn redacted(&self, masked: &[(&str, &str)]) -> Message {
+        match self {
+            Message::Words { lined, words, args } => Message::Words {
+                lined: *lined,
+                words,
+                args: args
+                    .iter()
+                    .map(|arg| match arg {
+                        Arg::Personal(text) => Arg::Personal(mask(text).into_boxed_str()),
+                        Arg::Detail(text) => Arg::Detail(mask_words(text).into_boxed_str()),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            },
+            Message::Given(text) => {
+                let mut text = text.to_string();
+                for (plain, masked) in masked {
+                    if !plain.is_empty() {
+                        text = text.replace(plain, masked);
+                    }
+                }
+                Message::Given(text.into_boxed_str())
+            }
+        }
+    }
+
+    /// Writes the sentence, filling the holes; `visible` escapes what a
+    /// terminal would act on in text from the file.
+    pub(crate) fn write(&self, f: &mut dyn fmt::Write, context: Context<'_>) -> fmt::Result {
+        let (lined, words, args) = match self {
+            Message::Words { lined, words, args } => (*lined, *words, args),
+            Message::Given(text) => return context.text(f, text),
+        };
+        if lined {
+            write!(f, "Line {}: ", context.line)?;
+        }
+        let mut args = args.iter();
+        let mut rest = words;
+        while let Some(at) = rest.find("{}") {
+            f.write_str(&rest[..at])?;
+            match args.next() {
+                Some(Arg::Words(words)) => f.write_str(words)?,
+                Some(Arg::Plain(text) | Arg::Personal(text) | Arg::Detail(text)) => {
+                    context.text(f, text)?
+                }
+                Some(Arg::Number(n)) => write!(f, "{n}")?,
+                Some(Arg::Value) => context.text(f, context.value.unwrap_or(""))?,
+                Some(Arg::Suggestion) => context.text(f, context.suggestion.unwrap_or(""))?,
+                None => {}
+            }
+            rest = &rest[at + 2..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// `text` with each word that is an address (`a@b`) or holds five digits masked, the
+/// punctuation around it kept: `(ana@example.com)` -> `(a***@example.com)`.
+fn mask_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (at, word) in text.split(' ').enumerate() {
+        if at > 0 {
+            out.push(' ');
+        }
+        let core =
+            word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ';' | '.' | '"' | '\''));
+        let digits = core.chars().filter(char::is_ascii_digit).count();
+        let address = core
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+        if !(address || digits >= 5) {
+            out.push_str(word);
+            continue;
+        }
+        let start = word.find(core).unwrap_or(0);
+        out.push_str(&word[..start]);
+        out.push_str(&mask(core));
+        out.push_str(&word[start + core.len()..]);
+    }
+    out
+}
+
+/// What a message's holes may refer to, and how to write text in it.
+#[derive(Clone, Copy)]
+pub(crate) struct Context<'a> {
+    pub(crate) line: u64,
+    pub(crate) value: Option<&'a str>,
+    pub(crate) suggestion: Option<&'a str>,
+    /// Whether text is written [`Visible`] (for a terminal) or as it is.
+    pub(crate) visible: bool,
+}
+
+impl Context<'_> {
+    fn text(&self, f: &mut dyn fmt::Write, text: &str) -> fmt::Result {
+        if self.visible {
+            write!(f, "{}", Visible(text))
+        } else {
+            f.write_str(text)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(message: &Message, value: Option<&str>) -> String {
+        let mut out = String::new();
+        let context = Context {
+            line: 7,
+            value,
+            suggestion: Some("G-1"),
+            visible: false,
+        };
+        message.write(&mut out, context).unwrap();
+        out
+    }
+
+    #[test]
+    fn holes_are_filled_in_order() {
+        let message = msg!(
+            "the {} {} is not {} ({} of {}; {})",
+            "email",
+            Arg::Value,
+            personal("ana@example.com"),
+            3u64,
+            String::from("G-7"),
+            Arg::Suggestion
+        )
+        .lined();
+        assert_eq!(
+            render(&message, Some("ana@x")),
+            "Line 7: the email ana@x is not ana@example.com (3 of G-7; G-1)"
+        );
+        assert_eq!(holes("a {} b {} c {"), 2);
+    }
+
+    #[test]
+    fn redaction_masks_personal_arguments_only() {
+        let message = msg!(
+            "{} and {} and {}",
+            personal("ana@example.com"),
+            "words",
+            plain("G-7")
+        );
+        assert_eq!(
+            render(&message.redacted(&[]), None),
+            "a***@example.com and words and G-7"
+        );
+        let found = msg!(
+            "the mobile {}",
+            detail("carries a label (cell); write only the number, +13125550142.")
+        );
+        assert_eq!(
+            render(&found.redacted(&[]), None),
+            "the mobile carries a label (cell); write only the number, +1***42."
+        );
+        let words = msg!("{}", detail("has no domain ending after the @ (ana@x)"));
+        assert_eq!(
+            render(&words.redacted(&[]), None),
+            "has no domain ending after the @ (a***@x)"
+        );
+        let given = Message::Given("Line 2: ana@x is wrong".into());
+        assert_eq!(
+            render(&given.redacted(&[("ana@x", "a***@x")]), None),
+            "Line 2: a***@x is wrong"
+        );
+    }
+}
