@@ -76,10 +76,10 @@ impl Cells<'_> {
                         Some(column),
                         Some(text),
                         msg!(
-"the {} {} holds bytes that look like broken UTF-8 (an overlong or surrogate sequence), which were read as Windows-1252 letters; check the value against the SIS, and export the file again as UTF-8",
-column.label(),
-Arg::Value,
-),
+                            "the {} {} holds bytes that look like broken UTF-8 (an overlong or surrogate sequence), which were read as Windows-1252 letters; check the value against the SIS, and export the file again as UTF-8",
+                            column.label(),
+                            Arg::Value,
+                        ),
                     );
                 }
                 // IDs undo spreadsheet damage themselves.
@@ -92,10 +92,10 @@ Arg::Value,
                             Some(column),
                             Some(text),
                             msg!(
-"the {} {} started with a spreadsheet text marker ('), which was removed",
-column.label(),
-Arg::Value,
-),
+                                "the {} {} started with a spreadsheet text marker ('), which was removed",
+                                column.label(),
+                                Arg::Value,
+                            ),
                         );
                         text = rest.trim();
                     }
@@ -111,10 +111,10 @@ Arg::Value,
                             Some(column),
                             Some(text),
                             msg!(
-"the {} {} was wrapped in a spreadsheet formula (=\"...\") to keep it as text, which was removed",
-column.label(),
-Arg::Value,
-),
+                                "the {} {} was wrapped in a spreadsheet formula (=\"...\") to keep it as text, which was removed",
+                                column.label(),
+                                Arg::Value,
+                            ),
                         );
                         text = trim(inner);
                     }
@@ -132,10 +132,10 @@ Arg::Value,
                     Some(column),
                     Some(&lossy),
                     msg!(
-"the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
-column.label(),
-e.valid_up_to() + 1,
-),
+                        "the {} holds bytes that are not valid UTF-8 text (at byte {} of the cell); save the file as \"CSV UTF-8\" and upload it again",
+                        column.label(),
+                        e.valid_up_to() + 1,
+                    ),
                 );
                 Cell::Unusable
             }
@@ -244,11 +244,11 @@ pub(crate) fn read_id<T>(
                     Some(column),
                     Some(raw),
                     msg!(
-"the {} {} had {}, which was removed; check that the result is the ID the SIS has",
-column.label(),
-Arg::Value,
-parsed.describe_repairs(),
-),
+                        "the {} {} had {}, which was removed; check that the result is the ID the SIS has",
+                        column.label(),
+                        Arg::Value,
+                        parsed.describe_repairs(),
+                    ),
                 );
             }
             Cell::Usable(parsed.id)
@@ -298,10 +298,10 @@ pub(crate) fn read_name(cells: &Cells<'_>, column: Column, out: &mut Out<'_>) ->
             Some(column),
             Some(name),
             msg!(
-"the guardian's {} contains {}, which changes how the name shows but is not part of it; it is kept as written, but check the name in the SIS",
-column.label(),
-describe_format(c),
-),
+                "the guardian's {} contains {}, which changes how the name shows but is not part of it; it is kept as written, but check the name in the SIS",
+                column.label(),
+                describe_format(c),
+            ),
         );
     }
     if looks_like_formula(name) {
@@ -310,10 +310,10 @@ describe_format(c),
             Some(column),
             Some(name),
             msg!(
-"the guardian's {} {} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
-column.label(),
-Arg::Value,
-),
+                "the guardian's {} {} looks like a spreadsheet formula; it is kept as written, but check it: a spreadsheet that opens it may run it",
+                column.label(),
+                Arg::Value,
+            ),
         );
     }
     if let Some(meant) = undo_mojibake(name) {
@@ -322,11 +322,11 @@ Arg::Value,
             Some(column),
             Some(name),
             msg!(
-"the guardian's {} {} looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {}; it is kept as written: correct it in the SIS, or export the file again as UTF-8",
-column.label(),
-Arg::Value,
-Arg::Suggestion,
-),
+                "the guardian's {} {} looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {}; it is kept as written: correct it in the SIS, or export the file again as UTF-8",
+                column.label(),
+                Arg::Value,
+                Arg::Suggestion,
+            ),
         );
         out.suggest(Some(&meant));
     }
@@ -345,10 +345,10 @@ Arg::Suggestion,
             Some(column),
             Some(name),
             msg!(
-"the guardian's {} {} is a placeholder, not a name; it is kept as written so the guardian can still be reached, but put the real name in the SIS",
-column.label(),
-Arg::Value,
-),
+                "the guardian's {} {} is a placeholder, not a name; it is kept as written so the guardian can still be reached, but put the real name in the SIS",
+                column.label(),
+                Arg::Value,
+            ),
         );
     }
     match problem {
@@ -383,10 +383,10 @@ fn hidden_formatting<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<
         Some(column),
         Some(raw),
         msg!(
-"the {} contains {}, which changes how it shows (two different values can look the same); type it again",
-column.label(),
-describe_format(c),
-),
+            "the {} contains {}, which changes how it shows (two different values can look the same); type it again",
+            column.label(),
+            describe_format(c),
+        ),
     );
     Some(Cell::Unusable)
 }
@@ -528,9 +528,9 @@ pub(crate) fn read_email(cells: &Cells<'_>, out: &mut Out<'_>) -> Cell<Email> {
                 Some(Column::Email),
                 Some(raw),
                 msg!(
-"the email {} is a placeholder for \"no email\", read as empty; give the guardian's own address if they have one",
-Arg::Value,
-),
+                    "the email {} is a placeholder for \"no email\", read as empty; give the guardian's own address if they have one",
+                    Arg::Value,
+                ),
             );
             Cell::Empty
         }
@@ -541,9 +541,9 @@ Arg::Value,
                     Some(Column::Email),
                     Some(raw),
                     msg!(
-"the email {} mixes alphabets within one part (a Cyrillic or Greek letter among Latin ones, say), as addresses made to pass for another do; it is kept as written, so check it with the family",
-Arg::Value,
-),
+                        "the email {} mixes alphabets within one part (a Cyrillic or Greek letter among Latin ones, say), as addresses made to pass for another do; it is kept as written, so check it with the family",
+                        Arg::Value,
+                    ),
                 );
             }
             if let Some(meant) = email.likely_typo() {
@@ -552,10 +552,10 @@ Arg::Value,
                     Some(Column::Email),
                     Some(raw),
                     msg!(
-"the email {} may be a typo for {}; it is kept as written, so check it with the family",
-Arg::Value,
-plain(meant),
-),
+                        "the email {} may be a typo for {}; it is kept as written, so check it with the family",
+                        Arg::Value,
+                        plain(meant),
+                    ),
                 );
                 let corrected =
                     (email.as_str().rsplit_once('@')).map(|(local, _)| format!("{local}@{meant}"));
@@ -614,10 +614,10 @@ pub(crate) fn read_phone(
                         Some(column),
                         Some(raw),
                         msg!(
-"the mobile phone {} has an extension ({}); text messages cannot reach an extension, so give a number that receives SMS",
-Arg::Value,
-personal(extension),
-),
+                            "the mobile phone {} has an extension ({}); text messages cannot reach an extension, so give a number that receives SMS",
+                            Arg::Value,
+                            personal(extension),
+                        ),
                     );
                 }
             }
@@ -753,10 +753,10 @@ pub(crate) fn read_language(
             Some(Column::Language),
             Some(raw),
             msg!(
-"the language \"{}\" {}; the guardian keeps no language preference",
-Arg::Value,
-plain(crate::UnknownLanguage),
-),
+                "the language \"{}\" {}; the guardian keeps no language preference",
+                Arg::Value,
+                plain(crate::UnknownLanguage),
+            ),
         ),
         LanguageVerdict::Unknown(Some(meant)) => {
             out.push(
@@ -764,11 +764,11 @@ plain(crate::UnknownLanguage),
                 Some(Column::Language),
                 Some(raw),
                 msg!(
-"the language \"{}\" is not a language this import recognises; did you mean {}? Write it as {} or its code; the guardian keeps no language preference",
-Arg::Value,
-Arg::Suggestion,
-Arg::Suggestion,
-),
+                    "the language \"{}\" is not a language this import recognises; did you mean {}? Write it as {} or its code; the guardian keeps no language preference",
+                    Arg::Value,
+                    Arg::Suggestion,
+                    Arg::Suggestion,
+                ),
             );
             out.suggest(Some(meant));
         }
@@ -777,9 +777,9 @@ Arg::Suggestion,
             Some(Column::Language),
             Some(raw),
             msg!(
-"the language cell \"{}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference",
-Arg::Value,
-),
+                "the language cell \"{}\" names more than one language; keep only the one the guardian prefers to read; the guardian keeps no language preference",
+                Arg::Value,
+            ),
         ),
         LanguageVerdict::Garbled(meant) => {
             out.push(
@@ -787,11 +787,11 @@ Arg::Value,
                 Some(Column::Language),
                 Some(raw),
                 msg!(
-"the language \"{}\" looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {}; write it as {} or export the file again as UTF-8; the guardian keeps no language preference",
-Arg::Value,
-Arg::Suggestion,
-Arg::Suggestion,
-),
+                    "the language \"{}\" looks garbled by a wrong text encoding (UTF-8 read as Windows-1252), probably {}; write it as {} or export the file again as UTF-8; the guardian keeps no language preference",
+                    Arg::Value,
+                    Arg::Suggestion,
+                    Arg::Suggestion,
+                ),
             );
             out.suggest(Some(&meant));
         }
