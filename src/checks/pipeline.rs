@@ -12,9 +12,9 @@ use crate::column::Column;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::progress::Phase;
-use crate::reading::lines::Cut;
 use crate::reading::reader::Reader;
 use crate::reading::row::{Row, RowChecker};
+use crate::reading::tokenizer::Cut;
 
 /// Rows read between two parallel checking rounds.
 const BATCH: usize = 4096;

@@ -1,8 +1,8 @@
-//! One line split into cells by `csv-core`, the parser every row goes
-//! through: finding the header and the delimiter sees quotes exactly as
-//! reading the rows does, instead of by a scanner of its own.
+//! One line split into cells by the tokenizer every row goes through:
+//! finding the header and the delimiter sees quotes exactly as reading the
+//! rows does, instead of by a scanner of its own.
 
-use csv_core::{ReadRecordResult, ReaderBuilder};
+use crate::reading::tokenizer::{Cut, Tokenizer};
 
 /// The cells of `line` (one physical line, without its `\n`) split at
 /// `delimiter` as the rows are read: quotes removed, `""` one quote. `None`
@@ -13,34 +13,16 @@ pub(crate) fn split_line(line: &[u8], delimiter: u8) -> Option<Vec<Vec<u8>>> {
     if line.is_empty() {
         return Some(vec![Vec::new()]);
     }
-    let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
-    // A cell is never longer than the line, and a line of n bytes has at
-    // most n + 1 cells; one byte more, since csv-core stops at a full
-    // buffer before it looks at the input.
-    let mut output = vec![0; line.len() + 1];
-    let mut ends = vec![0; line.len() + 2];
-    let (result, _, written, ended) = reader.read_record(line, &mut output, &mut ends);
-    let fields = match result {
-        // A lone `\r` inside the line ended the first record there.
-        ReadRecordResult::Record => ended,
-        _ => {
-            // The line end: a record ends here unless a quote is still
-            // open. Field ends count from the record's start.
-            let (result, _, _, last) =
-                reader.read_record(b"\n", &mut output[written..], &mut ends[ended..]);
-            if result != ReadRecordResult::Record {
-                return None;
-            }
-            ended + last
-        }
-    };
-    let mut cells = Vec::with_capacity(fields);
-    let mut start = 0;
-    for &end in &ends[..fields] {
-        cells.push(output[start..end].to_vec());
-        start = end;
+    let mut tokenizer = Tokenizer::new(line, delimiter, u64::MAX, usize::MAX);
+    let mut record = csv::ByteRecord::new();
+    let mut cuts = Vec::new();
+    // A lone `\r` inside the line ends the first record there. Reading a
+    // slice cannot fail.
+    tokenizer.read_record(&mut record, &mut cuts).ok()??;
+    if cuts.contains(&Cut::UnterminatedQuote) {
+        return None;
     }
-    Some(cells)
+    Some(record.iter().map(<[u8]>::to_vec).collect())
 }
 
 /// The most frequent of `,` `;` and tab as a cell separator on the first

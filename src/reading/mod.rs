@@ -5,6 +5,6 @@ pub(crate) mod cells;
 pub(crate) mod decode;
 pub(crate) mod dialect;
 pub(crate) mod header;
-pub(crate) mod lines;
 pub(crate) mod reader;
 pub(crate) mod row;
+pub(crate) mod tokenizer;

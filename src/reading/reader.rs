@@ -12,15 +12,15 @@ use crate::progress::{Phase, Progress, Watch};
 use crate::reading::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::reading::dialect::detect_delimiter;
 use crate::reading::header::{self, Header};
-use crate::reading::lines::{Cut, LineTracker};
 use crate::reading::row::{Row, RowChecker};
+use crate::reading::tokenizer::{Cut, Tokenizer};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::message::{Arg, msg, plain};
 use crate::values::phone::Region;
 
-type Source<R> = LineTracker<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
+type Source<R> = Tokenizer<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
 
 /// Options for reading a guardians.csv, in the style of `csv::ReaderBuilder`.
 ///
@@ -230,18 +230,13 @@ impl ReaderBuilder {
             Some(_) => Skip::Directive,
             None => Skip::Preamble(preamble.records),
         };
-        let source = LineTracker::new(
+        let records = Tokenizer::new(
             io::Cursor::new(peeked).chain(text),
             delimiter,
             self.max_field_bytes,
             self.max_columns,
         );
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(source);
-        let mut reader = Reader::start(csv, encoding, delimiter, skip, self)?;
+        let mut reader = Reader::start(records, encoding, delimiter, skip, self)?;
         reader.became_windows_1252 = became_windows_1252;
         reader.note_late_encoding();
         Ok(reader)
@@ -263,7 +258,7 @@ fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
 /// Reads past Excel's `sep=` line or the lines of a title above the
 /// header; returns the first such line and the first text on them.
 fn skip_above_header<R: Read>(
-    csv: &mut csv::Reader<Source<R>>,
+    records: &mut Source<R>,
     record: &mut csv::ByteRecord,
     cuts: &mut Vec<Cut>,
     skip: Skip,
@@ -274,7 +269,7 @@ fn skip_above_header<R: Read>(
         Skip::Preamble(records) => records,
     };
     for _ in 0..to_skip {
-        let Some(line) = next_record(csv, record, cuts)? else {
+        let Some(line) = next_record(records, record, cuts)? else {
             break;
         };
         // A title's own separators (written for another delimiter) are
@@ -481,7 +476,7 @@ fn find_header<R: Read>(
 /// # Ok(()) }
 /// ```
 pub struct Reader<R> {
-    csv: csv::Reader<Source<R>>,
+    records: Source<R>,
     record: csv::ByteRecord,
     pub(crate) checker: RowChecker,
     pub(crate) encoding: TextEncoding,
@@ -509,7 +504,7 @@ impl<R: Read> Reader<R> {
     }
 
     fn start(
-        mut csv: csv::Reader<Source<R>>,
+        mut records: Source<R>,
         encoding: TextEncoding,
         delimiter: u8,
         skip: Skip,
@@ -517,8 +512,8 @@ impl<R: Read> Reader<R> {
     ) -> Result<Reader<R>, Error> {
         let mut record = csv::ByteRecord::new();
         let mut cuts = Vec::new();
-        let skipped = skip_above_header(&mut csv, &mut record, &mut cuts, skip)?;
-        let Some(header_line) = next_record(&mut csv, &mut record, &mut cuts)? else {
+        let skipped = skip_above_header(&mut records, &mut record, &mut cuts, skip)?;
+        let Some(header_line) = next_record(&mut records, &mut record, &mut cuts)? else {
             return Err(Error::new(ErrorKind::EmptyFile, 1));
         };
         if let Some(cut) = cuts.iter().find(|cut| cut.loses_data()) {
@@ -543,7 +538,7 @@ impl<R: Read> Reader<R> {
             &mut file_diagnostics,
         )?;
         Ok(Reader {
-            csv,
+            records,
             record,
             checker: RowChecker::new(
                 header,
@@ -571,7 +566,7 @@ impl<R: Read> Reader<R> {
     /// `false` at the end of the file. An `Err` means the input itself
     /// failed (an I/O error); problems in the row are diagnostics on it.
     pub fn read_row(&mut self, row: &mut Row) -> Result<bool, Error> {
-        let Some(line) = next_record(&mut self.csv, &mut self.record, &mut self.cuts)? else {
+        let Some(line) = next_record(&mut self.records, &mut self.record, &mut self.cuts)? else {
             return Ok(false);
         };
         self.count_row(line)?;
@@ -598,7 +593,7 @@ impl<R: Read> Reader<R> {
     pub(crate) fn tick(&mut self, line: u64) -> Result<(), Error> {
         let progress = Progress {
             phase: Phase::Reading,
-            bytes: self.csv.position().byte(),
+            bytes: self.records.position(),
             done: self.rows_read,
         };
         self.watch.tick(progress, line)
@@ -608,7 +603,7 @@ impl<R: Read> Reader<R> {
     pub(crate) fn report(&mut self, phase: Phase) -> Result<(), Error> {
         let progress = Progress {
             phase,
-            bytes: self.csv.position().byte(),
+            bytes: self.records.position(),
             done: self.rows_read,
         };
         self.watch.report(progress, self.header_line)
@@ -639,12 +634,12 @@ impl<R: Read> Reader<R> {
         record: &mut csv::ByteRecord,
         cuts: &mut Vec<Cut>,
     ) -> Result<Option<u64>, Error> {
-        next_record(&mut self.csv, record, cuts)
+        next_record(&mut self.records, record, cuts)
     }
 
     /// The next record as the file has it, unchecked, and its line.
     pub(crate) fn read_raw(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Error> {
-        next_record(&mut self.csv, record, &mut self.cuts)
+        next_record(&mut self.records, record, &mut self.cuts)
     }
 
     /// The header row's cells as written (a byte-order mark removed).
@@ -701,38 +696,15 @@ impl Reader<File> {
     }
 }
 
-fn read_record<R: Read>(
-    csv: &mut csv::Reader<Source<R>>,
-    record: &mut csv::ByteRecord,
-) -> Result<bool, Error> {
-    csv.read_byte_record(record).map_err(|e| {
-        let line = e.position().map_or(1, |p| p.line());
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io), line),
-            other => Error::new(ErrorKind::Io(io::Error::other(format!("{other:?}"))), line),
-        }
-    })
-}
-
 /// Reads the next record, its physical line, and what was cut from it.
 fn next_record<R: Read>(
-    csv: &mut csv::Reader<Source<R>>,
+    records: &mut Source<R>,
     record: &mut csv::ByteRecord,
     cuts: &mut Vec<Cut>,
 ) -> Result<Option<u64>, Error> {
-    cuts.clear();
-    if !read_record(csv, record)? {
-        return Ok(None);
-    }
-    let line = record_line(csv, record);
-    let end = csv.position().byte();
-    csv.get_mut().cuts_until(end, cuts);
-    Ok(Some(line))
-}
-
-fn record_line<R: Read>(csv: &mut csv::Reader<Source<R>>, record: &csv::ByteRecord) -> u64 {
-    let byte = record.position().map_or(0, |p| p.byte());
-    csv.get_mut().line_at(byte)
+    records
+        .read_record(record, cuts)
+        .map_err(|e| Error::new(ErrorKind::Io(e), records.line()))
 }
 
 /// An iterator over a [`Reader`]'s rows, from [`Reader::rows`].

@@ -13,7 +13,7 @@ use crate::reading::cells::{
     Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
 };
 use crate::reading::header::Header;
-use crate::reading::lines::Cut;
+use crate::reading::tokenizer::Cut;
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::phone::{PhoneParser, Region};
 use crate::values::record::Guardian;
