@@ -476,13 +476,24 @@ mod tests {
         #[test]
         fn records_are_the_csv_crates(
             text in proptest::collection::vec(
-                proptest::sample::select(b"ab ,;\"\n\r".to_vec()), 0..200),
+                proptest::sample::select(b"ab ,;\t\"\n\r\0".to_vec()), 0..200),
             buffer in 1usize..24,
+            delimiter in proptest::sample::select(b",;\t".to_vec()),
         ) {
-            let (found, _) = records(&text, buffer, u64::MAX, usize::MAX);
+            let found = {
+                let mut tokenizer =
+                    Tokenizer::with_buffer(text.as_slice(), delimiter, u64::MAX, usize::MAX, buffer);
+                let mut record = csv::ByteRecord::new();
+                let (mut all, mut cuts) = (Vec::new(), Vec::new());
+                while let Some(line) = tokenizer.read_record(&mut record, &mut cuts).expect("in memory") {
+                    all.push((line, record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>()));
+                }
+                all
+            };
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
+                .delimiter(delimiter)
                 .from_reader(text.as_slice());
             let expected: Vec<Vec<Vec<u8>>> = reader
                 .byte_records()
@@ -492,7 +503,7 @@ mod tests {
             proptest::prop_assert_eq!(&cells, &expected);
             // Each line is one more than the line ends before the record's
             // first byte, found by re-reading the text up to there.
-            let mut tokenizer = Tokenizer::new(text.as_slice(), b',', u64::MAX, usize::MAX);
+            let mut tokenizer = Tokenizer::new(text.as_slice(), delimiter, u64::MAX, usize::MAX);
             let mut record = csv::ByteRecord::new();
             let mut cuts = Vec::new();
             for (line, _) in &found {
