@@ -209,11 +209,10 @@ pub use crate::checks::validated::{RejectedRow, RowOutcome, Summary, ValidatedFi
 pub use crate::column::Column;
 pub use crate::diagnostic::{Code, Diagnostic, Severity};
 pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
+pub use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 pub use crate::dryrun::fingerprint::Fingerprint;
 pub use crate::dryrun::memory::InMemoryRoster;
-pub use crate::dryrun::plan::{
-    Change, DryRunOptions, FieldChange, Plan, PlanSummary, SyncMode, dry_run,
-};
+pub use crate::dryrun::plan::{Change, DryRunOptions, Plan, PlanSummary, SyncMode, dry_run};
 pub use crate::dryrun::roster::Roster;
 pub use crate::dryrun::scope::Scope;
 #[cfg(feature = "sqlite")]

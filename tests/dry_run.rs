@@ -69,7 +69,7 @@ fn creates_updates_links_in_a_stable_order() {
     };
     let changed: Vec<(GuardianField, Option<&str>, Option<&str>)> = fields
         .iter()
-        .map(|(f, c)| (*f, c.old.as_deref(), c.new.as_deref()))
+        .map(|(f, c)| (f, c.old.as_deref(), c.new.as_deref()))
         .collect();
     assert_eq!(
         changed,
@@ -498,10 +498,7 @@ fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
     else {
         panic!("one update expected: {:?}", plan.changes());
     };
-    assert_eq!(
-        fields.keys().copied().collect::<Vec<_>>(),
-        [GuardianField::Email]
-    );
+    assert_eq!(fields.keys().collect::<Vec<_>>(), [GuardianField::Email]);
     assert_eq!(
         guardian.home_phone.as_ref().map(|p| p.e164()),
         Some("+13125550100")
@@ -525,7 +522,7 @@ fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
         panic!("one update expected: {:?}", plan.changes());
     };
     assert_eq!(
-        fields.keys().copied().collect::<Vec<_>>(),
+        fields.keys().collect::<Vec<_>>(),
         [GuardianField::HomePhone, GuardianField::Language]
     );
 }

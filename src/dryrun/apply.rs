@@ -1,8 +1,6 @@
 //! Start Processing: a plan applied to the application's roster, change by
 //! change, each only if what the dry run saw still holds.
 
-use std::collections::BTreeMap;
-
 use foldhash::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +10,7 @@ use crate::dryrun::roster::Roster;
 use crate::error::{Error, ErrorKind};
 use crate::progress::{Phase, Progress, Watch};
 use crate::values::id::{GuardianId, StudentId};
-use crate::values::record::{Guardian, GuardianField};
+use crate::values::record::Guardian;
 
 /// The application's side of Start Processing: the writes a plan makes,
 /// in batches, each fallible. [`apply`] reads the roster (through
@@ -288,7 +286,7 @@ fn apply_records<W: RosterWriter + ?Sized>(
         .enumerate()
         .filter_map(|(at, change)| match change {
             Change::CreateGuardian { guardian, .. } | Change::UpdateGuardian { guardian, .. } => {
-                Some((at, guardian))
+                Some((at, &**guardian))
             }
             _ => None,
         })
@@ -396,10 +394,10 @@ fn apply_links<W: RosterWriter + ?Sized>(
 /// Whether the roster's record still has the old values of `fields`.
 fn unchanged_since(
     now: &Guardian,
-    fields: &BTreeMap<GuardianField, crate::dryrun::plan::FieldChange>,
+    fields: &crate::dryrun::field_changes::FieldChanges,
 ) -> Result<(), String> {
     for (field, change) in fields {
-        if now.field(*field) != change.old {
+        if now.field(field) != change.old {
             return Err(format!(
                 "guardian {}'s {} was changed in the roster since the dry run",
                 now.guardian_id,

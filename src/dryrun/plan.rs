@@ -1,8 +1,6 @@
 //! The dry run: what an upload would change, computed without changing
 //! anything.
 
-use std::collections::BTreeMap;
-
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
@@ -12,6 +10,7 @@ use crate::checks::validated::ValidatedFile;
 use crate::column::Column;
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 use crate::dryrun::fingerprint::{Digest, Fingerprint};
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
@@ -169,27 +168,6 @@ impl DryRunOptions {
     }
 }
 
-/// A field's value before and after an update (`None`: empty).
-///
-/// `Debug` masks both values: they may be emails or phone numbers.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    /// The roster's current value.
-    pub old: Option<String>,
-    /// The file's value.
-    pub new: Option<String>,
-}
-
-impl std::fmt::Debug for FieldChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = |value: &Option<String>| value.as_deref().map(crate::values::text::mask);
-        f.debug_struct("FieldChange")
-            .field("old", &masked(&self.old))
-            .field("new", &masked(&self.new))
-            .finish()
-    }
-}
-
 /// One change the upload would make.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -198,8 +176,9 @@ pub enum Change {
     CreateGuardian {
         /// The guardian's ID.
         guardian_id: GuardianId,
-        /// The guardian as the file gives them.
-        guardian: Guardian,
+        /// The guardian as the file gives them (boxed: a plan holds many
+        /// links, which need no room for a guardian).
+        guardian: Box<Guardian>,
         /// The file line of the guardian's first row that applies.
         line: u64,
     },
@@ -208,9 +187,9 @@ pub enum Change {
         /// The guardian's ID.
         guardian_id: GuardianId,
         /// What changes, old and new.
-        fields: BTreeMap<GuardianField, FieldChange>,
+        fields: FieldChanges,
         /// The guardian as the file gives them.
-        guardian: Guardian,
+        guardian: Box<Guardian>,
         /// The file line of the guardian's first row that applies.
         line: u64,
     },
@@ -675,14 +654,20 @@ impl Draft {
                 reason: Reason::Rejected,
             })
             .collect();
+        // Each list made at its size once: grown window by window, a list
+        // of a million changes would be copied as it doubles, and keep up
+        // to twice its size.
+        let total = |count: fn(&Planned) -> usize| planned.iter().map(count).sum::<usize>();
+        let mut not_applied = not_applied;
+        not_applied.reserve_exact(total(|p| p.not_applied.len()));
         let mut draft = Draft {
-            diagnostics: Vec::new(),
+            diagnostics: Vec::with_capacity(total(|p| p.diagnostics.len())),
             rejected: not_applied.len(),
             not_applied,
-            creates: Vec::new(),
-            updates: Vec::new(),
-            links: Vec::new(),
-            releases: Vec::new(),
+            creates: Vec::with_capacity(total(|p| p.creates.len())),
+            updates: Vec::with_capacity(total(|p| p.updates.len())),
+            links: Vec::with_capacity(total(|p| p.links.len())),
+            releases: Vec::with_capacity(total(|p| p.releases.len())),
             summary: PlanSummary {
                 rows_left_out: file.summary().rejected,
                 ..PlanSummary::default()
@@ -1283,7 +1268,7 @@ fn plan_record(
     let Some(old) = known.current(id) else {
         out.creates.push(Change::CreateGuardian {
             guardian_id: id.clone(),
-            guardian: guardian.clone(),
+            guardian: Box::new(guardian.clone()),
             line,
         });
         return;
@@ -1305,7 +1290,7 @@ fn plan_record(
             kept = merged;
             &kept
         };
-    let fields: BTreeMap<GuardianField, FieldChange> = old
+    let fields: FieldChanges = old
         .differences(guardian)
         .into_iter()
         .map(|field| {
@@ -1322,7 +1307,7 @@ fn plan_record(
         out.updates.push(Change::UpdateGuardian {
             guardian_id: id.clone(),
             fields,
-            guardian: guardian.clone(),
+            guardian: Box::new(guardian.clone()),
             line,
         });
     }
