@@ -1394,6 +1394,12 @@ fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A plan holds many links: a change takes no room for a guardian.
+    #[test]
+    fn a_change_is_small() {
+        assert!(std::mem::size_of::<Change>() <= 64);
+    }
     use crate::{InMemoryRoster, ReaderBuilder};
 
     fn validate(csv: &str) -> ValidatedFile {
