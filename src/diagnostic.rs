@@ -325,10 +325,10 @@ impl Diagnostic {
     /// This diagnostic with personal data masked, for logs: emails become
     /// `j***@example.com`, phone numbers keep their first and last two
     /// digits, names keep their first letter; a suggested email or phone is
-    /// masked the same way, and so is every other personal value the
-    /// message names (another guardian's email, the name a garbled one
-    /// probably meant). The code, line and column are unchanged; IDs are
-    /// not personal data and stay.
+    /// masked the same way, and so is every address or number a rule's
+    /// words quote (a labelled phone's number in E.164, a `mailto:` link's
+    /// address). The code, line and column are unchanged; IDs are not
+    /// personal data and stay.
     ///
     /// ```
     /// use guardian_roster::{Code, Column, Diagnostic};

@@ -18,9 +18,6 @@ pub(crate) enum Arg {
     Plain(Box<str>),
     /// A number.
     Number(u64),
-    /// Personal data other than the diagnostic's value (another guardian's
-    /// email, the name a garbled one probably meant): masked when redacted.
-    Personal(Box<str>),
     /// What a value's rule says is wrong with it, which may quote part of
     /// the value (`carries a label (cell); write only the number,
     /// +13125550142`): once redacted, each word with an `@` or five digits
@@ -51,16 +48,11 @@ impl From<usize> for Arg {
 }
 
 impl From<String> for Arg {
-    /// Text made for a message (IDs, lines, a list): not personal. Personal
-    /// text goes through [`personal`].
+    /// Text made for a message (IDs, lines, a list): not personal. What a
+    /// value's rule says goes through [`detail`].
     fn from(text: String) -> Arg {
         Arg::Plain(text.into_boxed_str())
     }
-}
-
-/// An argument holding personal data, masked when the diagnostic is redacted.
-pub(crate) fn personal(text: impl fmt::Display) -> Arg {
-    Arg::Personal(text.to_string().into_boxed_str())
 }
 
 /// An argument saying what a value's rule found wrong (see [`Arg::Detail`]).
@@ -112,7 +104,7 @@ pub(crate) const fn one(_: &str) -> usize {
 
 /// A [`Message`] of fixed words with `{}` holes and one argument per hole
 /// (checked when compiled). Arguments convert into [`Arg`]: `&'static str`
-/// words, numbers, `String`s of plain words, [`personal`] text,
+/// words, numbers, `String`s of plain words, [`detail`] text,
 /// [`Arg::Value`] and [`Arg::Suggestion`].
 macro_rules! msg {
     ($words:literal $(, $arg:expr)* $(,)?) => {{
@@ -147,7 +139,8 @@ impl Message {
         }
     }
 
-    /// The same words with the personal arguments masked. A sentence given
+    /// The same words with what may be personal masked (the value and
+    /// the suggestion are masked in the diagnostic itself). A sentence given
     /// whole is masked by searching it for the value and the suggestion
     /// (the only way left for text the crate did not make).
     pub(crate) fn redacted(&self, masked: &[(&str, &str)]) -> Message {
@@ -158,7 +151,6 @@ impl Message {
                 args: args
                     .iter()
                     .map(|arg| match arg {
-                        Arg::Personal(text) => Arg::Personal(mask(text).into_boxed_str()),
                         Arg::Detail(text) => Arg::Detail(mask_words(text).into_boxed_str()),
                         other => other.clone(),
                     })
@@ -192,9 +184,7 @@ impl Message {
             f.write_str(&rest[..at])?;
             match args.next() {
                 Some(Arg::Words(words)) => f.write_str(words)?,
-                Some(Arg::Plain(text) | Arg::Personal(text) | Arg::Detail(text)) => {
-                    context.text(f, text)?
-                }
+                Some(Arg::Plain(text) | Arg::Detail(text)) => context.text(f, text)?,
                 Some(Arg::Number(n)) => write!(f, "{n}")?,
                 Some(Arg::Value) => context.text(f, context.value.unwrap_or(""))?,
                 Some(Arg::Suggestion) => context.text(f, context.suggestion.unwrap_or(""))?,
@@ -274,7 +264,7 @@ mod tests {
             "the {} {} is not {} ({} of {}; {})",
             "email",
             Arg::Value,
-            personal("ana@example.com"),
+            detail("ana@example.com"),
             3u64,
             String::from("G-7"),
             Arg::Suggestion
@@ -288,16 +278,16 @@ mod tests {
     }
 
     #[test]
-    fn redaction_masks_personal_arguments_only() {
+    fn redaction_masks_what_may_be_personal_only() {
         let message = msg!(
             "{} and {} and {}",
-            personal("ana@example.com"),
+            detail("to ana@example.com"),
             "words",
             plain("G-7")
         );
         assert_eq!(
             render(&message.redacted(&[]), None),
-            "a***@example.com and words and G-7"
+            "to a***@example.com and words and G-7"
         );
         let found = msg!(
             "the mobile {}",

@@ -7,7 +7,7 @@ use foldhash::HashMap;
 
 use crate::column::Column;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, Message, detail, msg, personal, plain};
+use crate::message::{Arg, Message, detail, msg, plain};
 use crate::reading::header::Header;
 use crate::render::{is_bidi_control, is_format};
 use crate::values::email::{Email, EmailError};
@@ -616,7 +616,7 @@ pub(crate) fn read_phone(
                         msg!(
                             "the mobile phone {} has an extension ({}); text messages cannot reach an extension, so give a number that receives SMS",
                             Arg::Value,
-                            personal(extension),
+                            plain(extension),
                         ),
                     );
                 }
