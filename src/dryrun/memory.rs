@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 use std::borrow::Borrow;
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -43,7 +43,8 @@ use crate::values::record::Guardian;
 /// ```
 #[derive(Clone, Default)]
 pub struct InMemoryRoster {
-    students: HashSet<StudentId>,
+    /// Every student, with their schools (none when not enrolled).
+    students: HashMap<StudentId, Schools>,
     /// Students by their ID without leading zeros.
     unpadded: UnpaddedIndex<StudentId>,
     /// Guardians whose IDs have leading zeros, by the ID without them.
@@ -52,8 +53,6 @@ pub struct InMemoryRoster {
     links: BTreeSet<(GuardianId, StudentId)>,
     emails: ContactIndex,
     mobiles: ContactIndex,
-    /// Each student's schools, sorted.
-    enrolments: HashMap<StudentId, Schools>,
     /// Every school, by its ID without leading zeros.
     schools: UnpaddedIndex<SchoolId>,
 }
@@ -107,15 +106,21 @@ impl InMemoryRoster {
 
     /// Adds a student.
     pub fn add_student(&mut self, id: StudentId) {
-        if self.students.insert(id.clone()) {
-            self.unpadded.add(id);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.students.entry(id) {
+            self.unpadded.add(slot.key().clone());
+            slot.insert(Schools::None);
         }
     }
 
     /// Adds a student enrolled in `school` (a student may be in several).
     pub fn add_enrolment(&mut self, student: StudentId, school: SchoolId) {
-        self.add_student(student.clone());
-        let schools = self.enrolments.entry(student).or_default();
+        let schools = match self.students.entry(student) {
+            std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                self.unpadded.add(slot.key().clone());
+                slot.insert(Schools::None)
+            }
+        };
         if schools.insert(&school) {
             let mut known = Vec::new();
             self.schools
@@ -229,7 +234,7 @@ impl Roster for InMemoryRoster {
     fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
         Ok(ids
             .iter()
-            .filter(|id| self.students.contains(*id))
+            .filter(|id| self.students.contains_key(*id))
             .cloned()
             .collect())
     }
@@ -303,7 +308,7 @@ impl Roster for InMemoryRoster {
             .links
             .iter()
             .filter(|(_, student)| {
-                self.enrolments
+                self.students
                     .get(student)
                     .is_some_and(|schools| scope.includes(schools.as_slice()))
             })
@@ -317,7 +322,7 @@ impl Roster for InMemoryRoster {
         let mut out = Vec::new();
         for student in students {
             for school in self
-                .enrolments
+                .students
                 .get(student)
                 .map_or(&[][..], Schools::as_slice)
             {
