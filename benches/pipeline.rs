@@ -49,6 +49,20 @@ fn floor(data: &[u8]) -> usize {
     fields
 }
 
+/// The reader's bottom layer alone: decoding, the tokenizer, physical
+/// lines and limits, no checks; to set beside the floor.
+fn byte_records(data: &[u8]) -> usize {
+    let Ok(mut reader) = ReaderBuilder::new().from_reader(data) else {
+        return 0;
+    };
+    let mut record = csv::ByteRecord::new();
+    let mut fields = 0usize;
+    while let Ok(Some(_)) = reader.read_byte_record(&mut record) {
+        fields += record.len();
+    }
+    fields
+}
+
 fn validate(data: &[u8], threads: usize) -> u64 {
     ReaderBuilder::new()
         .threads(threads)
@@ -81,6 +95,7 @@ fn validation(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(rows as u64));
     group.bench_function("floor_csv_byte_record", |b| b.iter(|| floor(&data)));
+    group.bench_function("reader_byte_records", |b| b.iter(|| byte_records(&data)));
     group.bench_function("validate", |b| b.iter(|| validate(&data, 0)));
     group.bench_function("validate_one_thread", |b| b.iter(|| validate(&data, 1)));
     group.bench_function("validate_with_sink", |b| {

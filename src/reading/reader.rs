@@ -637,8 +637,32 @@ impl<R: Read> Reader<R> {
         next_record(&mut self.records, record, cuts)
     }
 
-    /// The next record as the file has it, unchecked, and its line.
-    pub(crate) fn read_raw(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Error> {
+    /// Reads the next record as the file has it, unchecked, into `record`
+    /// (reusing its allocation), and returns the physical line it starts
+    /// on, or `None` at the end of the file. The bottom layer of
+    /// [`Reader::read_row`]: the same decoding, quotes, line numbers and
+    /// limits (a cell past `max_field_bytes` keeps its first bytes, a
+    /// record past `max_columns` its first cells), with no checks. For an
+    /// application that copies rows as written, as the errors file does.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::Error> {
+    /// use guardian_roster::Reader;
+    ///
+    /// let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\r\n\
+    ///             \r\n\
+    ///             001,G1,\"Ana\nMaria\",Diaz,ana@example.com,\r\n\
+    ///             002,G2,Bo,Li,bo@example.com,\r\n";
+    /// let mut reader = Reader::from_reader(data.as_bytes())?;
+    /// let mut record = csv::ByteRecord::new();
+    /// let mut lines = Vec::new();
+    /// while let Some(line) = reader.read_byte_record(&mut record)? {
+    ///     lines.push((line, record.get(2).map(<[u8]>::to_vec)));
+    /// }
+    /// assert_eq!(lines, [(3, Some(b"Ana\nMaria".to_vec())), (5, Some(b"Bo".to_vec()))]);
+    /// # Ok(()) }
+    /// ```
+    pub fn read_byte_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Error> {
         next_record(&mut self.records, record, &mut self.cuts)
     }
 

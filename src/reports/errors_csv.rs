@@ -92,7 +92,7 @@ pub fn write_errors_csv<'d, R: Read, W: Write>(
     let mut record = csv::ByteRecord::new();
     let mut written = 0;
     let mut cells: Vec<Vec<u8>> = Vec::new();
-    while let Some(line) = reader.read_raw(&mut record)? {
+    while let Some(line) = reader.read_byte_record(&mut record)? {
         let Some(found) = by_line.get(&line) else {
             continue;
         };
