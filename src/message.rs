@@ -176,24 +176,52 @@ impl Message {
             Message::Given(text) => return context.text(f, text),
         };
         if lined {
-            write!(f, "Line {}: ", context.line)?;
+            f.write_str("Line ")?;
+            write_number(f, context.line)?;
+            f.write_str(": ")?;
         }
         let mut args = args.iter();
-        let mut rest = words;
-        while let Some(at) = rest.find("{}") {
-            f.write_str(&rest[..at])?;
+        let bytes = words.as_bytes();
+        // The words before the next hole start at `start`; a `{` not
+        // followed by `}` is a word.
+        let (mut start, mut from) = (0, 0);
+        while let Some(found) = memchr::memchr(b'{', &bytes[from..]) {
+            let at = from + found;
+            if bytes.get(at + 1) != Some(&b'}') {
+                from = at + 1;
+                continue;
+            }
+            f.write_str(&words[start..at])?;
             match args.next() {
                 Some(Arg::Words(words)) => f.write_str(words)?,
                 Some(Arg::Plain(text) | Arg::Detail(text)) => context.text(f, text)?,
-                Some(Arg::Number(n)) => write!(f, "{n}")?,
+                Some(Arg::Number(n)) => write_number(f, *n)?,
                 Some(Arg::Value) => context.text(f, context.value.unwrap_or(""))?,
                 Some(Arg::Suggestion) => context.text(f, context.suggestion.unwrap_or(""))?,
                 None => {}
             }
-            rest = &rest[at + 2..];
+            start = at + 2;
+            from = start;
         }
-        f.write_str(rest)
+        f.write_str(&words[start..])
     }
+}
+
+/// Writes `n` in decimal, without the formatting machinery (a message
+/// has a line number or two, and a report has many messages).
+fn write_number(f: &mut dyn fmt::Write, mut n: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    f.write_str(std::str::from_utf8(&digits[at..]).unwrap_or_default())
 }
 
 /// `text` with each word that is an address (`a@b`) or holds five digits masked, the
@@ -234,10 +262,11 @@ pub(crate) struct Context<'a> {
 
 impl Context<'_> {
     fn text(&self, f: &mut dyn fmt::Write, text: &str) -> fmt::Result {
-        if self.visible {
-            write!(f, "{}", Visible(text))
-        } else {
+        // Printable ASCII, the usual text, has nothing to escape.
+        if !self.visible || text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             f.write_str(text)
+        } else {
+            write!(f, "{}", Visible(text))
         }
     }
 }
@@ -275,6 +304,12 @@ mod tests {
             "Line 7: the email ana@x is not ana@example.com (3 of G-7; G-1)"
         );
         assert_eq!(holes("a {} b {} c {"), 2);
+        let braces = Message::words("{x} {} {", Box::new([Arg::Number(1)]));
+        assert_eq!(render(&braces, None), "{x} 1 {");
+        for n in [0, 7, 10, 31_457_285, u64::MAX] {
+            let number = Message::words("{}", Box::new([Arg::Number(n)]));
+            assert_eq!(render(&number, None), n.to_string());
+        }
     }
 
     #[test]
