@@ -1,10 +1,16 @@
-//! Reading a guardians.csv: decoding, physical lines and limits, the
-//! header, each row's cells checked on their own, and the streaming reader.
+//! Reading a guardians.csv, bottom up: decoding to UTF-8 (`decode`), the
+//! one tokenizer that splits every record and counts its physical line
+//! (`tokenizer`), the dialect and the header found with it (`dialect`,
+//! `header`), each row's cells checked on their own (`cells`, `row`), and
+//! the streaming reader (`reader`).
 
-pub(crate) mod cells;
 pub(crate) mod decode;
+pub(crate) mod tokenizer;
+
 pub(crate) mod dialect;
 pub(crate) mod header;
-pub(crate) mod reader;
+
+pub(crate) mod cells;
 pub(crate) mod row;
-pub(crate) mod tokenizer;
+
+pub(crate) mod reader;
