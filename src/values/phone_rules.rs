@@ -22,8 +22,12 @@ use phonenumber::metadata::{DATABASE, Database, Descriptor, Metadata};
 /// compile.
 pub(crate) fn lean_verdict(code: u16, national: &str) -> Option<bool> {
     match source(code, national)? {
-        Some(meta) => Some(rules(meta)?.has_type(national)),
-        None => Some(false),
+        // Chosen because its patterns fit: the verdict is already known
+        // (the US, first of calling code 1, is chosen so: its patterns,
+        // the longest of all, are not run twice).
+        Source::FitsPatterns(_) => Some(true),
+        Source::Region(meta) => Some(rules(meta)?.has_type(national)),
+        Source::None => Some(false),
     }
 }
 
@@ -31,25 +35,45 @@ pub(crate) fn lean_verdict(code: u16, national: &str) -> Option<bool> {
 /// and national digits `national` (leading zeros left out, as there), if
 /// any; `None` if a pattern it needs would not compile.
 pub(crate) fn region_of(code: u16, national: &str) -> Option<Option<&'static str>> {
-    let meta = source(code, national)?;
+    let meta = match source(code, national)? {
+        Source::FitsPatterns(meta) | Source::Region(meta) => Some(meta),
+        Source::None => None,
+    };
     Some(
         meta.map(Metadata::id)
             .filter(|id| id.parse::<country::Id>().is_ok()),
     )
 }
 
+/// The metadata whose patterns decide a number, and whether they were
+/// already found to fit it.
+enum Source {
+    /// The region was chosen because the number fits its patterns.
+    FitsPatterns(&'static Metadata),
+    /// The region decides; its patterns are still to be tried.
+    Region(&'static Metadata),
+    /// No region: the number is invalid.
+    None,
+}
+
+impl Source {
+    fn region(meta: Option<&'static Metadata>) -> Source {
+        meta.map_or(Source::None, Source::Region)
+    }
+}
+
 /// The metadata whose patterns decide, as `validator::source_for` picks it:
 /// the only region of the calling code, or the first of several whose
 /// leading digits (or, lacking those, whose patterns) fit the number.
-/// `Some(None)`: none fits, so the number is invalid; `None`: a pattern
+/// `Source::None`: none fits, so the number is invalid; `None`: a pattern
 /// would not compile.
-fn source(code: u16, national: &str) -> Option<Option<&'static Metadata>> {
+fn source(code: u16, national: &str) -> Option<Source> {
     let database: &'static Database = &DATABASE;
     let Some(regions) = database.region(&code) else {
-        return Some(None);
+        return Some(Source::None);
     };
     if let [region] = regions.as_slice() {
-        return Some(if *region == "001" {
+        return Some(Source::region(if *region == "001" {
             database
                 .by_code(&code)
                 .and_then(|metas| metas.into_iter().next())
@@ -57,22 +81,23 @@ fn source(code: u16, national: &str) -> Option<Option<&'static Metadata>> {
             database.by_id(*region)
         } else {
             None
-        });
+        }));
     }
     for region in regions {
         let Some(meta) = database.by_id(region) else {
             continue;
         };
         let rules = rules(meta)?;
-        let fits = match &rules.leading_digits {
-            Some(leading) => leading.is_match(national),
-            None => rules.has_type(national),
+        let (fits, chosen) = match &rules.leading_digits {
+            Some(leading) => (leading.is_match(national), Source::Region(meta)),
+            None => (rules.has_type(national), Source::FitsPatterns(meta)),
         };
         if fits {
-            return Some(region.parse::<country::Id>().is_ok().then_some(meta));
+            let known = region.parse::<country::Id>().is_ok();
+            return Some(if known { chosen } else { Source::None });
         }
     }
-    Some(None)
+    Some(Source::None)
 }
 
 /// One descriptor: the lengths it allows and its pattern, anchored at the
