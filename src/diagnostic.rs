@@ -306,10 +306,7 @@ impl Diagnostic {
     /// call; [`Diagnostic`]'s `Display` writes it without allocating, with
     /// what a terminal would act on escaped.
     pub fn message(&self) -> String {
-        let mut out = String::new();
-        // Writing to a String cannot fail.
-        let _ = self.message.write(&mut out, self.context(false));
-        out
+        Sentence(self).to_string()
     }
 
     /// What the message's holes refer to.
@@ -402,16 +399,17 @@ impl PartialEq for Diagnostic {
 
 impl Eq for Diagnostic {}
 
-/// A diagnostic as it is serialised: its message written out.
+/// A diagnostic as it is serialised: its message written out. Written
+/// with the diagnostic's own text borrowed (`T` = `&str`), read back owned.
 #[derive(Serialize, Deserialize)]
-struct Written<M> {
+struct Written<T, M> {
     code: Code,
     severity: Severity,
     line: u64,
     column: Option<Column>,
-    value: Option<String>,
+    value: Option<T>,
     message: M,
-    suggestion: Option<String>,
+    suggestion: Option<T>,
 }
 
 impl Serialize for Diagnostic {
@@ -421,17 +419,36 @@ impl Serialize for Diagnostic {
             severity: self.severity,
             line: self.line,
             column: self.column,
-            value: self.value.clone(),
-            message: self.message(),
-            suggestion: self.suggestion.clone(),
+            value: self.value.as_deref(),
+            message: MessageText(self),
+            suggestion: self.suggestion.as_deref(),
         }
         .serialize(serializer)
     }
 }
 
+/// A diagnostic's message, serialised as a string written straight into
+/// the serializer's output.
+struct MessageText<'a>(&'a Diagnostic);
+
+impl Serialize for MessageText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&Sentence(self.0))
+    }
+}
+
+/// A diagnostic's sentence as written by [`Diagnostic::message`].
+struct Sentence<'a>(&'a Diagnostic);
+
+impl fmt::Display for Sentence<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.message.write(f, self.0.context(false))
+    }
+}
+
 impl<'de> Deserialize<'de> for Diagnostic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Diagnostic, D::Error> {
-        let written = Written::<String>::deserialize(deserializer)?;
+        let written = Written::<String, String>::deserialize(deserializer)?;
         Ok(Diagnostic {
             code: written.code,
             severity: written.severity,
