@@ -89,7 +89,6 @@ pub(crate) const fn holes(words: &str) -> usize {
     while at + 1 < bytes.len() {
         if bytes[at] == b'{' && bytes[at + 1] == b'}' {
             count += 1;
-            at += 1;
         }
         at += 1;
     }
@@ -304,6 +303,7 @@ mod tests {
             "Line 7: the email ana@x is not ana@example.com (3 of G-7; G-1)"
         );
         assert_eq!(holes("a {} b {} c {"), 2);
+        assert_eq!(holes("{x} x} {{}}"), 1);
         let braces = Message::words("{x} {} {", Box::new([Arg::Number(1)]));
         assert_eq!(render(&braces, None), "{x} 1 {");
         for n in [0, 7, 10, 31_457_285, u64::MAX] {
