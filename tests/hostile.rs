@@ -185,3 +185,66 @@ fn line_numbers_are_exact_after_many_blank_lines_and_line_breaks() {
         .expect("the second row's email");
     assert_eq!(invalid.line, 2_300_003);
 }
+
+/// The bottom layer alone: records as written, each with the physical
+/// line it starts on, within the same limits as the checked rows.
+#[test]
+fn byte_records_keep_their_lines_and_the_limits() -> Result<(), guardian_roster::Error> {
+    let mut text = csv(&[]).replace('\n', "\r\n");
+    text.push_str("\r\n\r\n001,G1,\"Ana\r\nMaria\",Diaz,ana@example.com,,,\r\n");
+    text.push_str("002,G2,Bo,Liiiiiiiiiiiiiiiiiiii,bo@example.com,,,,x,y,z\r\n");
+    text.push_str("\"003\"x,G3,Cy,Ng,cy@example.com,,,");
+    let mut reader = ReaderBuilder::new()
+        .max_field_bytes(16)
+        .max_columns(9)
+        .from_reader(text.as_bytes())?;
+    let mut record = csv::ByteRecord::new();
+    let mut read = Vec::new();
+    while let Some(line) = reader.read_byte_record(&mut record)? {
+        let cells: Vec<String> = record
+            .iter()
+            .map(|cell| String::from_utf8_lossy(cell).into_owned())
+            .collect();
+        read.push((line, cells));
+    }
+    let cells = |row: &[&str]| row.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        read,
+        [
+            (
+                4,
+                cells(&[
+                    "001",
+                    "G1",
+                    "Ana\r\nMaria",
+                    "Diaz",
+                    "ana@example.com",
+                    "",
+                    "",
+                    ""
+                ])
+            ),
+            // The last name keeps its first 16 bytes, the record its first 9 cells.
+            (
+                6,
+                cells(&[
+                    "002",
+                    "G2",
+                    "Bo",
+                    "Liiiiiiiiiiiiiii",
+                    "bo@example.com",
+                    "",
+                    "",
+                    "",
+                    "x"
+                ])
+            ),
+            // Text after a closing quote joins the cell, as the csv crate reads it.
+            (
+                7,
+                cells(&["003x", "G3", "Cy", "Ng", "cy@example.com", "", "", ""])
+            ),
+        ]
+    );
+    Ok(())
+}
