@@ -13,7 +13,7 @@ pub(crate) fn split_line(line: &[u8], delimiter: u8) -> Option<Vec<Vec<u8>>> {
     if line.is_empty() {
         return Some(vec![Vec::new()]);
     }
-    let mut tokenizer = Tokenizer::new(line, delimiter, u64::MAX, usize::MAX);
+    let mut tokenizer = Tokenizer::with_buffer(line, delimiter, u64::MAX, usize::MAX, line.len());
     let mut record = csv::ByteRecord::new();
     let mut cuts = Vec::new();
     // A lone `\r` inside the line ends the first record there. Reading a

@@ -87,7 +87,9 @@ impl<R: Read> Tokenizer<R> {
         Tokenizer::with_buffer(input, delimiter, max_field_bytes, max_fields, BUFFER)
     }
 
-    fn with_buffer(
+    /// [`Tokenizer::new`] reading `buffer` bytes at a time (for a slice,
+    /// its length: no larger buffer to allocate).
+    pub(crate) fn with_buffer(
         input: R,
         delimiter: u8,
         max_field_bytes: u64,
@@ -355,7 +357,18 @@ mod tests {
     /// Every record of `text` as (line, cells), and every cut, read
     /// through a buffer of `buffer` bytes.
     fn records(text: &[u8], buffer: usize, max_field: u64, max_fields: usize) -> (Lines, Vec<Cut>) {
-        let mut tokenizer = Tokenizer::with_buffer(text, b',', max_field, max_fields, buffer);
+        records_split_at(text, b',', buffer, max_field, max_fields)
+    }
+
+    /// [`records`] with cells split at `delimiter`.
+    fn records_split_at(
+        text: &[u8],
+        delimiter: u8,
+        buffer: usize,
+        max_field: u64,
+        max_fields: usize,
+    ) -> (Lines, Vec<Cut>) {
+        let mut tokenizer = Tokenizer::with_buffer(text, delimiter, max_field, max_fields, buffer);
         let mut record = csv::ByteRecord::new();
         let (mut all, mut all_cuts, mut cuts) = (Vec::new(), Vec::new(), Vec::new());
         while let Some(line) = tokenizer
@@ -480,16 +493,7 @@ mod tests {
             buffer in 1usize..24,
             delimiter in proptest::sample::select(b",;\t".to_vec()),
         ) {
-            let found = {
-                let mut tokenizer =
-                    Tokenizer::with_buffer(text.as_slice(), delimiter, u64::MAX, usize::MAX, buffer);
-                let mut record = csv::ByteRecord::new();
-                let (mut all, mut cuts) = (Vec::new(), Vec::new());
-                while let Some(line) = tokenizer.read_record(&mut record, &mut cuts).expect("in memory") {
-                    all.push((line, record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>()));
-                }
-                all
-            };
+            let (found, _) = records_split_at(&text, delimiter, buffer, u64::MAX, usize::MAX);
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
