@@ -246,6 +246,12 @@ fn print_text(
     outln!("  guardians to update   {:>6}", s.update_guardian);
     outln!("  links to add          {:>6}", s.link);
     outln!("  links to remove       {:>6}", s.unlink);
+    if s.unlink_restricted > 0 {
+        outln!(
+            "    of them restricted  {:>6}   the file flags these people as restricted: removed whatever the threshold",
+            s.unlink_restricted
+        );
+    }
     if s.unlinks_held > 0 {
         outln!(
             "  removals held back    {:>6}   for rows that did not apply {}, by the threshold {}",
@@ -272,6 +278,7 @@ fn print_text(
     );
     outln!();
     common::print_summary_text(path, file);
+    common::print_excluded_text(file);
 
     // Values from the files: escapes made visible, masked with --redact.
     let personal = |value: &str| {

@@ -93,6 +93,7 @@ fn run() -> ExitCode {
                 Format::Json => common::print_file_json(shown, &file, redact),
                 Format::Text => {
                     common::print_summary_text(shown, &file);
+                    common::print_excluded_text(&file);
                     outln!();
                     common::print_diagnostics_text(file.diagnostics(), redact);
                 }

@@ -1,11 +1,19 @@
-//! The eight columns of guardians.csv and how header cells are matched to them.
+//! The columns of guardians.csv and how header cells are matched to them:
+//! the eight of the contract, and the flags a contacts export carries that
+//! say who is a guardian.
 
 use std::fmt;
 
 use serde::Serialize;
 
 /// One of the columns the guardians.csv contract defines.
+///
+/// The first eight ([`Column::ALL`]) are the guardian's and the link's
+/// values. The rest ([`Column::FLAGS`]) are read from exports of all
+/// contacts: they say whether the person on the row is a guardian at all
+/// (see [`crate::ContactFlags`]), and are never ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Column {
     /// The student's ID, as the roster knows it. Required.
     StudentId,
@@ -23,7 +31,33 @@ pub enum Column {
     HomePhone,
     /// Preferred language, for translation. Optional column.
     Language,
+    /// Whether the contact is the student's guardian (`Guardian`, `Is
+    /// Guardian`, `Legal Guardian`): Y/N. Optional flag column.
+    Guardian,
+    /// Whether the contact has custody (`Custodial`, `Custody`, `Has
+    /// Custody`): Y/N. Optional flag column.
+    Custody,
+    /// Whether the contact may see the student's records (`Data Access`,
+    /// `Portal Access`, `Access to Records`, `Educational Rights`): Y/N.
+    /// Optional flag column.
+    Access,
+    /// Whether the contact is an emergency contact (`Emergency Contact`,
+    /// `Emergency Only`): Y/N. Optional flag column.
+    Emergency,
+    /// The kind of contact as a word (`Contact Type`: `Emergency`,
+    /// `Guardian`...); `Emergency` marks an emergency contact. Optional.
+    ContactType,
+    /// Whether the contact is restricted (`Restricted`, `No Contact`, `Do
+    /// Not Contact`, `Court Order`): Y/N. Optional flag column.
+    Restricted,
+    /// The contact's relationship to the student (`Mother`, `Aunt`...):
+    /// kept on the link for the application, never used to decide.
+    /// Optional.
+    Relationship,
 }
+
+/// How many columns there are, flags included.
+pub(crate) const COLUMNS: usize = 15;
 
 impl Column {
     /// The column of a guardian's field.
@@ -38,7 +72,7 @@ impl Column {
         }
     }
 
-    /// All columns, in the contract's order.
+    /// The eight value columns of guardians.csv, in the contract's order.
     pub const ALL: [Column; 8] = [
         Column::StudentId,
         Column::GuardianId,
@@ -48,6 +82,39 @@ impl Column {
         Column::MobilePhone,
         Column::HomePhone,
         Column::Language,
+    ];
+
+    /// The columns of a contacts export that say who is a guardian, and
+    /// the relationship kept on the link. Recognised by their synonyms even
+    /// with [`crate::ReaderBuilder::strict_headers`]: a restriction must
+    /// never be ignored for its header's spelling.
+    pub const FLAGS: [Column; 7] = [
+        Column::Guardian,
+        Column::Custody,
+        Column::Access,
+        Column::Emergency,
+        Column::ContactType,
+        Column::Restricted,
+        Column::Relationship,
+    ];
+
+    /// Every column: [`Column::ALL`], then [`Column::FLAGS`].
+    pub(crate) const EVERY: [Column; COLUMNS] = [
+        Column::StudentId,
+        Column::GuardianId,
+        Column::FirstName,
+        Column::LastName,
+        Column::Email,
+        Column::MobilePhone,
+        Column::HomePhone,
+        Column::Language,
+        Column::Guardian,
+        Column::Custody,
+        Column::Access,
+        Column::Emergency,
+        Column::ContactType,
+        Column::Restricted,
+        Column::Relationship,
     ];
 
     /// The canonical header name, e.g. `"mobile_phone"`.
@@ -61,6 +128,13 @@ impl Column {
             Column::MobilePhone => "mobile_phone",
             Column::HomePhone => "home_phone",
             Column::Language => "language",
+            Column::Guardian => "guardian",
+            Column::Custody => "custodial",
+            Column::Access => "data_access",
+            Column::Emergency => "emergency_contact",
+            Column::ContactType => "contact_type",
+            Column::Restricted => "restricted",
+            Column::Relationship => "relationship",
         }
     }
 
@@ -75,13 +149,33 @@ impl Column {
             Column::MobilePhone => "mobile phone",
             Column::HomePhone => "home phone",
             Column::Language => "language",
+            Column::Guardian => "guardian flag",
+            Column::Custody => "custody flag",
+            Column::Access => "data access flag",
+            Column::Emergency => "emergency contact flag",
+            Column::ContactType => "contact type",
+            Column::Restricted => "restriction flag",
+            Column::Relationship => "relationship",
         }
     }
 
     /// Whether the header must have this column (`home_phone` and
     /// `language` may be absent).
     pub fn is_required(self) -> bool {
-        !matches!(self, Column::HomePhone | Column::Language)
+        matches!(
+            self,
+            Column::StudentId
+                | Column::GuardianId
+                | Column::FirstName
+                | Column::LastName
+                | Column::Email
+                | Column::MobilePhone
+        )
+    }
+
+    /// Whether this is one of [`Column::FLAGS`].
+    pub fn is_flag(self) -> bool {
+        self.index() >= Column::ALL.len()
     }
 
     pub(crate) fn index(self) -> usize {
@@ -92,13 +186,16 @@ impl Column {
     ///
     /// Leniently (the default), case, spaces, `_`, `-` and `.` are ignored and
     /// the synonyms districts write are accepted (`Parent ID`, `Cell Phone`,
-    /// `Surname`...). Strictly, only the canonical names match (case aside).
+    /// `Surname`...). Strictly, only the canonical names of the eight value
+    /// columns match (case aside); the flag columns ([`Column::FLAGS`]) are
+    /// matched by their synonyms either way.
     pub fn from_header(header: &str, strict: bool) -> Option<Column> {
         let header = header.trim();
         if strict {
             return Column::ALL
                 .into_iter()
-                .find(|c| c.as_str().eq_ignore_ascii_case(header));
+                .find(|c| c.as_str().eq_ignore_ascii_case(header))
+                .or_else(|| flag_from_key(&header_key(header)));
         }
         let key = header_key(header);
         // Templates mark columns: "Home Phone (optional)", "Email*".
@@ -107,7 +204,7 @@ impl Column {
             .find_map(|mark| key.strip_suffix(mark))
             .filter(|rest| !rest.is_empty())
             .unwrap_or(&key);
-        lookup(key).or_else(|| {
+        lookup(key).or_else(|| flag_from_key(key)).or_else(|| {
             // "Parent First Name", "Guardian Email", "Contact Cell"...
             ["parentguardian", "guardian", "parent", "contact", "primary"]
                 .iter()
@@ -167,7 +264,7 @@ fn lookup(key: &str) -> Option<Column> {
         "studentid" | "student" | "studentnumber" | "studentno" | "studentnum" | "stuid"
         | "studentsisid" | "sisstudentid" | "localstudentid" | "studentlocalid" | "pupilid"
         | "studentidnumber" | "studentcode" | "studentpersonid" | "sisstudentnumber"
-        | "studentsisnumber" => Column::StudentId,
+        | "studentsisnumber" | "studentpermid" | "permid" => Column::StudentId,
         "guardianid" | "parentid" | "guardiansisid" | "sisguardianid" | "parentguardianid"
         | "contactid" | "guardiannumber" | "parentnumber" | "guardiancode" | "guardianpersonid"
         | "parentpersonid" | "contactpersonid" | "sisparentid" | "parentsisid" | "siscontactid"
@@ -198,6 +295,54 @@ fn lookup(key: &str) -> Option<Column> {
         | "homeprimarylanguage"
         | "languagespokenathome"
         | "preferredcontactlanguage" => Column::Language,
+        _ => return None,
+    };
+    Some(column)
+}
+
+/// A flag column by header key, with or without a person's prefix
+/// (`Contact_relationship`, `Parent Custodial`).
+fn flag_from_key(key: &str) -> Option<Column> {
+    flag_lookup(key).or_else(|| {
+        ["parentguardian", "guardian", "parent", "contact"]
+            .iter()
+            .find_map(|prefix| key.strip_prefix(prefix))
+            .and_then(flag_lookup)
+    })
+}
+
+/// The flag columns by header key (see [`header_key`]).
+fn flag_lookup(key: &str) -> Option<Column> {
+    let column = match key {
+        "guardian" | "isguardian" | "legalguardian" | "guardianflag" | "guardianyn"
+        | "isalegalguardian" | "islegalguardian" => Column::Guardian,
+        "custodial" | "custody" | "hascustody" | "custodialparent" | "custodialguardian"
+        | "iscustodial" | "custodialflag" => Column::Custody,
+        "dataaccess"
+        | "portalaccess"
+        | "accesstorecords"
+        | "educationalrights"
+        | "hasdataaccess"
+        | "recordsaccess"
+        | "educationalrightsholder"
+        | "accessrecords"
+        | "canaccessrecords"
+        | "hasportalaccess" => Column::Access,
+        "emergencycontact"
+        | "emergencyonly"
+        | "emergencycontactonly"
+        | "isemergencycontact"
+        | "emergency"
+        | "emergencyflag" => Column::Emergency,
+        "contacttype" | "typeofcontact" | "contactkind" => Column::ContactType,
+        "restricted" | "nocontact" | "donotcontact" | "courtorder" | "restrictedcontact"
+        | "contactrestricted" | "isrestricted" | "restriction" | "restrainingorder"
+        | "contactnotallowed" => Column::Restricted,
+        "relationship"
+        | "relation"
+        | "relationtostudent"
+        | "relationshiptostudent"
+        | "relationshiptype" => Column::Relationship,
         _ => return None,
     };
     Some(column)
@@ -268,9 +413,50 @@ mod tests {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");
         }
         assert_eq!(Column::from_header("Grade", false), None);
-        assert_eq!(Column::from_header("Guardian", false), None);
         // The student's own name is not the guardian's.
         assert_eq!(Column::from_header("Student First Name", false), None);
+    }
+
+    #[test]
+    fn flag_columns_are_recognised_by_their_synonyms() {
+        let cases = [
+            ("Guardian", Column::Guardian),
+            ("Is Guardian", Column::Guardian),
+            ("Legal Guardian", Column::Guardian),
+            ("Custodial", Column::Custody),
+            ("Custody", Column::Custody),
+            ("Has Custody", Column::Custody),
+            ("Data Access", Column::Access),
+            ("Portal Access", Column::Access),
+            ("Access to Records", Column::Access),
+            ("Educational Rights", Column::Access),
+            ("Emergency Contact", Column::Emergency),
+            ("Emergency Only", Column::Emergency),
+            ("Contact Type", Column::ContactType),
+            ("Contact_type", Column::ContactType),
+            ("Restricted", Column::Restricted),
+            ("No Contact", Column::Restricted),
+            ("Do Not Contact", Column::Restricted),
+            ("Court Order", Column::Restricted),
+            ("Relationship", Column::Relationship),
+            ("Contact_relationship", Column::Relationship),
+            ("Guardian Relationship", Column::Relationship),
+            ("Parent Custodial", Column::Custody),
+        ];
+        for (header, column) in cases {
+            assert_eq!(Column::from_header(header, false), Some(column), "{header}");
+            // A restriction is never ignored for its header's spelling.
+            assert_eq!(Column::from_header(header, true), Some(column), "{header}");
+            assert!(column.is_flag());
+        }
+        assert!(Column::ALL.iter().all(|c| !c.is_flag()));
+        assert_eq!(Column::FLAGS.len() + Column::ALL.len(), COLUMNS);
+        for (at, column) in Column::EVERY.iter().enumerate() {
+            assert_eq!(column.index(), at, "{column}");
+        }
+        // Columns contacts exports carry that decide nothing here.
+        assert_eq!(Column::from_header("Lives With", false), None);
+        assert_eq!(Column::from_header("Mailing", false), None);
     }
 
     #[test]

@@ -148,6 +148,21 @@ codes! {
     NoContact = "no_contact", Error;
     /// The preferred language is not recognised; the guardian keeps no preference.
     UnknownLanguage = "unknown_language", Warning;
+    // ---- who is a guardian (flag columns) ----
+    /// A flag cell (`Guardian`, `Custodial`, `Restricted`...) holds neither
+    /// yes nor no; the row is not used (a flag is never guessed).
+    InvalidFlag = "invalid_flag", Error;
+    /// The row's flags say the person is not a guardian of the student
+    /// (guardian = no, custody and access = no, or an emergency contact
+    /// only); the row is not imported.
+    NotAGuardian = "not_a_guardian", Warning;
+    /// The row's restriction flag is set (`Restricted`, `Court Order`, `Do
+    /// Not Contact`); the person is never imported or linked.
+    ContactRestricted = "contact_restricted", Error;
+    /// Rows of one guardian and one student disagree on whether the person
+    /// is a guardian (one row imports, another excludes); none of them is
+    /// used.
+    ConflictingFlags = "conflicting_flags", Error;
     // ---- whole-file consistency ----
     /// Rows with the same guardian ID disagree on the guardian's details.
     ConflictingGuardian = "conflicting_guardian", Error;
@@ -213,6 +228,10 @@ codes! {
     /// (Dry run, full sync) The removals would leave a student with no
     /// guardian at all.
     StudentLeftWithoutGuardian = "student_left_without_guardian", Warning;
+    /// (Dry run) The roster links a person to a student whom the file
+    /// flags as restricted for that student; a full sync removes the link
+    /// (whatever the deletion threshold), an additive one only says so.
+    RestrictedContactLinked = "restricted_contact_linked", Error;
 }
 
 impl fmt::Display for Code {

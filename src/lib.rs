@@ -163,6 +163,10 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `multiple_values` | error | two emails or two phone numbers in one cell |
 | `no_contact` | error | neither a usable email nor a usable mobile, on this row or (when the cells are empty) on another row of the same guardian |
 | `unknown_language` | warning | language not recognised; no preference kept (`suggestion`: the language name a misspelling probably meant, `Portugese` -> `Portuguese`) |
+| `invalid_flag` | error | a flag cell (`Guardian`, `Custodial`, `Data Access`, `Emergency Contact`, `Restricted`...) holds neither yes nor no (`Y`/`N`, `Yes`/`No`, `TRUE`/`FALSE`, `1`/`0`, `X`/empty); the row is not used, a flag is never guessed |
+| `not_a_guardian` | warning | the row's flags say the person is not a guardian of the student (guardian = no; custody and data access both no; an emergency contact no flag marks as guardian); not imported, counted in [`Summary::excluded`] |
+| `contact_restricted` | error | the row's restriction flag is set (`Restricted`, `No Contact`, `Do Not Contact`, `Court Order`); the person is never imported or linked, whatever the other flags say |
+| `conflicting_flags` | error | rows of one guardian and one student disagree on whether the person is a guardian; none of them is imported |
 | `conflicting_guardian` | error | rows of one guardian give two different names, emails or mobiles (names compared in NFC, ignoring capitals, apostrophes and spaces); all its rows rejected |
 | `name_case` | warning | a guardian's name differs from the guardian's first row only in capitals (`MARIA`, `Maria`); the first row's spelling is used |
 | `name_variant` | warning | a guardian's name differs from the guardian's first row only in apostrophes, spaces or hyphens (`O’Brien`, `O'Brien`; a no-break space); the first row's spelling is used |
@@ -186,6 +190,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use) may stand for it, also under an ID that differs only in leading zeros |
 | `student_out_of_scope` | error | (dry run, school scope) the student is in the roster but in none of the scope's schools (the message names theirs); the row is not applied, never linked across schools |
 | `student_left_without_guardian` | warning | (dry run, full sync) the removals would leave this student with no guardian at all |
+| `restricted_contact_linked` | error | (dry run) the roster links a person to a student for whom the file flags them as restricted: a full sync removes the link whatever the deletion threshold ([`PlanSummary::unlink_restricted`]), an additive sync only says so |
 */
 
 #![deny(missing_docs)]
@@ -205,7 +210,7 @@ mod serde_str;
 mod values;
 
 pub use crate::checks::found::Found;
-pub use crate::checks::validated::{RejectedRow, RowOutcome, Summary, ValidatedFile};
+pub use crate::checks::validated::{ExcludedRow, RejectedRow, RowOutcome, Summary, ValidatedFile};
 pub use crate::column::Column;
 pub use crate::diagnostic::{Code, Diagnostic, Severity};
 pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
@@ -229,6 +234,7 @@ pub use crate::render::Visible;
 pub use crate::reports::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::reports::results::{ResultRow, ResultUnlink, Results, RowResult, results};
 pub use crate::values::email::{Email, EmailError};
+pub use crate::values::flags::{ContactFlags, Exclusion, parse_flag};
 pub use crate::values::id::{
     GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
 };

@@ -54,7 +54,7 @@ impl<'de> serde::Deserialize<'de> for crate::diagnostic::Code {
 impl<'de> serde::Deserialize<'de> for crate::column::Column {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        crate::column::Column::ALL
+        crate::column::Column::EVERY
             .iter()
             .copied()
             .find(|column| column.as_str() == text)

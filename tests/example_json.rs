@@ -18,11 +18,16 @@ fn validate_json_has_the_documented_fields() {
         assert!(summary[key].is_u64(), "summary.{key}");
     }
     assert_eq!(summary["rows"], 17);
+    // The sample's `Relationship` column is read (kept on the links), so
+    // the first diagnostic is a row's.
     let first = &json["diagnostics"][0];
-    assert_eq!(first["code"], "unknown_column");
+    assert_eq!(first["code"], "id_repaired");
     assert_eq!(first["severity"], "warning");
-    assert_eq!(first["line"], 1);
-    assert!(first["column"].is_null());
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["column"], "student_id");
+    assert_eq!(json["links"][0]["relationship"], "Mother");
+    assert_eq!(summary["excluded"], 0);
+    assert_eq!(json["excluded"], serde_json::json!([]));
     assert!(first["message"].is_string());
     let guardian = &json["guardians"][0];
     for key in [

@@ -118,6 +118,9 @@ proptest! {
                 RowStatus::Repaired => prop_assert!(errors == 0 && warnings > 0),
                 RowStatus::Rejected => prop_assert!(errors > 0),
                 RowStatus::Blank => prop_assert!(errors == 0 && warnings > 0),
+                // Named on its line: `not_a_guardian` or `contact_restricted`.
+                RowStatus::Excluded => prop_assert!(errors + warnings > 0),
+                _ => prop_assert!(false, "a status this test does not know"),
             }
         }
         let counted: u64 = s.by_code.values().sum();

@@ -710,7 +710,7 @@ fn swapped_email_and_phone_columns_are_named() {
 /// column; an address on two lines is not.
 #[test]
 fn a_quote_closed_late_in_an_extra_column_names_the_lines_it_swallowed() {
-    let text = "student_id,guardian_id,first_name,last_name,email,mobile_phone,relationship\n\
+    let text = "student_id,guardian_id,first_name,last_name,email,mobile_phone,notes\n\
                 001,G1,Ana,Diaz,ana@example.com,,\"Mother\n\
                 002,G2,Bo,Li,bo@example.com,,Father\n\
                 003,G3,Cy,Ng,cy@example.com,,Aunt\"\n\

@@ -122,6 +122,7 @@ S7,G1,Ana,Diaz,ana@example.com,312-555-0142
                 guardian_roster::RowStatus::Repaired => "repaired",
                 guardian_roster::RowStatus::Rejected => "rejected",
                 guardian_roster::RowStatus::Blank => "blank",
+                _ => "other",
             })
             .collect();
         assert_eq!(

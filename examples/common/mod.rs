@@ -195,6 +195,7 @@ pub fn summary_json(summary: &Summary) -> Value {
         "valid": summary.valid,
         "repaired": summary.repaired,
         "rejected": summary.rejected,
+        "excluded": summary.excluded,
         "blank": summary.blank,
         "errors": summary.errors,
         "warnings": summary.warnings,
@@ -255,6 +256,8 @@ struct Report<'a> {
     diagnostics: Stream<'a>,
     guardians: Guardians<'a>,
     links: &'a [guardian_roster::Link],
+    /// Rows the file's flags leave out (IDs only: not personal data).
+    excluded: &'a [guardian_roster::ExcludedRow],
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<Stream<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -281,6 +284,7 @@ fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Repo
             Guardians::Plain(file.guardians())
         },
         links: file.links(),
+        excluded: file.excluded_rows(),
         changes: None,
         held_unlinks: None,
     }
@@ -324,7 +328,7 @@ fn print_with(write: impl FnOnce(&mut BufWriter<io::Stdout>) -> io::Result<()>) 
 pub fn fatal_json(path: &str, error: &Error) -> Value {
     json!({
         "summary": {
-            "rows": 0, "valid": 0, "repaired": 0, "rejected": 0, "blank": 0,
+            "rows": 0, "valid": 0, "repaired": 0, "rejected": 0, "excluded": 0, "blank": 0,
             "errors": 1, "warnings": 0, "by_code": { error.code().as_str(): 1 },
             "guardians": 0, "links": 0,
         },
@@ -332,6 +336,7 @@ pub fn fatal_json(path: &str, error: &Error) -> Value {
         "diagnostics": [diagnostic_json(&error.to_diagnostic(), false)],
         "guardians": [],
         "links": [],
+        "excluded": [],
     })
 }
 
@@ -357,11 +362,12 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     let s = file.summary();
     outln!("{path}");
     outln!(
-        "  {}: {} valid, {} repaired (warnings), {} rejected (errors){}",
+        "  {}: {} valid, {} repaired (warnings), {} rejected (errors), {} excluded (not guardians by the file's flags){}",
         count(s.rows, "row"),
         s.valid,
         s.repaired,
         s.rejected,
+        s.excluded,
         if s.blank > 0 {
             format!("; {} skipped", count(s.blank, "blank row"))
         } else {
@@ -383,6 +389,29 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     if !s.by_code.is_empty() {
         let codes: Vec<String> = s.by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
         outln!("  by code: {}", codes.join(", "));
+    }
+}
+
+/// The rows the file's flags leave out, under their own heading: line,
+/// IDs (not personal data) and why.
+pub fn print_excluded_text(file: &ValidatedFile) {
+    let rows = file.excluded_rows();
+    if rows.is_empty() {
+        return;
+    }
+    outln!();
+    outln!(
+        "Not imported: not guardians by the file's flags ({})",
+        rows.len()
+    );
+    for row in rows {
+        outln!(
+            "  line {}: {} -- student {} ({})",
+            row.line,
+            guardian_roster::Visible(row.guardian_id.as_str()),
+            guardian_roster::Visible(row.student_id.as_str()),
+            row.exclusion.as_str()
+        );
     }
 }
 
@@ -519,6 +548,7 @@ fn plan_report<'a>(
             "unlinks_held_by_threshold".into(),
             json!(counts.unlinks_held_by_threshold),
         );
+        summary.insert("unlink_restricted".into(), json!(counts.unlink_restricted));
         summary.insert(
             "students_left_without_guardian".into(),
             json!(counts.students_left_without_guardian),
@@ -719,6 +749,7 @@ pub fn stream_report<R: std::io::Read>(
         (Format::Text, Ok(file)) => {
             outln!();
             print_summary_text(path, file);
+            print_excluded_text(file);
         }
         (Format::Text, Err(error)) => outln!(
             "  the file cannot be used: {}",
@@ -736,6 +767,8 @@ pub fn stream_report<R: std::io::Read>(
                 serde_json::to_writer(&mut *out, &guardians).map_err(io::Error::from)?;
                 out.write_all(b",\n  \"links\": ")?;
                 serde_json::to_writer(&mut *out, file.links()).map_err(io::Error::from)?;
+                out.write_all(b",\n  \"excluded\": ")?;
+                serde_json::to_writer(&mut *out, file.excluded_rows()).map_err(io::Error::from)?;
                 out.write_all(b"\n}\n")
             });
         }
@@ -745,7 +778,7 @@ pub fn stream_report<R: std::io::Read>(
             write(&error.to_diagnostic());
             let fatal = fatal_json(path, error);
             write_out(format_args!(
-                "\n  ],\n  \"summary\": {},\n  \"guardians\": [],\n  \"links\": []\n}}\n",
+                "\n  ],\n  \"summary\": {},\n  \"guardians\": [],\n  \"links\": [],\n  \"excluded\": []\n}}\n",
                 fatal["summary"]
             ));
         }

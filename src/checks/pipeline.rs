@@ -110,7 +110,7 @@ impl<R: Read> Reader<R> {
             self.encoding,
             self.delimiter,
             self.header_line,
-            Column::ALL.map(|column| self.has_column(column)),
+            Column::EVERY.map(|column| self.has_column(column)),
             std::mem::take(&mut self.file_diagnostics),
             sink.is_some(),
         );

@@ -17,6 +17,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::message::{Arg, msg, plain};
 use crate::reading::decode::TextEncoding;
 use crate::reading::row::{Row, RowStatus};
+use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::record::{Guardian, GuardianField, Link};
 
@@ -41,10 +42,25 @@ pub struct RejectedRow {
     pub student_id: Option<StudentId>,
 }
 
+/// A row the file's own flags leave out: the person is not a guardian of
+/// the student, or is restricted. Never a guardian or a link; a
+/// restricted one makes the dry run remove the roster's link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExcludedRow {
+    /// The physical line where the row starts.
+    pub line: u64,
+    /// The guardian ID.
+    pub guardian_id: GuardianId,
+    /// The student ID.
+    pub student_id: StudentId,
+    /// What the flags said.
+    pub exclusion: Exclusion,
+}
+
 /// Counts for the whole file.
 ///
-/// `rows == valid + repaired + rejected`: every data row is in exactly one
-/// of the three. Blank rows are counted apart.
+/// `rows == valid + repaired + rejected + excluded`: every data row is in
+/// exactly one of the four. Blank rows are counted apart.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Summary {
@@ -56,6 +72,9 @@ pub struct Summary {
     pub repaired: u64,
     /// Rows not used.
     pub rejected: u64,
+    /// Rows the file's flags leave out (`not_a_guardian`,
+    /// `contact_restricted`): see [`ValidatedFile::excluded_rows`].
+    pub excluded: u64,
     /// Rows with every cell empty, skipped with a warning.
     pub blank: u64,
     /// Error diagnostics, all rows and the file together.
@@ -101,7 +120,7 @@ pub struct ValidatedFile {
     header_line: u64,
     /// Which columns the header has, by `Column::index`.
     #[serde(skip)]
-    columns: [bool; 8],
+    columns: [bool; crate::column::COLUMNS],
     diagnostics: Vec<Diagnostic>,
     guardians: Vec<Guardian>,
     links: Vec<Link>,
@@ -109,6 +128,8 @@ pub struct ValidatedFile {
     rows: Vec<RowOutcome>,
     #[serde(skip)]
     rejected: Vec<RejectedRow>,
+    #[serde(skip)]
+    excluded: Vec<ExcludedRow>,
     /// Streaming only, until handed on: diagnostics handed over that the
     /// whole file took back.
     #[serde(skip)]
@@ -177,6 +198,12 @@ impl ValidatedFile {
     /// Rejected rows with whatever IDs could be read from them.
     pub fn rejected_rows(&self) -> &[RejectedRow] {
         &self.rejected
+    }
+
+    /// Rows the file's own flags leave out (not a guardian, restricted),
+    /// in file order, with their IDs and why.
+    pub fn excluded_rows(&self) -> &[ExcludedRow] {
+        &self.excluded
     }
 
     /// The encoding the file was read as.
@@ -307,7 +334,7 @@ pub(crate) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,
     header_line: u64,
-    columns: [bool; 8],
+    columns: [bool; crate::column::COLUMNS],
     /// The file's diagnostics, then the rows', in file order.
     diagnostics: Vec<Diagnostic>,
     /// Diagnostics found while adding rows (`duplicate_row`): after the
@@ -317,6 +344,13 @@ pub(crate) struct Builder {
     /// Per row: (guardian, student) indexes of a usable row, else `NONE`.
     row_keys: Vec<(u32, u32)>,
     rejected: Vec<RejectedRow>,
+    excluded: Vec<ExcludedRow>,
+    /// The relationship of the links whose first row gives one, by index
+    /// in `links`.
+    relationships: HashMap<u32, Box<str>>,
+    /// (guardian, student) links that some row makes and another row's
+    /// flags leave out: none of their rows is used.
+    flag_conflicts: foldhash::HashSet<(u32, u32)>,
     entries: Vec<Entry>,
     guardian_index: HashMap<IdKey, u32>,
     students: Vec<StudentId>,
@@ -408,7 +442,7 @@ impl Builder {
         encoding: TextEncoding,
         delimiter: u8,
         header_line: u64,
-        columns: [bool; 8],
+        columns: [bool; crate::column::COLUMNS],
         file_diagnostics: Vec<Diagnostic>,
         stream: bool,
     ) -> Builder {
@@ -431,6 +465,9 @@ impl Builder {
             rows: Vec::new(),
             row_keys: Vec::new(),
             rejected: Vec::new(),
+            excluded: Vec::new(),
+            relationships: HashMap::default(),
+            flag_conflicts: foldhash::HashSet::default(),
             entries: Vec::new(),
             guardian_index: HashMap::default(),
             students: Vec::new(),
@@ -512,6 +549,15 @@ impl Builder {
         );
         if status == RowStatus::Blank {
             // Not a data row: nothing to link or reject.
+        } else if let (RowStatus::Excluded, Some(exclusion), Some(g), Some(s)) =
+            (status, row.exclusion(), row.guardian_id(), row.student_id())
+        {
+            self.excluded.push(ExcludedRow {
+                line,
+                guardian_id: g.clone(),
+                student_id: s.clone(),
+                exclusion,
+            });
         } else if let (true, Some(student_id)) = (
             usable && (row.guardian().is_some() || repeat),
             row.student_id(),
@@ -545,6 +591,10 @@ impl Builder {
                 std::collections::hash_map::Entry::Occupied(_) => {}
                 std::collections::hash_map::Entry::Vacant(slot) => {
                     slot.insert(self.links.len() as u32);
+                    if let Some(relationship) = row.relationship() {
+                        self.relationships
+                            .insert(self.links.len() as u32, relationship.into());
+                    }
                     self.links.push((key.0, key.1, line));
                 }
             }
@@ -741,6 +791,7 @@ impl Builder {
 
     pub(crate) fn finish(mut self) -> ValidatedFile {
         self.diagnostics.append(&mut self.found);
+        self.find_flag_conflicts();
         // The indexes are done with: free them before the conflicts'
         // diagnostics and the output are built, so that these never take
         // memory at the same time.
@@ -751,23 +802,43 @@ impl Builder {
         self.resolve_contactless();
         self.warn_completions();
         self.reject_conflicts();
+        self.reject_flag_conflicts();
         // Vectors grown by doubling hold up to half again their length in
         // spare room; give it back before the output is built beside them
         // (at 1M rows, 40 MB of guardians' room).
         self.entries.shrink_to_fit();
         let entries = &self.entries;
-        self.links
-            .retain(|&(g, _, _)| entries[g as usize].is_usable());
+        // A link whose rows disagree on the flags is not made.
+        let taken = &self.flag_conflicts;
+        let relationships = std::mem::take(&mut self.relationships);
+        let mut at = 0u32;
+        let mut kept_relationships: HashMap<usize, Box<str>> = HashMap::default();
+        let mut kept = 0usize;
+        self.links.retain(|&(g, s, _)| {
+            let index = at;
+            at += 1;
+            let keep = entries[g as usize].is_usable() && !taken.contains(&(g, s));
+            if keep {
+                if let Some(relationship) = relationships.get(&index) {
+                    kept_relationships.insert(kept, relationship.clone());
+                }
+                kept += 1;
+            }
+            keep
+        });
         // Each link takes a share of two IDs, a write to memory that is
         // anywhere: on the pool, that waits on both cores.
         let mut links: Vec<Link> = Vec::new();
         let students = &self.students;
+        let kept_relationships = &kept_relationships;
         self.links
             .par_iter()
-            .map(|&(g, s, line)| Link {
+            .enumerate()
+            .map(|(at, &(g, s, line))| Link {
                 guardian_id: entries[g as usize].guardian.guardian_id.clone(),
                 student_id: students[s as usize].clone(),
                 line,
+                relationship: kept_relationships.get(&at).cloned(),
             })
             .collect_into_vec(&mut links);
         self.links = Vec::new();
@@ -799,9 +870,10 @@ impl Builder {
                 RowStatus::Repaired => summary.repaired += 1,
                 RowStatus::Rejected => summary.rejected += 1,
                 RowStatus::Blank => summary.blank += 1,
+                RowStatus::Excluded => summary.excluded += 1,
             }
         }
-        summary.rows = summary.valid + summary.repaired + summary.rejected;
+        summary.rows = summary.valid + summary.repaired + summary.rejected + summary.excluded;
         let mut counts = self.streamed.take().unwrap_or_default();
         self.diagnostics.iter().for_each(|d| counts.add(d));
         summary.errors = counts.errors;
@@ -818,6 +890,7 @@ impl Builder {
             links,
             rows: self.rows,
             rejected: self.rejected,
+            excluded: self.excluded,
             withdrawn: self.withdrawn,
         }
     }
@@ -974,6 +1047,70 @@ impl Builder {
             }
         }
         self.rejected.par_sort_by_key(|r| r.line);
+    }
+
+    /// Links that one row makes and another row of the same guardian and
+    /// student leaves out by its flags (not a guardian, restricted): which
+    /// row is right is not guessed.
+    fn find_flag_conflicts(&mut self) {
+        for row in &self.excluded {
+            let g = self.guardian_index.get(row.guardian_id.as_str().as_bytes());
+            let s = self.student_index.get(row.student_id.as_str().as_bytes());
+            if let (Some(&g), Some(&s)) = (g, s) {
+                if self.link_index.contains_key(&(g, s)) {
+                    self.flag_conflicts.insert((g, s));
+                }
+            }
+        }
+    }
+
+    /// Rejects every row that makes a link another row's flags leave out
+    /// (`conflicting_flags`), naming the rows that leave it out.
+    fn reject_flag_conflicts(&mut self) {
+        if self.flag_conflicts.is_empty() {
+            return;
+        }
+        for at in 0..self.row_keys.len() {
+            let (g, s) = self.row_keys[at];
+            if g == NONE || !self.flag_conflicts.contains(&(g, s)) {
+                continue;
+            }
+            let guardian_id = self.entries[g as usize].guardian.guardian_id.clone();
+            let student_id = self.students[s as usize].clone();
+            let line = self.rows[at].line;
+            let excluded: Vec<u64> = self
+                .excluded
+                .iter()
+                .filter(|e| e.guardian_id == guardian_id && e.student_id == student_id)
+                .map(|e| e.line)
+                .collect();
+            let mut others = String::from(if excluded.len() > 1 {
+                "lines "
+            } else {
+                "line "
+            });
+            write_list(&mut others, &excluded, excluded.len());
+            let message = msg!(
+                "guardian {} and student {} have rows that disagree on whether this person is a guardian: this row would link them, but the flags on {} leave them out; none of the rows was used: make the flags agree in the SIS",
+                Arg::Value,
+                plain(&student_id),
+                others
+            );
+            self.diagnostics.push(
+                Diagnostic::with_message(Code::ConflictingFlags, line, message.lined())
+                    .with_value(guardian_id.as_str()),
+            );
+            if self.rows[at].status != RowStatus::Rejected {
+                self.rows[at].status = RowStatus::Rejected;
+                self.rejected.push(RejectedRow {
+                    line,
+                    guardian_id: Some(guardian_id),
+                    student_id: Some(student_id),
+                });
+            }
+            self.row_keys[at] = (NONE, NONE);
+        }
+        self.rejected.sort_by_key(|r| r.line);
     }
 
     /// Emails that differ only in characters that look alike (a Cyrillic

@@ -6,6 +6,7 @@ pub(crate) mod field_changes;
 pub(crate) mod fingerprint;
 pub(crate) mod memory;
 pub(crate) mod plan;
+pub(crate) mod restricted;
 pub(crate) mod roster;
 pub(crate) mod scope;
 #[cfg(feature = "sqlite")]

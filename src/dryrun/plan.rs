@@ -12,6 +12,7 @@ use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 use crate::dryrun::fingerprint::{Digest, Fingerprint};
+use crate::dryrun::restricted::{RestrictedLinks, restricted_guardians};
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
 use crate::dryrun::unlink::{NotApplied, Reason, plan_unlinks};
@@ -278,6 +279,10 @@ pub struct PlanSummary {
     /// Links held because removing them all would cross the deletion
     /// threshold.
     pub unlinks_held_by_threshold: u64,
+    /// Of `unlink`, the links of people the file flags as restricted for
+    /// that student (`restricted_contact_linked`): removed whatever the
+    /// deletion threshold or the rows held, and named here apart.
+    pub unlink_restricted: u64,
     /// Students the planned removals would leave with no guardian at all
     /// (`student_left_without_guardian`).
     pub students_left_without_guardian: u64,
@@ -463,6 +468,19 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         mut summary,
         ..
     } = draft;
+    // The roster's links of people the file flags as restricted.
+    let restricted = {
+        let ids = restricted_guardians(file);
+        let linked: HashSet<(GuardianId, StudentId)> =
+            batched(&ids, size, |ids| roster.links_of(ids))?
+                .into_iter()
+                .collect();
+        for (guardian, student) in &linked {
+            read.add(&["restricted", guardian.as_str(), student.as_str()]);
+        }
+        RestrictedLinks::find(file, &linked)
+    };
+    let mut removed_restricted: HashSet<(GuardianId, StudentId)> = HashSet::default();
     let mut unlinks = Vec::new();
     let mut held_unlinks = Vec::new();
     if options.mode == SyncMode::Full {
@@ -472,13 +490,29 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         for (guardian, student) in &scope {
             read.add(&["scope", guardian.as_str(), student.as_str()]);
         }
+        if !restricted.pairs.is_empty() {
+            removed_restricted = scope
+                .iter()
+                .filter(|pair| restricted.pairs.contains(*pair))
+                .cloned()
+                .collect();
+        }
         let decided = in_pool(options, || {
-            plan_unlinks(file, scope, &links, &not_applied, options, &mut diagnostics)
+            plan_unlinks(
+                file,
+                scope,
+                &links,
+                &not_applied,
+                &removed_restricted,
+                options,
+                &mut diagnostics,
+            )
         });
         summary.count_unlinks(&decided);
         unlinks = decided.unlinks;
         held_unlinks = decided.held;
     }
+    diagnostics.extend(restricted.diagnostics(options.mode == SyncMode::Full, &removed_restricted));
 
     summary.create_guardian = creates.len() as u64;
     summary.update_guardian = updates.len() as u64;
@@ -617,6 +651,16 @@ fn upload_digest(file: &ValidatedFile) -> Digest {
     }
     for link in file.links() {
         digest.add(&["link", link.guardian_id.as_str(), link.student_id.as_str()]);
+    }
+    for row in file.excluded_rows() {
+        let line = row.line.to_string();
+        digest.add(&[
+            "excluded",
+            &line,
+            row.guardian_id.as_str(),
+            row.student_id.as_str(),
+            row.exclusion.as_str(),
+        ]);
     }
     for row in file.rejected_rows() {
         let line = row.line.to_string();

@@ -69,6 +69,8 @@ pub(crate) struct Unlinks {
     pub(crate) held_by_rows: u64,
     pub(crate) held_by_threshold: u64,
     pub(crate) students_left_without_guardian: u64,
+    /// Removals of links the file flags as restricted: never held.
+    pub(crate) restricted: u64,
 }
 
 /// What the rows that did not apply hold, by the forms of their IDs
@@ -128,17 +130,62 @@ fn unpadded(id: &str) -> &str {
 }
 
 /// Full sync: the links in scope that the file no longer has, less those a
-/// row that did not apply may hold, all held back above the threshold.
+/// row that did not apply may hold, all held back above the threshold; and
+/// whatever else holds, the links the file flags as restricted
+/// (`restricted`: a threshold meant to stop accidental mass deletions
+/// never keeps a restricted person linked).
 pub(crate) fn plan_unlinks(
     file: &ValidatedFile,
     mut scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
+    restricted: &HashSet<(GuardianId, StudentId)>,
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Unlinks {
     scope.par_sort_unstable();
     scope.dedup();
+    let forced: Vec<(GuardianId, StudentId)> = scope
+        .iter()
+        .filter(|pair| restricted.contains(*pair))
+        .cloned()
+        .collect();
+    let mut out = plan_ordinary_unlinks(
+        file,
+        scope,
+        new_links,
+        not_applied,
+        restricted,
+        options,
+        diagnostics,
+    );
+    if !forced.is_empty() {
+        out.restricted = forced.len() as u64;
+        out.unlinks.extend(
+            forced
+                .into_iter()
+                .map(|(guardian_id, student_id)| Change::Unlink {
+                    guardian_id,
+                    student_id,
+                }),
+        );
+        out.unlinks.sort_by(|a, b| {
+            (a.guardian_id(), a.student_id()).cmp(&(b.guardian_id(), b.student_id()))
+        });
+    }
+    out
+}
+
+/// [`plan_unlinks`] but for the restricted links, which it leaves out.
+fn plan_ordinary_unlinks(
+    file: &ValidatedFile,
+    scope: Vec<(GuardianId, StudentId)>,
+    new_links: &[Change],
+    not_applied: &[NotApplied],
+    restricted: &HashSet<(GuardianId, StudentId)>,
+    options: &DryRunOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Unlinks {
     let in_file: HashSet<(&GuardianId, &StudentId)> = file
         .links()
         .iter()
@@ -149,7 +196,9 @@ pub(crate) fn plan_unlinks(
     let mut candidates = Vec::new();
     let mut held = Vec::new();
     for (guardian, student) in &scope {
-        if in_file.contains(&(guardian, student)) {
+        if in_file.contains(&(guardian, student))
+            || (!restricted.is_empty() && restricted.contains(&(guardian.clone(), student.clone())))
+        {
             continue;
         }
         match holders.holder(guardian, student) {
@@ -166,6 +215,7 @@ pub(crate) fn plan_unlinks(
         held_by_threshold: 0,
         held,
         students_left_without_guardian: 0,
+        restricted: 0,
     };
     if candidates.is_empty() {
         return out;
@@ -339,5 +389,6 @@ impl PlanSummary {
         self.unlinks_held_by_rows = unlinks.held_by_rows;
         self.unlinks_held_by_threshold = unlinks.held_by_threshold;
         self.students_left_without_guardian = unlinks.students_left_without_guardian;
+        self.unlink_restricted = unlinks.restricted;
     }
 }

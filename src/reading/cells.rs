@@ -48,7 +48,7 @@ pub(crate) struct Cells<'a> {
 impl Cells<'_> {
     /// The trimmed text of `column`: `Empty` when blank or absent,
     /// `Unusable` (reported) when not valid UTF-8.
-    fn text<'c>(&'c self, column: Column, out: &mut Out<'_>) -> Cell<&'c str> {
+    pub(crate) fn text<'c>(&'c self, column: Column, out: &mut Out<'_>) -> Cell<&'c str> {
         let Some(at) = self.header.position(column) else {
             return Cell::Empty;
         };

@@ -1,6 +1,6 @@
 //! The header row: which cell is which column.
 
-use crate::column::Column;
+use crate::column::{COLUMNS, Column};
 use crate::column::{edit_distance, header_key};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, ErrorKind};
@@ -10,7 +10,7 @@ use crate::message::{Arg, msg};
 #[derive(Clone, Debug)]
 pub(crate) struct Header {
     /// Position of each [`Column`] (by `Column::index`), if present.
-    positions: [Option<usize>; 8],
+    positions: [Option<usize>; COLUMNS],
     /// How many cells the header has.
     pub(crate) len: usize,
     /// The header cells as written, trimmed, to spot the header repeated
@@ -27,7 +27,7 @@ impl Header {
         strict: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Header, Error> {
-        let mut positions = [None; 8];
+        let mut positions = [None; COLUMNS];
         let mut unknown: Vec<usize> = Vec::new();
         for (at, cell) in cells.iter().enumerate() {
             match Column::from_header(cell, strict) {
@@ -113,9 +113,21 @@ impl Header {
 
     /// The column at position `at`, if it is one of ours.
     pub(crate) fn column_at(&self, at: usize) -> Option<Column> {
-        Column::ALL
+        Column::EVERY
             .into_iter()
             .find(|c| self.positions[c.index()] == Some(at))
+    }
+
+    /// The header cell of `column` as the file wrote it, trimmed.
+    pub(crate) fn name(&self, column: Column) -> Option<&str> {
+        self.position(column)
+            .and_then(|at| self.names.get(at))
+            .map(String::as_str)
+    }
+
+    /// Whether the header has any of the flag columns.
+    pub(crate) fn has_flags(&self) -> bool {
+        Column::FLAGS.iter().any(|&c| self.position(c).is_some())
     }
 
     /// The position of `column` in a row, if the header has it.
@@ -144,7 +156,7 @@ pub(crate) fn is_header_line(line: &[u8], delimiter: u8, strict: bool) -> bool {
     let Some(cells) = raw_cells(line, delimiter) else {
         return false;
     };
-    let mut seen = [false; 8];
+    let mut seen = [false; COLUMNS];
     for cell in &cells {
         if let Some(column) = Column::from_header(cell, strict) {
             if std::mem::replace(&mut seen[column.index()], true) {

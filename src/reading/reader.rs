@@ -46,6 +46,7 @@ type Source<R> = Tokenizer<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
 pub struct ReaderBuilder {
     region: Region,
     strict_headers: bool,
+    exclude_non_guardians: bool,
     delimiter: Option<u8>,
     threads: usize,
     max_field_bytes: u64,
@@ -75,6 +76,7 @@ impl ReaderBuilder {
         ReaderBuilder {
             region: Region::US,
             strict_headers: false,
+            exclude_non_guardians: true,
             delimiter: None,
             threads: 0,
             max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
@@ -95,6 +97,40 @@ impl ReaderBuilder {
     /// case, instead of the synonyms districts write.
     pub fn strict_headers(&mut self, yes: bool) -> &mut ReaderBuilder {
         self.strict_headers = yes;
+        self
+    }
+
+    /// Whether a row whose flag columns say its person is not a guardian
+    /// (guardian = no; custody and data access both no; an emergency
+    /// contact no flag marks as guardian) is left out with `not_a_guardian`.
+    /// On by default, the safe side: an emergency contact or a parent
+    /// without custody or access never receives a child's school messages
+    /// by mistake. Off, those rows are imported like any other; a
+    /// restricted contact (`Restricted`, `Court Order`...) is left out
+    /// either way. See [`crate::ContactFlags`] for the rule.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), guardian_roster::Error> {
+    /// use guardian_roster::ReaderBuilder;
+    ///
+    /// let data = "\
+    /// student_id,guardian_id,first_name,last_name,email,mobile_phone,Guardian
+    /// 001,G1,Ana,Diaz,ana@example.com,,Y
+    /// 001,G2,Rosa,Diaz,rosa@example.com,,N
+    /// ";
+    /// let file = ReaderBuilder::new().from_reader(data.as_bytes())?.validate()?;
+    /// assert_eq!((file.summary().valid, file.summary().excluded), (1, 1));
+    /// assert_eq!(file.excluded_rows()[0].line, 3);
+    ///
+    /// let all = ReaderBuilder::new()
+    ///     .exclude_non_guardians(false)
+    ///     .from_reader(data.as_bytes())?
+    ///     .validate()?;
+    /// assert_eq!((all.summary().valid, all.summary().excluded), (2, 0));
+    /// # Ok(()) }
+    /// ```
+    pub fn exclude_non_guardians(&mut self, yes: bool) -> &mut ReaderBuilder {
+        self.exclude_non_guardians = yes;
         self
     }
 
@@ -546,7 +582,8 @@ impl<R: Read> Reader<R> {
                 options.region,
                 options.max_field_bytes,
                 options.max_columns,
-            ),
+            )
+            .excluding_non_guardians(options.exclude_non_guardians),
             encoding,
             became_windows_1252: Arc::default(),
             delimiter,

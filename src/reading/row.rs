@@ -12,8 +12,10 @@ use crate::message::{Arg, msg, plain};
 use crate::reading::cells::{
     Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
 };
+use crate::reading::flags::read_flags;
 use crate::reading::header::Header;
 use crate::reading::tokenizer::Cut;
+use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::phone::{PhoneParser, Region};
 use crate::values::record::Guardian;
@@ -21,6 +23,7 @@ use crate::values::record::Guardian;
 /// What became of a row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RowStatus {
     /// Used as written.
     #[default]
@@ -33,6 +36,10 @@ pub enum RowStatus {
     /// header (`repeated_header`); skipped with that warning, and not
     /// counted among valid, repaired or rejected.
     Blank,
+    /// Not imported because the file's own flags say so: the person is not
+    /// a guardian of the student (`not_a_guardian`) or is restricted
+    /// (`contact_restricted`); see [`Row::exclusion`].
+    Excluded,
 }
 
 /// One checked row.
@@ -56,6 +63,10 @@ pub struct Row {
     /// whole-file checks can see.
     #[serde(skip)]
     contactless: Option<Guardian>,
+    /// Why the flags leave the row's person out, if they do.
+    exclusion: Option<Exclusion>,
+    /// The relationship cell, if the file has one.
+    relationship: Option<Box<str>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -85,6 +96,18 @@ impl Row {
         self.guardian.as_ref()
     }
 
+    /// Why the row is [`RowStatus::Excluded`]: what its flag columns say
+    /// the person is not (a guardian), or that they are restricted.
+    pub fn exclusion(&self) -> Option<Exclusion> {
+        self.exclusion
+    }
+
+    /// The relationship to the student (`Mother`, `Aunt`...), as the
+    /// file's relationship column gives it; never used to decide.
+    pub fn relationship(&self) -> Option<&str> {
+        self.relationship.as_deref()
+    }
+
     /// Every problem found in the row, in column order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -106,6 +129,8 @@ impl Row {
         self.guardian = None;
         self.cells_serial = None;
         self.contactless = None;
+        self.exclusion = None;
+        self.relationship = None;
         self.diagnostics.clear();
     }
 
@@ -152,6 +177,8 @@ pub(crate) struct RowChecker {
     next_serial: u64,
     /// The current row's guardian cells, as a `guardians` key.
     guardian_key: Vec<u8>,
+    /// Whether rows whose flags say "not a guardian" are left out.
+    exclude_non_guardians: bool,
 }
 
 /// Guardian cells remembered at most; beyond it the memo starts again.
@@ -185,7 +212,15 @@ impl RowChecker {
             guardians: HashMap::default(),
             next_serial: CHECKERS.fetch_add(1, Ordering::Relaxed) << 40,
             guardian_key: Vec::new(),
+            exclude_non_guardians: true,
         }
+    }
+
+    /// Sets whether rows whose flags say "not a guardian" are left out
+    /// (restricted rows always are).
+    pub(crate) fn excluding_non_guardians(mut self, yes: bool) -> RowChecker {
+        self.exclude_non_guardians = yes;
+        self
     }
 
     /// Another checker for the same header and region, with its own memo.
@@ -197,6 +232,7 @@ impl RowChecker {
             self.max_field_bytes,
             self.max_columns,
         )
+        .excluding_non_guardians(self.exclude_non_guardians)
     }
 
     pub(crate) fn check(
@@ -236,6 +272,22 @@ impl RowChecker {
         };
         let student_id = read_id(&cells, Column::StudentId, out, StudentId::parse);
         row.student_id = student_id.usable();
+        // Flags first: they are the link's, not the guardian's, and a row
+        // they leave out needs no more than its IDs.
+        let flags = read_flags(&cells, self.exclude_non_guardians, out);
+        row.relationship = flags.relationship;
+        if let Some(exclusion) = flags.exclusion {
+            let guardian_id = read_id(&cells, Column::GuardianId, out, GuardianId::parse);
+            row.guardian_id = guardian_id.usable();
+            row.exclusion = Some(exclusion);
+            // Whose link it is must be known for it to be left out (and,
+            // if restricted, removed); else the row is rejected.
+            row.status = match (&row.student_id, &row.guardian_id) {
+                (Some(_), Some(_)) => RowStatus::Excluded,
+                _ => RowStatus::Rejected,
+            };
+            return;
+        }
         if let Some((serial, guardian_id)) = remembered {
             row.guardian_id = Some(guardian_id);
             row.status = status_of(out.diagnostics);

@@ -12,6 +12,7 @@ use crate::dryrun::plan::{Change, Plan};
 use crate::error::{Error, ErrorKind};
 use crate::reading::row::RowStatus;
 use crate::reports::errors_csv::neutralise;
+use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
 
 /// What happened to one row of the upload.
@@ -35,6 +36,9 @@ pub enum RowResult {
     /// The row's change was not written: the roster failed, or applying
     /// was cancelled, before it landed.
     Failed,
+    /// The row was left out by the file's own flags: the person is not a
+    /// guardian of the student, or is restricted. The reason says which.
+    Excluded,
 }
 
 impl RowResult {
@@ -48,6 +52,7 @@ impl RowResult {
             RowResult::Skipped => "SKIPPED",
             RowResult::Stale => "STALE",
             RowResult::Failed => "FAILED",
+            RowResult::Excluded => "EXCLUDED",
         }
     }
 }
@@ -94,12 +99,19 @@ pub struct Results {
 /// A row rejected by the reader, or refused by the dry run, is `SKIPPED`
 /// with its error codes as the reason (a file read with
 /// [`crate::Reader::validate_with`] keeps no diagnostics: its rejected rows
-/// are `SKIPPED` with the reason "rejected by validation"); a row whose
+/// are `SKIPPED` with the reason "rejected by validation"); a row the
+/// file's flags leave out is `EXCLUDED` with its code and why
+/// (`not_a_guardian: emergency_only`, `contact_restricted: restricted`); a row whose
 /// change was not written is `FAILED` or `STALE` with the reason;
 /// otherwise the row's change decides (`CREATED` when it created its
 /// guardian, `UPDATED`, `LINKED`) or the row is `UNCHANGED`.
 pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results {
     let errors = error_codes_by_line(file, plan);
+    let excluded: BTreeMap<u64, Exclusion> = file
+        .excluded_rows()
+        .iter()
+        .map(|row| (row.line, row.exclusion))
+        .collect();
     let (mut by_line, unlinks) = outcomes_by_line(applied);
     let mut rows = Vec::new();
     let mut counts: BTreeMap<RowResult, u64> = BTreeMap::new();
@@ -109,6 +121,15 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
         }
         let found = by_line.remove(&outcome.line);
         let (result, reason) = match (errors.get(&outcome.line), found) {
+            _ if outcome.status == RowStatus::Excluded => {
+                let why = excluded.get(&outcome.line).copied();
+                let code = match why {
+                    Some(Exclusion::Restricted) => "contact_restricted",
+                    _ => "not_a_guardian",
+                };
+                let why = why.map_or("", Exclusion::as_str);
+                (RowResult::Excluded, Some(format!("{code}: {why}")))
+            }
             (Some(codes), _) => {
                 let mut codes = codes.clone();
                 codes.dedup();
@@ -218,6 +239,7 @@ fn rank(result: RowResult) -> u8 {
         RowResult::Linked => 4,
         RowResult::Unchanged => 5,
         RowResult::Skipped => 6,
+        RowResult::Excluded => 7,
     }
 }
 

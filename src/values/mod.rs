@@ -2,6 +2,7 @@
 //! emails, phones, languages, and the text rules they share.
 
 pub(crate) mod email;
+pub(crate) mod flags;
 pub(crate) mod id;
 pub(crate) mod language;
 pub(crate) mod lookalike;

@@ -140,4 +140,9 @@ pub struct Link {
     /// The physical line of the row that made the link (the first, if the
     /// row was repeated).
     pub line: u64,
+    /// The relationship to the student as the file's relationship column
+    /// gives it (`Mother`, `Aunt`...), for the application; never used to
+    /// decide anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<Box<str>>,
 }
