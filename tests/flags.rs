@@ -292,7 +292,7 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone,Guardian
     );
     assert_eq!(
         file.diagnostics()[0].message(),
-        "Line 2: guardian G1 and student 001 have rows that disagree on whether this person is a guardian: this row would link them, but the flags on line 4 leave them out; none of the rows was used: make the flags agree in the SIS"
+        "Line 2: guardian G1 and student 001 have rows that disagree on whether this person is a guardian: this row would link them, but the flags on line 4 leave them out or cannot be read; none of the rows was used: make the flags agree in the SIS"
     );
     assert_eq!(file.rows()[0].status, RowStatus::Rejected);
     assert_eq!(file.rows()[2].status, RowStatus::Excluded);
@@ -441,6 +441,45 @@ fn the_flag_codes_have_stable_names() {
             "contact_restricted",
             "conflicting_flags",
             "restricted_contact_linked"
+        ]
+    );
+}
+
+#[test]
+fn an_unreadable_flag_is_never_guessed_either_way() {
+    let file = common::validate(
+        "\
+student_id,guardian_id,first_name,last_name,email,mobile_phone,Guardian,Data Access,Restricted
+001,G1,Ana,Diaz,ana@example.com,,N,maybe,N
+002,G2,Bo,Li,bo@example.com,,Y,Y,unknown
+002,G2,Bo,Li,bo@example.com,,Y,Y,N
+",
+    );
+    // Guardian = N leaves Ana out whatever her access flag says; the
+    // unreadable cell is still named.
+    assert_eq!(excluded(&file), [(2, "G1", "001", Exclusion::NotGuardian)]);
+    // Bo may be restricted for 002: the other row does not link him.
+    assert!(links(&file).is_empty());
+    assert_eq!(
+        said(&file),
+        [
+            ("invalid_flag", 2, Some("data_access"), Some("maybe")),
+            ("not_a_guardian", 2, Some("guardian"), Some("N")),
+            ("invalid_flag", 3, Some("restricted"), Some("unknown")),
+            ("conflicting_flags", 4, None, Some("G2")),
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[3].message(),
+        "Line 4: guardian G2 and student 002 have rows that disagree on whether this person is a guardian: this row would link them, but the flags on line 3 leave them out or cannot be read; none of the rows was used: make the flags agree in the SIS"
+    );
+    let statuses: Vec<RowStatus> = file.rows().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            RowStatus::Excluded,
+            RowStatus::Rejected,
+            RowStatus::Rejected
         ]
     );
 }

@@ -5,7 +5,9 @@ mod common;
 
 use std::collections::HashMap;
 
-use guardian_roster::{Found, ReaderBuilder, RowStatus, Severity, StudentId};
+use guardian_roster::{
+    ContactFlags, Found, ReaderBuilder, RowStatus, Severity, StudentId, parse_flag,
+};
 use proptest::prelude::*;
 
 /// Cells good and bad, as districts write them.
@@ -97,7 +99,7 @@ proptest! {
         let s = file.summary();
         prop_assert_eq!(file.rows().len(), written);
         prop_assert_eq!(s.rows + s.blank, written as u64);
-        prop_assert_eq!(s.rows, s.valid + s.repaired + s.rejected);
+        prop_assert_eq!(s.rows, s.valid + s.repaired + s.rejected + s.excluded);
 
         // A row's status agrees with its diagnostics.
         let mut by_line: HashMap<u64, (usize, usize)> = HashMap::new();
@@ -254,5 +256,116 @@ proptest! {
             let row = file.rows().iter().find(|r| r.line == link.line);
             prop_assert!(row.is_some_and(|r| r.status != RowStatus::Rejected));
         }
+    }
+}
+
+/// A flag cell as exports write them, and some that are not flags.
+fn flag_cell() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just(""),
+        Just("Y"),
+        Just("N"),
+        Just("yes"),
+        Just("No"),
+        Just("TRUE"),
+        Just("false"),
+        Just("1"),
+        Just("0"),
+        Just("X"),
+        Just("maybe"),
+        Just("Emergency"),
+    ]
+}
+
+/// One contacts-export row: a guardian of a few, a student of a few, a
+/// contact that may be usable or not, and the five flags plus a contact
+/// type.
+fn flagged_row() -> impl Strategy<Value = (u8, u8, bool, [&'static str; 6])> {
+    (
+        0u8..4,
+        0u8..3,
+        any::<bool>(),
+        [
+            flag_cell(),
+            flag_cell(),
+            flag_cell(),
+            flag_cell(),
+            flag_cell(),
+            flag_cell(),
+        ],
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// No row flagged not-a-guardian or restricted ever produces a link,
+    /// nor a guardian when it is the guardian's only kind of row; every
+    /// such row is named on its line.
+    #[test]
+    fn a_flagged_contact_never_becomes_a_guardian(
+        rows in prop::collection::vec(flagged_row(), 1..20),
+        relaxed in any::<bool>(),
+    ) {
+        let mut text = String::from(
+            "student_id,guardian_id,first_name,last_name,email,mobile_phone,Guardian,Custodial,Data Access,Emergency Contact,Restricted,Contact Type\n",
+        );
+        for (g, s, reachable, flags) in &rows {
+            let email = if *reachable { format!("g{g}@example.com") } else { String::new() };
+            text.push_str(&format!(
+                "S{s},G{g},Ann,Lee,{email},,{}\n",
+                flags.join(",")
+            ));
+        }
+        let file = ReaderBuilder::new()
+            .exclude_non_guardians(!relaxed)
+            .from_reader(text.as_bytes())
+            .and_then(|r| r.validate())
+            .expect("a header");
+        // What the rule says of each row, from the cells alone.
+        let mut kept_guardians = std::collections::BTreeSet::new();
+        for (at, (g, s, _, cells)) in rows.iter().enumerate() {
+            let line = at as u64 + 2;
+            let read: Vec<Option<bool>> = cells[..5].iter().map(|c| parse_flag(c)).collect();
+            let emergency = read[3].map(|e| e || cells[5] == "Emergency");
+            let flags = ContactFlags {
+                guardian: read[0],
+                custody: read[1],
+                access: read[2],
+                emergency,
+                restricted: read[4],
+            };
+            let outcome = file.rows()[at];
+            prop_assert_eq!(outcome.line, line);
+            let exclusion = flags.exclusion(!relaxed);
+            let any_invalid = read.iter().any(Option::is_none);
+            let (g, s) = (format!("G{g}"), format!("S{s}"));
+            let linked = file
+                .links()
+                .iter()
+                .any(|l| l.guardian_id.as_str() == g && l.student_id.as_str() == s);
+            if exclusion.is_some() || any_invalid {
+                // A flag that cannot be read may leave the link out: no
+                // row makes it either.
+                prop_assert!(!linked, "line {} linked {} to {}", line, g, s);
+                prop_assert!(
+                    matches!(outcome.status, RowStatus::Excluded | RowStatus::Rejected),
+                    "line {}: {:?}", line, outcome.status
+                );
+                prop_assert!(file.diagnostics().iter().any(|d| d.line == line
+                    && matches!(d.code.as_str(), "not_a_guardian" | "contact_restricted" | "invalid_flag")));
+            } else {
+                kept_guardians.insert(g);
+            }
+        }
+        for guardian in file.guardians() {
+            prop_assert!(
+                kept_guardians.contains(guardian.guardian_id.as_str()),
+                "{} has no row the flags keep", guardian.guardian_id
+            );
+        }
+        let s = file.summary();
+        prop_assert_eq!(s.rows, s.valid + s.repaired + s.rejected + s.excluded);
+        prop_assert_eq!(file.excluded_rows().len() as u64, s.excluded);
     }
 }

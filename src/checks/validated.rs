@@ -351,6 +351,9 @@ pub(crate) struct Builder {
     /// (guardian, student) links that some row makes and another row's
     /// flags leave out: none of their rows is used.
     flag_conflicts: foldhash::HashSet<(u32, u32)>,
+    /// Rejected rows with a flag that could not be read, which may leave
+    /// their link out: (guardian, student, line).
+    doubted: Vec<(GuardianId, StudentId, u64)>,
     entries: Vec<Entry>,
     guardian_index: HashMap<IdKey, u32>,
     students: Vec<StudentId>,
@@ -468,6 +471,7 @@ impl Builder {
             excluded: Vec::new(),
             relationships: HashMap::default(),
             flag_conflicts: foldhash::HashSet::default(),
+            doubted: Vec::new(),
             entries: Vec::new(),
             guardian_index: HashMap::default(),
             students: Vec::new(),
@@ -605,6 +609,11 @@ impl Builder {
             }
         } else {
             status = RowStatus::Rejected;
+            if let (true, Some(g), Some(s)) =
+                (row.flag_doubt(), row.guardian_id(), row.student_id())
+            {
+                self.doubted.push((g.clone(), s.clone(), line));
+            }
             self.rejected.push(RejectedRow {
                 line,
                 guardian_id: row.guardian_id().cloned(),
@@ -1053,9 +1062,14 @@ impl Builder {
     /// student leaves out by its flags (not a guardian, restricted): which
     /// row is right is not guessed.
     fn find_flag_conflicts(&mut self) {
-        for row in &self.excluded {
-            let g = self.guardian_index.get(row.guardian_id.as_str().as_bytes());
-            let s = self.student_index.get(row.student_id.as_str().as_bytes());
+        let excluded = self
+            .excluded
+            .iter()
+            .map(|r| (&r.guardian_id, &r.student_id));
+        let doubted = self.doubted.iter().map(|(g, s, _)| (g, s));
+        for (guardian_id, student_id) in excluded.chain(doubted) {
+            let g = self.guardian_index.get(guardian_id.as_str().as_bytes());
+            let s = self.student_index.get(student_id.as_str().as_bytes());
             if let (Some(&g), Some(&s)) = (g, s) {
                 if self.link_index.contains_key(&(g, s)) {
                     self.flag_conflicts.insert((g, s));
@@ -1078,12 +1092,19 @@ impl Builder {
             let guardian_id = self.entries[g as usize].guardian.guardian_id.clone();
             let student_id = self.students[s as usize].clone();
             let line = self.rows[at].line;
-            let excluded: Vec<u64> = self
+            let mut excluded: Vec<u64> = self
                 .excluded
                 .iter()
                 .filter(|e| e.guardian_id == guardian_id && e.student_id == student_id)
                 .map(|e| e.line)
+                .chain(
+                    self.doubted
+                        .iter()
+                        .filter(|(g, s, _)| *g == guardian_id && *s == student_id)
+                        .map(|(_, _, line)| *line),
+                )
                 .collect();
+            excluded.sort_unstable();
             let mut others = String::from(if excluded.len() > 1 {
                 "lines "
             } else {
@@ -1091,7 +1112,7 @@ impl Builder {
             });
             write_list(&mut others, &excluded, excluded.len());
             let message = msg!(
-                "guardian {} and student {} have rows that disagree on whether this person is a guardian: this row would link them, but the flags on {} leave them out; none of the rows was used: make the flags agree in the SIS",
+                "guardian {} and student {} have rows that disagree on whether this person is a guardian: this row would link them, but the flags on {} leave them out or cannot be read; none of the rows was used: make the flags agree in the SIS",
                 Arg::Value,
                 plain(&student_id),
                 others

@@ -15,7 +15,8 @@ pub(crate) struct FlagsRead {
     /// Why the row's person is not imported, if the flags say so.
     pub(crate) exclusion: Option<Exclusion>,
     /// Whether a flag cell could not be read as yes or no (reported, an
-    /// error: the row is not used).
+    /// error: the row is not used, and no other row of its guardian and
+    /// student makes their link, since this one may leave it out).
     pub(crate) invalid: bool,
     /// The relationship cell, kept on the link.
     pub(crate) relationship: Option<Box<str>>,
@@ -55,18 +56,19 @@ pub(crate) fn read_flags(
     }
     // Each flag's value and the cell that said it.
     let mut said: [Option<Said<'_>>; 5] = Default::default();
+    let mut unknown = [false; 5];
     let mut flag = |at: usize, column: Column, out: &mut Out<'_>| -> Option<bool> {
         let name = header.name(column)?;
         let value = match cells.text(column, out) {
             Cell::Usable(text) => text,
             Cell::Empty => "",
             Cell::Unusable => {
-                read.invalid = true;
+                unknown[at] = true;
                 return None;
             }
         };
         let Some(yes) = parse_flag(value) else {
-            read.invalid = true;
+            unknown[at] = true;
             out.push(
                 Code::InvalidFlag,
                 Some(column),
@@ -111,14 +113,11 @@ pub(crate) fn read_flags(
         }
     }
 
-    let exclusion = flags.exclusion(exclude_non_guardians);
-    // A flag that could not be read leaves the rule undecided, unless the
-    // row is restricted anyway: the row is rejected by its error instead.
-    read.exclusion = match exclusion {
-        Some(Exclusion::Restricted) => exclusion,
-        _ if read.invalid => None,
-        _ => exclusion,
-    };
+    // A flag that could not be read is never guessed: the row is left out
+    // if the flags that could be read leave it out whatever it says;
+    // otherwise the row is rejected by its error.
+    read.invalid = unknown.contains(&true);
+    read.exclusion = flags.exclusion_whatever(unknown, exclude_non_guardians);
     let Some(exclusion) = read.exclusion else {
         return read;
     };

@@ -67,6 +67,10 @@ pub struct Row {
     exclusion: Option<Exclusion>,
     /// The relationship cell, if the file has one.
     relationship: Option<Box<str>>,
+    /// Whether a flag cell could not be read and the flags that could do
+    /// not settle it: the row may stand for leaving its link out.
+    #[serde(skip)]
+    flag_doubt: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -108,6 +112,12 @@ impl Row {
         self.relationship.as_deref()
     }
 
+    /// Whether a flag cell could not be read and may leave the row's link
+    /// out: no other row makes that link.
+    pub(crate) fn flag_doubt(&self) -> bool {
+        self.flag_doubt
+    }
+
     /// Every problem found in the row, in column order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -131,6 +141,7 @@ impl Row {
         self.contactless = None;
         self.exclusion = None;
         self.relationship = None;
+        self.flag_doubt = false;
         self.diagnostics.clear();
     }
 
@@ -276,6 +287,7 @@ impl RowChecker {
         // they leave out needs no more than its IDs.
         let flags = read_flags(&cells, self.exclude_non_guardians, out);
         row.relationship = flags.relationship;
+        row.flag_doubt = flags.invalid && flags.exclusion.is_none();
         if let Some(exclusion) = flags.exclusion {
             let guardian_id = read_id(&cells, Column::GuardianId, out, GuardianId::parse);
             row.guardian_id = guardian_id.usable();

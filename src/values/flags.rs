@@ -148,6 +148,32 @@ impl ContactFlags {
     }
 }
 
+impl ContactFlags {
+    /// The exclusion that holds whatever the flags marked `unknown` (cells
+    /// that were neither yes nor no) say: the rule with each unknown flag
+    /// set the way that most favours importing (not restricted, guardian,
+    /// custodial, with access, not an emergency contact). Each of the
+    /// rule's conditions only grows with a flag turned the other way, so
+    /// what excludes here excludes under every reading.
+    pub(crate) fn exclusion_whatever(
+        &self,
+        unknown: [bool; 5],
+        exclude_non_guardians: bool,
+    ) -> Option<Exclusion> {
+        let favour = |flag: Option<bool>, unknown: bool, favoured: bool| {
+            if unknown { Some(favoured) } else { flag }
+        };
+        ContactFlags {
+            guardian: favour(self.guardian, unknown[0], true),
+            custody: favour(self.custody, unknown[1], true),
+            access: favour(self.access, unknown[2], true),
+            emergency: favour(self.emergency, unknown[3], false),
+            restricted: favour(self.restricted, unknown[4], false),
+        }
+        .exclusion(exclude_non_guardians)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +283,40 @@ mod tests {
             let relaxed = expected.filter(|e| *e == Exclusion::Restricted);
             assert_eq!(flags.exclusion(false), relaxed, "{flags:?}");
         }
+    }
+
+    #[test]
+    fn an_unreadable_flag_excludes_only_when_every_reading_would() {
+        let (y, n) = (Some(true), Some(false));
+        let none = [false; 5];
+        let guardian_unknown = [true, false, false, false, false];
+        let access_unknown = [false, false, true, false, false];
+        let restricted_unknown = [false, false, false, false, true];
+        // Guardian = N excludes whatever the access flag says.
+        let row = flags(n, None, None, None, None);
+        assert_eq!(
+            row.exclusion_whatever(access_unknown, true),
+            Some(Exclusion::NotGuardian)
+        );
+        // Custody = N and access unreadable: access may be yes.
+        let row = flags(None, n, None, None, None);
+        assert_eq!(row.exclusion_whatever(access_unknown, true), None);
+        // An emergency contact whose guardian flag is unreadable may be one.
+        let row = flags(None, None, None, y, None);
+        assert_eq!(row.exclusion_whatever(guardian_unknown, true), None);
+        assert_eq!(
+            row.exclusion_whatever(none, true),
+            Some(Exclusion::EmergencyOnly)
+        );
+        // An unreadable restriction is not a restriction for sure...
+        let row = flags(y, y, y, n, None);
+        assert_eq!(row.exclusion_whatever(restricted_unknown, true), None);
+        // ...but a known one stands whatever else is unreadable.
+        let row = flags(None, None, None, None, y);
+        assert_eq!(
+            row.exclusion_whatever([true, true, true, true, false], false),
+            Some(Exclusion::Restricted)
+        );
     }
 
     #[test]
