@@ -182,12 +182,12 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_school` | fatal | (dry run) a school of the scope is not in the roster (`suggestion`: the roster school it matches once leading zeros are ignored); nothing is planned |
 | `cancelled` | fatal | the caller's cancellation flag stopped reading or planning ([`ErrorKind::Cancelled`]) |
-| `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID that matches once leading zeros are ignored |
-| `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID differs only in leading zeros is: probably the same person with a damaged ID, so the row is not applied (never a second account); `suggestion` names the roster's ID |
-| `email_in_use` | error | (dry run) the email belongs to another guardian in the roster (the message says when that guardian's ID differs only in leading zeros: probably the same person) |
+| `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID with the same key ([`id_key`]: leading zeros, width, other scripts' digits, capitals and hidden characters ignored) |
+| `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID has the same key ([`id_key`]: it differs only in leading zeros, capitals, width...) is: probably the same person with a damaged ID, so the row is not applied (never a second account, never merged); `suggestion` names the roster's ID |
+| `email_in_use` | error | (dry run) the email belongs to another guardian in the roster (the message says when that guardian's ID has the same key: probably the same person) |
 | `mobile_in_use` | error | (dry run) the mobile belongs to another guardian in the roster |
 | `deletion_threshold` | warning | (dry run, full sync) more than the threshold's share of the links this file covers (the roster's links in scope plus those the file adds) would go; none are removed |
-| `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use) may stand for it, also under an ID that differs only in leading zeros |
+| `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use, another school's student) may stand for it: a guardian or a student with any such row keeps every link, its IDs matched by their key ([`id_key`]) |
 | `student_out_of_scope` | error | (dry run, school scope) the student is in the roster but in none of the scope's schools (the message names theirs); the row is not applied, never linked across schools |
 | `student_left_without_guardian` | warning | (dry run, full sync) the removals would leave this student with no guardian at all |
 | `restricted_contact_linked` | error | (dry run) the roster links a person to a student for whom the file flags them as restricted: a full sync removes the link whatever the deletion threshold ([`PlanSummary::unlink_restricted`]), an additive sync only says so |
@@ -236,7 +236,8 @@ pub use crate::reports::results::{ResultRow, ResultUnlink, Results, RowResult, r
 pub use crate::values::email::{Email, EmailError};
 pub use crate::values::flags::{ContactFlags, Exclusion, parse_flag};
 pub use crate::values::id::{
-    GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, without_leading_zeros,
+    GuardianId, IdError, IdRepair, MAX_ID_LEN, ParsedId, SchoolId, StudentId, id_key,
+    without_leading_zeros,
 };
 pub use crate::values::language::{Language, UnknownLanguage};
 pub use crate::values::name::{MAX_NAME_LEN, Name};

@@ -247,7 +247,7 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
         "004,G2,Bo,Li,bo@example.com,,,",     // link
         "004,G5,Ed,Po,ed@example.com,,,",     // create
         "009,G6,Fay,Qi,fay@example.com,,,",   // unknown student: skipped
-        "003,G7,Gil,Ra,gil@example,,,",       // invalid email: skipped
+        "002,G7,Gil,Ra,gil@example,,,",       // invalid email: skipped
         "001,G8,Hal,Su,hal@example.com,,,",   // create, made stale below
     ]));
     let mut options = DryRunOptions::new();

@@ -152,7 +152,7 @@ mod bundled {
         let value = report::plan_json("guardians.csv", &file, &plan, true);
         let expected = serde_json::to_string_pretty(&value).expect("a value") + "\n";
         assert_eq!(String::from_utf8(written).expect("UTF-8"), expected);
-        assert_eq!(value["held_unlinks"].as_array().map(Vec::len), Some(5));
+        assert_eq!(value["held_unlinks"].as_array().map(Vec::len), Some(4));
 
         let mut written = Vec::new();
         report::write_file_json(&mut written, "guardians.csv", &file, false).expect("in memory");
@@ -163,12 +163,20 @@ mod bundled {
     }
 
     #[test]
-    fn full_sync_on_the_bundled_data_trips_the_default_threshold() {
+    fn full_sync_on_the_bundled_data_keeps_what_refused_rows_may_stand_for() {
+        // Four of the five links the file no longer has belong to a
+        // guardian or a student with a row that cannot be used (G-1098's
+        // link to 000171: line 18, another guardian's row of that student,
+        // was rejected): held. The one left is under the threshold.
         let (_, plan) = run(DryRunOptions::new().mode(SyncMode::Full));
-        assert_eq!(changes(&plan), ADDITIVE);
-        assert_eq!(plan.summary().unlinks_held, 5);
+        let mut expected: Vec<&str> = ADDITIVE.to_vec();
+        expected.push("unlink G-1001 000199");
+        assert_eq!(changes(&plan), expected);
+        assert_eq!(plan.summary().unlinks_held, 4);
+        assert_eq!(plan.summary().unlinks_held_by_rows, 4);
         assert!(
-            plan.diagnostics()
+            !plan
+                .diagnostics()
                 .iter()
                 .any(|d| d.code.as_str() == "deletion_threshold")
         );
@@ -180,20 +188,39 @@ mod bundled {
             .mode(SyncMode::Full)
             .max_unlink_percent(30.0));
         let mut expected: Vec<&str> = ADDITIVE.to_vec();
-        expected.extend(["unlink G-1001 000199", "unlink G-1098 000171"]);
+        expected.push("unlink G-1001 000199");
         assert_eq!(changes(&plan), expected);
         let held: Vec<String> = plan
             .held_unlinks()
             .iter()
             .map(|(g, s)| format!("{g} {s}"))
             .collect();
-        assert_eq!(held, ["G-1007 000145", "G-1008 000150", "G-1013 000161"]);
+        assert_eq!(
+            held,
+            [
+                "G-1007 000145",
+                "G-1008 000150",
+                "G-1013 000161",
+                "G-1098 000171"
+            ]
+        );
         let held_lines: Vec<u64> = plan
             .diagnostics()
             .iter()
             .filter(|d| d.code.as_str() == "unlink_held")
             .map(|d| d.line)
             .collect();
-        assert_eq!(held_lines, [9, 10, 15]);
+        assert_eq!(held_lines, [9, 10, 15, 18]);
+        let student_hold = plan
+            .diagnostics()
+            .iter()
+            .find(|d| d.line == 18 && d.code.as_str() == "unlink_held")
+            .map(|d| d.message());
+        assert_eq!(
+            student_hold.as_deref(),
+            Some(
+                "Line 18 was rejected and is a row of student 000171, who keeps every link a full sync would remove while a row of theirs cannot be used (here, to guardian G-1098); fix the row and sync again"
+            )
+        );
     }
 }

@@ -298,3 +298,185 @@ fn rows_swallowed_by_a_late_quote_are_never_deletions() {
     assert!(unlinks(&plan).is_empty(), "{:?}", plan.changes());
     assert_eq!(plan.summary().unlinks_held_by_rows, 3);
 }
+
+/// The roster of the refused-row cases: guardian G001 linked to students
+/// 000101 and 000102, G002 to 000103, and enough other links that a few
+/// removals stay under any threshold.
+fn twins_roster() -> InMemoryRoster {
+    let mut rows = vec![
+        "000101,G001,Ana,Ruiz,ana@example.com,,,".to_owned(),
+        "000102,G001,Ana,Ruiz,ana@example.com,,,".to_owned(),
+        "000103,G002,Bo,Li,bo@example.com,,,".to_owned(),
+    ];
+    for n in 10..30 {
+        rows.push(format!("0002{n},G1{n},Kid,Lee,g{n}@example.com,,,"));
+    }
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let current = common::validate(csv(&refs));
+    let students: Vec<StudentId> = current
+        .links()
+        .iter()
+        .map(|l| l.student_id.clone())
+        .collect();
+    InMemoryRoster::from_export(students, &current)
+}
+
+/// Every other family of [`twins_roster`], as the file lists them.
+fn others() -> Vec<String> {
+    (10..30)
+        .map(|n| format!("0002{n},G1{n},Kid,Lee,g{n}@example.com,,,"))
+        .collect()
+}
+
+fn with_others(rows: &[&str]) -> String {
+    let mut all: Vec<String> = rows.iter().map(|r| (*r).to_owned()).collect();
+    all.extend(others());
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    csv(&refs)
+}
+
+#[test]
+fn a_student_id_in_full_width_or_arabic_indic_digits_is_named_and_costs_no_link() {
+    for (typed, how) in [
+        (
+            "\u{ff10}\u{ff10}\u{ff10}\u{ff11}\u{ff10}\u{ff11}",
+            "full-width",
+        ),
+        ("\u{660}\u{660}\u{660}\u{661}\u{660}\u{661}", "Arabic-Indic"),
+    ] {
+        let row = format!("{typed},G001,Ana,Ruiz,ana@example.com,,,");
+        let file = common::validate(with_others(&[
+            &row,
+            "000102,G001,Ana,Ruiz,ana@example.com,,,",
+            "000103,G002,Bo,Li,bo@example.com,,,",
+        ]));
+        let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+        // The roster's ID as the suggestion, never acted on.
+        let unknown = &plan.diagnostics()[0];
+        assert_eq!(unknown.code.as_str(), "unknown_student", "{how}");
+        assert_eq!(unknown.line, 2);
+        assert_eq!(unknown.suggestion.as_deref(), Some("000101"), "{how}");
+        assert_eq!(
+            unknown.message(),
+            format!(
+                "Line 2: student {typed} is not in the roster; did you mean 000101? The IDs differ only in the width or script of its characters, or characters that do not show (a full-width or Arabic-Indic digit, a zero-width space); fix the ID in the file (the link was not made)"
+            )
+        );
+        // G001's real link to 000101 stays.
+        assert!(unlinks(&plan).is_empty(), "{how}: {:?}", unlinks(&plan));
+        assert_eq!(held(&plan), [("G001", "000101")], "{how}");
+        assert_eq!(plan.summary().students_left_without_guardian, 0);
+    }
+}
+
+#[test]
+fn a_letter_for_a_digit_costs_the_guardian_no_link() {
+    // `00010l`: a lower-case L for the 1. No roster ID is its twin, so no
+    // suggestion; but the guardian has a refused row, and keeps every link.
+    let file = common::validate(with_others(&[
+        "00010l,G001,Ana,Ruiz,ana@example.com,,,",
+        "000102,G001,Ana,Ruiz,ana@example.com,,,",
+        "000103,G002,Bo,Li,bo@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    assert_eq!(codes(&plan), [("unknown_student", 2), ("unlink_held", 2)]);
+    assert_eq!(plan.diagnostics()[0].suggestion, None);
+    assert!(unlinks(&plan).is_empty());
+    assert_eq!(held(&plan), [("G001", "000101")]);
+    assert_eq!(
+        plan.diagnostics()[1].message(),
+        "Line 2 was not applied (its student ID is not in the roster) and is a row of guardian G001, who keeps every link a full sync would remove while a row of theirs cannot be used (here, to student 000101); fix the row and sync again"
+    );
+}
+
+#[test]
+fn a_guardian_id_in_another_case_or_width_is_never_a_second_account() {
+    for twin in ["g001", "\u{ff27}\u{ff10}\u{ff10}\u{ff11}"] {
+        // A new email: without the key, `g001` would be created beside
+        // G001, and G001's links removed.
+        let row = format!("000101,{twin},Ana,Ruiz,ana.new@example.com,,,");
+        let file = common::validate(with_others(&[&row, "000103,G002,Bo,Li,bo@example.com,,,"]));
+        let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+        assert!(
+            plan.changes()
+                .iter()
+                .all(|c| c.action() != "create_guardian"),
+            "{twin}: {:?}",
+            plan.changes()
+        );
+        let similar = &plan.diagnostics()[0];
+        assert_eq!(similar.code.as_str(), "similar_guardian", "{twin}");
+        assert_eq!(similar.suggestion.as_deref(), Some("G001"));
+        assert!(unlinks(&plan).is_empty(), "{twin}: {:?}", unlinks(&plan));
+        assert_eq!(held(&plan), [("G001", "000101"), ("G001", "000102")]);
+    }
+    // The message says how the IDs differ.
+    let file = common::validate(with_others(&[
+        "000101,g001,Ana,Ruiz,ana.new@example.com,,,",
+        "000103,G002,Bo,Li,bo@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    assert_eq!(
+        plan.diagnostics()[0].message(),
+        "Line 2: guardian g001 is not in the roster, but guardian G001 is, differing only in capital letters, which a spreadsheet or an export may have changed; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)"
+    );
+}
+
+#[test]
+fn a_guardian_id_in_another_case_with_the_roster_guardians_email_is_one_person() {
+    let file = common::validate(with_others(&[
+        "000101,g001,Ana,Ruiz,ana@example.com,,,",
+        "000103,G002,Bo,Li,bo@example.com,,,",
+    ]));
+    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    let found: Vec<(&str, Option<&str>)> = plan
+        .diagnostics()
+        .iter()
+        .filter(|d| d.line == 2)
+        .map(|d| (d.code.as_str(), d.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        found[..2],
+        [
+            ("similar_guardian", Some("G001")),
+            ("email_in_use", Some("G001"))
+        ]
+    );
+    assert!(
+        plan.diagnostics()[1].message().contains(
+            "differs from g001 only in capital letters: this is probably the same person"
+        ),
+        "{}",
+        plan.diagnostics()[1].message()
+    );
+    assert!(unlinks(&plan).is_empty());
+}
+
+#[test]
+fn a_student_with_a_refused_row_keeps_every_link() {
+    // G002's row for 000103 was rejected (a broken email); G001's links
+    // are untouched by it, but 000103 may have another guardian row in
+    // the file, so the student keeps the link the file no longer lists.
+    let roster = {
+        let mut rows = vec![
+            "000101,G001,Ana,Ruiz,ana@example.com,,,",
+            "000103,G002,Bo,Li,bo@example.com,,,",
+            "000103,G003,Cy,Li,cy@example.com,,,",
+        ];
+        let others = others();
+        rows.extend(others.iter().map(String::as_str));
+        let current = common::validate(csv(&rows));
+        let students: Vec<StudentId> = current
+            .links()
+            .iter()
+            .map(|l| l.student_id.clone())
+            .collect();
+        InMemoryRoster::from_export(students, &current)
+    };
+    let file = common::validate(with_others(&["000103,G002,Bo,Li,bo@example,,,"]));
+    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    // G001's link goes (no row of G001 or 000101 was refused); G003's
+    // link to 000103 is held with G002's.
+    assert_eq!(unlinks(&plan), [("G001".to_owned(), "000101".to_owned())]);
+    assert_eq!(held(&plan), [("G002", "000103"), ("G003", "000103")]);
+}

@@ -5,16 +5,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::HashMap;
-use std::borrow::Borrow;
 use std::convert::Infallible;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use crate::checks::validated::ValidatedFile;
 use crate::dryrun::apply::{Applied, ApplyOptions, RosterWriter, apply};
 use crate::dryrun::plan::Plan;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
-use crate::values::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
+use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
 use crate::values::record::Guardian;
 
 /// A roster held in memory: for tests, examples and small applications.
@@ -45,16 +44,17 @@ use crate::values::record::Guardian;
 pub struct InMemoryRoster {
     /// Every student, with their schools (none when not enrolled).
     students: HashMap<StudentId, Schools>,
-    /// Students by their ID without leading zeros.
-    unpadded: UnpaddedIndex<StudentId>,
-    /// Guardians whose IDs have leading zeros, by the ID without them.
-    padded_guardians: UnpaddedIndex<GuardianId>,
+    /// Students by their ID's key ([`id_key`]).
+    unpadded: KeyIndex<StudentId>,
+    /// Guardians whose ID is not its own key (leading zeros, capitals,
+    /// width...), by the key.
+    padded_guardians: KeyIndex<GuardianId>,
     guardians: BTreeMap<GuardianId, Guardian>,
     links: BTreeSet<(GuardianId, StudentId)>,
     emails: ContactIndex,
     mobiles: ContactIndex,
-    /// Every school, by its ID without leading zeros.
-    schools: UnpaddedIndex<SchoolId>,
+    /// Every school, by its ID's key.
+    schools: KeyIndex<SchoolId>,
 }
 
 impl std::fmt::Debug for InMemoryRoster {
@@ -123,8 +123,7 @@ impl InMemoryRoster {
         };
         if schools.insert(&school) {
             let mut known = Vec::new();
-            self.schools
-                .find(without_leading_zeros(school.as_str()), &mut known);
+            self.schools.find(&id_key(school.as_str()), &mut known);
             if !known.contains(&school) {
                 self.schools.add(school);
             }
@@ -142,10 +141,10 @@ impl InMemoryRoster {
             .insert(guardian.guardian_id.clone(), guardian);
     }
 
-    /// Indexes a new guardian's ID by its form without leading zeros, if it
-    /// has any (an ID without them is found by itself).
+    /// Indexes a new guardian's ID by its key, if the key is not the ID
+    /// itself (such an ID is found by itself).
     fn index_padded(&mut self, id: &GuardianId) {
-        if without_leading_zeros(id.as_str()).len() != id.as_str().len() {
+        if id_key(id.as_str()) != id.as_str() {
             self.padded_guardians.add(id.clone());
         }
     }
@@ -379,59 +378,64 @@ impl Schools {
     }
 }
 
-/// IDs by their form without leading zeros: the first ID with a form is
-/// the key, any others are in its list.
+/// IDs by their key ([`id_key`]), held by the key's hash: the key's text
+/// is the ID's own, computed again to check a match, so the index holds no
+/// copy of it. Nearly every key has one ID, held in the table's own slot.
 #[derive(Clone)]
-struct UnpaddedIndex<T>(HashMap<Unpadded<T>, Vec<T>>);
+struct KeyIndex<T> {
+    ids: HashMap<u64, OneOrMore<T>>,
+    hasher: foldhash::fast::RandomState,
+}
 
-impl<T> Default for UnpaddedIndex<T> {
+impl<T> Default for KeyIndex<T> {
     fn default() -> Self {
-        UnpaddedIndex(HashMap::default())
+        KeyIndex {
+            ids: HashMap::default(),
+            hasher: foldhash::fast::RandomState::default(),
+        }
     }
 }
 
-impl<T: AsRef<str> + Clone> UnpaddedIndex<T> {
+/// The IDs with one key hash.
+#[derive(Clone)]
+enum OneOrMore<T> {
+    One(T),
+    More(Vec<T>),
+}
+
+impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
+    fn hash(&self, key: &str) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
     fn add(&mut self, id: T) {
-        match self.0.get_mut(without_leading_zeros(id.as_ref())) {
-            Some(others) => others.push(id),
+        let hash = self.hash(&id_key(id.as_ref()));
+        match self.ids.get_mut(&hash) {
             None => {
-                self.0.insert(Unpadded(id), Vec::new());
+                self.ids.insert(hash, OneOrMore::One(id));
+            }
+            Some(OneOrMore::One(first)) => {
+                if *first != id {
+                    let first = first.clone();
+                    self.ids.insert(hash, OneOrMore::More(vec![first, id]));
+                }
+            }
+            Some(OneOrMore::More(ids)) => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
             }
         }
     }
 
-    /// Adds to `found` the IDs whose form without leading zeros is `key`.
+    /// Adds to `found` the IDs whose key is `key`.
     fn find(&self, key: &str, found: &mut Vec<T>) {
-        if let Some((first, others)) = self.0.get_key_value(key) {
-            found.push(first.0.clone());
-            found.extend(others.iter().cloned());
-        }
-    }
-}
-
-/// An ID that hashes and compares as its characters without leading
-/// zeros (`"000125"` and `"125"` are one key), so an index by that form
-/// needs no second string per ID.
-#[derive(Clone)]
-struct Unpadded<T>(T);
-
-impl<T: AsRef<str>> Borrow<str> for Unpadded<T> {
-    fn borrow(&self) -> &str {
-        without_leading_zeros(self.0.as_ref())
-    }
-}
-
-impl<T: AsRef<str>> PartialEq for Unpadded<T> {
-    fn eq(&self, other: &Unpadded<T>) -> bool {
-        Borrow::<str>::borrow(self) == Borrow::<str>::borrow(other)
-    }
-}
-
-impl<T: AsRef<str>> Eq for Unpadded<T> {}
-
-impl<T: AsRef<str>> Hash for Unpadded<T> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        Borrow::<str>::borrow(self).hash(state);
+        let ids = match self.ids.get(&self.hash(key)) {
+            None => return,
+            Some(OneOrMore::One(id)) => std::slice::from_ref(id),
+            Some(OneOrMore::More(ids)) => ids.as_slice(),
+        };
+        found.extend(ids.iter().filter(|id| id_key(id.as_ref()) == key).cloned());
     }
 }
 

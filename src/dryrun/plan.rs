@@ -19,8 +19,8 @@ use crate::dryrun::unlink::{NotApplied, Reason, plan_unlinks};
 use crate::error::{Error, ErrorKind};
 use crate::message::{Arg, msg, plain};
 use crate::progress::{Phase, Progress, Watch};
-use crate::values::id::without_leading_zeros;
 use crate::values::id::{GuardianId, SchoolId, StudentId};
+use crate::values::id::{how_ids_differ, id_key, without_leading_zeros};
 use crate::values::record::{Guardian, GuardianField, Link};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -566,11 +566,12 @@ impl StudentsAsked {
             batched(&student_ids, size, |ids| roster.existing_students(ids))?
                 .into_iter()
                 .collect();
-        let mut keys: Vec<&str> = student_ids
+        let unknown_keys: Vec<std::borrow::Cow<'_, str>> = student_ids
             .iter()
             .filter(|id| !existing.contains(*id))
-            .map(|id| without_leading_zeros(id.as_str()))
+            .map(|id| id_key(id.as_str()))
             .collect();
+        let mut keys: Vec<&str> = unknown_keys.iter().map(|k| k.as_ref()).collect();
         let mut suggestions = HashMap::default();
         if !keys.is_empty() {
             keys.sort_unstable();
@@ -763,16 +764,15 @@ fn check_scope<R: Roster + ?Sized>(roster: &R, scope: &Scope, size: usize) -> Re
     if schools.is_empty() {
         return Ok(());
     }
-    let mut keys: Vec<&str> = schools
-        .iter()
-        .map(|s| without_leading_zeros(s.as_str()))
-        .collect();
+    let school_keys: Vec<std::borrow::Cow<'_, str>> =
+        schools.iter().map(|s| id_key(s.as_str())).collect();
+    let mut keys: Vec<&str> = school_keys.iter().map(|k| k.as_ref()).collect();
     keys.sort_unstable();
     keys.dedup();
     let known = by_unpadded(batched(&keys, size, |keys| roster.similar_schools(keys))?);
     for school in schools {
         let similar = known
-            .get(without_leading_zeros(school.as_str()))
+            .get(id_key(school.as_str()).as_ref())
             .map_or(&[][..], Vec::as_slice);
         if !similar.contains(school) {
             return Err(Error::without_line(ErrorKind::UnknownSchool {
@@ -834,12 +834,12 @@ fn student_out_of_scope(link: &Link, schools: &[SchoolId]) -> Diagnostic {
         .with_value(id.as_str())
 }
 
-/// IDs by their form without leading zeros, each list sorted, once each.
+/// IDs by their key ([`id_key`]), each list sorted, once each.
 fn by_unpadded<T: AsRef<str> + Ord>(ids: impl IntoIterator<Item = T>) -> HashMap<String, Vec<T>> {
     let mut by_key: HashMap<String, Vec<T>> = HashMap::default();
     for id in ids {
         by_key
-            .entry(without_leading_zeros(id.as_ref()).to_owned())
+            .entry(id_key(id.as_ref()).into_owned())
             .or_default()
             .push(id);
     }
@@ -944,11 +944,12 @@ impl Known {
         guardians: &[Guardian],
         size: usize,
     ) -> Result<HashMap<String, Vec<GuardianId>>, Error> {
-        let mut keys: Vec<&str> = guardians
+        let lacking: Vec<std::borrow::Cow<'_, str>> = guardians
             .iter()
             .filter(|g| self.current(&g.guardian_id).is_none())
-            .map(|g| without_leading_zeros(g.guardian_id.as_str()))
+            .map(|g| id_key(g.guardian_id.as_str()))
             .collect();
+        let mut keys: Vec<&str> = lacking.iter().map(|k| k.as_ref()).collect();
         if keys.is_empty() {
             return Ok(HashMap::default());
         }
@@ -963,7 +964,7 @@ impl Known {
     /// changed.
     fn twins_of<'a>(&'a self, id: &'a GuardianId) -> Vec<&'a GuardianId> {
         self.twins
-            .get(without_leading_zeros(id.as_str()))
+            .get(id_key(id.as_str()).as_ref())
             .into_iter()
             .flatten()
             .filter(|twin| *twin != id)
@@ -1153,13 +1154,14 @@ impl Collision<'_> {
         let diagnostic = match twin {
             Some(twin) => {
                 let message = msg!(
-                    "the {} {} already belongs to guardian{} {} in the roster, and guardian {}'s ID differs from {} only in leading zeros: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file ({}), not the {}",
+                    "the {} {} already belongs to guardian{} {} in the roster, and guardian {}'s ID differs from {} only in {}: this is probably the same person with an ID a spreadsheet damaged, not a different one; this row was not applied: fix the guardian ID in the file ({}), not the {}",
                     label,
                     Arg::Value,
                     s,
                     listed,
                     Arg::Suggestion,
                     plain(id),
+                    how_ids_differ(twin.as_str(), id.as_str()),
                     Arg::Suggestion,
                     label
                 );
@@ -1283,12 +1285,21 @@ fn similar_guardian(link: &Link, twins: &[&GuardianId]) -> Diagnostic {
     } else {
         ("", "is")
     };
+    let how = twins.first().map_or("leading zeros", |twin| {
+        how_ids_differ(id.as_str(), twin.as_str())
+    });
     let message = msg!(
-        "guardian {} is not in the roster, but guardian{} {} {}, differing only in leading zeros, which a spreadsheet may have removed or added; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)",
+        "guardian {} is not in the roster, but guardian{} {} {}, differing only in {}, which {}; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)",
         Arg::Value,
         s,
         listed,
-        is
+        is,
+        how,
+        if how == "leading zeros" {
+            "a spreadsheet may have removed or added"
+        } else {
+            "a spreadsheet or an export may have changed"
+        }
     );
     let mut diagnostic =
         Diagnostic::with_message(Code::SimilarGuardian, link.line, message.lined())
@@ -1402,7 +1413,7 @@ fn others<'a>(
 fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -> Diagnostic {
     let id = &link.student_id;
     let candidates: Vec<&StudentId> = suggestions
-        .get(without_leading_zeros(id.as_str()))
+        .get(id_key(id.as_str()).as_ref())
         .into_iter()
         .flatten()
         .filter(|candidate| *candidate != id)
@@ -1412,13 +1423,21 @@ fn unknown_student(link: &Link, suggestions: &HashMap<String, Vec<StudentId>>) -
             "student {} is not in the roster; check the ID against the SIS; the student must be in the roster before a guardian can be linked",
             Arg::Value
         ),
-        [_] => msg!(
-            "student {} is not in the roster; did you mean {}? A spreadsheet may have added or removed leading zeros; fix the ID in the file (the link was not made)",
+        [one] if without_leading_zeros(id.as_str()) == without_leading_zeros(one.as_str()) => {
+            msg!(
+                "student {} is not in the roster; did you mean {}? A spreadsheet may have added or removed leading zeros; fix the ID in the file (the link was not made)",
+                Arg::Value,
+                Arg::Suggestion
+            )
+        }
+        [one] => msg!(
+            "student {} is not in the roster; did you mean {}? The IDs differ only in {}; fix the ID in the file (the link was not made)",
             Arg::Value,
-            Arg::Suggestion
+            Arg::Suggestion,
+            how_ids_differ(id.as_str(), one.as_str())
         ),
         many => msg!(
-            "student {} is not in the roster; it matches {} once leading zeros are ignored; fix the ID in the file (the link was not made)",
+            "student {} is not in the roster; it matches {} once leading zeros (or capitals, width and hidden characters) are ignored; fix the ID in the file (the link was not made)",
             Arg::Value,
             many.iter()
                 .map(|s| s.as_str())

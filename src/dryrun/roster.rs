@@ -39,24 +39,25 @@ pub trait Roster {
     /// Which of `ids` are students in the roster.
     fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error>;
 
-    /// Roster students whose ID, without its leading zeros, is one of
-    /// `unpadded` (`"125"` finds `"000125"` and `"125"`). The keys here and
-    /// in the other `similar_*` methods are [`crate::without_leading_zeros`]
-    /// of an ID (an all-zero ID keeps one `0`): index that form. Used only to
-    /// suggest the ID a spreadsheet may have damaged; the default finds
-    /// none.
-    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
-        let _ = unpadded;
+    /// Roster students whose ID's key is one of `keys` (`"125"` finds
+    /// `"000125"` and `"125"`; `"g1"` finds `"G1"`). The keys here and in
+    /// the other `similar_*` methods are [`crate::id_key`] of an ID: its
+    /// leading zeros removed, in lowercase, width, other scripts' digits
+    /// and hidden characters folded (an all-zero ID keeps one `0`): index
+    /// that form beside each ID. Used only to suggest the ID a spreadsheet
+    /// may have damaged; the default finds none.
+    fn similar_students(&self, keys: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
+        let _ = keys;
         Ok(Vec::new())
     }
 
-    /// Roster guardians whose ID, without its leading zeros, is one of
-    /// `unpadded` (`"42"` finds `"0042"` and `"42"`). Used only to warn
-    /// that a guardian the upload would create may be one the roster has
-    /// under the same ID with its zeros (`similar_guardian`); the default
-    /// finds none.
-    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
-        let _ = unpadded;
+    /// Roster guardians whose ID's key ([`crate::id_key`]) is one of
+    /// `keys` (`"42"` finds `"0042"` and `"42"`, `"g-42"` finds `"G-42"`).
+    /// Used to refuse a guardian the upload would create that the roster
+    /// probably has under the same ID written otherwise
+    /// (`similar_guardian`); the default finds none.
+    fn similar_guardians(&self, keys: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
+        let _ = keys;
         Ok(Vec::new())
     }
 
@@ -107,12 +108,12 @@ pub trait Roster {
         Ok(Vec::new())
     }
 
-    /// Roster schools whose ID, without its leading zeros, is one of
-    /// `unpadded` (`"102"` finds `"0102"` and `"102"`): the dry run checks
+    /// Roster schools whose ID's key ([`crate::id_key`]) is one of
+    /// `keys` (`"102"` finds `"0102"` and `"102"`): the dry run checks
     /// a scope's school IDs with it before planning. The default finds
     /// none, so a school scope stops with `unknown_school`.
-    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
-        let _ = unpadded;
+    fn similar_schools(&self, keys: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
+        let _ = keys;
         Ok(Vec::new())
     }
 }

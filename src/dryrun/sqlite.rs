@@ -12,7 +12,7 @@ use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
 use crate::dryrun::students::Students;
 use crate::values::email::Email;
-use crate::values::id::{GuardianId, SchoolId, StudentId, without_leading_zeros};
+use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
 use crate::values::language::Language;
 use crate::values::name::Name;
 use crate::values::phone::Phone;
@@ -20,7 +20,8 @@ use crate::values::record::Guardian;
 
 /// The tables and the indexes the lookups need. Keys are the documented
 /// ones: `email_key` is [`Email::key`], `mobile_key` is [`Phone::e164`],
-/// `unpadded` an ID without its leading zeros (all-zero IDs keep one).
+/// `unpadded` is the ID's [`crate::id_key`] (without leading zeros, in
+/// lowercase, width and digits folded), the key `similar_*` are asked with.
 pub const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS students (
     student_id TEXT PRIMARY KEY NOT NULL,
@@ -139,10 +140,10 @@ impl<'c> SqliteRoster<'c> {
             )?;
             for row in &students.enrolments {
                 let id = row.student_id.as_str();
-                student.execute(params![id, without_leading_zeros(id)])?;
+                student.execute(params![id, id_key(id).as_ref()])?;
                 if let Some(school_id) = &row.school_id {
                     let s = school_id.as_str();
-                    school.execute(params![s, without_leading_zeros(s)])?;
+                    school.execute(params![s, id_key(s).as_ref()])?;
                     enrolment.execute(params![id, s])?;
                 }
             }
@@ -180,7 +181,7 @@ impl<'c> SqliteRoster<'c> {
             "INSERT OR REPLACE INTO guardians (guardian_id, unpadded, first_name, last_name, email, email_key, mobile_phone, mobile_key, home_phone, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 id,
-                without_leading_zeros(id),
+                id_key(id).as_ref(),
                 guardian.first_name.as_str(),
                 guardian.last_name.as_str(),
                 guardian.email.as_ref().map(Email::as_str),

@@ -3,10 +3,15 @@
 //!
 //! The rule that matters: a row of the file that did not apply is never a
 //! deletion. A row the reader rejected, or one the dry run refused (unknown
-//! student, a guardian ID that matches the roster only once leading zeros
-//! are ignored, a contact in use), may be the row for a link the roster
-//! has, perhaps under an ID whose zeros a spreadsheet stripped; every such
-//! link is held, not removed.
+//! student, a guardian ID that matches the roster only once its key is
+//! taken, a contact in use, a student of another school), may be the row
+//! for a link the roster has, perhaps under an ID a spreadsheet or an
+//! export changed. So a guardian with any such row keeps every link the
+//! sync would remove, and so does a student with any such row, whatever
+//! made the row unusable; IDs are matched by their key ([`id_key`]:
+//! leading zeros, width, other digits, capitals, hidden characters).
+
+use std::borrow::Cow;
 
 use foldhash::{HashMap, HashSet};
 use rayon::slice::ParallelSliceMut;
@@ -15,7 +20,7 @@ use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::{Code, Diagnostic, write_list};
 use crate::dryrun::plan::{Change, DryRunOptions, PlanSummary};
 use crate::message::{Arg, msg, plain};
-use crate::values::id::{GuardianId, StudentId, without_leading_zeros};
+use crate::values::id::{GuardianId, StudentId, id_key};
 
 /// A row of the file that did not apply, and why: what it may stand for.
 #[derive(Clone, Debug)]
@@ -73,13 +78,13 @@ pub(crate) struct Unlinks {
     pub(crate) restricted: u64,
 }
 
-/// What the rows that did not apply hold, by the forms of their IDs
-/// without leading zeros, each with the first such row.
+/// What the rows that did not apply hold, by their IDs' keys
+/// ([`id_key`]), each with the first such row: every link of a guardian
+/// with such a row, and every link of a student with one.
 #[derive(Default)]
 struct Holders<'a> {
-    pairs: HashMap<(&'a str, &'a str), &'a NotApplied>,
-    guardians: HashMap<&'a str, &'a NotApplied>,
-    students: HashMap<&'a str, &'a NotApplied>,
+    guardians: HashMap<Cow<'a, str>, &'a NotApplied>,
+    students: HashMap<Cow<'a, str>, &'a NotApplied>,
     /// A rejected row with neither ID readable may stand for any link.
     anything: Option<&'a NotApplied>,
 }
@@ -88,45 +93,36 @@ impl<'a> Holders<'a> {
     fn new(rows: &'a [NotApplied]) -> Holders<'a> {
         let mut holders = Holders::default();
         for row in rows {
-            let guardian = row.guardian_id.as_ref().map(|g| unpadded(g.as_str()));
-            let student = row.student_id.as_ref().map(|s| unpadded(s.as_str()));
-            if row.reason == Reason::SimilarGuardian {
-                if let Some(guardian) = guardian {
-                    holders.guardians.entry(guardian).or_insert(row);
-                }
-                continue;
+            if let Some(guardian) = &row.guardian_id {
+                holders
+                    .guardians
+                    .entry(id_key(guardian.as_str()))
+                    .or_insert(row);
             }
-            match (guardian, student) {
-                (Some(g), Some(s)) => {
-                    holders.pairs.entry((g, s)).or_insert(row);
-                }
-                (Some(g), None) => {
-                    holders.guardians.entry(g).or_insert(row);
-                }
-                (None, Some(s)) => {
-                    holders.students.entry(s).or_insert(row);
-                }
-                (None, None) => {
-                    holders.anything.get_or_insert(row);
-                }
+            if let Some(student) = &row.student_id {
+                holders
+                    .students
+                    .entry(id_key(student.as_str()))
+                    .or_insert(row);
+            }
+            if row.guardian_id.is_none() && row.student_id.is_none() {
+                holders.anything.get_or_insert(row);
             }
         }
         holders
     }
 
-    /// The first row that may stand for the link, if any.
+    /// The first row that may stand for the link, if any: a row of its
+    /// guardian, else a row of its student.
     fn holder(&self, guardian: &GuardianId, student: &StudentId) -> Option<&'a NotApplied> {
-        let (g, s) = (unpadded(guardian.as_str()), unpadded(student.as_str()));
-        self.pairs
-            .get(&(g, s))
-            .or_else(|| self.guardians.get(g))
-            .or_else(|| self.students.get(s))
+        if self.guardians.is_empty() && self.students.is_empty() {
+            return None;
+        }
+        self.guardians
+            .get(id_key(guardian.as_str()).as_ref())
+            .or_else(|| self.students.get(id_key(student.as_str()).as_ref()))
             .copied()
     }
-}
-
-fn unpadded(id: &str) -> &str {
-    without_leading_zeros(id)
 }
 
 /// Full sync: the links in scope that the file no longer has, less those a
@@ -271,20 +267,43 @@ fn plan_ordinary_unlinks(
 /// `unlink_held` for a link a row that did not apply may stand for.
 fn held_by(row: &NotApplied, guardian: &GuardianId, student: &StudentId) -> Diagnostic {
     let line = row.line;
-    let message = match row.reason {
-        Reason::SimilarGuardian => msg!(
+    let same = |a: Option<&str>, b: &str| a.is_some_and(|a| id_key(a) == id_key(b));
+    let of_guardian = same(
+        row.guardian_id.as_ref().map(|g| g.as_str()),
+        guardian.as_str(),
+    );
+    let of_student = same(
+        row.student_id.as_ref().map(|s| s.as_str()),
+        student.as_str(),
+    );
+    let message = match (row.reason, of_guardian, of_student) {
+        (Reason::SimilarGuardian, _, _) => msg!(
             "Line {} {} and may be the row for guardian {}, so their link to student {} is kept, not removed; fix the guardian ID in the file and sync again",
             line,
             row.reason.words(),
             plain(guardian),
             plain(student)
         ),
-        _ => msg!(
+        (_, true, true) => msg!(
             "Line {} {} and may be the row for guardian {} and student {}, so that link is kept, not removed; fix the row and sync again",
             line,
             row.reason.words(),
             plain(guardian),
             plain(student)
+        ),
+        (_, true, false) => msg!(
+            "Line {} {} and is a row of guardian {}, who keeps every link a full sync would remove while a row of theirs cannot be used (here, to student {}); fix the row and sync again",
+            line,
+            row.reason.words(),
+            plain(guardian),
+            plain(student)
+        ),
+        _ => msg!(
+            "Line {} {} and is a row of student {}, who keeps every link a full sync would remove while a row of theirs cannot be used (here, to guardian {}); fix the row and sync again",
+            line,
+            row.reason.words(),
+            plain(student),
+            plain(guardian)
         ),
     };
     Diagnostic::with_message(Code::UnlinkHeld, line, message)

@@ -373,11 +373,7 @@ id_type! {
 
 /// The ID without its leading zeros (`"000125"` -> `"125"`), for spotting
 /// an ID whose zeros a spreadsheet stripped. All-zero IDs keep one zero.
-///
-/// This is the exact key [`crate::Roster::similar_students`],
-/// [`crate::Roster::similar_guardians`] and
-/// [`crate::Roster::similar_schools`] are asked with: a database indexes
-/// it beside each ID.
+/// [`id_key`] goes further (width, other digits, letter case).
 ///
 /// ```
 /// use guardian_roster::without_leading_zeros;
@@ -387,6 +383,89 @@ id_type! {
 /// assert_eq!(without_leading_zeros("000"), "0");
 /// ```
 pub fn without_leading_zeros(id: &str) -> &str {
+    without_leading_zeros_impl(id)
+}
+
+/// The key under which IDs that probably name the same record meet, and
+/// the exact key [`crate::Roster::similar_students`],
+/// [`crate::Roster::similar_guardians`] and
+/// [`crate::Roster::similar_schools`] are asked with (a database indexes it
+/// beside each ID): the ID in Unicode NFKC (full-width `０１２` is `012`),
+/// its decimal digits of any script as ASCII digits (Arabic-Indic `١٢` is
+/// `12`), format characters (a zero-width space, a BOM, a BiDi mark)
+/// removed, in lowercase, and without its leading zeros.
+///
+/// IDs stay case-sensitive text, kept exactly as the SIS wrote them: two
+/// IDs with one key are never merged or taken for one another. An ID the
+/// roster lacks whose key is a roster ID's is said to be probably that ID
+/// (`unknown_student` with the suggestion, `similar_guardian`), and the row
+/// is not applied.
+///
+/// Borrowed when the ID is ASCII without capitals (nearly every ID): then
+/// it is [`without_leading_zeros`].
+///
+/// ```
+/// use guardian_roster::id_key;
+///
+/// assert_eq!(id_key("000125"), "125");
+/// assert_eq!(id_key("\u{ff10}\u{ff10}\u{ff11}\u{ff12}\u{ff15}"), "125");
+/// assert_eq!(id_key("\u{660}\u{661}\u{662}"), "12");
+/// assert_eq!(id_key("G-0042"), "g-0042");
+/// assert_eq!(id_key("g-00\u{200b}42"), "g-0042");
+/// ```
+pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return std::borrow::Cow::Borrowed(without_leading_zeros_impl(id));
+    }
+    let folded: String = id
+        .nfkc()
+        .filter(|&c| !crate::render::is_format(c) && c != '\u{feff}')
+        .map(ascii_digit)
+        .flat_map(char::to_lowercase)
+        .collect();
+    std::borrow::Cow::Owned(without_leading_zeros_impl(&folded).to_owned())
+}
+
+/// The first code point of each run of ten decimal digits (general
+/// category Nd) beyond ASCII that NFKC leaves as they are.
+const DIGIT_ZEROS: [u32; 37] = [
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0x104A0, 0x11066,
+];
+
+/// A decimal digit of another script as the ASCII digit; any other
+/// character as it is.
+fn ascii_digit(c: char) -> char {
+    let code = u32::from(c);
+    if code < 0x0660 {
+        return c;
+    }
+    DIGIT_ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .and_then(|&zero| char::from_digit(code - zero, 10))
+        .unwrap_or(c)
+}
+
+/// How two IDs with one [`id_key`] differ, in a clerk's words: `leading
+/// zeros`, `capital letters`, or the width, script or hidden characters of
+/// its digits and letters.
+pub(crate) fn how_ids_differ(a: &str, b: &str) -> &'static str {
+    if without_leading_zeros(a) == without_leading_zeros(b) {
+        "leading zeros"
+    } else if a.to_lowercase() == b.to_lowercase()
+        || without_leading_zeros(&a.to_lowercase()) == without_leading_zeros(&b.to_lowercase())
+    {
+        "capital letters"
+    } else {
+        "the width or script of its characters, or characters that do not show (a full-width or Arabic-Indic digit, a zero-width space)"
+    }
+}
+
+fn without_leading_zeros_impl(id: &str) -> &str {
     let trimmed = id.trim_start_matches('0');
     if trimmed.is_empty() && !id.is_empty() {
         &id[id.len() - 1..]
@@ -514,5 +593,38 @@ mod tests {
         assert_eq!(without_leading_zeros("000125"), "125");
         assert_eq!(without_leading_zeros("125"), "125");
         assert_eq!(without_leading_zeros("000"), "0");
+    }
+
+    #[test]
+    fn id_keys_fold_width_digits_case_and_hidden_characters() {
+        assert!(matches!(
+            id_key("000125"),
+            std::borrow::Cow::Borrowed("125")
+        ));
+        assert_eq!(id_key("０００１０１"), "101");
+        assert_eq!(id_key("٠٠٠١٠١"), "101");
+        assert_eq!(id_key("۰۰۰۱۰۱"), "101");
+        assert_eq!(id_key("००१"), "1");
+        assert_eq!(id_key("\u{feff}000101"), "101");
+        assert_eq!(id_key("00\u{200b}0101"), "101");
+        assert_eq!(id_key("G001"), "g001");
+        assert_eq!(id_key("Ｇ００１"), "g001");
+        assert_eq!(
+            id_key("6F9619FF-8B86-D011-B42D-00C04FC964FF"),
+            "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+        );
+        assert_eq!(id_key("000"), "0");
+        assert_eq!(id_key(""), "");
+        // A letter is not a digit: `l` for `1` is another ID.
+        assert_eq!(id_key("00010l"), "10l");
+        // Every key is its own key.
+        for id in ["０００１０１", "G001", "Ｇ００１", "٠١٢", "a\u{200b}B"] {
+            let key = id_key(id).into_owned();
+            assert_eq!(id_key(&key), key, "{id}");
+        }
+        for zero in DIGIT_ZEROS {
+            let nine = char::from_u32(zero + 9).expect("a digit");
+            assert_eq!(ascii_digit(nine), '9', "{zero:X}");
+        }
     }
 }
