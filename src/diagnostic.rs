@@ -83,6 +83,9 @@ codes! {
     DuplicateColumn = "duplicate_column", Error;
     /// The file could not be read or decoded at all.
     UnreadableFile = "unreadable_file", Error;
+    /// A second header below the first names other columns; the file
+    /// stops (its rows cannot be read as the rest are).
+    HeaderChanged = "header_changed", Error;
     // ---- file-level warnings ----
     /// The file was not UTF-8 and was decoded from the encoding named.
     Encoding = "encoding", Warning;
@@ -99,6 +102,9 @@ codes! {
     BlankRow = "blank_row", Warning;
     /// The row repeats the header (files pasted together); it was skipped.
     RepeatedHeader = "repeated_header", Warning;
+    /// The row is a header with the same columns in another order (exports
+    /// pasted together); the rows below it are read under it.
+    HeaderReordered = "header_reordered", Warning;
     /// A contact or language cell held a placeholder (`N/A`, `none`); read as empty.
     Placeholder = "placeholder", Warning;
     /// A cell is longer than the field size limit; it was cut off.
@@ -111,6 +117,10 @@ codes! {
     UnterminatedQuote = "unterminated_quote", Error;
     /// A cell has text after its closing quote (`"x"y`, read as `xy`).
     StrayQuote = "stray_quote", Warning;
+    /// The file ends in the middle of this row (no line end after a short
+    /// or unusable row, or inside a quoted cell): probably cut off. A full
+    /// sync of it removes no link.
+    TruncatedFile = "truncated_file", Error;
     /// A cell holds bytes that are not valid text in the file's encoding.
     InvalidText = "invalid_text", Error;
     /// A required cell is empty.

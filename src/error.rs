@@ -99,6 +99,17 @@ pub enum ErrorKind {
         /// The roster school it matches once leading zeros are ignored.
         suggestion: Option<crate::values::id::SchoolId>,
     },
+    /// A second header below the first (exports pasted together) names
+    /// other columns: its rows cannot be read as the rest of the file is
+    /// (a column the first header has would say nothing for them, or a flag
+    /// would be missing), so the file stops. A header with the same columns
+    /// in another order is read, with a warning (`header_reordered`).
+    HeaderChanged {
+        /// Columns the first header has and this one lacks.
+        missing: Vec<Column>,
+        /// Value columns this header has and the first lacks.
+        added: Vec<Column>,
+    },
     /// The caller's cancellation flag was set
     /// ([`crate::ReaderBuilder::cancel_flag`],
     /// [`crate::DryRunOptions::cancel_flag`]); nothing was returned.
@@ -154,6 +165,11 @@ impl std::fmt::Debug for ErrorKind {
                 .field("school", school)
                 .field("suggestion", suggestion)
                 .finish(),
+            ErrorKind::HeaderChanged { missing, added } => f
+                .debug_struct("HeaderChanged")
+                .field("missing", missing)
+                .field("added", added)
+                .finish(),
             ErrorKind::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -201,6 +217,7 @@ impl Error {
             ErrorKind::Roster(_) | ErrorKind::RosterWrite(_) => Code::RosterUnavailable,
             ErrorKind::Cancelled => Code::Cancelled,
             ErrorKind::UnknownSchool { .. } => Code::UnknownSchool,
+            ErrorKind::HeaderChanged { .. } => Code::HeaderChanged,
         }
     }
 
@@ -313,6 +330,27 @@ impl fmt::Display for Error {
                     crate::render::Visible(school.as_str())
                 ),
             },
+            ErrorKind::HeaderChanged { missing, added } => {
+                let names = |columns: &[Column]| {
+                    columns
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                write!(
+                    f,
+                    "line {} is a second header (files pasted together?) with other columns than the first",
+                    self.line
+                )?;
+                if !missing.is_empty() {
+                    write!(f, "; it lacks {}", names(missing))?;
+                }
+                if !added.is_empty() {
+                    write!(f, "; it adds {}", names(added))?;
+                }
+                f.write_str(": its rows cannot be read as the rest of the file is, so nothing was used; upload each export on its own, or give them the same columns")
+            }
             ErrorKind::Cancelled => write!(
                 f,
                 "the work was cancelled at line {} before it finished; nothing was changed",

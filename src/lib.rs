@@ -134,6 +134,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `no_header` | fatal | the first line holds data, not column names |
 | `missing_column` | fatal | a required column is missing (the message names the closest header, or says the file has a column per guardian or the whole name in one column) |
 | `duplicate_column` | fatal | two header cells name the same column |
+| `header_changed` | fatal | a second header below the first (exports pasted together) names other columns: its rows cannot be read as the rest of the file is; nothing is used |
 | `unreadable_file` | fatal | an I/O error, or an Excel workbook instead of CSV |
 | `encoding` | warning | the file was Windows-1252 or UTF-16 and was converted |
 | `unknown_column` | warning | a header cell names no known column; ignored |
@@ -141,11 +142,13 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `field_count` | error | the row has more or fewer fields than the header |
 | `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
 | `blank_row` | warning | every cell of the row is empty; skipped |
-| `repeated_header` | warning | the row repeats the header (files pasted together); skipped |
+| `repeated_header` | warning | the row repeats the header (files pasted together, also after a byte-order mark); skipped |
+| `header_reordered` | warning | the row is a header with the same columns in another order (exports pasted together): skipped, and the rows below it are read under it, never under the first header |
 | `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`... an address such as `noemail@school.org`, or a dummy number such as `000-000-0000` or `999-999-9999`; read as empty |
 | `field_too_large` | error | a cell is longer than the field limit (64 KiB by default); cut off, row rejected |
 | `too_many_columns` | error | a row has more cells than the column limit (256 by default) |
 | `unterminated_quote` | error | a quote opened in the row never closes (the rest of the file was read as this row), or closes only lines later (those lines were read as one cell of this row; the message names them) |
+| `truncated_file` | error | the file ends in the middle of this row (no line end after a row with too few cells or that cannot be used, or inside a quoted cell): the download or export was probably cut off; the row is not used, and a full sync of the file removes no link ([`ValidatedFile::truncated_at`]) |
 | `stray_quote` | warning | a cell has text after its closing double quote (`"x"y`, which CSV reads as `xy`); the row is used, check the cell |
 | `invalid_text` | error | a cell is not valid UTF-8, or an ID or email holds a formatting character that changes how it shows (a BiDi override such as U+202E, a zero-width space inside an ID) |
 | `missing_value` | error | a required cell (ID, name) is empty |

@@ -86,9 +86,84 @@ fn an_unterminated_quote_is_named_on_its_line() {
         "004,G4,Di,Wu,di@example.com,,,",
     ]);
     let file = validate(&text);
-    assert_eq!(found(&file), [("unterminated_quote", 3, None)]);
+    // The file ends inside the quote: it is cut as far as anyone can
+    // tell, and a full sync of it removes nothing.
+    assert_eq!(
+        found(&file),
+        [("unterminated_quote", 3, None), ("truncated_file", 3, None)]
+    );
+    assert_eq!(file.truncated_at(), Some(3));
     assert_eq!(file.summary().valid, 1);
     assert_eq!(file.summary().rejected, 1);
+}
+
+#[test]
+fn a_download_cut_mid_row_is_named_and_a_full_sync_of_it_removes_nothing() {
+    use guardian_roster::{DryRunOptions, InMemoryRoster, StudentId, SyncMode, dry_run};
+    // The roster: ten families. The file: the first three, then a row cut
+    // in its mobile number, with no line end.
+    let families: Vec<String> = (0..10)
+        .map(|n| format!("00{n},G{n},Ann,Lee,g{n}@example.com,312555010{n},,"))
+        .collect();
+    let refs: Vec<&str> = families.iter().map(String::as_str).collect();
+    let current = validate(csv(&refs));
+    let students = (0..10).map(|n| StudentId::from(format!("00{n}").as_str()));
+    let roster = InMemoryRoster::from_export(students, &current);
+    let cut = format!(
+        "{}\n{}\n{}\n{}\n003,G3,Ann,Lee,g3@example.com,312555",
+        HEADER, families[0], families[1], families[2]
+    );
+    let file = validate(&cut);
+    assert_eq!(
+        found(&file),
+        [("field_count", 5, None), ("truncated_file", 5, None)]
+    );
+    assert_eq!(
+        file.diagnostics()[1].message(),
+        "Line 5: the file ends in the middle of this row (after 6 of the header's 8 cells, with no line end, or inside a quoted cell): the download or export was probably cut off; this row was not used, and a full sync of this file removes no link: download or export the file again"
+    );
+    assert_eq!(file.truncated_at(), Some(5));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
+    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    assert!(
+        plan.changes().iter().all(|c| c.action() != "unlink"),
+        "{:?}",
+        plan.changes()
+    );
+    assert_eq!(plan.summary().unlinks_held, 7);
+    assert!(plan.diagnostics().iter().any(|d| {
+        d.code.as_str() == "unlink_held"
+            && d.message()
+                .starts_with("Line 5: the file ends in the middle of this row")
+    }));
+    // An additive sync applies what is complete: nothing to change here.
+    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    assert!(plan.changes().is_empty());
+
+    // Cut inside the last cell: the row has every cell, but its number is
+    // too short to use.
+    let six = "student_id,guardian_id,first_name,last_name,email,mobile_phone";
+    let cut = format!(
+        "{six}\n001,G1,Ann,Lee,g1@example.com,3125550101\n003,G3,Ann,Lee,g3@example.com,312555"
+    );
+    let file = validate(&cut);
+    assert_eq!(
+        found(&file),
+        [
+            ("invalid_phone", 3, Some("mobile_phone")),
+            ("truncated_file", 3, None)
+        ]
+    );
+
+    // A complete last row without a line end is no cut.
+    let whole = format!("{}\n{}", HEADER, families[0]);
+    let file = validate(&whole);
+    assert_eq!(file.truncated_at(), None);
+    assert!(file.diagnostics().is_empty());
+    // Nor is a short row followed by a line end (a field_count error).
+    let short = format!("{}\n{}\n003,G3\n", HEADER, families[0]);
+    assert_eq!(validate(&short).truncated_at(), None);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{HEADER, csv, found, validate};
-use guardian_roster::RowStatus;
+use guardian_roster::{ReaderBuilder, RowStatus};
 
 #[test]
 fn excel_sep_line_names_the_delimiter_and_is_not_the_header() {
@@ -219,4 +219,102 @@ fn a_european_export_saved_by_excel() {
     );
     // Accents decoded: the rejected row's name as written.
     assert_eq!(file.rejected_rows().first().map(|r| r.line), Some(2));
+}
+
+/// Two exports pasted together, the second with its columns in another
+/// order: the rows below the second header are read under it, never under
+/// the first (IDs and names swapped, imported without a word).
+#[test]
+fn a_second_header_in_another_order_switches_the_columns() {
+    for before in [1, 5000] {
+        // Many rows, so that the switch falls inside the parallel batches.
+        let mut data =
+            String::from("student_id,guardian_id,first_name,last_name,email,mobile_phone\n");
+        for n in 0..before {
+            data.push_str(&format!("{n:06},G{n:05},Ana,Diaz,a{n}@example.com,\n"));
+        }
+        data.push_str("guardian_id,student_id,last_name,first_name,mobile_phone,email\n");
+        for n in 0..5000 {
+            data.push_str(&format!("H{n:05},{n:06},Li,Bo,,b{n}@example.com\n"));
+        }
+        let header_line = before as u64 + 2;
+        for threads in [1, 2] {
+            let file = ReaderBuilder::new()
+                .threads(threads)
+                .from_reader(data.as_bytes())
+                .and_then(|r| r.validate())
+                .expect("readable");
+            assert_eq!(
+                found(&file),
+                [("header_reordered", header_line, None)],
+                "{threads} {before}"
+            );
+            let at = before;
+            assert_eq!(file.rows()[at].status, RowStatus::Blank);
+            for id in ["H00000", "H04999"] {
+                let bo = file.guardian(id).expect("read under the second header");
+                assert_eq!(
+                    (bo.first_name.as_str(), bo.last_name.as_str()),
+                    ("Bo", "Li")
+                );
+            }
+            let last = file.links().last().expect("links");
+            assert_eq!(
+                (last.guardian_id.as_str(), last.student_id.as_str()),
+                ("H04999", "004999")
+            );
+            assert_eq!(file.summary().valid, before as u64 + 5000);
+        }
+    }
+}
+
+#[test]
+fn a_repeated_header_after_a_byte_order_mark_is_a_repeated_header() {
+    // `copy /b a.csv + b.csv`: the second file's BOM sits before its header.
+    let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\r\n\
+                001,G1,Ana,Diaz,ana@example.com,\r\n\
+                \u{feff}student_id,guardian_id,first_name,last_name,email,mobile_phone\r\n\
+                002,G2,Bo,Li,bo@example.com,\r\n";
+    let file = validate(data);
+    assert_eq!(found(&file), [("repeated_header", 3, None)]);
+    assert_eq!(file.links().len(), 2);
+}
+
+#[test]
+fn a_second_header_with_other_columns_stops_the_file() {
+    let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone,language\n\
+                001,G1,Ana,Diaz,ana@example.com,,es\n\
+                student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+                002,G2,Bo,Li,bo@example.com,\n";
+    let error = ReaderBuilder::new()
+        .from_reader(data.as_bytes())
+        .and_then(|r| r.validate())
+        .expect_err("the language column would say nothing below line 3");
+    assert_eq!(error.code().as_str(), "header_changed");
+    assert_eq!(error.line(), Some(3));
+    assert_eq!(
+        error.to_string(),
+        "line 3 is a second header (files pasted together?) with other columns than the first; it lacks language: its rows cannot be read as the rest of the file is, so nothing was used; upload each export on its own, or give them the same columns"
+    );
+    // A second header missing a required column stops the file too.
+    let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+                001,G1,Ana,Diaz,ana@example.com,\n\
+                student_id,guardian_id,first_name,last_name,email\n\
+                002,G2,Bo,Li,bo@example.com\n";
+    let error = ReaderBuilder::new()
+        .from_reader(data.as_bytes())
+        .and_then(|r| r.validate())
+        .expect_err("a header without the mobile column");
+    assert_eq!(error.code().as_str(), "missing_column");
+    assert_eq!(error.line(), Some(3));
+}
+
+#[test]
+fn rows_of_words_are_not_headers() {
+    // IDs without digits, names that are column words: data all the same.
+    let file = validate(
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+         ABC,XYZ,Email,Cell,ana@example.com,\n",
+    );
+    assert_eq!(file.links().len(), 1);
 }

@@ -12,6 +12,7 @@ use crate::column::Column;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::progress::Phase;
+use crate::reading::header::Header;
 use crate::reading::reader::Reader;
 use crate::reading::row::{Row, RowChecker};
 use crate::reading::tokenizer::Cut;
@@ -226,6 +227,15 @@ impl<R: Read> Reader<R> {
                     None => round(work, this, reading, pushing, builder, sink),
                 }?;
             }
+            // A header met at the end of the batch just checked: the
+            // batches after it are read under it.
+            if let Some(header) = checking.header_below.take() {
+                for checker in &checkers {
+                    let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
+                    checker.set_header(header.clone());
+                }
+                self.checker.set_header(header);
+            }
             // checked -> to push; read -> to check; pushed -> to refill.
             std::mem::swap(&mut pushing, &mut checking);
             std::mem::swap(&mut checking, &mut reading);
@@ -237,22 +247,28 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
-    /// Reads up to [`BATCH`] records into `batch`.
+    /// Reads up to [`BATCH`] records into `batch`. A header with the
+    /// columns in another order ends the batch: the rows below it are
+    /// checked under it, in the next batches ([`Batch::header_below`]).
     fn fill(&mut self, batch: &mut Batch) -> Result<(), Error> {
         batch.count = 0;
+        batch.header_below = None;
         while batch.count < BATCH {
             if batch.count == batch.records.len() {
                 batch.records.push((csv::ByteRecord::new(), 0, Vec::new()));
                 batch.rows.push(Row::default());
             }
             let (record, line, cuts) = &mut batch.records[batch.count];
-            let Some(read) = self.read_record_into(record, cuts)? else {
+            let Some((read, header)) = self.read_record_into(record, cuts)? else {
                 break;
             };
             *line = read;
-            self.count_row(read)?;
             self.tick(read)?;
             batch.count += 1;
+            if let Some(header) = header {
+                batch.header_below = Some(header);
+                break;
+            }
         }
         Ok(())
     }
@@ -286,6 +302,9 @@ struct Batch {
     /// The checked rows' diagnostics, one list per share, in file order.
     diagnostics: Vec<Vec<Diagnostic>>,
     count: usize,
+    /// The header the batch's last record is, when it has the columns in
+    /// another order: the rows of the batches after it are read under it.
+    header_below: Option<Header>,
 }
 
 /// One share of a batch to check: consecutive rows, their records, and

@@ -130,6 +130,8 @@ pub struct ValidatedFile {
     rejected: Vec<RejectedRow>,
     #[serde(skip)]
     excluded: Vec<ExcludedRow>,
+    #[serde(skip)]
+    truncated_at: Option<u64>,
     /// Streaming only, until handed on: diagnostics handed over that the
     /// whole file took back.
     #[serde(skip)]
@@ -204,6 +206,14 @@ impl ValidatedFile {
     /// in file order, with their IDs and why.
     pub fn excluded_rows(&self) -> &[ExcludedRow] {
         &self.excluded
+    }
+
+    /// The line of the row the file ends in the middle of, if it does
+    /// (`truncated_file`: probably a download cut off). A full sync of such
+    /// a file removes no link, since the rows after the cut are missing;
+    /// an additive one applies the complete rows.
+    pub fn truncated_at(&self) -> Option<u64> {
+        self.truncated_at
     }
 
     /// The encoding the file was read as.
@@ -354,6 +364,8 @@ pub(crate) struct Builder {
     /// Rejected rows with a flag that could not be read, which may leave
     /// their link out: (guardian, student, line).
     doubted: Vec<(GuardianId, StudentId, u64)>,
+    /// The line of the row the file ends in the middle of, if it does.
+    truncated_at: Option<u64>,
     entries: Vec<Entry>,
     guardian_index: HashMap<IdKey, u32>,
     students: Vec<StudentId>,
@@ -472,6 +484,7 @@ impl Builder {
             relationships: HashMap::default(),
             flag_conflicts: foldhash::HashSet::default(),
             doubted: Vec::new(),
+            truncated_at: None,
             entries: Vec::new(),
             guardian_index: HashMap::default(),
             students: Vec::new(),
@@ -526,6 +539,9 @@ impl Builder {
 
     pub(crate) fn push(&mut self, row: &mut Row) {
         let line = row.line();
+        if row.is_truncated() {
+            self.truncated_at = Some(line);
+        }
         let mut status = row.status();
         match &mut self.streamed {
             Some(counts) => row.take_diagnostics().for_each(|d| counts.add(&d)),
@@ -900,6 +916,7 @@ impl Builder {
             rows: self.rows,
             rejected: self.rejected,
             excluded: self.excluded,
+            truncated_at: self.truncated_at,
             withdrawn: self.withdrawn,
         }
     }

@@ -216,6 +216,21 @@ fn plan_ordinary_unlinks(
     if candidates.is_empty() {
         return out;
     }
+    if let Some(line) = file.truncated_at() {
+        diagnostics.push(Diagnostic::with_message(
+            Code::UnlinkHeld,
+            line,
+            msg!(
+                "Line {}: the file ends in the middle of this row, probably cut off, so rows after it may be missing: no link is removed ({} held); download or export the file again and sync",
+                line,
+                candidates.len()
+            ),
+        ));
+        out.held_by_rows += candidates.len() as u64;
+        out.held.extend(candidates);
+        out.held.sort_unstable();
+        return out;
+    }
     if let Some(row) = holders.anything {
         diagnostics.push(Diagnostic::with_message(
             Code::UnlinkHeld,

@@ -6,6 +6,18 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, ErrorKind};
 use crate::message::{Arg, msg};
 
+/// What a record met below the header is, read as a header.
+pub(crate) enum HeaderRow {
+    /// Data, or nothing like a header.
+    Data,
+    /// The header again: the same columns in the same places (files
+    /// pasted together).
+    Repeated,
+    /// A header with the same columns in another order (exports pasted
+    /// together): the rows below it are read under it.
+    Reordered(Box<Header>),
+}
+
 /// Where each column sits in a row.
 #[derive(Clone, Debug)]
 pub(crate) struct Header {
@@ -103,12 +115,71 @@ impl Header {
         })
     }
 
-    /// Whether `record` repeats the header (files pasted together).
-    pub(crate) fn is_repeated_in(&self, record: &csv::ByteRecord) -> bool {
-        let same = |(cell, name): (&[u8], &String)| {
-            cell.trim_ascii().eq_ignore_ascii_case(name.as_bytes())
+    /// Whether a record below the header is a header: the same again, the
+    /// same columns in another order, or a header with other columns
+    /// (an error: rows below it cannot be read under either header).
+    /// Matched as the first header was (`strict`), a byte-order mark or a
+    /// zero-width space before a cell aside (files joined with `copy /b`).
+    ///
+    /// Only a record whose ID cells hold no digit, or hold this header's
+    /// own names, is looked at closer: data rows pass by at the cost of a
+    /// scan of two cells.
+    pub(crate) fn classify(
+        &self,
+        record: &csv::ByteRecord,
+        line: u64,
+        strict: bool,
+    ) -> Result<HeaderRow, Error> {
+        let cell = |column: Column| {
+            self.position(column)
+                .and_then(|at| record.get(at))
+                .unwrap_or_default()
         };
-        record.len() == self.len && record.iter().zip(&self.names).all(same)
+        let own_name = |column: Column| {
+            let name = self.name(column).unwrap_or_default();
+            strip_marks(cell(column)).eq_ignore_ascii_case(name.as_bytes())
+        };
+        let digitless = |column: Column| !cell(column).iter().any(u8::is_ascii_digit);
+        let ids = [Column::StudentId, Column::GuardianId];
+        if !ids.iter().all(|&c| own_name(c) || digitless(c)) {
+            return Ok(HeaderRow::Data);
+        }
+        let cells: Vec<String> = record
+            .iter()
+            .map(|cell| String::from_utf8_lossy(strip_marks(cell)).into_owned())
+            .collect();
+        // A header names most of the required columns; a row of words
+        // (names, no digits) does not.
+        let named = cells
+            .iter()
+            .filter_map(|cell| Column::from_header(cell, strict))
+            .filter(|c| c.is_required())
+            .count();
+        if named < 4 {
+            return Ok(HeaderRow::Data);
+        }
+        let other = Header::resolve(&cells, line, strict, &mut Vec::new())?;
+        if other.positions == self.positions && other.len == self.len {
+            return Ok(HeaderRow::Repeated);
+        }
+        // Rows below a header with other columns would be read differently
+        // from the rest of the file (a column the first header has would
+        // say nothing, or a flag would be missing): the file stops.
+        let missing: Vec<Column> = Column::EVERY
+            .into_iter()
+            .filter(|&c| self.position(c).is_some() && other.position(c).is_none())
+            .collect();
+        let added: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|&c| self.position(c).is_none() && other.position(c).is_some())
+            .collect();
+        if !missing.is_empty() || !added.is_empty() {
+            return Err(Error::new(
+                ErrorKind::HeaderChanged { missing, added },
+                line,
+            ));
+        }
+        Ok(HeaderRow::Reordered(Box::new(other)))
     }
 
     /// The column at position `at`, if it is one of ours.
@@ -134,6 +205,18 @@ impl Header {
     pub(crate) fn position(&self, column: Column) -> Option<usize> {
         self.positions[column.index()]
     }
+}
+
+/// A cell without the white space around it nor a byte-order mark or a
+/// zero-width space before it.
+fn strip_marks(cell: &[u8]) -> &[u8] {
+    let mut cell = cell.trim_ascii();
+    for mark in ["\u{feff}", "\u{200b}"] {
+        if let Some(rest) = cell.strip_prefix(mark.as_bytes()) {
+            cell = rest.trim_ascii();
+        }
+    }
+    cell
 }
 
 /// The cells of one raw line split at `delimiter` as the rows are read,

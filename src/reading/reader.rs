@@ -11,7 +11,7 @@ use crate::column::Column;
 use crate::progress::{Phase, Progress, Watch};
 use crate::reading::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::reading::dialect::detect_delimiter;
-use crate::reading::header::{self, Header};
+use crate::reading::header::{self, Header, HeaderRow};
 use crate::reading::row::{Row, RowChecker};
 use crate::reading::tokenizer::{Cut, Tokenizer};
 
@@ -345,7 +345,7 @@ fn header_cut(cut: Cut, options: &ReaderBuilder) -> String {
             "a quote in the header is never closed, so the whole file was read as the header"
                 .to_owned()
         }
-        Cut::StrayQuote { .. } => String::new(),
+        Cut::StrayQuote { .. } | Cut::Header { .. } | Cut::NoLineEnd => String::new(),
     }
 }
 
@@ -531,6 +531,9 @@ pub struct Reader<R> {
     cuts: Vec<Cut>,
     rows_read: u64,
     max_rows: u64,
+    /// Whether headers are matched by their canonical names only (for a
+    /// header met again below the first).
+    strict: bool,
 }
 
 impl<R: Read> Reader<R> {
@@ -593,6 +596,7 @@ impl<R: Read> Reader<R> {
             threads: options.threads,
             watch: options.watch.clone(),
             pool: options.pool.clone(),
+            strict: options.strict_headers,
             cuts: Vec::new(),
             rows_read: 0,
             max_rows: options.max_rows,
@@ -603,14 +607,24 @@ impl<R: Read> Reader<R> {
     /// `false` at the end of the file. An `Err` means the input itself
     /// failed (an I/O error); problems in the row are diagnostics on it.
     pub fn read_row(&mut self, row: &mut Row) -> Result<bool, Error> {
-        let Some(line) = next_record(&mut self.records, &mut self.record, &mut self.cuts)? else {
-            return Ok(false);
+        let mut record = std::mem::take(&mut self.record);
+        let mut cuts = std::mem::take(&mut self.cuts);
+        let read = self.read_record_into(&mut record, &mut cuts);
+        let done = match read {
+            Ok(Some((line, header))) => {
+                self.note_late_encoding();
+                self.checker.check(&record, line, &cuts, row);
+                if let Some(header) = header {
+                    self.checker.set_header(header);
+                }
+                self.tick(line).map(|()| true)
+            }
+            Ok(None) => Ok(false),
+            Err(e) => Err(e),
         };
-        self.count_row(line)?;
-        self.note_late_encoding();
-        self.checker.check(&self.record, line, &self.cuts, row);
-        self.tick(line)?;
-        Ok(true)
+        self.record = record;
+        self.cuts = cuts;
+        done
     }
 
     /// Records that the file, ASCII until now and read as UTF-8, turned out
@@ -664,14 +678,39 @@ impl<R: Read> Reader<R> {
         Rows { reader: self }
     }
 
-    /// The next record as the file has it, unchecked, with its line and
-    /// what the limits cut from it.
+    /// The next data record, counted, with its line and what the limits
+    /// cut from it; and, when the record is a header with the columns in
+    /// another order, that header, which the rows below are read under (the
+    /// record itself carries [`Cut::Header`]). A header with other columns
+    /// stops the file ([`ErrorKind::HeaderChanged`]).
     pub(crate) fn read_record_into(
         &mut self,
         record: &mut csv::ByteRecord,
         cuts: &mut Vec<Cut>,
-    ) -> Result<Option<u64>, Error> {
-        next_record(&mut self.records, record, cuts)
+    ) -> Result<Option<(u64, Option<Header>)>, Error> {
+        let Some(line) = next_record(&mut self.records, record, cuts)? else {
+            return Ok(None);
+        };
+        self.count_row(line)?;
+        if self
+            .records
+            .at_end()
+            .map_err(|e| Error::new(ErrorKind::Io(e), line))?
+        {
+            cuts.push(Cut::NoLineEnd);
+        }
+        let header = match self.checker.header().classify(record, line, self.strict)? {
+            HeaderRow::Data => None,
+            HeaderRow::Repeated => {
+                cuts.push(Cut::Header { reordered: false });
+                None
+            }
+            HeaderRow::Reordered(header) => {
+                cuts.push(Cut::Header { reordered: true });
+                Some(*header)
+            }
+        };
+        Ok(Some((line, header)))
     }
 
     /// Reads the next record as the file has it, unchecked, into `record`

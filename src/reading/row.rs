@@ -71,6 +71,9 @@ pub struct Row {
     /// not settle it: the row may stand for leaving its link out.
     #[serde(skip)]
     flag_doubt: bool,
+    /// Whether the file ends in the middle of this row (`truncated_file`).
+    #[serde(skip)]
+    truncated: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -118,6 +121,11 @@ impl Row {
         self.flag_doubt
     }
 
+    /// Whether the file ends in the middle of this row.
+    pub(crate) fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+
     /// Every problem found in the row, in column order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -142,6 +150,7 @@ impl Row {
         self.exclusion = None;
         self.relationship = None;
         self.flag_doubt = false;
+        self.truncated = false;
         self.diagnostics.clear();
     }
 
@@ -260,7 +269,28 @@ impl RowChecker {
             diagnostics: &mut diagnostics,
         };
         let limits = (self.max_field_bytes, self.max_columns);
-        let stop = if report_cuts(&self.header, limits, cuts, &mut out) {
+        let header_again = cuts.iter().find_map(|cut| match cut {
+            Cut::Header { reordered } => Some(*reordered),
+            _ => None,
+        });
+        let stop = if let Some(reordered) = header_again {
+            let message = if reordered {
+                msg!(
+                    "the row is a header with the columns in another order, as when two exports are pasted together; it was skipped, and the rows below it are read under it"
+                )
+            } else {
+                msg!(
+                    "the row repeats the header, as when two files are pasted together; it was skipped"
+                )
+            };
+            let code = if reordered {
+                Code::HeaderReordered
+            } else {
+                Code::RepeatedHeader
+            };
+            out.push(code, None, None, message);
+            Some(RowStatus::Blank)
+        } else if report_cuts(&self.header, limits, cuts, &mut out) {
             Some(RowStatus::Rejected)
         } else {
             check_shape(&self.header, self.delimiter, record, line, &mut out)
@@ -268,6 +298,20 @@ impl RowChecker {
         match stop {
             Some(status) => row.status = status,
             None => self.check_cells(record, &mut out, row),
+        }
+        if row.status != RowStatus::Blank && ends_mid_row(&self.header, record, cuts, row) {
+            row.truncated = true;
+            row.status = RowStatus::Rejected;
+            out.push(
+                Code::TruncatedFile,
+                None,
+                None,
+                msg!(
+                    "the file ends in the middle of this row (after {} of the header's {} cells, with no line end, or inside a quoted cell): the download or export was probably cut off; this row was not used, and a full sync of this file removes no link: download or export the file again",
+                    record.len(),
+                    self.header.len
+                ),
+            );
         }
         row.diagnostics = diagnostics;
     }
@@ -411,6 +455,12 @@ impl RowChecker {
         &self.header
     }
 
+    /// Reads the rows from now on under `header` (a header met below the
+    /// first, with its columns in another order).
+    pub(crate) fn set_header(&mut self, header: Header) {
+        self.header = header;
+    }
+
     /// Remembers guardian cells from now on: a later row with the same
     /// cells is not checked again and carries no guardian, only the
     /// serial of the row that made it (`Row::cells_serial`). For rows
@@ -430,6 +480,8 @@ fn report_cuts(
 ) -> bool {
     for cut in cuts {
         let (code, column, message) = match *cut {
+            // Said by `RowChecker::check` before and after the cuts.
+            Cut::Header { .. } | Cut::NoLineEnd => continue,
             Cut::Field { field, bytes } => (
                 Code::FieldTooLarge,
                 header.column_at(field),
@@ -470,6 +522,15 @@ fn report_cuts(
     cuts.iter().any(|cut| cut.loses_data())
 }
 
+/// Whether the file ends in the middle of `row`: inside a quoted cell, or
+/// with no line end after a row with fewer cells than the header or that
+/// could not be used (a phone number cut short).
+fn ends_mid_row(header: &Header, record: &csv::ByteRecord, cuts: &[Cut], row: &Row) -> bool {
+    let unended = cuts.contains(&Cut::NoLineEnd);
+    cuts.contains(&Cut::UnterminatedQuote)
+        || (unended && (record.len() < header.len || row.status == RowStatus::Rejected))
+}
+
 /// Rejected with an error, used as written, or used with warnings.
 fn status_of(diagnostics: &[Diagnostic]) -> RowStatus {
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -496,17 +557,6 @@ fn check_shape(
             None,
             None,
             msg!("the row is empty and was skipped"),
-        );
-        return Some(RowStatus::Blank);
-    }
-    if header.is_repeated_in(record) {
-        out.push(
-            Code::RepeatedHeader,
-            None,
-            None,
-            msg!(
-                "the row repeats the header, as when two files are pasted together; it was skipped"
-            ),
         );
         return Some(RowStatus::Blank);
     }

@@ -35,12 +35,23 @@ pub(crate) enum Cut {
     /// which is joined to it (`xy`). Nothing was cut: a warning, not a
     /// rejection.
     StrayQuote { field: usize },
+    /// Not a cut: the record is the input's last and no line end follows
+    /// it. A row that is short or unusable there was probably cut off (a
+    /// download stopped mid-row).
+    NoLineEnd,
+    /// Not a cut: the reader found the record to be a header again
+    /// (`reordered`: its columns in another order, the rows below read
+    /// under it). The row is skipped with a warning.
+    Header { reordered: bool },
 }
 
 impl Cut {
     /// Whether the cut loses part of the row (the row is rejected).
     pub(crate) fn loses_data(self) -> bool {
-        !matches!(self, Cut::StrayQuote { .. })
+        !matches!(
+            self,
+            Cut::StrayQuote { .. } | Cut::Header { .. } | Cut::NoLineEnd
+        )
     }
 }
 
@@ -144,6 +155,12 @@ impl<R: Read> Tokenizer<R> {
             cuts.push(Cut::Fields { fields });
         }
         Ok(Some(line))
+    }
+
+    /// Whether the input has nothing left: right after a record, that the
+    /// record was the last and no line end followed it.
+    pub(crate) fn at_end(&mut self) -> io::Result<bool> {
+        Ok(!self.has_bytes()?)
     }
 
     /// Passes the line ends between records; false at the end of the input.
