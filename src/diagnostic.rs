@@ -218,6 +218,10 @@ codes! {
     UnknownSchool = "unknown_school", Error;
     /// The caller cancelled reading or planning.
     Cancelled = "cancelled", Error;
+    /// Start Processing refused a plan that is not what the dry run of its
+    /// upload gives now (edited, another upload's, or the roster changed
+    /// since); nothing was written.
+    PlanNotApproved = "plan_not_approved", Error;
     /// The student ID is not in the roster; the link is not made.
     UnknownStudent = "unknown_student", Error;
     /// (Dry run) A guardian the roster lacks differs from a roster guardian

@@ -110,6 +110,14 @@ pub enum ErrorKind {
         /// Value columns this header has and the first lacks.
         added: Vec<Column>,
     },
+    /// [`crate::start_processing`] refused the plan: it is not what the
+    /// dry run of its upload gives now (edited after the dry run, planned
+    /// from another upload, or the roster changed since). Nothing was
+    /// written.
+    PlanNotApproved {
+        /// Why, in words for a clerk.
+        reason: String,
+    },
     /// The caller's cancellation flag was set
     /// ([`crate::ReaderBuilder::cancel_flag`],
     /// [`crate::DryRunOptions::cancel_flag`]); nothing was returned.
@@ -170,6 +178,10 @@ impl std::fmt::Debug for ErrorKind {
                 .field("missing", missing)
                 .field("added", added)
                 .finish(),
+            ErrorKind::PlanNotApproved { reason } => f
+                .debug_struct("PlanNotApproved")
+                .field("reason", reason)
+                .finish(),
             ErrorKind::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -218,6 +230,7 @@ impl Error {
             ErrorKind::Cancelled => Code::Cancelled,
             ErrorKind::UnknownSchool { .. } => Code::UnknownSchool,
             ErrorKind::HeaderChanged { .. } => Code::HeaderChanged,
+            ErrorKind::PlanNotApproved { .. } => Code::PlanNotApproved,
         }
     }
 
@@ -350,6 +363,9 @@ impl fmt::Display for Error {
                     write!(f, "; it adds {}", names(added))?;
                 }
                 f.write_str(": its rows cannot be read as the rest of the file is, so nothing was used; upload each export on its own, or give them the same columns")
+            }
+            ErrorKind::PlanNotApproved { reason } => {
+                write!(f, "Start Processing refused the plan: {reason}")
             }
             ErrorKind::Cancelled => write!(
                 f,

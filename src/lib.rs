@@ -184,6 +184,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`); or any cell held bytes shaped like broken UTF-8 (an overlong or surrogate sequence) that were read as Windows-1252 letters |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
 | `unknown_school` | fatal | (dry run) a school of the scope is not in the roster (`suggestion`: the roster school it matches once leading zeros are ignored); nothing is planned |
+| `plan_not_approved` | fatal | ([`start_processing`]) the plan is not what the dry run of its upload gives now: edited after the dry run, planned from another upload, or the roster changed since; nothing is written |
 | `cancelled` | fatal | the caller's cancellation flag stopped reading or planning ([`ErrorKind::Cancelled`]) |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID with the same key ([`id_key`]: leading zeros, width, other scripts' digits, capitals and hidden characters ignored) |
 | `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID has the same key ([`id_key`]: it differs only in leading zeros, capitals, width...) is: probably the same person with a damaged ID, so the row is not applied (never a second account, never merged); `suggestion` names the roster's ID |
@@ -217,6 +218,7 @@ pub use crate::checks::validated::{ExcludedRow, RejectedRow, RowOutcome, Summary
 pub use crate::column::Column;
 pub use crate::diagnostic::{Code, Diagnostic, Severity};
 pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
+pub use crate::dryrun::approved::start_processing;
 pub use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 pub use crate::dryrun::fingerprint::Fingerprint;
 pub use crate::dryrun::memory::InMemoryRoster;

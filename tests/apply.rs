@@ -48,6 +48,7 @@ fn outcomes(applied: &guardian_roster::Applied) -> Vec<(&'static str, String, Op
             let reason = match outcome {
                 Outcome::Applied => None,
                 Outcome::Stale { reason } => Some(reason.as_str()),
+                Outcome::AlreadyApplied => Some("ALREADY_APPLIED"),
                 other => panic!("nothing fails in memory: {other:?}"),
             };
             (action, change.guardian_id().to_string(), reason)
@@ -125,13 +126,21 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
             (
                 "link",
                 "G2".to_owned(),
-                Some("guardian G2 was linked to student 004 since the dry run")
+                // The roster holds it already: nothing left to do.
+                Some("ALREADY_APPLIED")
             ),
             ("link", "G5".to_owned(), None),
             ("unlink", "G3".to_owned(), None),
         ]
     );
-    assert_eq!((applied.applied(), applied.stale()), (2, 3));
+    assert_eq!(
+        (
+            applied.applied(),
+            applied.stale(),
+            applied.already_applied()
+        ),
+        (2, 2, 1)
+    );
     // The stale update was not written: G1 keeps today's email.
     assert_eq!(
         now.guardian("G1")
@@ -169,20 +178,17 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
                 Some("the email of guardian G5 was given to guardian G3 since the dry run")
             ),
             ("G5".to_owned(), Some("guardian G5 is not in the roster")),
-            (
-                "G3".to_owned(),
-                Some("guardian G3 and student 003 were unlinked since the dry run")
-            ),
+            ("G3".to_owned(), Some("ALREADY_APPLIED")),
         ]
     );
-    // The results file lists the link that was already gone as stale.
+    // The results file lists the link that was already gone as such.
     let report = guardian_roster::results(&file, &plan, &applied);
     let unlinks: Vec<(&str, &str, &str)> = report
         .unlinks
         .iter()
         .map(|u| (u.guardian_id.as_str(), u.student_id.as_str(), u.result))
         .collect();
-    assert_eq!(unlinks, [("G3", "003", "STALE")]);
+    assert_eq!(unlinks, [("G3", "003", "ALREADY_APPLIED")]);
     assert_eq!(report.unlinked, 0);
     // G5's row has two stale changes: the row shows the first one's reason.
     let g5 = report
@@ -710,6 +716,275 @@ fn the_results_of_a_streamed_file_skip_its_rejected_rows() {
             (2, "UPDATED", None),
             (3, "SKIPPED", Some("rejected by validation")),
             (4, "SKIPPED", Some("unknown_student")),
+        ]
+    );
+}
+
+/// The stored form of a plan, as an application keeps it for approval.
+fn stored(plan: &guardian_roster::Plan) -> String {
+    serde_json::to_string(plan).expect("a plan serialises")
+}
+
+fn read_back(json: &str) -> Result<guardian_roster::Plan, serde_json::Error> {
+    serde_json::from_str(json)
+}
+
+/// Every guardian and link of a roster, to compare before and after.
+fn snapshot(roster: &InMemoryRoster) -> (Vec<guardian_roster::Guardian>, Vec<(String, String)>) {
+    (
+        roster.all_guardians().cloned().collect(),
+        roster
+            .all_links()
+            .map(|(g, s)| (g.to_string(), s.to_string()))
+            .collect(),
+    )
+}
+
+#[test]
+fn a_plan_edited_after_the_dry_run_writes_nothing() {
+    use guardian_roster::{ErrorKind, start_processing};
+    let file = common::validate(csv(UPLOAD));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
+    let mut now = roster(CURRENT);
+    let approved = stored(&dry_run(&file, &now, &options).expect("in memory"));
+    let before = snapshot(&now);
+    let edits = [
+        // Another email on the guardian to create.
+        approved.replace("ed@example.com", "eve@evil.example.com"),
+        // The link moved to another family's student.
+        approved.replacen("\"student_id\":\"004\"", "\"student_id\":\"001\"", 1),
+        // An unlink injected.
+        approved.replacen(
+            "\"changes\":[",
+            "\"changes\":[{\"action\":\"unlink\",\"guardian_id\":\"G2\",\"student_id\":\"002\"},",
+            1,
+        ),
+        // A value no rule accepts.
+        approved.replace("ed@example.com", "not an email"),
+        // The mode changed after approval.
+        approved.replace("\"mode\":\"full\"", "\"mode\":\"additive\""),
+    ];
+    for (at, edited) in edits.iter().enumerate() {
+        assert_ne!(edited, &approved, "edit {at} changed nothing");
+        let plan = read_back(edited).expect("an edited plan still reads");
+        let refused = start_processing(&file, &plan, &mut now, &ApplyOptions::new())
+            .expect_err("an edited plan is refused");
+        assert!(
+            matches!(refused.kind(), ErrorKind::PlanNotApproved { .. }),
+            "edit {at}: {refused}"
+        );
+        assert_eq!(refused.code().as_str(), "plan_not_approved");
+        assert_eq!(snapshot(&now), before, "edit {at} wrote something");
+    }
+    assert!(
+        start_processing(&file, &read_back(&edits[0]).expect("reads"), &mut now, &ApplyOptions::new())
+            .map_err(|e| e.to_string())
+            .expect_err("refused")
+            .starts_with("Start Processing refused the plan: the plan was edited after the dry run (change 1 is not what the dry run of this upload plans")
+    );
+
+    // A field list that does not match its record, and a change whose ID
+    // is not its record's, do not even read back.
+    let update_at = approved
+        .find("\"action\":\"update_guardian\"")
+        .expect("an update");
+    let mismatched = format!(
+        "{}{}",
+        &approved[..update_at],
+        approved[update_at..].replacen("\"guardian_id\":\"G1\"", "\"guardian_id\":\"G2\"", 1)
+    );
+    let error = read_back(&mismatched).expect_err("an ID that is not its record's");
+    assert!(
+        error
+            .to_string()
+            .contains("is for guardian G2 but its record is guardian G1"),
+        "{error}"
+    );
+    let fields = approved.replacen(
+        "\"new\":\"ana@example.com\"",
+        "\"new\":\"eve@example.com\"",
+        1,
+    );
+    assert_ne!(fields, approved);
+    let error = read_back(&fields).expect_err("a field list that is not its record's");
+    assert!(
+        error.to_string().contains("another value than its record"),
+        "{error}"
+    );
+
+    // The plan as approved applies, and a second time finds nothing to do.
+    let plan = read_back(&approved).expect("reads");
+    let applied = start_processing(&file, &plan, &mut now, &ApplyOptions::new()).expect("applies");
+    assert_eq!(applied.applied(), 5);
+    let after = snapshot(&now);
+    let again =
+        start_processing(&file, &plan, &mut now, &ApplyOptions::new()).expect("nothing left");
+    assert_eq!(
+        (again.applied(), again.stale(), again.already_applied()),
+        (0, 0, 5)
+    );
+    assert_eq!(snapshot(&now), after);
+    let results = guardian_roster::results(&file, &plan, &again);
+    assert!(
+        results
+            .rows
+            .iter()
+            .all(|r| matches!(r.result.as_str(), "ALREADY_APPLIED" | "UNCHANGED")),
+        "{:?}",
+        results.rows
+    );
+}
+
+#[test]
+fn an_old_plan_replayed_removes_nothing() {
+    use guardian_roster::start_processing;
+    let file = common::validate(csv(UPLOAD));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
+    let mut now = roster(CURRENT);
+    // Last week's full sync, approved and applied: G3's link removed.
+    let last_week = dry_run(&file, &now, &options).expect("in memory");
+    start_processing(&file, &last_week, &mut now, &ApplyOptions::new()).expect("applied");
+    // The office links G3 again; last week's plan is replayed.
+    now.add_link("G3".into(), "003".into());
+    let refused = start_processing(&file, &last_week, &mut now, &ApplyOptions::new())
+        .expect_err("the roster moved on");
+    assert!(
+        refused
+            .to_string()
+            .contains("the roster has changed since the dry run"),
+        "{refused}"
+    );
+    assert!(
+        now.all_links()
+            .any(|(g, s)| g.as_str() == "G3" && s.as_str() == "003")
+    );
+}
+
+#[test]
+fn an_edit_of_another_field_since_the_dry_run_is_never_undone() {
+    use guardian_roster::{Name, start_processing};
+    let file = common::validate(csv(UPLOAD));
+    let mut now = roster(CURRENT);
+    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    // The office corrects G1's last name after the dry run (which updates
+    // G1's email only).
+    let mut g1 = now.guardian("G1").expect("G1").clone();
+    g1.last_name = Name::from("Ruiz-Soto");
+    now.add_guardian(g1);
+    // Start Processing refuses the plan whole...
+    assert!(start_processing(&file, &plan, &mut now, &ApplyOptions::new()).is_err());
+    // ...and the plan applied directly does not write the update.
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert_eq!(
+        not_written(&applied),
+        [(
+            "G1".to_owned(),
+            Some("guardian G1's last name was changed in the roster since the dry run")
+        )]
+    );
+    assert_eq!(
+        now.guardian("G1").map(|g| g.last_name.as_str()),
+        Some("Ruiz-Soto")
+    );
+}
+
+#[test]
+fn a_link_to_a_student_who_left_or_moved_is_not_made() {
+    use guardian_roster::{SchoolId, Scope};
+    let file = common::validate(csv(UPLOAD));
+    let mut now = roster(CURRENT);
+    now.add_enrolment("004".into(), SchoolId::from("0102"));
+    let mut options = DryRunOptions::new();
+    options.scope(Scope::schools([SchoolId::from("0102")]));
+    let plan = dry_run(&file, &now, &options).expect("in memory");
+    assert!(plan.changes().iter().any(|c| c.action() == "link"));
+
+    // Student 004 left: a roster without them.
+    let mut left = InMemoryRoster::from_export(
+        ["001", "002", "003"].map(StudentId::from),
+        &common::validate(csv(CURRENT)),
+    );
+    let applied = apply(&plan, &mut left, &ApplyOptions::new()).expect("in memory");
+    assert!(
+        not_written(&applied).contains(&(
+            "G2".to_owned(),
+            Some("student 004 is no longer in the roster (left since the dry run)")
+        )),
+        "{:?}",
+        not_written(&applied)
+    );
+    assert!(!left.all_links().any(|(_, s)| s.as_str() == "004"));
+
+    // Student 004 moved to another school since the school's dry run.
+    let mut moved = roster(CURRENT);
+    moved.add_enrolment("004".into(), SchoolId::from("0205"));
+    let applied = apply(&plan, &mut moved, &ApplyOptions::new()).expect("in memory");
+    assert!(
+        not_written(&applied).contains(&(
+            "G2".to_owned(),
+            Some("student 004 is no longer in this upload's schools (moved since the dry run); no link is made across schools")
+        )),
+        "{:?}",
+        not_written(&applied)
+    );
+    assert!(!moved.all_links().any(|(_, s)| s.as_str() == "004"));
+}
+
+#[test]
+fn an_email_swap_with_one_half_stale_writes_neither_half() {
+    let current = &[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "002,G2,Bo,Li,bo@example.com,,,",
+    ];
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,bo@example.com,,,",
+        "002,G2,Bo,Li,ana@example.com,,,",
+    ]));
+    let mut now = roster(current);
+    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    assert_eq!(
+        plan.summary().update_guardian,
+        2,
+        "{:?}",
+        plan.diagnostics()
+    );
+    // G2 is edited since the dry run: its half of the swap is stale.
+    let mut g2 = now.guardian("G2").expect("G2").clone();
+    g2.first_name = guardian_roster::Name::from("Bob");
+    now.add_guardian(g2);
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert_eq!((applied.applied(), applied.stale()), (0, 2));
+    assert_eq!(
+        not_written(&applied),
+        [
+            (
+                "G1".to_owned(),
+                Some(
+                    "guardian G1 takes the email of guardian G2, whose change giving it up is not written (it is stale or keeps it), so neither is written"
+                )
+            ),
+            (
+                "G2".to_owned(),
+                Some("guardian G2's first name was changed in the roster since the dry run")
+            ),
+        ]
+    );
+    let emails: Vec<(String, Option<String>)> = now
+        .all_guardians()
+        .map(|g| {
+            (
+                g.guardian_id.to_string(),
+                g.email.as_ref().map(|e| e.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        emails,
+        [
+            ("G1".to_owned(), Some("ana@example.com".to_owned())),
+            ("G2".to_owned(), Some("bo@example.com".to_owned()))
         ]
     );
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::dryrun::plan::batched;
 use crate::dryrun::plan::{Change, Plan};
 use crate::dryrun::roster::Roster;
+use crate::dryrun::scope::Scope;
 use crate::error::{Error, ErrorKind};
 use crate::progress::{Phase, Progress, Watch};
 use crate::values::id::{GuardianId, StudentId};
@@ -98,6 +99,10 @@ pub enum Outcome {
         /// What changed since, in words for a clerk.
         reason: String,
     },
+    /// Not written: the roster holds it already (the plan was applied
+    /// before, or the same change was made otherwise). Nothing is left to
+    /// do, which is not the same as stale.
+    AlreadyApplied,
     /// Not written: the roster failed on this change's batch or before it
     /// was tried, or applying was cancelled (see [`apply`]).
     Failed {
@@ -126,6 +131,22 @@ impl Applied {
     /// How many changes were stale, and not written.
     pub fn stale(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Stale { .. }))
+    }
+
+    /// How many changes the roster held already ([`Outcome::AlreadyApplied`]).
+    pub fn already_applied(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::AlreadyApplied))
+    }
+
+    /// Every change of `plan`, already applied.
+    pub(crate) fn nothing_left(plan: &Plan) -> Applied {
+        Applied {
+            outcomes: plan
+                .changes()
+                .iter()
+                .map(|c| (c.clone(), Outcome::AlreadyApplied))
+                .collect(),
+        }
     }
 
     /// How many changes were not written because the roster failed or
@@ -176,7 +197,7 @@ pub fn apply<W: RosterWriter + ?Sized>(
 ) -> Result<Applied, Error> {
     let changes = plan.changes();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
-    if let Err(error) = apply_in_steps(changes, roster, options, &mut outcomes) {
+    if let Err(error) = apply_in_steps(changes, plan.scope(), roster, options, &mut outcomes) {
         if !outcomes.iter().any(|o| matches!(o, Some(Outcome::Applied))) {
             return Err(error);
         }
@@ -200,6 +221,7 @@ pub fn apply<W: RosterWriter + ?Sized>(
 /// for each change as its verdict is known (stale) or its batch is written.
 fn apply_in_steps<W: RosterWriter + ?Sized>(
     changes: &[Change],
+    scope: &Scope,
     roster: &mut W,
     options: &ApplyOptions,
     outcomes: &mut [Option<Outcome>],
@@ -215,7 +237,7 @@ fn apply_in_steps<W: RosterWriter + ?Sized>(
     report(outcomes)?;
     apply_records(changes, roster, options.batch_size, outcomes)?;
     report(outcomes)?;
-    apply_links(changes, roster, options.batch_size, outcomes)?;
+    apply_links(changes, scope, roster, options.batch_size, outcomes)?;
     report(outcomes)
 }
 
@@ -302,6 +324,10 @@ fn apply_records<W: RosterWriter + ?Sized>(
     let mut updates = Writes::new();
     for &(at, guardian) in &records {
         let now = current.get(&guardian.guardian_id);
+        if now == Some(guardian) {
+            outcomes[at] = Some(Outcome::AlreadyApplied);
+            continue;
+        }
         let verdict = match (&changes[at], now) {
             (Change::CreateGuardian { .. }, Some(_)) => Err(format!(
                 "guardian {} was created in the roster since the dry run",
@@ -311,14 +337,24 @@ fn apply_records<W: RosterWriter + ?Sized>(
                 "guardian {} is no longer in the roster",
                 guardian.guardian_id
             )),
-            (Change::UpdateGuardian { fields, .. }, Some(now)) => unchanged_since(now, fields)
-                .and_then(|()| taken.check(guardian, Some(now), &moving)),
+            (Change::UpdateGuardian { fields, .. }, Some(now)) => {
+                unchanged_since(now, guardian, fields)
+                    .and_then(|()| taken.check(guardian, Some(now), &moving))
+            }
             _ => taken.check(guardian, None, &moving),
         };
-        match (verdict, &changes[at]) {
-            (Err(reason), _) => outcomes[at] = Some(Outcome::Stale { reason }),
-            (Ok(()), Change::CreateGuardian { .. }) => creates.push(at, guardian.clone()),
-            (Ok(()), _) => updates.push(at, guardian.clone()),
+        if let Err(reason) = verdict {
+            outcomes[at] = Some(Outcome::Stale { reason });
+        }
+    }
+    // A contact one guardian of the plan gives up and another takes: both
+    // changes are written, or neither.
+    taken.hold_together(&records, &current, outcomes);
+    for &(at, guardian) in &records {
+        match (&outcomes[at], &changes[at]) {
+            (Some(_), _) => {}
+            (None, Change::CreateGuardian { .. }) => creates.push(at, guardian.clone()),
+            (None, _) => updates.push(at, guardian.clone()),
         }
     }
     creates.write(size, outcomes, |chunk| roster.create_guardians(chunk))?;
@@ -329,6 +365,7 @@ fn apply_records<W: RosterWriter + ?Sized>(
 /// roster as it is once the creates are done; an outcome for each.
 fn apply_links<W: RosterWriter + ?Sized>(
     changes: &[Change],
+    scope: &Scope,
     roster: &mut W,
     size: usize,
     outcomes: &mut [Option<Outcome>],
@@ -360,16 +397,50 @@ fn apply_links<W: RosterWriter + ?Sized>(
         .into_iter()
         .map(|g| g.guardian_id)
         .collect();
+    // The students of the links to add: still in the roster, and for a
+    // school-level plan still in one of its schools.
+    let mut students: Vec<StudentId> = pairs
+        .iter()
+        .filter(|(_, _, _, add)| *add)
+        .map(|(_, _, s, _)| (*s).clone())
+        .collect();
+    students.sort_unstable();
+    students.dedup();
+    let enrolled: HashSet<StudentId> =
+        batched(&students, size, |ids| roster.existing_students(ids))?
+            .into_iter()
+            .collect();
+    let schools = scope.school_ids();
+    let in_scope: Option<HashSet<StudentId>> = if schools.is_empty() {
+        None
+    } else {
+        Some(
+            batched(&students, size, |ids| roster.schools_of(ids))?
+                .into_iter()
+                .filter(|(_, school)| schools.contains(school))
+                .map(|(student, _)| student)
+                .collect(),
+        )
+    };
     let mut adds = Writes::new();
     let mut removes = Writes::new();
     for &(at, guardian, student, add) in &pairs {
         let key = (guardian.clone(), student.clone());
         let stale = match (add, present.contains(&key)) {
-            (true, true) => Some(format!(
-                "guardian {guardian} was linked to student {student} since the dry run"
-            )),
+            (true, true) | (false, false) => {
+                outcomes[at] = Some(Outcome::AlreadyApplied);
+                None
+            }
             (true, false) if !existing.contains(guardian) => {
                 Some(format!("guardian {guardian} is not in the roster"))
+            }
+            (true, false) if !enrolled.contains(student) => Some(format!(
+                "student {student} is no longer in the roster (left since the dry run)"
+            )),
+            (true, false) if in_scope.as_ref().is_some_and(|s| !s.contains(student)) => {
+                Some(format!(
+                    "student {student} is no longer in this upload's schools (moved since the dry run); no link is made across schools"
+                ))
             }
             (true, false) => {
                 adds.push(at, key);
@@ -379,9 +450,6 @@ fn apply_links<W: RosterWriter + ?Sized>(
                 removes.push(at, key);
                 None
             }
-            (false, false) => Some(format!(
-                "guardian {guardian} and student {student} were unlinked since the dry run"
-            )),
         };
         if let Some(reason) = stale {
             outcomes[at] = Some(Outcome::Stale { reason });
@@ -391,13 +459,61 @@ fn apply_links<W: RosterWriter + ?Sized>(
     removes.write(size, outcomes, |chunk| roster.remove_links(chunk))
 }
 
-/// Whether the roster's record still has the old values of `fields`.
+/// Whether the roster holds every change of `plan` already: each guardian
+/// to create or update has the plan's record, each link to add is there,
+/// each link to remove is gone.
+pub(crate) fn holds_all<R: Roster + ?Sized>(
+    plan: &Plan,
+    roster: &R,
+    options: &ApplyOptions,
+) -> Result<bool, Error> {
+    let size = options.batch_size;
+    let mut ids: Vec<GuardianId> = plan
+        .changes()
+        .iter()
+        .map(|c| c.guardian_id().clone())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let records: HashMap<GuardianId, Guardian> = batched(&ids, size, |ids| roster.guardians(ids))?
+        .into_iter()
+        .map(|g| (g.guardian_id.clone(), g))
+        .collect();
+    let links: HashSet<(GuardianId, StudentId)> = batched(&ids, size, |ids| roster.links_of(ids))?
+        .into_iter()
+        .collect();
+    Ok(plan.changes().iter().all(|change| match change {
+        Change::CreateGuardian { guardian, .. } | Change::UpdateGuardian { guardian, .. } => {
+            records.get(&guardian.guardian_id) == Some(&**guardian)
+        }
+        Change::Link {
+            guardian_id,
+            student_id,
+            ..
+        } => links.contains(&(guardian_id.clone(), student_id.clone())),
+        Change::Unlink {
+            guardian_id,
+            student_id,
+        } => !links.contains(&(guardian_id.clone(), student_id.clone())),
+    }))
+}
+
+/// Whether the roster's record is still the one the dry run read: every
+/// field, not only those the update changes (an office's edit of another
+/// field since the dry run is never undone). The record the dry run read
+/// is the update's record with each changed field at its old value.
 fn unchanged_since(
     now: &Guardian,
+    planned: &Guardian,
     fields: &crate::dryrun::field_changes::FieldChanges,
 ) -> Result<(), String> {
-    for (field, change) in fields {
-        if now.field(field) != change.old {
+    for field in crate::values::record::GuardianField::ALL {
+        let same = match fields.get(field) {
+            Some(change) => now.field(field) == change.old,
+            // As the dry run compares: emails by key, phones by number.
+            None => now.same_field(planned, field),
+        };
+        if !same {
             return Err(format!(
                 "guardian {}'s {} was changed in the roster since the dry run",
                 now.guardian_id,
@@ -443,6 +559,71 @@ impl ContactOwners {
             emails: group(batched(&emails, size, |keys| roster.email_owners(keys))?),
             mobiles: group(batched(&mobiles, size, |keys| roster.mobile_owners(keys))?),
         })
+    }
+
+    /// Changes that take an email or mobile another guardian of the plan
+    /// gives up are written together with that guardian's change, or not
+    /// at all: a taker whose giver is not written (stale), or whose giver's
+    /// record keeps the contact, is stale too, and so on until none is
+    /// left (a swap of two guardians' emails with one half stale writes
+    /// neither half).
+    fn hold_together(
+        &self,
+        records: &[(usize, &Guardian)],
+        current: &HashMap<GuardianId, Guardian>,
+        outcomes: &mut [Option<Outcome>],
+    ) {
+        let planned: HashMap<&GuardianId, (usize, &Guardian)> = records
+            .iter()
+            .map(|&(at, g)| (&g.guardian_id, (at, g)))
+            .collect();
+        loop {
+            let mut changed = false;
+            for &(at, guardian) in records {
+                if outcomes[at].is_some() {
+                    continue;
+                }
+                let me = &guardian.guardian_id;
+                let now = current.get(me);
+                let email = guardian
+                    .email
+                    .as_ref()
+                    .filter(|_| now.is_none_or(|now| now.email != guardian.email))
+                    .map(|e| (e.key(), self.emails.get(e.key()), "email"));
+                let mobile = guardian
+                    .mobile_phone
+                    .as_ref()
+                    .filter(|_| now.is_none_or(|now| now.mobile_phone != guardian.mobile_phone))
+                    .map(|p| (p.e164(), self.mobiles.get(p.e164()), "mobile"));
+                for (key, owners, label) in email.into_iter().chain(mobile) {
+                    for owner in owners.into_iter().flatten().filter(|o| *o != me) {
+                        let Some(&(giver_at, giver)) = planned.get(owner) else {
+                            continue;
+                        };
+                        let keeps = match label {
+                            "email" => giver.email.as_ref().is_some_and(|e| e.key() == key),
+                            _ => giver.mobile_phone.as_ref().is_some_and(|p| p.e164() == key),
+                        };
+                        let written = outcomes[giver_at].is_none();
+                        if keeps || !written {
+                            outcomes[at] = Some(Outcome::Stale {
+                                reason: format!(
+                                    "guardian {me} takes the {label} of guardian {owner}, whose change giving it up is not written (it is stale or keeps it), so neither is written"
+                                ),
+                            });
+                            changed = true;
+                            break;
+                        }
+                    }
+                    if outcomes[at].is_some() {
+                        break;
+                    }
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
     }
 
     /// Whether the email and mobile the guardian brings (those its roster

@@ -2,6 +2,7 @@
 //! the plan, the unlinks it may make, and applying it.
 
 pub(crate) mod apply;
+pub(crate) mod approved;
 pub(crate) mod field_changes;
 pub(crate) mod fingerprint;
 pub(crate) mod memory;

@@ -298,10 +298,14 @@ pub struct PlanSummary {
 /// Changes come in a stable order: guardians to create, guardians to
 /// update, links to add, links to remove; by guardian ID (then student ID)
 /// within each.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PlanFields")]
 pub struct Plan {
     mode: SyncMode,
     scope: Scope,
+    /// The deletion threshold it was planned with.
+    #[serde(default = "default_threshold")]
+    max_unlink_percent: f64,
     #[serde(default)]
     fingerprint: Fingerprint,
     summary: PlanSummary,
@@ -310,7 +314,104 @@ pub struct Plan {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The threshold of a plan stored before it was kept.
+fn default_threshold() -> f64 {
+    10.0
+}
+
+/// A plan as it is read back, before its changes are checked to agree
+/// with themselves.
+#[derive(Deserialize)]
+struct PlanFields {
+    mode: SyncMode,
+    scope: Scope,
+    #[serde(default = "default_threshold")]
+    max_unlink_percent: f64,
+    #[serde(default)]
+    fingerprint: Fingerprint,
+    summary: PlanSummary,
+    changes: Vec<Change>,
+    held_unlinks: Vec<(GuardianId, StudentId)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl TryFrom<PlanFields> for Plan {
+    type Error = String;
+
+    /// Refuses a plan whose changes contradict themselves: a guardian
+    /// change whose ID is not its record's, an update without fields or
+    /// whose record does not carry the new value of each field it lists.
+    /// (Whether the plan is the dry run of its upload is
+    /// [`crate::start_processing`]'s to check.)
+    fn try_from(fields: PlanFields) -> Result<Plan, String> {
+        for (at, change) in fields.changes.iter().enumerate() {
+            match change {
+                Change::CreateGuardian {
+                    guardian_id,
+                    guardian,
+                    ..
+                }
+                | Change::UpdateGuardian {
+                    guardian_id,
+                    guardian,
+                    ..
+                } if *guardian_id != guardian.guardian_id => {
+                    return Err(format!(
+                        "change {} is for guardian {guardian_id} but its record is guardian {}",
+                        at + 1,
+                        guardian.guardian_id
+                    ));
+                }
+                Change::UpdateGuardian {
+                    guardian_id,
+                    fields: changed,
+                    guardian,
+                    ..
+                } => {
+                    if changed.is_empty() {
+                        return Err(format!(
+                            "change {} updates guardian {guardian_id} but changes no field",
+                            at + 1
+                        ));
+                    }
+                    for (field, change) in changed {
+                        if guardian.field(field) != change.new {
+                            return Err(format!(
+                                "change {} gives guardian {guardian_id}'s {} another value than its record",
+                                at + 1,
+                                field.label()
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Plan {
+            mode: fields.mode,
+            scope: fields.scope,
+            max_unlink_percent: fields.max_unlink_percent,
+            fingerprint: fields.fingerprint,
+            summary: fields.summary,
+            changes: fields.changes,
+            held_unlinks: fields.held_unlinks,
+            diagnostics: fields.diagnostics,
+        })
+    }
+}
+
 impl Plan {
+    /// The options of the dry run that made this plan (mode, scope,
+    /// deletion threshold), to plan again at Start Processing.
+    pub fn dry_run_options(&self) -> DryRunOptions {
+        let mut options = DryRunOptions::new();
+        options
+            .mode(self.mode)
+            .scope(self.scope.clone())
+            .max_unlink_percent(self.max_unlink_percent);
+        options
+    }
+
     /// The changes, in the documented order.
     pub fn changes(&self) -> &[Change] {
         &self.changes
@@ -527,6 +628,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     Ok(Plan {
         mode: options.mode,
         scope: options.scope.clone(),
+        max_unlink_percent: options.max_unlink_percent,
         fingerprint: Fingerprint {
             upload: upload_digest(file).hex(),
             roster: read.hex(),

@@ -36,6 +36,9 @@ pub enum RowResult {
     /// The row's change was not written: the roster failed, or applying
     /// was cancelled, before it landed.
     Failed,
+    /// Nothing to do: the row's change was in the roster already (the plan
+    /// was applied before: a double click, a retry after a crash).
+    AlreadyApplied,
     /// The row was left out by the file's own flags: the person is not a
     /// guardian of the student, or is restricted. The reason says which.
     Excluded,
@@ -53,6 +56,7 @@ impl RowResult {
             RowResult::Stale => "STALE",
             RowResult::Failed => "FAILED",
             RowResult::Excluded => "EXCLUDED",
+            RowResult::AlreadyApplied => "ALREADY_APPLIED",
         }
     }
 }
@@ -75,7 +79,8 @@ pub struct ResultUnlink {
     pub guardian_id: GuardianId,
     /// The student.
     pub student_id: StudentId,
-    /// `UNLINKED`, `STALE` when the link was already gone, or `FAILED`.
+    /// `UNLINKED`, `ALREADY_APPLIED` when the link was already gone,
+    /// `STALE` or `FAILED`.
     pub result: &'static str,
 }
 
@@ -196,11 +201,13 @@ fn outcomes_by_line(applied: &Applied) -> (LineResults, Vec<ResultUnlink>) {
                         Outcome::Applied => "UNLINKED",
                         Outcome::Failed { .. } => "FAILED",
                         Outcome::Stale { .. } => "STALE",
+                        Outcome::AlreadyApplied => "ALREADY_APPLIED",
                     },
                 });
                 continue;
             }
             (_, Outcome::Failed { .. }) => RowResult::Failed,
+            (_, Outcome::AlreadyApplied) => RowResult::AlreadyApplied,
             (_, Outcome::Stale { .. }) => RowResult::Stale,
             (Change::CreateGuardian { .. }, _) => RowResult::Created,
             (Change::UpdateGuardian { .. }, _) => RowResult::Updated,
@@ -211,7 +218,7 @@ fn outcomes_by_line(applied: &Applied) -> (LineResults, Vec<ResultUnlink>) {
         };
         let reason = match outcome {
             Outcome::Stale { reason } | Outcome::Failed { reason } => Some(reason.clone()),
-            Outcome::Applied => None,
+            Outcome::Applied | Outcome::AlreadyApplied => None,
         };
         match by_line.entry(line) {
             std::collections::btree_map::Entry::Vacant(slot) => {
@@ -237,6 +244,7 @@ fn rank(result: RowResult) -> u8 {
         RowResult::Created => 2,
         RowResult::Updated => 3,
         RowResult::Linked => 4,
+        RowResult::AlreadyApplied => 5,
         RowResult::Unchanged => 5,
         RowResult::Skipped => 6,
         RowResult::Excluded => 7,
