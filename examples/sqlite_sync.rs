@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use common::{Args, Format, outln, write_out};
 use guardian_roster::{
-    ApplyOptions, DryRunOptions, Outcome, ReaderBuilder, SchoolId, Scope, SqliteRoster, SyncMode,
-    Visible, apply, dry_run, read_students, results, table_counts,
+    ApplyOptions, DryRunOptions, ReaderBuilder, SchoolId, Scope, SqliteRoster, SyncMode, Visible,
+    dry_run, read_students, results, start_processing, table_counts,
 };
 use serde_json::json;
 
@@ -145,33 +145,13 @@ fn run() -> ExitCode {
     let mut applied = None;
     let mut again = None;
     if args.flag("apply") {
-        // Dry run and apply in one transaction: all of it or none of it.
-        let transaction = match connection.unchecked_transaction() {
-            Ok(t) => t,
-            Err(e) => return fatal(&format!("{db}: {e}")),
-        };
-        let mut writer = SqliteRoster::new(&transaction);
-        let done = match apply(&plan, &mut writer, &ApplyOptions::new()) {
+        // Start Processing: the upload is planned again and the plan
+        // applied only if it is the one shown, in one transaction of the
+        // roster's own (all of it or none of it).
+        let done = match start_processing(&file, &plan, &mut roster, &ApplyOptions::new()) {
             Ok(done) => done,
             Err(e) => return fatal(&format!("{db}: {}", e.to_diagnostic().message())),
         };
-        if let Some((_, Outcome::Failed { reason })) = done
-            .outcomes()
-            .iter()
-            .find(|(_, o)| matches!(o, Outcome::Failed { .. }))
-        {
-            // Part of the plan could not be written: none of it is kept.
-            let _ = transaction.rollback();
-            return fatal(&format!(
-                "{db}: {} of {} changes could not be written, nothing was kept: {}",
-                done.failed(),
-                done.outcomes().len(),
-                Visible(reason)
-            ));
-        }
-        if let Err(e) = transaction.commit() {
-            return fatal(&format!("{db}: {e}"));
-        }
         again = match dry_run(&file, &roster, &options) {
             Ok(plan) => Some(plan),
             Err(e) => return fatal(&e.to_diagnostic().message()),
@@ -186,6 +166,7 @@ fn run() -> ExitCode {
                 report["applied"] = json!({
                     "applied": applied.applied(),
                     "stale": applied.stale(),
+                    "already_applied": applied.already_applied(),
                     "failed": applied.failed(),
                     "outcomes": applied.outcomes().iter().map(|(_, o)| o).collect::<Vec<_>>(),
                     "results": results,

@@ -367,6 +367,9 @@ impl fmt::Display for Error {
             ErrorKind::PlanNotApproved { reason } => {
                 write!(f, "Start Processing refused the plan: {reason}")
             }
+            ErrorKind::Cancelled if self.line == 0 => {
+                f.write_str("the work was cancelled before it finished; nothing was changed")
+            }
             ErrorKind::Cancelled => write!(
                 f,
                 "the work was cancelled at line {} before it finished; nothing was changed",

@@ -79,6 +79,18 @@ impl Watch {
     }
 
     /// Reports when `done` is a multiple of [`REPORT_EVERY`].
+    /// Stops if cancelled, without a report: between two batches of writes.
+    pub(crate) fn check_cancel(&self) -> Result<(), Error> {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+        {
+            return Err(Error::without_line(ErrorKind::Cancelled));
+        }
+        Ok(())
+    }
+
     pub(crate) fn tick(&self, progress: Progress, line: u64) -> Result<(), Error> {
         if progress.done % REPORT_EVERY == 0 {
             self.report(progress, line)

@@ -310,20 +310,161 @@ fn a_write_sqlite_refuses_fails_the_rest_and_rolls_back() {
     let before = guardian_roster::table_counts(&connection).expect("counts");
     let file = common::validate(csv(UPLOAD));
     let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("plans");
+    // In the caller's transaction, `apply` works in a savepoint: the
+    // guardians it wrote before the links failed are rolled back with it.
     let transaction = connection.unchecked_transaction().expect("a transaction");
     let mut writer = SqliteRoster::new(&transaction);
-    let applied = apply(&plan, &mut writer, &ApplyOptions::new()).expect("partly written");
-    let written = plan.summary().create_guardian + plan.summary().update_guardian;
-    assert_eq!(applied.applied() as u64, written);
-    assert_eq!(applied.failed() as u64, plan.summary().link);
-    assert!(written > 0 && plan.summary().link > 0);
-    assert!(applied.outcomes().iter().any(|(_, o)| matches!(
-        o,
-        Outcome::Failed { reason } if reason == "not written: the roster could not be written: SQLite: links are frozen: Error code 1811: constraint failed"
-    )));
+    let error = apply(&plan, &mut writer, &ApplyOptions::new()).expect_err("all or nothing");
+    assert!(plan.summary().create_guardian > 0 && plan.summary().link > 0);
+    assert_eq!(
+        std::error::Error::source(&error)
+            .map(|e| e.to_string())
+            .as_deref(),
+        Some("SQLite: links are frozen (constraint failed)")
+    );
+    assert_eq!(
+        guardian_roster::table_counts(&transaction).expect("counts"),
+        before
+    );
     transaction.rollback().expect("rolls back");
     assert_eq!(
         guardian_roster::table_counts(&connection).expect("counts"),
         before
     );
+}
+
+/// An application's own column on the guardians table, and the row's
+/// identity, survive an update.
+#[test]
+fn an_update_keeps_the_applications_own_columns_and_the_row() {
+    let (_path, connection) = database("own-columns");
+    let mut roster = load(&connection, CURRENT);
+    connection
+        .execute_batch(
+            "ALTER TABLE guardians ADD COLUMN app_note TEXT;
+             UPDATE guardians SET app_note = 'prefers mornings' WHERE guardian_id = 'G1';",
+        )
+        .expect("an application's column");
+    let rowid = |connection: &rusqlite::Connection| -> (i64, Option<String>, String) {
+        connection
+            .query_row(
+                "SELECT rowid, app_note, email FROM guardians WHERE guardian_id = 'G1'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .expect("G1")
+    };
+    let before = rowid(&connection);
+    let file = common::validate(csv(UPLOAD));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    assert!(
+        plan.changes()
+            .iter()
+            .any(|c| c.action() == "update_guardian")
+    );
+    apply(&plan, &mut roster, &ApplyOptions::new()).expect("applies");
+    let after = rowid(&connection);
+    assert_eq!(after.0, before.0, "the row kept its identity");
+    assert_eq!(after.1.as_deref(), Some("prefers mornings"));
+    assert_eq!(after.2, "ana@example.com");
+}
+
+/// Two applies at once never both write: the second waits for the
+/// write lock, then fails, and writes nothing; run again, it finds the
+/// roster as the first left it.
+#[test]
+fn two_applies_at_once_never_both_write() {
+    let (path, first) = database("concurrent");
+    let roster = load(&first, CURRENT);
+    let file = common::validate(csv(UPLOAD));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+
+    let second = rusqlite::Connection::open(&path).expect("a second connection");
+    second
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .expect("timeout");
+    // The first apply holds the write lock (as a long apply would).
+    first.execute_batch("BEGIN IMMEDIATE").expect("the lock");
+    let mut other = SqliteRoster::new(&second);
+    let error = apply(&plan, &mut other, &ApplyOptions::new()).expect_err("the lock is held");
+    assert_eq!(error.code().as_str(), "roster_unavailable");
+    let chain = {
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    };
+    assert_eq!(
+        chain,
+        "the roster could not be written: SQLite: database is locked"
+    );
+    first.execute_batch("ROLLBACK").expect("released");
+    let counts = guardian_roster::table_counts(&second).expect("counts");
+    assert_eq!(counts.get("guardians"), Some(&4), "nothing was written");
+    let applied = apply(&plan, &mut other, &ApplyOptions::new()).expect("the lock is free");
+    assert_eq!(applied.applied(), plan.changes().len());
+    // A third apply of the same plan finds it all done.
+    let again = apply(&plan, &mut other, &ApplyOptions::new()).expect("nothing to do");
+    assert_eq!(again.applied(), 0);
+}
+
+/// A cancel while applying rolls back what was written: nothing of it is
+/// committed.
+#[test]
+fn a_cancelled_apply_commits_nothing() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (_path, connection) = database("cancel");
+    let mut roster = load(&connection, CURRENT);
+    let file = common::validate(csv(UPLOAD));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let flag = Arc::new(AtomicBool::new(false));
+    let mut options = ApplyOptions::new();
+    let raise = Arc::clone(&flag);
+    // Cancelled once the guardians are written, before the links.
+    options
+        .cancel_flag(Arc::clone(&flag))
+        .progress(move |progress| {
+            if progress.done > 0 {
+                raise.store(true, Ordering::Relaxed);
+            }
+        });
+    let error = apply(&plan, &mut roster, &options).expect_err("cancelled");
+    assert_eq!(error.code().as_str(), "cancelled");
+    let counts = guardian_roster::table_counts(&connection).expect("counts");
+    assert_eq!(counts.get("guardians"), Some(&4));
+    let again = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    assert_eq!(json(&again), json(&plan), "the roster is as it was");
+}
+
+/// Key lists longer than SQLite's variable limit are split, and a store
+/// error says its cause without SQL.
+#[test]
+fn long_key_lists_are_split_and_errors_carry_no_sql() {
+    use guardian_roster::{Roster, StudentId};
+    let (path, connection) = database("keys");
+    let roster = load(&connection, CURRENT);
+    let ids: Vec<StudentId> = (0..40_000)
+        .map(|n| StudentId::from(format!("{n:03}").as_str()))
+        .collect();
+    let mut found = roster.existing_students(&ids).expect("no variable limit");
+    found.sort_unstable();
+    assert_eq!(found, ["001", "002", "003", "004"].map(StudentId::from));
+
+    drop(connection);
+
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a CSV file\n".repeat(100),
+    )
+    .expect("written");
+    let connection = rusqlite::Connection::open(&path).expect("opens lazily");
+    let error = SqliteRoster::new(&connection)
+        .create_schema()
+        .expect_err("not a database");
+    assert_eq!(error.to_string(), "SQLite: file is not a database");
 }

@@ -18,13 +18,32 @@ use crate::values::record::Guardian;
 /// [`Roster`]) to check every change's precondition first, and hands this
 /// trait only the changes that still hold.
 ///
-/// Run [`apply`] inside one transaction when the roster is a database: an
-/// error from any method stops it, and the changes not written are
+/// A store with transactions says so through [`RosterWriter::begin`]:
+/// [`apply`] then reads the preconditions and writes every change in that
+/// one transaction, and commits only if all went well; any error or a
+/// cancel rolls it all back and `apply` returns the error, nothing
+/// written. A store without (the default) is written batch by batch: an
+/// error from any method stops `apply`, and the changes not written are
 /// [`Outcome::Failed`] (or, if nothing was written yet, `apply` returns the
-/// error as [`crate::ErrorKind::RosterWrite`]); the caller rolls back. A method
-/// that fails is taken to have written none of its batch. Each method
-/// receives at most [`ApplyOptions::batch_size`] items.
+/// error as [`crate::ErrorKind::RosterWrite`]). A method that fails is
+/// taken to have written none of its batch. Each method receives at most
+/// [`ApplyOptions::batch_size`] items.
 pub trait RosterWriter: Roster {
+    /// Starts the transaction [`apply`] reads and writes in, if the store
+    /// has them, at an isolation where two applies at once cannot both
+    /// write what each read (SQLite: `BEGIN IMMEDIATE`; PostgreSQL:
+    /// `SERIALIZABLE`); true if one was started. The default starts none.
+    fn begin(&mut self) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+    /// Commits the transaction [`RosterWriter::begin`] started.
+    fn commit(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// Rolls back the transaction [`RosterWriter::begin`] started.
+    fn rollback(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
     /// Adds these guardians (none of them is in the roster).
     fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error>;
     /// Replaces these guardians' records (each is in the roster, with the
@@ -181,7 +200,9 @@ impl Applied {
 ///
 /// # Errors and failures
 ///
-/// `Err` means nothing was written: the roster failed to answer
+/// A store with transactions ([`RosterWriter::begin`]) is applied to all or
+/// nothing: `Err` on any failure or cancel, with everything rolled back.
+/// Otherwise, `Err` means nothing was written: the roster failed to answer
 /// ([`ErrorKind::Roster`]) or to write ([`ErrorKind::RosterWrite`]) or applying was cancelled
 /// ([`ErrorKind::Cancelled`]) before the first successful write.
 /// Once a batch has been written, `apply` stops at the first error or
@@ -197,7 +218,19 @@ pub fn apply<W: RosterWriter + ?Sized>(
 ) -> Result<Applied, Error> {
     let changes = plan.changes();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
-    if let Err(error) = apply_in_steps(changes, plan.scope(), roster, options, &mut outcomes) {
+    let write_error = |e: W::Error| Error::without_line(ErrorKind::RosterWrite(Box::new(e)));
+    if roster.begin().map_err(write_error)? {
+        // All or nothing: a failure or a cancel leaves the roster as it was.
+        let done = apply_in_steps(changes, plan.scope(), roster, options, &mut outcomes)
+            .and_then(|()| roster.commit().map_err(write_error));
+        if let Err(error) = done {
+            // The error says what went wrong; a rollback that fails too
+            // leaves the store to undo the transaction when it closes.
+            let _ = roster.rollback();
+            return Err(error);
+        }
+    } else if let Err(error) = apply_in_steps(changes, plan.scope(), roster, options, &mut outcomes)
+    {
         if !outcomes.iter().any(|o| matches!(o, Some(Outcome::Applied))) {
             return Err(error);
         }
@@ -235,9 +268,9 @@ fn apply_in_steps<W: RosterWriter + ?Sized>(
         options.watch.report(progress, 0)
     };
     report(outcomes)?;
-    apply_records(changes, roster, options.batch_size, outcomes)?;
+    apply_records(changes, roster, options, outcomes)?;
     report(outcomes)?;
-    apply_links(changes, scope, roster, options.batch_size, outcomes)?;
+    apply_links(changes, scope, roster, options, outcomes)?;
     report(outcomes)
 }
 
@@ -275,9 +308,11 @@ impl<T> Writes<T> {
 
     /// Writes the items in chunks of `size` with `write`, marking each
     /// chunk's changes applied once its write succeeded.
+    /// Applying stops between two chunks when `watch` is cancelled.
     fn write<E>(
         &self,
         size: usize,
+        watch: &Watch,
         outcomes: &mut [Option<Outcome>],
         mut write: impl FnMut(&[T]) -> Result<(), E>,
     ) -> Result<(), Error>
@@ -285,6 +320,7 @@ impl<T> Writes<T> {
         E: std::error::Error + Send + Sync + 'static,
     {
         for (items, at) in self.items.chunks(size).zip(self.at.chunks(size)) {
+            watch.check_cancel()?;
             write(items).map_err(|e| Error::without_line(ErrorKind::RosterWrite(Box::new(e))))?;
             for &at in at {
                 outcomes[at] = Some(Outcome::Applied);
@@ -299,9 +335,11 @@ impl<T> Writes<T> {
 fn apply_records<W: RosterWriter + ?Sized>(
     changes: &[Change],
     roster: &mut W,
-    size: usize,
+    options: &ApplyOptions,
     outcomes: &mut [Option<Outcome>],
 ) -> Result<(), Error> {
+    let size = options.batch_size;
+    let watch = &options.watch;
     // Guardians: their records and the owners of the contacts they bring.
     let records: Vec<(usize, &Guardian)> = changes
         .iter()
@@ -357,8 +395,12 @@ fn apply_records<W: RosterWriter + ?Sized>(
             (None, _) => updates.push(at, guardian.clone()),
         }
     }
-    creates.write(size, outcomes, |chunk| roster.create_guardians(chunk))?;
-    updates.write(size, outcomes, |chunk| roster.update_guardians(chunk))
+    creates.write(size, watch, outcomes, |chunk| {
+        roster.create_guardians(chunk)
+    })?;
+    updates.write(size, watch, outcomes, |chunk| {
+        roster.update_guardians(chunk)
+    })
 }
 
 /// The links to add and remove whose preconditions hold, against the
@@ -367,9 +409,11 @@ fn apply_links<W: RosterWriter + ?Sized>(
     changes: &[Change],
     scope: &Scope,
     roster: &mut W,
-    size: usize,
+    options: &ApplyOptions,
     outcomes: &mut [Option<Outcome>],
 ) -> Result<(), Error> {
+    let size = options.batch_size;
+    let watch = &options.watch;
     let pairs: Vec<(usize, &GuardianId, &StudentId, bool)> = changes
         .iter()
         .enumerate()
@@ -455,8 +499,8 @@ fn apply_links<W: RosterWriter + ?Sized>(
             outcomes[at] = Some(Outcome::Stale { reason });
         }
     }
-    adds.write(size, outcomes, |chunk| roster.add_links(chunk))?;
-    removes.write(size, outcomes, |chunk| roster.remove_links(chunk))
+    adds.write(size, watch, outcomes, |chunk| roster.add_links(chunk))?;
+    removes.write(size, watch, outcomes, |chunk| roster.remove_links(chunk))
 }
 
 /// Whether the roster holds every change of `plan` already: each guardian

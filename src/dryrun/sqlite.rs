@@ -62,12 +62,18 @@ CREATE TABLE IF NOT EXISTS links (
 CREATE INDEX IF NOT EXISTS links_student ON links (student_id);
 ";
 
-/// A roster in SQLite, over a connection (or a transaction, which derefs
-/// to one: run the dry run and [`crate::apply`] in one transaction).
+/// A roster in SQLite, over a connection. [`SqliteRoster::load`] and
+/// [`crate::apply`] (through [`crate::start_processing`]) run in a
+/// transaction of their own: `BEGIN IMMEDIATE` on a connection in
+/// autocommit mode, which takes the write lock before the preconditions
+/// are read, so two applies at once never both write (the second waits for
+/// the connection's busy timeout, then fails with `database is locked`),
+/// or a savepoint inside a transaction the caller holds. Either way it is
+/// all or nothing.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use guardian_roster::{DryRunOptions, Reader, SqliteRoster, apply, ApplyOptions, dry_run, read_students};
+/// use guardian_roster::{DryRunOptions, Reader, SqliteRoster, ApplyOptions, dry_run, read_students, start_processing};
 ///
 /// let connection = rusqlite::Connection::open_in_memory()?;
 /// let mut roster = SqliteRoster::new(&connection);
@@ -85,13 +91,27 @@ CREATE INDEX IF NOT EXISTS links_student ON links (student_id);
 /// )?
 /// .validate()?;
 /// let plan = dry_run(&file, &roster, &DryRunOptions::default())?;
-/// apply(&plan, &mut roster, &ApplyOptions::new())?;
+/// start_processing(&file, &plan, &mut roster, &ApplyOptions::new())?;
 /// assert!(dry_run(&file, &roster, &DryRunOptions::default())?.changes().is_empty());
 /// # Ok(()) }
 /// ```
 pub struct SqliteRoster<'c> {
     connection: &'c Connection,
+    /// The transaction [`RosterWriter::begin`] (or `load`) started, if any.
+    open: Option<Open>,
 }
+
+/// A transaction the roster started: its own, or a savepoint inside the
+/// caller's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Open {
+    Transaction,
+    Savepoint,
+}
+
+/// Keys in one `IN (...)` list at most: SQLite allows 32,766 variables
+/// (999 before 3.32); a batch of any size is split.
+const KEYS_PER_QUERY: usize = 900;
 
 impl std::fmt::Debug for SqliteRoster<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,18 +121,98 @@ impl std::fmt::Debug for SqliteRoster<'_> {
 
 /// Why the SQLite roster failed. Stored values always read back (see
 /// [`Phone::from_stored`]), so this is SQLite's own error.
+///
+/// Its message says the cause (`SQLite: file is not a database`, `SQLite:
+/// database is locked`) but never the SQL text or the values bound to it,
+/// which may hold personal data: errors end up in logs. The error itself
+/// is [`SqliteError::sqlite`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SqliteError {
     /// SQLite failed.
-    #[error("SQLite")]
-    Sqlite(#[from] rusqlite::Error),
+    #[error("SQLite: {}", describe(.0))]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for SqliteError {
+    fn from(error: rusqlite::Error) -> SqliteError {
+        SqliteError::Sqlite(error)
+    }
+}
+
+impl SqliteError {
+    /// The `rusqlite` error, whose message may quote the SQL.
+    pub fn sqlite(&self) -> &rusqlite::Error {
+        match self {
+            SqliteError::Sqlite(error) => error,
+        }
+    }
+}
+
+/// What went wrong, without the SQL or its values: SQLite's description
+/// of its result code, or the kind of error.
+fn describe(error: &rusqlite::Error) -> String {
+    match error {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            // "Error code 26: file is not a database": the words only.
+            let text = code.to_string();
+            let words = text
+                .split_once(": ")
+                .map_or(text.as_str(), |(_, words)| words);
+            match message {
+                // SQLite's own message names a constraint or a trigger's
+                // words, never the values.
+                Some(message) if message != words => format!("{message} ({words})"),
+                _ => words.to_owned(),
+            }
+        }
+        rusqlite::Error::SqlInputError { error, .. } => error.to_string(),
+        rusqlite::Error::QueryReturnedNoRows => "no row was found".to_owned(),
+        rusqlite::Error::InvalidColumnType(at, _, kind) => {
+            format!("column {at} holds {kind}, not the type expected")
+        }
+        _ => "the call failed".to_owned(),
+    }
 }
 
 impl<'c> SqliteRoster<'c> {
     /// A roster over `connection`.
     pub fn new(connection: &'c Connection) -> SqliteRoster<'c> {
-        SqliteRoster { connection }
+        SqliteRoster {
+            connection,
+            open: None,
+        }
+    }
+
+    /// Starts a transaction of the roster's own: `BEGIN IMMEDIATE` on a
+    /// connection in autocommit mode (it takes the write lock at once, so
+    /// that two applies never both write what each read; the second waits
+    /// for the connection's busy timeout, then fails), or a savepoint in
+    /// the caller's transaction.
+    fn start(&mut self) -> Result<(), SqliteError> {
+        let open = if self.connection.is_autocommit() {
+            self.connection.execute_batch("BEGIN IMMEDIATE")?;
+            Open::Transaction
+        } else {
+            self.connection.execute_batch("SAVEPOINT guardian_roster")?;
+            Open::Savepoint
+        };
+        self.open = Some(open);
+        Ok(())
+    }
+
+    fn finish(&mut self, keep: bool) -> Result<(), SqliteError> {
+        let sql = match (self.open.take(), keep) {
+            (None, _) => return Ok(()),
+            (Some(Open::Transaction), true) => "COMMIT",
+            (Some(Open::Transaction), false) => "ROLLBACK",
+            (Some(Open::Savepoint), true) => "RELEASE guardian_roster",
+            (Some(Open::Savepoint), false) => {
+                "ROLLBACK TO guardian_roster; RELEASE guardian_roster"
+            }
+        };
+        self.connection.execute_batch(sql)?;
+        Ok(())
     }
 
     /// Creates the tables and indexes ([`SQLITE_SCHEMA`]) if they are not there.
@@ -122,8 +222,22 @@ impl<'c> SqliteRoster<'c> {
     }
 
     /// Loads a students file (with schools) and a current guardians export
-    /// (its usable guardians and links).
+    /// (its usable guardians and links), in one transaction of its own (or
+    /// a savepoint in the caller's): all of it or nothing, with one sync to
+    /// disk instead of one per row. A guardian already there is updated in
+    /// place (its row and any columns of the application's own stay).
     pub fn load(
+        &mut self,
+        students: &Students,
+        current: &ValidatedFile,
+    ) -> Result<(), SqliteError> {
+        self.start()?;
+        let loaded = self.load_in_transaction(students, current);
+        let kept = self.finish(loaded.is_ok());
+        loaded.and(kept)
+    }
+
+    fn load_in_transaction(
         &mut self,
         students: &Students,
         current: &ValidatedFile,
@@ -165,33 +279,43 @@ impl<'c> SqliteRoster<'c> {
         keys: &[&str],
         read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, SqliteError> {
-        if keys.is_empty() {
-            return Ok(Vec::new());
+        let mut out = Vec::new();
+        for keys in keys.chunks(KEYS_PER_QUERY) {
+            let placeholders = vec!["?"; keys.len()].join(",");
+            let sql = sql.replace("(?)", &format!("({placeholders})"));
+            let mut statement = self.connection.prepare_cached(&sql)?;
+            let rows = statement.query_map(params_from_iter(keys.iter()), &read)?;
+            for row in rows {
+                out.push(row?);
+            }
         }
-        let placeholders = vec!["?"; keys.len()].join(",");
-        let sql = sql.replace("(?)", &format!("({placeholders})"));
-        let mut statement = self.connection.prepare_cached(&sql)?;
-        let rows = statement.query_map(params_from_iter(keys.iter()), |row| read(row))?;
-        Ok(rows.collect::<Result<Vec<T>, _>>()?)
+        Ok(out)
     }
 
-    fn write_guardian(&self, guardian: &Guardian) -> Result<(), SqliteError> {
+    /// Writes a guardian's row: inserted, or its columns set in place if
+    /// it is there (never `INSERT OR REPLACE`, which would delete the row:
+    /// a new rowid, and the application's own columns cleared).
+    fn write_guardian(&self, guardian: &Guardian, insert: bool) -> Result<(), SqliteError> {
         let id = guardian.guardian_id.as_str();
-        self.connection.execute(
-            "INSERT OR REPLACE INTO guardians (guardian_id, unpadded, first_name, last_name, email, email_key, mobile_phone, mobile_key, home_phone, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                id,
-                id_key(id).as_ref(),
-                guardian.first_name.as_str(),
-                guardian.last_name.as_str(),
-                guardian.email.as_ref().map(Email::as_str),
-                guardian.email.as_ref().map(Email::key),
-                guardian.mobile_phone.as_ref().map(|p| p.to_string()),
-                guardian.mobile_phone.as_ref().map(Phone::e164),
-                guardian.home_phone.as_ref().map(|p| p.to_string()),
-                guardian.language.as_ref().map(Language::as_str),
-            ],
-        )?;
+        let sql = if insert {
+            "INSERT INTO guardians (guardian_id, unpadded, first_name, last_name, email, email_key, mobile_phone, mobile_key, home_phone, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+             ON CONFLICT (guardian_id) DO UPDATE SET unpadded = excluded.unpadded, first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email, email_key = excluded.email_key, mobile_phone = excluded.mobile_phone, mobile_key = excluded.mobile_key, home_phone = excluded.home_phone, language = excluded.language"
+        } else {
+            "UPDATE guardians SET unpadded = ?2, first_name = ?3, last_name = ?4, email = ?5, email_key = ?6, mobile_phone = ?7, mobile_key = ?8, home_phone = ?9, language = ?10 WHERE guardian_id = ?1"
+        };
+        let mut statement = self.connection.prepare_cached(sql)?;
+        statement.execute(params![
+            id,
+            id_key(id).as_ref(),
+            guardian.first_name.as_str(),
+            guardian.last_name.as_str(),
+            guardian.email.as_ref().map(Email::as_str),
+            guardian.email.as_ref().map(Email::key),
+            guardian.mobile_phone.as_ref().map(|p| p.to_string()),
+            guardian.mobile_phone.as_ref().map(Phone::e164),
+            guardian.home_phone.as_ref().map(|p| p.to_string()),
+            guardian.language.as_ref().map(Language::as_str),
+        ])?;
         Ok(())
     }
 }
@@ -329,15 +453,35 @@ impl Roster for SqliteRoster<'_> {
 }
 
 impl RosterWriter for SqliteRoster<'_> {
+    /// `BEGIN IMMEDIATE` (or a savepoint in the caller's transaction):
+    /// [`crate::apply`] reads and writes in it, all or nothing.
+    fn begin(&mut self) -> Result<bool, SqliteError> {
+        self.start()?;
+        Ok(true)
+    }
+
+    fn commit(&mut self) -> Result<(), SqliteError> {
+        self.finish(true)
+    }
+
+    fn rollback(&mut self) -> Result<(), SqliteError> {
+        self.finish(false)
+    }
+
     fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), SqliteError> {
         for guardian in guardians {
-            self.write_guardian(guardian)?;
+            self.write_guardian(guardian, true)?;
         }
         Ok(())
     }
 
+    /// `UPDATE`s the guardians' columns in place: the row, its rowid and
+    /// the application's own columns stay.
     fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), SqliteError> {
-        self.create_guardians(guardians)
+        for guardian in guardians {
+            self.write_guardian(guardian, false)?;
+        }
+        Ok(())
     }
 
     fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), SqliteError> {
