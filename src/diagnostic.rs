@@ -239,6 +239,9 @@ codes! {
     /// (Dry run, school scope) The student is in the roster, but in no
     /// school of the scope; the row is not applied.
     StudentOutOfScope = "student_out_of_scope", Error;
+    /// (Dry run, school scope) The upload updates a guardian whose every
+    /// roster student is in another school.
+    GuardianOutOfScope = "guardian_out_of_scope", Warning;
     /// (Dry run, full sync) The removals would leave a student with no
     /// guardian at all.
     StudentLeftWithoutGuardian = "student_left_without_guardian", Warning;

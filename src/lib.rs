@@ -191,8 +191,9 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `email_in_use` | error | (dry run) the email belongs to another guardian in the roster (the message says when that guardian's ID has the same key: probably the same person) |
 | `mobile_in_use` | error | (dry run) the mobile belongs to another guardian in the roster |
 | `deletion_threshold` | warning | (dry run, full sync) more than the threshold's share of the links this file covers (the roster's links in scope plus those the file adds) would go; none are removed |
-| `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use, another school's student) may stand for it: a guardian or a student with any such row keeps every link, its IDs matched by their key ([`id_key`]) |
+| `unlink_held` | warning | (dry run, full sync) a link is kept because a row that did not apply (rejected, unknown student, damaged guardian ID, contact in use, another school's student) may stand for it: a guardian or a student with any such row keeps every link, its IDs matched by their key ([`id_key`]); or, in a school's sync, because the student is also enrolled in a school outside the scope |
 | `student_out_of_scope` | error | (dry run, school scope) the student is in the roster but in none of the scope's schools (the message names theirs); the row is not applied, never linked across schools |
+| `guardian_out_of_scope` | warning | (dry run, school scope) the upload updates a guardian every student of whom the roster has in another school: check the new details with those schools |
 | `student_left_without_guardian` | warning | (dry run, full sync) the removals would leave this student with no guardian at all |
 | `restricted_contact_linked` | error | (dry run) the roster links a person to a student for whom the file flags them as restricted: a full sync removes the link whatever the deletion threshold ([`PlanSummary::unlink_restricted`]), an additive sync only says so |
 */

@@ -132,6 +132,8 @@ fn a_download_cut_mid_row_is_named_and_a_full_sync_of_it_removes_nothing() {
         plan.changes()
     );
     assert_eq!(plan.summary().unlinks_held, 7);
+    assert_eq!(plan.summary().unlinks_held_by_rows, 7);
+    assert_eq!(plan.summary().unlinks_held_by_threshold, 0);
     assert!(plan.diagnostics().iter().any(|d| {
         d.code.as_str() == "unlink_held"
             && d.message()

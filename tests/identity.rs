@@ -480,3 +480,18 @@ fn a_student_with_a_refused_row_keeps_every_link() {
     assert_eq!(unlinks(&plan), [("G001".to_owned(), "000101".to_owned())]);
     assert_eq!(held(&plan), [("G002", "000103"), ("G003", "000103")]);
 }
+
+#[test]
+fn a_row_whose_student_id_cannot_be_read_holds_its_guardians_links() {
+    // The student ID is lost to scientific notation: only the guardian is
+    // known, and every link of theirs stays.
+    let file = common::validate(with_others(&[
+        "1.23457E+11,G001,Ana,Ruiz,ana@example.com,,,",
+        "000103,G002,Bo,Li,bo@example.com,,,",
+    ]));
+    assert_eq!(file.rejected_rows()[0].student_id, None);
+    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    assert!(unlinks(&plan).is_empty(), "{:?}", unlinks(&plan));
+    assert_eq!(held(&plan), [("G001", "000101"), ("G001", "000102")]);
+    assert_eq!(plan.summary().unlinks_held_by_rows, 2);
+}

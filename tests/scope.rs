@@ -220,3 +220,59 @@ proptest! {
         prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
     }
 }
+
+#[test]
+fn a_schools_sync_keeps_the_link_of_a_student_also_enrolled_elsewhere() {
+    let roster = district(CURRENT);
+    // School 0102's upload leaves out 003, who is in 0205 too: 0205's
+    // upload may still list G3. G2's link (002, in 0102 only) goes.
+    let file = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
+    let mut options = DryRunOptions::new();
+    options
+        .mode(SyncMode::Full)
+        .max_unlink_percent(100.0)
+        .scope(school(&["0102"]));
+    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    assert_eq!(unlinks(&plan), [("G2".to_owned(), "002".to_owned())]);
+    let held: Vec<(&str, &str)> = plan
+        .held_unlinks()
+        .iter()
+        .map(|(g, s)| (g.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(held, [("G3", "003")]);
+    assert_eq!(plan.summary().unlinks_held_by_other_schools, 1);
+    assert_eq!(plan.summary().unlinks_held_by_rows, 0);
+    let note = plan
+        .diagnostics()
+        .iter()
+        .find(|d| d.code.as_str() == "unlink_held")
+        .map(|d| d.message());
+    assert_eq!(
+        note.as_deref(),
+        Some(
+            "Student 003 is also enrolled in school 0205, outside this upload's schools, whose upload may still list them, so their link to guardian G3 is kept, not removed; that school's sync decides"
+        )
+    );
+}
+
+#[test]
+fn a_schools_upload_updating_another_schools_guardian_is_warned() {
+    let roster = district(CURRENT);
+    // G4's only child (004) is in 0205; 0102's upload links G4 to 001 and
+    // gives them a new email.
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "001,G4,Di,Oz,di.new@example.com,,,",
+    ]));
+    let mut options = DryRunOptions::new();
+    options.scope(school(&["0102"]));
+    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    assert_eq!(codes(&plan), [("guardian_out_of_scope", 3)]);
+    assert_eq!(
+        plan.diagnostics()[0].message(),
+        "Line 3: guardian G4 is updated by this school's upload, but every student the roster links them to is in another school; check with those schools that the new details are right"
+    );
+    // The district's upload of the same rows says nothing of it.
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("in memory");
+    assert!(plan.diagnostics().is_empty());
+}

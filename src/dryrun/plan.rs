@@ -15,7 +15,7 @@ use crate::dryrun::fingerprint::{Digest, Fingerprint};
 use crate::dryrun::restricted::{RestrictedLinks, restricted_guardians};
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
-use crate::dryrun::unlink::{NotApplied, Reason, plan_unlinks};
+use crate::dryrun::unlink::{NotApplied, Reason, RosterFacts, plan_unlinks};
 use crate::error::{Error, ErrorKind};
 use crate::message::{Arg, msg, plain};
 use crate::progress::{Phase, Progress, Watch};
@@ -271,7 +271,8 @@ pub struct PlanSummary {
     /// Links in the file and the roster already.
     pub unchanged_links: u64,
     /// Links that full sync would remove but holds back:
-    /// `unlinks_held_by_rows + unlinks_held_by_threshold`.
+    /// `unlinks_held_by_rows + unlinks_held_by_threshold +
+    /// unlinks_held_by_other_schools`.
     pub unlinks_held: u64,
     /// Links held because a row that did not apply (rejected by the
     /// reader, or refused by the dry run) may stand for them.
@@ -279,6 +280,10 @@ pub struct PlanSummary {
     /// Links held because removing them all would cross the deletion
     /// threshold.
     pub unlinks_held_by_threshold: u64,
+    /// Links held in a school-level sync because their student is also
+    /// enrolled in a school outside the scope, whose upload may still list
+    /// them.
+    pub unlinks_held_by_other_schools: u64,
     /// Of `unlink`, the links of people the file flags as restricted for
     /// that student (`restricted_contact_linked`): removed whatever the
     /// deletion threshold or the rows held, and named here apart.
@@ -591,6 +596,15 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         for (guardian, student) in &scope {
             read.add(&["scope", guardian.as_str(), student.as_str()]);
         }
+        // A school's sync never removes the link of a student who is also
+        // enrolled in another school: that school's upload may still list
+        // it.
+        let elsewhere = enrolled_elsewhere(roster, &options.scope, &scope, file, size)?;
+        for (student, schools) in &elsewhere {
+            for school in schools {
+                read.add(&["elsewhere", student.as_str(), school.as_str()]);
+            }
+        }
         if !restricted.pairs.is_empty() {
             removed_restricted = scope
                 .iter()
@@ -604,7 +618,10 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
                 scope,
                 &links,
                 &not_applied,
-                &removed_restricted,
+                &RosterFacts {
+                    restricted: &removed_restricted,
+                    elsewhere: &elsewhere,
+                },
                 options,
                 &mut diagnostics,
             )
@@ -728,7 +745,7 @@ fn plan_windows<R: Roster + ?Sized>(
     for guardians in file.guardians().chunks(window) {
         report(done)?;
         done += guardians.len() as u64;
-        let known = Known::ask(roster, guardians, size)?;
+        let known = Known::ask(roster, guardians, &options.scope, size)?;
         read.merge(known.digest());
         let known = &known;
         in_pool(options, || {
@@ -915,6 +932,45 @@ fn students_out_of_scope<R: Roster + ?Sized>(
     Ok(out)
 }
 
+/// For a school-level full sync: the students of the links it would
+/// remove (in scope, not in the file) who are also enrolled in a school
+/// outside the scope, with those schools.
+fn enrolled_elsewhere<R: Roster + ?Sized>(
+    roster: &R,
+    scope: &Scope,
+    links: &[(GuardianId, StudentId)],
+    file: &ValidatedFile,
+    size: usize,
+) -> Result<HashMap<StudentId, Vec<SchoolId>>, Error> {
+    if matches!(scope, Scope::District) {
+        return Ok(HashMap::default());
+    }
+    let in_file: HashSet<(&GuardianId, &StudentId)> = file
+        .links()
+        .iter()
+        .map(|l| (&l.guardian_id, &l.student_id))
+        .collect();
+    let mut ids: Vec<StudentId> = links
+        .iter()
+        .filter(|(g, s)| !in_file.contains(&(g, s)))
+        .map(|(_, s)| s.clone())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let schools = scope.school_ids();
+    let mut out: HashMap<StudentId, Vec<SchoolId>> = HashMap::default();
+    for (student, school) in batched(&ids, size, |ids| roster.schools_of(ids))? {
+        if !schools.contains(&school) {
+            out.entry(student).or_default().push(school);
+        }
+    }
+    for theirs in out.values_mut() {
+        theirs.sort_unstable();
+        theirs.dedup();
+    }
+    Ok(out)
+}
+
 /// `student_out_of_scope`: the row's student is in the roster, but in no
 /// school of the scope.
 fn student_out_of_scope(link: &Link, schools: &[SchoolId]) -> Diagnostic {
@@ -986,12 +1042,16 @@ struct Known {
     /// Also when the file uses the roster's ID too: a row whose ID lost its
     /// zeros beside rows that kept them is the same person.
     twins: HashMap<String, Vec<GuardianId>>,
+    /// In a school scope: the window's guardians whose every roster link is
+    /// to a student of another school.
+    elsewhere: HashSet<GuardianId>,
 }
 
 impl Known {
     fn ask<R: Roster + ?Sized>(
         roster: &R,
         guardians: &[Guardian],
+        scope: &Scope,
         size: usize,
     ) -> Result<Known, Error> {
         let ids: Vec<GuardianId> = guardians.iter().map(|g| g.guardian_id.clone()).collect();
@@ -1014,7 +1074,9 @@ impl Known {
             email_owners: HashMap::default(),
             mobile_owners: HashMap::default(),
             twins: HashMap::default(),
+            elsewhere: HashSet::default(),
         };
+        known.elsewhere = known.ask_elsewhere(roster, scope, size)?;
         known.twins = known.ask_twins(roster, guardians, size)?;
         // The contacts that would be new to their guardian, each once.
         let new_keys = |field: GuardianField, key: fn(&Guardian) -> Option<&str>| {
@@ -1062,6 +1124,42 @@ impl Known {
         })?))
     }
 
+    /// In a school scope, the guardians whose roster links are all to
+    /// students of other schools.
+    fn ask_elsewhere<R: Roster + ?Sized>(
+        &self,
+        roster: &R,
+        scope: &Scope,
+        size: usize,
+    ) -> Result<HashSet<GuardianId>, Error> {
+        let schools = scope.school_ids();
+        if schools.is_empty() || self.current_links.is_empty() {
+            return Ok(HashSet::default());
+        }
+        let mut students: Vec<StudentId> =
+            self.current_links.iter().map(|(_, s)| s.clone()).collect();
+        students.sort_unstable();
+        students.dedup();
+        let in_scope: HashSet<StudentId> = batched(&students, size, |ids| roster.schools_of(ids))?
+            .into_iter()
+            .filter(|(_, school)| schools.contains(school))
+            .map(|(student, _)| student)
+            .collect();
+        let mut with_one: HashSet<&GuardianId> = HashSet::default();
+        for (guardian, student) in &self.current_links {
+            if in_scope.contains(student) {
+                with_one.insert(guardian);
+            }
+        }
+        Ok(self
+            .current_links
+            .iter()
+            .map(|(g, _)| g)
+            .filter(|g| !with_one.contains(g))
+            .cloned()
+            .collect())
+    }
+
     /// Roster guardians that are probably `id` with its leading zeros
     /// changed.
     fn twins_of<'a>(&'a self, id: &'a GuardianId) -> Vec<&'a GuardianId> {
@@ -1082,6 +1180,9 @@ impl Known {
         }
         for (guardian, student) in &self.current_links {
             digest.add(&["link", guardian.as_str(), student.as_str()]);
+        }
+        for guardian in &self.elsewhere {
+            digest.add(&["elsewhere", guardian.as_str()]);
         }
         // Contact owners and look-alike IDs are left out: two windows may
         // ask about the same contact, and the fingerprint must not depend
@@ -1461,6 +1562,9 @@ fn plan_record(
     if fields.is_empty() {
         out.unchanged_guardians += 1;
     } else {
+        if known.elsewhere.contains(id) {
+            out.diagnostics.push(guardian_out_of_scope(id, line));
+        }
         out.updates.push(Change::UpdateGuardian {
             guardian_id: id.clone(),
             fields,
@@ -1468,6 +1572,18 @@ fn plan_record(
             line,
         });
     }
+}
+
+/// `guardian_out_of_scope`: a school's upload updates a guardian whose
+/// every child in the roster is in another school.
+fn guardian_out_of_scope(id: &GuardianId, line: u64) -> Diagnostic {
+    let message = msg!(
+        "guardian {} is updated by this school's upload, but every student the roster links them to is in another school; check with those schools that the new details are right",
+        Arg::Value
+    );
+    Diagnostic::with_message(Code::GuardianOutOfScope, line, message.lined())
+        .with_column(Column::GuardianId)
+        .with_value(id.as_str())
 }
 
 /// The guardian's links the roster lacks.

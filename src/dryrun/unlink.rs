@@ -20,7 +20,7 @@ use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::{Code, Diagnostic, write_list};
 use crate::dryrun::plan::{Change, DryRunOptions, PlanSummary};
 use crate::message::{Arg, msg, plain};
-use crate::values::id::{GuardianId, StudentId, id_key};
+use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
 
 /// A row of the file that did not apply, and why: what it may stand for.
 #[derive(Clone, Debug)]
@@ -67,12 +67,22 @@ impl Reason {
     }
 }
 
+/// What the roster says that decides a removal beyond the file: the
+/// links of people the file flags as restricted (always removed), and the
+/// students also enrolled in a school outside a school scope (never
+/// removed by this sync).
+pub(crate) struct RosterFacts<'a> {
+    pub(crate) restricted: &'a HashSet<(GuardianId, StudentId)>,
+    pub(crate) elsewhere: &'a HashMap<StudentId, Vec<SchoolId>>,
+}
+
 /// What full sync decided.
 pub(crate) struct Unlinks {
     pub(crate) unlinks: Vec<Change>,
     pub(crate) held: Vec<(GuardianId, StudentId)>,
     pub(crate) held_by_rows: u64,
     pub(crate) held_by_threshold: u64,
+    pub(crate) held_by_other_schools: u64,
     pub(crate) students_left_without_guardian: u64,
     /// Removals of links the file flags as restricted: never held.
     pub(crate) restricted: u64,
@@ -128,14 +138,14 @@ impl<'a> Holders<'a> {
 /// Full sync: the links in scope that the file no longer has, less those a
 /// row that did not apply may hold, all held back above the threshold; and
 /// whatever else holds, the links the file flags as restricted
-/// (`restricted`: a threshold meant to stop accidental mass deletions
+/// (`roster.restricted`: a threshold meant to stop accidental mass deletions
 /// never keeps a restricted person linked).
 pub(crate) fn plan_unlinks(
     file: &ValidatedFile,
     mut scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
-    restricted: &HashSet<(GuardianId, StudentId)>,
+    roster: &RosterFacts<'_>,
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Unlinks {
@@ -143,7 +153,7 @@ pub(crate) fn plan_unlinks(
     scope.dedup();
     let forced: Vec<(GuardianId, StudentId)> = scope
         .iter()
-        .filter(|pair| restricted.contains(*pair))
+        .filter(|pair| roster.restricted.contains(*pair))
         .cloned()
         .collect();
     let mut out = plan_ordinary_unlinks(
@@ -151,7 +161,7 @@ pub(crate) fn plan_unlinks(
         scope,
         new_links,
         not_applied,
-        restricted,
+        roster,
         options,
         diagnostics,
     );
@@ -178,7 +188,7 @@ fn plan_ordinary_unlinks(
     scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
-    restricted: &HashSet<(GuardianId, StudentId)>,
+    roster: &RosterFacts<'_>,
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Unlinks {
@@ -191,10 +201,25 @@ fn plan_ordinary_unlinks(
 
     let mut candidates = Vec::new();
     let mut held = Vec::new();
+    let mut by_other_schools = 0u64;
     for (guardian, student) in &scope {
         if in_file.contains(&(guardian, student))
-            || (!restricted.is_empty() && restricted.contains(&(guardian.clone(), student.clone())))
+            || (!roster.restricted.is_empty()
+                && roster
+                    .restricted
+                    .contains(&(guardian.clone(), student.clone())))
         {
+            continue;
+        }
+        if let Some(schools) = roster.elsewhere.get(student) {
+            diagnostics.push(held_elsewhere(
+                file.header_line(),
+                guardian,
+                student,
+                schools,
+            ));
+            held.push((guardian.clone(), student.clone()));
+            by_other_schools += 1;
             continue;
         }
         match holders.holder(guardian, student) {
@@ -207,7 +232,8 @@ fn plan_ordinary_unlinks(
     }
     let mut out = Unlinks {
         unlinks: Vec::new(),
-        held_by_rows: held.len() as u64,
+        held_by_rows: held.len() as u64 - by_other_schools,
+        held_by_other_schools: by_other_schools,
         held_by_threshold: 0,
         held,
         students_left_without_guardian: 0,
@@ -325,6 +351,26 @@ fn held_by(row: &NotApplied, guardian: &GuardianId, student: &StudentId) -> Diag
         .with_value(format!("{guardian} {student}"))
 }
 
+/// `unlink_held` for the link of a student also enrolled in a school
+/// outside the sync's scope.
+fn held_elsewhere(
+    line: u64,
+    guardian: &GuardianId,
+    student: &StudentId,
+    schools: &[SchoolId],
+) -> Diagnostic {
+    let mut listed = String::new();
+    write_list(&mut listed, schools, schools.len());
+    let message = msg!(
+        "Student {} is also enrolled in school {}, outside this upload's schools, whose upload may still list them, so their link to guardian {} is kept, not removed; that school's sync decides",
+        plain(student),
+        listed,
+        plain(guardian)
+    );
+    Diagnostic::with_message(Code::UnlinkHeld, line, message)
+        .with_value(format!("{guardian} {student}"))
+}
+
 /// `deletion_threshold`: the measure in words, with both numbers.
 fn threshold_exceeded(
     line: u64,
@@ -422,6 +468,7 @@ impl PlanSummary {
         self.unlinks_held = unlinks.held.len() as u64;
         self.unlinks_held_by_rows = unlinks.held_by_rows;
         self.unlinks_held_by_threshold = unlinks.held_by_threshold;
+        self.unlinks_held_by_other_schools = unlinks.held_by_other_schools;
         self.students_left_without_guardian = unlinks.students_left_without_guardian;
         self.unlink_restricted = unlinks.restricted;
     }
