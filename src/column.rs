@@ -278,9 +278,25 @@ fn lookup(key: &str) -> Option<Column> {
         | "textnumber" | "phonecell" | "phonemobile" | "cellularphone" | "mobileno" | "cellno" => {
             Column::MobilePhone
         }
-        "homephone" | "home" | "homenumber" | "homephonenumber" | "phone" | "phonenumber"
-        | "landline" | "telephone" | "otherphone" | "alternatephone" | "phonehome" | "homeno"
-        | "homephoneno" | "hometel" | "hometelephone" | "telephonehome" => Column::HomePhone,
+        "homephone"
+        | "home"
+        | "homenumber"
+        | "homephonenumber"
+        | "phone"
+        | "phonenumber"
+        | "landline"
+        | "telephone"
+        | "otherphone"
+        | "alternatephone"
+        | "phonehome"
+        | "homeno"
+        | "homephoneno"
+        | "hometel"
+        | "hometelephone"
+        | "telephonehome"
+        | "householdphone"
+        | "householdphonenumber"
+        | "householdtelephone" => Column::HomePhone,
         "language"
         | "preferredlanguage"
         | "lang"
@@ -408,6 +424,8 @@ mod tests {
             ("\u{200b}Email", Column::Email),
             ("Guardian Local ID", Column::GuardianId),
             ("Contact SIS ID", Column::GuardianId),
+            ("Household Phone", Column::HomePhone),
+            ("Student Perm ID", Column::StudentId),
         ];
         for (header, column) in cases {
             assert_eq!(Column::from_header(header, false), Some(column), "{header}");

@@ -387,7 +387,13 @@ impl Diagnostic {
         ) || matches!(
             self.code,
             Code::SharedEmail | Code::SharedMobile | Code::LookalikeEmail | Code::NoHeader
-        );
+        ) || (self.code == Code::InvalidId
+            // An email or a phone number in an ID column (columns shifted)
+            // is a person's, not an ID.
+            && self
+                .value
+                .as_deref()
+                .is_some_and(|v| crate::values::id::shifted_value(v).is_some()));
         // The roster guardian named by a contact in use is an ID, not
         // personal data.
         let personal_suggestion =

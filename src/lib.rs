@@ -139,9 +139,9 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `encoding` | warning | the file was Windows-1252 or UTF-16 and was converted |
 | `unknown_column` | warning | a header cell names no known column; ignored |
 | `lines_before_header` | warning | up to ten lines of a title or notes (one or two cells each) came before the header row; skipped |
-| `field_count` | error | the row has more or fewer fields than the header |
+| `field_count` | error | the row has more or fewer fields than the header (a row short only of empty columns without a name, as Excel writes them, is complete) |
 | `extra_empty_fields` | warning | surplus fields, all empty, were ignored |
-| `blank_row` | warning | every cell of the row is empty; skipped |
+| `blank_row` | warning | every cell of the row is empty, or only columns guardians.csv does not name have anything (a Sheets export's checkboxes; the message names them); skipped |
 | `repeated_header` | warning | the row repeats the header (files pasted together, also after a byte-order mark); skipped |
 | `header_reordered` | warning | the row is a header with the same columns in another order (exports pasted together): skipped, and the rows below it are read under it, never under the first header |
 | `placeholder` | warning | an email, phone or language cell held `N/A`, `none`, `-`... an address such as `noemail@school.org`, or a dummy number such as `000-000-0000` or `999-999-9999`; read as empty |
@@ -152,9 +152,9 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `stray_quote` | warning | a cell has text after its closing double quote (`"x"y`, which CSV reads as `xy`); the row is used, check the cell |
 | `invalid_text` | error | a cell is not valid UTF-8, or an ID or email holds a formatting character that changes how it shows (a BiDi override such as U+202E, a zero-width space inside an ID) |
 | `missing_value` | error | a required cell (ID, name) is empty |
-| `id_repaired` | warning | `="00123"`, `'00123` or `123.0` was repaired |
+| `id_repaired` | warning | `="00123"`, `'00123`, `123.0` or `123,0` (a decimal comma) was repaired |
 | `id_scientific_notation` | error | `1.23E+11`: the ID's digits are lost |
-| `invalid_id` | error | control characters, inner spaces, over 64 characters, a spreadsheet error value (`#N/A`, `#REF!`), or a date a spreadsheet made of the ID (`Jan-05`, `1/5/2024`) |
+| `invalid_id` | error | control characters, inner spaces, over 64 characters, a spreadsheet error value (`#N/A`, `#REF!`), a date a spreadsheet made of the ID (`Jan-05`, `1/5/2024`), or an email or phone number (columns shifted; masked by [`Diagnostic::redacted`]) |
 | `invalid_name` | error | a name with control characters, over 100 characters, or a spreadsheet error value |
 | `hidden_character` | warning | a name holds a formatting character that only changes how it shows (a BiDi override, a zero-width space; joiners excepted); kept as written |
 | `placeholder_name` | warning | a name is a placeholder (`N/A`, `Unknown`, `FNU`, `.`); kept as written, so the guardian is still reached |

@@ -318,3 +318,68 @@ fn rows_of_words_are_not_headers() {
     );
     assert_eq!(file.links().len(), 1);
 }
+
+#[test]
+fn spreadsheet_and_locale_damage_as_exports_bring_it() {
+    // Excel in a decimal-comma locale (semicolons), a Sheets export's
+    // checkboxes below the data, and empty unnamed columns whose
+    // separators Excel leaves off after the first rows.
+    let data = "student_id;guardian_id;first_name;last_name;email;mobile_phone;;\n\
+                41238,0;G1;Ana;Diaz;ana@example.com;;;\n\
+                1,23457E+11;G3;Cy;Ng;cy@example.com;;;\n\
+                41240;G4;Di;Oz;di@example.com;\n\
+                ;;;;;;FALSE;FALSE\n\
+                ana@example.com;G5;Ed;Po;ed@example.com;;;\n";
+    let file = validate(data);
+    let said: Vec<(&str, u64, Option<&str>)> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.value.as_deref()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("unknown_column", 1, Some("")),
+            ("unknown_column", 1, Some("")),
+            ("id_repaired", 2, Some("41238,0")),
+            ("id_scientific_notation", 3, Some("1,23457E+11")),
+            ("blank_row", 5, None),
+            ("invalid_id", 6, Some("ana@example.com")),
+        ]
+    );
+    // `41238,0` is student 41238; the short row 4 is complete.
+    let students: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
+    assert_eq!(students, ["41238", "41240"]);
+    assert_eq!(
+        file.diagnostics()[4].message(),
+        "Line 5: the row has nothing in the guardians.csv columns, only in a column without a name; it was skipped"
+    );
+    assert_eq!(
+        file.diagnostics()[5].message(),
+        "Line 6: the student ID ana@example.com looks like an email address, not an ID: the columns are probably shifted (a cell missing or extra earlier in the row); check the row against the header"
+    );
+    // An email in the ID column is a person's: masked for logs.
+    let safe = file.diagnostics()[5].redacted();
+    assert_eq!(safe.value.as_deref(), Some("a***@example.com"));
+    assert!(!safe.message().contains("ana@"), "{}", safe.message());
+    assert_eq!(file.truncated_at(), None);
+    // A phone number in the guardian ID column, too.
+    let file = validate(
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+         001,312-555-0142,Ana,Diaz,ana@example.com,\n",
+    );
+    assert_eq!(
+        file.diagnostics()[0].message(),
+        "Line 2: the guardian ID 312-555-0142 looks like a phone number, not an ID: the columns are probably shifted (a cell missing or extra earlier in the row); check the row against the header"
+    );
+    assert_eq!(
+        file.diagnostics()[0].redacted().value.as_deref(),
+        Some("31***42")
+    );
+    // `1,000` is a thousands separator, not a decimal tail.
+    let file = validate(
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+         \"1,000\",G1,Ana,Diaz,ana@example.com,\n",
+    );
+    assert_eq!(file.links()[0].student_id.as_str(), "1000");
+}

@@ -196,6 +196,17 @@ impl Header {
             .map(String::as_str)
     }
 
+    /// Whether the header cell at `at` is empty (a column without a name,
+    /// such as the empty columns a spreadsheet keeps at the right).
+    pub(crate) fn is_unnamed(&self, at: usize) -> bool {
+        self.names.get(at).is_some_and(|name| name.is_empty())
+    }
+
+    /// The header cell at `at` as written, if the header has one.
+    pub(crate) fn name_at(&self, at: usize) -> Option<&str> {
+        self.names.get(at).map(String::as_str)
+    }
+
     /// Whether the header has any of the flag columns.
     pub(crate) fn has_flags(&self) -> bool {
         Column::FLAGS.iter().any(|&c| self.position(c).is_some())

@@ -527,8 +527,9 @@ fn report_cuts(
 /// could not be used (a phone number cut short).
 fn ends_mid_row(header: &Header, record: &csv::ByteRecord, cuts: &[Cut], row: &Row) -> bool {
     let unended = cuts.contains(&Cut::NoLineEnd);
+    let short = (record.len()..header.len).any(|at| !header.is_unnamed(at));
     cuts.contains(&Cut::UnterminatedQuote)
-        || (unended && (record.len() < header.len || row.status == RowStatus::Rejected))
+        || (unended && (short || row.status == RowStatus::Rejected))
 }
 
 /// Rejected with an error, used as written, or used with warnings.
@@ -560,6 +561,40 @@ fn check_shape(
         );
         return Some(RowStatus::Blank);
     }
+    // Only columns guardians.csv does not name have anything (a Sheets
+    // export's FALSE checkboxes below the data): no guardian, nothing
+    // missing to report.
+    let ours = |at: usize| header.column_at(at).is_some();
+    let nothing_of_ours = record
+        .iter()
+        .enumerate()
+        .all(|(at, cell)| !ours(at) || cell.trim_ascii().is_empty());
+    if nothing_of_ours && header.len > 0 && record.len() <= header.len {
+        let mut others: Vec<&str> = record
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| !cell.trim_ascii().is_empty())
+            .map(|(at, _)| {
+                header
+                    .name_at(at)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("a column without a name")
+            })
+            .collect();
+        others.dedup();
+        let mut listed = String::new();
+        crate::diagnostic::write_list(&mut listed, &others, others.len());
+        out.push(
+            Code::BlankRow,
+            None,
+            None,
+            msg!(
+                "the row has nothing in the guardians.csv columns, only in {}; it was skipped",
+                listed
+            ),
+        );
+        return Some(RowStatus::Blank);
+    }
     if let Some(end) = quote_closed_late(header, delimiter, record, line) {
         // The text after the late quote is part of this one problem.
         out.diagnostics.retain(|d| d.code != Code::StrayQuote);
@@ -578,6 +613,11 @@ fn check_shape(
     }
     let expected = header.len;
     if record.len() == expected {
+        return None;
+    }
+    // Excel leaves off the separators of empty columns without a name at
+    // the right after the first rows: nothing is missing.
+    if record.len() < expected && (record.len()..expected).all(|at| header.is_unnamed(at)) {
         return None;
     }
     let extras_blank = record.len() > expected

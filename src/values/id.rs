@@ -23,7 +23,8 @@ pub enum IdRepair {
     FormulaWrapper,
     /// `'00123`: Excel's text marker.
     TextMarker,
-    /// `12345.0`: a number format added a decimal tail.
+    /// `12345.0` (or `12345,0` with a decimal comma): a number format added
+    /// a decimal tail.
     DecimalTail,
     /// `1,234,567`: a number format added thousands separators.
     ThousandsSeparators,
@@ -74,6 +75,12 @@ pub enum IdError {
         "looks like a date, which a spreadsheet makes of an ID such as 1-5, so the ID is lost; export the file again with this column formatted as text"
     )]
     Date,
+    /// An email address or a phone number where the ID should be: the
+    /// columns are probably shifted (a value in the wrong column).
+    #[error(
+        "looks like {0}, not an ID: the columns are probably shifted (a cell missing or extra earlier in the row); check the row against the header"
+    )]
+    Shifted(&'static str),
     /// The ID is longer than [`MAX_ID_LEN`] characters.
     #[error("is longer than {MAX_ID_LEN} characters, which no SIS ID is")]
     TooLong,
@@ -110,7 +117,10 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
             has_e |= (b | 0x20) == b'e';
             has_dash |= b == b'-';
         }
-        if plain && !(has_e && is_scientific(value)) && !(has_dash && is_date(value)) {
+        if plain
+            && !(has_e && is_scientific(value))
+            && !(has_dash && (is_date(value) || shifted_value(value).is_some()))
+        {
             return Ok((Cow::Borrowed(value), Vec::new()));
         }
     }
@@ -155,6 +165,9 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     {
         return Err(IdError::ControlCharacter);
     }
+    if let Some(what) = shifted_value(&value) {
+        return Err(IdError::Shifted(what));
+    }
     if value.chars().any(char::is_whitespace) {
         return Err(IdError::InnerWhitespace);
     }
@@ -162,6 +175,28 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
         return Err(IdError::TooLong);
     }
     Ok((value, repairs))
+}
+
+/// What a value in an ID cell is instead of an ID, when it is plainly a
+/// contact: an email address, or a phone number as people write one
+/// (`(312) 555-0142`, `312-555-0142`, `+1 312 555 0142`).
+pub(crate) fn shifted_value(value: &str) -> Option<&'static str> {
+    if value.contains('@') && value.contains('.') {
+        return Some("an email address");
+    }
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let phone_shaped = value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b" ()+-.".contains(&b))
+        && (10..=15).contains(&digits)
+        && (value.starts_with('+')
+            || value.starts_with('(')
+            || value
+                .split(['-', '.', ' '])
+                .map(str::len)
+                .collect::<Vec<_>>()
+                == [3, 3, 4]);
+    phone_shaped.then_some("a phone number")
 }
 
 /// A date as a spreadsheet writes one it made of an ID: `Jan-05`,
@@ -223,11 +258,17 @@ fn is_date(value: &str) -> bool {
     }
 }
 
-/// `12345.0` or `12345.00` -> `12345`; anything else -> None.
+/// `12345.0` or `12345.00` -> `12345`, and with a decimal comma as
+/// European locales write it, `12345,0` or `12345,00` (not `1,000`, which
+/// is a thousands separator); anything else -> None.
 fn decimal_tail(value: &str) -> Option<&str> {
-    let (integer, fraction) = value.split_once('.')?;
+    let (integer, fraction) = value.split_once(['.', ','])?;
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    (all_digits(integer) && all_digits(fraction) && fraction.bytes().all(|b| b == b'0'))
+    let comma = value.as_bytes()[integer.len()] == b',';
+    (all_digits(integer)
+        && all_digits(fraction)
+        && fraction.bytes().all(|b| b == b'0')
+        && !(comma && fraction.len() == 3))
         .then_some(integer)
 }
 

@@ -101,6 +101,21 @@ impl Language {
                 return Ok(Language(SmolStr::new_static(tag)));
             }
         }
+        // "SOM - Somali", "Somali - SOM": a code-and-name list value, as
+        // SIS drop-downs write them. The name decides: the code may be the
+        // SIS's own, or a language of that name ("Som").
+        if let Some((left, right)) = folded.split_once(" - ") {
+            let code =
+                |s: &str| (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
+            let name = match (code(left.trim()), code(right.trim())) {
+                (true, false) => Some(right.trim()),
+                (false, true) => Some(left.trim()),
+                _ => None,
+            };
+            if let Some(tag) = name.and_then(|name| names().get(name)) {
+                return Ok(Language(SmolStr::new_static(tag)));
+            }
+        }
         // "Chinese-Mandarin", "Haitian/Creole": every word that names a
         // language must name the same one; "English/Spanish" stays unknown.
         // "Chinese" qualifies a Chinese language ("Chinese - Cantonese").
@@ -877,6 +892,9 @@ mod tests {
             ("Jamaican Patois", "jam"),
             ("Cebuano (Visayan)", "ceb"),
             ("Khmer (Cambodian)", "km"),
+            ("SOM - Somali", "so"),
+            ("Somali - SOM", "so"),
+            ("VIE - Vietnamese", "vi"),
             ("Chinese - Cantonese", "yue"),
             ("Chinese-Cantonese", "yue"),
             ("Cantonese (Chinese)", "yue"),
