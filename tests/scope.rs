@@ -173,8 +173,37 @@ fn the_students_file_names_schools_as_districts_write_them() {
     let students =
         read_students("student_id;grade\n1.2E+05;3\n000127;4\n".as_bytes()).expect("reads");
     assert!(!students.has_schools);
-    assert_eq!(students.unreadable_rows, [1]);
+    // Physical lines: the header is line 1.
+    assert_eq!(students.unreadable_rows, [2]);
     assert_eq!(students.enrolments.len(), 1);
+}
+
+#[test]
+fn the_students_file_is_read_as_guardians_csv_is() {
+    use guardian_roster::TextEncoding;
+    // Windows-1252 (a school name with an accent), CRLF, a blank line, a
+    // quoted line break in another column and a quote never closed: the
+    // same decoding, tokenizer and physical lines as the upload.
+    let mut bytes = b"sep=;\r\nStudent Number;School;Notes\r\n000125;0102;\"two\r\nlines\"\r\n\r\n000126;0205;Jos\xe9\r\n".to_vec();
+    bytes.extend_from_slice(b"000127;0205;\"never closed\r\n");
+    let students = read_students(bytes.as_slice()).expect("reads");
+    assert_eq!(students.encoding, TextEncoding::Windows1252);
+    let rows: Vec<(&str, Option<&str>)> = students
+        .enrolments
+        .iter()
+        .map(|e| {
+            (
+                e.student_id.as_str(),
+                e.school_id.as_ref().map(|s| s.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [("000125", Some("0102")), ("000126", Some("0205"))]);
+    // The last row's quote swallows the rest of the file: not trusted.
+    assert_eq!(students.unreadable_rows, [7]);
+    // A workbook is named, not misread.
+    let error = read_students(&b"PK\x03\x04\x14\x00\x06\x00"[..]).expect_err("a workbook");
+    assert_eq!(error.code().as_str(), "unreadable_file");
 }
 
 fn row() -> impl Strategy<Value = String> {

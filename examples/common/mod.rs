@@ -455,7 +455,7 @@ pub fn load_enrolments(path: &str) -> Result<Vec<guardian_roster::Enrolment>, St
     let students = guardian_roster::read_students(io::BufReader::new(file))
         .map_err(|e| format!("{path}: {e}"))?;
     for row in &students.unreadable_rows {
-        eprintln!("warning: {path}: row {row} has an unusable student or school ID; left out");
+        eprintln!("warning: {path}: line {row} has an unusable student or school ID; left out");
     }
     Ok(students.enrolments)
 }

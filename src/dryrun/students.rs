@@ -4,6 +4,8 @@ use std::io::Read;
 
 use crate::column::{Column, header_key};
 use crate::error::{Error, ErrorKind};
+use crate::reading::decode::TextEncoding;
+use crate::reading::reader::CsvFile;
 use crate::values::id::{SchoolId, StudentId};
 
 /// One row of a students file: a student, and a school they are enrolled
@@ -25,10 +27,14 @@ pub struct Students {
     pub enrolments: Vec<Enrolment>,
     /// Whether the file has a school column.
     pub has_schools: bool,
-    /// Rows (1-based, counted after the header) whose student or school ID
-    /// could not be read (scientific notation, a control character...);
-    /// those rows are left out.
+    /// The physical lines (1-based, as a text editor counts them) of rows
+    /// whose student or school ID could not be read (scientific notation,
+    /// a control character, a cell past the size limit, a quote never
+    /// closed...); those rows are left out.
     pub unreadable_rows: Vec<u64>,
+    /// The encoding the file was read as (Windows-1252 and UTF-16 files
+    /// are converted, as guardians.csv is).
+    pub encoding: TextEncoding,
 }
 
 /// Header names for a student's school, as SIS exports write them, in the
@@ -51,7 +57,9 @@ const SCHOOL_HEADERS: &[&str] = &[
     "studentschoolid",
 ];
 
-/// Reads a students file: any CSV (comma, semicolon or tab) with a student
+/// Reads a students file through the same reading stack as guardians.csv
+/// (encoding detection, the tokenizer and its limits, physical lines): any
+/// CSV (comma, semicolon or tab) with a student
 /// ID column (`student_id`, `Student ID`, `Student Number`...) and, for
 /// school-level syncs, an optional school column (`school_id`, `School`,
 /// `School Code`, `SchoolID`, `Building`, `Site`, `Campus`). Other columns
@@ -74,22 +82,13 @@ const SCHOOL_HEADERS: &[&str] = &[
 /// # Ok(()) }
 /// ```
 pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
-    let mut text = Vec::new();
-    let mut input = input;
-    input.read_to_end(&mut text)?;
-    let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_slice());
-    let io =
-        |e: csv::Error| Error::without_line(ErrorKind::Io(std::io::Error::other(e.to_string())));
-    let headers = reader.byte_headers().map_err(io)?.clone();
-    let cells: Vec<String> = headers
+    let mut file = CsvFile::open(input)?;
+    let mut record = csv::ByteRecord::new();
+    let mut cuts = Vec::new();
+    let Some(header_line) = file.next(&mut record, &mut cuts)? else {
+        return Err(Error::new(ErrorKind::EmptyFile, 1));
+    };
+    let cells: Vec<String> = record
         .iter()
         .map(|h| String::from_utf8_lossy(h).replace('\u{feff}', ""))
         .collect();
@@ -108,7 +107,7 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
                     strict: false,
                     hint: Some("the students file needs a student_id column".to_owned()),
                 },
-                1,
+                header_line,
             )
         })?;
     let school = cells
@@ -118,10 +117,7 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
         has_schools: school.is_some(),
         ..Students::default()
     };
-    let mut record = csv::ByteRecord::new();
-    let mut row = 0u64;
-    while reader.read_byte_record(&mut record).map_err(io)? {
-        row += 1;
+    while let Some(line) = file.next(&mut record, &mut cuts)? {
         let cell = |at: usize| {
             record
                 .get(at)
@@ -129,11 +125,17 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
                 .unwrap_or_default()
         };
         let raw = cell(student);
-        if raw.trim().is_empty() {
+        if raw.trim().is_empty() && !cuts.iter().any(|c| c.loses_data()) {
+            continue;
+        }
+        // A cell cut by the limits, or a quote never closed, is not a
+        // student to trust.
+        if cuts.iter().any(|c| c.loses_data()) {
+            out.unreadable_rows.push(line);
             continue;
         }
         let Ok(student_id) = StudentId::parse(&raw) else {
-            out.unreadable_rows.push(row);
+            out.unreadable_rows.push(line);
             continue;
         };
         let school_id = match school.map(cell).filter(|s| !s.trim().is_empty()) {
@@ -141,7 +143,7 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
             Some(raw) => match SchoolId::parse(&raw) {
                 Ok(parsed) => Some(parsed.id),
                 Err(_) => {
-                    out.unreadable_rows.push(row);
+                    out.unreadable_rows.push(line);
                     continue;
                 }
             },
@@ -151,5 +153,6 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
             school_id,
         });
     }
+    out.encoding = file.encoding;
     Ok(out)
 }

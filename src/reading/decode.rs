@@ -14,11 +14,12 @@ use serde::Serialize;
 const SNIFF_LEN: usize = 64 * 1024;
 
 /// The text encoding a file was read as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TextEncoding {
     /// UTF-8 without a byte-order mark.
+    #[default]
     Utf8,
     /// UTF-8 with a byte-order mark (Excel's "CSV UTF-8").
     Utf8Bom,

@@ -279,6 +279,64 @@ impl ReaderBuilder {
     }
 }
 
+/// Any CSV file read through the same stack as guardians.csv: encoding
+/// sniffed and decoded (a workbook refused), Excel's `sep=` line honoured,
+/// the delimiter detected from the first line, the one tokenizer with its
+/// limits and physical lines. For the other files the crate reads (the
+/// students file), which have headers of their own.
+pub(crate) struct CsvFile<R: Read> {
+    records: Source<R>,
+    /// The encoding the file was read as.
+    pub(crate) encoding: TextEncoding,
+}
+
+impl<R: Read> CsvFile<R> {
+    /// Opens `input` with the default limits.
+    pub(crate) fn open(mut input: R) -> Result<CsvFile<R>, Error> {
+        let (prefix, at_eof) = decode::read_prefix(&mut input)?;
+        let encoding = match decode::sniff(&prefix, at_eof) {
+            Sniffed::Text(encoding) => encoding,
+            Sniffed::NotText(kind) => {
+                let format = match kind {
+                    NotText::Xlsx => "xlsx",
+                    NotText::Xls => "xls",
+                };
+                return Err(Error::new(ErrorKind::Workbook { format }, 1));
+            }
+        };
+        let mut text = Utf8Stream::new(input, prefix, encoding);
+        let mut peeked = Vec::new();
+        peek_line(&mut text, &mut peeked, 0)?;
+        let directive = sep_directive(&peeked);
+        let first = match directive {
+            Some(_) => memchr::memchr(b'\n', &peeked).map_or(peeked.len(), |at| at + 1),
+            None => 0,
+        };
+        let delimiter = directive.unwrap_or_else(|| detect_delimiter(&peeked[first..]));
+        let mut records = Tokenizer::new(
+            io::Cursor::new(peeked).chain(text),
+            delimiter,
+            DEFAULT_MAX_FIELD_BYTES,
+            DEFAULT_MAX_COLUMNS,
+        );
+        if directive.is_some() {
+            let mut record = csv::ByteRecord::new();
+            next_record(&mut records, &mut record, &mut Vec::new())?;
+        }
+        Ok(CsvFile { records, encoding })
+    }
+
+    /// The next record, its physical line, and what the limits cut from it
+    /// (a record with a cut that loses data is not to be trusted).
+    pub(crate) fn next(
+        &mut self,
+        record: &mut csv::ByteRecord,
+        cuts: &mut Vec<Cut>,
+    ) -> Result<Option<u64>, Error> {
+        next_record(&mut self.records, record, cuts)
+    }
+}
+
 /// The warning for a file that was converted to UTF-8.
 fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
     Diagnostic::with_message(
