@@ -181,6 +181,10 @@ codes! {
     DuplicateRow = "duplicate_row", Warning;
     /// Two different guardians share one email address.
     SharedEmail = "shared_email", Warning;
+    /// A student with more guardians (over 20), or a guardian with more
+    /// students (over 30), than any family has: the export may be joined
+    /// wrongly.
+    ImplausibleLinks = "implausible_links", Warning;
     /// Two different guardians share one mobile number.
     SharedMobile = "shared_mobile", Warning;
     /// Two guardians' emails differ only in look-alike characters (another

@@ -176,6 +176,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `optional_field_differs` | warning | a guardian's home phone or language differs between rows; the first row's value (the first recognised language) is kept, never a lost guardian |
 | `rows_completed` | warning | some of a guardian's rows leave the email, mobile, home phone or language empty and another row gives it (as SIS exports write contacts on a guardian's first row only); the value is used for every row, one warning per guardian |
 | `duplicate_row` | warning | a row repeats an earlier row (the same guardian, student and details once normalised); counted once |
+| `implausible_links` | warning | a student has more than 20 guardians, or a guardian more than 30 students, in the file: more than any family has, so the export may be joined wrongly; one warning each, on the first row |
 | `shared_email` | warning | two guardians share an email |
 | `shared_mobile` | warning | two guardians share a mobile |
 | `lookalike_email` | warning | two guardians' emails differ only in look-alike characters (a Cyrillic `а` for a Latin `a`, full-width letters, a domain and its punycode form: UTS #39 skeletons); to a person they are one login |

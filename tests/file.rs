@@ -559,3 +559,42 @@ fn a_shared_email_with_the_same_name_may_be_one_person_with_two_ids() {
         ]
     );
 }
+
+#[test]
+fn a_student_with_more_guardians_than_any_family_is_warned() {
+    // A join gone wrong: one student ID on every row.
+    let rows: Vec<String> = (0..25)
+        .map(|n| format!("00123,G{n:02},Ann,Lee,g{n}@example.com,,,"))
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = validate(csv(&refs));
+    let found: Vec<(&str, u64, Option<&str>)> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.value.as_deref()))
+        .collect();
+    assert_eq!(found, [("implausible_links", 2, Some("00123"))]);
+    assert_eq!(
+        file.diagnostics()[0].message(),
+        "Line 2: student 00123 has 25 guardians in this file, more than any family has (20 at most is usual): check the export (the same student ID on many rows?)"
+    );
+    // A guardian ID copied down the column.
+    let rows: Vec<String> = (0..31)
+        .map(|n| format!("{n:05},G1,Ann,Lee,ann@example.com,,,"))
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = validate(csv(&refs));
+    let found: Vec<(&str, u64, Option<&str>)> = file
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.value.as_deref()))
+        .collect();
+    assert_eq!(found, [("implausible_links", 2, Some("G1"))]);
+    // Twenty guardians and thirty students are still a (large) family.
+    let rows: Vec<String> = (0..20)
+        .map(|n| format!("00123,G{n:02},Ann,Lee,g{n}@example.com,,,"))
+        .chain((0..30).map(|n| format!("{n:05},H1,Bo,Li,bo@example.com,,,")))
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    assert!(validate(csv(&refs)).diagnostics().is_empty());
+}

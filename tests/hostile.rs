@@ -325,3 +325,41 @@ fn byte_records_keep_their_lines_and_the_limits() -> Result<(), guardian_roster:
     );
     Ok(())
 }
+
+#[test]
+fn invisible_characters_around_an_id_are_removed_and_named() {
+    let file = validate(csv(&[
+        "\u{feff}000101,G1,Ana,Diaz,ana@example.com,,,",
+        "000102\u{200b},G2,Bo,Li,bo@example.com,,,",
+    ]));
+    assert_eq!(
+        found(&file),
+        [
+            ("id_repaired", 2, Some("student_id")),
+            ("id_repaired", 3, Some("student_id"))
+        ]
+    );
+    assert_eq!(
+        file.diagnostics()[0].message(),
+        "Line 2: the student ID \u{feff}000101 had a character that does not show (a byte-order mark or a zero-width space), which was removed; check that the result is the ID the SIS has"
+    );
+    let students: Vec<&str> = file.links().iter().map(|l| l.student_id.as_str()).collect();
+    assert_eq!(students, ["000101", "000102"]);
+}
+
+#[test]
+fn a_formula_after_an_ideographic_space_is_neutralised() {
+    use guardian_roster::{ReaderBuilder, write_errors_csv};
+    let data = csv(&["001,G1,\u{3000}=HYPERLINK(\"http://evil\"),Diaz,ana@example,,,"]);
+    let file = validate(&data);
+    let mut out = Vec::new();
+    write_errors_csv(
+        data.as_bytes(),
+        &ReaderBuilder::new(),
+        file.diagnostics(),
+        &mut out,
+    )
+    .expect("written");
+    let text = String::from_utf8(out).expect("UTF-8");
+    assert!(text.contains("\"'\u{3000}=HYPERLINK"), "{text}");
+}

@@ -276,6 +276,12 @@ impl Entry {
     }
 }
 
+/// More guardians than this for one student is no family: a warning.
+const MAX_GUARDIANS_PER_STUDENT: u32 = 20;
+
+/// More students than this for one guardian is no family: a warning.
+const MAX_STUDENTS_PER_GUARDIAN: u32 = 30;
+
 /// No guardian or student: the row did not make a link.
 const NONE: u32 = u32::MAX;
 
@@ -828,6 +834,7 @@ impl Builder {
         self.warn_completions();
         self.reject_conflicts();
         self.reject_flag_conflicts();
+        self.warn_implausible_counts();
         // Vectors grown by doubling hold up to half again their length in
         // spare room; give it back before the output is built beside them
         // (at 1M rows, 40 MB of guardians' room).
@@ -1073,6 +1080,75 @@ impl Builder {
             }
         }
         self.rejected.par_sort_by_key(|r| r.line);
+    }
+
+    /// A student with more guardians, or a guardian with more students, than
+    /// any family has: an export joined wrongly (a student ID on every row,
+    /// a guardian ID copied down a column). One warning each, on the first
+    /// row.
+    fn warn_implausible_counts(&mut self) {
+        // Interned indexes are dense: a count per index, and the first
+        // line of each over the limit found again below.
+        let mut per_student = vec![0u32; self.students.len()];
+        let mut per_guardian = vec![0u32; self.entries.len()];
+        for &(g, s, _) in &self.links {
+            per_student[s as usize] += 1;
+            per_guardian[g as usize] += 1;
+        }
+        let over_students = per_student.iter().any(|&n| n > MAX_GUARDIANS_PER_STUDENT);
+        let over_guardians = per_guardian.iter().any(|&n| n > MAX_STUDENTS_PER_GUARDIAN);
+        if !over_students && !over_guardians {
+            return;
+        }
+        let mut first_student: HashMap<u32, u64> = HashMap::default();
+        let mut first_guardian: HashMap<u32, u64> = HashMap::default();
+        for &(g, s, line) in &self.links {
+            if per_student[s as usize] > MAX_GUARDIANS_PER_STUDENT {
+                first_student.entry(s).or_insert(line);
+            }
+            if per_guardian[g as usize] > MAX_STUDENTS_PER_GUARDIAN {
+                first_guardian.entry(g).or_insert(line);
+            }
+        }
+        let mut found: Vec<Diagnostic> = Vec::new();
+        for (s, line) in first_student {
+            let count = per_student[s as usize];
+            found.push(
+                    Diagnostic::with_message(
+                        Code::ImplausibleLinks,
+                        line,
+                        msg!(
+                            "student {} has {} guardians in this file, more than any family has ({} at most is usual): check the export (the same student ID on many rows?)",
+                            Arg::Value,
+                            u64::from(count),
+                            u64::from(MAX_GUARDIANS_PER_STUDENT)
+                        )
+                        .lined(),
+                    )
+                    .with_column(Column::StudentId)
+                    .with_value(self.students[s as usize].as_str()),
+                );
+        }
+        for (g, line) in first_guardian {
+            let count = per_guardian[g as usize];
+            found.push(
+                    Diagnostic::with_message(
+                        Code::ImplausibleLinks,
+                        line,
+                        msg!(
+                            "guardian {} is linked to {} students in this file, more than any family has ({} at most is usual): check the export (the same guardian ID copied down the column?)",
+                            Arg::Value,
+                            u64::from(count),
+                            u64::from(MAX_STUDENTS_PER_GUARDIAN)
+                        )
+                        .lined(),
+                    )
+                    .with_column(Column::GuardianId)
+                    .with_value(self.entries[g as usize].guardian.guardian_id.as_str()),
+                );
+        }
+        found.sort_by_key(|d| (d.line, d.column));
+        self.diagnostics.extend(found);
     }
 
     /// Links that one row makes and another row of the same guardian and

@@ -69,7 +69,12 @@ impl Cells<'_> {
         };
         match decoded {
             Ok(text) => {
-                let mut text = trim(text);
+                // An ID keeps the characters that do not show around it:
+                // its rules remove them and say so.
+                let mut text = match column {
+                    Column::StudentId | Column::GuardianId => text.trim(),
+                    _ => trim(text),
+                };
                 if broken_utf8_read_as_windows_1252(text) {
                     out.push(
                         Code::GarbledText,

@@ -147,7 +147,14 @@ pub(crate) fn is_formula_start(cell: &[u8]) -> bool {
     if matches!(cell.first(), Some(b'\t' | b'\r')) {
         return true;
     }
-    let visible = cell.trim_ascii_start();
+    // Past any white space, an ideographic or no-break space, or a
+    // character that does not show: a spreadsheet skips them too.
+    let visible = match std::str::from_utf8(cell) {
+        Ok(text) => text
+            .trim_start_matches(|c: char| c.is_whitespace() || crate::values::text::is_invisible(c))
+            .as_bytes(),
+        Err(_) => cell.trim_ascii_start(),
+    };
     matches!(visible.first(), Some(b'=' | b'+' | b'-' | b'@'))
         || [
             "\u{ff1d}".as_bytes(),

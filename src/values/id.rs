@@ -23,6 +23,9 @@ pub enum IdRepair {
     FormulaWrapper,
     /// `'00123`: Excel's text marker.
     TextMarker,
+    /// A byte-order mark or a zero-width space before or after the ID,
+    /// which does not show but would make it another ID.
+    InvisibleCharacter,
     /// `12345.0` (or `12345,0` with a decimal comma): a number format added
     /// a decimal tail.
     DecimalTail,
@@ -37,6 +40,9 @@ impl IdRepair {
             IdRepair::TextMarker => "a spreadsheet text marker (')",
             IdRepair::DecimalTail => "a decimal tail (.0) added by a number format",
             IdRepair::ThousandsSeparators => "thousands separators added by a number format",
+            IdRepair::InvisibleCharacter => {
+                "a character that does not show (a byte-order mark or a zero-width space)"
+            }
         }
     }
 }
@@ -108,9 +114,12 @@ impl<T> ParsedId<T> {
 /// Idempotent: normalising a normalised ID changes nothing.
 fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     let mut value = crate::values::text::trim(raw);
+    // A byte-order mark or a zero-width space around the ID (files joined
+    // with `copy /b`, a value pasted from the web) is removed, and named.
+    let invisible = value.len() != raw.trim().len();
     // Most IDs are letters, digits and dashes: no damage to undo, nothing
     // to reject but scientific notation, which needs an `e`.
-    if !value.is_empty() && value.len() <= MAX_ID_LEN {
+    if !invisible && !value.is_empty() && value.len() <= MAX_ID_LEN {
         let (mut plain, mut has_e, mut has_dash) = (true, false, false);
         for b in value.bytes() {
             plain &= b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
@@ -128,6 +137,9 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
         return Err(IdError::SpreadsheetError);
     }
     let mut repairs = Vec::new();
+    if invisible {
+        repairs.push(IdRepair::InvisibleCharacter);
+    }
     // Damage can nest (`="'00123"`); each pass peels one layer.
     loop {
         if let Some(inner) = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')) {
