@@ -114,8 +114,9 @@ synonyms districts write (`Parent ID`, `Guardian Email`, `Cell`, `SMS`,
 | `home_phone` | records only, never notified | optional |
 | `language` | preferred language, for translation | optional |
 
-UTF-8 (with or without BOM) is read as is; Windows-1252 and UTF-16 (as
-Excel saves "Unicode Text") are converted, with an `encoding` warning. The
+UTF-8 (with or without BOM) is read as is; Windows-1252, Mac Roman (Excel
+for Mac) and UTF-16 (as Excel saves "Unicode Text") are converted, with an
+`encoding` warning. The
 encoding is judged from the first 64 KiB, and where those are all ASCII,
 again at the first byte that is not. The
 delimiter (`,`, `;` or tab) is detected from the header line.

@@ -598,3 +598,41 @@ fn a_student_with_more_guardians_than_any_family_is_warned() {
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
     assert!(validate(csv(&refs)).diagnostics().is_empty());
 }
+
+#[test]
+fn excel_for_macs_csv_is_read_as_mac_roman() {
+    // Excel for Mac: Mac Roman, CR line ends. `é` is 0x8E and `ñ` 0x96,
+    // which Windows-1252 reads as `Ž` and `–`.
+    let bytes = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\r\
+                  001,G1,Jos\x8e,Mu\x96oz,jose@example.com,\r";
+    let file = validate(bytes);
+    assert_eq!(file.encoding(), TextEncoding::MacRoman);
+    let jose = file.guardian("G1").expect("G1");
+    assert_eq!(
+        (jose.first_name.as_str(), jose.last_name.as_str()),
+        ("José", "Muñoz")
+    );
+    assert_eq!(
+        found(&file),
+        [("encoding", 1, None)],
+        "{:?}",
+        file.diagnostics()
+    );
+    assert_eq!(
+        file.diagnostics()[0].message(),
+        "The file was saved as Mac Roman, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\""
+    );
+    // With LF line ends, the letters still tell.
+    let bytes = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+                  001,G1,Jos\x8e,Mu\x96oz,jose@example.com,\n";
+    assert_eq!(validate(bytes).encoding(), TextEncoding::MacRoman);
+    // Windows-1252's own accented letters stay Windows-1252.
+    let bytes = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\r\n\
+                  001,G1,Jos\xe9,Mu\xf1oz,jose@example.com,\r\n";
+    let file = validate(bytes);
+    assert_eq!(file.encoding(), TextEncoding::Windows1252);
+    assert_eq!(
+        file.guardian("G1").map(|g| g.first_name.as_str()),
+        Some("José")
+    );
+}

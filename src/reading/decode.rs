@@ -25,6 +25,9 @@ pub enum TextEncoding {
     Utf8Bom,
     /// Windows-1252, Excel's "CSV" on Western-language Windows.
     Windows1252,
+    /// Mac Roman, Excel for Mac's "CSV" (with CR line ends): told from
+    /// Windows-1252 by its line ends and by where its accented letters lie.
+    MacRoman,
     /// UTF-16 little-endian, Excel's "Unicode Text".
     Utf16Le,
     /// UTF-16 big-endian.
@@ -43,6 +46,7 @@ impl TextEncoding {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf8Bom => "UTF-8 with BOM",
             TextEncoding::Windows1252 => "Windows-1252",
+            TextEncoding::MacRoman => "Mac Roman",
             TextEncoding::Utf16Le => "UTF-16LE",
             TextEncoding::Utf16Be => "UTF-16BE",
         }
@@ -88,7 +92,10 @@ pub(crate) fn sniff(prefix: &[u8], at_eof: bool) -> Sniffed {
     } else if let Some(utf16) = utf16_without_bom(prefix) {
         utf16
     } else {
-        utf8_or_windows_1252(prefix, at_eof)
+        match utf8_or_windows_1252(prefix, at_eof) {
+            Windows1252 if is_mac_roman(prefix) => MacRoman,
+            encoding => encoding,
+        }
     };
     Sniffed::Text(encoding)
 }
@@ -112,6 +119,21 @@ fn utf8_or_windows_1252(prefix: &[u8], at_eof: bool) -> TextEncoding {
     } else {
         TextEncoding::Utf8
     }
+}
+
+/// Whether text that is not UTF-8 is Mac Roman rather than Windows-1252:
+/// its lines end in a lone CR (as Excel for Mac writes them), or most of
+/// its bytes beyond ASCII lie in 0x80-0x9F, where Mac Roman has its
+/// accented letters (é is 0x8E, ñ 0x96) and Windows-1252 only rare
+/// symbols (Ž, –).
+fn is_mac_roman(prefix: &[u8]) -> bool {
+    let cr_only = prefix.contains(&b'\r') && !prefix.contains(&b'\n');
+    let high = prefix.iter().filter(|&&b| b >= 0x80).count();
+    let low_high = prefix
+        .iter()
+        .filter(|&&b| (0x80..=0x9F).contains(&b))
+        .count();
+    cr_only || (high > 0 && low_high * 2 > high)
 }
 
 /// ASCII text in UTF-16 has a NUL in every other byte.
@@ -199,6 +221,9 @@ impl<R: Read> Utf8Stream<R> {
                 None
             }
             TextEncoding::Windows1252 => Some(WINDOWS_1252.new_decoder_without_bom_handling()),
+            TextEncoding::MacRoman => {
+                Some(encoding_rs::MACINTOSH.new_decoder_without_bom_handling())
+            }
             TextEncoding::Utf16Le => Some(UTF_16LE.new_decoder_with_bom_removal()),
             TextEncoding::Utf16Be => Some(UTF_16BE.new_decoder_with_bom_removal()),
         };
