@@ -162,7 +162,7 @@ fn run() -> ExitCode {
         Format::Json => {
             let mut report = common::plan_json(shown, &file, &plan, false);
             if let Some(applied) = &applied {
-                let results = results(&file, &plan, applied);
+                let results = results(&file, &plan, applied).ok();
                 report["applied"] = json!({
                     "applied": applied.applied(),
                     "stale": applied.stale(),
@@ -192,7 +192,10 @@ fn run() -> ExitCode {
                 s.rows_skipped
             );
             if let Some(applied) = &applied {
-                let results = results(&file, &plan, applied);
+                // The upload is the plan's own: its results always exist.
+                let Ok(results) = results(&file, &plan, applied) else {
+                    return fatal("the results do not match the upload");
+                };
                 outln!(
                     "APPLIED: {} changes written, {} stale",
                     applied.applied(),

@@ -182,7 +182,7 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
         ]
     );
     // The results file lists the link that was already gone as such.
-    let report = guardian_roster::results(&file, &plan, &applied);
+    let report = guardian_roster::results(&file, &plan, &applied).expect("the plan\'s upload");
     let unlinks: Vec<(&str, &str, &str)> = report
         .unlinks
         .iter()
@@ -265,7 +265,7 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
     g8.email = Email::parse("hal@example.com").ok();
     now.add_guardian(g8);
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
-    let results = guardian_roster::results(&file, &plan, &applied);
+    let results = guardian_roster::results(&file, &plan, &applied).expect("the plan\'s upload");
     let rows = result_rows(&results);
     assert_eq!(
         rows,
@@ -292,11 +292,15 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
     results.write_csv(&mut out, b';').expect("written");
     let text = String::from_utf8(out).expect("UTF-8");
     let lines: Vec<&str> = text.lines().collect();
+    // A byte-order mark first, as in the errors file, for Excel.
     assert_eq!(
         lines[0],
-        "\"line\";\"result\";\"reason\";\"guardian_id\";\"student_id\""
+        "\u{feff}\"line\";\"result\";\"reason\";\"guardian_id\";\"student_id\""
     );
-    assert_eq!(lines[5], "\"6\";\"SKIPPED\";\"unknown_student\";\"\";\"\"");
+    assert_eq!(
+        lines[5],
+        "\"6\";\"SKIPPED\";\"unknown_student\";\"G6\";\"009\""
+    );
     assert_eq!(lines[8], "\"\";\"UNLINKED\";\"\";\"G3\";\"003\"");
     let json = serde_json::to_value(&results).expect("serialises");
     assert_eq!(json["counts"]["SKIPPED"], 2);
@@ -577,7 +581,7 @@ fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
             ("G3", lost)
         ]
     );
-    let report = guardian_roster::results(&file, &plan, &applied);
+    let report = guardian_roster::results(&file, &plan, &applied).expect("the plan\'s upload");
     let rows: Vec<(u64, &str)> = report
         .rows
         .iter()
@@ -708,7 +712,7 @@ fn the_results_of_a_streamed_file_skip_its_rejected_rows() {
     let mut now = roster(CURRENT);
     let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
-    let results = guardian_roster::results(&file, &plan, &applied);
+    let results = guardian_roster::results(&file, &plan, &applied).expect("the plan\'s upload");
     let rows = result_rows(&results);
     assert_eq!(
         rows,
@@ -825,7 +829,7 @@ fn a_plan_edited_after_the_dry_run_writes_nothing() {
         (0, 0, 5)
     );
     assert_eq!(snapshot(&now), after);
-    let results = guardian_roster::results(&file, &plan, &again);
+    let results = guardian_roster::results(&file, &plan, &again).expect("the plan\'s upload");
     assert!(
         results
             .rows
@@ -987,4 +991,64 @@ fn an_email_swap_with_one_half_stale_writes_neither_half() {
             ("G2".to_owned(), Some("bo@example.com".to_owned()))
         ]
     );
+}
+
+#[test]
+fn results_are_bound_to_their_upload_and_name_each_rows_people() {
+    let file = common::validate(csv(UPLOAD));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
+    let mut now = roster(CURRENT);
+    let plan = dry_run(&file, &now, &options).expect("in memory");
+    // G3's link goes before Start Processing: its removal is done already.
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    let results = guardian_roster::results(&file, &plan, &applied).expect("the plan's upload");
+    let named: Vec<(u64, Option<&str>, Option<&str>)> = results
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.guardian_id.as_ref().map(|g| g.as_str()),
+                r.student_id.as_ref().map(|s| s.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (2, Some("G1"), Some("001")),
+            (3, Some("G2"), Some("002")),
+            (4, Some("G2"), Some("004")),
+            (5, Some("G5"), Some("004")),
+        ]
+    );
+    let mut out = Vec::new();
+    results.write_csv(&mut out, b';').expect("written");
+    let text = String::from_utf8(out).expect("UTF-8");
+    assert!(text.starts_with("\u{feff}\"line\";\"result\""), "{text}");
+    assert!(
+        text.contains("\"2\";\"UPDATED\";\"\";\"G1\";\"001\""),
+        "{text}"
+    );
+
+    // Another upload (rows reordered) is not the plan's: refused.
+    let mut reordered = UPLOAD.to_vec();
+    reordered.reverse();
+    let other = common::validate(csv(&reordered));
+    let error = guardian_roster::results(&other, &plan, &applied).expect_err("not its upload");
+    assert_eq!(error.code().as_str(), "plan_not_approved");
+
+    // A removal is never stale (a link already gone is ALREADY_APPLIED);
+    // one written has no reason. (A failed one has the roster's words.)
+    let mut stale = roster(CURRENT);
+    let plan = dry_run(&file, &stale, &options).expect("in memory");
+    let mut g3 = stale.guardian("G3").expect("G3").clone();
+    g3.first_name = guardian_roster::Name::from("Cyd");
+    stale.add_guardian(g3);
+    let applied = apply(&plan, &mut stale, &ApplyOptions::new()).expect("in memory");
+    let results = guardian_roster::results(&file, &plan, &applied).expect("the plan's upload");
+    assert_eq!(results.unlinks.len(), 1);
+    assert_eq!(results.unlinks[0].result, "UNLINKED");
+    assert_eq!(results.unlinks[0].reason, None);
 }

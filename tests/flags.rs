@@ -393,7 +393,7 @@ fn a_full_sync_removes_a_restricted_link_whatever_the_threshold() {
             .all_links()
             .any(|(g, s)| g.as_str() == "G2" && s.as_str() == "001")
     );
-    let results = results(&file, &plan, &applied);
+    let results = results(&file, &plan, &applied).expect("the plan\'s upload");
     let rows: Vec<(u64, RowResult, Option<&str>)> = results
         .rows
         .iter()

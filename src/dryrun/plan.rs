@@ -764,13 +764,21 @@ fn plan_windows<R: Roster + ?Sized>(
 
 /// The upload's fingerprint: its usable guardians and links, and the
 /// lines and IDs of its rejected rows.
-fn upload_digest(file: &ValidatedFile) -> Digest {
+pub(crate) fn upload_digest(file: &ValidatedFile) -> Digest {
     let mut digest = Digest::default();
     for guardian in file.guardians() {
         digest.add_guardian(guardian);
     }
+    // With their lines: the same rows in another order are another
+    // upload (results name rows by line).
     for link in file.links() {
-        digest.add(&["link", link.guardian_id.as_str(), link.student_id.as_str()]);
+        let line = link.line.to_string();
+        digest.add(&[
+            "link",
+            link.guardian_id.as_str(),
+            link.student_id.as_str(),
+            &line,
+        ]);
     }
     for row in file.excluded_rows() {
         let line = row.line.to_string();

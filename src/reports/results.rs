@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::checks::validated::ValidatedFile;
 use crate::dryrun::apply::{Applied, Outcome};
-use crate::dryrun::plan::{Change, Plan};
+use crate::dryrun::plan::{Change, Plan, upload_digest};
 use crate::error::{Error, ErrorKind};
 use crate::reading::row::RowStatus;
 use crate::reports::errors_csv::neutralise;
@@ -66,6 +66,11 @@ impl RowResult {
 pub struct ResultRow {
     /// The physical line of the row.
     pub line: u64,
+    /// The row's guardian, where the file kept it (a row that repeats an
+    /// earlier one's link has none of its own).
+    pub guardian_id: Option<GuardianId>,
+    /// The row's student, where the file kept it.
+    pub student_id: Option<StudentId>,
     /// What happened.
     pub result: RowResult,
     /// Why a row was skipped or stale: diagnostic codes, or what changed.
@@ -82,6 +87,8 @@ pub struct ResultUnlink {
     /// `UNLINKED`, `ALREADY_APPLIED` when the link was already gone,
     /// `STALE` or `FAILED`.
     pub result: &'static str,
+    /// Why the removal was not written (stale or failed).
+    pub reason: Option<String>,
 }
 
 /// The results of applying a plan: every row of the upload (they add up
@@ -110,7 +117,18 @@ pub struct Results {
 /// change was not written is `FAILED` or `STALE` with the reason;
 /// otherwise the row's change decides (`CREATED` when it created its
 /// guardian, `UPDATED`, `LINKED`) or the row is `UNCHANGED`.
-pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results {
+///
+/// # Errors
+///
+/// [`ErrorKind::PlanNotApproved`] when `file` is not the plan's upload (its
+/// fingerprint differs): the results would name the wrong rows.
+pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Result<Results, Error> {
+    if upload_digest(file).hex() != plan.fingerprint().upload {
+        return Err(Error::without_line(ErrorKind::PlanNotApproved {
+            reason: "the results were asked for another upload than the plan's (its fingerprint differs), so they would name the wrong rows: give the upload the plan was made from".to_owned(),
+        }));
+    }
+    let ids = ids_by_line(file);
     let errors = error_codes_by_line(file, plan);
     let excluded: BTreeMap<u64, Exclusion> = file
         .excluded_rows()
@@ -148,18 +166,46 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Results 
             (None, None) => (RowResult::Unchanged, None),
         };
         *counts.entry(result).or_default() += 1;
+        let (guardian_id, student_id) = ids.get(&outcome.line).cloned().unwrap_or_default();
         rows.push(ResultRow {
             line: outcome.line,
+            guardian_id,
+            student_id,
             result,
             reason,
         });
     }
-    Results {
+    Ok(Results {
         counts,
         unlinked: unlinks.iter().filter(|u| u.result == "UNLINKED").count() as u64,
         rows,
         unlinks,
+    })
+}
+
+/// The guardian and student of each line the file kept them for: links,
+/// rejected rows, excluded rows.
+fn ids_by_line(file: &ValidatedFile) -> BTreeMap<u64, (Option<GuardianId>, Option<StudentId>)> {
+    let mut ids = BTreeMap::new();
+    for link in file.links() {
+        ids.insert(
+            link.line,
+            (
+                Some(link.guardian_id.clone()),
+                Some(link.student_id.clone()),
+            ),
+        );
     }
+    for row in file.rejected_rows() {
+        ids.insert(row.line, (row.guardian_id.clone(), row.student_id.clone()));
+    }
+    for row in file.excluded_rows() {
+        ids.insert(
+            row.line,
+            (Some(row.guardian_id.clone()), Some(row.student_id.clone())),
+        );
+    }
+    ids
 }
 
 /// The error codes on each line, the file's then the plan's.
@@ -197,6 +243,12 @@ fn outcomes_by_line(applied: &Applied) -> (LineResults, Vec<ResultUnlink>) {
                 unlinks.push(ResultUnlink {
                     guardian_id: guardian_id.clone(),
                     student_id: student_id.clone(),
+                    reason: match outcome {
+                        Outcome::Stale { reason } | Outcome::Failed { reason } => {
+                            Some(reason.clone())
+                        }
+                        _ => None,
+                    },
                     result: match outcome {
                         Outcome::Applied => "UNLINKED",
                         Outcome::Failed { .. } => "FAILED",
@@ -257,13 +309,17 @@ impl Results {
         ["line", "result", "reason", "guardian_id", "student_id"];
 
     /// Writes the results as CSV with `delimiter` (the upload's, so that a
-    /// spreadsheet opens both alike): a row per upload row, then one per
-    /// link removed (no line). Cells a spreadsheet would run as formulas
-    /// are neutralised as in the errors file.
+    /// spreadsheet opens both alike) and, as the errors file, a UTF-8
+    /// byte-order mark (so that Excel reads it as UTF-8): a row per upload
+    /// row with its guardian and student, then one per link removed (no
+    /// line). Cells a spreadsheet would run as formulas are neutralised as
+    /// in the errors file.
     pub fn write_csv<W: Write>(&self, out: W, delimiter: u8) -> Result<(), Error> {
         let io = |e: csv::Error| {
             Error::without_line(ErrorKind::Io(std::io::Error::other(e.to_string())))
         };
+        let mut out = out;
+        out.write_all("\u{feff}".as_bytes())?;
         let mut writer = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .quote_style(csv::QuoteStyle::Always)
@@ -271,13 +327,14 @@ impl Results {
         writer.write_record(Self::COLUMNS).map_err(io)?;
         for row in &self.rows {
             let reason = row.reason.as_deref().unwrap_or("");
+            let id = |id: Option<&str>| neutralise(id.unwrap_or("").as_bytes());
             writer
                 .write_record([
                     row.line.to_string().as_bytes(),
                     row.result.as_str().as_bytes(),
                     &neutralise(reason.as_bytes()),
-                    b"",
-                    b"",
+                    &id(row.guardian_id.as_ref().map(|g| g.as_str())),
+                    &id(row.student_id.as_ref().map(|s| s.as_str())),
                 ])
                 .map_err(io)?;
         }
@@ -286,7 +343,7 @@ impl Results {
                 .write_record([
                     &b""[..],
                     unlink.result.as_bytes(),
-                    b"",
+                    &neutralise(unlink.reason.as_deref().unwrap_or("").as_bytes()),
                     &neutralise(unlink.guardian_id.as_str().as_bytes()),
                     &neutralise(unlink.student_id.as_str().as_bytes()),
                 ])
