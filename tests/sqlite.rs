@@ -468,3 +468,38 @@ fn long_key_lists_are_split_and_errors_carry_no_sql() {
         .expect_err("not a database");
     assert_eq!(error.to_string(), "SQLite: file is not a database");
 }
+
+/// A key filled by other means (left NULL, or with SQL `lower()`) is
+/// found by `stale_keys` and fixed by `rekey`: a duplicate login is never
+/// created in silence.
+#[test]
+fn keys_that_drifted_are_found_and_rekeyed() {
+    let (_path, connection) = database("rekey");
+    let mut roster = load(&connection, CURRENT);
+    assert_eq!(roster.stale_keys().expect("reads"), 0);
+    connection
+        .execute_batch(
+            "UPDATE guardians SET email_key = NULL WHERE guardian_id = 'G2';
+             UPDATE guardians SET unpadded = guardian_id WHERE guardian_id = 'G3';",
+        )
+        .expect("drift");
+    assert_eq!(roster.stale_keys().expect("reads"), 2);
+    // Bo's email for a new guardian: with the key gone, no one owns it.
+    let file = common::validate(csv(&["002,G9,Bo,Li,BO@example.com,,,"]));
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    assert!(
+        plan.diagnostics()
+            .iter()
+            .all(|d| d.code.as_str() != "email_in_use")
+    );
+    assert_eq!(roster.rekey().expect("rekeyed"), 2);
+    assert_eq!(roster.stale_keys().expect("reads"), 0);
+    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    assert!(
+        plan.diagnostics()
+            .iter()
+            .any(|d| d.code.as_str() == "email_in_use"),
+        "{:?}",
+        plan.diagnostics()
+    );
+}

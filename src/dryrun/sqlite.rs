@@ -237,6 +237,100 @@ impl<'c> SqliteRoster<'c> {
         loaded.and(kept)
     }
 
+    /// Rows whose stored key is missing or is not the crate's key for
+    /// their value (`unpadded` is not [`crate::id_key`] of the ID,
+    /// `email_key` not [`Email::key`] of the email, `mobile_key` not
+    /// [`Phone::e164`] of the mobile): tables written by other means (a
+    /// key filled with SQL `lower()`, left NULL, or by an earlier version).
+    /// Such a row is not found by the lookups, so a dry run could create a
+    /// duplicate login in silence: run [`SqliteRoster::rekey`].
+    pub fn stale_keys(&self) -> Result<u64, SqliteError> {
+        Ok(self.keys_to_fix()?.len() as u64)
+    }
+
+    /// Recomputes every stored key (see [`SqliteRoster::stale_keys`]) in
+    /// one transaction of its own; returns how many rows changed.
+    pub fn rekey(&mut self) -> Result<u64, SqliteError> {
+        self.start()?;
+        let done = self.rekey_in_transaction();
+        let kept = self.finish(done.is_ok());
+        let count = done?;
+        kept?;
+        Ok(count)
+    }
+
+    fn rekey_in_transaction(&self) -> Result<u64, SqliteError> {
+        let fixes = self.keys_to_fix()?;
+        for (sql, id, keys) in &fixes {
+            let mut statement = self.connection.prepare_cached(sql)?;
+            match keys.as_slice() {
+                [one] => statement.execute(params![one, id])?,
+                [a, b, c] => statement.execute(params![a, b, c, id])?,
+                _ => 0,
+            };
+        }
+        Ok(fixes.len() as u64)
+    }
+
+    /// Each row whose keys are not the crate's: the `UPDATE` that sets
+    /// them, the row's ID, and the keys.
+    #[allow(clippy::type_complexity)]
+    fn keys_to_fix(&self) -> Result<Vec<(&'static str, String, Vec<Option<String>>)>, SqliteError> {
+        let mut fixes = Vec::new();
+        for (table, column) in [("students", "student_id"), ("schools", "school_id")] {
+            let sql = format!("SELECT {column}, unpadded FROM {table}");
+            let mut statement = self.connection.prepare(&sql)?;
+            let rows = statement.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+            })?;
+            for row in rows {
+                let (id, stored) = row?;
+                let key = id_key(&id).into_owned();
+                if stored.as_deref() != Some(key.as_str()) {
+                    let update = if table == "students" {
+                        "UPDATE students SET unpadded = ?1 WHERE student_id = ?2"
+                    } else {
+                        "UPDATE schools SET unpadded = ?1 WHERE school_id = ?2"
+                    };
+                    fixes.push((update, id, vec![Some(key)]));
+                }
+            }
+        }
+        let mut statement = self.connection.prepare(
+            "SELECT guardian_id, unpadded, email, email_key, mobile_phone, mobile_key FROM guardians",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, unpadded, email, email_key, mobile, mobile_key) = row?;
+            let keys = [
+                Some(id_key(&id).into_owned()),
+                email
+                    .as_deref()
+                    .map(|e| Email::from_stored(e).key().to_owned()),
+                mobile
+                    .as_deref()
+                    .map(|m| Phone::from_stored(m).e164().to_owned()),
+            ];
+            if [unpadded, email_key, mobile_key] != keys {
+                fixes.push((
+                    "UPDATE guardians SET unpadded = ?1, email_key = ?2, mobile_key = ?3 WHERE guardian_id = ?4",
+                    id,
+                    keys.to_vec(),
+                ));
+            }
+        }
+        Ok(fixes)
+    }
+
     fn load_in_transaction(
         &mut self,
         students: &Students,
