@@ -69,12 +69,19 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   only the links of the scope's students, and rows of other schools'
   students are not applied; [`read_students`] reads a students file with
   their schools.
-- [`apply`] carries out an approved [`Plan`] (Start Processing) through
-  the application's [`RosterWriter`], writing each change only if what
-  the dry run saw still holds ([`Outcome::Stale`] otherwise; a roster that
-  fails part way leaves [`Outcome::Failed`] on what did not land), and
+- [`start_processing`] carries out an approved [`Plan`] (Start
+  Processing): it plans the upload again and applies only if the approved
+  plan is that plan, change for change, so a plan edited after the dry
+  run, replayed later or meant for another upload writes nothing. [`apply`]
+  underneath writes through the application's [`RosterWriter`] (in one
+  transaction where the store has them), each change only if what the dry
+  run read still holds ([`Outcome::Stale`] otherwise,
+  [`Outcome::AlreadyApplied`] when the roster holds it already), and
   [`results`] says what became of every row of the upload. With the
   `sqlite` feature, `SqliteRoster` is both traits over a SQLite database.
+- Exports of all contacts carry flags that say who is a guardian
+  ([`ContactFlags`]): a restricted contact is never imported, a contact
+  the flags say is no guardian is left out ([`RowStatus::Excluded`]).
 - [`ReaderBuilder::progress`] and [`ReaderBuilder::cancel_flag`] (and the
   same on [`DryRunOptions`]) report progress and stop long work.
 - [`write_errors_csv`] writes the rows with problems back out, with what
