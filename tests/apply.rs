@@ -764,8 +764,6 @@ fn a_plan_edited_after_the_dry_run_writes_nothing() {
             "\"changes\":[{\"action\":\"unlink\",\"guardian_id\":\"G2\",\"student_id\":\"002\"},",
             1,
         ),
-        // A value no rule accepts.
-        approved.replace("ed@example.com", "not an email"),
         // The mode changed after approval.
         approved.replace("\"mode\":\"full\"", "\"mode\":\"additive\""),
     ];
@@ -788,8 +786,21 @@ fn a_plan_edited_after_the_dry_run_writes_nothing() {
             .starts_with("Start Processing refused the plan: the plan was edited after the dry run (change 1 is not what the dry run of this upload plans")
     );
 
-    // A field list that does not match its record, and a change whose ID
-    // is not its record's, do not even read back.
+    // A value no rule accepts, a field list that does not match its
+    // record, and a change whose ID is not its record's do not even read
+    // back.
+    let invalid = approved.replace("ed@example.com", "not an email");
+    let error = read_back(&invalid).expect_err("an email no rule accepts");
+    assert!(
+        error
+            .to_string()
+            .contains("gives guardian G5 a value no rule accepts as their email"),
+        "{error}"
+    );
+    let invalid = approved.replace("\"ana@example.com\"", "\"hello\"");
+    assert_ne!(invalid, approved);
+    let error = read_back(&invalid).expect_err("an update's email no rule accepts");
+    assert!(error.to_string().contains("no rule accepts"), "{error}");
     let update_at = approved
         .find("\"action\":\"update_guardian\"")
         .expect("an update");

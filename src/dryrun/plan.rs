@@ -319,6 +319,27 @@ pub struct Plan {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Whether the record's value of `field` is one the file's rules accept
+/// (not a roster's older form read back as it is).
+fn new_value_is_valid(guardian: &Guardian, field: GuardianField) -> bool {
+    match field {
+        GuardianField::FirstName | GuardianField::LastName => true,
+        GuardianField::Email => guardian
+            .email
+            .as_ref()
+            .is_none_or(|e| crate::values::email::Email::parse(e.as_str()).is_ok()),
+        GuardianField::MobilePhone => guardian
+            .mobile_phone
+            .as_ref()
+            .is_none_or(|p| !p.is_legacy()),
+        GuardianField::HomePhone => guardian.home_phone.as_ref().is_none_or(|p| !p.is_legacy()),
+        GuardianField::Language => guardian
+            .language
+            .as_ref()
+            .is_none_or(|l| crate::values::language::Language::parse(l.as_str()).is_ok()),
+    }
+}
+
 /// The threshold of a plan stored before it was kept.
 fn default_threshold() -> f64 {
     10.0
@@ -345,7 +366,11 @@ impl TryFrom<PlanFields> for Plan {
 
     /// Refuses a plan whose changes contradict themselves: a guardian
     /// change whose ID is not its record's, an update without fields or
-    /// whose record does not carry the new value of each field it lists.
+    /// whose record does not carry the new value of each field it lists;
+    /// and one whose new values no rule accepts (an email that is not an
+    /// address, a phone that is not a number, an unknown language): what a
+    /// file gives has passed its rules. (The old values, and the columns
+    /// an update keeps from the roster, may be a roster's older forms.)
     /// (Whether the plan is the dry run of its upload is
     /// [`crate::start_processing`]'s to check.)
     fn try_from(fields: PlanFields) -> Result<Plan, String> {
@@ -367,12 +392,37 @@ impl TryFrom<PlanFields> for Plan {
                         guardian.guardian_id
                     ));
                 }
+                Change::CreateGuardian {
+                    guardian_id,
+                    guardian,
+                    ..
+                } => {
+                    let all = crate::values::record::GuardianField::ALL;
+                    if let Some(field) = all.into_iter().find(|&f| !new_value_is_valid(guardian, f))
+                    {
+                        return Err(format!(
+                            "change {} gives guardian {guardian_id} a value no rule accepts as their {}",
+                            at + 1,
+                            field.label()
+                        ));
+                    }
+                }
                 Change::UpdateGuardian {
                     guardian_id,
                     fields: changed,
                     guardian,
                     ..
                 } => {
+                    if let Some((field, _)) = changed
+                        .into_iter()
+                        .find(|(field, _)| !new_value_is_valid(guardian, *field))
+                    {
+                        return Err(format!(
+                            "change {} gives guardian {guardian_id} a value no rule accepts as their {}",
+                            at + 1,
+                            field.label()
+                        ));
+                    }
                     if changed.is_empty() {
                         return Err(format!(
                             "change {} updates guardian {guardian_id} but changes no field",
