@@ -1063,3 +1063,131 @@ fn results_are_bound_to_their_upload_and_name_each_rows_people() {
     assert_eq!(results.unlinks[0].result, "UNLINKED");
     assert_eq!(results.unlinks[0].reason, None);
 }
+
+#[test]
+fn after_the_plan_is_applied_an_edited_copy_or_another_upload_is_still_refused() {
+    use guardian_roster::start_processing;
+    let file = common::validate(csv(UPLOAD));
+    let mut options = DryRunOptions::new();
+    options.mode(SyncMode::Full).max_unlink_percent(100.0);
+    let mut now = roster(CURRENT);
+    let approved = stored(&dry_run(&file, &now, &options).expect("in memory"));
+    let plan = read_back(&approved).expect("reads");
+    start_processing(&file, &plan, &mut now, &ApplyOptions::new()).expect("applies");
+    // The roster holds the upload now; an edited copy of the plan is not
+    // "already applied": its guardian has another email in the roster.
+    let edited = read_back(&approved.replace("ed@example.com", "eve@example.com")).expect("reads");
+    let refused = start_processing(&file, &edited, &mut now, &ApplyOptions::new())
+        .expect_err("not what the roster holds");
+    assert!(
+        refused
+            .to_string()
+            .contains("the roster has changed since the dry run"),
+        "{refused}"
+    );
+    // Nor is the applied plan "already applied" for another upload.
+    let other = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
+    let refused = start_processing(&other, &plan, &mut now, &ApplyOptions::new())
+        .expect_err("another upload");
+    assert!(
+        refused
+            .to_string()
+            .contains("the plan is not the dry run of this upload"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn a_plan_edited_outside_its_changes_is_named_so() {
+    use guardian_roster::start_processing;
+    let file = common::validate(csv(UPLOAD));
+    let mut now = roster(CURRENT);
+    let approved = stored(&dry_run(&file, &now, &DryRunOptions::new()).expect("in memory"));
+    let edited = approved.replace("\"unchanged_guardians\":1", "\"unchanged_guardians\":5");
+    assert_ne!(edited, approved);
+    let plan = read_back(&edited).expect("reads");
+    let refused =
+        start_processing(&file, &plan, &mut now, &ApplyOptions::new()).expect_err("edited");
+    assert_eq!(
+        refused.to_string(),
+        "Start Processing refused the plan: the plan was edited after the dry run (its counts, held links or diagnostics are not the dry run's); nothing was written: run the dry run again and approve its plan"
+    );
+    // A change added at the end: the first change that is not planned.
+    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let count = plan.changes().len();
+    let added = approved.replacen(
+        "],\"held_unlinks\"",
+        ",{\"action\":\"link\",\"guardian_id\":\"G1\",\"student_id\":\"003\",\"line\":2}],\"held_unlinks\"",
+        1,
+    );
+    assert_ne!(added, approved);
+    let plan = read_back(&added).expect("reads");
+    let refused =
+        start_processing(&file, &plan, &mut now, &ApplyOptions::new()).expect_err("edited");
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "Start Processing refused the plan: the plan was edited after the dry run (change {} is not what the dry run of this upload plans: {} changes approved, {} planned); nothing was written: run the dry run again and approve its plan",
+            count + 1,
+            count + 1,
+            count
+        )
+    );
+}
+
+#[test]
+fn a_mobile_swap_with_one_half_stale_writes_neither_half() {
+    let current = &[
+        "001,G1,Ana,Ruiz,,312 555 0101,,",
+        "002,G2,Bo,Li,,312 555 0102,,",
+    ];
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,,312 555 0102,,",
+        "002,G2,Bo,Li,,312 555 0101,,",
+    ]));
+    let mut now = roster(current);
+    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    assert_eq!(
+        plan.summary().update_guardian,
+        2,
+        "{:?}",
+        plan.diagnostics()
+    );
+    let mut g1 = now.guardian("G1").expect("G1").clone();
+    g1.last_name = guardian_roster::Name::from("Ruiz-Soto");
+    now.add_guardian(g1);
+    let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert_eq!((applied.applied(), applied.stale()), (0, 2));
+    assert!(not_written(&applied).contains(&(
+        "G2".to_owned(),
+        Some("guardian G2 takes the mobile of guardian G1, whose change giving it up is not written (it is stale or keeps it), so neither is written")
+    )));
+}
+
+#[test]
+fn a_plan_that_gives_a_kept_email_to_another_guardian_writes_neither() {
+    // A hand-made plan (read back from edited JSON and applied directly):
+    // G2 would take G1's email while G1's own update keeps it.
+    let current = &[
+        "001,G1,Ana,Ruiz,ana@example.com,,,",
+        "002,G2,Bo,Li,bo@example.com,,,",
+    ];
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz-Soto,ana@example.com,,,",
+        "002,G2,Bo,Li,bo.new@example.com,,,",
+    ]));
+    let mut now = roster(current);
+    let plan = stored(&dry_run(&file, &now, &DryRunOptions::new()).expect("in memory"));
+    let edited = read_back(&plan.replace("bo.new@example.com", "ana@example.com")).expect("reads");
+    let applied = apply(&edited, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert!(not_written(&applied).contains(&(
+        "G2".to_owned(),
+        Some("guardian G2 takes the email of guardian G1, whose change giving it up is not written (it is stale or keeps it), so neither is written")
+    )));
+    assert_eq!(
+        now.guardian("G2")
+            .and_then(|g| g.email.as_ref())
+            .map(|e| e.as_str()),
+        Some("bo@example.com")
+    );
+}
