@@ -1191,3 +1191,27 @@ fn a_plan_that_gives_a_kept_email_to_another_guardian_writes_neither() {
         Some("bo@example.com")
     );
 }
+
+#[test]
+fn a_plan_that_gives_a_kept_mobile_to_another_guardian_writes_neither() {
+    let current = &[
+        "001,G1,Ana,Ruiz,,312 555 0101,,",
+        "002,G2,Bo,Li,,312 555 0102,,",
+    ];
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz-Soto,,312 555 0101,,",
+        "002,G2,Bo,Li,,312 555 0109,,",
+    ]));
+    let mut now = roster(current);
+    let plan = stored(&dry_run(&file, &now, &DryRunOptions::new()).expect("in memory"));
+    let edited = read_back(&plan.replace("+13125550109", "+13125550101")).expect("reads");
+    let applied = apply(&edited, &mut now, &ApplyOptions::new()).expect("in memory");
+    assert!(
+        not_written(&applied).contains(&(
+            "G2".to_owned(),
+            Some("guardian G2 takes the mobile of guardian G1, whose change giving it up is not written (it is stale or keeps it), so neither is written")
+        )),
+        "{:?}",
+        not_written(&applied)
+    );
+}
