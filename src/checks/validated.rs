@@ -14,7 +14,7 @@ use crate::checks::found::Found;
 use crate::column::Column;
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::message::{Arg, msg, plain};
+use crate::message::{Arg, Message, msg, plain};
 use crate::reading::decode::TextEncoding;
 use crate::reading::row::{Row, RowStatus};
 use crate::values::flags::Exclusion;
@@ -1100,54 +1100,39 @@ impl Builder {
         if !over_students && !over_guardians {
             return;
         }
-        let mut first_student: HashMap<u32, u64> = HashMap::default();
-        let mut first_guardian: HashMap<u32, u64> = HashMap::default();
-        for &(g, s, line) in &self.links {
-            if per_student[s as usize] > MAX_GUARDIANS_PER_STUDENT {
-                first_student.entry(s).or_insert(line);
-            }
-            if per_guardian[g as usize] > MAX_STUDENTS_PER_GUARDIAN {
-                first_guardian.entry(g).or_insert(line);
-            }
-        }
+        // Links are in file order: each over the limit is said once, on its
+        // first row (its count then cleared), the student before the
+        // guardian on one line.
+        let implausible = |line: u64, message: Message, column: Column, value: &str| {
+            Diagnostic::with_message(Code::ImplausibleLinks, line, message.lined())
+                .with_column(column)
+                .with_value(value)
+        };
         let mut found: Vec<Diagnostic> = Vec::new();
-        for (s, line) in first_student {
-            let count = per_student[s as usize];
-            found.push(
-                    Diagnostic::with_message(
-                        Code::ImplausibleLinks,
-                        line,
-                        msg!(
-                            "student {} has {} guardians in this file, more than any family has ({} at most is usual): check the export (the same student ID on many rows?)",
-                            Arg::Value,
-                            u64::from(count),
-                            u64::from(MAX_GUARDIANS_PER_STUDENT)
-                        )
-                        .lined(),
-                    )
-                    .with_column(Column::StudentId)
-                    .with_value(self.students[s as usize].as_str()),
+        for &(g, s, line) in &self.links {
+            let count = std::mem::take(&mut per_student[s as usize]);
+            if count > MAX_GUARDIANS_PER_STUDENT {
+                let message = msg!(
+                    "student {} has {} guardians in this file, more than any family has ({} at most is usual): check the export (the same student ID on many rows?)",
+                    Arg::Value,
+                    u64::from(count),
+                    u64::from(MAX_GUARDIANS_PER_STUDENT)
                 );
-        }
-        for (g, line) in first_guardian {
-            let count = per_guardian[g as usize];
-            found.push(
-                    Diagnostic::with_message(
-                        Code::ImplausibleLinks,
-                        line,
-                        msg!(
-                            "guardian {} is linked to {} students in this file, more than any family has ({} at most is usual): check the export (the same guardian ID copied down the column?)",
-                            Arg::Value,
-                            u64::from(count),
-                            u64::from(MAX_STUDENTS_PER_GUARDIAN)
-                        )
-                        .lined(),
-                    )
-                    .with_column(Column::GuardianId)
-                    .with_value(self.entries[g as usize].guardian.guardian_id.as_str()),
+                let id = self.students[s as usize].as_str();
+                found.push(implausible(line, message, Column::StudentId, id));
+            }
+            let count = std::mem::take(&mut per_guardian[g as usize]);
+            if count > MAX_STUDENTS_PER_GUARDIAN {
+                let message = msg!(
+                    "guardian {} is linked to {} students in this file, more than any family has ({} at most is usual): check the export (the same guardian ID copied down the column?)",
+                    Arg::Value,
+                    u64::from(count),
+                    u64::from(MAX_STUDENTS_PER_GUARDIAN)
                 );
+                let id = self.entries[g as usize].guardian.guardian_id.as_str();
+                found.push(implausible(line, message, Column::GuardianId, id));
+            }
         }
-        found.sort_by_key(|d| (d.line, d.column));
         self.diagnostics.extend(found);
     }
 

@@ -236,19 +236,8 @@ impl ReaderBuilder {
 
     /// Reads from any byte source; the header is read now, so a file that
     /// cannot be used at all fails here.
-    pub fn from_reader<R: Read>(&self, mut input: R) -> Result<Reader<R>, Error> {
-        let (prefix, at_eof) = decode::read_prefix(&mut input)?;
-        let encoding = match decode::sniff(&prefix, at_eof) {
-            Sniffed::Text(encoding) => encoding,
-            Sniffed::NotText(kind) => {
-                let format = match kind {
-                    NotText::Xlsx => "xlsx",
-                    NotText::Xls => "xls",
-                };
-                return Err(Error::new(ErrorKind::Workbook { format }, 1));
-            }
-        };
-        let mut text = Utf8Stream::new(input, prefix, encoding);
+    pub fn from_reader<R: Read>(&self, input: R) -> Result<Reader<R>, Error> {
+        let (mut text, encoding) = open_text(input)?;
         let became_windows_1252 = text.became_windows_1252();
         let mut peeked = Vec::new();
         peek_line(&mut text, &mut peeked, 0)?;
@@ -292,19 +281,8 @@ pub(crate) struct CsvFile<R: Read> {
 
 impl<R: Read> CsvFile<R> {
     /// Opens `input` with the default limits.
-    pub(crate) fn open(mut input: R) -> Result<CsvFile<R>, Error> {
-        let (prefix, at_eof) = decode::read_prefix(&mut input)?;
-        let encoding = match decode::sniff(&prefix, at_eof) {
-            Sniffed::Text(encoding) => encoding,
-            Sniffed::NotText(kind) => {
-                let format = match kind {
-                    NotText::Xlsx => "xlsx",
-                    NotText::Xls => "xls",
-                };
-                return Err(Error::new(ErrorKind::Workbook { format }, 1));
-            }
-        };
-        let mut text = Utf8Stream::new(input, prefix, encoding);
+    pub(crate) fn open(input: R) -> Result<CsvFile<R>, Error> {
+        let (mut text, encoding) = open_text(input)?;
         let mut peeked = Vec::new();
         peek_line(&mut text, &mut peeked, 0)?;
         let directive = sep_directive(&peeked);
@@ -335,6 +313,23 @@ impl<R: Read> CsvFile<R> {
     ) -> Result<Option<u64>, Error> {
         next_record(&mut self.records, record, cuts)
     }
+}
+
+/// The input as UTF-8 text and the encoding it was in: sniffed from its
+/// first bytes, a workbook refused (`ErrorKind::Workbook`).
+fn open_text<R: Read>(mut input: R) -> Result<(Utf8Stream<R>, TextEncoding), Error> {
+    let (prefix, at_eof) = decode::read_prefix(&mut input)?;
+    let encoding = match decode::sniff(&prefix, at_eof) {
+        Sniffed::Text(encoding) => encoding,
+        Sniffed::NotText(kind) => {
+            let format = match kind {
+                NotText::Xlsx => "xlsx",
+                NotText::Xls => "xls",
+            };
+            return Err(Error::new(ErrorKind::Workbook { format }, 1));
+        }
+    };
+    Ok((Utf8Stream::new(input, prefix, encoding), encoding))
 }
 
 /// The warning for a file that was converted to UTF-8.
