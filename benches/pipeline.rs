@@ -151,14 +151,14 @@ fn dry_runs(c: &mut Criterion) {
     group.bench_function("dry_run_additive", |b| {
         b.iter_batched(
             DryRunOptions::new,
-            |options| dry_run(&file, &roster, &options).map(|p| p.changes().len()),
+            |options| dry_run(&file, &mut roster, &options).map(|p| p.changes().len()),
             BatchSize::SmallInput,
         )
     });
     group.bench_function("dry_run_full", |b| {
         let mut options = DryRunOptions::new();
         options.mode(SyncMode::Full);
-        b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
+        b.iter(|| dry_run(&file, &mut roster, &options).map(|p| p.changes().len()))
     });
     // One school's full sync over the district's whole upload: a quarter
     // of the students in scope, the rest reported out of scope.
@@ -169,7 +169,7 @@ fn dry_runs(c: &mut Criterion) {
             .scope(Scope::schools([SchoolId::from(
                 synth::school_of(0).as_str(),
             )]));
-        b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
+        b.iter(|| dry_run(&file, &mut roster, &options).map(|p| p.changes().len()))
     });
     group.finish();
 }

@@ -59,19 +59,19 @@ fn sqlite(c: &mut Criterion) {
         connection
     };
     let connection = loaded();
-    let roster = SqliteRoster::new(&connection);
+    let mut roster = SqliteRoster::new(&connection);
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let plan = dry_run(&file, &roster, &options).expect("plans");
+    let plan = dry_run(&file, &mut roster, &options).expect("plans");
 
     let mut group = c.benchmark_group(format!("sqlite_{rows}"));
     group.sample_size(10);
     group.throughput(Throughput::Elements(rows as u64));
     group.bench_function("dry_run_full_in_memory", |b| {
-        b.iter(|| dry_run(&file, &memory, &options).map(|p| p.changes().len()))
+        b.iter(|| dry_run(&file, &mut memory, &options).map(|p| p.changes().len()))
     });
     group.bench_function("dry_run_full_sqlite", |b| {
-        b.iter(|| dry_run(&file, &roster, &options).map(|p| p.changes().len()))
+        b.iter(|| dry_run(&file, &mut roster, &options).map(|p| p.changes().len()))
     });
     group.throughput(Throughput::Elements(plan.changes().len() as u64));
     group.bench_function("apply_sqlite", |b| {

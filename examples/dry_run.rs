@@ -159,7 +159,7 @@ fn run() -> ExitCode {
             current.summary().rejected
         );
     }
-    let roster = match common::load_roster(&students_path, &current) {
+    let mut roster = match common::load_roster(&students_path, &current) {
         Ok(roster) => roster,
         Err(message) => return fatal_input(&message),
     };
@@ -186,7 +186,7 @@ fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = match dry_run(&file, &roster, &options) {
+    let plan = match dry_run(&file, &mut roster, &options) {
         Ok(plan) => plan,
         Err(error) => {
             // A wrong scope, a cancelled run, a roster down: said as the

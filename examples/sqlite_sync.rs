@@ -133,7 +133,7 @@ fn run() -> ExitCode {
             ));
         }
     };
-    let plan = match dry_run(&file, &roster, &options) {
+    let plan = match dry_run(&file, &mut roster, &options) {
         Ok(plan) => plan,
         Err(e) => return fatal(&Visible(&e.to_diagnostic().message()).to_string()),
     };
@@ -152,7 +152,7 @@ fn run() -> ExitCode {
             Ok(done) => done,
             Err(e) => return fatal(&format!("{db}: {}", e.to_diagnostic().message())),
         };
-        again = match dry_run(&file, &roster, &options) {
+        again = match dry_run(&file, &mut roster, &options) {
             Ok(plan) => Some(plan),
             Err(e) => return fatal(&e.to_diagnostic().message()),
         };

@@ -224,11 +224,11 @@ pub fn dry_run_law(data: &[u8]) {
             SyncMode::Additive
         })
         .max_unlink_percent(f64::from(mode >> 1));
-    let Ok(plan) = dry_run(&upload, &roster, &options) else {
+    let Ok(plan) = dry_run(&upload, &mut roster, &options) else {
         panic!("an in-memory roster cannot fail");
     };
     roster.apply(&plan);
-    let Ok(again) = dry_run(&upload, &roster, &options) else {
+    let Ok(again) = dry_run(&upload, &mut roster, &options) else {
         panic!("an in-memory roster cannot fail");
     };
     assert!(again.changes().is_empty(), "{:?}", again.changes());

@@ -75,7 +75,7 @@ fn a_plan_applied_at_once_is_applied_whole_and_reruns_to_nothing() {
     let file = common::validate(csv(UPLOAD));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
-    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let plan = dry_run(&file, &mut now, &options).expect("in memory");
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
     assert_eq!(
         outcomes(&applied),
@@ -88,7 +88,7 @@ fn a_plan_applied_at_once_is_applied_whole_and_reruns_to_nothing() {
         ]
     );
     assert_eq!((applied.applied(), applied.stale()), (5, 0));
-    let again = dry_run(&file, &now, &options).expect("in memory");
+    let again = dry_run(&file, &mut now, &options).expect("in memory");
     assert!(again.changes().is_empty(), "{:?}", again.changes());
 }
 
@@ -98,7 +98,7 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
-    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let plan = dry_run(&file, &mut now, &options).expect("in memory");
     // Between Dry Run and Start Processing, the application changed:
     // G1's email, G5 created, G2 linked to 004, G3 unlinked.
     let mut g1 = now.guardian("G1").expect("G1").clone();
@@ -151,7 +151,7 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
 
     // A link already removed, and an email given to another guardian.
     let mut other = roster(CURRENT);
-    let plan = dry_run(&file, &other, &options).expect("in memory");
+    let plan = dry_run(&file, &mut other, &options).expect("in memory");
     let mut g3 = other.guardian("G3").expect("G3").clone();
     g3.email = Email::parse("ed@example.com").ok();
     other.add_guardian(g3);
@@ -222,7 +222,7 @@ fn a_contact_released_by_a_change_that_does_not_apply_is_not_taken() {
         "001,G1,Ana,Ruiz,a@example.com,312 555 0101,,es",
         "001,G2,Ana,Ruiz,b@example.com,(312) 555-0102,,es",
     ]));
-    let plan = dry_run(&file, &now, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut now, &DryRunOptions::default()).expect("in memory");
     let codes: Vec<(&str, u64)> = plan
         .diagnostics()
         .iter()
@@ -237,7 +237,7 @@ fn a_contact_released_by_a_change_that_does_not_apply_is_not_taken() {
     let applied = now.apply(&plan);
     assert_eq!(applied.outcomes().len(), 0);
     assert!(
-        dry_run(&file, &now, &DryRunOptions::default())
+        dry_run(&file, &mut now, &DryRunOptions::default())
             .expect("in memory")
             .changes()
             .is_empty()
@@ -258,7 +258,7 @@ fn the_results_say_what_happened_to_every_row_and_add_up() {
     ]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
-    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let plan = dry_run(&file, &mut now, &options).expect("in memory");
     // G8 appears in the roster before Start Processing.
     let mut g8 = now.guardian("G2").expect("G2").clone();
     g8.guardian_id = "G8".into();
@@ -323,7 +323,7 @@ fn applying_reports_progress_and_can_be_cancelled() {
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
-    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let plan = dry_run(&file, &mut now, &options).expect("in memory");
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = std::sync::Arc::clone(&seen);
     apply(
@@ -350,7 +350,7 @@ fn applying_reports_progress_and_can_be_cancelled() {
     assert_eq!(error.line(), None);
     // Cancelled before anything was written.
     assert!(
-        dry_run(&file, &fresh, &options)
+        dry_run(&file, &mut fresh, &options)
             .expect("in memory")
             .changes()
             .len()
@@ -393,40 +393,40 @@ fn sure<T>(answer: Result<T, std::convert::Infallible>) -> Result<T, std::io::Er
 impl guardian_roster::Roster for Recording {
     type Error = std::io::Error;
 
-    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
+    fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
         sure(self.inner.existing_students(ids))
     }
 
     fn guardians(
-        &self,
+        &mut self,
         ids: &[guardian_roster::GuardianId],
     ) -> Result<Vec<guardian_roster::Guardian>, Self::Error> {
         sure(self.inner.guardians(ids))
     }
 
     fn links_of(
-        &self,
+        &mut self,
         ids: &[guardian_roster::GuardianId],
     ) -> Result<Vec<(guardian_roster::GuardianId, StudentId)>, Self::Error> {
         sure(self.inner.links_of(ids))
     }
 
     fn email_owners(
-        &self,
+        &mut self,
         emails: &[&str],
     ) -> Result<Vec<(String, guardian_roster::GuardianId)>, Self::Error> {
         sure(self.inner.email_owners(emails))
     }
 
     fn mobile_owners(
-        &self,
+        &mut self,
         mobiles: &[&str],
     ) -> Result<Vec<(String, guardian_roster::GuardianId)>, Self::Error> {
         sure(self.inner.mobile_owners(mobiles))
     }
 
     fn links_in_scope(
-        &self,
+        &mut self,
         scope: &guardian_roster::Scope,
     ) -> Result<Vec<(guardian_roster::GuardianId, StudentId)>, Self::Error> {
         sure(self.inner.links_in_scope(scope))
@@ -479,7 +479,7 @@ fn each_change_goes_to_its_own_write_in_batches() {
     let mut writer = Recording::new(roster(CURRENT));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
-    let plan = dry_run(&file, &writer, &options).expect("in memory");
+    let plan = dry_run(&file, &mut writer, &options).expect("in memory");
     let applied = apply(&plan, &mut writer, ApplyOptions::new().batch_size(2)).expect("in memory");
     assert_eq!(applied.stale(), 0);
     assert_eq!(
@@ -495,7 +495,7 @@ fn each_change_goes_to_its_own_write_in_batches() {
     );
     assert!(writer.existing_students(&["004".into()]).is_ok());
     assert!(
-        dry_run(&file, &writer, &options)
+        dry_run(&file, &mut writer, &options)
             .expect("in memory")
             .changes()
             .is_empty()
@@ -518,7 +518,7 @@ fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
     let file = common::validate(csv(FOUR_NEW));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
-    let plan = dry_run(&file, &roster(CURRENT), &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster(CURRENT), &options).expect("in memory");
     let actions: Vec<&str> = plan.changes().iter().map(Change::action).collect();
     assert_eq!(
         actions,
@@ -545,7 +545,9 @@ fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
     assert_eq!(error.to_diagnostic().code.as_str(), "roster_unavailable");
     assert_eq!(first.calls, [("create", 2)]);
     assert_eq!(
-        dry_run(&file, &first, &options).expect("plans").changes(),
+        dry_run(&file, &mut first, &options)
+            .expect("plans")
+            .changes(),
         plan.changes()
     );
 
@@ -595,7 +597,7 @@ fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
     let unlinks: Vec<&str> = report.unlinks.iter().map(|u| u.result).collect();
     assert_eq!(unlinks, ["FAILED", "FAILED"]);
     // What is left to do is exactly what did not land.
-    let left = dry_run(&file, &second, &options).expect("plans");
+    let left = dry_run(&file, &mut second, &options).expect("plans");
     assert_eq!(left.summary().create_guardian, 1);
     assert_eq!(left.summary().link, 3);
     assert_eq!(left.summary().unlink, 2);
@@ -606,7 +608,7 @@ fn a_roster_failing_part_way_leaves_every_change_an_outcome() {
 #[test]
 fn an_update_of_a_guardian_removed_since_is_stale() {
     let file = common::validate(csv(UPLOAD));
-    let plan = dry_run(&file, &roster(CURRENT), &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut roster(CURRENT), &DryRunOptions::new()).expect("in memory");
     assert_eq!(plan.summary().update_guardian, 1);
     // G1 (the update) was deleted from the application since.
     let mut now = roster(&CURRENT[1..]);
@@ -643,7 +645,7 @@ fn only_the_contacts_an_update_brings_are_checked_again() {
         "002,G2,Bo,Li,bo.new@example.com,312 555 0112,,",
     ];
     let file = common::validate(csv(&upload));
-    let plan = dry_run(&file, &roster(&current), &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut roster(&current), &DryRunOptions::new()).expect("in memory");
     assert_eq!(plan.summary().update_guardian, 2);
 
     // Unchanged since: both apply, G1's shared contacts are no obstacle.
@@ -678,7 +680,7 @@ fn guardians_of_one_plan_may_trade_contacts() {
         "002,G2,Bo,Li,bo@example.com,,,",
     ];
     let file = common::validate(csv(&upload));
-    let plan = dry_run(&file, &roster(&current), &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut roster(&current), &DryRunOptions::new()).expect("in memory");
     assert_eq!(
         plan.summary().update_guardian,
         2,
@@ -710,7 +712,7 @@ fn the_results_of_a_streamed_file_skip_its_rejected_rows() {
         .expect("reads");
     assert!(file.diagnostics().is_empty());
     let mut now = roster(CURRENT);
-    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory");
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
     let results = guardian_roster::results(&file, &plan, &applied).expect("the plan\'s upload");
     let rows = result_rows(&results);
@@ -751,7 +753,7 @@ fn a_plan_edited_after_the_dry_run_writes_nothing() {
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
-    let approved = stored(&dry_run(&file, &now, &options).expect("in memory"));
+    let approved = stored(&dry_run(&file, &mut now, &options).expect("in memory"));
     let before = snapshot(&now);
     let edits = [
         // Another email on the guardian to create.
@@ -859,7 +861,7 @@ fn an_old_plan_replayed_removes_nothing() {
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
     // Last week's full sync, approved and applied: G3's link removed.
-    let last_week = dry_run(&file, &now, &options).expect("in memory");
+    let last_week = dry_run(&file, &mut now, &options).expect("in memory");
     start_processing(&file, &last_week, &mut now, &ApplyOptions::new()).expect("applied");
     // The office links G3 again; last week's plan is replayed.
     now.add_link("G3".into(), "003".into());
@@ -882,7 +884,7 @@ fn an_edit_of_another_field_since_the_dry_run_is_never_undone() {
     use guardian_roster::{Name, start_processing};
     let file = common::validate(csv(UPLOAD));
     let mut now = roster(CURRENT);
-    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory");
     // The office corrects G1's last name after the dry run (which updates
     // G1's email only).
     let mut g1 = now.guardian("G1").expect("G1").clone();
@@ -913,7 +915,7 @@ fn a_link_to_a_student_who_left_or_moved_is_not_made() {
     now.add_enrolment("004".into(), SchoolId::from("0102"));
     let mut options = DryRunOptions::new();
     options.scope(Scope::schools([SchoolId::from("0102")]));
-    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let plan = dry_run(&file, &mut now, &options).expect("in memory");
     assert!(plan.changes().iter().any(|c| c.action() == "link"));
 
     // Student 004 left: a roster without them.
@@ -958,7 +960,7 @@ fn an_email_swap_with_one_half_stale_writes_neither_half() {
         "002,G2,Bo,Li,ana@example.com,,,",
     ]));
     let mut now = roster(current);
-    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory");
     assert_eq!(
         plan.summary().update_guardian,
         2,
@@ -1010,7 +1012,7 @@ fn results_are_bound_to_their_upload_and_name_each_rows_people() {
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
-    let plan = dry_run(&file, &now, &options).expect("in memory");
+    let plan = dry_run(&file, &mut now, &options).expect("in memory");
     // G3's link goes before Start Processing: its removal is done already.
     let applied = apply(&plan, &mut now, &ApplyOptions::new()).expect("in memory");
     let results = guardian_roster::results(&file, &plan, &applied).expect("the plan's upload");
@@ -1053,7 +1055,7 @@ fn results_are_bound_to_their_upload_and_name_each_rows_people() {
     // A removal is never stale (a link already gone is ALREADY_APPLIED);
     // one written has no reason. (A failed one has the roster's words.)
     let mut stale = roster(CURRENT);
-    let plan = dry_run(&file, &stale, &options).expect("in memory");
+    let plan = dry_run(&file, &mut stale, &options).expect("in memory");
     let mut g3 = stale.guardian("G3").expect("G3").clone();
     g3.first_name = guardian_roster::Name::from("Cyd");
     stale.add_guardian(g3);
@@ -1071,7 +1073,7 @@ fn after_the_plan_is_applied_an_edited_copy_or_another_upload_is_still_refused()
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
     let mut now = roster(CURRENT);
-    let approved = stored(&dry_run(&file, &now, &options).expect("in memory"));
+    let approved = stored(&dry_run(&file, &mut now, &options).expect("in memory"));
     let plan = read_back(&approved).expect("reads");
     start_processing(&file, &plan, &mut now, &ApplyOptions::new()).expect("applies");
     // The roster holds the upload now; an edited copy of the plan is not
@@ -1102,7 +1104,7 @@ fn a_plan_edited_outside_its_changes_is_named_so() {
     use guardian_roster::start_processing;
     let file = common::validate(csv(UPLOAD));
     let mut now = roster(CURRENT);
-    let approved = stored(&dry_run(&file, &now, &DryRunOptions::new()).expect("in memory"));
+    let approved = stored(&dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory"));
     let edited = approved.replace("\"unchanged_guardians\":1", "\"unchanged_guardians\":5");
     assert_ne!(edited, approved);
     let plan = read_back(&edited).expect("reads");
@@ -1113,7 +1115,7 @@ fn a_plan_edited_outside_its_changes_is_named_so() {
         "Start Processing refused the plan: the plan was edited after the dry run (its counts, held links or diagnostics are not the dry run's); nothing was written: run the dry run again and approve its plan"
     );
     // A change added at the end: the first change that is not planned.
-    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory");
     let count = plan.changes().len();
     let added = approved.replacen(
         "],\"held_unlinks\"",
@@ -1146,7 +1148,7 @@ fn a_mobile_swap_with_one_half_stale_writes_neither_half() {
         "002,G2,Bo,Li,,312 555 0101,,",
     ]));
     let mut now = roster(current);
-    let plan = dry_run(&file, &now, &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory");
     assert_eq!(
         plan.summary().update_guardian,
         2,
@@ -1177,7 +1179,7 @@ fn a_plan_that_gives_a_kept_email_to_another_guardian_writes_neither() {
         "002,G2,Bo,Li,bo.new@example.com,,,",
     ]));
     let mut now = roster(current);
-    let plan = stored(&dry_run(&file, &now, &DryRunOptions::new()).expect("in memory"));
+    let plan = stored(&dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory"));
     let edited = read_back(&plan.replace("bo.new@example.com", "ana@example.com")).expect("reads");
     let applied = apply(&edited, &mut now, &ApplyOptions::new()).expect("in memory");
     assert!(not_written(&applied).contains(&(
@@ -1203,7 +1205,7 @@ fn a_plan_that_gives_a_kept_mobile_to_another_guardian_writes_neither() {
         "002,G2,Bo,Li,,312 555 0109,,",
     ]));
     let mut now = roster(current);
-    let plan = stored(&dry_run(&file, &now, &DryRunOptions::new()).expect("in memory"));
+    let plan = stored(&dry_run(&file, &mut now, &DryRunOptions::new()).expect("in memory"));
     let edited = read_back(&plan.replace("+13125550109", "+13125550101")).expect("reads");
     let applied = apply(&edited, &mut now, &ApplyOptions::new()).expect("in memory");
     assert!(

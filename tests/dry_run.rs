@@ -40,7 +40,7 @@ const STUDENTS: &[&str] = &["000125", "000126", "000127", "000199"];
 
 #[test]
 fn creates_updates_links_in_a_stable_order() {
-    let roster = roster(
+    let mut roster = roster(
         STUDENTS,
         &[
             "000125,G2,Maria,Diaz,maria@old.example.com,312 555 0142,,en",
@@ -53,7 +53,7 @@ fn creates_updates_links_in_a_stable_order() {
         "000126,G2,Maria,Diaz,maria@example.com,312.555.0142,,Spanish",
         "000125,G1,José,Diaz,JOSE@example.com,,,spa",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(
         actions(&plan),
         [
@@ -99,13 +99,13 @@ fn creates_updates_links_in_a_stable_order() {
 
 #[test]
 fn unknown_student_suggests_the_zero_padded_id_and_never_links() {
-    let roster = roster(STUDENTS, &[]);
+    let mut roster = roster(STUDENTS, &[]);
     let file = common::validate(csv(&[
         "125,G1,Ana,Ruiz,ana@example.com,,,",
         "0000127,G1,Ana,Ruiz,ana@example.com,,,",
         "555,G2,Bo,Li,bo@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(
         codes(&plan),
         [
@@ -132,7 +132,7 @@ fn unknown_student_suggests_the_zero_padded_id_and_never_links() {
 
 #[test]
 fn a_contact_owned_by_another_guardian_blocks_the_login() {
-    let roster = roster(
+    let mut roster = roster(
         STUDENTS,
         &[
             "000125,G1,Ana,Ruiz,ana@example.com,312 555 0142,,",
@@ -146,7 +146,7 @@ fn a_contact_owned_by_another_guardian_blocks_the_login() {
         // G9 keeps the family email it already shares with G8: no collision.
         "000199,G9,Kim,Lee,family@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(codes(&plan), [("email_in_use", 2), ("mobile_in_use", 3)]);
     assert_eq!(
         plan.diagnostics()[0].code.severity(),
@@ -163,12 +163,12 @@ fn a_contact_many_roster_guardians_share_is_one_diagnostic_per_row() {
         .map(|n| format!("000125,R{n:03},Ann,Lee,,312-555-0100,,"))
         .collect();
     let current: Vec<&str> = current.iter().map(String::as_str).collect();
-    let roster = roster(STUDENTS, &current);
+    let mut roster = roster(STUDENTS, &current);
     let file = common::validate(csv(&[
         "000126,G2,Bo,Ruiz,,312-555-0100,,",
         "000127,G2,Bo,Ruiz,,312-555-0100,,",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(codes(&plan), [("mobile_in_use", 2), ("mobile_in_use", 3)]);
     assert_eq!(
         plan.diagnostics()[0].message(),
@@ -179,7 +179,7 @@ fn a_contact_many_roster_guardians_share_is_one_diagnostic_per_row() {
 
 #[test]
 fn a_guardian_id_that_lost_its_leading_zeros_is_named() {
-    let roster = roster(
+    let mut roster = roster(
         STUDENTS,
         &[
             "000125,0042,Ana,Ruiz,ana@example.com,,,",
@@ -194,7 +194,7 @@ fn a_guardian_id_that_lost_its_leading_zeros_is_named() {
         // Zeros added: the roster has 77.
         "000199,0077,Kim,Lee,kim.lee@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(
         codes(&plan),
         [
@@ -228,7 +228,7 @@ fn a_guardian_id_that_lost_its_leading_zeros_is_named() {
         "000125,0042,Ana,Ruiz,ana@example.com,,,",
         "000126,42,Ana,Ruiz,ana@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(codes(&plan), [("similar_guardian", 3), ("email_in_use", 3)]);
     assert_eq!(plan.diagnostics()[1].suggestion.as_deref(), Some("0042"));
     assert_eq!(plan.summary().create_guardian, 0);
@@ -243,16 +243,16 @@ const CURRENT: &[&str] = &[
 
 #[test]
 fn additive_mode_never_unlinks() {
-    let roster = roster(STUDENTS, CURRENT);
+    let mut roster = roster(STUDENTS, CURRENT);
     let file = common::validate(csv(&["000125,G1,Ana,Ruiz,ana@example.com,,,"]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert!(plan.changes().is_empty());
     assert!(plan.held_unlinks().is_empty());
 }
 
 #[test]
 fn full_sync_unlinks_what_the_file_no_longer_has() {
-    let roster = roster(STUDENTS, CURRENT);
+    let mut roster = roster(STUDENTS, CURRENT);
     let file = common::validate(csv(&[
         "000125,G1,Ana,Ruiz,ana@example.com,,,",
         "000126,G1,Ana,Ruiz,ana@example.com,,,",
@@ -260,7 +260,7 @@ fn full_sync_unlinks_what_the_file_no_longer_has() {
     ]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(25.0);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(
         actions(&plan),
         [("unlink", "G3".into(), Some("000199".into()))]
@@ -270,11 +270,11 @@ fn full_sync_unlinks_what_the_file_no_longer_has() {
 
 #[test]
 fn the_deletion_threshold_holds_every_unlink() {
-    let roster = roster(STUDENTS, CURRENT);
+    let mut roster = roster(STUDENTS, CURRENT);
     let file = common::validate(csv(&["000125,G1,Ana,Ruiz,ana@example.com,,,"]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(plan.changes().is_empty());
     assert_eq!(codes(&plan), [("deletion_threshold", 1)]);
     assert!(
@@ -293,7 +293,7 @@ fn the_deletion_threshold_holds_every_unlink() {
         "000125,G1,Ana,Ruiz,ana@example.com,,,",
         "000126,G9,Ivy,Ruiz,ivy@example.com,,,",
     ]));
-    let plan = dry_run(&adding, &roster, &options).expect("in memory");
+    let plan = dry_run(&adding, &mut roster, &options).expect("in memory");
     assert_eq!(
         plan.diagnostics()[0].message(),
         "3 of the 5 links this file covers would be removed (60.0%; the links it covers are the roster's 4 in scope and the 1 this file adds), more than the 10% a sync may remove; no link was removed. If the file is complete and this is intended, raise the limit; otherwise check that the export holds every guardian"
@@ -301,15 +301,19 @@ fn the_deletion_threshold_holds_every_unlink() {
 
     // An empty file must never wipe the roster.
     let empty = common::validate(csv(&[]));
-    let plan =
-        dry_run(&empty, &roster, options.clone().max_unlink_percent(99.0)).expect("in memory");
+    let plan = dry_run(
+        &empty,
+        &mut roster,
+        options.clone().max_unlink_percent(99.0),
+    )
+    .expect("in memory");
     assert!(plan.changes().is_empty());
     assert_eq!(plan.summary().unlinks_held, 4);
 }
 
 #[test]
 fn a_rejected_row_is_not_a_deletion() {
-    let roster = roster(STUDENTS, CURRENT);
+    let mut roster = roster(STUDENTS, CURRENT);
     let file = common::validate(csv(&[
         "000125,G1,Ana,Ruiz,ana@example.com,,,",
         "000126,G1,Ana,Ruiz,ana@example,,,", // rejected: invalid email
@@ -318,7 +322,7 @@ fn a_rejected_row_is_not_a_deletion() {
     ]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(plan.changes().is_empty(), "{:?}", plan.changes());
     assert_eq!(codes(&plan), [("unlink_held", 3), ("unlink_held", 4)]);
     assert_eq!(plan.summary().rows_left_out, 2);
@@ -329,7 +333,7 @@ fn a_rejected_row_is_not_a_deletion() {
         "000125,G1,Ana,Ruiz,ana@example.com,,,",
         "1.2E+05,,Bo,Li,bo@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(plan.changes().is_empty());
     assert_eq!(codes(&plan), [("unlink_held", 3)]);
     assert_eq!(plan.summary().unlinks_held, 3);
@@ -347,7 +351,7 @@ fn applying_a_plan_then_rerunning_changes_nothing() {
     ]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(50.0);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(
         actions(&plan),
         [
@@ -359,7 +363,7 @@ fn applying_a_plan_then_rerunning_changes_nothing() {
         ]
     );
     roster.apply(&plan);
-    let again = dry_run(&file, &roster, &options).expect("in memory");
+    let again = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(again.changes().is_empty(), "{:?}", again.changes());
     assert_eq!(
         roster
@@ -391,28 +395,28 @@ impl CountingRoster {
 impl Roster for CountingRoster {
     type Error = Down;
 
-    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Down> {
+    fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Down> {
         self.note("existing_students", ids.len())?;
         Ok(self.inner.existing_students(ids).unwrap_or_default())
     }
-    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Down> {
+    fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Down> {
         self.note("guardians", ids.len())?;
         Ok(self.inner.guardians(ids).unwrap_or_default())
     }
-    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Down> {
+    fn links_of(&mut self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Down> {
         self.note("links_of", ids.len())?;
         Ok(self.inner.links_of(ids).unwrap_or_default())
     }
-    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Down> {
+    fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Down> {
         self.note("email_owners", emails.len())?;
         Ok(self.inner.email_owners(emails).unwrap_or_default())
     }
-    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Down> {
+    fn mobile_owners(&mut self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Down> {
         self.note("mobile_owners", mobiles.len())?;
         Ok(self.inner.mobile_owners(mobiles).unwrap_or_default())
     }
     fn links_in_scope(
-        &self,
+        &mut self,
         scope: &guardian_roster::Scope,
     ) -> Result<Vec<(GuardianId, StudentId)>, Down> {
         self.note("links_in_scope", 0)?;
@@ -427,12 +431,12 @@ fn lookups_are_batched_not_per_row() {
         .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let file = common::validate(csv(&rows));
-    let counting = CountingRoster {
+    let mut counting = CountingRoster {
         inner: roster(STUDENTS, &[]),
         calls: RefCell::new(Vec::new()),
         fail: false,
     };
-    let plan = dry_run(&file, &counting, DryRunOptions::new().batch_size(10)).expect("ok");
+    let plan = dry_run(&file, &mut counting, DryRunOptions::new().batch_size(10)).expect("ok");
     assert_eq!(plan.summary().create_guardian, 25);
     let calls = counting.calls.borrow();
     let guardians: Vec<usize> = calls
@@ -453,12 +457,12 @@ fn lookups_are_batched_not_per_row() {
 #[test]
 fn a_failing_roster_stops_the_dry_run_with_an_error() {
     let file = common::validate(csv(&["000125,G1,Ana,Ruiz,ana@example.com,,,"]));
-    let failing = CountingRoster {
+    let mut failing = CountingRoster {
         inner: InMemoryRoster::new(),
         calls: RefCell::new(Vec::new()),
         fail: true,
     };
-    let error = dry_run(&file, &failing, &DryRunOptions::default()).expect_err("roster down");
+    let error = dry_run(&file, &mut failing, &DryRunOptions::default()).expect_err("roster down");
     assert!(matches!(error.kind(), ErrorKind::Roster(_)));
     assert_eq!(error.code(), Code::RosterUnavailable);
     // The cause is the source, not repeated in the message...
@@ -489,7 +493,7 @@ fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
          000125,G1,Ana,Diaz,ana@example.com,312 555 0142\n",
     );
     assert!(!file.has_column(guardian_roster::Column::HomePhone));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     let [
         Change::UpdateGuardian {
             fields, guardian, ..
@@ -517,7 +521,7 @@ fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
 
     // With the columns present, an empty cell does clear the field.
     let file = common::validate(csv(&["000125,G1,Ana,Diaz,ana@example.com,312 555 0142,,"]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     let [Change::UpdateGuardian { fields, .. }] = plan.changes() else {
         panic!("one update expected: {:?}", plan.changes());
     };

@@ -53,7 +53,7 @@ proptest! {
         let mut options = DryRunOptions::new();
         options.mode(mode).max_unlink_percent(percent);
 
-        let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let plan = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         if !full {
             prop_assert!(plan.changes().iter().all(|c| c.action() != "unlink"));
         }
@@ -63,7 +63,7 @@ proptest! {
             plan.changes().len()
         );
         roster.apply(&plan);
-        let again = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let again = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
     }
 }
@@ -113,11 +113,11 @@ proptest! {
         let upload_refs: Vec<&str> = upload.iter().map(String::as_str).collect();
         let current = common::validate(common::csv(&current_refs));
         let students = ["001", "002", "003", "004", "007"].map(StudentId::from);
-        let roster = InMemoryRoster::from_export(students, &current);
+        let mut roster = InMemoryRoster::from_export(students, &current);
         let file = common::validate(common::csv(&upload_refs));
         let mut options = DryRunOptions::new();
         options.mode(SyncMode::Full).max_unlink_percent(percent);
-        let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let plan = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
 
         // The refused rows' IDs, by key: rejected by the reader, or with an
         // error from the dry run (found by the line of its link).

@@ -72,12 +72,12 @@ mod bundled {
             .and_then(|r| r.validate())
             .expect("current roster");
         assert!(!current.has_errors());
-        let roster = InMemoryRoster::from_export(students, &current);
+        let mut roster = InMemoryRoster::from_export(students, &current);
         let file = ReaderBuilder::new()
             .from_path(format!("{DATA}guardians.csv"))
             .and_then(|r| r.validate())
             .expect("upload");
-        let plan = dry_run(&file, &roster, options).expect("in memory");
+        let plan = dry_run(&file, &mut roster, options).expect("in memory");
         (file, plan)
     }
 

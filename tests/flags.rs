@@ -335,8 +335,8 @@ fn roster_with_links() -> InMemoryRoster {
 #[test]
 fn an_additive_sync_names_a_restricted_contact_the_roster_links() {
     let file = common::validate(FLAGGED);
-    let roster = roster_with_links();
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let mut roster = roster_with_links();
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(plan_codes(&plan), [("restricted_contact_linked", 3)]);
     assert_eq!(
         plan.diagnostics()[0].message(),
@@ -349,10 +349,10 @@ fn an_additive_sync_names_a_restricted_contact_the_roster_links() {
 #[test]
 fn a_full_sync_removes_a_restricted_link_whatever_the_threshold() {
     let file = common::validate(FLAGGED);
-    let roster = roster_with_links();
+    let mut roster = roster_with_links();
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     // The file leaves out nine families: far over the 10% threshold, so
     // their links (and G3's, not a guardian) are held; the restricted
     // link goes all the same.
@@ -372,7 +372,7 @@ fn a_full_sync_removes_a_restricted_link_whatever_the_threshold() {
     // Under the threshold, the non-guardian's link goes as an ordinary
     // removal beside it.
     options.max_unlink_percent(100.0);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     let removed = unlinks(&plan);
     assert_eq!(removed.len(), 11);
     assert!(removed.contains(&("G2".to_owned(), "001".to_owned())));
@@ -380,7 +380,6 @@ fn a_full_sync_removes_a_restricted_link_whatever_the_threshold() {
     assert_eq!(plan.summary().unlink_restricted, 1);
 
     // Applied, the results name both excluded rows.
-    let mut roster = roster;
     let applied: Applied = roster.apply(&plan);
     assert!(
         applied

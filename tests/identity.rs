@@ -30,7 +30,7 @@ fn full(percent: f64) -> DryRunOptions {
 
 #[test]
 fn a_student_id_that_lost_its_zeros_holds_the_link_it_stands_for() {
-    let roster = roster(
+    let mut roster = roster(
         &["001234", "001235", "001236"],
         &[
             "001234,G-9,Ana,Ruiz,ana@example.com,,,",
@@ -42,7 +42,7 @@ fn a_student_id_that_lost_its_zeros_holds_the_link_it_stands_for() {
         "1234,G-9,Ana,Ruiz,ana@example.com,,,",
         "001235,G-9,Ana,Ruiz,ana@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(100.0)).expect("in memory");
     assert_eq!(
         codes(&plan),
         [
@@ -86,7 +86,7 @@ fn held_links_are_not_removals_when_the_threshold_is_measured() {
         .map(|(n, s)| format!("{s},G{n},Ana,Ruiz,g{n}@example.com,,,"))
         .collect();
     let current_refs: Vec<&str> = current.iter().map(String::as_str).collect();
-    let roster = roster(&student_refs, &current_refs);
+    let mut roster = roster(&student_refs, &current_refs);
     // Row 0 lost its zeros; row 1 is gone from the SIS: one removal.
     let upload: Vec<String> = current
         .iter()
@@ -102,7 +102,7 @@ fn held_links_are_not_removals_when_the_threshold_is_measured() {
         .collect();
     let upload_refs: Vec<&str> = upload.iter().map(String::as_str).collect();
     let file = common::validate(csv(&upload_refs));
-    let plan = dry_run(&file, &roster, &full(5.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(5.0)).expect("in memory");
     assert_eq!(unlinks(&plan), [("G1".to_owned(), "001001".to_owned())]);
     assert_eq!(held(&plan), [("G0", "001000")]);
     let s = plan.summary();
@@ -123,7 +123,7 @@ fn held_links_are_not_removals_when_the_threshold_is_measured() {
         .filter(|row| !row.contains(",G2,"))
         .collect();
     let file = common::validate(csv(&fewer));
-    let plan = dry_run(&file, &roster, &full(5.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(5.0)).expect("in memory");
     assert!(unlinks(&plan).is_empty());
     let s = plan.summary();
     assert_eq!(
@@ -148,7 +148,7 @@ fn held_links_are_not_removals_when_the_threshold_is_measured() {
 
 #[test]
 fn a_guardian_id_that_lost_its_zeros_is_the_roster_guardian_not_a_new_one() {
-    let roster = roster(
+    let mut roster = roster(
         &["000125", "000126", "000127"],
         &[
             "000125,0077,Kim,Lee,kim@example.com,312 555 0177,,",
@@ -163,7 +163,7 @@ fn a_guardian_id_that_lost_its_zeros_is_the_roster_guardian_not_a_new_one() {
         "000125,77,Kim,Lee,kim@example.com,312 555 0177,,",
         "000127,G3,Cy,Ng,cy@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(100.0)).expect("in memory");
     assert_eq!(
         codes(&plan),
         [
@@ -197,13 +197,13 @@ fn a_guardian_id_that_lost_its_zeros_is_the_roster_guardian_not_a_new_one() {
 
 #[test]
 fn a_guardian_with_a_damaged_id_is_named_whatever_its_contacts_say() {
-    let roster = roster(
+    let mut roster = roster(
         &["000125"],
         &["000125,0077,Kim,Lee,kim@example.com,312 555 0177,,"],
     );
     // New contacts: no collision, still not a new account.
     let file = common::validate(csv(&["000125,77,Kim,Lee,kim.lee@example.com,,,"]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(codes(&plan), [("similar_guardian", 2)]);
     assert_eq!(plan.diagnostics()[0].suggestion.as_deref(), Some("0077"));
     assert!(plan.changes().is_empty());
@@ -211,7 +211,7 @@ fn a_guardian_with_a_damaged_id_is_named_whatever_its_contacts_say() {
 
 #[test]
 fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
-    let roster = roster(
+    let mut roster = roster(
         &["000125", "000126", "000127"],
         &[
             "000125,G1,Ana,Ruiz,ana@example.com,,,",
@@ -228,7 +228,7 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
         "000126,G2,Bo,Ruiz,bo@example.com,,,",
         "000125,G5,Ed,Ruiz,ed@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(100.0)).expect("in memory");
     assert_eq!(
         unlinks(&plan),
         [
@@ -252,7 +252,7 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
         "000126,G2,Bo,Ruiz,bo@example.com,,,",
         "000127,G5,Ed,Ruiz,ed@example.com,,,",
     ]));
-    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(100.0)).expect("in memory");
     assert_eq!(plan.summary().unlink, 3);
     assert_eq!(plan.summary().students_left_without_guardian, 0);
     assert_eq!(codes(&plan), []);
@@ -266,13 +266,13 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
         "000127,G3,Cy,Ng,cy@example.com,,,",
         "000127,G5,Ed,Ruiz,ed@example.com,,,",
     ]));
-    let plan = dry_run(&kept, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&kept, &mut roster, &full(100.0)).expect("in memory");
     assert_eq!(unlinks(&plan), [("G4".to_owned(), "000127".to_owned())]);
     assert_eq!(plan.summary().students_left_without_guardian, 0);
     assert_eq!(codes(&plan), []);
 
     // Held removals leave nobody alone.
-    let plan = dry_run(&file, &roster, &full(10.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(10.0)).expect("in memory");
     assert_eq!(plan.summary().unlinks_held_by_threshold, 3);
     assert_eq!(plan.summary().students_left_without_guardian, 0);
 }
@@ -281,7 +281,7 @@ fn a_full_sync_names_the_students_it_would_leave_with_no_guardian() {
 /// a full sync removes none of their links.
 #[test]
 fn rows_swallowed_by_a_late_quote_are_never_deletions() {
-    let roster = roster(
+    let mut roster = roster(
         &["001", "002", "003"],
         &[
             "001,G1,Ana,Diaz,ana@example.com,,,",
@@ -294,7 +294,7 @@ fn rows_swallowed_by_a_late_quote_are_never_deletions() {
                 002,G2,Bo,Li,bo@example.com,,Father\n\
                 003,G3,Cy,Ng,cy@example.com,,Aunt\"\n";
     let file = common::validate(text);
-    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(100.0)).expect("in memory");
     assert!(unlinks(&plan).is_empty(), "{:?}", plan.changes());
     assert_eq!(plan.summary().unlinks_held_by_rows, 3);
 }
@@ -350,7 +350,7 @@ fn a_student_id_in_full_width_or_arabic_indic_digits_is_named_and_costs_no_link(
             "000102,G001,Ana,Ruiz,ana@example.com,,,",
             "000103,G002,Bo,Li,bo@example.com,,,",
         ]));
-        let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+        let plan = dry_run(&file, &mut twins_roster(), &full(100.0)).expect("in memory");
         // The roster's ID as the suggestion, never acted on.
         let unknown = &plan.diagnostics()[0];
         assert_eq!(unknown.code.as_str(), "unknown_student", "{how}");
@@ -378,7 +378,7 @@ fn a_letter_for_a_digit_costs_the_guardian_no_link() {
         "000102,G001,Ana,Ruiz,ana@example.com,,,",
         "000103,G002,Bo,Li,bo@example.com,,,",
     ]));
-    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut twins_roster(), &full(100.0)).expect("in memory");
     assert_eq!(codes(&plan), [("unknown_student", 2), ("unlink_held", 2)]);
     assert_eq!(plan.diagnostics()[0].suggestion, None);
     assert!(unlinks(&plan).is_empty());
@@ -396,7 +396,7 @@ fn a_guardian_id_in_another_case_or_width_is_never_a_second_account() {
         // G001, and G001's links removed.
         let row = format!("000101,{twin},Ana,Ruiz,ana.new@example.com,,,");
         let file = common::validate(with_others(&[&row, "000103,G002,Bo,Li,bo@example.com,,,"]));
-        let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+        let plan = dry_run(&file, &mut twins_roster(), &full(100.0)).expect("in memory");
         assert!(
             plan.changes()
                 .iter()
@@ -415,7 +415,7 @@ fn a_guardian_id_in_another_case_or_width_is_never_a_second_account() {
         "000101,g001,Ana,Ruiz,ana.new@example.com,,,",
         "000103,G002,Bo,Li,bo@example.com,,,",
     ]));
-    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut twins_roster(), &full(100.0)).expect("in memory");
     assert_eq!(
         plan.diagnostics()[0].message(),
         "Line 2: guardian g001 is not in the roster, but guardian G001 is, differing only in capital letters, which a spreadsheet or an export may have changed; this is probably the same person, so this row was not applied (it would make them a second account): fix the ID in the file to the roster's (format the column as text before exporting)"
@@ -428,7 +428,7 @@ fn a_guardian_id_in_another_case_with_the_roster_guardians_email_is_one_person()
         "000101,g001,Ana,Ruiz,ana@example.com,,,",
         "000103,G002,Bo,Li,bo@example.com,,,",
     ]));
-    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut twins_roster(), &full(100.0)).expect("in memory");
     let found: Vec<(&str, Option<&str>)> = plan
         .diagnostics()
         .iter()
@@ -457,7 +457,7 @@ fn a_student_with_a_refused_row_keeps_every_link() {
     // G002's row for 000103 was rejected (a broken email); G001's links
     // are untouched by it, but 000103 may have another guardian row in
     // the file, so the student keeps the link the file no longer lists.
-    let roster = {
+    let mut roster = {
         let mut rows = vec![
             "000101,G001,Ana,Ruiz,ana@example.com,,,",
             "000103,G002,Bo,Li,bo@example.com,,,",
@@ -474,7 +474,7 @@ fn a_student_with_a_refused_row_keeps_every_link() {
         InMemoryRoster::from_export(students, &current)
     };
     let file = common::validate(with_others(&["000103,G002,Bo,Li,bo@example,,,"]));
-    let plan = dry_run(&file, &roster, &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &full(100.0)).expect("in memory");
     // G001's link goes (no row of G001 or 000101 was refused); G003's
     // link to 000103 is held with G002's.
     assert_eq!(unlinks(&plan), [("G001".to_owned(), "000101".to_owned())]);
@@ -490,7 +490,7 @@ fn a_row_whose_student_id_cannot_be_read_holds_its_guardians_links() {
         "000103,G002,Bo,Li,bo@example.com,,,",
     ]));
     assert_eq!(file.rejected_rows()[0].student_id, None);
-    let plan = dry_run(&file, &twins_roster(), &full(100.0)).expect("in memory");
+    let plan = dry_run(&file, &mut twins_roster(), &full(100.0)).expect("in memory");
     assert!(unlinks(&plan).is_empty(), "{:?}", unlinks(&plan));
     assert_eq!(held(&plan), [("G001", "000101"), ("G001", "000102")]);
     assert_eq!(plan.summary().unlinks_held_by_rows, 2);

@@ -75,11 +75,15 @@ fn no_public_type_prints_a_name_an_email_or_a_phone_in_debug() {
     let current = common::validate(csv(&[
         "001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en",
     ]));
-    let roster =
+    let mut roster =
         InMemoryRoster::from_export(["001", "002", "003", "004"].map(StudentId::from), &current);
     assert_no_personal_data("InMemoryRoster", &format!("{roster:?}"));
-    let plan =
-        dry_run(&file, &roster, DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
+    let plan = dry_run(
+        &file,
+        &mut roster,
+        DryRunOptions::new().mode(SyncMode::Full),
+    )
+    .expect("in memory");
     assert!(plan.summary().update_guardian + plan.summary().create_guardian > 0);
     assert_no_personal_data("Plan", &format!("{plan:?}"));
     for change in plan.changes() {
@@ -129,10 +133,14 @@ fn redacted_output_carries_no_personal_value() {
         "001,G1,Zelda,Quokkafish,zelda.q@example.org,(312) 555-0100,,en",
         "009,G9,Ophelia,Vantablack,ophelia.v@example.com,,,",
     ]));
-    let roster =
+    let mut roster =
         InMemoryRoster::from_export(["001", "002", "003", "005"].map(StudentId::from), &current);
-    let plan =
-        dry_run(&file, &roster, DryRunOptions::new().mode(SyncMode::Full)).expect("in memory");
+    let plan = dry_run(
+        &file,
+        &mut roster,
+        DryRunOptions::new().mode(SyncMode::Full),
+    )
+    .expect("in memory");
     let mut codes = std::collections::BTreeSet::new();
     for diagnostic in file.diagnostics().iter().chain(plan.diagnostics()) {
         codes.insert(diagnostic.code.as_str());

@@ -89,11 +89,11 @@ fn a_cancelled_read_stops_with_cancelled() {
 fn the_dry_run_reports_and_cancels() {
     let file = common::validate(big_file(40_000));
     let students = (0..5000).map(|n| StudentId::from(format!("{n:06}").as_str()));
-    let roster = InMemoryRoster::from_export(students, &common::validate(common::csv(&[])));
+    let mut roster = InMemoryRoster::from_export(students, &common::validate(common::csv(&[])));
     let (seen, callback) = recorder();
     let plan = dry_run(
         &file,
-        &roster,
+        &mut roster,
         DryRunOptions::new().mode(SyncMode::Full).progress(callback),
     )
     .expect("in memory");
@@ -108,7 +108,7 @@ fn the_dry_run_reports_and_cancels() {
 
     let flag = Arc::new(AtomicBool::new(true));
     let error =
-        dry_run(&file, &roster, DryRunOptions::new().cancel_flag(flag)).expect_err("cancelled");
+        dry_run(&file, &mut roster, DryRunOptions::new().cancel_flag(flag)).expect_err("cancelled");
     assert!(matches!(error.kind(), ErrorKind::Cancelled));
 }
 
@@ -134,14 +134,14 @@ fn the_callers_pool_gives_the_same_results() {
     let json = |v: &dyn erased::Json| v.json();
     assert_eq!(json(&mine), json(&alone));
 
-    let roster = InMemoryRoster::from_export(
+    let mut roster = InMemoryRoster::from_export(
         (0..5000).map(|n| StudentId::from(format!("{n:06}").as_str())),
         &common::validate(common::csv(&[])),
     );
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let on_pool = dry_run(&mine, &roster, options.clone().thread_pool(pool)).expect("plans");
-    let global = dry_run(&mine, &roster, &options).expect("plans");
+    let on_pool = dry_run(&mine, &mut roster, options.clone().thread_pool(pool)).expect("plans");
+    let global = dry_run(&mine, &mut roster, &options).expect("plans");
     assert_eq!(json(&on_pool), json(&global));
 }
 

@@ -82,7 +82,8 @@ fn a_plan_reads_back_from_json_as_it_was_written() {
         "001,G1,Ana,Ruiz,ana@old.example.com,312 555 0101 x12,,en",
         "002,G2,Bo,Li,bo@example.com,,,",
     ]));
-    let roster = InMemoryRoster::from_export(["001", "002", "003"].map(StudentId::from), &current);
+    let mut roster =
+        InMemoryRoster::from_export(["001", "002", "003"].map(StudentId::from), &current);
     let file = common::validate(csv(&[
         "001,G1,Ana,Ruiz,ana@example.com,312 555 0101 x12,,es",
         "003,G3,Cy,Ng,cy@example.com,+33 1 42 76 49 78,,fr",
@@ -93,7 +94,7 @@ fn a_plan_reads_back_from_json_as_it_was_written() {
         .mode(SyncMode::Full)
         .max_unlink_percent(100.0)
         .scope(Scope::District);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(plan.summary().update_guardian == 1 && plan.summary().unlink == 1);
     let written = serde_json::to_string(&plan).expect("serialises");
     let read: Plan = serde_json::from_str(&written).expect("deserialises");
@@ -111,17 +112,17 @@ fn a_plan_reads_back_from_json_as_it_was_written() {
 }
 
 #[test]
-fn a_roster_behind_a_reference_or_a_pointer_is_a_roster() {
-    let roster = std::sync::Arc::new(InMemoryRoster::from_export(
-        [StudentId::from("001")],
-        &common::validate(csv(&[])),
-    ));
+fn a_roster_behind_a_mutable_reference_or_a_box_is_a_roster() {
+    let mut roster =
+        InMemoryRoster::from_export([StudentId::from("001")], &common::validate(csv(&[])));
     let file = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
     let options = DryRunOptions::new();
-    let shared = dry_run(&file, &roster, &options).expect("Arc");
-    let boxed = dry_run(&file, &Box::new(&*roster), &options).expect("Box<&R>");
-    assert_eq!(shared.changes(), boxed.changes());
-    assert_eq!(shared.summary().create_guardian, 1);
+    let lent = dry_run(&file, &mut &mut roster, &options).expect("&mut R");
+    let mut boxed: Box<dyn guardian_roster::Roster<Error = std::convert::Infallible>> =
+        Box::new(roster);
+    let boxed = dry_run(&file, &mut boxed, &options).expect("Box<dyn Roster>");
+    assert_eq!(lent.changes(), boxed.changes());
+    assert_eq!(lent.summary().create_guardian, 1);
 }
 
 #[test]
@@ -134,8 +135,8 @@ fn a_plans_fingerprint_tells_whether_the_roster_changed() {
     ]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
-    let again = dry_run(&file, &roster, options.clone().batch_size(1)).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
+    let again = dry_run(&file, &mut roster, options.clone().batch_size(1)).expect("in memory");
     assert_eq!(plan.fingerprint(), again.fingerprint());
     assert_eq!(plan.fingerprint().upload.len(), 16);
     // The fingerprint survives the round trip of a plan kept for approval.
@@ -145,7 +146,7 @@ fn a_plans_fingerprint_tells_whether_the_roster_changed() {
     // Another request changes the roster: the roster's fingerprint moves,
     // the upload's does not.
     roster.add_link("G1".into(), "002".into());
-    let later = dry_run(&file, &roster, &options).expect("in memory");
+    let later = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(later.fingerprint().upload, plan.fingerprint().upload);
     assert_ne!(later.fingerprint().roster, plan.fingerprint().roster);
 }

@@ -148,9 +148,9 @@ fn diagnostics_render_redacted_for_logs() {
 fn plans_and_rosters_do_not_print_contacts_in_debug() {
     use guardian_roster::{DryRunOptions, InMemoryRoster, StudentId, dry_run};
     let current = validate(csv(&["001,G1,Ana,Diaz,old.ana@example.com,312 555 0142,,"]));
-    let roster = InMemoryRoster::from_export([StudentId::from("001")], &current);
+    let mut roster = InMemoryRoster::from_export([StudentId::from("001")], &current);
     let file = validate(csv(&["001,G1,Ana,Diaz,new.ana@example.com,312 555 0199,,"]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::default()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     assert_eq!(plan.summary().update_guardian, 1);
     let debug = format!("{plan:?} {roster:?}");
     for secret in [

@@ -45,7 +45,7 @@ fn school(ids: &[&str]) -> Scope {
 
 #[test]
 fn a_school_level_full_sync_removes_only_that_schools_links() {
-    let roster = district(CURRENT);
+    let mut roster = district(CURRENT);
     // School 0102's upload: G2 has left; the other schools are not in it.
     let file = common::validate(csv(&[
         "001,G1,Ana,Ruiz,ana@example.com,,,",
@@ -56,14 +56,14 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
         .mode(SyncMode::Full)
         .max_unlink_percent(50.0)
         .scope(school(&["0102"]));
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(unlinks(&plan), [("G2".to_owned(), "002".to_owned())]);
     assert_eq!(plan.scope(), &school(&["0102"]));
     // The same file as a district upload would remove every other school's
     // links: held, over the threshold.
     let district_wide = dry_run(
         &file,
-        &roster,
+        &mut roster,
         DryRunOptions::new()
             .mode(SyncMode::Full)
             .max_unlink_percent(50.0),
@@ -75,7 +75,7 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
     // Under the threshold, the school sync holds as before: 1 of 3 links.
     let mut strict = options.clone();
     strict.max_unlink_percent(10.0);
-    let plan = dry_run(&file, &roster, &strict).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &strict).expect("in memory");
     assert!(unlinks(&plan).is_empty());
     assert_eq!(codes(&plan), [("deletion_threshold", 1)]);
     assert!(
@@ -87,7 +87,7 @@ fn a_school_level_full_sync_removes_only_that_schools_links() {
 
 #[test]
 fn a_student_of_another_school_is_reported_not_linked() {
-    let roster = district(CURRENT);
+    let mut roster = district(CURRENT);
     let file = common::validate(csv(&[
         "001,G1,Ana,Ruiz,ana@example.com,,,",
         "002,G2,Bo,Li,bo@example.com,,,",
@@ -98,7 +98,7 @@ fn a_student_of_another_school_is_reported_not_linked() {
     ]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).scope(school(&["0102"]));
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(
         codes(&plan),
         [("student_out_of_scope", 5), ("student_out_of_scope", 6)]
@@ -114,11 +114,11 @@ fn a_student_of_another_school_is_reported_not_linked() {
 
 #[test]
 fn a_scope_school_that_lost_its_zeros_stops_with_a_suggestion() {
-    let roster = district(CURRENT);
+    let mut roster = district(CURRENT);
     let file = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).scope(school(&["102"]));
-    let error = dry_run(&file, &roster, &options).expect_err("a wrong scope stops");
+    let error = dry_run(&file, &mut roster, &options).expect_err("a wrong scope stops");
     let ErrorKind::UnknownSchool {
         school: given,
         suggestion,
@@ -134,7 +134,7 @@ fn a_scope_school_that_lost_its_zeros_stops_with_a_suggestion() {
 
     // A school the roster has under no form stops too, with no suggestion.
     let error =
-        dry_run(&file, &roster, options.clone().scope(school(&["0999"]))).expect_err("stops");
+        dry_run(&file, &mut roster, options.clone().scope(school(&["0999"]))).expect_err("stops");
     assert!(matches!(
         error.kind(),
         ErrorKind::UnknownSchool {
@@ -233,7 +233,7 @@ proptest! {
         options.mode(SyncMode::Full)
             .max_unlink_percent(percent)
             .scope(school(&schools));
-        let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let plan = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         // Nothing outside the scope is ever removed.
         for (_, student) in unlinks(&plan) {
             let in_scope = match student.as_str() {
@@ -245,14 +245,14 @@ proptest! {
             prop_assert!(in_scope, "{student} removed outside {schools:?}");
         }
         roster.apply(&plan);
-        let again = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let again = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
     }
 }
 
 #[test]
 fn a_schools_sync_keeps_the_link_of_a_student_also_enrolled_elsewhere() {
-    let roster = district(CURRENT);
+    let mut roster = district(CURRENT);
     // School 0102's upload leaves out 003, who is in 0205 too: 0205's
     // upload may still list G3. G2's link (002, in 0102 only) goes.
     let file = common::validate(csv(&["001,G1,Ana,Ruiz,ana@example.com,,,"]));
@@ -261,7 +261,7 @@ fn a_schools_sync_keeps_the_link_of_a_student_also_enrolled_elsewhere() {
         .mode(SyncMode::Full)
         .max_unlink_percent(100.0)
         .scope(school(&["0102"]));
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(unlinks(&plan), [("G2".to_owned(), "002".to_owned())]);
     let held: Vec<(&str, &str)> = plan
         .held_unlinks()
@@ -286,7 +286,7 @@ fn a_schools_sync_keeps_the_link_of_a_student_also_enrolled_elsewhere() {
 
 #[test]
 fn a_schools_upload_updating_another_schools_guardian_is_warned() {
-    let roster = district(CURRENT);
+    let mut roster = district(CURRENT);
     // G4's only child (004) is in 0205; 0102's upload links G4 to 001 and
     // gives them a new email.
     let file = common::validate(csv(&[
@@ -295,13 +295,13 @@ fn a_schools_upload_updating_another_schools_guardian_is_warned() {
     ]));
     let mut options = DryRunOptions::new();
     options.scope(school(&["0102"]));
-    let plan = dry_run(&file, &roster, &options).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(codes(&plan), [("guardian_out_of_scope", 3)]);
     assert_eq!(
         plan.diagnostics()[0].message(),
         "Line 3: guardian G4 is updated by this school's upload, but every student the roster links them to is in another school; check with those schools that the new details are right"
     );
     // The district's upload of the same rows says nothing of it.
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("in memory");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("in memory");
     assert!(plan.diagnostics().is_empty());
 }

@@ -81,13 +81,13 @@ fn sqlite_plans_as_the_in_memory_roster_and_applies_to_no_change() {
             .scope(Scope::schools([SchoolId::from("0102")])),
         DryRunOptions::new().batch_size(1),
     ] {
-        let in_sqlite = dry_run(&file, &roster, options).expect("sqlite answers");
-        let in_memory = dry_run(&file, &memory(CURRENT), options).expect("in memory");
+        let in_sqlite = dry_run(&file, &mut roster, options).expect("sqlite answers");
+        let in_memory = dry_run(&file, &mut memory(CURRENT), options).expect("in memory");
         assert_eq!(json(&in_sqlite), json(&in_memory), "{options:?}");
     }
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full).max_unlink_percent(100.0);
-    let plan = dry_run(&file, &roster, &options).expect("sqlite answers");
+    let plan = dry_run(&file, &mut roster, &options).expect("sqlite answers");
     assert!(plan.summary().update_guardian >= 1 && plan.summary().unlink >= 1);
     // Dry run and apply in one transaction, as an application would.
     let transaction = connection.unchecked_transaction().expect("a transaction");
@@ -95,10 +95,10 @@ fn sqlite_plans_as_the_in_memory_roster_and_applies_to_no_change() {
     let applied = apply(&plan, &mut in_transaction, &ApplyOptions::new()).expect("applies");
     assert_eq!(applied.stale(), 0);
     transaction.commit().expect("commits");
-    let again = dry_run(&file, &roster, &options).expect("sqlite answers");
+    let again = dry_run(&file, &mut roster, &options).expect("sqlite answers");
     assert!(again.changes().is_empty(), "{:?}", again.changes());
     // The stored values read back: the extension, a foreign number.
-    let g1 = guardian_roster::Roster::guardians(&roster, &["G1".into()]).expect("reads");
+    let g1 = guardian_roster::Roster::guardians(&mut roster, &["G1".into()]).expect("reads");
     assert_eq!(
         g1[0]
             .mobile_phone
@@ -117,7 +117,7 @@ fn a_stale_plan_on_sqlite_writes_nothing_stale() {
     let (_path, connection) = database("stale");
     let mut roster = load(&connection, CURRENT);
     let file = common::validate(csv(UPLOAD));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite answers");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite answers");
     // Another request changes G1's email before Start Processing.
     connection
         .execute(
@@ -176,9 +176,9 @@ proptest! {
         let mode = if full { SyncMode::Full } else { SyncMode::Additive };
         let mut options = DryRunOptions::new();
         options.mode(mode).max_unlink_percent(100.0);
-        let plan = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let plan = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         apply(&plan, &mut roster, &ApplyOptions::new()).unwrap_or_else(|e| panic!("{e}"));
-        let again = dry_run(&file, &roster, &options).unwrap_or_else(|e| panic!("{e}"));
+        let again = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
     }
 }
@@ -216,21 +216,22 @@ fn the_sqlite_sync_example_applies_and_reruns_to_nothing() {
 #[test]
 fn legacy_stored_values_read_back_as_they_are() {
     let (_path, connection) = database("legacy");
-    let roster = load(&connection, CURRENT);
+    let mut roster = load(&connection, CURRENT);
     connection
         .execute(
             "UPDATE guardians SET email = 'Old@Legacy', email_key = 'old@legacy', language = 'SPN' WHERE guardian_id = 'G4'",
             [],
         )
         .expect("updates");
-    let g4 = guardian_roster::Roster::guardians(&roster, &["G4".into()]).expect("reads");
+    let g4 = guardian_roster::Roster::guardians(&mut roster, &["G4".into()]).expect("reads");
     assert_eq!(
         g4[0].email.as_ref().map(|e| (e.as_str(), e.key())),
         Some(("Old@Legacy", "old@legacy"))
     );
     assert_eq!(g4[0].language.as_ref().map(|l| l.as_str()), Some("SPN"));
     let file = common::validate(csv(&["004,G4,Di,Oz,di@example.com,,,es"]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("no stored value stops it");
+    let plan =
+        dry_run(&file, &mut roster, &DryRunOptions::new()).expect("no stored value stops it");
     assert_eq!(plan.summary().update_guardian, 1);
 }
 
@@ -247,7 +248,7 @@ fn legacy_stored_phones_read_back_and_are_replaced() {
             [],
         )
         .expect("updates");
-    let g1 = guardian_roster::Roster::guardians(&roster, &["G1".into()]).expect("reads");
+    let g1 = guardian_roster::Roster::guardians(&mut roster, &["G1".into()]).expect("reads");
     let mobile = g1[0].mobile_phone.as_ref().expect("kept");
     assert!(mobile.is_legacy());
     assert_eq!(
@@ -260,7 +261,8 @@ fn legacy_stored_phones_read_back_and_are_replaced() {
     let file = common::validate(csv(&[
         "001,G1,Ana,Ruiz,ana@old.example.com,312 555 0101 x12,,en",
     ]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("no stored number stops it");
+    let plan =
+        dry_run(&file, &mut roster, &DryRunOptions::new()).expect("no stored number stops it");
     assert_eq!(plan.summary().update_guardian, 1);
     let guardian_roster::Change::UpdateGuardian { fields, .. } = &plan.changes()[0] else {
         panic!("an update: {:?}", plan.changes());
@@ -283,7 +285,7 @@ fn legacy_stored_phones_read_back_and_are_replaced() {
     let stored: Plan = serde_json::from_str(&json(&plan)).expect("reads back");
     let applied = apply(&stored, &mut roster, &ApplyOptions::new()).expect("applies");
     assert_eq!((applied.applied(), applied.stale()), (1, 0));
-    let g1 = guardian_roster::Roster::guardians(&roster, &["G1".into()]).expect("reads");
+    let g1 = guardian_roster::Roster::guardians(&mut roster, &["G1".into()]).expect("reads");
     assert_eq!(
         g1[0]
             .mobile_phone
@@ -291,7 +293,7 @@ fn legacy_stored_phones_read_back_and_are_replaced() {
             .map(|p| (p.is_legacy(), p.to_string())),
         Some((false, "+13125550101;ext=12".to_owned()))
     );
-    let again = dry_run(&file, &roster, &DryRunOptions::new()).expect("plans");
+    let again = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("plans");
     assert!(again.changes().is_empty(), "{:?}", again.changes());
 }
 
@@ -301,7 +303,7 @@ fn legacy_stored_phones_read_back_and_are_replaced() {
 #[test]
 fn a_write_sqlite_refuses_fails_the_rest_and_rolls_back() {
     let (_path, connection) = database("refused");
-    let roster = load(&connection, CURRENT);
+    let mut roster = load(&connection, CURRENT);
     connection
         .execute_batch(
             "CREATE TRIGGER no_new_links BEFORE INSERT ON links BEGIN SELECT RAISE(ABORT, 'links are frozen'); END;",
@@ -309,7 +311,7 @@ fn a_write_sqlite_refuses_fails_the_rest_and_rolls_back() {
         .expect("a trigger");
     let before = guardian_roster::table_counts(&connection).expect("counts");
     let file = common::validate(csv(UPLOAD));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("plans");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("plans");
     // In the caller's transaction, `apply` works in a savepoint: the
     // guardians it wrote before the links failed are rolled back with it.
     let transaction = connection.unchecked_transaction().expect("a transaction");
@@ -356,7 +358,7 @@ fn an_update_keeps_the_applications_own_columns_and_the_row() {
     };
     let before = rowid(&connection);
     let file = common::validate(csv(UPLOAD));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
     assert!(
         plan.changes()
             .iter()
@@ -375,9 +377,9 @@ fn an_update_keeps_the_applications_own_columns_and_the_row() {
 #[test]
 fn two_applies_at_once_never_both_write() {
     let (path, first) = database("concurrent");
-    let roster = load(&first, CURRENT);
+    let mut roster = load(&first, CURRENT);
     let file = common::validate(csv(UPLOAD));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
 
     let second = rusqlite::Connection::open(&path).expect("a second connection");
     second
@@ -421,7 +423,7 @@ fn a_cancelled_apply_commits_nothing() {
     let (_path, connection) = database("cancel");
     let mut roster = load(&connection, CURRENT);
     let file = common::validate(csv(UPLOAD));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
     let flag = Arc::new(AtomicBool::new(false));
     let mut options = ApplyOptions::new();
     let raise = Arc::clone(&flag);
@@ -437,7 +439,7 @@ fn a_cancelled_apply_commits_nothing() {
     assert_eq!(error.code().as_str(), "cancelled");
     let counts = guardian_roster::table_counts(&connection).expect("counts");
     assert_eq!(counts.get("guardians"), Some(&4));
-    let again = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let again = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
     assert_eq!(json(&again), json(&plan), "the roster is as it was");
 }
 
@@ -447,7 +449,7 @@ fn a_cancelled_apply_commits_nothing() {
 fn long_key_lists_are_split_and_errors_carry_no_sql() {
     use guardian_roster::{Roster, StudentId};
     let (path, connection) = database("keys");
-    let roster = load(&connection, CURRENT);
+    let mut roster = load(&connection, CURRENT);
     let ids: Vec<StudentId> = (0..40_000)
         .map(|n| StudentId::from(format!("{n:03}").as_str()))
         .collect();
@@ -486,7 +488,7 @@ fn keys_that_drifted_are_found_and_rekeyed() {
     assert_eq!(roster.stale_keys().expect("reads"), 2);
     // Bo's email for a new guardian: with the key gone, no one owns it.
     let file = common::validate(csv(&["002,G9,Bo,Li,BO@example.com,,,"]));
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
     assert!(
         plan.diagnostics()
             .iter()
@@ -494,7 +496,7 @@ fn keys_that_drifted_are_found_and_rekeyed() {
     );
     assert_eq!(roster.rekey().expect("rekeyed"), 2);
     assert_eq!(roster.stale_keys().expect("reads"), 0);
-    let plan = dry_run(&file, &roster, &DryRunOptions::new()).expect("sqlite");
+    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
     assert!(
         plan.diagnostics()
             .iter()

@@ -208,13 +208,14 @@ fn a_streamed_file_plans_as_a_kept_one() {
     let current = common::validate(half.join("\n").as_bytes());
     let students =
         (0..3_000).map(|n| guardian_roster::StudentId::from(synth::student_id(n).as_str()));
-    let roster = guardian_roster::InMemoryRoster::from_export(students, &current);
+    let mut roster = guardian_roster::InMemoryRoster::from_export(students, &current);
     let mut options = guardian_roster::DryRunOptions::new();
     options
         .mode(guardian_roster::SyncMode::Full)
         .max_unlink_percent(100.0);
-    let from_kept = guardian_roster::dry_run(&kept, &roster, &options).expect("in memory");
-    let from_streamed = guardian_roster::dry_run(&streamed, &roster, &options).expect("in memory");
+    let from_kept = guardian_roster::dry_run(&kept, &mut roster, &options).expect("in memory");
+    let from_streamed =
+        guardian_roster::dry_run(&streamed, &mut roster, &options).expect("in memory");
     assert!(from_kept.summary().create_guardian > 0 && from_kept.summary().link > 0);
     assert_eq!(from_streamed.changes(), from_kept.changes());
     assert_eq!(from_streamed.diagnostics(), from_kept.diagnostics());

@@ -178,20 +178,20 @@ fn parallel_and_single_threaded_dry_runs_agree() {
         .filter_map(|line| line.split(',').next())
         .map(guardian_roster::StudentId::from)
         .collect();
-    let roster = guardian_roster::InMemoryRoster::from_export(students, &read(&current));
+    let mut roster = guardian_roster::InMemoryRoster::from_export(students, &read(&current));
     for mode in [
         guardian_roster::SyncMode::Additive,
         guardian_roster::SyncMode::Full,
     ] {
         let mut options = guardian_roster::DryRunOptions::new();
         options.mode(mode).max_unlink_percent(100.0);
-        let plan_on = |threads| {
+        let mut plan_on = |threads| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .expect("a pool");
             let plan = pool
-                .install(|| guardian_roster::dry_run(&file, &roster, &options))
+                .install(|| guardian_roster::dry_run(&file, &mut roster, &options))
                 .expect("in-memory roster answers");
             serde_json::to_string(&plan).expect("serialises")
         };

@@ -357,7 +357,7 @@ fn apply_records<W: RosterWriter + ?Sized>(
         .map(|g| (g.guardian_id.clone(), g))
         .collect();
     let moving: HashSet<&GuardianId> = ids.iter().collect();
-    let taken = ContactOwners::ask(&*roster, &records, size)?;
+    let taken = ContactOwners::ask(&mut *roster, &records, size)?;
     let mut creates = Writes::new();
     let mut updates = Writes::new();
     for &(at, guardian) in &records {
@@ -508,7 +508,7 @@ fn apply_links<W: RosterWriter + ?Sized>(
 /// each link to remove is gone.
 pub(crate) fn holds_all<R: Roster + ?Sized>(
     plan: &Plan,
-    roster: &R,
+    roster: &mut R,
     options: &ApplyOptions,
 ) -> Result<bool, Error> {
     let size = options.batch_size;
@@ -576,7 +576,7 @@ struct ContactOwners {
 
 impl ContactOwners {
     fn ask<R: Roster + ?Sized>(
-        roster: &R,
+        roster: &mut R,
         records: &[(usize, &Guardian)],
         size: usize,
     ) -> Result<ContactOwners, Error> {

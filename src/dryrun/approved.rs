@@ -51,7 +51,7 @@ use crate::error::{Error, ErrorKind};
 /// roster.add_student(StudentId::from("000125"));
 ///
 /// // The dry run, kept for the clerk to approve.
-/// let stored = serde_json::to_string(&dry_run(&file, &roster, &DryRunOptions::new())?)?;
+/// let stored = serde_json::to_string(&dry_run(&file, &mut roster, &DryRunOptions::new())?)?;
 ///
 /// // Someone edits the stored plan: another email for the new guardian.
 /// let edited: Plan = serde_json::from_str(&stored.replace("ana@example.com", "eve@example.com"))?;
@@ -80,7 +80,7 @@ pub fn start_processing<W: RosterWriter + ?Sized>(
     roster: &mut W,
     options: &ApplyOptions,
 ) -> Result<Applied, Error> {
-    let again = dry_run(file, &*roster, &approved.dry_run_options())?;
+    let again = dry_run(file, &mut *roster, &approved.dry_run_options())?;
     let Some(reason) = why_not_approved(approved, &again) else {
         return apply(&again, roster, options);
     };
@@ -90,7 +90,7 @@ pub fn start_processing<W: RosterWriter + ?Sized>(
     // change says so.
     if approved.fingerprint().upload == again.fingerprint().upload
         && again.changes().is_empty()
-        && holds_all(approved, &*roster, options)?
+        && holds_all(approved, &mut *roster, options)?
     {
         return Ok(Applied::nothing_left(approved));
     }

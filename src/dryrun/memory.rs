@@ -31,12 +31,12 @@ use crate::values::record::Guardian;
 /// let mut roster = InMemoryRoster::new();
 /// roster.add_student(StudentId::from("000125"));
 ///
-/// let plan = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// let plan = dry_run(&file, &mut roster, &DryRunOptions::default())?;
 /// assert_eq!(plan.summary().create_guardian, 1);
 /// assert_eq!(plan.summary().link, 1);
 ///
 /// roster.apply(&plan);
-/// let again = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// let again = dry_run(&file, &mut roster, &DryRunOptions::default())?;
 /// assert!(again.changes().is_empty());
 /// # Ok(()) }
 /// ```
@@ -230,7 +230,7 @@ impl RosterWriter for InMemoryRoster {
 impl Roster for InMemoryRoster {
     type Error = Infallible;
 
-    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
+    fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
         Ok(ids
             .iter()
             .filter(|id| self.students.contains_key(*id))
@@ -238,7 +238,7 @@ impl Roster for InMemoryRoster {
             .collect())
     }
 
-    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
+    fn similar_students(&mut self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
             self.unpadded.find(key, &mut similar);
@@ -246,7 +246,7 @@ impl Roster for InMemoryRoster {
         Ok(similar)
     }
 
-    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Infallible> {
+    fn similar_guardians(&mut self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
             if let Some((id, _)) = self.guardians.get_key_value(*key) {
@@ -257,7 +257,7 @@ impl Roster for InMemoryRoster {
         Ok(similar)
     }
 
-    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
+    fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
         Ok(ids
             .iter()
             .filter_map(|id| self.guardians.get(id))
@@ -265,7 +265,7 @@ impl Roster for InMemoryRoster {
             .collect())
     }
 
-    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+    fn links_of(&mut self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
         let mut out = Vec::new();
         for id in ids {
             let from = (id.clone(), StudentId::from(""));
@@ -279,7 +279,7 @@ impl Roster for InMemoryRoster {
         Ok(out)
     }
 
-    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+    fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
         Ok(self.emails.owners(emails, |owner, email| {
             self.guardians
                 .get(owner)
@@ -288,7 +288,7 @@ impl Roster for InMemoryRoster {
         }))
     }
 
-    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+    fn mobile_owners(&mut self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
         Ok(self.mobiles.owners(mobiles, |owner, mobile| {
             self.guardians
                 .get(owner)
@@ -297,7 +297,10 @@ impl Roster for InMemoryRoster {
         }))
     }
 
-    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+    fn links_in_scope(
+        &mut self,
+        scope: &Scope,
+    ) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
         // The whole district in one exact allocation (a filter would grow
         // the list by doubling, up to twice its size).
         if *scope == Scope::District {
@@ -317,7 +320,10 @@ impl Roster for InMemoryRoster {
         Ok(links)
     }
 
-    fn schools_of(&self, students: &[StudentId]) -> Result<Vec<(StudentId, SchoolId)>, Infallible> {
+    fn schools_of(
+        &mut self,
+        students: &[StudentId],
+    ) -> Result<Vec<(StudentId, SchoolId)>, Infallible> {
         let mut out = Vec::new();
         for student in students {
             for school in self
@@ -331,7 +337,7 @@ impl Roster for InMemoryRoster {
         Ok(out)
     }
 
-    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Infallible> {
+    fn similar_schools(&mut self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
             self.schools.find(key, &mut similar);
@@ -550,7 +556,7 @@ mod tests {
         for id in ["000125", "125", "0126", "000125", "0", "000"] {
             roster.add_student(StudentId::from(id));
         }
-        let similar = |keys: &[&str]| -> Vec<String> {
+        let mut similar = |keys: &[&str]| -> Vec<String> {
             match roster.similar_students(keys) {
                 Ok(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
                 Err(never) => match never {},
@@ -579,6 +585,7 @@ mod tests {
         emails: &[&str],
         mobiles: &[&str],
     ) -> Vec<(String, String)> {
+        let mut roster = roster.clone();
         let found = match (roster.email_owners(emails), roster.mobile_owners(mobiles)) {
             (Ok(e), Ok(m)) => e.into_iter().chain(m).collect::<Vec<_>>(),
             (Err(never), _) | (_, Err(never)) => match never {},
@@ -663,7 +670,7 @@ mod tests {
                 language: None,
             });
         }
-        let similar = |keys: &[&str]| -> Vec<String> {
+        let mut similar = |keys: &[&str]| -> Vec<String> {
             match roster.similar_guardians(keys) {
                 Ok(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
                 Err(never) => match never {},

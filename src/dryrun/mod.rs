@@ -12,5 +12,7 @@ pub(crate) mod roster;
 pub(crate) mod scope;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+#[cfg(feature = "sqlite")]
+pub(crate) mod stored;
 pub(crate) mod students;
 pub(crate) mod unlink;

@@ -53,7 +53,7 @@ pub enum SyncMode {
 /// .validate()?;
 /// let mut roster = InMemoryRoster::new();
 /// roster.add_student(StudentId::from("000125"));
-/// let plan = dry_run(&file, &roster, DryRunOptions::new().mode(SyncMode::Full))?;
+/// let plan = dry_run(&file, &mut roster, DryRunOptions::new().mode(SyncMode::Full))?;
 /// assert_eq!(plan.summary().create_guardian, 1);
 ///
 /// let mut options = DryRunOptions::new();
@@ -61,7 +61,7 @@ pub enum SyncMode {
 /// if plan.summary().create_guardian > 100 {
 ///     options.max_unlink_percent(5.0);
 /// }
-/// let again = dry_run(&file, &roster, &options)?;
+/// let again = dry_run(&file, &mut roster, &options)?;
 /// assert_eq!(again.summary(), plan.summary());
 /// # Ok(()) }
 /// ```
@@ -558,7 +558,7 @@ where
 /// An error means the roster failed to answer ([`ErrorKind::Roster`]).
 pub fn dry_run<R: Roster + ?Sized>(
     file: &ValidatedFile,
-    roster: &R,
+    roster: &mut R,
     options: &DryRunOptions,
 ) -> Result<Plan, Error> {
     dry_run_in_windows(file, roster, options, GUARDIANS_PER_WINDOW)
@@ -578,7 +578,7 @@ fn in_pool<T: Send>(options: &DryRunOptions, work: impl FnOnce() -> T + Send) ->
 /// a time.
 fn dry_run_in_windows<R: Roster + ?Sized>(
     file: &ValidatedFile,
-    roster: &R,
+    roster: &mut R,
     options: &DryRunOptions,
     window: usize,
 ) -> Result<Plan, Error> {
@@ -723,7 +723,7 @@ struct StudentsAsked {
 impl StudentsAsked {
     fn ask<R: Roster + ?Sized>(
         file: &ValidatedFile,
-        roster: &R,
+        roster: &mut R,
         options: &DryRunOptions,
     ) -> Result<StudentsAsked, Error> {
         let size = options.batch_size;
@@ -774,7 +774,7 @@ impl StudentsAsked {
 /// so the plan is the same on any number of threads.
 fn plan_windows<R: Roster + ?Sized>(
     upload: &Upload<'_>,
-    roster: &R,
+    roster: &mut R,
     options: &DryRunOptions,
     window: usize,
 ) -> Result<(Vec<Planned>, Digest), Error> {
@@ -936,7 +936,11 @@ impl Draft {
 /// Checks a school scope's IDs against the roster's schools: an ID the
 /// roster lacks stops the dry run, naming the roster school it matches
 /// once leading zeros are ignored, if any.
-fn check_scope<R: Roster + ?Sized>(roster: &R, scope: &Scope, size: usize) -> Result<(), Error> {
+fn check_scope<R: Roster + ?Sized>(
+    roster: &mut R,
+    scope: &Scope,
+    size: usize,
+) -> Result<(), Error> {
     let schools = scope.school_ids();
     if schools.is_empty() {
         return Ok(());
@@ -964,7 +968,7 @@ fn check_scope<R: Roster + ?Sized>(roster: &R, scope: &Scope, size: usize) -> Re
 /// The upload's students that the roster has in none of a school scope's
 /// schools, with the schools it has them in.
 fn students_out_of_scope<R: Roster + ?Sized>(
-    roster: &R,
+    roster: &mut R,
     scope: &Scope,
     existing: &HashSet<StudentId>,
     size: usize,
@@ -994,7 +998,7 @@ fn students_out_of_scope<R: Roster + ?Sized>(
 /// remove (in scope, not in the file) who are also enrolled in a school
 /// outside the scope, with those schools.
 fn enrolled_elsewhere<R: Roster + ?Sized>(
-    roster: &R,
+    roster: &mut R,
     scope: &Scope,
     links: &[(GuardianId, StudentId)],
     file: &ValidatedFile,
@@ -1107,7 +1111,7 @@ struct Known {
 
 impl Known {
     fn ask<R: Roster + ?Sized>(
-        roster: &R,
+        roster: &mut R,
         guardians: &[Guardian],
         scope: &Scope,
         size: usize,
@@ -1162,7 +1166,7 @@ impl Known {
     /// are ignored, those of `guardians` it lacks.
     fn ask_twins<R: Roster + ?Sized>(
         &self,
-        roster: &R,
+        roster: &mut R,
         guardians: &[Guardian],
         size: usize,
     ) -> Result<HashMap<String, Vec<GuardianId>>, Error> {
@@ -1186,7 +1190,7 @@ impl Known {
     /// students of other schools.
     fn ask_elsewhere<R: Roster + ?Sized>(
         &self,
-        roster: &R,
+        roster: &mut R,
         scope: &Scope,
         size: usize,
     ) -> Result<HashSet<GuardianId>, Error> {
@@ -1775,7 +1779,7 @@ mod tests {
              002,G8,Hal,Su,hal@example.com,312 555 0108,,fr\n"
         ));
         let students = ["001", "002", "003", "004", "005", "0099"].map(StudentId::from);
-        let roster = InMemoryRoster::from_export(students, &current);
+        let mut roster = InMemoryRoster::from_export(students, &current);
         for mode in [SyncMode::Additive, SyncMode::Full] {
             for batch in [1, 2, 100] {
                 let mut options = DryRunOptions::new();
@@ -1783,8 +1787,8 @@ mod tests {
                     .mode(mode)
                     .batch_size(batch)
                     .max_unlink_percent(100.0);
-                let plan = |window| {
-                    dry_run_in_windows(&upload, &roster, &options, window)
+                let mut plan = |window| {
+                    dry_run_in_windows(&upload, &mut roster, &options, window)
                         .map(|plan| serde_json::to_string(&plan).expect("serialises"))
                         .expect("in-memory roster answers")
                 };

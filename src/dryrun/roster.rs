@@ -14,6 +14,13 @@ use crate::values::record::Guardian;
 /// one query (`WHERE id = ANY($1)`), and may return results in any order.
 /// Keys it does not know are simply left out of the answer.
 ///
+/// Every method takes `&mut self`: a database client that needs exclusive
+/// use of its connection (a `postgres::Client`, a transaction) implements
+/// the trait directly, with no `RefCell` or lock. The dry run asks the
+/// roster from the caller's thread only (its parallel work never touches
+/// the roster), so a roster need be neither `Sync` nor `Send`. Lend one
+/// as `&mut roster`; a `Box<R>` is a roster too.
+///
 /// Every method is fallible: an error stops the dry run with
 /// [`crate::ErrorKind::Roster`], never a panic and never a partial plan.
 ///
@@ -37,7 +44,7 @@ pub trait Roster {
     type Error: std::error::Error + Send + Sync + 'static;
 
     /// Which of `ids` are students in the roster.
-    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error>;
+    fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error>;
 
     /// Roster students whose ID's key is one of `keys` (`"125"` finds
     /// `"000125"` and `"125"`; `"g1"` finds `"G1"`). The keys here and in
@@ -46,7 +53,7 @@ pub trait Roster {
     /// and hidden characters folded (an all-zero ID keeps one `0`): index
     /// that form beside each ID. Used only to suggest the ID a spreadsheet
     /// may have damaged; the default finds none.
-    fn similar_students(&self, keys: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
+    fn similar_students(&mut self, keys: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
         let _ = keys;
         Ok(Vec::new())
     }
@@ -56,7 +63,7 @@ pub trait Roster {
     /// Used to refuse a guardian the upload would create that the roster
     /// probably has under the same ID written otherwise
     /// (`similar_guardian`); the default finds none.
-    fn similar_guardians(&self, keys: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
+    fn similar_guardians(&mut self, keys: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
         let _ = keys;
         Ok(Vec::new())
     }
@@ -65,17 +72,18 @@ pub trait Roster {
     /// stored values with [`crate::Email::from_stored`],
     /// [`crate::Phone::from_stored`] and [`crate::Language::from_stored`], so
     /// that a value kept under older rules reads back as it is.
-    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error>;
+    fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error>;
 
     /// The current links of the guardians in `ids`.
-    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
+    fn links_of(&mut self, ids: &[GuardianId])
+    -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
 
     /// The guardians that currently have each email in `emails`, as
     /// `(email, guardian)` pairs; an email shared by a family appears once
     /// per guardian. The keys are [`crate::Email::key`]s (NFC, lowercased,
     /// NFC): index that form beside each address (SQL `lower()` does not
     /// case-fold beyond ASCII), and return the key as asked.
-    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
+    fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
     /// The guardians that currently have each mobile in `mobiles`, as
     /// `(mobile, guardian)` pairs. The keys are [`crate::Phone::e164`], the
@@ -84,7 +92,8 @@ pub trait Roster {
     /// (a [legacy](crate::Phone::is_legacy) one) is asked for only by its
     /// E.164 key: to have it found as a shared mobile, index the key a
     /// [`crate::PhoneParser`] reads from it, or store it again in E.164.
-    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
+    fn mobile_owners(&mut self, mobiles: &[&str])
+    -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
     /// Every link in `scope`, for full sync; called once, only in
     /// [`crate::SyncMode::Full`]. For [`Scope::District`], every link of
@@ -93,7 +102,10 @@ pub trait Roster {
     /// schools is in the scope of each), and no other: a database pushes
     /// the filter into its query (`JOIN enrolments ... WHERE school_id IN
     /// (...)`).
-    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
+    fn links_in_scope(
+        &mut self,
+        scope: &Scope,
+    ) -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
 
     /// The schools each of `students` is enrolled in, as `(student,
     /// school)` pairs, for a school-level sync (asked only when
@@ -101,7 +113,7 @@ pub trait Roster {
     /// schools: every student is then out of a school scope, and such a
     /// sync applies no row.
     fn schools_of(
-        &self,
+        &mut self,
         students: &[StudentId],
     ) -> Result<Vec<(StudentId, SchoolId)>, Self::Error> {
         let _ = students;
@@ -112,72 +124,72 @@ pub trait Roster {
     /// `keys` (`"102"` finds `"0102"` and `"102"`): the dry run checks
     /// a scope's school IDs with it before planning. The default finds
     /// none, so a school scope stops with `unknown_school`.
-    fn similar_schools(&self, keys: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
+    fn similar_schools(&mut self, keys: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
         let _ = keys;
         Ok(Vec::new())
     }
 }
 
-/// A roster behind a reference or a smart pointer is a roster: a service
-/// shares one `Arc<R>` between requests, a caller lends `&R`.
+/// A roster behind a mutable reference or a box is a roster: a caller
+/// lends `&mut R`, a service keeps a `Box<dyn Roster<Error = E>>`.
 macro_rules! forward_roster {
     ($($wrapper:ty),*) => {$(
         impl<R: Roster + ?Sized> Roster for $wrapper {
             type Error = R::Error;
 
-            fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
+            fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error> {
                 (**self).existing_students(ids)
             }
 
-            fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
+            fn similar_students(&mut self, unpadded: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
                 (**self).similar_students(unpadded)
             }
 
-            fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
+            fn similar_guardians(&mut self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
                 (**self).similar_guardians(unpadded)
             }
 
-            fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error> {
+            fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error> {
                 (**self).guardians(ids)
             }
 
             fn links_of(
-                &self,
+                &mut self,
                 ids: &[GuardianId],
             ) -> Result<Vec<(GuardianId, StudentId)>, Self::Error> {
                 (**self).links_of(ids)
             }
 
-            fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error> {
+            fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error> {
                 (**self).email_owners(emails)
             }
 
             fn mobile_owners(
-                &self,
+                &mut self,
                 mobiles: &[&str],
             ) -> Result<Vec<(String, GuardianId)>, Self::Error> {
                 (**self).mobile_owners(mobiles)
             }
 
             fn links_in_scope(
-                &self,
+                &mut self,
                 scope: &Scope,
             ) -> Result<Vec<(GuardianId, StudentId)>, Self::Error> {
                 (**self).links_in_scope(scope)
             }
 
             fn schools_of(
-                &self,
+                &mut self,
                 students: &[StudentId],
             ) -> Result<Vec<(StudentId, SchoolId)>, Self::Error> {
                 (**self).schools_of(students)
             }
 
-            fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
+            fn similar_schools(&mut self, unpadded: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
                 (**self).similar_schools(unpadded)
             }
         }
     )*};
 }
 
-forward_roster!(&R, Box<R>, std::sync::Arc<R>);
+forward_roster!(&mut R, Box<R>);

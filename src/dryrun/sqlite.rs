@@ -10,57 +10,19 @@ use crate::checks::validated::ValidatedFile;
 use crate::dryrun::apply::RosterWriter;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
+use crate::dryrun::stored::{
+    GuardianColumns, TABLE_NAMES, TABLES, guardian_from_stored, guardian_keys,
+};
 use crate::dryrun::students::Students;
-use crate::values::email::Email;
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
-use crate::values::language::Language;
-use crate::values::name::Name;
-use crate::values::phone::Phone;
 use crate::values::record::Guardian;
 
 /// The tables and the indexes the lookups need. Keys are the documented
-/// ones: `email_key` is [`Email::key`], `mobile_key` is [`Phone::e164`],
+/// ones: `email_key` is [`crate::Email::key`], `mobile_key` is [`crate::Phone::e164`],
 /// `unpadded` is the ID's [`crate::id_key`] (without leading zeros, in
 /// lowercase, width and digits folded), the key `similar_*` are asked with.
-pub const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS students (
-    student_id TEXT PRIMARY KEY NOT NULL,
-    unpadded   TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS students_unpadded ON students (unpadded);
-CREATE TABLE IF NOT EXISTS schools (
-    school_id TEXT PRIMARY KEY NOT NULL,
-    unpadded  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS schools_unpadded ON schools (unpadded);
-CREATE TABLE IF NOT EXISTS enrolments (
-    student_id TEXT NOT NULL,
-    school_id  TEXT NOT NULL,
-    PRIMARY KEY (student_id, school_id)
-);
-CREATE INDEX IF NOT EXISTS enrolments_school ON enrolments (school_id);
-CREATE TABLE IF NOT EXISTS guardians (
-    guardian_id  TEXT PRIMARY KEY NOT NULL,
-    unpadded     TEXT NOT NULL,
-    first_name   TEXT NOT NULL,
-    last_name    TEXT NOT NULL,
-    email        TEXT,
-    email_key    TEXT,
-    mobile_phone TEXT,
-    mobile_key   TEXT,
-    home_phone   TEXT,
-    language     TEXT
-);
-CREATE INDEX IF NOT EXISTS guardians_unpadded ON guardians (unpadded);
-CREATE INDEX IF NOT EXISTS guardians_email ON guardians (email_key);
-CREATE INDEX IF NOT EXISTS guardians_mobile ON guardians (mobile_key);
-CREATE TABLE IF NOT EXISTS links (
-    guardian_id TEXT NOT NULL,
-    student_id  TEXT NOT NULL,
-    PRIMARY KEY (guardian_id, student_id)
-);
-CREATE INDEX IF NOT EXISTS links_student ON links (student_id);
-";
+/// The same tables as [`crate::POSTGRES_SCHEMA`] (feature `postgres`).
+pub const SQLITE_SCHEMA: &str = TABLES;
 
 /// A roster in SQLite, over a connection. [`SqliteRoster::load`] and
 /// [`crate::apply`] (through [`crate::start_processing`]) run in a
@@ -90,9 +52,9 @@ CREATE INDEX IF NOT EXISTS links_student ON links (student_id);
 ///         .as_bytes(),
 /// )?
 /// .validate()?;
-/// let plan = dry_run(&file, &roster, &DryRunOptions::default())?;
+/// let plan = dry_run(&file, &mut roster, &DryRunOptions::default())?;
 /// start_processing(&file, &plan, &mut roster, &ApplyOptions::new())?;
-/// assert!(dry_run(&file, &roster, &DryRunOptions::default())?.changes().is_empty());
+/// assert!(dry_run(&file, &mut roster, &DryRunOptions::default())?.changes().is_empty());
 /// # Ok(()) }
 /// ```
 pub struct SqliteRoster<'c> {
@@ -120,7 +82,7 @@ impl std::fmt::Debug for SqliteRoster<'_> {
 }
 
 /// Why the SQLite roster failed. Stored values always read back (see
-/// [`Phone::from_stored`]), so this is SQLite's own error.
+/// [`crate::Phone::from_stored`]), so this is SQLite's own error.
 ///
 /// Its message says the cause (`SQLite: file is not a database`, `SQLite:
 /// database is locked`) but never the SQL text or the values bound to it,
@@ -239,8 +201,8 @@ impl<'c> SqliteRoster<'c> {
 
     /// Rows whose stored key is missing or is not the crate's key for
     /// their value (`unpadded` is not [`crate::id_key`] of the ID,
-    /// `email_key` not [`Email::key`] of the email, `mobile_key` not
-    /// [`Phone::e164`] of the mobile): tables written by other means (a
+    /// `email_key` not [`crate::Email::key`] of the email, `mobile_key` not
+    /// [`crate::Phone::e164`] of the mobile): tables written by other means (a
     /// key filled with SQL `lower()`, left NULL, or by an earlier version).
     /// Such a row is not found by the lookups, so a dry run could create a
     /// duplicate login in silence: run [`SqliteRoster::rekey`].
@@ -311,15 +273,7 @@ impl<'c> SqliteRoster<'c> {
         })?;
         for row in rows {
             let (id, unpadded, email, email_key, mobile, mobile_key) = row?;
-            let keys = [
-                Some(id_key(&id).into_owned()),
-                email
-                    .as_deref()
-                    .map(|e| Email::from_stored(e).key().to_owned()),
-                mobile
-                    .as_deref()
-                    .map(|m| Phone::from_stored(m).e164().to_owned()),
-            ];
+            let keys = guardian_keys(&id, email.as_deref(), mobile.as_deref());
             if [unpadded, email_key, mobile_key] != keys {
                 fixes.push((
                     "UPDATE guardians SET unpadded = ?1, email_key = ?2, mobile_key = ?3 WHERE guardian_id = ?4",
@@ -390,25 +344,25 @@ impl<'c> SqliteRoster<'c> {
     /// it is there (never `INSERT OR REPLACE`, which would delete the row:
     /// a new rowid, and the application's own columns cleared).
     fn write_guardian(&self, guardian: &Guardian, insert: bool) -> Result<(), SqliteError> {
-        let id = guardian.guardian_id.as_str();
         let sql = if insert {
             "INSERT INTO guardians (guardian_id, unpadded, first_name, last_name, email, email_key, mobile_phone, mobile_key, home_phone, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
              ON CONFLICT (guardian_id) DO UPDATE SET unpadded = excluded.unpadded, first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email, email_key = excluded.email_key, mobile_phone = excluded.mobile_phone, mobile_key = excluded.mobile_key, home_phone = excluded.home_phone, language = excluded.language"
         } else {
             "UPDATE guardians SET unpadded = ?2, first_name = ?3, last_name = ?4, email = ?5, email_key = ?6, mobile_phone = ?7, mobile_key = ?8, home_phone = ?9, language = ?10 WHERE guardian_id = ?1"
         };
+        let c = GuardianColumns::of(guardian);
         let mut statement = self.connection.prepare_cached(sql)?;
         statement.execute(params![
-            id,
-            id_key(id).as_ref(),
-            guardian.first_name.as_str(),
-            guardian.last_name.as_str(),
-            guardian.email.as_ref().map(Email::as_str),
-            guardian.email.as_ref().map(Email::key),
-            guardian.mobile_phone.as_ref().map(|p| p.to_string()),
-            guardian.mobile_phone.as_ref().map(Phone::e164),
-            guardian.home_phone.as_ref().map(|p| p.to_string()),
-            guardian.language.as_ref().map(Language::as_str),
+            c.guardian_id,
+            c.unpadded.as_ref(),
+            c.first_name,
+            c.last_name,
+            c.email,
+            c.email_key,
+            c.mobile_phone,
+            c.mobile_key,
+            c.home_phone,
+            c.language,
         ])?;
         Ok(())
     }
@@ -418,26 +372,22 @@ fn strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
     ids.iter().map(AsRef::as_ref).collect()
 }
 
-/// A guardian row, read back as stored: a value today's rules would refuse
-/// (an address without a TLD, a number not in E.164, a house language
-/// code) stays as it is instead of failing the dry run.
+/// A guardian row (`guardian_id, first_name, last_name, email,
+/// mobile_phone, home_phone, language`), read back as stored.
 fn guardian_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Guardian> {
-    let text = |at: usize| row.get::<_, Option<String>>(at);
-    Ok(Guardian {
-        guardian_id: GuardianId::from(row.get::<_, String>(0)?.as_str()),
-        first_name: Name::from(row.get::<_, String>(1)?.as_str()),
-        last_name: Name::from(row.get::<_, String>(2)?.as_str()),
-        email: text(3)?.as_deref().map(Email::from_stored),
-        mobile_phone: text(4)?.as_deref().map(Phone::from_stored),
-        home_phone: text(5)?.as_deref().map(Phone::from_stored),
-        language: text(6)?.as_deref().map(Language::from_stored),
-    })
+    let text = |at: usize| row.get_ref(at).and_then(|v| Ok(v.as_str_or_null()?));
+    Ok(guardian_from_stored(
+        row.get_ref(0)?.as_str()?,
+        row.get_ref(1)?.as_str()?,
+        row.get_ref(2)?.as_str()?,
+        [text(3)?, text(4)?, text(5)?, text(6)?],
+    ))
 }
 
 impl Roster for SqliteRoster<'_> {
     type Error = SqliteError;
 
-    fn existing_students(&self, ids: &[StudentId]) -> Result<Vec<StudentId>, SqliteError> {
+    fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, SqliteError> {
         self.query_in(
             "SELECT student_id FROM students WHERE student_id IN (?)",
             &strs(ids),
@@ -445,7 +395,7 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn similar_students(&self, unpadded: &[&str]) -> Result<Vec<StudentId>, SqliteError> {
+    fn similar_students(&mut self, unpadded: &[&str]) -> Result<Vec<StudentId>, SqliteError> {
         self.query_in(
             "SELECT student_id FROM students WHERE unpadded IN (?)",
             unpadded,
@@ -453,7 +403,7 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn similar_guardians(&self, unpadded: &[&str]) -> Result<Vec<GuardianId>, SqliteError> {
+    fn similar_guardians(&mut self, unpadded: &[&str]) -> Result<Vec<GuardianId>, SqliteError> {
         self.query_in(
             "SELECT guardian_id FROM guardians WHERE unpadded IN (?)",
             unpadded,
@@ -461,7 +411,7 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn guardians(&self, ids: &[GuardianId]) -> Result<Vec<Guardian>, SqliteError> {
+    fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, SqliteError> {
         self.query_in(
             "SELECT guardian_id, first_name, last_name, email, mobile_phone, home_phone, language FROM guardians WHERE guardian_id IN (?)",
             &strs(ids),
@@ -469,7 +419,10 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn links_of(&self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
+    fn links_of(
+        &mut self,
+        ids: &[GuardianId],
+    ) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
         self.query_in(
             "SELECT guardian_id, student_id FROM links WHERE guardian_id IN (?)",
             &strs(ids),
@@ -482,7 +435,7 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn email_owners(&self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, SqliteError> {
+    fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, SqliteError> {
         self.query_in(
             "SELECT email_key, guardian_id FROM guardians WHERE email_key IN (?)",
             emails,
@@ -490,7 +443,10 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn mobile_owners(&self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, SqliteError> {
+    fn mobile_owners(
+        &mut self,
+        mobiles: &[&str],
+    ) -> Result<Vec<(String, GuardianId)>, SqliteError> {
         self.query_in(
             "SELECT mobile_key, guardian_id FROM guardians WHERE mobile_key IN (?)",
             mobiles,
@@ -498,7 +454,10 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn links_in_scope(&self, scope: &Scope) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
+    fn links_in_scope(
+        &mut self,
+        scope: &Scope,
+    ) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
         let read = |row: &rusqlite::Row<'_>| {
             Ok((
                 GuardianId::from(row.get::<_, String>(0)?),
@@ -522,7 +481,7 @@ impl Roster for SqliteRoster<'_> {
     }
 
     fn schools_of(
-        &self,
+        &mut self,
         students: &[StudentId],
     ) -> Result<Vec<(StudentId, SchoolId)>, SqliteError> {
         self.query_in(
@@ -537,7 +496,7 @@ impl Roster for SqliteRoster<'_> {
         )
     }
 
-    fn similar_schools(&self, unpadded: &[&str]) -> Result<Vec<SchoolId>, SqliteError> {
+    fn similar_schools(&mut self, unpadded: &[&str]) -> Result<Vec<SchoolId>, SqliteError> {
         self.query_in(
             "SELECT school_id FROM schools WHERE unpadded IN (?)",
             unpadded,
@@ -599,10 +558,11 @@ impl RosterWriter for SqliteRoster<'_> {
     }
 }
 
-/// Counts of the roster's tables, for reports.
+/// Counts of the roster's tables (`students`, `schools`, `enrolments`,
+/// `guardians`, `links`), for reports.
 pub fn table_counts(connection: &Connection) -> Result<HashMap<&'static str, u64>, SqliteError> {
     let mut counts = HashMap::new();
-    for table in ["students", "schools", "enrolments", "guardians", "links"] {
+    for table in TABLE_NAMES {
         let count: Option<i64> = connection
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
                 row.get(0)
