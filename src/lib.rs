@@ -78,7 +78,9 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
   run read still holds ([`Outcome::Stale`] otherwise,
   [`Outcome::AlreadyApplied`] when the roster holds it already), and
   [`results`] says what became of every row of the upload. With the
-  `sqlite` feature, `SqliteRoster` is both traits over a SQLite database.
+  `sqlite` feature, `SqliteRoster` is both traits over a SQLite database;
+  with the `postgres` feature, `PostgresRoster` over PostgreSQL. Both run
+  `apply` in a transaction of their own, one apply at a time.
 - Exports of all contacts carry flags that say who is a guardian
   ([`ContactFlags`]): a restricted contact is never imported, a contact
   the flags say is no guardian is left out ([`RowStatus::Excluded`]).
@@ -233,6 +235,8 @@ pub use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 pub use crate::dryrun::fingerprint::Fingerprint;
 pub use crate::dryrun::memory::InMemoryRoster;
 pub use crate::dryrun::plan::{Change, DryRunOptions, Plan, PlanSummary, SyncMode, dry_run};
+#[cfg(feature = "postgres")]
+pub use crate::dryrun::postgres::{POSTGRES_SCHEMA, PostgresError, PostgresRoster};
 pub use crate::dryrun::roster::Roster;
 pub use crate::dryrun::scope::Scope;
 #[cfg(feature = "sqlite")]

@@ -28,6 +28,8 @@ macro_rules! outln {
         write_out(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
+
+pub mod sync;
 #[allow(unused_imports)] // Not every example prints a report.
 pub(crate) use outln;
 

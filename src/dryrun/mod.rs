@@ -7,12 +7,14 @@ pub(crate) mod field_changes;
 pub(crate) mod fingerprint;
 pub(crate) mod memory;
 pub(crate) mod plan;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 pub(crate) mod restricted;
 pub(crate) mod roster;
 pub(crate) mod scope;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) mod stored;
 pub(crate) mod students;
 pub(crate) mod unlink;

@@ -177,6 +177,17 @@ impl<'c> SqliteRoster<'c> {
         Ok(())
     }
 
+    /// Counts of the roster's tables (`students`, `schools`, `enrolments`,
+    /// `guardians`, `links`), for reports.
+    ///
+    /// # Errors
+    ///
+    /// SQLite's error, as [`SqliteError`] (a table is missing: run
+    /// [`SqliteRoster::create_schema`]).
+    pub fn table_counts(&self) -> Result<HashMap<&'static str, u64>, SqliteError> {
+        table_counts(self.connection)
+    }
+
     /// Creates the tables and indexes ([`SQLITE_SCHEMA`]) if they are not there.
     pub fn create_schema(&self) -> Result<(), SqliteError> {
         self.connection.execute_batch(SQLITE_SCHEMA)?;
