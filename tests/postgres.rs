@@ -496,7 +496,9 @@ fn a_cancelled_apply_commits_nothing_on_postgres() {
     // the lock.
     let mut roster = PostgresRoster::new(&mut client);
     assert!(roster.begin().expect("a transaction"));
-    roster.remove_links(&[("G1".into(), "001".into())]).expect("removes");
+    roster
+        .remove_links(&[("G1".into(), "001".into())])
+        .expect("removes");
     drop(roster);
     assert_eq!(pg_tables(&mut client), before);
     // The lock was released: another apply runs.
