@@ -220,6 +220,11 @@ codes! {
     /// (Dry run) A school of the scope is not in the roster; nothing was
     /// planned.
     UnknownSchool = "unknown_school", Error;
+    /// (Dry run) Rows of the roster carry lookup keys the crate did not
+    /// compute (left empty, or filled with SQL `lower()`); nothing was
+    /// planned, since an email or mobile those rows hold would not be
+    /// found and a duplicate login could be created.
+    StaleRosterKeys = "stale_roster_keys", Error;
     /// The caller cancelled reading or planning.
     Cancelled = "cancelled", Error;
     /// Start Processing refused a plan that is not what the dry run of its

@@ -99,6 +99,15 @@ pub enum ErrorKind {
         /// The roster school it matches once leading zeros are ignored.
         suggestion: Option<crate::values::id::SchoolId>,
     },
+    /// The roster says some of its rows carry lookup keys the crate did
+    /// not compute ([`crate::Roster::stale_keys`]): an email or mobile
+    /// those rows hold would not be found, so the dry run could create a
+    /// duplicate login. It stops before planning anything; rekey the store
+    /// (`SqliteRoster::rekey`, `PostgresRoster::rekey`) and run it again.
+    StaleRosterKeys {
+        /// How many roster rows.
+        rows: u64,
+    },
     /// A second header below the first (exports pasted together) names
     /// other columns: its rows cannot be read as the rest of the file is
     /// (a column the first header has would say nothing for them, or a flag
@@ -173,6 +182,10 @@ impl std::fmt::Debug for ErrorKind {
                 .field("school", school)
                 .field("suggestion", suggestion)
                 .finish(),
+            ErrorKind::StaleRosterKeys { rows } => f
+                .debug_struct("StaleRosterKeys")
+                .field("rows", rows)
+                .finish(),
             ErrorKind::HeaderChanged { missing, added } => f
                 .debug_struct("HeaderChanged")
                 .field("missing", missing)
@@ -229,6 +242,7 @@ impl Error {
             ErrorKind::Roster(_) | ErrorKind::RosterWrite(_) => Code::RosterUnavailable,
             ErrorKind::Cancelled => Code::Cancelled,
             ErrorKind::UnknownSchool { .. } => Code::UnknownSchool,
+            ErrorKind::StaleRosterKeys { .. } => Code::StaleRosterKeys,
             ErrorKind::HeaderChanged { .. } => Code::HeaderChanged,
             ErrorKind::PlanNotApproved { .. } => Code::PlanNotApproved,
         }
@@ -343,6 +357,13 @@ impl fmt::Display for Error {
                     crate::render::Visible(school.as_str())
                 ),
             },
+            ErrorKind::StaleRosterKeys { rows } => write!(
+                f,
+                "{rows} {} of the roster {} lookup keys this crate did not compute (left empty, or filled by other means), so an email or mobile {} would not be found and a duplicate login could be created; the dry run stopped before planning anything: rekey the roster (SqliteRoster::rekey, PostgresRoster::rekey), then run it again",
+                if *rows == 1 { "row" } else { "rows" },
+                if *rows == 1 { "carries" } else { "carry" },
+                if *rows == 1 { "it holds" } else { "they hold" },
+            ),
             ErrorKind::HeaderChanged { missing, added } => {
                 let names = |columns: &[Column]| {
                     columns
@@ -392,5 +413,24 @@ impl std::error::Error for Error {
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Error {
         Error::without_line(ErrorKind::Io(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Error, ErrorKind};
+
+    #[test]
+    fn stale_roster_keys_says_how_many_rows_and_what_to_do() {
+        let one = Error::without_line(ErrorKind::StaleRosterKeys { rows: 1 });
+        assert_eq!(one.code().as_str(), "stale_roster_keys");
+        assert_eq!(one.line(), None);
+        assert!(
+            one.to_string().starts_with(
+                "1 row of the roster carries lookup keys this crate did not compute (left empty, or filled by other means), so an email or mobile it holds would not be found"
+            ),
+            "{one}"
+        );
+        assert_eq!(format!("{:?}", one.kind()), "StaleRosterKeys { rows: 1 }");
     }
 }

@@ -194,6 +194,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `formula_value` | warning | a name looks like a spreadsheet formula (`=HYPERLINK(...)`); kept as written |
 | `garbled_text` | warning | a name looks garbled by a wrong text encoding (`JosÃ©`); kept as written, `suggestion` is what it probably reads (`José`); or any cell held bytes shaped like broken UTF-8 (an overlong or surrogate sequence) that were read as Windows-1252 letters |
 | `roster_unavailable` | fatal | the application's roster failed during a dry run |
+| `stale_roster_keys` | fatal | (dry run) roster rows carry lookup keys the crate did not compute (`Roster::stale_keys`: left empty, or filled with SQL `lower()`), so a contact they hold would not be found and a duplicate login could be created; nothing is planned until the store is rekeyed (`SqliteRoster::rekey`, `PostgresRoster::rekey`) |
 | `unknown_school` | fatal | (dry run) a school of the scope is not in the roster (`suggestion`: the roster school it matches once leading zeros are ignored); nothing is planned |
 | `plan_not_approved` | fatal | ([`start_processing`]) the plan is not what the dry run of its upload gives now: edited after the dry run, planned from another upload, or the roster changed since; nothing is written |
 | `cancelled` | fatal | the caller's cancellation flag stopped reading or planning ([`ErrorKind::Cancelled`]) |

@@ -530,11 +530,12 @@ fn keys_that_drifted_are_found_and_rekeyed_on_postgres() {
     let mut roster = PostgresRoster::new(&mut client);
     assert_eq!(roster.stale_keys().expect("reads"), 3);
     let file = common::validate(csv(&["002,G9,Bo,Li,BO@example.com,,,"]));
-    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("plans");
+    let error = dry_run(&file, &mut roster, &DryRunOptions::new()).expect_err("stale keys");
+    assert_eq!(error.code().as_str(), "stale_roster_keys");
     assert!(
-        plan.diagnostics()
-            .iter()
-            .all(|d| d.code.as_str() != "email_in_use")
+        error
+            .to_string()
+            .starts_with("3 rows of the roster carry lookup keys")
     );
     assert_eq!(roster.rekey().expect("rekeyed"), 3);
     assert_eq!(roster.stale_keys().expect("reads"), 0);

@@ -476,6 +476,7 @@ fn long_key_lists_are_split_and_errors_carry_no_sql() {
 /// created in silence.
 #[test]
 fn keys_that_drifted_are_found_and_rekeyed() {
+    use guardian_roster::Roster;
     let (_path, connection) = database("rekey");
     let mut roster = load(&connection, CURRENT);
     assert_eq!(roster.stale_keys().expect("reads"), 0);
@@ -486,13 +487,14 @@ fn keys_that_drifted_are_found_and_rekeyed() {
         )
         .expect("drift");
     assert_eq!(roster.stale_keys().expect("reads"), 2);
-    // Bo's email for a new guardian: with the key gone, no one owns it.
+    // Bo's email for a new guardian: with the key gone, no lookup would
+    // find its owner, so the dry run refuses to plan.
     let file = common::validate(csv(&["002,G9,Bo,Li,BO@example.com,,,"]));
-    let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
-    assert!(
-        plan.diagnostics()
-            .iter()
-            .all(|d| d.code.as_str() != "email_in_use")
+    let error = dry_run(&file, &mut roster, &DryRunOptions::new()).expect_err("stale keys");
+    assert_eq!(error.code().as_str(), "stale_roster_keys");
+    assert_eq!(
+        error.to_string(),
+        "2 rows of the roster carry lookup keys this crate did not compute (left empty, or filled by other means), so an email or mobile they hold would not be found and a duplicate login could be created; the dry run stopped before planning anything: rekey the roster (SqliteRoster::rekey, PostgresRoster::rekey), then run it again"
     );
     assert_eq!(roster.rekey().expect("rekeyed"), 2);
     assert_eq!(roster.stale_keys().expect("reads"), 0);

@@ -583,6 +583,12 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     window: usize,
 ) -> Result<Plan, Error> {
     let size = options.batch_size;
+    let stale = roster.stale_keys().map_err(roster_error)?;
+    if stale > 0 {
+        return Err(Error::without_line(ErrorKind::StaleRosterKeys {
+            rows: stale,
+        }));
+    }
     check_scope(roster, &options.scope, size)?;
     let students = StudentsAsked::ask(file, roster, options)?;
     let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();

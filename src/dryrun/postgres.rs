@@ -272,22 +272,7 @@ impl<'c> PostgresRoster<'c> {
         })
     }
 
-    /// Rows whose stored key is missing or is not the crate's key for
-    /// their value (`unpadded` is not [`crate::id_key`] of the ID,
-    /// `email_key` not [`crate::Email::key`] of the email, `mobile_key`
-    /// not [`crate::Phone::e164`] of the mobile): tables written by other
-    /// means (a key filled with SQL `lower()`, left NULL, or by an earlier
-    /// version). Such a row is not found by the lookups, so a dry run could
-    /// create a duplicate login in silence: run [`PostgresRoster::rekey`].
-    ///
-    /// # Errors
-    ///
-    /// The server's error, as [`PostgresError`].
-    pub fn stale_keys(&mut self) -> Result<u64, PostgresError> {
-        Ok(self.keys_to_fix()?.len() as u64)
-    }
-
-    /// Recomputes every stored key (see [`PostgresRoster::stale_keys`]) in
+    /// Recomputes every stored key (see [`Roster::stale_keys`]: a dry run stops on them) in
     /// one transaction of its own; returns how many rows changed.
     ///
     /// # Errors
@@ -506,6 +491,16 @@ fn guardian_from(row: &postgres::Row) -> Result<Guardian, postgres::Error> {
 
 impl Roster for PostgresRoster<'_> {
     type Error = PostgresError;
+
+    /// Rows whose stored key is missing or is not the crate's key for
+    /// their value (`unpadded` is not [`crate::id_key`] of the ID,
+    /// `email_key` not [`crate::Email::key`] of the email, `mobile_key`
+    /// not [`crate::Phone::e164`] of the mobile): tables written by other
+    /// means. One pass over the students, schools and guardians; run
+    /// [`PostgresRoster::rekey`] to fix them.
+    fn stale_keys(&mut self) -> Result<u64, PostgresError> {
+        Ok(self.keys_to_fix()?.len() as u64)
+    }
 
     fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, PostgresError> {
         self.query_any(

@@ -95,6 +95,19 @@ pub trait Roster {
     fn mobile_owners(&mut self, mobiles: &[&str])
     -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
+    /// How many of the roster's rows carry lookup keys that are not the
+    /// crate's for their values (an `email_key` left empty or filled with
+    /// SQL `lower()`, an ID key that is not [`crate::id_key`]): such a row
+    /// is not found by [`Roster::email_owners`], [`Roster::mobile_owners`]
+    /// or the `similar_*` lookups, so the dry run could create a duplicate
+    /// login. Asked once per dry run, first; any row stops it with
+    /// [`crate::ErrorKind::StaleRosterKeys`]. A store that computes its
+    /// keys in the same step as it writes the values, as
+    /// [`crate::InMemoryRoster`] does, keeps the default: none.
+    fn stale_keys(&mut self) -> Result<u64, Self::Error> {
+        Ok(0)
+    }
+
     /// Every link in `scope`, for full sync; called once, only in
     /// [`crate::SyncMode::Full`]. For [`Scope::District`], every link of
     /// the roster. For [`Scope::Schools`], every link whose student is
@@ -169,6 +182,10 @@ macro_rules! forward_roster {
                 mobiles: &[&str],
             ) -> Result<Vec<(String, GuardianId)>, Self::Error> {
                 (**self).mobile_owners(mobiles)
+            }
+
+            fn stale_keys(&mut self) -> Result<u64, Self::Error> {
+                (**self).stale_keys()
             }
 
             fn links_in_scope(

@@ -210,18 +210,7 @@ impl<'c> SqliteRoster<'c> {
         loaded.and(kept)
     }
 
-    /// Rows whose stored key is missing or is not the crate's key for
-    /// their value (`unpadded` is not [`crate::id_key`] of the ID,
-    /// `email_key` not [`crate::Email::key`] of the email, `mobile_key` not
-    /// [`crate::Phone::e164`] of the mobile): tables written by other means (a
-    /// key filled with SQL `lower()`, left NULL, or by an earlier version).
-    /// Such a row is not found by the lookups, so a dry run could create a
-    /// duplicate login in silence: run [`SqliteRoster::rekey`].
-    pub fn stale_keys(&self) -> Result<u64, SqliteError> {
-        Ok(self.keys_to_fix()?.len() as u64)
-    }
-
-    /// Recomputes every stored key (see [`SqliteRoster::stale_keys`]) in
+    /// Recomputes every stored key (see [`Roster::stale_keys`]: a dry run stops on them) in
     /// one transaction of its own; returns how many rows changed.
     pub fn rekey(&mut self) -> Result<u64, SqliteError> {
         self.start()?;
@@ -397,6 +386,16 @@ fn guardian_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Guardian> {
 
 impl Roster for SqliteRoster<'_> {
     type Error = SqliteError;
+
+    /// Rows whose stored key is missing or is not the crate's key for
+    /// their value (`unpadded` is not [`crate::id_key`] of the ID,
+    /// `email_key` not [`crate::Email::key`] of the email, `mobile_key`
+    /// not [`crate::Phone::e164`] of the mobile): tables written by other
+    /// means. One pass over the students, schools and guardians; run
+    /// [`SqliteRoster::rekey`] to fix them.
+    fn stale_keys(&mut self) -> Result<u64, SqliteError> {
+        Ok(self.keys_to_fix()?.len() as u64)
+    }
 
     fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, SqliteError> {
         self.query_in(
