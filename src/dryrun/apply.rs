@@ -55,6 +55,38 @@ pub trait RosterWriter: Roster {
     fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error>;
 }
 
+/// A writer behind a mutable reference or a box is a writer: a caller
+/// lends `&mut W`, a service keeps a `Box<W>`.
+macro_rules! forward_writer {
+    ($($wrapper:ty),*) => {$(
+        impl<W: RosterWriter + ?Sized> RosterWriter for $wrapper {
+            fn begin(&mut self) -> Result<bool, Self::Error> {
+                (**self).begin()
+            }
+            fn commit(&mut self) -> Result<(), Self::Error> {
+                (**self).commit()
+            }
+            fn rollback(&mut self) -> Result<(), Self::Error> {
+                (**self).rollback()
+            }
+            fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error> {
+                (**self).create_guardians(guardians)
+            }
+            fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error> {
+                (**self).update_guardians(guardians)
+            }
+            fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error> {
+                (**self).add_links(links)
+            }
+            fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error> {
+                (**self).remove_links(links)
+            }
+        }
+    )*};
+}
+
+forward_writer!(&mut W, Box<W>);
+
 /// Options for [`apply`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApplyOptions {
