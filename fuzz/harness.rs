@@ -1,5 +1,5 @@
 //! What each fuzz target does with its input, shared with `cargo test`,
-//! which replays the kept corpus (`tests/corpus.rs`).
+//! which replays the kept corpus (`tests/it/corpus.rs`).
 
 #![allow(dead_code)]
 

@@ -1,15 +1,13 @@
 //! The `validate` example's JSON is a public contract: check its shape.
 
-#[path = "../examples/common/mod.rs"]
-mod report;
-
-mod common;
+use crate::common;
+use crate::report;
 
 use guardian_roster::ReaderBuilder;
 
 #[test]
 fn validate_json_has_the_documented_fields() {
-    let file = common::validate(include_bytes!("../examples/data/guardians.csv"));
+    let file = common::validate(include_bytes!("../../examples/data/guardians.csv"));
     let json = report::file_json("guardians.csv", &file, false);
     let summary = &json["summary"];
     for key in [

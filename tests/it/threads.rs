@@ -1,8 +1,7 @@
 //! Parallel validation gives exactly the single-threaded result, in the
 //! same order.
 
-#[path = "../examples/generate/synth.rs"]
-mod synth;
+use crate::synth;
 
 use guardian_roster::{ReaderBuilder, ValidatedFile};
 

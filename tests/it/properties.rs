@@ -1,7 +1,7 @@
 //! Invariants over generated input: no panics, every row accounted for
 //! exactly once, ID normalisation idempotent and faithful to leading zeros.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

@@ -1,8 +1,7 @@
 //! Replays the kept fuzzing corpus (`tests/corpus/<target>/`) through the
 //! fuzz targets' own code, so inputs that once broke something stay fixed.
 
-#[path = "../fuzz/harness.rs"]
-mod harness;
+use crate::harness;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! public type built from a file full of names, emails and phones, and
 //! looks for each of them.
 
-mod common;
+use crate::common;
 
 use common::csv;
 use guardian_roster::{

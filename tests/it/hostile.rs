@@ -1,7 +1,7 @@
 //! Hostile and broken files: each gets a precise diagnostic at the right
 //! line, memory stays bounded, and the rows around it are still read.
 
-mod common;
+use crate::common;
 
 use common::{HEADER, csv, found, validate};
 use guardian_roster::{Code, ErrorKind, ReaderBuilder, RowStatus};

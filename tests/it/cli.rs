@@ -1,20 +1,12 @@
 //! The example binaries' exit status and JSON are a public contract.
 //! `cargo test` builds the examples next to the test binaries.
 
+use crate::common;
 use std::path::PathBuf;
 use std::process::Command;
 
-fn example(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().expect("test binary path");
-    path.pop(); // the test binary
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    path.join("examples").join(name)
-}
-
 fn run(name: &str, args: &[&str]) -> (i32, serde_json::Value) {
-    let output = Command::new(example(name))
+    let output = Command::new(common::example(name))
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{name} did not run: {e}"));
@@ -88,7 +80,7 @@ fn help_prints_the_usage_and_exits_0() {
         ("dry_run", "-h"),
         ("generate", "--help"),
     ] {
-        let output = Command::new(example(name))
+        let output = Command::new(common::example(name))
             .arg(flag)
             .output()
             .unwrap_or_else(|e| panic!("{name} did not run: {e}"));

@@ -1,7 +1,7 @@
 //! Outputs safe to open and to log: the errors file, formula values, the
 //! text marker, redaction.
 
-mod common;
+use crate::common;
 
 use common::{csv, found, validate};
 use guardian_roster::{ReaderBuilder, write_errors_csv};

@@ -2,7 +2,7 @@
 //! same plans as the in-memory roster, apply, and the law.
 #![cfg(feature = "sqlite")]
 
-mod common;
+use crate::common;
 
 use common::csv;
 use guardian_roster::{

@@ -8,7 +8,7 @@
 //! test works in a schema of its own.
 #![cfg(feature = "postgres")]
 
-mod common;
+use crate::common;
 
 use common::csv;
 use guardian_roster::{

@@ -5,7 +5,7 @@
 //! only through the `Roster` and `RosterWriter` traits, and reads it back
 //! through them, so what it asserts holds for any store.
 
-mod common;
+use crate::common;
 
 use common::csv;
 use guardian_roster::{

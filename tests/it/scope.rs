@@ -1,6 +1,6 @@
 //! District-level and school-level uploads: the scope of a full sync.
 
-mod common;
+use crate::common;
 
 use common::{csv, plan_codes as codes, unlinks};
 use guardian_roster::{

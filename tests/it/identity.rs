@@ -2,7 +2,7 @@
 //! deletion, a guardian ID that lost its zeros is never a second account,
 //! and a full sync says which students it would leave with no guardian.
 
-mod common;
+use crate::common;
 
 use common::{csv, plan_codes as codes, unlinks};
 use guardian_roster::{

@@ -4,7 +4,7 @@
 //! named on its line; the custodial parents beside them are imported as
 //! before.
 
-mod common;
+use crate::common;
 
 use common::{plan_codes, unlinks};
 use guardian_roster::{

@@ -2,7 +2,7 @@
 //! a language tag, IDs and names, and a whole plan through serde, so that a
 //! database's values and a plan kept for approval come back as they were.
 
-mod common;
+use crate::common;
 
 use common::csv;
 use guardian_roster::{

@@ -2,7 +2,7 @@
 //! twice, placeholders for "no value", thousands separators in IDs,
 //! foreign numbers written without `+`, punctuation in headers.
 
-mod common;
+use crate::common;
 
 use common::{HEADER, csv, found, validate};
 use guardian_roster::{ReaderBuilder, RowStatus};

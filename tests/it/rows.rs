@@ -1,13 +1,13 @@
 //! Row-level codes: each asserted with its exact code, line and column.
 
-mod common;
+use crate::common;
 
 use common::{csv, found, validate};
 use guardian_roster::{Code, Reader, RowStatus, Severity};
 
 #[test]
 fn the_contract_problems_get_the_right_code_on_the_right_line() {
-    let file = validate(include_bytes!("fixtures/contract_10_rows.csv"));
+    let file = validate(include_bytes!("../fixtures/contract_10_rows.csv"));
     assert_eq!(
         found(&file),
         [

@@ -2,7 +2,7 @@
 //! that drift. What no clerk sees or means is never a lost guardian; real
 //! differences still are.
 
-mod common;
+use crate::common;
 
 use common::{csv, found, validate};
 use guardian_roster::{

@@ -1,7 +1,7 @@
 //! Progress reports, cancellation and the caller's thread pool, for reading
 //! and for the dry run.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

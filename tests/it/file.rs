@@ -1,7 +1,7 @@
 //! File-level behaviour: encodings, delimiters, line numbers, headers,
 //! fatal errors, and the whole-file rules.
 
-mod common;
+use crate::common;
 
 use common::{HEADER, csv, found, validate};
 use guardian_roster::{Code, Column, ErrorKind, ReaderBuilder, RowStatus, TextEncoding};
@@ -67,7 +67,7 @@ fn utf8_bom_is_stripped_silently() {
 
 #[test]
 fn windows_1252_is_decoded_with_a_warning() {
-    let bytes = include_bytes!("fixtures/windows1252.csv");
+    let bytes = include_bytes!("../fixtures/windows1252.csv");
     let file = validate(bytes);
     assert_eq!(file.encoding(), TextEncoding::Windows1252);
     assert_eq!(found(&file), [("encoding", 1, None)]);
@@ -506,7 +506,7 @@ fn each_group_sharing_a_contact_names_the_others_in_id_order() {
 
 #[test]
 fn every_code_is_documented_in_the_crate_docs() {
-    let docs = include_str!("../src/lib.rs");
+    let docs = include_str!("../../src/lib.rs");
     for code in Code::ALL {
         assert!(
             docs.contains(&format!("| `{}` |", code.as_str())),

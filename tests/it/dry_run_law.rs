@@ -4,7 +4,7 @@
 //! that lost their zeros, and rows that leave the contacts to another row
 //! of the guardian (an empty email and mobile).
 
-mod common;
+use crate::common;
 
 use guardian_roster::{DryRunOptions, InMemoryRoster, StudentId, SyncMode, dry_run};
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! Start Processing: a plan applied later, to a roster that may have
 //! changed since its dry run. Stale changes are never written.
 
-mod common;
+use crate::common;
 
 use common::csv;
 use guardian_roster::{

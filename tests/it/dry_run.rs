@@ -1,6 +1,6 @@
 //! The dry run: every action and code, with exact IDs.
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 

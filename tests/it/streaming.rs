@@ -2,10 +2,8 @@
 //! and then for the whole file, exactly what `validate` keeps: the same
 //! diagnostics, the same final statuses, the same guardians and links.
 
-mod common;
-
-#[path = "../examples/generate/synth.rs"]
-mod synth;
+use crate::common;
+use crate::synth;
 
 use guardian_roster::{Diagnostic, Found, ReaderBuilder, RowStatus, ValidatedFile};
 
