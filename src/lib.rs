@@ -227,7 +227,7 @@ mod serde_str;
 mod values;
 
 pub use crate::checks::found::Found;
-pub use crate::checks::validated::{ExcludedRow, RejectedRow, RowOutcome, Summary, ValidatedFile};
+pub use crate::checks::validated::{ExcludedRow, RejectedRow, Summary, ValidatedFile};
 pub use crate::column::Column;
 pub use crate::diagnostic::{Code, Diagnostic, Severity};
 pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
@@ -235,7 +235,9 @@ pub use crate::dryrun::approved::start_processing;
 pub use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 pub use crate::dryrun::fingerprint::Fingerprint;
 pub use crate::dryrun::memory::InMemoryRoster;
-pub use crate::dryrun::plan::{Change, DryRunOptions, Plan, PlanSummary, SyncMode, dry_run};
+pub use crate::dryrun::options::{DryRunOptions, SyncMode};
+pub use crate::dryrun::plan::{Change, Plan, PlanSummary};
+pub use crate::dryrun::planner::dry_run;
 #[cfg(feature = "postgres")]
 pub use crate::dryrun::postgres::{POSTGRES_SCHEMA, PostgresError, PostgresRoster};
 pub use crate::dryrun::roster::Roster;
@@ -249,7 +251,7 @@ pub use crate::reading::decode::TextEncoding;
 pub use crate::reading::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };
-pub use crate::reading::row::{Row, RowStatus};
+pub use crate::reading::row::{Row, RowOutcome, RowStatus};
 pub use crate::render::Visible;
 pub use crate::reports::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::reports::results::{ResultRow, ResultUnlink, Results, RowResult, results};

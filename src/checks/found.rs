@@ -1,9 +1,8 @@
 //! What streaming validation hands the caller as it reads
 //! ([`crate::Reader::validate_with`]).
 
-use crate::checks::validated::RowOutcome;
 use crate::diagnostic::Diagnostic;
-use crate::reading::row::Row;
+use crate::reading::row::{Row, RowOutcome};
 
 /// One thing validation found, handed to the caller as soon as it is known.
 ///

@@ -16,19 +16,10 @@ use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::message::{Arg, Message, msg, plain};
 use crate::reading::decode::TextEncoding;
-use crate::reading::row::{Row, RowStatus};
+use crate::reading::row::{Row, RowOutcome, RowStatus};
 use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::record::{Guardian, GuardianField, Link};
-
-/// What became of one row, by line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct RowOutcome {
-    /// The physical line where the row starts.
-    pub line: u64,
-    /// Valid, repaired, rejected or blank.
-    pub status: RowStatus,
-}
 
 /// A rejected row's IDs, as far as they could be read. The dry run never
 /// unlinks what such a row might have meant to keep.

@@ -4,9 +4,9 @@
 use foldhash::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::dryrun::plan::batched;
 use crate::dryrun::plan::{Change, Plan};
 use crate::dryrun::roster::Roster;
+use crate::dryrun::roster::batched;
 use crate::dryrun::scope::Scope;
 use crate::error::{Error, ErrorKind};
 use crate::progress::{Phase, Progress, Watch};

@@ -27,7 +27,8 @@
 
 use crate::checks::validated::ValidatedFile;
 use crate::dryrun::apply::{Applied, ApplyOptions, RosterWriter, apply, holds_all};
-use crate::dryrun::plan::{Plan, dry_run};
+use crate::dryrun::plan::Plan;
+use crate::dryrun::planner::dry_run;
 use crate::error::{Error, ErrorKind};
 
 /// Start Processing: applies `approved` to `roster` only if it is exactly

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::validated::ValidatedFile;
+
 /// The fingerprints of a plan's inputs, as hex text (64-bit FNV-1a over
 /// each item, summed, so the order the roster answers in does not
 /// matter). Equal fingerprints mean the same upload and the same roster
@@ -67,6 +69,43 @@ impl Digest {
     pub(crate) fn hex(self) -> String {
         format!("{:016x}", self.0)
     }
+}
+
+/// The upload's fingerprint: its usable guardians and links, and the
+/// lines and IDs of its rejected rows.
+pub(crate) fn upload_digest(file: &ValidatedFile) -> Digest {
+    let mut digest = Digest::default();
+    for guardian in file.guardians() {
+        digest.add_guardian(guardian);
+    }
+    // With their lines: the same rows in another order are another
+    // upload (results name rows by line).
+    for link in file.links() {
+        let line = link.line.to_string();
+        digest.add(&[
+            "link",
+            link.guardian_id.as_str(),
+            link.student_id.as_str(),
+            &line,
+        ]);
+    }
+    for row in file.excluded_rows() {
+        let line = row.line.to_string();
+        digest.add(&[
+            "excluded",
+            &line,
+            row.guardian_id.as_str(),
+            row.student_id.as_str(),
+            row.exclusion.as_str(),
+        ]);
+    }
+    for row in file.rejected_rows() {
+        let line = row.line.to_string();
+        let guardian = row.guardian_id.as_ref().map_or("", |g| g.as_str());
+        let student = row.student_id.as_ref().map_or("", |s| s.as_str());
+        digest.add(&["rejected", &line, guardian, student]);
+    }
+    digest
 }
 
 #[cfg(test)]

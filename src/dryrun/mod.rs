@@ -3,10 +3,15 @@
 
 pub(crate) mod apply;
 pub(crate) mod approved;
+pub(crate) mod collisions;
+pub(crate) mod enrolments;
 pub(crate) mod field_changes;
 pub(crate) mod fingerprint;
+pub(crate) mod known;
 pub(crate) mod memory;
+pub(crate) mod options;
 pub(crate) mod plan;
+pub(crate) mod planner;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 pub(crate) mod restricted;

@@ -2,6 +2,7 @@
 //! [`Roster`] trait an application implements over its database.
 
 use crate::dryrun::scope::Scope;
+use crate::error::{Error, ErrorKind};
 use crate::values::id::{GuardianId, SchoolId, StudentId};
 use crate::values::record::Guardian;
 
@@ -210,3 +211,21 @@ macro_rules! forward_roster {
 }
 
 forward_roster!(&mut R, Box<R>);
+
+/// A roster's error, as the dry run and apply return it.
+pub(crate) fn roster_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+    Error::without_line(ErrorKind::Roster(Box::new(e)))
+}
+
+/// Calls `lookup` once per batch of `keys`, gathering the answers.
+pub(crate) fn batched<K, T, E, F>(keys: &[K], size: usize, mut lookup: F) -> Result<Vec<T>, Error>
+where
+    E: std::error::Error + Send + Sync + 'static,
+    F: FnMut(&[K]) -> Result<Vec<T>, E>,
+{
+    let mut out = Vec::new();
+    for chunk in keys.chunks(size) {
+        out.extend(lookup(chunk).map_err(roster_error)?);
+    }
+    Ok(out)
+}

@@ -18,7 +18,8 @@ use rayon::slice::ParallelSliceMut;
 
 use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::{Code, Diagnostic, write_list};
-use crate::dryrun::plan::{Change, DryRunOptions, PlanSummary};
+use crate::dryrun::options::DryRunOptions;
+use crate::dryrun::plan::{Change, PlanSummary};
 use crate::message::{Arg, msg, plain};
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
 

@@ -42,6 +42,15 @@ pub enum RowStatus {
     Excluded,
 }
 
+/// What became of one row, by line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RowOutcome {
+    /// The physical line where the row starts.
+    pub line: u64,
+    /// Valid, repaired, rejected or blank.
+    pub status: RowStatus,
+}
+
 /// One checked row.
 ///
 /// Reuse one `Row` with [`crate::Reader::read_row`] to avoid allocating

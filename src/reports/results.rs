@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::checks::validated::ValidatedFile;
 use crate::dryrun::apply::{Applied, Outcome};
-use crate::dryrun::plan::{Change, Plan, upload_digest};
+use crate::dryrun::fingerprint::upload_digest;
+use crate::dryrun::plan::{Change, Plan};
 use crate::error::{Error, ErrorKind};
 use crate::reading::row::RowStatus;
 use crate::reports::errors_csv::neutralise;
