@@ -6,8 +6,9 @@ use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::checks::builder::Builder;
 use crate::checks::found::Found;
-use crate::checks::validated::{Builder, ValidatedFile};
+use crate::checks::validated::ValidatedFile;
 use crate::column::Column;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;

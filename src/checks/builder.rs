@@ -1,0 +1,661 @@
+//! The whole-file checks' state, built row by row: interned IDs, each
+//! guardian's entry, the links, the counts; `finish` runs the checks that
+//! need the whole file (one file each beside this one) and makes the
+//! [`ValidatedFile`].
+
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
+
+use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
+use rayon::slice::ParallelSliceMut;
+
+use crate::checks::agree::{Verdict, compare, take_fields};
+use crate::checks::found::Found;
+use crate::checks::validated::{ExcludedRow, RejectedRow, Summary, ValidatedFile};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::message::msg;
+use crate::reading::decode::TextEncoding;
+use crate::reading::row::{Row, RowOutcome, RowStatus};
+use crate::values::id::{GuardianId, StudentId};
+use crate::values::record::{Guardian, Link};
+
+/// No guardian or student: the row did not make a link.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// An ID as a key of the whole-file tables. Most IDs are short: those sit
+/// in the table's own slot, so a lookup compares bytes there instead of
+/// following a pointer to the ID's text (at a million rows, a likely cache
+/// miss per lookup); longer ones have their own copy.
+#[derive(Clone)]
+pub(crate) enum IdKey {
+    Inline { len: u8, bytes: [u8; INLINE_ID] },
+    Long(Box<str>),
+}
+
+/// The longest ID kept inline in an [`IdKey`].
+pub(crate) const INLINE_ID: usize = 22;
+
+impl IdKey {
+    fn new(id: &str) -> IdKey {
+        let text = id.as_bytes();
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= INLINE_ID => {
+                let mut bytes = [0; INLINE_ID];
+                bytes[..text.len()].copy_from_slice(text);
+                IdKey::Inline { len, bytes }
+            }
+            _ => IdKey::Long(id.into()),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            IdKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            IdKey::Long(text) => text.as_bytes(),
+        }
+    }
+}
+
+// Hashed and compared as the ID's bytes, so that a table is searched with
+// a `&[u8]` and no key is built for a lookup.
+impl PartialEq for IdKey {
+    fn eq(&self, other: &IdKey) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for IdKey {}
+
+impl std::hash::Hash for IdKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for IdKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+/// One distinct guardian and what the rows said about it.
+pub(crate) struct Entry {
+    pub(crate) guardian: Guardian,
+    /// The serial of the first row's guardian cells, if remembered.
+    pub(crate) cells_serial: Option<u64>,
+    /// Index of the first row.
+    pub(crate) first_row: u32,
+    /// Fields on which some row disagreed with the first, as bits of
+    /// `GuardianField::ALL`.
+    pub(crate) conflicts: u8,
+}
+
+impl Entry {
+    /// Whether the guardian is in the output: its rows agree, and one of
+    /// them gives a way to reach them.
+    pub(crate) fn is_usable(&self) -> bool {
+        self.conflicts == 0
+            && (self.guardian.email.is_some() || self.guardian.mobile_phone.is_some())
+    }
+}
+
+/// Accumulates rows into a [`ValidatedFile`].
+///
+/// IDs are interned: each distinct guardian and student ID is stored once,
+/// and rows and links refer to them by index, so the whole-file checks cost
+/// a few words per row rather than a string per field.
+pub(crate) struct Builder {
+    pub(crate) encoding: TextEncoding,
+    pub(crate) delimiter: u8,
+    pub(crate) header_line: u64,
+    pub(crate) columns: [bool; crate::column::COLUMNS],
+    /// The file's diagnostics, then the rows', in file order.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Diagnostics found while adding rows (`duplicate_row`): after the
+    /// rows' own for the same line once sorted.
+    pub(crate) found: Vec<Diagnostic>,
+    pub(crate) rows: Vec<RowOutcome>,
+    /// Per row: (guardian, student) indexes of a usable row, else `NONE`.
+    pub(crate) row_keys: Vec<(u32, u32)>,
+    pub(crate) rejected: Vec<RejectedRow>,
+    pub(crate) excluded: Vec<ExcludedRow>,
+    /// The relationship of the links whose first row gives one, by index
+    /// in `links`.
+    pub(crate) relationships: HashMap<u32, Box<str>>,
+    /// (guardian, student) links that some row makes and another row's
+    /// flags leave out: none of their rows is used.
+    pub(crate) flag_conflicts: foldhash::HashSet<(u32, u32)>,
+    /// Rejected rows with a flag that could not be read, which may leave
+    /// their link out: (guardian, student, line).
+    pub(crate) doubted: Vec<(GuardianId, StudentId, u64)>,
+    /// The line of the row the file ends in the middle of, if it does.
+    pub(crate) truncated_at: Option<u64>,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) guardian_index: HashMap<IdKey, u32>,
+    pub(crate) students: Vec<StudentId>,
+    pub(crate) student_index: HashMap<IdKey, u32>,
+    /// (guardian, student) -> index in `links`.
+    pub(crate) link_index: HashMap<(u32, u32), u32>,
+    /// Links in file order: guardian, student, line of the first row.
+    pub(crate) links: Vec<(u32, u32, u64)>,
+    /// Remembered guardian cells whose first row was not its guardian's
+    /// first: how they compare with that guardian, for the rows that
+    /// repeat them.
+    pub(crate) repeat_verdicts: HashMap<u64, Verdict>,
+    /// Rows whose only error is `no_contact`, joined to their guardian
+    /// until every row is in.
+    pub(crate) contactless: Vec<u32>,
+    /// Guardians some of whose rows left a field empty that another row
+    /// gives.
+    pub(crate) completions: HashMap<u32, Completion>,
+    /// Streaming: the diagnostics handed on so far, counted instead of
+    /// kept (`None`: kept, for a `ValidatedFile` that holds them all).
+    pub(crate) streamed: Option<Counts>,
+    /// Streaming: each row's status as the caller was last told it.
+    pub(crate) shown: Vec<RowStatus>,
+    /// Streaming: the `no_contact` handed over with each row of
+    /// `contactless`, in the same order, to withdraw if the row is
+    /// completed.
+    pub(crate) contactless_said: Vec<Diagnostic>,
+    /// Streaming: diagnostics handed over that the whole file took back.
+    pub(crate) withdrawn: Vec<Diagnostic>,
+}
+
+/// Diagnostics counted for the summary without being kept: a count per
+/// code, by the code's place in [`Code::ALL`] (no lookup by name per
+/// diagnostic).
+#[derive(Default)]
+pub(crate) struct Counts {
+    pub(crate) errors: u64,
+    pub(crate) warnings: u64,
+    pub(crate) by_code: Vec<u64>,
+}
+
+impl Counts {
+    pub(crate) fn add(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if self.by_code.is_empty() {
+            self.by_code = vec![0; Code::ALL.len()];
+        }
+        if let Some(count) = self.by_code.get_mut(diagnostic.code as usize) {
+            *count += 1;
+        }
+    }
+
+    /// The counts per code name, as the summary has them.
+    pub(crate) fn by_name(&self) -> BTreeMap<&'static str, u64> {
+        Code::ALL
+            .iter()
+            .zip(&self.by_code)
+            .filter(|&(_, &count)| count > 0)
+            .map(|(code, &count)| (code.as_str(), count))
+            .collect()
+    }
+
+    pub(crate) fn remove(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.severity {
+            Severity::Error => self.errors -= 1,
+            Severity::Warning => self.warnings -= 1,
+        }
+        if let Some(count) = self.by_code.get_mut(diagnostic.code as usize) {
+            *count -= 1;
+        }
+    }
+}
+
+/// A guardian whose rows were completed from one another.
+pub(crate) struct Completion {
+    /// The fields completed (bits of `GuardianField::ALL`).
+    pub(crate) fields: u8,
+    /// The line that gave the first value completed.
+    pub(crate) from: u64,
+    /// The rows that left a field empty, in file order.
+    pub(crate) rows: Vec<u32>,
+}
+
+impl Builder {
+    pub(crate) fn new(
+        encoding: TextEncoding,
+        delimiter: u8,
+        header_line: u64,
+        columns: [bool; crate::column::COLUMNS],
+        file_diagnostics: Vec<Diagnostic>,
+        stream: bool,
+    ) -> Builder {
+        let mut streamed = stream.then(Counts::default);
+        let diagnostics = match &mut streamed {
+            // Handed on by the reader already.
+            Some(counts) => {
+                file_diagnostics.iter().for_each(|d| counts.add(d));
+                Vec::new()
+            }
+            None => file_diagnostics,
+        };
+        Builder {
+            encoding,
+            delimiter,
+            header_line,
+            columns,
+            diagnostics,
+            found: Vec::new(),
+            rows: Vec::new(),
+            row_keys: Vec::new(),
+            rejected: Vec::new(),
+            excluded: Vec::new(),
+            relationships: HashMap::default(),
+            flag_conflicts: foldhash::HashSet::default(),
+            doubted: Vec::new(),
+            truncated_at: None,
+            entries: Vec::new(),
+            guardian_index: HashMap::default(),
+            students: Vec::new(),
+            student_index: HashMap::default(),
+            link_index: HashMap::default(),
+            links: Vec::new(),
+            repeat_verdicts: HashMap::default(),
+            contactless: Vec::new(),
+            completions: HashMap::default(),
+            streamed,
+            shown: Vec::new(),
+            contactless_said: Vec::new(),
+            withdrawn: Vec::new(),
+        }
+    }
+
+    /// Hands `row` to `sink`, adds it, then hands on what adding it found
+    /// (a streaming validation's step; see [`Found`]).
+    pub(crate) fn push_streaming(&mut self, row: &mut Row, sink: &mut dyn FnMut(Found<'_>)) {
+        sink(Found::Row(row));
+        let told = row.status();
+        let no_contact = match row.is_contactless() {
+            true => row
+                .diagnostics()
+                .iter()
+                .find(|d| d.code == Code::NoContact)
+                .cloned(),
+            false => None,
+        };
+        let contactless = self.contactless.len();
+        self.push(row);
+        if let (Some(said), true) = (no_contact, self.contactless.len() > contactless) {
+            self.contactless_said.push(said);
+        }
+        let counts = self.streamed.get_or_insert_with(Counts::default);
+        for diagnostic in self.found.drain(..) {
+            counts.add(&diagnostic);
+            sink(Found::Diagnostic(&diagnostic));
+        }
+        if let Some(&outcome) = self.rows.last() {
+            if outcome.status != told {
+                sink(Found::Status(outcome));
+            }
+            self.shown.push(outcome.status);
+        }
+    }
+
+    /// Streaming: each row's status as the caller was last told it.
+    pub(crate) fn take_shown(&mut self) -> Vec<RowStatus> {
+        std::mem::take(&mut self.shown)
+    }
+
+    pub(crate) fn push(&mut self, row: &mut Row) {
+        let line = row.line();
+        if row.is_truncated() {
+            self.truncated_at = Some(line);
+        }
+        let mut status = row.status();
+        match &mut self.streamed {
+            Some(counts) => row.take_diagnostics().for_each(|d| counts.add(&d)),
+            None => self.diagnostics.extend(row.take_diagnostics()),
+        }
+        // A row whose only error is `no_contact` joins its guardian for
+        // now: another row of the guardian may give the email or mobile.
+        let provisional = status == RowStatus::Rejected && row.is_contactless();
+        if provisional {
+            row.take_contactless();
+        }
+        let mut key = (NONE, NONE);
+        let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired) || provisional;
+        let known = match row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()) {
+            Some(id) if usable => self.guardian_index.get(id.as_str().as_bytes()).copied(),
+            _ => None,
+        };
+        // A row whose guardian cells repeat a remembered row's carries the
+        // guardian ID and that row's serial instead of a guardian. The row
+        // that made the cells came first, so its guardian is known here.
+        let repeat = row.guardian().is_none() && row.cells_serial().is_some() && known.is_some();
+        debug_assert!(
+            !usable || row.guardian().is_some() || row.cells_serial().is_none() || repeat,
+            "cells repeated before their guardian was seen"
+        );
+        if status == RowStatus::Blank {
+            // Not a data row: nothing to link or reject.
+        } else if let (RowStatus::Excluded, Some(exclusion), Some(g), Some(s)) =
+            (status, row.exclusion(), row.guardian_id(), row.student_id())
+        {
+            self.excluded.push(ExcludedRow {
+                line,
+                guardian_id: g.clone(),
+                student_id: s.clone(),
+                exclusion,
+            });
+        } else if let (true, Some(student_id)) = (
+            usable && (row.guardian().is_some() || repeat),
+            row.student_id(),
+        ) {
+            let s = self.intern_student(student_id);
+            let (g, verdict) = self.join_guardian(known, row);
+            if verdict.case | verdict.variant | verdict.differs != 0 {
+                self.warn_drift(g, verdict, line);
+                if status == RowStatus::Valid {
+                    status = RowStatus::Repaired;
+                }
+            }
+            if verdict.completed() != 0 {
+                self.note_completion(g, verdict, line);
+            }
+            key = (g, s);
+            match self.link_index.entry(key) {
+                std::collections::hash_map::Entry::Occupied(first) if verdict.is_same() => {
+                    let first_line = self.links[*first.get() as usize].2;
+                    self.found.push(Diagnostic::with_message(
+                        Code::DuplicateRow,
+                        line,
+                        msg!(
+                            "this row repeats line {} (the same guardian, student and details); it is counted once",
+                            first_line
+                        )
+                        .lined(),
+                    ));
+                    status = RowStatus::Repaired;
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {}
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(self.links.len() as u32);
+                    if let Some(relationship) = row.relationship() {
+                        self.relationships
+                            .insert(self.links.len() as u32, relationship.into());
+                    }
+                    self.links.push((key.0, key.1, line));
+                }
+            }
+            if provisional {
+                // Decided once every row is in (`resolve_contactless`).
+                status = RowStatus::Rejected;
+                self.contactless.push(self.rows.len() as u32);
+            }
+        } else {
+            status = RowStatus::Rejected;
+            if let (true, Some(g), Some(s)) =
+                (row.flag_doubt(), row.guardian_id(), row.student_id())
+            {
+                self.doubted.push((g.clone(), s.clone(), line));
+            }
+            self.rejected.push(RejectedRow {
+                line,
+                guardian_id: row.guardian_id().cloned(),
+                student_id: row.student_id().cloned(),
+            });
+        }
+        self.rows.push(RowOutcome { line, status });
+        self.row_keys.push(key);
+    }
+
+    /// The index of a student ID, interned.
+    pub(crate) fn intern_student(&mut self, student_id: &StudentId) -> u32 {
+        let id = student_id.as_str();
+        let next = self.students.len() as u32;
+        let s = if id.len() <= INLINE_ID {
+            // One probe: the key is built without an allocation.
+            *self.student_index.entry(IdKey::new(id)).or_insert(next)
+        } else {
+            match self.student_index.get(id.as_bytes()) {
+                Some(&s) => s,
+                None => {
+                    self.student_index.insert(IdKey::new(id), next);
+                    next
+                }
+            }
+        };
+        if s == next {
+            self.students.push(student_id.clone());
+        }
+        s
+    }
+
+    /// The row's guardian entry (`known`, or a new one), and how the row
+    /// agrees with what the guardian's earlier rows said. Values the row
+    /// gives that the guardian lacked are taken.
+    pub(crate) fn join_guardian(&mut self, known: Option<u32>, row: &mut Row) -> (u32, Verdict) {
+        match (known, row.guardian()) {
+            // Cells seen before: what they were found to be then holds.
+            (Some(g), None) => {
+                let entry = &mut self.entries[g as usize];
+                let verdict = if entry.cells_serial == row.cells_serial() {
+                    Verdict::default()
+                } else {
+                    // The row that made the cells came first and was
+                    // compared then, so its verdict is always there.
+                    let verdict = row
+                        .cells_serial()
+                        .and_then(|serial| self.repeat_verdicts.get(&serial))
+                        .copied();
+                    debug_assert!(verdict.is_some(), "cells repeated before they were seen");
+                    verdict.unwrap_or_default()
+                };
+                entry.conflicts |= verdict.conflicts;
+                (g, verdict)
+            }
+            (Some(g), Some(guardian)) => {
+                let entry = &mut self.entries[g as usize];
+                let verdict = compare(&entry.guardian, guardian);
+                entry.conflicts |= verdict.conflicts;
+                if verdict.given_here != 0 {
+                    take_fields(&mut entry.guardian, guardian, verdict.given_here);
+                }
+                if let Some(serial) = row.cells_serial() {
+                    self.repeat_verdicts.insert(serial, verdict);
+                }
+                (g, verdict)
+            }
+            (None, _) => {
+                let g = self.entries.len() as u32;
+                let cells_serial = row.cells_serial();
+                if let Some(guardian) = row.take_guardian() {
+                    self.guardian_index
+                        .insert(IdKey::new(guardian.guardian_id.as_str()), g);
+                    self.entries.push(Entry {
+                        guardian,
+                        cells_serial,
+                        first_row: self.rows.len() as u32,
+                        conflicts: 0,
+                    });
+                }
+                (g, Verdict::default())
+            }
+        }
+    }
+
+    /// The encoding, if reading found it late (a file ASCII at first), and
+    /// the file diagnostics that came with it, ahead of all others.
+    pub(crate) fn late_encoding(&mut self, encoding: TextEncoding, found: &mut Vec<Diagnostic>) {
+        self.encoding = encoding;
+        self.diagnostics.splice(0..0, found.drain(..));
+    }
+
+    /// Takes the diagnostics of rows already pushed, in file order, that a
+    /// checking thread gathered in one piece (so that the calling thread
+    /// copies them in one go instead of touching them row by row).
+    pub(crate) fn append_row_diagnostics(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        self.diagnostics.append(diagnostics);
+    }
+
+    pub(crate) fn finish(mut self) -> ValidatedFile {
+        self.diagnostics.append(&mut self.found);
+        self.find_flag_conflicts();
+        // The indexes are done with: free them before the conflicts'
+        // diagnostics and the output are built, so that these never take
+        // memory at the same time.
+        self.link_index = HashMap::default();
+        self.guardian_index = HashMap::default();
+        self.student_index = HashMap::default();
+        self.repeat_verdicts = HashMap::default();
+        self.resolve_contactless();
+        self.warn_completions();
+        self.reject_conflicts();
+        self.reject_flag_conflicts();
+        self.warn_implausible_counts();
+        // Vectors grown by doubling hold up to half again their length in
+        // spare room; give it back before the output is built beside them
+        // (at 1M rows, 40 MB of guardians' room).
+        self.entries.shrink_to_fit();
+        let entries = &self.entries;
+        // A link whose rows disagree on the flags is not made.
+        let taken = &self.flag_conflicts;
+        let relationships = std::mem::take(&mut self.relationships);
+        let mut at = 0u32;
+        let mut kept_relationships: HashMap<usize, Box<str>> = HashMap::default();
+        let mut kept = 0usize;
+        self.links.retain(|&(g, s, _)| {
+            let index = at;
+            at += 1;
+            let keep = entries[g as usize].is_usable() && !taken.contains(&(g, s));
+            if keep {
+                if let Some(relationship) = relationships.get(&index) {
+                    kept_relationships.insert(kept, relationship.clone());
+                }
+                kept += 1;
+            }
+            keep
+        });
+        // Each link takes a share of two IDs, a write to memory that is
+        // anywhere: on the pool, that waits on both cores.
+        let mut links: Vec<Link> = Vec::new();
+        let students = &self.students;
+        let kept_relationships = &kept_relationships;
+        self.links
+            .par_iter()
+            .enumerate()
+            .map(|(at, &(g, s, line))| Link {
+                guardian_id: entries[g as usize].guardian.guardian_id.clone(),
+                student_id: students[s as usize].clone(),
+                line,
+                relationship: kept_relationships.get(&at).cloned(),
+            })
+            .collect_into_vec(&mut links);
+        self.links = Vec::new();
+        self.students = Vec::new();
+
+        let mut entries: Vec<Entry> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .filter(Entry::is_usable)
+            .collect();
+        entries.par_sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
+        self.warn_shared(&entries);
+        self.warn_lookalikes(&entries);
+        // Made in place, in the entries' larger room: give back the rest.
+        let mut guardians: Vec<Guardian> = entries.into_iter().map(|e| e.guardian).collect();
+        guardians.shrink_to_fit();
+        self.diagnostics.shrink_to_fit();
+        self.rejected.shrink_to_fit();
+        // File-level diagnostics sit on the header line, before every row.
+        self.diagnostics.sort_by_key(|d| d.line);
+
+        let mut summary = Summary {
+            guardians: guardians.len() as u64,
+            links: links.len() as u64,
+            ..Summary::default()
+        };
+        for row in &self.rows {
+            match row.status {
+                RowStatus::Valid => summary.valid += 1,
+                RowStatus::Repaired => summary.repaired += 1,
+                RowStatus::Rejected => summary.rejected += 1,
+                RowStatus::Blank => summary.blank += 1,
+                RowStatus::Excluded => summary.excluded += 1,
+            }
+        }
+        summary.rows = summary.valid + summary.repaired + summary.rejected + summary.excluded;
+        let mut counts = self.streamed.take().unwrap_or_default();
+        self.diagnostics.iter().for_each(|d| counts.add(d));
+        summary.errors = counts.errors;
+        summary.warnings = counts.warnings;
+        summary.by_code = counts.by_name();
+        ValidatedFile {
+            summary,
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            header_line: self.header_line,
+            columns: self.columns,
+            diagnostics: self.diagnostics,
+            guardians,
+            links,
+            rows: self.rows,
+            rejected: self.rejected,
+            excluded: self.excluded,
+            truncated_at: self.truncated_at,
+            withdrawn: self.withdrawn,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdKey;
+    use crate::checks::conflicts::describe_lines;
+
+    #[test]
+    fn id_keys_find_short_and_long_ids_by_their_bytes() {
+        let short = "0".repeat(super::INLINE_ID);
+        let long = "0".repeat(super::INLINE_ID + 1);
+        let mut table = foldhash::HashMap::default();
+        for (at, id) in [
+            "",
+            "00123",
+            "123",
+            short.as_str(),
+            long.as_str(),
+            "G\u{e9}-1",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(matches!(
+                (IdKey::new(id), id.len() <= super::INLINE_ID),
+                (IdKey::Inline { .. }, true) | (IdKey::Long(_), false)
+            ));
+            assert_eq!(IdKey::new(id).as_bytes(), id.as_bytes());
+            table.insert(IdKey::new(id), at);
+        }
+        assert_eq!(table.len(), 6);
+        assert_eq!(table.get("00123".as_bytes()), Some(&1));
+        assert_eq!(table.get("123".as_bytes()), Some(&2));
+        assert_eq!(table.get(short.as_bytes()), Some(&3));
+        assert_eq!(table.get(long.as_bytes()), Some(&4));
+        assert_eq!(table.get("0123".as_bytes()), None);
+        assert_eq!(table.get(&long.as_bytes()[1..]), Some(&3));
+    }
+
+    #[test]
+    fn lines_read_as_a_sentence() {
+        let described = |lines: &[u64], except: u64| {
+            let mut out = String::new();
+            describe_lines(&mut out, lines, except);
+            out
+        };
+        assert_eq!(described(&[4], 0), "line 4");
+        assert_eq!(described(&[4, 7], 7), "line 4");
+        assert_eq!(described(&[4, 9], 0), "lines 4 and 9");
+        assert_eq!(described(&[4, 9, 12], 0), "lines 4, 9 and 12");
+        assert_eq!(described(&[4], 4), "no other line");
+        let many: Vec<u64> = (1..=13).collect();
+        assert_eq!(
+            described(&many, 13),
+            "lines 1, 2, 3, 4, 5, 6, 7, 8, 9 and 10 (and 2 more)"
+        );
+    }
+}
