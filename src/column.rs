@@ -61,14 +61,14 @@ pub(crate) const COLUMNS: usize = 15;
 
 impl Column {
     /// The column of a guardian's field.
-    pub(crate) fn of_field(field: crate::GuardianField) -> Column {
+    pub(crate) fn of_field(field: crate::values::record::GuardianField) -> Column {
         match field {
-            crate::GuardianField::FirstName => Column::FirstName,
-            crate::GuardianField::LastName => Column::LastName,
-            crate::GuardianField::Email => Column::Email,
-            crate::GuardianField::MobilePhone => Column::MobilePhone,
-            crate::GuardianField::HomePhone => Column::HomePhone,
-            crate::GuardianField::Language => Column::Language,
+            crate::values::record::GuardianField::FirstName => Column::FirstName,
+            crate::values::record::GuardianField::LastName => Column::LastName,
+            crate::values::record::GuardianField::Email => Column::Email,
+            crate::values::record::GuardianField::MobilePhone => Column::MobilePhone,
+            crate::values::record::GuardianField::HomePhone => Column::HomePhone,
+            crate::values::record::GuardianField::Language => Column::Language,
         }
     }
 
@@ -364,22 +364,6 @@ fn flag_lookup(key: &str) -> Option<Column> {
     Some(column)
 }
 
-/// Levenshtein distance, for "did you mean" on a missing column.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,12 +473,5 @@ mod tests {
         );
         assert_eq!(Column::from_header("Cell Phone", true), None);
         assert_eq!(Column::from_header("mobilephone", true), None);
-    }
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("studentid", "studentid"), 0);
-        assert_eq!(edit_distance("studnetid", "studentid"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

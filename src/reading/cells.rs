@@ -760,7 +760,7 @@ pub(crate) fn read_language(
             msg!(
                 "the language \"{}\" {}; the guardian keeps no language preference",
                 Arg::Value,
-                plain(crate::UnknownLanguage),
+                plain(crate::values::language::UnknownLanguage),
             ),
         ),
         LanguageVerdict::Unknown(Some(meant)) => {

@@ -1,10 +1,11 @@
 //! The header row: which cell is which column.
 
+use crate::column::header_key;
 use crate::column::{COLUMNS, Column};
-use crate::column::{edit_distance, header_key};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, ErrorKind};
 use crate::message::{Arg, msg};
+use crate::values::text::edit_distance_within;
 
 /// What a record met below the header is, read as a header.
 pub(crate) enum HeaderRow {
@@ -288,21 +289,20 @@ fn closest_header(column: Column, cells: &[String], unknown: &[usize]) -> Option
         .iter()
         .map(|&at| cells[at].trim())
         .filter(|cell| !cell.is_empty())
-        .map(|cell| {
+        .filter_map(|cell| {
             let key = header_key(cell);
             // A header holding the name ("E_mail_adress" holds "email") is
             // as close as can be.
+            // Only a header that could be a slip for the name: "Parent 1
+            // Email" is not the closest thing to a guardian_id.
             let distance = if key.contains(&target) {
-                0
+                Some(0)
             } else {
-                edit_distance(&key, &target)
+                edit_distance_within(key.as_bytes(), target.as_bytes(), target.len() / 2)
             };
-            (distance, cell)
+            distance.map(|distance| (distance, cell))
         })
         .min_by_key(|(distance, _)| *distance)
-        // Only a header that could be a slip for the name: "Parent 1
-        // Email" is not the closest thing to a guardian_id.
-        .filter(|(distance, _)| *distance <= target.len() / 2)
         .map(|(_, cell)| cell.to_owned())
 }
 

@@ -335,7 +335,7 @@ fn open_text<R: Read>(mut input: R) -> Result<(Utf8Stream<R>, TextEncoding), Err
 /// The warning for a file that was converted to UTF-8.
 fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
     Diagnostic::with_message(
-        crate::Code::Encoding,
+        crate::diagnostic::Code::Encoding,
         header_line,
         msg!(
             "The file was saved as {}, not UTF-8; it was converted. To avoid this, save it from Excel as \"CSV UTF-8\"",

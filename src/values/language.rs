@@ -9,6 +9,8 @@ use foldhash::HashMap;
 use isolang::Language as Iso;
 use serde::Serialize;
 
+use crate::values::text::edit_distance_within;
+
 /// A preferred language as a normalised tag: `es`, `es-MX`, `zh-Hant`, `hmn`.
 ///
 /// The language part is ISO 639-1 where the language has such a code, ISO
@@ -177,7 +179,7 @@ impl Language {
         let from = all.partition_point(|(name, _, _)| name.len() + allowed < length);
         let to = all.partition_point(|(name, _, _)| name.len() <= length + allowed);
         for (name, display, tag) in all.get(from..to).unwrap_or_default() {
-            let Some(distance) = distance_within(folded.as_bytes(), name.as_bytes(), allowed)
+            let Some(distance) = edit_distance_within(folded.as_bytes(), name.as_bytes(), allowed)
             else {
                 continue;
             };
@@ -670,37 +672,6 @@ const COMMON_NAMES: &[(&str, &str)] = &[
 /// exact and case-sensitive, and its lowercase-name lookup is slow.
 /// The longest folded cell, in bytes, checked for a misspelling.
 const MAX_SPELLING: usize = 40;
-
-/// The edit distance (insertions, deletions, substitutions; bytes) of `a`
-/// and `b` if it is at most `max`, without allocating: one row of the
-/// table, and a stop as soon as every entry of a row is over `max`.
-fn distance_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    if a.len() > MAX_SPELLING || b.len() > MAX_SPELLING {
-        return None;
-    }
-    let mut row = [0usize; MAX_SPELLING + 1];
-    for (j, cell) in row.iter_mut().enumerate().take(b.len() + 1) {
-        *cell = j;
-    }
-    for (i, &ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        let mut smallest = row[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
-            smallest = smallest.min(row[j + 1]);
-        }
-        if smallest > max {
-            return None;
-        }
-    }
-    let distance = row[b.len()];
-    (distance <= max).then_some(distance)
-}
 
 /// Names to offer for a misspelt language: (folded, as shown, tag).
 fn spellings() -> &'static [(String, String, &'static str)] {

@@ -130,9 +130,59 @@ pub fn mask(value: &str) -> String {
     format!("{first}***")
 }
 
+/// The longest text, in bytes, [`edit_distance_within`] measures.
+pub(crate) const MAX_DISTANCE_TEXT: usize = 64;
+
+/// The edit distance (insertions, deletions, substitutions; bytes) of `a`
+/// and `b` if it is at most `max`, without allocating: one row of the
+/// table, and a stop as soon as every entry of a row is over `max`. Texts
+/// longer than [`MAX_DISTANCE_TEXT`] are never close. The one edit
+/// distance of the crate: a misspelt header and a misspelt language.
+pub(crate) fn edit_distance_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len() > MAX_DISTANCE_TEXT || b.len() > MAX_DISTANCE_TEXT {
+        return None;
+    }
+    let mut row = [0usize; MAX_DISTANCE_TEXT + 1];
+    for (j, cell) in row.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut smallest = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+            smallest = smallest.min(row[j + 1]);
+        }
+        if smallest > max {
+            return None;
+        }
+    }
+    let distance = row[b.len()];
+    (distance <= max).then_some(distance)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits_up_to_its_bound() {
+        assert_eq!(edit_distance_within(b"studentid", b"studentid", 4), Some(0));
+        assert_eq!(edit_distance_within(b"studnetid", b"studentid", 4), Some(2));
+        assert_eq!(edit_distance_within(b"", b"abc", 3), Some(3));
+        assert_eq!(edit_distance_within(b"", b"abc", 2), None);
+        assert_eq!(edit_distance_within(b"kitten", b"sitting", 3), Some(3));
+        assert_eq!(edit_distance_within(b"abcdef", b"uvwxyz", 2), None);
+        let long = [b'a'; MAX_DISTANCE_TEXT + 1];
+        assert_eq!(edit_distance_within(&long, &long, 5), None);
+        let longest = [b'a'; MAX_DISTANCE_TEXT];
+        assert_eq!(edit_distance_within(&longest, &longest, 5), Some(0));
+    }
 
     #[test]
     fn nfc_composes_and_leaves_ascii_and_composed_text_borrowed() {
