@@ -15,6 +15,9 @@ use crate::values::id::{IdError, ParsedId};
 use crate::values::language::Language;
 use crate::values::name::{MAX_NAME_LEN, Name};
 use crate::values::phone::{Phone, PhoneError, PhoneParser};
+use crate::values::placeholder::{
+    LANGUAGE_PLACEHOLDERS, is_dummy_number, is_name_placeholder, is_placeholder,
+};
 use crate::values::text::{is_spreadsheet_error, trim};
 
 /// Distinct language spellings remembered at most.
@@ -469,38 +472,6 @@ fn broken_utf8_read_as_windows_1252(text: &str) -> bool {
     })
 }
 
-/// What SIS exports and clerks write where a name is not known. Words
-/// that are real names somewhere (`Na`, `Nil`, `X`, `Parent`) are not.
-fn is_name_placeholder(name: &str) -> bool {
-    let mut folded = [0u8; 12];
-    let Some(slot) = folded.get_mut(..name.len()) else {
-        return false;
-    };
-    slot.copy_from_slice(name.as_bytes());
-    slot.make_ascii_lowercase();
-    matches!(
-        &*slot,
-        b"n/a"
-            | b"n.a."
-            | b"none"
-            | b"null"
-            | b"unknown"
-            | b"unk"
-            | b"-"
-            | b"--"
-            | b"---"
-            | b"."
-            | b"?"
-            | b"tbd"
-            | b"fnu"
-            | b"lnu"
-            | b"nfn"
-            | b"nln"
-            | b"no name"
-            | b"not provided"
-    )
-}
-
 /// `=...`, `@...`, or `+`/`-` before something other than a digit.
 fn looks_like_formula(text: &str) -> bool {
     let mut chars = text.chars();
@@ -678,31 +649,6 @@ fn phone_problem<T>(raw: &str, column: Column, error: PhoneError, out: &mut Out<
     cell
 }
 
-/// `999-999-9999`, `(555) 555-5555`, `123-456-7890`: what a form or a
-/// clerk types where a phone number is required and none is known. Asked
-/// only of a number that is not valid (`888-888-8888` may be a real
-/// toll-free number).
-fn is_dummy_number(raw: &str) -> bool {
-    if !crate::values::phone::only_phone_characters(raw) {
-        return false;
-    }
-    let mut digits = [0u8; 11];
-    let mut count = 0;
-    for b in raw.bytes().filter(u8::is_ascii_digit) {
-        let Some(slot) = digits.get_mut(count) else {
-            return false;
-        };
-        *slot = b;
-        count += 1;
-    }
-    let national = match count {
-        10 => &digits[..10],
-        11 if digits[0] == b'1' => &digits[1..],
-        _ => return false,
-    };
-    national.iter().all(|&d| d == national[0]) || national == b"1234567890"
-}
-
 /// The language cell: optional; an unknown language, or several, is a
 /// warning and leaves no preference (never a guess).
 pub(crate) fn read_language(
@@ -817,57 +763,9 @@ pub(crate) enum LanguageVerdict {
     Garbled(Box<str>),
 }
 
-/// What SIS language lists hold besides languages: "no answer" choices.
-const LANGUAGE_PLACEHOLDERS: &[&str] = &[
-    "other",
-    "other language",
-    "declined",
-    "declined to state",
-    "decline to state",
-    "declined to specify",
-    "declined to answer",
-    "prefer not to say",
-    "prefer not to answer",
-    "not specified",
-    "unspecified",
-    "not reported",
-    "not stated",
-    "refused",
-    "no preference",
-    "not available",
-    "unknown language",
-];
-
-/// What SIS exports and clerks write for "no value".
-const PLACEHOLDERS: &[&str] = &[
-    "n/a",
-    "na",
-    "n.a.",
-    "none",
-    "null",
-    "nil",
-    "-",
-    "--",
-    "---",
-    "unknown",
-    "not provided",
-    "no email",
-    "noemail",
-    "no phone",
-    "no number",
-    "x",
-    "?",
-    "tbd",
-];
-
 /// A placeholder in an optional cell is no value: say so, read it as empty.
 fn placeholder<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Option<Cell<T>> {
-    let is_placeholder = PLACEHOLDERS.iter().any(|p| raw.eq_ignore_ascii_case(p))
-        || (raw.len() >= 7
-            && raw
-                .bytes()
-                .all(|b| matches!(b, b'0' | b'-' | b' ' | b'(' | b')' | b'.')));
-    is_placeholder.then(|| placeholder_read_as_empty(raw, column, out))
+    is_placeholder(raw).then(|| placeholder_read_as_empty(raw, column, out))
 }
 
 fn placeholder_read_as_empty<T>(raw: &str, column: Column, out: &mut Out<'_>) -> Cell<T> {

@@ -9,5 +9,6 @@ pub(crate) mod lookalike;
 pub(crate) mod name;
 pub(crate) mod phone;
 pub(crate) mod phone_rules;
+pub(crate) mod placeholder;
 pub(crate) mod record;
 pub(crate) mod text;
