@@ -21,10 +21,10 @@ pub enum SyncMode {
     Full,
 }
 
-/// Options for [`dry_run`].
+/// Options for [`dry_run`](crate::dry_run).
 ///
 /// Like the `csv` crate's builders, the setters take and return
-/// `&mut DryRunOptions`, so a chain can be passed straight to [`dry_run`] or
+/// `&mut DryRunOptions`, so a chain can be passed straight to [`dry_run`](crate::dry_run) or
 /// set step by step:
 ///
 /// ```
@@ -102,7 +102,7 @@ impl DryRunOptions {
     }
 
     /// Calls `callback` with the [`Progress`] of planning (guardians
-    /// planned so far, [`Phase::Planning`]) before each window of 16,384
+    /// planned so far, [`Phase::Planning`](crate::Phase::Planning)) before each window of 16,384
     /// guardians and when all are planned, on the calling thread.
     pub fn progress(
         &mut self,
@@ -113,7 +113,7 @@ impl DryRunOptions {
     }
 
     /// A flag that, once set, stops the dry run at its next progress report
-    /// with [`ErrorKind::Cancelled`]; no plan is returned.
+    /// with [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled); no plan is returned.
     pub fn cancel_flag(&mut self, flag: Arc<AtomicBool>) -> &mut DryRunOptions {
         self.watch.set_cancel(flag);
         self

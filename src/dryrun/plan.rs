@@ -140,7 +140,7 @@ pub struct PlanSummary {
     pub rows_left_out: u64,
 }
 
-/// What an upload would do, from [`dry_run`]. Nothing has been changed.
+/// What an upload would do, from [`dry_run`](crate::dry_run). Nothing has been changed.
 ///
 /// Changes come in a stable order: guardians to create, guardians to
 /// update, links to add, links to remove; by guardian ID (then student ID)
