@@ -118,6 +118,7 @@ impl Column {
     ];
 
     /// The canonical header name, e.g. `"mobile_phone"`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Column::StudentId => "student_id",
@@ -139,6 +140,7 @@ impl Column {
     }
 
     /// Words for a clerk, e.g. `"mobile phone"`.
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Column::StudentId => "student ID",
@@ -161,6 +163,7 @@ impl Column {
 
     /// Whether the header must have this column (`home_phone` and
     /// `language` may be absent).
+    #[must_use]
     pub fn is_required(self) -> bool {
         matches!(
             self,
@@ -174,6 +177,7 @@ impl Column {
     }
 
     /// Whether this is one of [`Column::FLAGS`].
+    #[must_use]
     pub fn is_flag(self) -> bool {
         self.index() >= Column::ALL.len()
     }
@@ -189,6 +193,7 @@ impl Column {
     /// `Surname`...). Strictly, only the canonical names of the eight value
     /// columns match (case aside); the flag columns ([`Column::FLAGS`]) are
     /// matched by their synonyms either way.
+    #[must_use]
     pub fn from_header(header: &str, strict: bool) -> Option<Column> {
         let header = header.trim();
         if strict {

@@ -23,6 +23,7 @@ pub enum Severity {
 
 impl Severity {
     /// The lowercase name used in reports: `"warning"` or `"error"`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -328,6 +329,7 @@ impl Diagnostic {
     }
 
     /// Sets the column the problem is in.
+    #[must_use]
     pub fn with_column(mut self, column: Column) -> Diagnostic {
         self.column = Some(column);
         self
@@ -350,6 +352,7 @@ impl Diagnostic {
     /// values from the file as they were written. Written anew at each
     /// call; [`Diagnostic`]'s `Display` writes it without allocating, with
     /// what a terminal would act on escaped.
+    #[must_use]
     pub fn message(&self) -> String {
         Sentence(self).to_string()
     }
@@ -429,6 +432,7 @@ impl Diagnostic {
     }
 
     /// True if this diagnostic is an error.
+    #[must_use]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -206,11 +206,13 @@ impl Error {
     }
 
     /// What stopped the file.
+    #[must_use]
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
     /// Consumes the error, returning its kind.
+    #[must_use]
     pub fn into_kind(self) -> ErrorKind {
         self.kind
     }
@@ -220,6 +222,7 @@ impl Error {
     /// line reached when reading failed or was cancelled; `None` when no
     /// line of the file is concerned (the roster failed, a scope school
     /// is unknown, the input could not be read at all).
+    #[must_use]
     pub fn line(&self) -> Option<u64> {
         (self.line > 0).then_some(self.line)
     }
@@ -230,6 +233,7 @@ impl Error {
     }
 
     /// The diagnostic code that reports this error.
+    #[must_use]
     pub fn code(&self) -> Code {
         match self.kind {
             ErrorKind::EmptyFile => Code::EmptyFile,
@@ -250,6 +254,7 @@ impl Error {
 
     /// This error as a [`Diagnostic`], for reports that list everything in
     /// one place.
+    #[must_use]
     pub fn to_diagnostic(&self) -> Diagnostic {
         // A diagnostic sits on a line: the file's first for what has none.
         // Its message says the cause too, for the person who reads it.

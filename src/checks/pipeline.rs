@@ -38,6 +38,13 @@ impl<R: Read> Reader<R> {
     /// order, so the result is the same as reading row by row
     /// ([`crate::ReaderBuilder::threads`] sets how many threads; 1 checks on the
     /// calling thread only).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that stops the whole file: it could not be read, a
+    /// header problem ([`ErrorKind::MissingColumn`](crate::ErrorKind::MissingColumn) and the like), a limit, a
+    /// second header with other columns, or the cancel flag. Problems of single
+    /// rows are never errors: they are diagnostics.
     pub fn validate(self) -> Result<ValidatedFile, Error> {
         self.validate_into(None)
     }
@@ -92,6 +99,11 @@ impl<R: Read> Reader<R> {
     /// assert!(file.diagnostics().is_empty());
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Reader::validate`]; what was handed to `sink` before the error
+    /// stays handed over.
     pub fn validate_with(self, mut sink: impl FnMut(Found<'_>)) -> Result<ValidatedFile, Error> {
         self.validate_into(Some(&mut sink))
     }

@@ -149,21 +149,25 @@ impl ValidatedFile {
     }
 
     /// Counts for the whole file.
+    #[must_use]
     pub fn summary(&self) -> &Summary {
         &self.summary
     }
 
     /// Every diagnostic, file-level first, then by line.
+    #[must_use]
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
     /// Usable guardians, one per guardian ID, sorted by ID.
+    #[must_use]
     pub fn guardians(&self) -> &[Guardian] {
         &self.guardians
     }
 
     /// The guardian with this ID, if usable.
+    #[must_use]
     pub fn guardian(&self, id: &str) -> Option<&Guardian> {
         self.guardians
             .binary_search_by(|g| g.guardian_id.as_str().cmp(id))
@@ -172,22 +176,26 @@ impl ValidatedFile {
     }
 
     /// Usable guardian-student links, in file order, each once.
+    #[must_use]
     pub fn links(&self) -> &[Link] {
         &self.links
     }
 
     /// The outcome of every row, in file order.
+    #[must_use]
     pub fn rows(&self) -> &[RowOutcome] {
         &self.rows
     }
 
     /// Rejected rows with whatever IDs could be read from them.
+    #[must_use]
     pub fn rejected_rows(&self) -> &[RejectedRow] {
         &self.rejected
     }
 
     /// Rows the file's own flags leave out (not a guardian, restricted),
     /// in file order, with their IDs and why.
+    #[must_use]
     pub fn excluded_rows(&self) -> &[ExcludedRow] {
         &self.excluded
     }
@@ -196,21 +204,25 @@ impl ValidatedFile {
     /// (`truncated_file`: probably a download cut off). A full sync of such
     /// a file removes no link, since the rows after the cut are missing;
     /// an additive one applies the complete rows.
+    #[must_use]
     pub fn truncated_at(&self) -> Option<u64> {
         self.truncated_at
     }
 
     /// The encoding the file was read as.
+    #[must_use]
     pub fn encoding(&self) -> TextEncoding {
         self.encoding
     }
 
     /// The delimiter used.
+    #[must_use]
     pub fn delimiter(&self) -> u8 {
         self.delimiter
     }
 
     /// The physical line of the header row.
+    #[must_use]
     pub fn header_line(&self) -> u64 {
         self.header_line
     }
@@ -229,11 +241,13 @@ impl ValidatedFile {
     /// assert!(!file.has_column(Column::HomePhone));
     /// # Ok(()) }
     /// ```
+    #[must_use]
     pub fn has_column(&self, column: Column) -> bool {
         self.columns[column.index()]
     }
 
     /// Whether any diagnostic is an error.
+    #[must_use]
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }

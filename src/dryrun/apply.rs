@@ -33,25 +33,53 @@ pub trait RosterWriter: Roster {
     /// has them, at an isolation where two applies at once cannot both
     /// write what each read (SQLite: `BEGIN IMMEDIATE`; PostgreSQL:
     /// `SERIALIZABLE`); true if one was started. The default starts none.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn begin(&mut self) -> Result<bool, Self::Error> {
         Ok(false)
     }
     /// Commits the transaction [`RosterWriter::begin`] started.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn commit(&mut self) -> Result<(), Self::Error> {
         Ok(())
     }
     /// Rolls back the transaction [`RosterWriter::begin`] started.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn rollback(&mut self) -> Result<(), Self::Error> {
         Ok(())
     }
     /// Adds these guardians (none of them is in the roster).
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn create_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error>;
     /// Replaces these guardians' records (each is in the roster, with the
     /// old values the plan saw).
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn update_guardians(&mut self, guardians: &[Guardian]) -> Result<(), Self::Error>;
     /// Adds these guardian-student links (none is in the roster).
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error>;
     /// Removes these links (each is in the roster).
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: [`apply`] stops (see the trait's docs).
     fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Self::Error>;
 }
 
@@ -102,6 +130,7 @@ impl Default for ApplyOptions {
 
 impl ApplyOptions {
     /// Batches of 10,000.
+    #[must_use]
     pub fn new() -> ApplyOptions {
         ApplyOptions {
             batch_size: 10_000,
@@ -170,21 +199,25 @@ pub struct Applied {
 
 impl Applied {
     /// Each change of the plan with its outcome, in the plan's order.
+    #[must_use]
     pub fn outcomes(&self) -> &[(Change, Outcome)] {
         &self.outcomes
     }
 
     /// How many changes were written.
+    #[must_use]
     pub fn applied(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Applied))
     }
 
     /// How many changes were stale, and not written.
+    #[must_use]
     pub fn stale(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Stale { .. }))
     }
 
     /// How many changes the roster held already ([`Outcome::AlreadyApplied`]).
+    #[must_use]
     pub fn already_applied(&self) -> usize {
         self.count(|o| matches!(o, Outcome::AlreadyApplied))
     }
@@ -203,6 +236,7 @@ impl Applied {
     /// How many changes were not written because the roster failed or
     /// applying was cancelled part way. When this is not zero, roll back
     /// the transaction, or show the clerk which rows did not land.
+    #[must_use]
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
     }
@@ -243,6 +277,14 @@ impl Applied {
 /// so that the caller knows exactly what landed. Check
 /// [`Applied::failed`]; in a database, run `apply` in one transaction and
 /// roll back when it is not zero.
+///
+/// # Errors
+///
+/// [`ErrorKind::Roster`] if the roster fails to answer while the
+/// preconditions are read, [`ErrorKind::RosterWrite`] if a write fails
+/// before anything was written (or, in a store with transactions, at
+/// all: it is rolled back), [`ErrorKind::Cancelled`] on a cancel (rolled
+/// back in a store with transactions).
 pub fn apply<W: RosterWriter + ?Sized>(
     plan: &Plan,
     roster: &mut W,

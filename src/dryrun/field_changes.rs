@@ -58,16 +58,19 @@ pub struct FieldChanges {
 
 impl FieldChanges {
     /// How many fields change.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.changes.len()
     }
 
     /// True when no field changes.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
     /// The change of `field`, if it changes.
+    #[must_use]
     pub fn get(&self, field: GuardianField) -> Option<&FieldChange> {
         self.changes
             .binary_search_by_key(&field, |(f, _)| *f)
@@ -76,6 +79,7 @@ impl FieldChanges {
     }
 
     /// Whether `field` changes.
+    #[must_use]
     pub fn contains(&self, field: GuardianField) -> bool {
         self.get(field).is_some()
     }

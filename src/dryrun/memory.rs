@@ -70,6 +70,7 @@ impl std::fmt::Debug for InMemoryRoster {
 
 impl InMemoryRoster {
     /// An empty roster.
+    #[must_use]
     pub fn new() -> InMemoryRoster {
         InMemoryRoster::default()
     }
@@ -176,6 +177,7 @@ impl InMemoryRoster {
     }
 
     /// The guardian with this ID.
+    #[must_use]
     pub fn guardian(&self, id: &str) -> Option<&Guardian> {
         self.guardians.get(id)
     }

@@ -82,6 +82,7 @@ impl Default for DryRunOptions {
 
 impl DryRunOptions {
     /// Additive mode, a 10% deletion threshold, batches of 10,000.
+    #[must_use]
     pub fn new() -> DryRunOptions {
         DryRunOptions {
             mode: SyncMode::Additive,

@@ -56,6 +56,7 @@ pub enum Change {
 
 impl Change {
     /// `"create_guardian"`, `"update_guardian"`, `"link"` or `"unlink"`.
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Change::CreateGuardian { .. } => "create_guardian",
@@ -66,6 +67,7 @@ impl Change {
     }
 
     /// The guardian concerned.
+    #[must_use]
     pub fn guardian_id(&self) -> &GuardianId {
         match self {
             Change::CreateGuardian { guardian_id, .. }
@@ -77,6 +79,7 @@ impl Change {
 
     /// The file line the change comes from (a guardian's first row, a
     /// link's row); `None` for an unlink, which no row asks for.
+    #[must_use]
     pub fn line(&self) -> Option<u64> {
         match self {
             Change::CreateGuardian { line, .. }
@@ -87,6 +90,7 @@ impl Change {
     }
 
     /// The student concerned, for links and unlinks.
+    #[must_use]
     pub fn student_id(&self) -> Option<&StudentId> {
         match self {
             Change::Link { student_id, .. } | Change::Unlink { student_id, .. } => Some(student_id),
@@ -300,6 +304,7 @@ impl TryFrom<PlanFields> for Plan {
 impl Plan {
     /// The options of the dry run that made this plan (mode, scope,
     /// deletion threshold), to plan again at Start Processing.
+    #[must_use]
     pub fn dry_run_options(&self) -> DryRunOptions {
         let mut options = DryRunOptions::new();
         options
@@ -310,32 +315,38 @@ impl Plan {
     }
 
     /// The changes, in the documented order.
+    #[must_use]
     pub fn changes(&self) -> &[Change] {
         &self.changes
     }
 
     /// Counts per action.
+    #[must_use]
     pub fn summary(&self) -> &PlanSummary {
         &self.summary
     }
 
     /// Why rows were skipped and unlinks held, by line.
+    #[must_use]
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
     /// Links full sync would have removed but held back (threshold, or a
     /// rejected row that may still hold them).
+    #[must_use]
     pub fn held_unlinks(&self) -> &[(GuardianId, StudentId)] {
         &self.held_unlinks
     }
 
     /// The mode the plan was computed in.
+    #[must_use]
     pub fn mode(&self) -> SyncMode {
         self.mode
     }
 
     /// The scope the plan was computed for.
+    #[must_use]
     pub fn scope(&self) -> &Scope {
         &self.scope
     }
@@ -343,11 +354,13 @@ impl Plan {
     /// Fingerprints of the upload and of what the roster answered: run the
     /// dry run again at Start Processing and compare, to tell a clerk the
     /// roster changed since the plan was approved.
+    #[must_use]
     pub fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
     }
 
     /// Errors and warnings among the plan's diagnostics.
+    #[must_use]
     pub fn counts(&self) -> (u64, u64) {
         let errors = self
             .diagnostics

@@ -48,6 +48,13 @@ use crate::values::record::{Guardian, Link};
 /// roster's value stays, in the update's record too.
 ///
 /// An error means the roster failed to answer ([`ErrorKind::Roster`]).
+///
+/// # Errors
+///
+/// [`ErrorKind::Roster`] if the roster fails to answer,
+/// [`ErrorKind::StaleRosterKeys`] if its lookup keys cannot be trusted,
+/// [`ErrorKind::UnknownSchool`] for a scope school the roster lacks,
+/// [`ErrorKind::Cancelled`] on a cancel. No plan is returned then.
 pub fn dry_run<R: Roster + ?Sized>(
     file: &ValidatedFile,
     roster: &mut R,

@@ -118,6 +118,7 @@ impl From<postgres::Error> for PostgresError {
 
 impl PostgresError {
     /// The `postgres` error, whose `DETAIL` may quote a row's values.
+    #[must_use]
     pub fn postgres(&self) -> &postgres::Error {
         match self {
             PostgresError::Postgres(error) => error,
@@ -128,6 +129,7 @@ impl PostgresError {
     /// again; `"42P01"`: a table is missing, run
     /// [`PostgresRoster::create_schema`]), if the server answered with an
     /// error.
+    #[must_use]
     pub fn sqlstate(&self) -> Option<&str> {
         self.postgres().code().map(|code| code.code())
     }

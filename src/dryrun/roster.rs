@@ -45,6 +45,10 @@ pub trait Roster {
     type Error: std::error::Error + Send + Sync + 'static;
 
     /// Which of `ids` are students in the roster.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Self::Error>;
 
     /// Roster students whose ID's key is one of `keys` (`"125"` finds
@@ -54,6 +58,10 @@ pub trait Roster {
     /// and hidden characters folded (an all-zero ID keeps one `0`): index
     /// that form beside each ID. Used only to suggest the ID a spreadsheet
     /// may have damaged; the default finds none.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn similar_students(&mut self, keys: &[&str]) -> Result<Vec<StudentId>, Self::Error> {
         let _ = keys;
         Ok(Vec::new())
@@ -64,6 +72,10 @@ pub trait Roster {
     /// Used to refuse a guardian the upload would create that the roster
     /// probably has under the same ID written otherwise
     /// (`similar_guardian`); the default finds none.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn similar_guardians(&mut self, keys: &[&str]) -> Result<Vec<GuardianId>, Self::Error> {
         let _ = keys;
         Ok(Vec::new())
@@ -73,9 +85,17 @@ pub trait Roster {
     /// stored values with [`crate::Email::from_stored`],
     /// [`crate::Phone::from_stored`] and [`crate::Language::from_stored`], so
     /// that a value kept under older rules reads back as it is.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Self::Error>;
 
     /// The current links of the guardians in `ids`.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn links_of(&mut self, ids: &[GuardianId])
     -> Result<Vec<(GuardianId, StudentId)>, Self::Error>;
 
@@ -84,6 +104,10 @@ pub trait Roster {
     /// per guardian. The keys are [`crate::Email::key`]s (NFC, lowercased,
     /// NFC): index that form beside each address (SQL `lower()` does not
     /// case-fold beyond ASCII), and return the key as asked.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
     /// The guardians that currently have each mobile in `mobiles`, as
@@ -93,6 +117,10 @@ pub trait Roster {
     /// (a [legacy](crate::Phone::is_legacy) one) is asked for only by its
     /// E.164 key: to have it found as a shared mobile, index the key a
     /// [`crate::PhoneParser`] reads from it, or store it again in E.164.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn mobile_owners(&mut self, mobiles: &[&str])
     -> Result<Vec<(String, GuardianId)>, Self::Error>;
 
@@ -105,6 +133,10 @@ pub trait Roster {
     /// [`crate::ErrorKind::StaleRosterKeys`]. A store that computes its
     /// keys in the same step as it writes the values, as
     /// [`crate::InMemoryRoster`] does, keeps the default: none.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn stale_keys(&mut self) -> Result<u64, Self::Error> {
         Ok(0)
     }
@@ -116,6 +148,10 @@ pub trait Roster {
     /// schools is in the scope of each), and no other: a database pushes
     /// the filter into its query (`JOIN enrolments ... WHERE school_id IN
     /// (...)`).
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn links_in_scope(
         &mut self,
         scope: &Scope,
@@ -126,6 +162,10 @@ pub trait Roster {
     /// [`crate::DryRunOptions::scope`] names schools). The default knows no
     /// schools: every student is then out of a school scope, and such a
     /// sync applies no row.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn schools_of(
         &mut self,
         students: &[StudentId],
@@ -138,6 +178,10 @@ pub trait Roster {
     /// `keys` (`"102"` finds `"0102"` and `"102"`): the dry run checks
     /// a scope's school IDs with it before planning. The default finds
     /// none, so a school scope stops with `unknown_school`.
+    ///
+    /// # Errors
+    ///
+    /// The store's own error: the dry run stops with [`crate::ErrorKind::Roster`].
     fn similar_schools(&mut self, keys: &[&str]) -> Result<Vec<SchoolId>, Self::Error> {
         let _ = keys;
         Ok(Vec::new())

@@ -55,6 +55,7 @@ impl Scope {
 
     /// Whether a student enrolled in `schools` is in scope: always for the
     /// district; for schools, when one of `schools` is one of the scope's.
+    #[must_use]
     pub fn includes(&self, schools: &[SchoolId]) -> bool {
         match self {
             Scope::District => true,
@@ -65,6 +66,7 @@ impl Scope {
     }
 
     /// The scope's schools (none for the district).
+    #[must_use]
     pub fn school_ids(&self) -> &[SchoolId] {
         match self {
             Scope::District => &[],

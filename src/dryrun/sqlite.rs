@@ -104,6 +104,7 @@ impl From<rusqlite::Error> for SqliteError {
 
 impl SqliteError {
     /// The `rusqlite` error, whose message may quote the SQL.
+    #[must_use]
     pub fn sqlite(&self) -> &rusqlite::Error {
         match self {
             SqliteError::Sqlite(error) => error,
@@ -189,6 +190,10 @@ impl<'c> SqliteRoster<'c> {
     }
 
     /// Creates the tables and indexes ([`SQLITE_SCHEMA`]) if they are not there.
+    ///
+    /// # Errors
+    ///
+    /// SQLite's error, as [`SqliteError`].
     pub fn create_schema(&self) -> Result<(), SqliteError> {
         self.connection.execute_batch(SQLITE_SCHEMA)?;
         Ok(())
@@ -199,6 +204,10 @@ impl<'c> SqliteRoster<'c> {
     /// a savepoint in the caller's): all of it or nothing, with one sync to
     /// disk instead of one per row. A guardian already there is updated in
     /// place (its row and any columns of the application's own stay).
+    ///
+    /// # Errors
+    ///
+    /// SQLite's error, as [`SqliteError`]; nothing is loaded.
     pub fn load(
         &mut self,
         students: &Students,
@@ -212,6 +221,10 @@ impl<'c> SqliteRoster<'c> {
 
     /// Recomputes every stored key (see [`Roster::stale_keys`]: a dry run stops on them) in
     /// one transaction of its own; returns how many rows changed.
+    ///
+    /// # Errors
+    ///
+    /// SQLite's error, as [`SqliteError`]; nothing is changed.
     pub fn rekey(&mut self) -> Result<u64, SqliteError> {
         self.start()?;
         let done = self.rekey_in_transaction();
@@ -570,6 +583,11 @@ impl RosterWriter for SqliteRoster<'_> {
 
 /// Counts of the roster's tables (`students`, `schools`, `enrolments`,
 /// `guardians`, `links`), for reports.
+///
+/// # Errors
+///
+/// SQLite's error, as [`SqliteError`] (a table is missing: run
+/// [`SqliteRoster::create_schema`]).
 pub fn table_counts(connection: &Connection) -> Result<HashMap<&'static str, u64>, SqliteError> {
     let mut counts = HashMap::new();
     for table in TABLE_NAMES {

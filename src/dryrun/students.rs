@@ -81,6 +81,12 @@ const SCHOOL_HEADERS: &[&str] = &[
 /// assert_eq!(students.enrolments[2].school_id, None);
 /// # Ok(()) }
 /// ```
+///
+/// # Errors
+///
+/// An [`Error`] if the file cannot be read at all: not text, no
+/// `student_id` column, a limit. A row without a usable student ID is
+/// counted in [`Students::unreadable_rows`], not an error.
 pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
     let mut file = CsvFile::open(input)?;
     let mut record = csv::ByteRecord::new();

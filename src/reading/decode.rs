@@ -36,11 +36,13 @@ pub enum TextEncoding {
 
 impl TextEncoding {
     /// Whether the file was not UTF-8 and had to be converted.
+    #[must_use]
     pub fn is_converted(self) -> bool {
         !matches!(self, TextEncoding::Utf8 | TextEncoding::Utf8Bom)
     }
 
     /// A name a person recognises.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",

@@ -72,6 +72,7 @@ impl Default for ReaderBuilder {
 
 impl ReaderBuilder {
     /// Lenient headers, US phone numbers, delimiter detected from the header.
+    #[must_use]
     pub fn new() -> ReaderBuilder {
         ReaderBuilder {
             region: Region::US,
@@ -229,6 +230,13 @@ impl ReaderBuilder {
     }
 
     /// Opens the file at `path`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the file cannot be opened or read, and the
+    /// header's errors ([`ErrorKind::NoHeader`], [`ErrorKind::MissingColumn`],
+    /// [`ErrorKind::DuplicateColumn`], [`ErrorKind::Workbook`],
+    /// [`ErrorKind::EmptyFile`]).
     pub fn from_path<P: AsRef<Path>>(&self, path: P) -> Result<Reader<File>, Error> {
         let file = File::open(path)?;
         self.from_reader(file)
@@ -236,6 +244,10 @@ impl ReaderBuilder {
 
     /// Reads from any byte source; the header is read now, so a file that
     /// cannot be used at all fails here.
+    ///
+    /// # Errors
+    ///
+    /// As [`ReaderBuilder::from_path`], for any reader.
     pub fn from_reader<R: Read>(&self, input: R) -> Result<Reader<R>, Error> {
         let (mut text, encoding) = open_text(input)?;
         let became_windows_1252 = text.became_windows_1252();
@@ -591,6 +603,10 @@ pub struct Reader<R> {
 
 impl<R: Read> Reader<R> {
     /// A reader with default options; see [`ReaderBuilder`].
+    ///
+    /// # Errors
+    ///
+    /// As [`ReaderBuilder::from_reader`].
     pub fn from_reader(input: R) -> Result<Reader<R>, Error> {
         ReaderBuilder::new().from_reader(input)
     }
@@ -659,6 +675,11 @@ impl<R: Read> Reader<R> {
     /// Reads the next row into `row`, reusing its allocations. Returns
     /// `false` at the end of the file. An `Err` means the input itself
     /// failed (an I/O error); problems in the row are diagnostics on it.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that stops the file: a read failure, a limit, a second
+    /// header with other columns, or the cancel flag.
     pub fn read_row(&mut self, row: &mut Row) -> Result<bool, Error> {
         let mut record = std::mem::take(&mut self.record);
         let mut cuts = std::mem::take(&mut self.cuts);
@@ -791,6 +812,10 @@ impl<R: Read> Reader<R> {
     /// assert_eq!(lines, [(3, Some(b"Ana\nMaria".to_vec())), (5, Some(b"Bo".to_vec()))]);
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Reader::read_row`].
     pub fn read_byte_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Error> {
         next_record(&mut self.records, record, &mut self.cuts)
     }
@@ -844,6 +869,10 @@ impl<R> std::fmt::Debug for Reader<R> {
 
 impl Reader<File> {
     /// Opens the file at `path` with default options.
+    ///
+    /// # Errors
+    ///
+    /// As [`ReaderBuilder::from_path`].
     pub fn from_path<P: AsRef<Path>>(path: P) -> Result<Reader<File>, Error> {
         ReaderBuilder::new().from_path(path)
     }

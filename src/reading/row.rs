@@ -88,38 +88,45 @@ pub struct Row {
 
 impl Row {
     /// The physical line (1-based) where the row starts.
+    #[must_use]
     pub fn line(&self) -> u64 {
         self.line
     }
 
     /// Valid, repaired, rejected, or blank.
+    #[must_use]
     pub fn status(&self) -> RowStatus {
         self.status
     }
 
     /// The student ID, if the cell could be read (even on a rejected row).
+    #[must_use]
     pub fn student_id(&self) -> Option<&StudentId> {
         self.student_id.as_ref()
     }
 
     /// The guardian ID, if the cell could be read (even on a rejected row).
+    #[must_use]
     pub fn guardian_id(&self) -> Option<&GuardianId> {
         self.guardian_id.as_ref()
     }
 
     /// The guardian, when the row is usable (valid or repaired).
+    #[must_use]
     pub fn guardian(&self) -> Option<&Guardian> {
         self.guardian.as_ref()
     }
 
     /// Why the row is [`RowStatus::Excluded`]: what its flag columns say
     /// the person is not (a guardian), or that they are restricted.
+    #[must_use]
     pub fn exclusion(&self) -> Option<Exclusion> {
         self.exclusion
     }
 
     /// The relationship to the student (`Mother`, `Aunt`...), as the
     /// file's relationship column gives it; never used to decide.
+    #[must_use]
     pub fn relationship(&self) -> Option<&str> {
         self.relationship.as_deref()
     }
@@ -136,6 +143,7 @@ impl Row {
     }
 
     /// Every problem found in the row, in column order.
+    #[must_use]
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }

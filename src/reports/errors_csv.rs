@@ -54,6 +54,11 @@ pub const ERRORS_CSV_COLUMNS: [&str; 4] = ["line", "severity", "code", "message"
 /// assert!(text.contains("invalid_email"));
 /// # Ok(()) }
 /// ```
+///
+/// # Errors
+///
+/// [`ErrorKind::Io`] if `out` cannot be written, and the errors of
+/// reading `input` again ([`Reader::read_row`](crate::Reader::read_row)).
 pub fn write_errors_csv<'d, R: Read, W: Write>(
     input: R,
     options: &ReaderBuilder,

@@ -47,6 +47,7 @@ pub enum RowResult {
 
 impl RowResult {
     /// `"CREATED"`, `"UPDATED"`... as the results file writes it.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             RowResult::Created => "CREATED",
@@ -315,6 +316,10 @@ impl Results {
     /// row with its guardian and student, then one per link removed (no
     /// line). Cells a spreadsheet would run as formulas are neutralised as
     /// in the errors file.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if `out` cannot be written.
     pub fn write_csv<W: Write>(&self, out: W, delimiter: u8) -> Result<(), Error> {
         let io = |e: csv::Error| {
             Error::without_line(ErrorKind::Io(std::io::Error::other(e.to_string())))

@@ -119,6 +119,7 @@ impl EmailError {
     /// assert_eq!(error.suggestion(), Some("jane@example.com"));
     /// assert_eq!(Email::parse("jane@example").unwrap_err().suggestion(), None);
     /// ```
+    #[must_use]
     pub fn suggestion(&self) -> Option<&str> {
         match self {
             EmailError::DisplayName { address }
@@ -141,6 +142,11 @@ fn key_of(address: &str) -> String {
 impl Email {
     /// Checks an address strictly: a domain with a TLD, no display name
     /// (`Jane <jane@example.com>`), no IP-address domain.
+    ///
+    /// # Errors
+    ///
+    /// An [`EmailError`] saying why `raw` is not an address a guardian can
+    /// log in with.
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
         let address = raw.trim();
         let (text, address_len) = if surely_valid(address) {
@@ -186,6 +192,7 @@ impl Email {
     /// assert_eq!(stored.as_str(), "Old.Address@Legacy");
     /// assert_eq!(stored.key(), "old.address@legacy");
     /// ```
+    #[must_use]
     pub fn from_stored(address: &str) -> Email {
         let address = address.trim();
         let key = if address.is_ascii() {
@@ -205,6 +212,7 @@ impl Email {
     }
 
     /// The address as written in the file (trimmed).
+    #[must_use]
     pub fn as_str(&self) -> &str {
         self.text
             .get(..self.address_len as usize)
@@ -226,6 +234,7 @@ impl Email {
     /// assert_eq!(Email::parse("Jose\u{301}@example.com")?.key(), "jos\u{e9}@example.com");
     /// # Ok(()) }
     /// ```
+    #[must_use]
     pub fn key(&self) -> &str {
         match self.text.get(self.address_len as usize..) {
             Some(lower) if !lower.is_empty() => lower,
@@ -234,12 +243,14 @@ impl Email {
     }
 
     /// The domain, lowercase.
+    #[must_use]
     pub fn domain(&self) -> &str {
         let key = self.key();
         memchr::memrchr(b'@', key.as_bytes()).map_or("", |at| &key[at + 1..])
     }
 
     /// The address masked for logs: `j***@example.com`.
+    #[must_use]
     pub fn masked(&self) -> String {
         match self.as_str().split_once('@') {
             Some((local, domain)) => {
@@ -263,6 +274,7 @@ impl Email {
     /// assert!(!Email::parse("nonna@example.com")?.is_placeholder());
     /// # Ok(()) }
     /// ```
+    #[must_use]
     pub fn is_placeholder(&self) -> bool {
         let key = self.key().as_bytes();
         let Some(at) = memchr::memrchr(b'@', key) else {
@@ -290,6 +302,7 @@ impl Email {
     /// assert_eq!(Email::parse("ana@example.com")?.likely_typo(), None);
     /// # Ok(()) }
     /// ```
+    #[must_use]
     pub fn likely_typo(&self) -> Option<&'static str> {
         let domain = self.domain();
         // Most addresses are at a few providers: one lookup settles them.

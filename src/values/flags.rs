@@ -40,6 +40,7 @@
 /// assert_eq!(parse_flag(""), Some(false));
 /// assert_eq!(parse_flag("maybe"), None);
 /// ```
+#[must_use]
 pub fn parse_flag(text: &str) -> Option<bool> {
     let text = text.trim();
     const YES: [&str; 6] = ["y", "yes", "true", "t", "1", "x"];
@@ -99,6 +100,7 @@ pub enum Exclusion {
 impl Exclusion {
     /// `"restricted"`, `"not_guardian"`, `"no_custody_no_access"` or
     /// `"emergency_only"`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Exclusion::Restricted => "restricted",
@@ -127,6 +129,7 @@ impl ContactFlags {
     /// let barred = ContactFlags { guardian: Some(true), restricted: Some(true), ..ContactFlags::default() };
     /// assert_eq!(barred.exclusion(false), Some(Exclusion::Restricted));
     /// ```
+    #[must_use]
     pub fn exclusion(&self, exclude_non_guardians: bool) -> Option<Exclusion> {
         if self.restricted == Some(true) {
             return Some(Exclusion::Restricted);

@@ -345,6 +345,11 @@ macro_rules! id_type {
             /// assert_eq!(parsed.repairs.len(), 1);
             /// # Ok(()) }
             /// ```
+            ///
+            /// # Errors
+            ///
+            /// An [`IdError`] saying what damage makes the ID unusable (scientific
+            /// notation, a decimal tail, a value of another column).
             pub fn parse(raw: &str) -> Result<ParsedId<$name>, IdError> {
                 let (value, repairs) = normalize(raw)?;
                 Ok(ParsedId { id: $name(SmolStr::new(value)), repairs })
@@ -435,6 +440,7 @@ id_type! {
 /// assert_eq!(without_leading_zeros("G-0042"), "G-0042");
 /// assert_eq!(without_leading_zeros("000"), "0");
 /// ```
+#[must_use]
 pub fn without_leading_zeros(id: &str) -> &str {
     without_leading_zeros_impl(id)
 }

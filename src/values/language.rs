@@ -58,6 +58,10 @@ impl std::str::FromStr for Language {
 
 impl Language {
     /// Reads a language cell (already known to be non-empty).
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownLanguage`] if `raw` names no language.
     pub fn parse(raw: &str) -> Result<Language, UnknownLanguage> {
         // "Eng.": an abbreviation's dot.
         let folded = fold(raw.trim_end().strip_suffix('.').unwrap_or(raw));
@@ -162,6 +166,7 @@ impl Language {
     /// assert!(Language::parse("SPAN").is_err());
     /// assert_eq!(Language::closest_name("SPAN"), Some("Spanish"));
     /// ```
+    #[must_use]
     pub fn closest_name(raw: &str) -> Option<&'static str> {
         let folded = fold(raw);
         if let Some((_, name)) = HOUSE_CODES.iter().find(|(code, _)| *code == folded) {
@@ -209,16 +214,19 @@ impl Language {
     /// assert_eq!(Language::from_stored(" x-klingon ").as_str(), "x-klingon");
     /// assert_eq!(Language::from_stored("es"), Language::parse("es").expect("a tag"));
     /// ```
+    #[must_use]
     pub fn from_stored(tag: &str) -> Language {
         Language(SmolStr::new(tag.trim()))
     }
 
     /// The tag, e.g. `"es-MX"`.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The language part alone, e.g. `"es"` for `es-MX`.
+    #[must_use]
     pub fn primary(&self) -> &str {
         self.0.split('-').next().unwrap_or(&self.0)
     }

@@ -36,6 +36,7 @@ pub struct Name(SmolStr);
 
 impl Name {
     /// The name as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -131,6 +131,7 @@ impl E164 {
 impl Phone {
     /// The number in E.164 form, e.g. `+13125550142`; for a
     /// [legacy](Phone::is_legacy) number, the text as stored.
+    #[must_use]
     pub fn e164(&self) -> &str {
         match (self.legacy, &self.tail) {
             (true, Some(text)) => text,
@@ -139,6 +140,7 @@ impl Phone {
     }
 
     /// The extension's digits, if one was written (`x12` -> `"12"`).
+    #[must_use]
     pub fn extension(&self) -> Option<&str> {
         match self.legacy {
             true => None,
@@ -148,11 +150,13 @@ impl Phone {
 
     /// True for a number a roster stored that today's rules refuse, kept as
     /// it is by [`Phone::from_stored`].
+    #[must_use]
     pub fn is_legacy(&self) -> bool {
         self.legacy
     }
 
     /// The number masked for logs: `+1312***0142`.
+    #[must_use]
     pub fn masked(&self) -> String {
         if self.legacy {
             return crate::values::text::mask(self.e164());
@@ -179,6 +183,11 @@ impl Phone {
     /// assert_eq!("+13125550142;ext=12".parse::<Phone>(), Ok(phone));
     /// assert!(Phone::from_e164("312-555-0142", None).is_err());
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`PhoneError`] if `e164` is not a plus sign and up to 15 digits, or
+    /// the extension not digits.
     pub fn from_e164(e164: &str, extension: Option<&str>) -> Result<Phone, PhoneError> {
         let invalid = || PhoneError::Invalid {
             region: "international".to_owned(),
@@ -225,6 +234,7 @@ impl Phone {
     /// assert_eq!(old.to_string(), "(312) 555-0142");
     /// assert_ne!(old, valid);
     /// ```
+    #[must_use]
     pub fn from_stored(text: &str) -> Phone {
         let text = text.trim();
         text.parse().unwrap_or_else(|_| Phone {
@@ -369,6 +379,7 @@ impl PhoneError {
     /// The number the cell probably meant, where one is known
     /// ([`PhoneError::Labelled`], [`PhoneError::MexicanMobileOne`]), in
     /// E.164. Never applied automatically.
+    #[must_use]
     pub fn suggestion(&self) -> Option<&str> {
         match self {
             PhoneError::Labelled { number, .. } | PhoneError::MexicanMobileOne { number } => {
@@ -446,6 +457,7 @@ const CACHE_LIMIT: usize = 1 << 20;
 
 impl PhoneParser {
     /// A parser for numbers written without a country code in `region`.
+    #[must_use]
     pub fn new(region: Region) -> PhoneParser {
         keep_every_regex_compiled();
         let nanp = region.calling_code() == Some(1);
@@ -460,11 +472,17 @@ impl PhoneParser {
     }
 
     /// The default region.
+    #[must_use]
     pub fn region(&self) -> Region {
         self.region
     }
 
     /// Reads one phone cell (already known to be non-empty).
+    ///
+    /// # Errors
+    ///
+    /// A [`PhoneError`] saying why `raw` is not a usable number (too short,
+    /// too long, letters, several numbers, a label).
     pub fn parse(&mut self, raw: &str) -> Result<Phone, PhoneError> {
         let raw = raw.trim();
         // Full-width digits and signs, as East Asian input methods type

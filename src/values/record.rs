@@ -60,6 +60,7 @@ impl GuardianField {
     ];
 
     /// The canonical column name, e.g. `"mobile_phone"`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             GuardianField::FirstName => "first_name",
@@ -72,6 +73,7 @@ impl GuardianField {
     }
 
     /// Words for a clerk, e.g. `"mobile phone"`.
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             GuardianField::FirstName => "first name",
@@ -87,6 +89,7 @@ impl GuardianField {
 impl Guardian {
     /// The field's value as text (`None` when empty): emails as written,
     /// phones as E.164 with `;ext=`, languages as tags.
+    #[must_use]
     pub fn field(&self, field: GuardianField) -> Option<String> {
         match field {
             GuardianField::FirstName => Some(self.first_name.to_string()),
@@ -100,6 +103,7 @@ impl Guardian {
 
     /// The fields whose values differ. Emails compare case-insensitively
     /// and phones by E.164 and extension, so formatting is never a difference.
+    #[must_use]
     pub fn differences(&self, other: &Guardian) -> Vec<GuardianField> {
         GuardianField::ALL
             .into_iter()
