@@ -287,10 +287,9 @@ impl Serialize for Code {
 /// it keeps that sentence as it was written.
 #[derive(Clone)]
 pub struct Diagnostic {
-    /// The stable code.
+    /// The stable code; its [`Code::severity`] is the diagnostic's
+    /// ([`Diagnostic::severity`]).
     pub code: Code,
-    /// Error (row rejected) or warning (row used).
-    pub severity: Severity,
     /// The physical line where the row starts; 1 for the header and for
     /// problems with the file as a whole.
     pub line: u64,
@@ -315,11 +314,17 @@ impl Diagnostic {
         Diagnostic::with_message(code, line, Message::Given(message.into().into_boxed_str()))
     }
 
+    /// Error (the row is rejected) or warning (the row is used): always
+    /// its code's [`Code::severity`].
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
     /// Makes a diagnostic whose message is words and arguments.
     pub(crate) fn with_message(code: Code, line: u64, message: Message) -> Diagnostic {
         Diagnostic {
             code,
-            severity: code.severity(),
             line,
             column: None,
             value: None,
@@ -434,7 +439,7 @@ impl Diagnostic {
     /// True if this diagnostic is an error.
     #[must_use]
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity() == Severity::Error
     }
 }
 
@@ -443,7 +448,6 @@ impl PartialEq for Diagnostic {
     /// are: a diagnostic read back from JSON equals the one written.
     fn eq(&self, other: &Diagnostic) -> bool {
         self.code == other.code
-            && self.severity == other.severity
             && self.line == other.line
             && self.column == other.column
             && self.value == other.value
@@ -471,7 +475,7 @@ impl Serialize for Diagnostic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Written {
             code: self.code,
-            severity: self.severity,
+            severity: self.severity(),
             line: self.line,
             column: self.column,
             value: self.value.as_deref(),
@@ -506,7 +510,6 @@ impl<'de> Deserialize<'de> for Diagnostic {
         let written = Written::<String, String>::deserialize(deserializer)?;
         Ok(Diagnostic {
             code: written.code,
-            severity: written.severity,
             line: written.line,
             column: written.column,
             value: written.value,
@@ -522,7 +525,7 @@ impl fmt::Display for Diagnostic {
     /// [`crate::Visible`]: an escape sequence or a BiDi override in a cell
     /// reaches no terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}] ", self.severity, self.code)?;
+        write!(f, "{}[{}] ", self.severity(), self.code)?;
         self.message.write(f, self.context(true))
     }
 }
@@ -533,7 +536,7 @@ impl fmt::Debug for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Diagnostic")
             .field("code", &self.code)
-            .field("severity", &self.severity)
+            .field("severity", &self.severity())
             .field("line", &self.line)
             .field("column", &self.column)
             .field("value", &self.value.as_ref().map(|_| "<redacted>"))

@@ -41,7 +41,7 @@ assert_eq!(file.links()[0].student_id.as_str(), "000123");
 for diagnostic in file.diagnostics() {
     println!("{diagnostic}");
 }
-let error = file.diagnostics().iter().find(|d| d.severity == Severity::Error);
+let error = file.diagnostics().iter().find(|d| d.severity() == Severity::Error);
 assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notation", 4)));
 # Ok(()) }
 ```

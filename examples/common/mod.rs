@@ -172,22 +172,14 @@ pub fn exit_status(file: &ValidatedFile) -> ExitCode {
 /// The JSON of a diagnostic: code, severity, line, column, message, value
 /// (personal data masked when `redact`).
 pub fn diagnostic_json(diagnostic: &Diagnostic, redact: bool) -> Value {
-    let redacted;
-    let diagnostic = if redact {
-        redacted = diagnostic.redacted();
-        &redacted
+    // `Diagnostic`'s own `Serialize`: code, severity, line, column, value,
+    // message, suggestion.
+    let shown = if redact {
+        serde_json::to_value(diagnostic.redacted())
     } else {
-        diagnostic
+        serde_json::to_value(diagnostic)
     };
-    json!({
-        "code": diagnostic.code.as_str(),
-        "severity": diagnostic.severity.as_str(),
-        "line": diagnostic.line,
-        "column": diagnostic.column.map(|c| c.as_str()),
-        "message": diagnostic.message(),
-        "value": diagnostic.value,
-        "suggestion": diagnostic.suggestion,
-    })
+    shown.unwrap_or(Value::Null)
 }
 
 /// The summary object of the `validate` report.

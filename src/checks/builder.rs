@@ -174,7 +174,7 @@ pub(crate) struct Counts {
 
 impl Counts {
     pub(crate) fn add(&mut self, diagnostic: &Diagnostic) {
-        match diagnostic.severity {
+        match diagnostic.severity() {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
         }
@@ -197,7 +197,7 @@ impl Counts {
     }
 
     pub(crate) fn remove(&mut self, diagnostic: &Diagnostic) {
-        match diagnostic.severity {
+        match diagnostic.severity() {
             Severity::Error => self.errors -= 1,
             Severity::Warning => self.warnings -= 1,
         }

@@ -365,7 +365,7 @@ impl Plan {
         let errors = self
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity() == Severity::Error)
             .count() as u64;
         (errors, self.diagnostics.len() as u64 - errors)
     }

@@ -103,7 +103,7 @@ pub fn write_errors_csv<'d, R: Read, W: Write>(
         };
         cells.clear();
         cells.extend(record.iter().map(neutralise));
-        let severity = if found.iter().any(|d| d.severity == Severity::Error) {
+        let severity = if found.iter().any(|d| d.severity() == Severity::Error) {
             Severity::Error
         } else {
             Severity::Warning

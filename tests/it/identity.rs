@@ -175,7 +175,7 @@ fn a_guardian_id_that_lost_its_zeros_is_the_roster_guardian_not_a_new_one() {
         ]
     );
     let d = plan.diagnostics();
-    assert!(d[..3].iter().all(|d| d.severity == Severity::Error));
+    assert!(d[..3].iter().all(|d| d.severity() == Severity::Error));
     assert!(
         d[..3]
             .iter()

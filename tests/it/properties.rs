@@ -105,7 +105,7 @@ proptest! {
         let mut by_line: HashMap<u64, (usize, usize)> = HashMap::new();
         for d in file.diagnostics() {
             let entry = by_line.entry(d.line).or_default();
-            match d.severity {
+            match d.severity() {
                 Severity::Error => entry.0 += 1,
                 Severity::Warning => entry.1 += 1,
             }
@@ -244,7 +244,7 @@ proptest! {
             let errors = file
                 .diagnostics()
                 .iter()
-                .filter(|d| d.line == row.line && d.severity == Severity::Error)
+                .filter(|d| d.line == row.line && d.severity() == Severity::Error)
                 .count();
             match row.status {
                 RowStatus::Rejected => prop_assert!(errors > 0, "line {} rejected without an error", row.line),

@@ -69,7 +69,7 @@ fn messages_speak_to_a_clerk() {
     let file = validate(csv(&["00150,G1,Fatima,Rahimi,,(312) 555-01,,"]));
     let d = &file.diagnostics()[0];
     assert_eq!(d.code, Code::InvalidPhone);
-    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.severity(), Severity::Error);
     assert_eq!(d.value.as_deref(), Some("(312) 555-01"));
     assert_eq!(
         d.message(),
