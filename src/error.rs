@@ -353,13 +353,13 @@ impl fmt::Display for Error {
                 Some(meant) => write!(
                     f,
                     "school {} is not in the roster, but school {} is, differing only in leading zeros (a spreadsheet may have removed them); the dry run stopped before planning anything: give the school ID as the roster has it",
-                    crate::render::Visible(school.as_str()),
-                    crate::render::Visible(meant.as_str())
+                    crate::diagnostic::render::Visible(school.as_str()),
+                    crate::diagnostic::render::Visible(meant.as_str())
                 ),
                 None => write!(
                     f,
                     "school {} is not in the roster; the dry run stopped before planning anything: check the school ID (a wrong scope could remove other schools' families)",
-                    crate::render::Visible(school.as_str())
+                    crate::diagnostic::render::Visible(school.as_str())
                 ),
             },
             ErrorKind::StaleRosterKeys { rows } => write!(

@@ -218,17 +218,15 @@ mod column;
 mod diagnostic;
 mod dryrun;
 mod error;
-mod message;
 mod progress;
 mod reading;
-mod render;
 mod reports;
-mod serde_str;
 mod values;
 
 pub use crate::checks::found::Found;
 pub use crate::checks::validated::{ExcludedRow, RejectedRow, Summary, ValidatedFile};
 pub use crate::column::Column;
+pub use crate::diagnostic::render::Visible;
 pub use crate::diagnostic::{Code, Diagnostic, Severity};
 pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
 pub use crate::dryrun::approved::start_processing;
@@ -252,7 +250,6 @@ pub use crate::reading::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };
 pub use crate::reading::row::{Row, RowOutcome, RowStatus};
-pub use crate::render::Visible;
 pub use crate::reports::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::reports::results::{ResultRow, ResultUnlink, Results, RowResult, results};
 pub use crate::values::email::{Email, EmailError};

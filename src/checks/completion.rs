@@ -6,9 +6,9 @@ use crate::checks::agree::{Verdict, bit, labels};
 use crate::checks::builder::{Builder, Completion, NONE};
 use crate::checks::validated::RejectedRow;
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, msg, plain};
 use crate::reading::row::RowStatus;
 use crate::values::record::GuardianField;
 

@@ -9,9 +9,9 @@ use rayon::slice::ParallelSliceMut;
 use crate::checks::agree::labels;
 use crate::checks::builder::{Builder, NONE};
 use crate::checks::validated::RejectedRow;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, msg, plain};
 use crate::reading::row::RowStatus;
 
 /// Writes `lines` other than `except` as "line 4", "lines 4 and 9", "lines

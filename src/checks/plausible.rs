@@ -3,8 +3,8 @@
 
 use crate::checks::builder::Builder;
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, Message, msg};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, Message, msg};
 
 /// More guardians than this for one student is no family: a warning.
 pub(crate) const MAX_GUARDIANS_PER_STUDENT: u32 = 20;

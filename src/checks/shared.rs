@@ -5,9 +5,9 @@ use foldhash::HashMap;
 use crate::checks::agree::same_ignoring_case;
 use crate::checks::builder::{Builder, Entry};
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, msg, plain};
 use crate::reading::row::RowStatus;
 use crate::values::record::Guardian;
 
@@ -77,7 +77,7 @@ impl Builder {
                 write_list(&mut listed, named, others.len());
                 let message = msg!(
                     "guardian {}'s email {} looks the same as the email of guardian{} {} but differs in look-alike characters (another alphabet's letters, full-width letters, or a domain in punycode); to a person they are one login: check which address is right",
-                    crate::message::plain(&entry.guardian.guardian_id),
+                    crate::diagnostic::message::plain(&entry.guardian.guardian_id),
                     Arg::Value,
                     if others.len() > 1 { "s" } else { "" },
                     listed

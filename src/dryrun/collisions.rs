@@ -6,10 +6,10 @@
 use foldhash::{HashMap, HashSet};
 
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dryrun::plan::Change;
-use crate::message::{Arg, msg, plain};
 use crate::values::id::GuardianId;
 use crate::values::id::how_ids_differ;
 use crate::values::record::{Guardian, GuardianField, Link};

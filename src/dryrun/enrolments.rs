@@ -6,13 +6,13 @@ use foldhash::{HashMap, HashSet};
 
 use crate::checks::validated::ValidatedFile;
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, msg};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dryrun::roster::Roster;
 use crate::dryrun::roster::batched;
 use crate::dryrun::scope::Scope;
 use crate::error::{Error, ErrorKind};
-use crate::message::{Arg, msg};
 use crate::values::id::id_key;
 use crate::values::id::{GuardianId, SchoolId, StudentId};
 use crate::values::record::Link;

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::checks::validated::ValidatedFile;
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, msg};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dryrun::collisions::{Release, collisions, demote_takers, released_in_vain};
@@ -24,7 +25,6 @@ use crate::dryrun::roster::Roster;
 use crate::dryrun::roster::{batched, roster_error};
 use crate::dryrun::unlink::{NotApplied, Reason, RosterFacts, plan_unlinks};
 use crate::error::{Error, ErrorKind};
-use crate::message::{Arg, msg};
 use crate::progress::{Phase, Progress};
 use crate::values::id::{GuardianId, SchoolId, StudentId};
 use crate::values::id::{how_ids_differ, id_key, without_leading_zeros};

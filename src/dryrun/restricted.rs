@@ -7,8 +7,8 @@
 use foldhash::HashSet;
 
 use crate::checks::validated::ValidatedFile;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, msg, plain};
 use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
 

@@ -88,7 +88,9 @@ impl fmt::Display for Scope {
                 });
                 crate::diagnostic::write_list(
                     &mut out,
-                    schools.iter().map(|s| crate::render::Visible(s.as_str())),
+                    schools
+                        .iter()
+                        .map(|s| crate::diagnostic::render::Visible(s.as_str())),
                     schools.len(),
                 );
                 f.write_str(&out)

@@ -2,9 +2,10 @@
 
 use std::io::Read;
 
-use crate::column::{Column, header_key};
+use crate::column::Column;
 use crate::error::{Error, ErrorKind};
 use crate::reading::decode::TextEncoding;
+use crate::reading::header_names::header_key;
 use crate::reading::reader::CsvFile;
 use crate::values::id::{SchoolId, StudentId};
 

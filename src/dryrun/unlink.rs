@@ -17,10 +17,10 @@ use foldhash::{HashMap, HashSet};
 use rayon::slice::ParallelSliceMut;
 
 use crate::checks::validated::ValidatedFile;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::{Code, Diagnostic, write_list};
 use crate::dryrun::options::DryRunOptions;
 use crate::dryrun::plan::{Change, PlanSummary};
-use crate::message::{Arg, msg, plain};
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
 
 /// A row of the file that did not apply, and why: what it may stand for.

@@ -6,10 +6,10 @@ use std::fmt;
 use foldhash::HashMap;
 
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, Message, detail, msg, plain};
+use crate::diagnostic::render::{is_bidi_control, is_format};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, Message, detail, msg, plain};
 use crate::reading::header::Header;
-use crate::render::{is_bidi_control, is_format};
 use crate::values::email::{Email, EmailError};
 use crate::values::id::{IdError, ParsedId};
 use crate::values::language::Language;

@@ -5,7 +5,7 @@
 
 use crate::column::Column;
 use crate::diagnostic::Code;
-use crate::message::{Arg, msg, plain};
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::reading::cells::{Cell, Cells, Out};
 use crate::values::flags::{ContactFlags, Exclusion, is_emergency_type, parse_flag};
 

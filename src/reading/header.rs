@@ -1,10 +1,10 @@
 //! The header row: which cell is which column.
 
-use crate::column::header_key;
 use crate::column::{COLUMNS, Column};
+use crate::diagnostic::message::{Arg, msg};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, ErrorKind};
-use crate::message::{Arg, msg};
+use crate::reading::header_names::header_key;
 use crate::values::text::edit_distance_within;
 
 /// What a record met below the header is, read as a header.

@@ -10,6 +10,7 @@ pub(crate) mod tokenizer;
 
 pub(crate) mod dialect;
 pub(crate) mod header;
+pub(crate) mod header_names;
 
 pub(crate) mod cells;
 pub(crate) mod flags;

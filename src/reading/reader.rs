@@ -16,8 +16,8 @@ use crate::reading::row::{Row, RowChecker};
 use crate::reading::tokenizer::{Cut, Tokenizer};
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::error::{Error, ErrorKind};
-use crate::message::{Arg, msg, plain};
 use crate::values::phone::Region;
 
 type Source<R> = Tokenizer<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;

@@ -7,8 +7,8 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use crate::column::Column;
+use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::message::{Arg, msg, plain};
 use crate::reading::cells::{
     Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
 };

@@ -479,7 +479,7 @@ pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
     }
     let folded: String = id
         .nfkc()
-        .filter(|&c| !crate::render::is_format(c) && c != '\u{feff}')
+        .filter(|&c| !crate::diagnostic::render::is_format(c) && c != '\u{feff}')
         .map(ascii_digit)
         .flat_map(char::to_lowercase)
         .collect();

@@ -11,4 +11,5 @@ pub(crate) mod phone;
 pub(crate) mod phone_rules;
 pub(crate) mod placeholder;
 pub(crate) mod record;
+pub(crate) mod serde_text;
 pub(crate) mod text;

@@ -1,4 +1,4 @@
-//! Values that serialise as their text deserialise from it, so that a
+//! The values that serialise as their text deserialise from it, so that a
 //! stored plan or a database's value reads back: through `FromStr`, or for
 //! the values a roster may hold under older rules, through `from_stored`
 //! (a valid value reads back as `FromStr` reads it, a legacy one as it is).
@@ -39,25 +39,3 @@ deserialize_from_stored!(
     crate::values::phone::Phone,
     crate::values::language::Language,
 );
-
-impl<'de> serde::Deserialize<'de> for crate::diagnostic::Code {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        crate::diagnostic::Code::ALL
-            .iter()
-            .copied()
-            .find(|code| code.as_str() == text)
-            .ok_or_else(|| serde::de::Error::custom(format!("no diagnostic code {text:?}")))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for crate::column::Column {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        crate::column::Column::EVERY
-            .iter()
-            .copied()
-            .find(|column| column.as_str() == text)
-            .ok_or_else(|| serde::de::Error::custom(format!("no column {text:?}")))
-    }
-}

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::render::Visible;
+use crate::diagnostic::render::Visible;
 use crate::values::text::mask;
 
 /// What fills one `{}` of a message's words.
@@ -108,10 +108,10 @@ pub(crate) const fn one(_: &str) -> usize {
 macro_rules! msg {
     ($words:literal $(, $arg:expr)* $(,)?) => {{
         const _: () = assert!(
-            $crate::message::holes($words) == 0 $(+ $crate::message::one(stringify!($arg)))*,
+            $crate::diagnostic::message::holes($words) == 0 $(+ $crate::diagnostic::message::one(stringify!($arg)))*,
             "a message needs one argument per hole"
         );
-        $crate::message::Message::words($words, Box::new([$($crate::message::Arg::from($arg)),*]))
+        $crate::diagnostic::message::Message::words($words, Box::new([$($crate::diagnostic::message::Arg::from($arg)),*]))
     }};
 }
 pub(crate) use msg;

@@ -1,11 +1,16 @@
 //! Diagnostics: one problem, on one row, in words a school clerk can act on.
+//! The message's words and arguments are `message`; how a value shows in
+//! them (visible, masked) is `render`.
+
+pub(crate) mod message;
+pub(crate) mod render;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::column::Column;
-use crate::message::{Context, Message};
+use crate::diagnostic::message::{Context, Message};
 use crate::values::text::mask;
 
 /// How serious a [`Diagnostic`] is.
@@ -259,6 +264,19 @@ codes! {
     /// flags as restricted for that student; a full sync removes the link
     /// (whatever the deletion threshold), an additive one only says so.
     RestrictedContactLinked = "restricted_contact_linked", Error;
+}
+
+/// A code reads back from its name (`"invalid_email"`); any other text
+/// is an error.
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("no diagnostic code {text:?}")))
+    }
 }
 
 impl fmt::Display for Code {
