@@ -227,7 +227,8 @@ pub fn dry_run_law(data: &[u8]) {
     let Ok(plan) = dry_run(&upload, &mut roster, &options) else {
         panic!("an in-memory roster cannot fail");
     };
-    roster.apply(&plan);
+    guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new())
+        .expect("in memory");
     let Ok(again) = dry_run(&upload, &mut roster, &options) else {
         panic!("an in-memory roster cannot fail");
     };

@@ -9,8 +9,7 @@ use std::convert::Infallible;
 use std::hash::BuildHasher;
 
 use crate::checks::validated::ValidatedFile;
-use crate::dryrun::apply::{Applied, ApplyOptions, RosterWriter, apply};
-use crate::dryrun::plan::Plan;
+use crate::dryrun::apply::RosterWriter;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
@@ -35,7 +34,7 @@ use crate::values::record::Guardian;
 /// assert_eq!(plan.summary().create_guardian, 1);
 /// assert_eq!(plan.summary().link, 1);
 ///
-/// roster.apply(&plan);
+/// guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new())?;
 /// let again = dry_run(&file, &mut roster, &DryRunOptions::default())?;
 /// assert!(again.changes().is_empty());
 /// # Ok(()) }
@@ -190,14 +189,6 @@ impl InMemoryRoster {
     /// Every link, ordered by guardian then student.
     pub fn all_links(&self) -> impl Iterator<Item = &(GuardianId, StudentId)> {
         self.links.iter()
-    }
-
-    /// Carries out a plan with [`crate::apply`]: what an application does
-    /// after a clerk approves the dry run. A change whose precondition no
-    /// longer holds is stale and not written.
-    pub fn apply(&mut self, plan: &Plan) -> Applied {
-        // `apply` fails only with the roster's errors: `Infallible` here.
-        apply(plan, self, &ApplyOptions::new()).unwrap_or_default()
     }
 }
 

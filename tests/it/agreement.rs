@@ -230,7 +230,8 @@ fn completed_rows_plan_as_one_guardian_and_rerun_to_no_change() {
     let plan = dry_run(&file, &mut roster, &options).expect("in memory");
     assert_eq!(plan.summary().create_guardian, 1);
     assert_eq!(plan.summary().link, 2);
-    roster.apply(&plan);
+    guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new())
+        .expect("in memory");
     let again = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(again.changes().is_empty());
     let g1 = roster.guardian("G1").expect("created");

@@ -362,7 +362,8 @@ fn applying_a_plan_then_rerunning_changes_nothing() {
             ("unlink", "G2".into(), Some("000127".into())),
         ]
     );
-    roster.apply(&plan);
+    guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new())
+        .expect("in memory");
     let again = dry_run(&file, &mut roster, &options).expect("in memory");
     assert!(again.changes().is_empty(), "{:?}", again.changes());
     assert_eq!(
@@ -508,7 +509,8 @@ fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
         Some("+13125550100")
     );
     assert_eq!(guardian.language.as_ref().map(|l| l.as_str()), Some("es"));
-    roster.apply(&plan);
+    guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new())
+        .expect("in memory");
     let after = roster.guardian("G1").expect("still there");
     assert_eq!(
         after.email.as_ref().map(|e| e.as_str()),

@@ -62,7 +62,7 @@ proptest! {
             (s.create_guardian + s.update_guardian + s.link + s.unlink) as usize,
             plan.changes().len()
         );
-        roster.apply(&plan);
+        guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new()).expect("in memory");
         let again = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
     }

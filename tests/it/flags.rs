@@ -380,7 +380,9 @@ fn a_full_sync_removes_a_restricted_link_whatever_the_threshold() {
     assert_eq!(plan.summary().unlink_restricted, 1);
 
     // Applied, the results name both excluded rows.
-    let applied: Applied = roster.apply(&plan);
+    let applied: Applied =
+        guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new())
+            .expect("in memory");
     assert!(
         applied
             .outcomes()

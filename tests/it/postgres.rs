@@ -207,7 +207,8 @@ fn postgres_plans_and_applies_as_sqlite_and_memory() {
     // The same changes applied to the in-memory roster leave the same
     // guardians and links.
     let mut memory = memory(CURRENT);
-    memory.apply(&dry_run(&file, &mut memory.clone(), &options).expect("plans"));
+    let plan = dry_run(&file, &mut memory.clone(), &options).expect("plans");
+    guardian_roster::apply(&plan, &mut memory, &ApplyOptions::new()).expect("in memory");
     let mut expected: Vec<String> = memory
         .all_links()
         .map(|(g, s)| format!("{g}->{s}"))

@@ -244,7 +244,7 @@ proptest! {
             };
             prop_assert!(in_scope, "{student} removed outside {schools:?}");
         }
-        roster.apply(&plan);
+        guardian_roster::apply(&plan, &mut roster, &guardian_roster::ApplyOptions::new()).expect("in memory");
         let again = dry_run(&file, &mut roster, &options).unwrap_or_else(|e| panic!("{e}"));
         prop_assert!(again.changes().is_empty(), "second plan: {:?}", again.changes());
     }
