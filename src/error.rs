@@ -26,12 +26,66 @@ use crate::diagnostic::{Code, Diagnostic};
 ///     ErrorKind::MissingColumn { column: Column::MobilePhone, .. }
 /// ));
 /// assert_eq!(error.code().as_str(), "missing_column");
+/// assert_eq!(error.position().map(|p| p.line()), Some(1));
 /// ```
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
-    /// 0: no line (the roster, the input itself).
+    /// Where in the file, if a place in it is concerned.
+    position: Option<Position>,
+}
+
+/// Where in the file an [`Error`] is: the physical line (1-based), and,
+/// where the reader knew them, the byte offset reached and how many data
+/// records it had read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Position {
     line: u64,
+    byte: Option<u64>,
+    record: Option<u64>,
+}
+
+impl Position {
+    /// A position on `line` only.
+    pub(crate) fn line_only(line: u64) -> Position {
+        Position {
+            line,
+            byte: None,
+            record: None,
+        }
+    }
+
+    /// A position the reader knows: the line, the byte reached and, if
+    /// counted, the data records read.
+    pub(crate) fn reading(line: u64, byte: u64, record: Option<u64>) -> Position {
+        Position {
+            line,
+            byte: Some(byte),
+            record,
+        }
+    }
+
+    /// The physical line (1-based): the header's line for header problems,
+    /// 1 when the file as a whole is at fault, the line reached when
+    /// reading failed or was cancelled.
+    #[must_use]
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The byte offset of the input reached (after decoding to UTF-8 for a
+    /// file in another encoding), if known.
+    #[must_use]
+    pub fn byte(&self) -> Option<u64> {
+        self.byte
+    }
+
+    /// How many data records (rows, not the header) had been read, if
+    /// known.
+    #[must_use]
+    pub fn record(&self) -> Option<u64> {
+        self.record
+    }
 }
 
 /// What stopped the file.
@@ -202,7 +256,31 @@ impl std::fmt::Debug for ErrorKind {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, line: u64) -> Error {
-        Error { kind, line }
+        Error {
+            kind,
+            position: (line > 0).then(|| Position::line_only(line)),
+        }
+    }
+
+    /// An error at a position the reader knows fully.
+    pub(crate) fn at(kind: ErrorKind, position: Position) -> Error {
+        Error {
+            kind,
+            position: Some(position),
+        }
+    }
+
+    /// Where in the file the error is; `None` when no place in it is
+    /// concerned (the roster failed, a scope school is unknown, the input
+    /// could not be read at all).
+    #[must_use]
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+
+    /// The position's line, 0 for none.
+    fn line_or_zero(&self) -> u64 {
+        self.position.map_or(0, |p| p.line)
     }
 
     /// What stopped the file.
@@ -224,12 +302,15 @@ impl Error {
     /// is unknown, the input could not be read at all).
     #[must_use]
     pub fn line(&self) -> Option<u64> {
-        (self.line > 0).then_some(self.line)
+        self.position.map(|p| p.line)
     }
 
     /// An error that concerns no line of the file.
     pub(crate) fn without_line(kind: ErrorKind) -> Error {
-        Error { kind, line: 0 }
+        Error {
+            kind,
+            position: None,
+        }
     }
 
     /// The diagnostic code that reports this error.
@@ -265,7 +346,7 @@ impl Error {
             message.push_str(&error.to_string());
             cause = error.source();
         }
-        let mut diagnostic = Diagnostic::new(self.code(), self.line.max(1), message);
+        let mut diagnostic = Diagnostic::new(self.code(), self.line_or_zero().max(1), message);
         if let ErrorKind::UnknownSchool { school, suggestion } = &self.kind {
             diagnostic = diagnostic.with_value(school.as_str());
             if let Some(meant) = suggestion {
@@ -307,7 +388,7 @@ impl fmt::Display for Error {
             ErrorKind::NoHeader { first_cells } => write!(
                 f,
                 "line {} holds data ({}), not column names; add a header row first: {canonical}",
-                self.line,
+                self.line_or_zero(),
                 first_cells.join(", ")
             ),
             ErrorKind::MissingColumn {
@@ -380,7 +461,7 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "line {} is a second header (files pasted together?) with other columns than the first",
-                    self.line
+                    self.line_or_zero()
                 )?;
                 if !missing.is_empty() {
                     write!(f, "; it lacks {}", names(missing))?;
@@ -393,13 +474,13 @@ impl fmt::Display for Error {
             ErrorKind::PlanNotApproved { reason } => {
                 write!(f, "Start Processing refused the plan: {reason}")
             }
-            ErrorKind::Cancelled if self.line == 0 => {
+            ErrorKind::Cancelled if self.position.is_none() => {
                 f.write_str("the work was cancelled before it finished; nothing was changed")
             }
             ErrorKind::Cancelled => write!(
                 f,
                 "the work was cancelled at line {} before it finished; nothing was changed",
-                self.line
+                self.line_or_zero()
             ),
         }
     }

@@ -243,7 +243,7 @@ pub use crate::dryrun::scope::Scope;
 #[cfg(feature = "sqlite")]
 pub use crate::dryrun::sqlite::{SQLITE_SCHEMA, SqliteError, SqliteRoster, table_counts};
 pub use crate::dryrun::students::{Enrolment, Students, read_students};
-pub use crate::error::{Error, ErrorKind};
+pub use crate::error::{Error, ErrorKind, Position};
 pub use crate::progress::{Phase, Progress, REPORT_EVERY};
 pub use crate::reading::decode::TextEncoding;
 pub use crate::reading::reader::{

@@ -17,7 +17,7 @@ use crate::reading::tokenizer::{Cut, Tokenizer};
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::message::{Arg, msg, plain};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Position};
 use crate::values::phone::Region;
 
 type Source<R> = Tokenizer<io::Chain<io::Cursor<Vec<u8>>, Utf8Stream<R>>>;
@@ -741,7 +741,8 @@ impl<R: Read> Reader<R> {
                 "line {line}: the file has more than {} rows, the limit; split it, or raise the limit (ReaderBuilder::max_rows)",
                 self.max_rows
             );
-            return Err(Error::new(ErrorKind::Limit { what }, line));
+            let at = Position::reading(line, self.records.position(), Some(self.rows_read - 1));
+            return Err(Error::at(ErrorKind::Limit { what }, at));
         }
         Ok(())
     }
@@ -884,9 +885,10 @@ fn next_record<R: Read>(
     record: &mut csv::ByteRecord,
     cuts: &mut Vec<Cut>,
 ) -> Result<Option<u64>, Error> {
-    records
-        .read_record(record, cuts)
-        .map_err(|e| Error::new(ErrorKind::Io(e), records.line()))
+    records.read_record(record, cuts).map_err(|e| {
+        let at = Position::reading(records.line(), records.position(), None);
+        Error::at(ErrorKind::Io(e), at)
+    })
 }
 
 /// An iterator over a [`Reader`]'s rows, from [`Reader::rows`].

@@ -216,6 +216,21 @@ fn the_row_limit_stops_the_file_with_its_line() -> Result<(), guardian_roster::E
         .expect_err("three rows, limit two");
     assert_eq!(error.line(), Some(4));
     assert!(error.to_string().contains("more than 2 rows"));
+    // Two rows were read before the third; the reader stood at the end
+    // of the third row's cells, before its line break.
+    let position = error.position().expect("a place in the file");
+    assert_eq!(
+        (position.line(), position.record(), position.byte()),
+        (4, Some(2), Some(text.len() as u64 - 1))
+    );
+    // An error that concerns no place in the file has no position.
+    let empty = ReaderBuilder::new()
+        .from_reader(&b""[..])
+        .expect_err("an empty file");
+    assert_eq!(
+        empty.position().map(|p| (p.line(), p.byte(), p.record())),
+        Some((1, None, None))
+    );
     Ok(())
 }
 
