@@ -120,7 +120,9 @@ impl DryRunOptions {
         self
     }
 
-    /// Plans on the caller's rayon pool instead of rayon's global one.
+    /// Plans on the caller's rayon pool instead of rayon's global one (the
+    /// pool is rayon's own type on purpose: it is the caller's, shared with
+    /// the rest of their service).
     pub fn thread_pool(&mut self, pool: Arc<rayon::ThreadPool>) -> &mut DryRunOptions {
         self.pool = Some(pool);
         self

@@ -162,7 +162,9 @@ impl ReaderBuilder {
     /// and the calling thread), whole-file checks included, instead of
     /// building a pool per call: a server that validates many uploads
     /// gives each the same pool. [`ReaderBuilder::threads`] is then
-    /// ignored.
+    /// ignored. The pool is rayon's own type on purpose: it is the
+    /// caller's, shared with the rest of their service, not a setting of
+    /// ours.
     pub fn thread_pool(&mut self, pool: Arc<rayon::ThreadPool>) -> &mut ReaderBuilder {
         self.pool = Some(pool);
         self
@@ -795,6 +797,10 @@ impl<R: Read> Reader<R> {
     /// limits (a cell past `max_field_bytes` keeps its first bytes, a
     /// record past `max_columns` its first cells), with no checks. For an
     /// application that copies rows as written, as the errors file does.
+    ///
+    /// The record is the `csv` crate's `ByteRecord` on purpose: a caller
+    /// on this path already works with `csv`, and reuses one record (and
+    /// its buffers) for every row without a copy into a type of ours.
     ///
     /// ```
     /// # fn main() -> Result<(), guardian_roster::Error> {
