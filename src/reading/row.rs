@@ -9,9 +9,11 @@ use serde::Serialize;
 use crate::column::Column;
 use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::reading::cells::{
-    Cell, Cells, LanguageVerdict, Out, read_email, read_id, read_language, read_name, read_phone,
-};
+use crate::reading::cells::contact::{read_email, read_phone};
+use crate::reading::cells::id::read_id;
+use crate::reading::cells::language::{LanguageVerdict, read_language};
+use crate::reading::cells::name::read_name;
+use crate::reading::cells::{Cell, Cells, Out};
 use crate::reading::flags::read_flags;
 use crate::reading::header::Header;
 use crate::reading::tokenizer::Cut;
