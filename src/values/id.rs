@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::values::text::{strip_formula_wrapper, strip_text_marker};
+
 /// Longest ID accepted, in characters. SIS IDs are short; anything longer
 /// is a column mix-up (a note or an address pasted into the ID column).
 pub const MAX_ID_LEN: usize = 64;
@@ -142,10 +144,10 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     }
     // Damage can nest (`="'00123"`); each pass peels one layer.
     loop {
-        if let Some(inner) = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')) {
+        if let Some(inner) = strip_formula_wrapper(value) {
             value = inner.trim();
             repairs.push(IdRepair::FormulaWrapper);
-        } else if let Some(inner) = value.strip_prefix('\'') {
+        } else if let Some(inner) = strip_text_marker(value) {
             value = inner.trim();
             repairs.push(IdRepair::TextMarker);
         } else if let Some(integer) = decimal_tail(value) {

@@ -130,6 +130,21 @@ pub fn mask(value: &str) -> String {
     format!("{first}***")
 }
 
+/// The text inside Excel's formula wrapper `="..."`, which exports put
+/// around a cell so that a spreadsheet keeps it as text (`="00123"`), if
+/// `text` is one: no quote inside. The one rule for IDs and other cells.
+pub(crate) fn strip_formula_wrapper(text: &str) -> Option<&str> {
+    text.strip_prefix("=\"")
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
+}
+
+/// The text after Excel's text marker `'` (`'00123`), if `text` starts
+/// with one. The one rule for IDs and other cells.
+pub(crate) fn strip_text_marker(text: &str) -> Option<&str> {
+    text.strip_prefix('\'')
+}
+
 /// The longest text, in bytes, [`edit_distance_within`] measures.
 pub(crate) const MAX_DISTANCE_TEXT: usize = 64;
 
@@ -169,6 +184,17 @@ pub(crate) fn edit_distance_within(a: &[u8], b: &[u8], max: usize) -> Option<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreadsheet_markers_are_peeled_one_layer_at_a_time() {
+        assert_eq!(strip_formula_wrapper("=\"00123\""), Some("00123"));
+        assert_eq!(strip_formula_wrapper("=\"'00123\""), Some("'00123"));
+        assert_eq!(strip_formula_wrapper("=\"a\"b\""), None);
+        assert_eq!(strip_formula_wrapper("=\"00123"), None);
+        assert_eq!(strip_formula_wrapper("00123"), None);
+        assert_eq!(strip_text_marker("'00123"), Some("00123"));
+        assert_eq!(strip_text_marker("00'123"), None);
+    }
 
     #[test]
     fn edit_distance_counts_edits_up_to_its_bound() {

@@ -14,7 +14,7 @@ use crate::diagnostic::render::{is_bidi_control, is_format};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::reading::header::Header;
 use crate::values::placeholder::is_placeholder;
-use crate::values::text::{is_spreadsheet_error, trim};
+use crate::values::text::{is_spreadsheet_error, strip_formula_wrapper, strip_text_marker, trim};
 
 /// A cell's outcome: a value, nothing written, or a problem (reported).
 #[derive(Clone)]
@@ -87,7 +87,7 @@ impl Cells<'_> {
                 if !matches!(column, Column::StudentId | Column::GuardianId) {
                     // Excel's text marker, as the errors file writes it
                     // before a value a spreadsheet would run.
-                    if let Some(rest) = text.strip_prefix('\'') {
+                    if let Some(rest) = strip_text_marker(text) {
                         out.push(
                             Code::TextMarker,
                             Some(column),
@@ -102,11 +102,7 @@ impl Cells<'_> {
                     }
                     // `="3125550142"`: the formula some exports wrap every
                     // cell in so that a spreadsheet keeps it as text.
-                    if let Some(inner) = text
-                        .strip_prefix("=\"")
-                        .and_then(|rest| rest.strip_suffix('"'))
-                        .filter(|inner| !inner.contains('"'))
-                    {
+                    if let Some(inner) = strip_formula_wrapper(text) {
                         out.push(
                             Code::TextMarker,
                             Some(column),
