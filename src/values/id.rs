@@ -89,6 +89,13 @@ pub enum IdError {
         "looks like {0}, not an ID: the columns are probably shifted (a cell missing or extra earlier in the row); check the row against the header"
     )]
     Shifted(&'static str),
+    /// A spreadsheet formula where the ID should be (`=A2&"1"`, or a
+    /// `="..."` wrapper broken by a quote inside it): what it computed is
+    /// not in the file.
+    #[error(
+        "is a spreadsheet formula, not an ID; export the file again with the values, not the formulas"
+    )]
+    Formula,
     /// The ID is longer than [`MAX_ID_LEN`] characters.
     #[error("is longer than {MAX_ID_LEN} characters, which no SIS ID is")]
     TooLong,
@@ -166,6 +173,9 @@ fn normalize(raw: &str) -> Result<(Cow<'_, str>, Vec<IdRepair>), IdError> {
     };
     if value.is_empty() {
         return Err(IdError::Empty);
+    }
+    if value.starts_with('=') {
+        return Err(IdError::Formula);
     }
     if is_scientific(&value) {
         return Err(IdError::ScientificNotation);
@@ -687,5 +697,24 @@ mod tests {
             let nine = char::from_u32(zero + 9).expect("a digit");
             assert_eq!(ascii_digit(nine), '9', "{zero:X}");
         }
+    }
+}
+
+#[cfg(test)]
+mod marker_tests {
+    use super::StudentId;
+
+    #[test]
+    fn a_formula_wrapper_with_a_quote_inside_is_not_an_id() {
+        assert_eq!(
+            StudentId::parse("=\"12\"3\"").map(|p| p.id),
+            Err(super::IdError::Formula)
+        );
+        assert_eq!(
+            StudentId::parse("=A2&\"1\"").map(|p| p.id),
+            Err(super::IdError::Formula)
+        );
+        let parsed = StudentId::parse("=\"00123\"").expect("unwrapped");
+        assert_eq!(parsed.id.as_str(), "00123");
     }
 }
