@@ -246,6 +246,7 @@ pub use crate::dryrun::students::{Enrolment, Students, read_students};
 pub use crate::error::{Error, ErrorKind, Position};
 pub use crate::progress::{Phase, Progress, REPORT_EVERY};
 pub use crate::reading::decode::TextEncoding;
+pub use crate::reading::file_info::FileInfo;
 pub use crate::reading::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };

@@ -262,7 +262,7 @@ fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Repo
     Report {
         summary: summary_json(file.summary()),
         file: path,
-        encoding: file.encoding().name(),
+        encoding: file.info().encoding().name(),
         diagnostics: Stream::new(
             file.diagnostics()
                 .iter()
@@ -377,8 +377,8 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
     );
     outln!(
         "  read as {}, delimiter {:?}",
-        file.encoding(),
-        char::from(file.delimiter())
+        file.info().encoding(),
+        char::from(file.info().delimiter())
     );
     if !s.by_code.is_empty() {
         let codes: Vec<String> = s.by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
@@ -754,7 +754,7 @@ pub fn stream_report<R: std::io::Read>(
             write_out(format_args!(
                 "  \"summary\": {},\n  \"encoding\": {},\n  \"guardians\": ",
                 summary_json(file.summary()),
-                Value::from(file.encoding().name())
+                Value::from(file.info().encoding().name())
             ));
             print_with(|out| {
                 let guardians = file_report(path, file, redact).guardians;

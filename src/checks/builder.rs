@@ -16,6 +16,7 @@ use crate::checks::validated::{ExcludedRow, RejectedRow, Summary, ValidatedFile}
 use crate::diagnostic::message::msg;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::reading::decode::TextEncoding;
+use crate::reading::file_info::FileInfo;
 use crate::reading::row::{Row, RowOutcome, RowStatus};
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::record::{Guardian, Link};
@@ -106,10 +107,7 @@ impl Entry {
 /// and rows and links refer to them by index, so the whole-file checks cost
 /// a few words per row rather than a string per field.
 pub(crate) struct Builder {
-    pub(crate) encoding: TextEncoding,
-    pub(crate) delimiter: u8,
-    pub(crate) header_line: u64,
-    pub(crate) columns: [bool; crate::column::COLUMNS],
+    pub(crate) info: FileInfo,
     /// The file's diagnostics, then the rows', in file order.
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Diagnostics found while adding rows (`duplicate_row`): after the
@@ -218,14 +216,7 @@ pub(crate) struct Completion {
 }
 
 impl Builder {
-    pub(crate) fn new(
-        encoding: TextEncoding,
-        delimiter: u8,
-        header_line: u64,
-        columns: [bool; crate::column::COLUMNS],
-        file_diagnostics: Vec<Diagnostic>,
-        stream: bool,
-    ) -> Builder {
+    pub(crate) fn new(info: FileInfo, file_diagnostics: Vec<Diagnostic>, stream: bool) -> Builder {
         let mut streamed = stream.then(Counts::default);
         let diagnostics = match &mut streamed {
             // Handed on by the reader already.
@@ -236,10 +227,7 @@ impl Builder {
             None => file_diagnostics,
         };
         Builder {
-            encoding,
-            delimiter,
-            header_line,
-            columns,
+            info,
             diagnostics,
             found: Vec::new(),
             rows: Vec::new(),
@@ -483,7 +471,7 @@ impl Builder {
     /// The encoding, if reading found it late (a file ASCII at first), and
     /// the file diagnostics that came with it, ahead of all others.
     pub(crate) fn late_encoding(&mut self, encoding: TextEncoding, found: &mut Vec<Diagnostic>) {
-        self.encoding = encoding;
+        self.info.encoding = encoding;
         self.diagnostics.splice(0..0, found.drain(..));
     }
 
@@ -587,10 +575,7 @@ impl Builder {
         summary.by_code = counts.by_name();
         ValidatedFile {
             summary,
-            encoding: self.encoding,
-            delimiter: self.delimiter,
-            header_line: self.header_line,
-            columns: self.columns,
+            info: self.info,
             diagnostics: self.diagnostics,
             guardians,
             links,

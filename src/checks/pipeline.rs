@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use crate::checks::builder::Builder;
 use crate::checks::found::Found;
 use crate::checks::validated::ValidatedFile;
-use crate::column::Column;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::progress::Phase;
@@ -121,10 +120,7 @@ impl<R: Read> Reader<R> {
                 .for_each(|d| sink(Found::Diagnostic(d)));
         }
         let mut builder = Builder::new(
-            self.encoding,
-            self.delimiter,
-            self.header_line,
-            Column::EVERY.map(|column| self.has_column(column)),
+            self.info(),
             std::mem::take(&mut self.file_diagnostics),
             sink.is_some(),
         );

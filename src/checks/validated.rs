@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::checks::found::Found;
-use crate::column::Column;
 use crate::diagnostic::Diagnostic;
-use crate::reading::decode::TextEncoding;
+use crate::reading::file_info::FileInfo;
 use crate::reading::row::{RowOutcome, RowStatus};
 use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
@@ -97,14 +96,9 @@ pub struct Summary {
 #[derive(Clone, Debug, Serialize)]
 pub struct ValidatedFile {
     pub(crate) summary: Summary,
-    pub(crate) encoding: TextEncoding,
-    #[serde(skip)]
-    pub(crate) delimiter: u8,
-    #[serde(skip)]
-    pub(crate) header_line: u64,
-    /// Which columns the header has, by `Column::index`.
-    #[serde(skip)]
-    pub(crate) columns: [bool; crate::column::COLUMNS],
+    /// Serialised as its `encoding` only.
+    #[serde(flatten)]
+    pub(crate) info: FileInfo,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) guardians: Vec<Guardian>,
     pub(crate) links: Vec<Link>,
@@ -209,41 +203,11 @@ impl ValidatedFile {
         self.truncated_at
     }
 
-    /// The encoding the file was read as.
+    /// How the file was read: its encoding, delimiter, header line and
+    /// columns.
     #[must_use]
-    pub fn encoding(&self) -> TextEncoding {
-        self.encoding
-    }
-
-    /// The delimiter used.
-    #[must_use]
-    pub fn delimiter(&self) -> u8 {
-        self.delimiter
-    }
-
-    /// The physical line of the header row.
-    #[must_use]
-    pub fn header_line(&self) -> u64 {
-        self.header_line
-    }
-
-    /// Whether the file has `column`. `home_phone` and `language` may be
-    /// left out; a file without one says nothing about it, so the dry run
-    /// keeps the roster's value instead of clearing it.
-    ///
-    /// ```
-    /// # fn main() -> Result<(), guardian_roster::Error> {
-    /// use guardian_roster::{Column, ReaderBuilder};
-    ///
-    /// let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\n";
-    /// let file = ReaderBuilder::new().from_reader(data.as_bytes())?.validate()?;
-    /// assert!(file.has_column(Column::Email));
-    /// assert!(!file.has_column(Column::HomePhone));
-    /// # Ok(()) }
-    /// ```
-    #[must_use]
-    pub fn has_column(&self, column: Column) -> bool {
-        self.columns[column.index()]
+    pub fn info(&self) -> &FileInfo {
+        &self.info
     }
 
     /// Whether any diagnostic is an error.

@@ -295,7 +295,7 @@ fn plan_windows<R: Roster + ?Sized>(
             bytes: 0,
             done,
         };
-        options.watch.report(progress, file.header_line())
+        options.watch.report(progress, file.info().header_line())
     };
     for guardians in file.guardians().chunks(window) {
         report(done)?;
@@ -545,20 +545,21 @@ fn plan_record(
     // A column the file leaves out says nothing about the field: the
     // roster's value stays.
     let kept;
-    let guardian =
-        if upload.file.has_column(Column::HomePhone) && upload.file.has_column(Column::Language) {
-            guardian
-        } else {
-            let mut merged = guardian.clone();
-            if !upload.file.has_column(Column::HomePhone) {
-                merged.home_phone = old.home_phone.clone();
-            }
-            if !upload.file.has_column(Column::Language) {
-                merged.language = old.language.clone();
-            }
-            kept = merged;
-            &kept
-        };
+    let guardian = if upload.file.info().has_column(Column::HomePhone)
+        && upload.file.info().has_column(Column::Language)
+    {
+        guardian
+    } else {
+        let mut merged = guardian.clone();
+        if !upload.file.info().has_column(Column::HomePhone) {
+            merged.home_phone = old.home_phone.clone();
+        }
+        if !upload.file.info().has_column(Column::Language) {
+            merged.language = old.language.clone();
+        }
+        kept = merged;
+        &kept
+    };
     let fields: FieldChanges = old
         .differences(guardian)
         .into_iter()

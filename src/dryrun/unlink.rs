@@ -214,7 +214,7 @@ fn plan_ordinary_unlinks(
         }
         if let Some(schools) = roster.elsewhere.get(student) {
             diagnostics.push(held_elsewhere(
-                file.header_line(),
+                file.info().header_line(),
                 guardian,
                 student,
                 schools,
@@ -281,7 +281,7 @@ fn plan_ordinary_unlinks(
     let allowed = options.max_unlink_percent / 100.0 * covered as f64;
     if candidates.len() as f64 > allowed {
         diagnostics.push(threshold_exceeded(
-            file.header_line(),
+            file.info().header_line(),
             candidates.len(),
             &scope,
             new_links.len(),
@@ -453,7 +453,7 @@ fn warn_students_left_without_guardian(
         diagnostics.push(
             Diagnostic::with_message(
                 Code::StudentLeftWithoutGuardian,
-                file.header_line(),
+                file.info().header_line(),
                 message,
             )
             .with_column(crate::column::Column::StudentId)

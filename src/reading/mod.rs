@@ -9,6 +9,7 @@ pub(crate) mod decode;
 pub(crate) mod tokenizer;
 
 pub(crate) mod dialect;
+pub(crate) mod file_info;
 pub(crate) mod header;
 pub(crate) mod header_names;
 

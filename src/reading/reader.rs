@@ -11,6 +11,7 @@ use crate::column::Column;
 use crate::progress::{Phase, Progress, Watch};
 use crate::reading::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::reading::dialect::detect_delimiter;
+use crate::reading::file_info::FileInfo;
 use crate::reading::header::{self, Header, HeaderRow};
 use crate::reading::row::{Row, RowChecker};
 use crate::reading::tokenizer::{Cut, Tokenizer};
@@ -838,29 +839,17 @@ impl<R: Read> Reader<R> {
         &self.file_diagnostics
     }
 
-    /// The encoding the file was read as. A file whose first 64 KiB are
-    /// ASCII reads as UTF-8 until its first other byte; if that byte shows
-    /// Windows-1252, the rest is decoded, and from that row on this says
-    /// `Windows1252` and [`Reader::file_diagnostics`] holds the `encoding`
-    /// warning.
-    pub fn encoding(&self) -> TextEncoding {
-        self.encoding
-    }
-
-    /// The delimiter in use (given or detected).
-    pub fn delimiter(&self) -> u8 {
-        self.delimiter
-    }
-
-    /// The physical line of the header row.
-    pub fn header_line(&self) -> u64 {
-        self.header_line
-    }
-
-    /// Whether the header has `column` (`home_phone` and `language` may be
-    /// left out).
-    pub fn has_column(&self, column: Column) -> bool {
-        self.checker.header().position(column).is_some()
+    /// How the file is read: its encoding (which may change once, from
+    /// UTF-8 to Windows-1252, at the first byte that is not ASCII),
+    /// delimiter, header line and columns.
+    #[must_use]
+    pub fn info(&self) -> FileInfo {
+        FileInfo {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            header_line: self.header_line,
+            columns: Column::EVERY.map(|column| self.checker.header().position(column).is_some()),
+        }
     }
 }
 

@@ -68,7 +68,7 @@ pub fn write_errors_csv<'d, R: Read, W: Write>(
     let mut reader = options.from_reader(input)?;
     let mut by_line: BTreeMap<u64, Vec<&Diagnostic>> = BTreeMap::new();
     for diagnostic in diagnostics {
-        if diagnostic.line != reader.header_line() {
+        if diagnostic.line != reader.info().header_line() {
             by_line.entry(diagnostic.line).or_default().push(diagnostic);
         }
     }
@@ -83,7 +83,7 @@ pub fn write_errors_csv<'d, R: Read, W: Write>(
     // `;` or tab inside one never splits it, whatever the delimiter.
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
-        .delimiter(reader.delimiter())
+        .delimiter(reader.info().delimiter())
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(out);
     let mut header: Vec<Vec<u8>> = reader

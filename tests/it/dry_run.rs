@@ -493,7 +493,7 @@ fn a_column_the_file_leaves_out_keeps_the_rosters_value() {
         "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
          000125,G1,Ana,Diaz,ana@example.com,312 555 0142\n",
     );
-    assert!(!file.has_column(guardian_roster::Column::HomePhone));
+    assert!(!file.info().has_column(guardian_roster::Column::HomePhone));
     let plan = dry_run(&file, &mut roster, &DryRunOptions::default()).expect("in memory");
     let [
         Change::UpdateGuardian {

@@ -61,7 +61,7 @@ fn utf8_bom_is_stripped_silently() {
     bytes.extend(csv(&["001,G1,Zoë,Diaz,zoe@example.com,,,"]).bytes());
     let file = validate(bytes);
     assert!(file.diagnostics().is_empty());
-    assert_eq!(file.encoding(), TextEncoding::Utf8Bom);
+    assert_eq!(file.info().encoding(), TextEncoding::Utf8Bom);
     assert_eq!(file.guardians()[0].first_name, "Zoë");
 }
 
@@ -69,7 +69,7 @@ fn utf8_bom_is_stripped_silently() {
 fn windows_1252_is_decoded_with_a_warning() {
     let bytes = include_bytes!("../fixtures/windows1252.csv");
     let file = validate(bytes);
-    assert_eq!(file.encoding(), TextEncoding::Windows1252);
+    assert_eq!(file.info().encoding(), TextEncoding::Windows1252);
     assert_eq!(found(&file), [("encoding", 1, None)]);
     assert!(file.diagnostics()[0].message().contains("Windows-1252"));
     let names: Vec<&str> = file
@@ -94,7 +94,7 @@ fn a_reports_title_above_the_header_is_skipped_with_a_warning() {
             .from_reader(data.as_bytes())
             .and_then(|reader| reader.validate())
             .expect("readable");
-        assert_eq!(file.header_line(), 4);
+        assert_eq!(file.info().header_line(), 4);
         assert_eq!(
             found(&file),
             [
@@ -120,7 +120,7 @@ fn a_title_written_with_commas_above_a_semicolon_header() {
                 Student ID;Parent ID;First Name;Last Name;Email;Cell Phone\n\
                 001;G1;Ana;Li;ana@example.com;\n";
     let file = validate(data);
-    assert_eq!(file.delimiter(), b';');
+    assert_eq!(file.info().delimiter(), b';');
     assert_eq!(found(&file), [("lines_before_header", 1, None)]);
     assert_eq!(
         file.diagnostics()[0].value.as_deref(),
@@ -162,7 +162,7 @@ fn only_short_lines_above_a_complete_header_are_passed_over() {
         "{}{HEADER}\n001,G1,Ana,Li,ana@example.com,,,\n",
         "Title\n".repeat(10)
     );
-    assert_eq!(validate(data).header_line(), 11);
+    assert_eq!(validate(data).info().header_line(), 11);
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn windows_1252_whose_first_accent_is_thousands_of_rows_in_is_decoded() {
             .and_then(|reader| reader.validate())
             .expect("readable");
         assert_eq!(
-            file.encoding(),
+            file.info().encoding(),
             TextEncoding::Windows1252,
             "{threads} threads"
         );
@@ -203,10 +203,10 @@ fn windows_1252_whose_first_accent_is_thousands_of_rows_in_is_decoded() {
     let mut reader = ReaderBuilder::new()
         .from_reader(bytes.as_slice())
         .expect("readable");
-    assert_eq!(reader.encoding(), TextEncoding::Utf8);
+    assert_eq!(reader.info().encoding(), TextEncoding::Utf8);
     let rows = reader.rows().count();
     assert_eq!(rows, 2002);
-    assert_eq!(reader.encoding(), TextEncoding::Windows1252);
+    assert_eq!(reader.info().encoding(), TextEncoding::Windows1252);
     assert_eq!(reader.file_diagnostics().len(), 1);
     assert_eq!(reader.file_diagnostics()[0].code, Code::Encoding);
 }
@@ -219,7 +219,7 @@ fn utf8_whose_first_accent_is_thousands_of_rows_in_stays_utf8() {
     rows.push("999998,G-JOSE,José,Muñoz,jose@example.com,,,".to_owned());
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let file = validate(csv(&rows));
-    assert_eq!(file.encoding(), TextEncoding::Utf8);
+    assert_eq!(file.info().encoding(), TextEncoding::Utf8);
     assert_eq!(found(&file), []);
     assert_eq!(
         file.guardian("G-JOSE").map(|g| g.last_name.as_str()),
@@ -235,8 +235,8 @@ fn utf16_tab_separated_unicode_text_is_decoded() {
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let file = validate(bytes);
-    assert_eq!(file.encoding(), TextEncoding::Utf16Le);
-    assert_eq!(file.delimiter(), b'\t');
+    assert_eq!(file.info().encoding(), TextEncoding::Utf16Le);
+    assert_eq!(file.info().delimiter(), b'\t');
     assert_eq!(found(&file), [("encoding", 1, None)]);
     assert_eq!(file.guardians()[0].last_name, "Ñúñez");
     assert_eq!(file.guardians()[1].first_name, "李");
@@ -248,7 +248,7 @@ fn semicolons_from_european_locales() {
     let text = "student_id;guardian_id;first_name;last_name;email;mobile_phone\n\
                 000123;G1;Ana;Diaz;ana@example.com;\n";
     let file = validate(text);
-    assert_eq!(file.delimiter(), b';');
+    assert_eq!(file.info().delimiter(), b';');
     assert_eq!(file.summary().valid, 1);
 }
 
@@ -606,7 +606,7 @@ fn excel_for_macs_csv_is_read_as_mac_roman() {
     let bytes = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\r\
                   001,G1,Jos\x8e,Mu\x96oz,jose@example.com,\r";
     let file = validate(bytes);
-    assert_eq!(file.encoding(), TextEncoding::MacRoman);
+    assert_eq!(file.info().encoding(), TextEncoding::MacRoman);
     let jose = file.guardian("G1").expect("G1");
     assert_eq!(
         (jose.first_name.as_str(), jose.last_name.as_str()),
@@ -625,12 +625,12 @@ fn excel_for_macs_csv_is_read_as_mac_roman() {
     // With LF line ends, the letters still tell.
     let bytes = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
                   001,G1,Jos\x8e,Mu\x96oz,jose@example.com,\n";
-    assert_eq!(validate(bytes).encoding(), TextEncoding::MacRoman);
+    assert_eq!(validate(bytes).info().encoding(), TextEncoding::MacRoman);
     // Windows-1252's own accented letters stay Windows-1252.
     let bytes = b"student_id,guardian_id,first_name,last_name,email,mobile_phone\r\n\
                   001,G1,Jos\xe9,Mu\xf1oz,jose@example.com,\r\n";
     let file = validate(bytes);
-    assert_eq!(file.encoding(), TextEncoding::Windows1252);
+    assert_eq!(file.info().encoding(), TextEncoding::Windows1252);
     assert_eq!(
         file.guardian("G1").map(|g| g.first_name.as_str()),
         Some("José")

@@ -12,8 +12,8 @@ fn excel_sep_line_names_the_delimiter_and_is_not_the_header() {
     let text = "sep=;\r\nstudent_id;guardian_id;first_name;last_name;email;mobile_phone\r\n\
                 001;G1;Ana;Diaz;ana@example.com;\r\n";
     let file = validate(text);
-    assert_eq!(file.delimiter(), b';');
-    assert_eq!(file.header_line(), 2);
+    assert_eq!(file.info().delimiter(), b';');
+    assert_eq!(file.info().header_line(), 2);
     assert!(file.diagnostics().is_empty(), "{:?}", file.diagnostics());
     assert_eq!(file.links()[0].line, 3);
 }
@@ -164,8 +164,11 @@ fn a_european_export_saved_by_excel() {
         bytes.extend_from_slice(b"\r\n");
     }
     let file = validate(&bytes);
-    assert_eq!(file.encoding(), guardian_roster::TextEncoding::Windows1252);
-    assert_eq!(file.delimiter(), b';');
+    assert_eq!(
+        file.info().encoding(),
+        guardian_roster::TextEncoding::Windows1252
+    );
+    assert_eq!(file.info().delimiter(), b';');
     let codes: Vec<(&str, u64, Option<&str>)> = file
         .diagnostics()
         .iter()

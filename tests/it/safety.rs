@@ -254,7 +254,7 @@ fn the_errors_file_keeps_the_uploads_delimiter_and_no_separator_splits_off_a_for
                 005;G5;\u{ff1d}cmd;Oz;ed@example;\n";
     let options = ReaderBuilder::new();
     let file = validate(data);
-    assert_eq!(file.delimiter(), b';');
+    assert_eq!(file.info().delimiter(), b';');
     let mut out = Vec::new();
     let written =
         write_errors_csv(data.as_bytes(), &options, file.diagnostics(), &mut out).expect("written");

@@ -27,7 +27,7 @@ fn streamed(data: &[u8], threads: usize) -> (ValidatedFile, Handed) {
         .threads(threads)
         .from_reader(data)
         .expect("reads");
-    let header = reader.header_line();
+    let header = reader.info().header_line();
     let mut handed = Handed::default();
     let file = reader
         .validate_with(|found| match found {
