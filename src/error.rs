@@ -182,8 +182,7 @@ pub enum ErrorKind {
         reason: String,
     },
     /// The caller's cancellation flag was set
-    /// ([`crate::ReaderBuilder::cancel_flag`],
-    /// [`crate::DryRunOptions::cancel_flag`]); nothing was returned.
+    /// ([`crate::Control::cancel_flag`]); nothing was returned.
     Cancelled,
 }
 

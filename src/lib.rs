@@ -84,8 +84,8 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
 - Exports of all contacts carry flags that say who is a guardian
   ([`ContactFlags`]): a restricted contact is never imported, a contact
   the flags say is no guardian is left out ([`RowStatus::Excluded`]).
-- [`ReaderBuilder::progress`] and [`ReaderBuilder::cancel_flag`] (and the
-  same on [`DryRunOptions`]) report progress and stop long work.
+- [`Control`] reports progress, stops long work at a cancel flag, and
+  brings the caller's thread pool: one for reading, the dry run and apply.
 - [`write_errors_csv`] writes the rows with problems back out, with what
   is wrong with each, safe to open in a spreadsheet (formulas neutralised),
   for the clerk to fix and upload again; [`Diagnostic::redacted`] renders a
@@ -244,7 +244,7 @@ pub use crate::dryrun::scope::Scope;
 pub use crate::dryrun::sqlite::{SQLITE_SCHEMA, SqliteError, SqliteRoster, table_counts};
 pub use crate::dryrun::students::{Enrolment, Students, read_students};
 pub use crate::error::{Error, ErrorKind, Position};
-pub use crate::progress::{Phase, Progress, REPORT_EVERY};
+pub use crate::progress::{Control, Phase, Progress, REPORT_EVERY};
 pub use crate::reading::decode::TextEncoding;
 pub use crate::reading::file_info::FileInfo;
 pub use crate::reading::reader::{

@@ -674,12 +674,12 @@ pub fn progress_bar(
     );
     bar.set_message(format!("reading {}", guardian_roster::Visible(path)));
     let feed = bar.clone();
-    builder.progress(move |progress| {
+    builder.control(guardian_roster::Control::new().progress(move |progress| {
         feed.set_position(progress.bytes);
         if progress.phase == guardian_roster::Phase::WholeFile {
             feed.set_message("whole-file checks");
         }
-    });
+    }));
     Some(bar)
 }
 

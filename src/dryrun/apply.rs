@@ -9,7 +9,7 @@ use crate::dryrun::roster::Roster;
 use crate::dryrun::roster::batched;
 use crate::dryrun::scope::Scope;
 use crate::error::{Error, ErrorKind};
-use crate::progress::{Phase, Progress, Watch};
+use crate::progress::{Control, Phase, Progress, Watch};
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::record::Guardian;
 
@@ -138,25 +138,13 @@ impl ApplyOptions {
         }
     }
 
-    /// Calls `callback` with the [`Progress`] of applying
-    /// ([`Phase::Applying`]: changes done so far) before the guardians,
-    /// before the links and at the end, for a "come back later" page.
-    pub fn progress(
-        &mut self,
-        callback: impl Fn(Progress) + Send + Sync + 'static,
-    ) -> &mut ApplyOptions {
-        self.watch.set_callback(std::sync::Arc::new(callback));
-        self
-    }
-
-    /// A flag that, once set, stops applying at its next progress report
-    /// with [`crate::ErrorKind::Cancelled`]: what was written before stays
-    /// written unless the caller's transaction is rolled back.
-    pub fn cancel_flag(
-        &mut self,
-        flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    ) -> &mut ApplyOptions {
-        self.watch.set_cancel(flag);
+    /// Reports progress to `control`'s callback
+    /// ([`Phase::Applying`]: changes done so far, before the guardians,
+    /// before the links and at the end) and stops at its cancel flag with
+    /// [`crate::ErrorKind::Cancelled`], checked between write batches too:
+    /// in a store with transactions nothing of the apply is committed.
+    pub fn control(&mut self, control: &Control) -> &mut ApplyOptions {
+        self.watch = control.watch.clone();
         self
     }
 

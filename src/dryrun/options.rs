@@ -4,9 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dryrun::scope::Scope;
-use crate::progress::{Progress, Watch};
+use crate::progress::{Control, Watch};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 /// Whether links missing from the file are removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,37 +93,22 @@ impl DryRunOptions {
         }
     }
 
+    /// Reports progress to `control`'s callback (guardians planned so far,
+    /// [`Phase::Planning`](crate::Phase::Planning), before each window of
+    /// 16,384 guardians and at the end), stops at its cancel flag with
+    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) (no plan is
+    /// returned), and plans on its thread pool if it has one.
+    pub fn control(&mut self, control: &Control) -> &mut DryRunOptions {
+        self.watch = control.watch.clone();
+        self.pool.clone_from(&control.pool);
+        self
+    }
+
     /// The part of the roster the upload governs (default: the whole
     /// district). See [`Scope`]: a school scope plans only for students of
     /// its schools and, in full sync, removes only their links.
     pub fn scope(&mut self, scope: Scope) -> &mut DryRunOptions {
         self.scope = scope;
-        self
-    }
-
-    /// Calls `callback` with the [`Progress`] of planning (guardians
-    /// planned so far, [`Phase::Planning`](crate::Phase::Planning)) before each window of 16,384
-    /// guardians and when all are planned, on the calling thread.
-    pub fn progress(
-        &mut self,
-        callback: impl Fn(Progress) + Send + Sync + 'static,
-    ) -> &mut DryRunOptions {
-        self.watch.set_callback(Arc::new(callback));
-        self
-    }
-
-    /// A flag that, once set, stops the dry run at its next progress report
-    /// with [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled); no plan is returned.
-    pub fn cancel_flag(&mut self, flag: Arc<AtomicBool>) -> &mut DryRunOptions {
-        self.watch.set_cancel(flag);
-        self
-    }
-
-    /// Plans on the caller's rayon pool instead of rayon's global one (the
-    /// pool is rayon's own type on purpose: it is the caller's, shared with
-    /// the rest of their service).
-    pub fn thread_pool(&mut self, pool: Arc<rayon::ThreadPool>) -> &mut DryRunOptions {
-        self.pool = Some(pool);
         self
     }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering;
 
 use crate::column::Column;
-use crate::progress::{Phase, Progress, Watch};
+use crate::progress::{Control, Phase, Progress, Watch};
 use crate::reading::decode::{self, NotText, Sniffed, TextEncoding, Utf8Stream};
 use crate::reading::dialect::detect_delimiter;
 use crate::reading::file_info::FileInfo;
@@ -152,60 +152,22 @@ impl ReaderBuilder {
     /// is the same whatever the number.
     ///
     /// With 1, everything runs on the calling thread, the whole-file checks
-    /// too. [`ReaderBuilder::thread_pool`] gives a pool of the caller's own
+    /// too. [`Control::thread_pool`] gives a pool of the caller's own
     /// instead.
     pub fn threads(&mut self, threads: usize) -> &mut ReaderBuilder {
         self.threads = threads;
         self
     }
 
-    /// Runs [`Reader::validate`] on the caller's rayon pool (its threads
-    /// and the calling thread), whole-file checks included, instead of
-    /// building a pool per call: a server that validates many uploads
-    /// gives each the same pool. [`ReaderBuilder::threads`] is then
-    /// ignored. The pool is rayon's own type on purpose: it is the
-    /// caller's, shared with the rest of their service, not a setting of
-    /// ours.
-    pub fn thread_pool(&mut self, pool: Arc<rayon::ThreadPool>) -> &mut ReaderBuilder {
-        self.pool = Some(pool);
-        self
-    }
-
-    /// Calls `callback` with the [`Progress`] of reading (bytes and rows
-    /// read, about every [`crate::REPORT_EVERY`] rows, and at the start of
-    /// each [`crate::Phase`]), on the thread that calls
-    /// [`Reader::validate`] or [`Reader::read_row`]: for a progress bar or
-    /// an upload status page. It should return quickly.
-    ///
-    /// ```
-    /// # fn main() -> Result<(), guardian_roster::Error> {
-    /// use std::sync::{Arc, Mutex};
-    /// use guardian_roster::{Phase, ReaderBuilder};
-    ///
-    /// let seen = Arc::new(Mutex::new(Vec::new()));
-    /// let log = Arc::clone(&seen);
-    /// let data = "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
-    ///             001,G1,Ana,Ruiz,ana@example.com,\n";
-    /// ReaderBuilder::new()
-    ///     .progress(move |p| log.lock().unwrap().push(p.phase))
-    ///     .from_reader(data.as_bytes())?
-    ///     .validate()?;
-    /// assert_eq!(*seen.lock().unwrap(), [Phase::Reading, Phase::WholeFile]);
-    /// # Ok(()) }
-    /// ```
-    pub fn progress(
-        &mut self,
-        callback: impl Fn(Progress) + Send + Sync + 'static,
-    ) -> &mut ReaderBuilder {
-        self.watch.set_callback(Arc::new(callback));
-        self
-    }
-
-    /// A flag that, once set (from any thread), stops reading at the next
-    /// progress report with [`ErrorKind::Cancelled`]: an upload the clerk
-    /// abandoned, a server shutting down.
-    pub fn cancel_flag(&mut self, flag: Arc<AtomicBool>) -> &mut ReaderBuilder {
-        self.watch.set_cancel(flag);
+    /// Reports progress to `control`'s callback (bytes and rows read,
+    /// about every [`crate::REPORT_EVERY`] rows, and at the start of each
+    /// [`crate::Phase`], on the thread that calls [`Reader::validate`] or
+    /// [`Reader::read_row`]), stops at its cancel flag with
+    /// [`ErrorKind::Cancelled`], and validates on its thread pool if it has
+    /// one ([`ReaderBuilder::threads`] is then ignored).
+    pub fn control(&mut self, control: &Control) -> &mut ReaderBuilder {
+        self.watch = control.watch.clone();
+        self.pool.clone_from(&control.pool);
         self
     }
 

@@ -330,8 +330,10 @@ fn applying_reports_progress_and_can_be_cancelled() {
     apply(
         &plan,
         &mut now,
-        ApplyOptions::new()
-            .progress(move |p| log.lock().expect("not poisoned").push((p.phase, p.done))),
+        ApplyOptions::new().control(
+            guardian_roster::Control::new()
+                .progress(move |p| log.lock().expect("not poisoned").push((p.phase, p.done))),
+        ),
     )
     .expect("in memory");
     let phase = guardian_roster::Phase::Applying;
@@ -342,8 +344,12 @@ fn applying_reports_progress_and_can_be_cancelled() {
 
     let mut fresh = roster(CURRENT);
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let error =
-        apply(&plan, &mut fresh, ApplyOptions::new().cancel_flag(flag)).expect_err("cancelled");
+    let error = apply(
+        &plan,
+        &mut fresh,
+        ApplyOptions::new().control(guardian_roster::Control::new().cancel_flag(flag)),
+    )
+    .expect_err("cancelled");
     assert!(matches!(
         error.kind(),
         guardian_roster::ErrorKind::Cancelled

@@ -482,13 +482,15 @@ fn a_cancelled_apply_commits_nothing_on_postgres() {
     let flag = Arc::new(AtomicBool::new(false));
     let raise = Arc::clone(&flag);
     let mut options = ApplyOptions::new();
-    options
-        .cancel_flag(Arc::clone(&flag))
-        .progress(move |progress| {
-            if progress.done > 0 {
-                raise.store(true, Ordering::Relaxed);
-            }
-        });
+    options.control(
+        guardian_roster::Control::new()
+            .cancel_flag(Arc::clone(&flag))
+            .progress(move |progress| {
+                if progress.done > 0 {
+                    raise.store(true, Ordering::Relaxed);
+                }
+            }),
+    );
     let error =
         apply(&plan, &mut PostgresRoster::new(&mut client), &options).expect_err("cancelled");
     assert_eq!(error.code().as_str(), "cancelled");

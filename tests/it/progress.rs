@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use guardian_roster::{
-    DryRunOptions, ErrorKind, InMemoryRoster, Phase, Progress, ReaderBuilder, StudentId, SyncMode,
-    dry_run,
+    Control, DryRunOptions, ErrorKind, InMemoryRoster, Phase, Progress, ReaderBuilder, StudentId,
+    SyncMode, dry_run,
 };
 
 fn big_file(rows: usize) -> String {
@@ -40,7 +40,7 @@ fn reading_reports_its_phases_rows_and_bytes() {
         let (seen, callback) = recorder();
         let file = ReaderBuilder::new()
             .threads(threads)
-            .progress(callback)
+            .control(Control::new().progress(callback))
             .from_reader(text.as_bytes())
             .and_then(|r| r.validate())
             .expect("reads");
@@ -70,12 +70,15 @@ fn a_cancelled_read_stops_with_cancelled() {
         let setter = Arc::clone(&flag);
         let error = ReaderBuilder::new()
             .threads(threads)
-            .cancel_flag(Arc::clone(&flag))
-            .progress(move |p| {
-                if p.done >= 16_384 {
-                    setter.store(true, Ordering::Relaxed);
-                }
-            })
+            .control(
+                Control::new()
+                    .cancel_flag(Arc::clone(&flag))
+                    .progress(move |p| {
+                        if p.done >= 16_384 {
+                            setter.store(true, Ordering::Relaxed);
+                        }
+                    }),
+            )
             .from_reader(text.as_bytes())
             .and_then(|r| r.validate())
             .expect_err("cancelled");
@@ -94,7 +97,9 @@ fn the_dry_run_reports_and_cancels() {
     let plan = dry_run(
         &file,
         &mut roster,
-        DryRunOptions::new().mode(SyncMode::Full).progress(callback),
+        DryRunOptions::new()
+            .mode(SyncMode::Full)
+            .control(Control::new().progress(callback)),
     )
     .expect("in memory");
     assert_eq!(plan.summary().create_guardian, 20_000);
@@ -107,8 +112,12 @@ fn the_dry_run_reports_and_cancels() {
     assert_eq!(steps, [(Phase::Planning, 0), (Phase::Planning, 20_000)]);
 
     let flag = Arc::new(AtomicBool::new(true));
-    let error =
-        dry_run(&file, &mut roster, DryRunOptions::new().cancel_flag(flag)).expect_err("cancelled");
+    let error = dry_run(
+        &file,
+        &mut roster,
+        DryRunOptions::new().control(Control::new().cancel_flag(flag)),
+    )
+    .expect_err("cancelled");
     assert!(matches!(error.kind(), ErrorKind::Cancelled));
 }
 
@@ -122,7 +131,7 @@ fn the_callers_pool_gives_the_same_results() {
             .expect("a pool"),
     );
     let mine = ReaderBuilder::new()
-        .thread_pool(Arc::clone(&pool))
+        .control(Control::new().thread_pool(Arc::clone(&pool)))
         .from_reader(text.as_bytes())
         .and_then(|r| r.validate())
         .expect("reads");
@@ -140,7 +149,12 @@ fn the_callers_pool_gives_the_same_results() {
     );
     let mut options = DryRunOptions::new();
     options.mode(SyncMode::Full);
-    let on_pool = dry_run(&mine, &mut roster, options.clone().thread_pool(pool)).expect("plans");
+    let on_pool = dry_run(
+        &mine,
+        &mut roster,
+        options.clone().control(Control::new().thread_pool(pool)),
+    )
+    .expect("plans");
     let global = dry_run(&mine, &mut roster, &options).expect("plans");
     assert_eq!(json(&on_pool), json(&global));
 }

@@ -428,13 +428,15 @@ fn a_cancelled_apply_commits_nothing() {
     let mut options = ApplyOptions::new();
     let raise = Arc::clone(&flag);
     // Cancelled once the guardians are written, before the links.
-    options
-        .cancel_flag(Arc::clone(&flag))
-        .progress(move |progress| {
-            if progress.done > 0 {
-                raise.store(true, Ordering::Relaxed);
-            }
-        });
+    options.control(
+        guardian_roster::Control::new()
+            .cancel_flag(Arc::clone(&flag))
+            .progress(move |progress| {
+                if progress.done > 0 {
+                    raise.store(true, Ordering::Relaxed);
+                }
+            }),
+    );
     let error = apply(&plan, &mut roster, &options).expect_err("cancelled");
     assert_eq!(error.code().as_str(), "cancelled");
     let counts = guardian_roster::table_counts(&connection).expect("counts");
