@@ -16,7 +16,7 @@ use crate::reading::cells::name::read_name;
 use crate::reading::cells::{Cell, Cells, Out};
 use crate::reading::flags::read_flags;
 use crate::reading::header::Header;
-use crate::reading::tokenizer::Cut;
+use crate::reading::tokenizer::{Cut, line_breaks};
 use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
 use crate::values::phone::{PhoneParser, Region};
@@ -710,14 +710,6 @@ fn quote_closed_late(
             .iter()
             .any(|cell| has_break(cell) && row_shaped(cell));
     swallowed.then(|| line + line_breaks(bytes))
-}
-
-/// The line breaks in `bytes`, a CR LF pair counting once.
-fn line_breaks(bytes: &[u8]) -> u64 {
-    let crlf = |at: usize| at > 0 && bytes[at] == b'\n' && bytes[at - 1] == b'\r';
-    memchr::memchr2_iter(b'\n', b'\r', bytes)
-        .filter(|&at| !crlf(at))
-        .count() as u64
 }
 
 /// A delimiter as a clerk calls it: "comma", "semicolon", "tab".

@@ -347,6 +347,14 @@ fn keep(cell: &mut Vec<u8>, text: &[u8], bytes: &mut u64, limit: u64) {
     *bytes += text.len() as u64;
 }
 
+/// The line breaks in `text`, a CR LF pair counting once: the one rule
+/// for line ends, also for the rows that count the lines inside a record.
+pub(crate) fn line_breaks(text: &[u8]) -> u64 {
+    let (mut lines, mut after_cr) = (0, false);
+    count_line_ends(text, &mut lines, &mut after_cr);
+    lines
+}
+
 /// Counts the line ends in `text` (quoted cell text): each `\n` not just
 /// after a `\r`, and each `\r`.
 fn count_line_ends(text: &[u8], lines: &mut u64, after_cr: &mut bool) {
@@ -420,6 +428,10 @@ mod tests {
         assert_eq!(lines("a\nb\r\nc\rd\r\n\r\ne"), [1, 2, 3, 4, 6]);
         assert_eq!(lines("a\r\n\r\n\nb"), [1, 4]);
         assert_eq!(lines("\"x\r\ny\"\r\nb\n\"\n\n\",c\rd"), [1, 3, 4, 7]);
+        assert_eq!(super::line_breaks(b"a\nb\r\nc\rd\r\n\r\ne"), 5);
+        assert_eq!(super::line_breaks(b"\r\n"), 1);
+        assert_eq!(super::line_breaks(b"\n\r"), 2);
+        assert_eq!(super::line_breaks(b"abc"), 0);
     }
 
     /// A cell of a million line breaks and five million blank lines:
