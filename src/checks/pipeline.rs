@@ -24,9 +24,8 @@ impl<R: Read> Reader<R> {
     /// Tells the whole-file stage if the file turned out to be
     /// Windows-1252 after its first rows.
     fn finish_encoding(&mut self, builder: &mut Builder) {
-        self.note_late_encoding();
-        if self.encoding.is_converted() {
-            builder.late_encoding(self.encoding, &mut self.file_diagnostics);
+        if let Some((encoding, mut found)) = self.late_encoding() {
+            builder.late_encoding(encoding, &mut found);
         }
     }
 
@@ -115,16 +114,12 @@ impl<R: Read> Reader<R> {
     ) -> Result<ValidatedFile, Error> {
         self.report(Phase::Reading)?;
         if let Some(sink) = sink.as_deref_mut() {
-            self.file_diagnostics
+            self.file_diagnostics()
                 .iter()
                 .for_each(|d| sink(Found::Diagnostic(d)));
         }
-        let mut builder = Builder::new(
-            self.info(),
-            std::mem::take(&mut self.file_diagnostics),
-            sink.is_some(),
-        );
-        let threads = match (&self.pool, self.threads) {
+        let mut builder = Builder::new(self.info(), self.take_file_diagnostics(), sink.is_some());
+        let threads = match (self.pool(), self.threads()) {
             (Some(pool), _) => pool.current_num_threads() + 1,
             (None, 0) => rayon::current_num_threads(),
             (None, n) => n,
@@ -144,7 +139,7 @@ impl<R: Read> Reader<R> {
             alone()
         } else {
             self.push_in_batches(threads, &mut builder, &mut sink)?;
-            self.pool.clone()
+            self.pool().cloned()
         };
         self.finish_encoding(&mut builder);
         self.report(Phase::WholeFile)?;
@@ -163,7 +158,7 @@ impl<R: Read> Reader<R> {
         sink: &mut Option<&mut dyn FnMut(Found<'_>)>,
     ) -> Result<(), Error> {
         let mut row = Row::default();
-        self.checker.remember_guardians();
+        self.checker_mut().remember_guardians();
         while self.read_row(&mut row)? {
             match sink.as_deref_mut() {
                 Some(sink) => builder.push_streaming(&mut row, sink),
@@ -187,7 +182,7 @@ impl<R: Read> Reader<R> {
         builder: &mut Builder,
         sink: &mut Option<&mut dyn FnMut(Found<'_>)>,
     ) -> Result<(), Error> {
-        let pool = match self.pool.clone() {
+        let pool = match self.pool().cloned() {
             Some(pool) => Some(pool),
             None => rayon::ThreadPoolBuilder::new()
                 .num_threads(threads - 1)
@@ -202,7 +197,7 @@ impl<R: Read> Reader<R> {
         // batches: twice the shares of a batch as threads, for balance.
         let checkers: Vec<Mutex<RowChecker>> = (0..threads * 2)
             .map(|_| {
-                let mut checker = self.checker.clone_fresh();
+                let mut checker = self.checker_mut().clone_fresh();
                 checker.remember_guardians();
                 Mutex::new(checker)
             })
@@ -243,7 +238,7 @@ impl<R: Read> Reader<R> {
                     let mut checker = checker.lock().unwrap_or_else(|e| e.into_inner());
                     checker.set_header(header.clone());
                 }
-                self.checker.set_header(header);
+                self.checker_mut().set_header(header);
             }
             // checked -> to push; read -> to check; pushed -> to refill.
             std::mem::swap(&mut pushing, &mut checking);

@@ -544,20 +544,20 @@ fn find_header<R: Read>(
 pub struct Reader<R> {
     records: Source<R>,
     record: csv::ByteRecord,
-    pub(crate) checker: RowChecker,
-    pub(crate) encoding: TextEncoding,
+    checker: RowChecker,
+    encoding: TextEncoding,
     /// Turns true when a file read as UTF-8, ASCII so far, turns out to be
     /// Windows-1252 (see `Utf8Stream`).
     became_windows_1252: Arc<AtomicBool>,
-    pub(crate) delimiter: u8,
-    pub(crate) header_line: u64,
+    delimiter: u8,
+    header_line: u64,
     header_cells: Vec<String>,
-    pub(crate) file_diagnostics: Vec<Diagnostic>,
-    pub(crate) threads: usize,
+    file_diagnostics: Vec<Diagnostic>,
+    threads: usize,
     /// The caller's progress callback and cancellation flag.
     watch: Watch,
     /// The caller's thread pool, if one was given.
-    pub(crate) pool: Option<Arc<rayon::ThreadPool>>,
+    pool: Option<Arc<rayon::ThreadPool>>,
     cuts: Vec<Cut>,
     rows_read: u64,
     max_rows: u64,
@@ -677,6 +677,38 @@ impl<R: Read> Reader<R> {
                 .insert(0, encoding_diagnostic(self.encoding, self.header_line));
         }
         late
+    }
+
+    /// The file's own diagnostics so far (header line), handed over: the
+    /// whole-file stage keeps them from here on.
+    pub(crate) fn take_file_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.file_diagnostics)
+    }
+
+    /// After the last row: the encoding and its `encoding` warning, if the
+    /// file turned out to be Windows-1252 after its first rows (ASCII until
+    /// then); `None` if the encoding was known from the start.
+    pub(crate) fn late_encoding(&mut self) -> Option<(TextEncoding, Vec<Diagnostic>)> {
+        self.note_late_encoding();
+        self.encoding
+            .is_converted()
+            .then(|| (self.encoding, self.take_file_diagnostics()))
+    }
+
+    /// The rayon pool of the caller's [`Control`], if any.
+    pub(crate) fn pool(&self) -> Option<&Arc<rayon::ThreadPool>> {
+        self.pool.as_ref()
+    }
+
+    /// The threads [`ReaderBuilder::threads`] asked for (0: rayon's
+    /// choice).
+    pub(crate) fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// The row checker, to tune or to copy for a checking thread.
+    pub(crate) fn checker_mut(&mut self) -> &mut RowChecker {
+        &mut self.checker
     }
 
     /// Reports progress every so many rows, and stops if cancelled.
