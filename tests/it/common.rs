@@ -77,3 +77,24 @@ pub fn unlinks(plan: &Plan) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// An in-memory roster of the students (and schools) of a students file,
+/// and the guardians and links of `current` rows.
+pub fn memory_roster(students: &str, current: &[&str]) -> guardian_roster::InMemoryRoster {
+    let students = guardian_roster::read_students(students.as_bytes()).expect("students");
+    let mut roster = guardian_roster::InMemoryRoster::from_export(
+        students.enrolments.iter().map(|e| e.student_id.clone()),
+        &validate(csv(current)),
+    );
+    for e in students.enrolments {
+        if let Some(school) = e.school_id {
+            roster.add_enrolment(e.student_id, school);
+        }
+    }
+    roster
+}
+
+/// A plan as JSON text, to compare plans byte for byte.
+pub fn json(plan: &Plan) -> String {
+    serde_json::to_string(plan).expect("a plan serialises")
+}

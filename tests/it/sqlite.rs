@@ -40,21 +40,11 @@ fn load<'c>(connection: &'c rusqlite::Connection, current: &[&str]) -> SqliteRos
 }
 
 fn memory(current: &[&str]) -> InMemoryRoster {
-    let students = read_students(STUDENTS.as_bytes()).expect("students");
-    let mut roster = InMemoryRoster::from_export(
-        students.enrolments.iter().map(|e| e.student_id.clone()),
-        &common::validate(csv(current)),
-    );
-    for e in students.enrolments {
-        if let Some(school) = e.school_id {
-            roster.add_enrolment(e.student_id, school);
-        }
-    }
-    roster
+    common::memory_roster(STUDENTS, current)
 }
 
 fn json(plan: &Plan) -> String {
-    serde_json::to_string(plan).expect("serialises")
+    common::json(plan)
 }
 
 const UPLOAD: &[&str] = &[

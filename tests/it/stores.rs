@@ -10,7 +10,7 @@ use crate::common;
 use common::csv;
 use guardian_roster::{
     ApplyOptions, DryRunOptions, GuardianId, InMemoryRoster, Name, Outcome, Plan, Roster,
-    RosterWriter, SchoolId, Scope, SyncMode, apply, dry_run, read_students, start_processing,
+    RosterWriter, SchoolId, Scope, SyncMode, apply, dry_run, start_processing,
 };
 
 /// A store the scenarios run on.
@@ -30,17 +30,7 @@ impl Harness for Memory {
     type Roster<'a> = &'a mut InMemoryRoster;
 
     fn load(_test: &str, students: &str, current: &[&str]) -> Memory {
-        let students = read_students(students.as_bytes()).expect("students");
-        let mut roster = InMemoryRoster::from_export(
-            students.enrolments.iter().map(|e| e.student_id.clone()),
-            &common::validate(csv(current)),
-        );
-        for e in students.enrolments {
-            if let Some(school) = e.school_id {
-                roster.add_enrolment(e.student_id, school);
-            }
-        }
-        Memory(roster)
+        Memory(common::memory_roster(students, current))
     }
 
     fn roster(&mut self) -> &mut InMemoryRoster {
@@ -59,7 +49,7 @@ impl Harness for Sqlite {
         let connection = rusqlite::Connection::open_in_memory().expect("sqlite");
         let mut roster = guardian_roster::SqliteRoster::new(&connection);
         roster.create_schema().expect("tables");
-        let students = read_students(students.as_bytes()).expect("students");
+        let students = guardian_roster::read_students(students.as_bytes()).expect("students");
         roster
             .load(&students, &common::validate(csv(current)))
             .expect("loads");
@@ -100,7 +90,7 @@ impl Harness for Postgres {
             .expect("a schema");
         let mut roster = guardian_roster::PostgresRoster::new(&mut client);
         roster.create_schema().expect("tables");
-        let students = read_students(students.as_bytes()).expect("students");
+        let students = guardian_roster::read_students(students.as_bytes()).expect("students");
         roster
             .load(&students, &common::validate(csv(current)))
             .expect("loads");
