@@ -71,17 +71,11 @@ fn run() -> ExitCode {
         Err(message) => return common::usage_error(&message, USAGE),
     };
     let mut options = DryRunOptions::new();
-    match args.value("mode") {
-        None | Some("additive") => {}
-        Some("full") => {
-            options.mode(SyncMode::Full);
+    match args.mode() {
+        Ok(mode) => {
+            options.mode(mode);
         }
-        Some(other) => {
-            return common::usage_error(
-                &format!("--mode must be additive or full, not {other:?}"),
-                USAGE,
-            );
-        }
+        Err(message) => return common::usage_error(&message, USAGE),
     }
     if let Some(percent) = args.value("max-unlink-percent") {
         match percent.parse::<f64>() {

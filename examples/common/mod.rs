@@ -138,6 +138,15 @@ impl Args {
             .collect()
     }
 
+    /// `--mode additive|full` (additive when absent).
+    pub fn mode(&self) -> Result<guardian_roster::SyncMode, String> {
+        match self.value("mode") {
+            None | Some("additive") => Ok(guardian_roster::SyncMode::Additive),
+            Some("full") => Ok(guardian_roster::SyncMode::Full),
+            Some(other) => Err(format!("--mode must be additive or full, not {other:?}")),
+        }
+    }
+
     /// `--format text|json`.
     pub fn format(&self) -> Result<Format, String> {
         match self.value("format") {

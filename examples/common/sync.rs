@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use guardian_roster::{
     ApplyOptions, DryRunOptions, ReaderBuilder, Roster, RosterWriter, SchoolId, Scope, Students,
-    SyncMode, ValidatedFile, Visible, dry_run, read_students, results, start_processing,
+    ValidatedFile, Visible, dry_run, read_students, results, start_processing,
 };
 use serde_json::json;
 
@@ -35,17 +35,11 @@ pub fn run<S: Store>(args: &Args, name: &str, roster: &mut S, usage: &str) -> Ex
         Err(message) => return super::usage_error(&message, usage),
     };
     let mut options = DryRunOptions::new();
-    match args.value("mode") {
-        None | Some("additive") => {}
-        Some("full") => {
-            options.mode(SyncMode::Full);
+    match args.mode() {
+        Ok(mode) => {
+            options.mode(mode);
         }
-        Some(other) => {
-            return super::usage_error(
-                &format!("--mode must be additive or full, not {other:?}"),
-                usage,
-            );
-        }
+        Err(message) => return super::usage_error(&message, usage),
     }
     let schools = args.values("school");
     if !schools.is_empty() {
