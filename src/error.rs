@@ -184,6 +184,27 @@ pub enum ErrorKind {
     /// The caller's cancellation flag was set
     /// ([`crate::Control::cancel_flag`]); nothing was returned.
     Cancelled,
+    /// A OneRoster or Clever export lacks a file or a column it must have
+    /// ([`crate::read_source`]).
+    SourceIncomplete {
+        /// The file concerned (`manifest.csv`, `users.csv`...).
+        file: String,
+        /// The column missing, or `None` when the whole file is.
+        column: Option<String>,
+    },
+    /// A file of a OneRoster or Clever export could not be read: the
+    /// error names the file, and `error` says what and where in it.
+    InSourceFile {
+        /// The file's name in the export.
+        file: String,
+        /// What stopped it.
+        error: Box<Error>,
+    },
+    /// A full sync was asked of a delta export (OneRoster
+    /// `file.users.csv` = `delta`): a delta holds only what changed, so a
+    /// full sync would remove every link it does not repeat. Nothing was
+    /// planned; run it as an additive sync.
+    DeltaFullSync,
 }
 
 impl std::fmt::Debug for ErrorKind {
@@ -249,6 +270,17 @@ impl std::fmt::Debug for ErrorKind {
                 .field("reason", reason)
                 .finish(),
             ErrorKind::Cancelled => f.write_str("Cancelled"),
+            ErrorKind::SourceIncomplete { file, column } => f
+                .debug_struct("SourceIncomplete")
+                .field("file", file)
+                .field("column", column)
+                .finish(),
+            ErrorKind::InSourceFile { file, error } => f
+                .debug_struct("InSourceFile")
+                .field("file", file)
+                .field("error", error)
+                .finish(),
+            ErrorKind::DeltaFullSync => f.write_str("DeltaFullSync"),
         }
     }
 }
@@ -315,7 +347,7 @@ impl Error {
     /// The diagnostic code that reports this error.
     #[must_use]
     pub fn code(&self) -> Code {
-        match self.kind {
+        match &self.kind {
             ErrorKind::EmptyFile => Code::EmptyFile,
             ErrorKind::NoHeader { .. } => Code::NoHeader,
             ErrorKind::MissingColumn { .. } => Code::MissingColumn,
@@ -329,6 +361,12 @@ impl Error {
             ErrorKind::StaleRosterKeys { .. } => Code::StaleRosterKeys,
             ErrorKind::HeaderChanged { .. } => Code::HeaderChanged,
             ErrorKind::PlanNotApproved { .. } => Code::PlanNotApproved,
+            ErrorKind::SourceIncomplete { column: None, .. } => Code::UnreadableFile,
+            ErrorKind::SourceIncomplete {
+                column: Some(_), ..
+            } => Code::MissingColumn,
+            ErrorKind::InSourceFile { error, .. } => error.code(),
+            ErrorKind::DeltaFullSync => Code::DeltaFullSync,
         }
     }
 
@@ -481,6 +519,21 @@ impl fmt::Display for Error {
                 "the work was cancelled at line {} before it finished; nothing was changed",
                 self.line_or_zero()
             ),
+            ErrorKind::SourceIncomplete { file, column: None } => write!(
+                f,
+                "the export has no {file}, which it must have; export the whole roster again"
+            ),
+            ErrorKind::SourceIncomplete {
+                file,
+                column: Some(column),
+            } => write!(
+                f,
+                "{file} has no {column} column, which it must have (headers are case-sensitive); export it again from the rostering provider"
+            ),
+            ErrorKind::InSourceFile { file, error } => write!(f, "{file}: {error}"),
+            ErrorKind::DeltaFullSync => f.write_str(
+                "the export is a delta (only what changed since the last export), so a full sync would remove every link it does not repeat; nothing was planned: run it as an additive sync, or export the whole roster (bulk) for a full sync",
+            ),
         }
     }
 }
@@ -490,6 +543,7 @@ impl std::error::Error for Error {
         match &self.kind {
             ErrorKind::Io(e) => Some(e),
             ErrorKind::Roster(e) | ErrorKind::RosterWrite(e) => Some(e.as_ref()),
+            ErrorKind::InSourceFile { error, .. } => std::error::Error::source(error.as_ref()),
             _ => None,
         }
     }

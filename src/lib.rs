@@ -84,6 +84,12 @@ assert_eq!(error.map(|d| (d.code.as_str(), d.line)), Some(("id_scientific_notati
 - Exports of all contacts carry flags that say who is a guardian
   ([`ContactFlags`]): a restricted contact is never imported, a contact
   the flags say is no guardian is left out ([`RowStatus::Excluded`]).
+- [`read_source`] and [`SourceOptions`] read the same district from a
+  OneRoster 1.1 or 1.2 CSV export (a folder or zip) or a Clever
+  `students.csv` into the same [`ValidatedFile`] ([`detect_format`] tells
+  which [`Format`] a path is): every row check and diagnostic as for
+  guardians.csv, each diagnostic traced to the export's file, line and
+  column ([`Diagnostic::source`]).
 - [`Control`] reports progress, stops long work at a cancel flag, and
   brings the caller's thread pool: one for reading, the dry run and apply.
 - [`write_errors_csv`] writes the rows with problems back out, with what
@@ -180,6 +186,13 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `not_a_guardian` | warning | the row's flags say the person is not a guardian of the student (guardian = no; custody and data access both no; an emergency contact no flag marks as guardian); not imported, counted in [`Summary::excluded`] |
 | `contact_restricted` | error | the row's restriction flag is set (`Restricted`, `No Contact`, `Do Not Contact`, `Court Order`); the person is never imported or linked, whatever the other flags say |
 | `conflicting_flags` | error | rows of one guardian and one student disagree on whether the person is a guardian; none of them is imported |
+| `one_sided_link` | warning | (OneRoster) a student names a guardian in `agentSourcedIds` who does not name the student, or the reverse; the link is made (the union of both sides) |
+| `unknown_agent` | error | (OneRoster) `agentSourcedIds` names a user who is not in `users.csv` (in a bulk export, or when students are keyed by `identifier`) or is not a student; that link is not made |
+| `guardian_without_students` | error | (OneRoster) a guardian names no student and no student names them: nothing of theirs can be imported |
+| `unstable_contact_id` | warning | (Clever) a contact has no `Contact_sis_id`; an ID (`CLV-` and a hash) was made from the name, email and phone, which changes when they do |
+| `name_split` | warning | (Clever) `Contact_name` was split into first and last name (the last word, or the part before a comma, is the last name); check it |
+| `header_variant` | warning | a header of an export is a known misspelling (`agentSourceIds`) or other capitals of the column its specification names; read as that column |
+| `deleted_in_source` | warning | (OneRoster delta) the user or their role is `tobedeleted` (1.0: `inactive`); not imported ([`RowStatus::Excluded`]) |
 | `conflicting_guardian` | error | rows of one guardian give two different names, emails or mobiles (names compared in NFC, ignoring capitals, apostrophes and spaces); all its rows rejected |
 | `name_case` | warning | a guardian's name differs from the guardian's first row only in capitals (`MARIA`, `Maria`); the first row's spelling is used |
 | `name_variant` | warning | a guardian's name differs from the guardian's first row only in apostrophes, spaces or hyphens (`O’Brien`, `O'Brien`; a no-break space); the first row's spelling is used |
@@ -198,6 +211,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `unknown_school` | fatal | (dry run) a school of the scope is not in the roster (`suggestion`: the roster school it matches once leading zeros are ignored); nothing is planned |
 | `plan_not_approved` | fatal | ([`start_processing`]) the plan is not what the dry run of its upload gives now: edited after the dry run, planned from another upload, or the roster changed since; nothing is written |
 | `cancelled` | fatal | the caller's cancellation flag stopped reading or planning ([`ErrorKind::Cancelled`]) |
+| `delta_full_sync` | fatal | (dry run) a full sync was asked of a delta export, which holds only what changed, so it would remove every link it does not repeat; nothing is planned ([`ErrorKind::DeltaFullSync`]) |
 | `unknown_student` | error | (dry run) the student is not in the roster; the diagnostic's `suggestion` names the roster ID with the same key ([`id_key`]: leading zeros, width, other scripts' digits, capitals and hidden characters ignored) |
 | `similar_guardian` | error | (dry run) a guardian is not in the roster, but one whose ID has the same key ([`id_key`]: it differs only in leading zeros, capitals, width...) is: probably the same person with a damaged ID, so the row is not applied (never a second account, never merged); `suggestion` names the roster's ID |
 | `email_in_use` | error | (dry run) the email belongs to another guardian in the roster (the message says when that guardian's ID has the same key: probably the same person) |
@@ -221,13 +235,14 @@ mod error;
 mod progress;
 mod reading;
 mod reports;
+mod sources;
 mod values;
 
 pub use crate::checks::found::Found;
 pub use crate::checks::validated::{ExcludedRow, RejectedRow, Summary, ValidatedFile};
 pub use crate::column::Column;
 pub use crate::diagnostic::render::Visible;
-pub use crate::diagnostic::{Code, Diagnostic, Severity};
+pub use crate::diagnostic::{Code, Diagnostic, Severity, SourceSpot};
 pub use crate::dryrun::apply::{Applied, ApplyOptions, Outcome, RosterWriter, apply};
 pub use crate::dryrun::approved::start_processing;
 pub use crate::dryrun::field_changes::{FieldChange, FieldChanges};
@@ -247,12 +262,17 @@ pub use crate::error::{Error, ErrorKind, Position};
 pub use crate::progress::{Control, Phase, Progress, REPORT_EVERY};
 pub use crate::reading::decode::TextEncoding;
 pub use crate::reading::file_info::FileInfo;
+pub use crate::reading::origin::Format;
 pub use crate::reading::reader::{
     DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROWS, Reader, ReaderBuilder, Rows,
 };
 pub use crate::reading::row::{Row, RowOutcome, RowStatus};
 pub use crate::reports::errors_csv::{ERRORS_CSV_COLUMNS, write_errors_csv};
 pub use crate::reports::results::{ResultRow, ResultUnlink, Results, RowResult, results};
+pub use crate::sources::{
+    DEFAULT_GUARDIAN_CONTACT_TYPES, DEFAULT_GUARDIAN_ROLES, SourceOptions, StudentKey,
+    detect_format, read_source,
+};
 pub use crate::values::email::{Email, EmailError};
 pub use crate::values::flags::{ContactFlags, Exclusion, parse_flag};
 pub use crate::values::id::{

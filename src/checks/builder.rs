@@ -584,6 +584,9 @@ impl Builder {
             excluded: self.excluded,
             truncated_at: self.truncated_at,
             withdrawn: self.withdrawn,
+            format: crate::reading::origin::Format::GuardiansCsv,
+            origins: None,
+            delta: false,
         }
     }
 }

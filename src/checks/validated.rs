@@ -3,11 +3,15 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::checks::found::Found;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::SourceSpot;
 use crate::reading::file_info::FileInfo;
+use crate::reading::origin::{Format, Origins};
 use crate::reading::row::{RowOutcome, RowStatus};
 use crate::values::flags::Exclusion;
 use crate::values::id::{GuardianId, StudentId};
@@ -114,9 +118,52 @@ pub struct ValidatedFile {
     /// whole file took back.
     #[serde(skip)]
     pub(crate) withdrawn: Vec<Diagnostic>,
+    /// The kind of export the rows came from.
+    #[serde(skip)]
+    pub(crate) format: Format,
+    /// For a OneRoster or Clever export: where each row came from.
+    #[serde(skip)]
+    pub(crate) origins: Option<Arc<Origins>>,
+    /// Whether the source was a delta (changes since the last export), not
+    /// the whole roster.
+    #[serde(skip)]
+    pub(crate) delta: bool,
 }
 
 impl ValidatedFile {
+    /// The kind of export the rows were read from: guardians.csv, or a
+    /// OneRoster or Clever export ([`crate::read_source`]).
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether the source was a delta export (OneRoster `file.users.csv`
+    /// = `delta`): the changes since the last export, not the whole
+    /// roster. A full sync refuses it ([`crate::ErrorKind::DeltaFullSync`]).
+    #[must_use]
+    pub fn is_delta(&self) -> bool {
+        self.delta
+    }
+
+    /// Where the row on `line` came from in a OneRoster or Clever export
+    /// (for `column`, if one cell is meant): the source's file, physical
+    /// line and column. `None` for guardians.csv, whose lines are its own.
+    /// The file's diagnostics and a dry run's carry it already
+    /// ([`Diagnostic::source`]).
+    #[must_use]
+    pub fn source_of(&self, line: u64, column: Option<crate::Column>) -> Option<SourceSpot> {
+        self.origins.as_ref()?.spot(line, column)
+    }
+
+    /// Gives each diagnostic without a source spot its row's, for a file
+    /// read from OneRoster or Clever.
+    pub(crate) fn attach_sources(&self, diagnostics: &mut [Diagnostic]) {
+        if let Some(origins) = &self.origins {
+            diagnostics.iter_mut().for_each(|d| origins.attach(d));
+        }
+    }
+
     /// Streaming: hands `sink` the whole-file diagnostics (kept here until
     /// now) and the status of each row that changed since the caller was
     /// told it (`shown`), keeping neither.

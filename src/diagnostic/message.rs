@@ -174,10 +174,24 @@ impl Message {
             Message::Words { lined, words, args } => (*lined, *words, args),
             Message::Given(text) => return context.text(f, text),
         };
-        if lined {
-            f.write_str("Line ")?;
-            write_number(f, context.line)?;
-            f.write_str(": ")?;
+        match (lined, context.source) {
+            (false, _) => {}
+            (true, None) => {
+                f.write_str("Line ")?;
+                write_number(f, context.line)?;
+                f.write_str(": ")?;
+            }
+            (true, Some(spot)) => {
+                context.text(f, &spot.file)?;
+                f.write_str(" line ")?;
+                write_number(f, spot.line)?;
+                if let Some(column) = &spot.column {
+                    f.write_str(" (")?;
+                    context.text(f, column)?;
+                    f.write_str(")")?;
+                }
+                f.write_str(": ")?;
+            }
         }
         let mut args = args.iter();
         let bytes = words.as_bytes();
@@ -253,6 +267,9 @@ fn mask_words(text: &str) -> String {
 #[derive(Clone, Copy)]
 pub(crate) struct Context<'a> {
     pub(crate) line: u64,
+    /// Where in a OneRoster or Clever file the row came from: a lined
+    /// message then starts with that file, line and column.
+    pub(crate) source: Option<&'a crate::diagnostic::SourceSpot>,
     pub(crate) value: Option<&'a str>,
     pub(crate) suggestion: Option<&'a str>,
     /// Whether text is written [`Visible`] (for a terminal) or as it is.
@@ -277,6 +294,7 @@ mod tests {
     fn render(message: &Message, value: Option<&str>) -> String {
         let mut out = String::new();
         let context = Context {
+            source: None,
             line: 7,
             value,
             suggestion: Some("G-1"),

@@ -5,6 +5,7 @@
 pub(crate) mod message;
 pub(crate) mod render;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -179,6 +180,28 @@ codes! {
     /// is a guardian (one row imports, another excludes); none of them is
     /// used.
     ConflictingFlags = "conflicting_flags", Error;
+    // ---- OneRoster and Clever exports ----
+    /// (OneRoster) A student lists a guardian in `agentSourcedIds` who
+    /// does not list the student, or the reverse; the link is made.
+    OneSidedLink = "one_sided_link", Warning;
+    /// (OneRoster) `agentSourcedIds` names a user that is not in
+    /// `users.csv` (or is not a student); that link is not made.
+    UnknownAgent = "unknown_agent", Error;
+    /// (OneRoster) A guardian is linked to no student at all; nothing of
+    /// theirs can be imported.
+    GuardianWithoutStudents = "guardian_without_students", Error;
+    /// (Clever) A contact has no `Contact_sis_id`; the crate made one from
+    /// the name, email and phone, which changes when they do.
+    UnstableContactId = "unstable_contact_id", Warning;
+    /// (Clever) `Contact_name` was split into first and last name; check
+    /// the split.
+    NameSplit = "name_split", Warning;
+    /// A header cell of the export is a known misspelling of the column
+    /// the specification names (`agentSourceIds`); read as that column.
+    HeaderVariant = "header_variant", Warning;
+    /// (OneRoster delta) The user or the link is marked `tobedeleted` (or
+    /// 1.0's `inactive`); not imported.
+    DeletedInSource = "deleted_in_source", Warning;
     // ---- whole-file consistency ----
     /// Rows with the same guardian ID disagree on the guardian's details.
     ConflictingGuardian = "conflicting_guardian", Error;
@@ -233,6 +256,9 @@ codes! {
     StaleRosterKeys = "stale_roster_keys", Error;
     /// The caller cancelled reading or planning.
     Cancelled = "cancelled", Error;
+    /// (Dry run) A full sync was asked of a delta export, which holds only
+    /// what changed; nothing was planned.
+    DeltaFullSync = "delta_full_sync", Error;
     /// Start Processing refused a plan that is not what the dry run of its
     /// upload gives now (edited, another upload's, or the roster changed
     /// since); nothing was written.
@@ -319,8 +345,38 @@ pub struct Diagnostic {
     /// `unknown_student`: the roster ID that matches once leading zeros are
     /// ignored). Never applied automatically.
     pub suggestion: Option<String>,
+    /// Where in the source files the row came from, when the upload was
+    /// a OneRoster or Clever export rather than guardians.csv (see
+    /// [`crate::Format`]): `line` then numbers the guardian-student links
+    /// the source gives, and this names the source's own file, physical
+    /// line and column. The message starts with it.
+    pub source: Option<Box<SourceSpot>>,
     /// The words of the message and their arguments.
     message: Message,
+}
+
+/// Where a value is in a OneRoster or Clever export: the file (`users.csv`,
+/// `students.csv`), its physical line (1-based) and the column as that file
+/// names it (`sms`, `Contact_email`), if one cell is concerned.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourceSpot {
+    /// The file's name inside the export.
+    pub file: Cow<'static, str>,
+    /// The physical line of the record.
+    pub line: u64,
+    /// The column's header as the file writes it.
+    pub column: Option<Cow<'static, str>>,
+}
+
+impl fmt::Display for SourceSpot {
+    /// `users.csv line 57 (sms)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.file, self.line)?;
+        match &self.column {
+            Some(column) => write!(f, " ({column})"),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -347,6 +403,7 @@ impl Diagnostic {
             column: None,
             value: None,
             suggestion: None,
+            source: None,
             message,
         }
     }
@@ -384,6 +441,7 @@ impl Diagnostic {
     fn context(&self, visible: bool) -> Context<'_> {
         Context {
             line: self.line,
+            source: self.source.as_deref(),
             value: self.value.as_deref(),
             suggestion: self.suggestion.as_deref(),
             visible,
@@ -470,6 +528,7 @@ impl PartialEq for Diagnostic {
             && self.column == other.column
             && self.value == other.value
             && self.suggestion == other.suggestion
+            && self.source == other.source
             && self.message() == other.message()
     }
 }
@@ -487,6 +546,8 @@ struct Written<T, M> {
     value: Option<T>,
     message: M,
     suggestion: Option<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<Box<SourceSpot>>,
 }
 
 impl Serialize for Diagnostic {
@@ -499,6 +560,7 @@ impl Serialize for Diagnostic {
             value: self.value.as_deref(),
             message: MessageText(self),
             suggestion: self.suggestion.as_deref(),
+            source: self.source.clone(),
         }
         .serialize(serializer)
     }
@@ -532,6 +594,7 @@ impl<'de> Deserialize<'de> for Diagnostic {
             column: written.column,
             value: written.value,
             suggestion: written.suggestion,
+            source: written.source,
             message: Message::Given(written.message.into_boxed_str()),
         })
     }
@@ -559,6 +622,7 @@ impl fmt::Debug for Diagnostic {
             .field("column", &self.column)
             .field("value", &self.value.as_ref().map(|_| "<redacted>"))
             .field("suggestion", &self.suggestion.as_deref().map(mask))
+            .field("source", &self.source)
             .finish_non_exhaustive()
     }
 }

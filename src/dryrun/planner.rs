@@ -82,6 +82,9 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     window: usize,
 ) -> Result<Plan, Error> {
     let size = options.batch_size;
+    if file.is_delta() && options.mode == SyncMode::Full {
+        return Err(Error::without_line(ErrorKind::DeltaFullSync));
+    }
     let stale = roster.stale_keys().map_err(roster_error)?;
     if stale > 0 {
         return Err(Error::without_line(ErrorKind::StaleRosterKeys {
@@ -197,6 +200,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     changes.extend(updates);
     changes.extend(links);
     changes.extend(unlinks);
+    file.attach_sources(&mut diagnostics);
     Ok(Plan {
         mode: options.mode,
         scope: options.scope.clone(),

@@ -123,6 +123,8 @@ pub(crate) fn read_flags(
     };
     let cell = |at: usize| said[at].as_ref();
     let (code, column, value, message) = match exclusion {
+        // Said by the source that deleted it, never by a flag.
+        Exclusion::Deleted => return read,
         Exclusion::Restricted => {
             let Some(by) = cell(4) else { return read };
             (

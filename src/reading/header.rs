@@ -183,6 +183,21 @@ impl Header {
         Ok(HeaderRow::Reordered(Box::new(other)))
     }
 
+    /// A header made by the crate for rows it builds from another source
+    /// (OneRoster, Clever): each column at its position, named as the
+    /// source names it.
+    pub(crate) fn synthesized(columns: &[(Column, &str)]) -> Header {
+        let mut positions = [None; COLUMNS];
+        for (at, (column, _)) in columns.iter().enumerate() {
+            positions[column.index()] = Some(at);
+        }
+        Header {
+            positions,
+            len: columns.len(),
+            names: columns.iter().map(|(_, name)| (*name).to_owned()).collect(),
+        }
+    }
+
     /// The column at position `at`, if it is one of ours.
     pub(crate) fn column_at(&self, at: usize) -> Option<Column> {
         Column::EVERY

@@ -12,6 +12,7 @@ pub(crate) mod dialect;
 pub(crate) mod file_info;
 pub(crate) mod header;
 pub(crate) mod header_names;
+pub(crate) mod origin;
 
 pub(crate) mod cells;
 pub(crate) mod flags;

@@ -89,6 +89,18 @@ impl ReaderBuilder {
         }
     }
 
+    /// The settings a source other than guardians.csv is checked with:
+    /// the phone region, the cell and column limits, whether non-guardians
+    /// are left out.
+    pub(crate) fn row_settings(&self) -> (Region, u64, usize, bool) {
+        (
+            self.region,
+            self.max_field_bytes,
+            self.max_columns,
+            self.exclude_non_guardians,
+        )
+    }
+
     /// The region assumed for phone numbers without a country code.
     pub fn region(&mut self, region: Region) -> &mut ReaderBuilder {
         self.region = region;
@@ -282,13 +294,24 @@ impl<R: Read> CsvFile<R> {
     }
 
     /// The next record, its physical line, and what the limits cut from it
-    /// (a record with a cut that loses data is not to be trusted).
+    /// (a record with a cut that loses data is not to be trusted), with
+    /// [`Cut::NoLineEnd`] when it is the last and no line end follows it.
     pub(crate) fn next(
         &mut self,
         record: &mut csv::ByteRecord,
         cuts: &mut Vec<Cut>,
     ) -> Result<Option<u64>, Error> {
-        next_record(&mut self.records, record, cuts)
+        let Some(line) = next_record(&mut self.records, record, cuts)? else {
+            return Ok(None);
+        };
+        if self
+            .records
+            .at_end()
+            .map_err(|e| Error::new(ErrorKind::Io(e), line))?
+        {
+            cuts.push(Cut::NoLineEnd);
+        }
+        Ok(Some(line))
     }
 }
 
@@ -310,7 +333,7 @@ fn open_text<R: Read>(mut input: R) -> Result<(Utf8Stream<R>, TextEncoding), Err
 }
 
 /// The warning for a file that was converted to UTF-8.
-fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
+pub(crate) fn encoding_diagnostic(encoding: TextEncoding, header_line: u64) -> Diagnostic {
     Diagnostic::with_message(
         crate::diagnostic::Code::Encoding,
         header_line,

@@ -191,6 +191,32 @@ impl Row {
         }
     }
 
+    /// Adds a problem the row's source found (a OneRoster or Clever
+    /// export): a warning makes a valid row repaired, an error rejects it.
+    pub(crate) fn add_diagnostic(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.code == Code::TruncatedFile {
+            self.truncated = true;
+        }
+        if diagnostic.is_error() {
+            if matches!(self.status, RowStatus::Valid | RowStatus::Repaired) {
+                self.status = RowStatus::Rejected;
+            }
+            self.guardian = None;
+            self.contactless = None;
+            self.cells_serial = None;
+        } else if self.status == RowStatus::Valid {
+            self.status = RowStatus::Repaired;
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Drops the diagnostics `said_elsewhere` picks, whose problem the
+    /// source says in its own words; the status stays (an error of the
+    /// source's follows).
+    pub(crate) fn drop_diagnostics(&mut self, said_elsewhere: impl Fn(&Diagnostic) -> bool) {
+        self.diagnostics.retain(|d| !said_elsewhere(d));
+    }
+
     pub(crate) fn take_diagnostics(&mut self) -> std::vec::Drain<'_, Diagnostic> {
         self.diagnostics.drain(..)
     }
@@ -467,6 +493,42 @@ impl RowChecker {
             (serial, guardian_id.clone()),
         );
         Some(serial)
+    }
+
+    /// Checks a row its source leaves out (a OneRoster role or Clever
+    /// contact type that is no guardian's, a user a delta deletes): only
+    /// its IDs are read; with both, the row is excluded for `exclusion`
+    /// with `said` (made on `line`), else rejected by the ID's error.
+    pub(crate) fn check_excluded(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        row: &mut Row,
+        exclusion: Exclusion,
+        said: Diagnostic,
+    ) {
+        row.reset(line);
+        let mut diagnostics = std::mem::take(&mut row.diagnostics);
+        let mut out = Out {
+            line,
+            diagnostics: &mut diagnostics,
+        };
+        let cells = Cells {
+            header: &self.header,
+            record,
+            text: std::str::from_utf8(record.as_slice()).ok(),
+        };
+        row.student_id = read_id(&cells, Column::StudentId, &mut out, StudentId::parse).usable();
+        row.guardian_id = read_id(&cells, Column::GuardianId, &mut out, GuardianId::parse).usable();
+        diagnostics.push(said);
+        row.status = match (&row.student_id, &row.guardian_id) {
+            (Some(_), Some(_)) => {
+                row.exclusion = Some(exclusion);
+                RowStatus::Excluded
+            }
+            _ => RowStatus::Rejected,
+        };
+        row.diagnostics = diagnostics;
     }
 
     /// The header the rows are read against.

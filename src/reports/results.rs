@@ -150,6 +150,7 @@ pub fn results(file: &ValidatedFile, plan: &Plan, applied: &Applied) -> Result<R
                 let why = excluded.get(&outcome.line).copied();
                 let code = match why {
                     Some(Exclusion::Restricted) => "contact_restricted",
+                    Some(Exclusion::Deleted) => "deleted_in_source",
                     _ => "not_a_guardian",
                 };
                 let why = why.map_or("", Exclusion::as_str);

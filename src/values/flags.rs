@@ -95,11 +95,14 @@ pub enum Exclusion {
     /// An emergency contact with no flag saying guardian, custody or access
     /// (`not_a_guardian`).
     EmergencyOnly,
+    /// A OneRoster delta marks the user or the link `tobedeleted`
+    /// (`deleted_in_source`).
+    Deleted,
 }
 
 impl Exclusion {
-    /// `"restricted"`, `"not_guardian"`, `"no_custody_no_access"` or
-    /// `"emergency_only"`.
+    /// `"restricted"`, `"not_guardian"`, `"no_custody_no_access"`,
+    /// `"emergency_only"` or `"deleted"`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -107,6 +110,7 @@ impl Exclusion {
             Exclusion::NotGuardian => "not_guardian",
             Exclusion::NoCustodyNoAccess => "no_custody_no_access",
             Exclusion::EmergencyOnly => "emergency_only",
+            Exclusion::Deleted => "deleted",
         }
     }
 }

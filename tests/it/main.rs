@@ -32,6 +32,7 @@ mod round_trip;
 mod rows;
 mod safety;
 mod scope;
+mod sources;
 mod sqlite;
 mod stores;
 mod streaming;

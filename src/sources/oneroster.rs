@@ -1,0 +1,586 @@
+//! OneRoster 1.1 and 1.2 CSV exports: `manifest.csv`, `users.csv` and
+//! (1.2) `roles.csv`. Guardians are users with a guardian role; their
+//! links to students are `agentSourcedIds`, on either side.
+
+use std::io::Read;
+
+use foldhash::{HashMap, HashSet};
+
+use crate::checks::validated::ValidatedFile;
+use crate::diagnostic::message::{Arg, msg};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::error::{Error, ErrorKind};
+use crate::reading::origin::{Format, RowOrigin};
+use crate::reading::tokenizer::Cut;
+use crate::sources::SourceOptions;
+use crate::sources::StudentKey;
+use crate::sources::export::Export;
+use crate::sources::synth::{LinkCells, Synth};
+use crate::sources::table::{Table, cell, spot};
+use crate::values::flags::Exclusion;
+
+const USERS: &str = "users.csv";
+const ROLES: &str = "roles.csv";
+const MANIFEST: &str = "manifest.csv";
+
+/// The roles a guardian may have in OneRoster; which of them are imported
+/// is [`SourceOptions::guardian_roles`].
+const CONTACT_ROLES: [&str; 3] = ["parent", "guardian", "relative"];
+
+/// What the manifest says.
+#[derive(Default)]
+struct Manifest {
+    /// `oneroster.version`.
+    version: Option<String>,
+    /// `file.users.csv`: `bulk`, `delta` or `absent`.
+    users: Option<String>,
+}
+
+fn read_manifest(export: &mut Export) -> Result<Manifest, Error> {
+    let input = export.read(MANIFEST)?.ok_or_else(|| missing(MANIFEST))?;
+    let mut table = Table::open(input, MANIFEST)?;
+    let name = table.required("propertyName", &[])?;
+    let value = table.required("value", &[])?;
+    let mut manifest = Manifest::default();
+    let (mut record, mut cuts) = (csv::ByteRecord::new(), Vec::new());
+    while table.next(&mut record, &mut cuts)?.is_some() {
+        let text = String::from_utf8_lossy(cell(&record, Some(value))).to_ascii_lowercase();
+        match cell(&record, Some(name)) {
+            b"oneroster.version" => manifest.version = Some(text),
+            b"file.users.csv" => manifest.users = Some(text),
+            _ => {}
+        }
+    }
+    Ok(manifest)
+}
+
+fn missing(file: &str) -> Error {
+    Error::without_line(ErrorKind::SourceIncomplete {
+        file: file.to_owned(),
+        column: None,
+    })
+}
+
+/// Whether a folder or archive is a OneRoster export, and which version:
+/// 1.2 when the manifest says so or `users.csv` has no `role` column.
+pub(crate) fn detect(export: &mut Export) -> Result<Option<Format>, Error> {
+    if !export.has(MANIFEST) {
+        return Ok(None);
+    }
+    let manifest = read_manifest(export)?;
+    if let Some(version) = &manifest.version {
+        return Ok(Some(if version.starts_with("1.2") {
+            Format::OneRoster12
+        } else {
+            Format::OneRoster11
+        }));
+    }
+    let Some(input) = export.read(USERS)? else {
+        return Ok(Some(Format::OneRoster11));
+    };
+    let mut users = Table::open(input, USERS)?;
+    Ok(Some(match users.column("role", &[]) {
+        Some(_) => Format::OneRoster11,
+        None => Format::OneRoster12,
+    }))
+}
+
+/// One user's part in the links: a student, a guardian of a role, or
+/// anyone else.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Student,
+    /// A guardian role (index in [`CONTACT_ROLES`]).
+    Contact(usize),
+    Other,
+}
+
+/// A user record, as far as the links need it.
+struct User {
+    id: Box<str>,
+    line: u64,
+    kind: Kind,
+    deleted: bool,
+    agents: Vec<Box<str>>,
+    /// The student's cell that is the roster's student ID.
+    student_key: Box<[u8]>,
+    /// A guardian's record (cells as written), for its row.
+    record: Option<csv::ByteRecord>,
+    /// What the limits cut from a guardian's record, said on its rows.
+    cut: Option<Diagnostic>,
+}
+
+/// Roles from `roles.csv` (1.2): each user's roles, and whether the
+/// export deletes them.
+/// Each user's roles, and whether the export deletes each.
+type Roles = HashMap<Box<str>, Vec<(Kind, bool)>>;
+
+fn read_roles(export: &mut Export) -> Result<Roles, Error> {
+    let input = export.read(ROLES)?.ok_or_else(|| missing(ROLES))?;
+    let mut table = Table::open(input, ROLES)?;
+    let user = table.required("userSourcedId", &[])?;
+    let role = table.required("role", &[])?;
+    let status = table.column("status", &[]);
+    let mut roles = Roles::default();
+    let (mut record, mut cuts) = (csv::ByteRecord::new(), Vec::new());
+    while table.next(&mut record, &mut cuts)?.is_some() {
+        let id = String::from_utf8_lossy(cell(&record, Some(user)));
+        roles.entry(id.into()).or_default().push((
+            kind_of(cell(&record, Some(role))),
+            is_deleted(cell(&record, status)),
+        ));
+    }
+    Ok(roles)
+}
+
+fn kind_of(role: &[u8]) -> Kind {
+    if role.eq_ignore_ascii_case(b"student") {
+        return Kind::Student;
+    }
+    CONTACT_ROLES
+        .iter()
+        .position(|r| role.eq_ignore_ascii_case(r.as_bytes()))
+        .map_or(Kind::Other, Kind::Contact)
+}
+
+/// `tobedeleted`, or 1.0's `inactive`.
+fn is_deleted(status: &[u8]) -> bool {
+    status.eq_ignore_ascii_case(b"tobedeleted") || status.eq_ignore_ascii_case(b"inactive")
+}
+
+/// What the limits cut from a record, as a diagnostic for its rows.
+fn cut_said(cuts: &[Cut], record_len: usize, width: usize) -> Option<Diagnostic> {
+    let (code, words) = if cuts.contains(&Cut::UnterminatedQuote) {
+        (
+            Code::TruncatedFile,
+            msg!(
+                "a double quote opened in this record is never closed: the file was probably cut off; this record was not used, and a full sync removes no link: export the file again"
+            ),
+        )
+    } else if cuts.contains(&Cut::NoLineEnd) && record_len < width {
+        (
+            Code::TruncatedFile,
+            msg!(
+                "the file ends in the middle of this record: the export or download was probably cut off; it was not used, and a full sync removes no link: export the file again"
+            ),
+        )
+    } else if cuts.iter().any(|c| matches!(c, Cut::Field { .. })) {
+        (
+            Code::FieldTooLarge,
+            msg!(
+                "a cell of this record is longer than the limit a cell may have; it was cut off and the record was not used"
+            ),
+        )
+    } else if cuts.iter().any(|c| matches!(c, Cut::Fields { .. })) {
+        (
+            Code::TooManyColumns,
+            msg!("this record has more cells than the limit; it was not used"),
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::with_message(code, 0, words.lined()))
+}
+
+/// Reads a OneRoster export into the same checked file as guardians.csv.
+pub(crate) fn read(
+    export: &mut Export,
+    format: Format,
+    options: &SourceOptions,
+) -> Result<ValidatedFile, Error> {
+    let manifest = read_manifest(export)?;
+    let delta = manifest.users.as_deref() == Some("delta");
+    let roles = match format {
+        Format::OneRoster12 => Some(read_roles(export)?),
+        _ => None,
+    };
+    let input = export.read(USERS)?.ok_or_else(|| missing(USERS))?;
+    let mut table = Table::open(input, USERS)?;
+    let columns = Columns::find(&mut table, roles.is_none(), options)?;
+    let width = table.width();
+    let mut users = Vec::new();
+    let (mut record, mut cuts) = (csv::ByteRecord::new(), Vec::new());
+    let mut truncated = None;
+    while let Some(line) = table.next(&mut record, &mut cuts)? {
+        if record.iter().all(|c| c.trim_ascii().is_empty()) {
+            continue;
+        }
+        let id: Box<str> = String::from_utf8_lossy(cell(&record, Some(columns.id))).into();
+        let user_roles: Vec<(Kind, bool)> = match (&roles, columns.role) {
+            (Some(roles), _) => roles.get(&id).cloned().unwrap_or_default(),
+            (None, Some(role)) => vec![(kind_of(cell(&record, Some(role))), false)],
+            (None, None) => Vec::new(),
+        };
+        let contact = user_roles.iter().find_map(|&(kind, gone)| match kind {
+            Kind::Contact(at) => Some((at, gone)),
+            _ => None,
+        });
+        let kind = match contact {
+            Some((at, _)) => Kind::Contact(at),
+            None if user_roles.iter().any(|&(k, _)| k == Kind::Student) => Kind::Student,
+            None => Kind::Other,
+        };
+        let cut = cut_said(&cuts, record.len(), width);
+        if cut.as_ref().is_some_and(|d| d.code == Code::TruncatedFile) {
+            truncated = Some(line);
+        }
+        let deleted =
+            is_deleted(cell(&record, columns.status)) || contact.is_some_and(|(_, gone)| gone);
+        let agents = String::from_utf8_lossy(cell(&record, Some(columns.agents)))
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(Box::from)
+            .collect();
+        let student_key = match options.student_key {
+            StudentKey::SourcedId => cell(&record, Some(columns.id)),
+            StudentKey::Identifier => cell(&record, columns.identifier),
+        };
+        users.push(User {
+            id,
+            line,
+            kind,
+            deleted,
+            agents,
+            student_key: student_key.into(),
+            record: matches!(kind, Kind::Contact(_)).then(|| record.clone()),
+            cut,
+        });
+    }
+    let mut synth = Synth::new(
+        format,
+        &options.reader,
+        USERS,
+        [
+            columns.student_column(options.student_key),
+            "sourcedId",
+            columns.given_name,
+            columns.family_name,
+            "email",
+            "sms",
+            "phone",
+            "",
+        ],
+        match columns.role {
+            Some(_) => &[(crate::Column::Guardian, "role")],
+            None => &[],
+        },
+        table.encoding(),
+    );
+    for (diagnostic, at) in std::mem::take(&mut table.said) {
+        synth.file_diagnostic(diagnostic, at);
+    }
+    if let Some(line) = truncated {
+        // A guardian's record says so on its rows; any other's here.
+        if !users
+            .iter()
+            .any(|u| u.line == line && matches!(u.kind, Kind::Contact(_)))
+        {
+            let said = Diagnostic::with_message(
+                Code::TruncatedFile,
+                1,
+                msg!(
+                    "the file ends in the middle of a record: the export or download was probably cut off, so records after it may be missing; a full sync removes no link: export the file again"
+                )
+                .lined(),
+            );
+            synth.file_diagnostic(said, spot(USERS, line, None));
+        }
+        synth.truncated();
+    }
+    link(&users, &columns, options, delta, &mut synth);
+    Ok(synth.finish(delta))
+}
+
+/// The `users.csv` columns the links read.
+struct Columns {
+    id: usize,
+    status: Option<usize>,
+    role: Option<usize>,
+    agents: usize,
+    agents_name: &'static str,
+    identifier: Option<usize>,
+    given: usize,
+    family: usize,
+    preferred_given: Option<usize>,
+    preferred_family: Option<usize>,
+    email: Option<usize>,
+    sms: Option<usize>,
+    phone: Option<usize>,
+    given_name: &'static str,
+    family_name: &'static str,
+}
+
+impl Columns {
+    fn find<R: Read>(
+        table: &mut Table<R>,
+        needs_role: bool,
+        options: &SourceOptions,
+    ) -> Result<Columns, Error> {
+        let id = table.required("sourcedId", &[])?;
+        let role = if needs_role {
+            Some(table.required("role", &[])?)
+        } else {
+            table.column("role", &[])
+        };
+        let agents = table.required("agentSourcedIds", &["agentSourceIds", "agentSourceId"])?;
+        let identifier = match options.student_key {
+            StudentKey::Identifier => Some(table.required("identifier", &[])?),
+            StudentKey::SourcedId => table.column("identifier", &[]),
+        };
+        let preferred = options.preferred_names;
+        Ok(Columns {
+            id,
+            status: table.column("status", &[]),
+            role,
+            agents,
+            agents_name: "agentSourcedIds",
+            identifier,
+            given: table.required("givenName", &[])?,
+            family: table.required("familyName", &[])?,
+            preferred_given: preferred
+                .then(|| table.column("preferredGivenName", &[]))
+                .flatten(),
+            preferred_family: preferred
+                .then(|| table.column("preferredFamilyName", &[]))
+                .flatten(),
+            email: table.column("email", &[]),
+            sms: table.column("sms", &[]),
+            phone: table.column("phone", &[]),
+            given_name: "givenName",
+            family_name: "familyName",
+        })
+    }
+
+    fn student_column(&self, key: StudentKey) -> &'static str {
+        match key {
+            StudentKey::SourcedId => "sourcedId",
+            StudentKey::Identifier => "identifier",
+        }
+    }
+
+    /// A guardian's cells for a link to `student`.
+    fn cells<'a>(&self, record: &'a csv::ByteRecord, student: &'a [u8]) -> LinkCells<'a> {
+        let name = |preferred: Option<usize>, plain: usize| {
+            let given = cell(record, preferred);
+            if given.is_empty() {
+                cell(record, Some(plain))
+            } else {
+                given
+            }
+        };
+        LinkCells {
+            student,
+            guardian: cell(record, Some(self.id)),
+            first: name(self.preferred_given, self.given),
+            last: name(self.preferred_family, self.family),
+            email: cell(record, self.email),
+            mobile: cell(record, self.sms),
+            home: cell(record, self.phone),
+            relationship: b"",
+        }
+    }
+}
+
+/// Makes every guardian's rows: one per student it or the student names,
+/// a rejected one for a guardian with none.
+fn link(
+    users: &[User],
+    columns: &Columns,
+    options: &SourceOptions,
+    delta: bool,
+    synth: &mut Synth,
+) {
+    let by_id: HashMap<&str, usize> = users
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(at, user)| (&*user.id, at))
+        .collect();
+    // Each guardian's students as the students name them, and the union
+    // of what the guardian's records name.
+    let mut named_by_students: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (at, user) in users.iter().enumerate() {
+        if user.kind == Kind::Student {
+            for agent in &user.agents {
+                named_by_students.entry(agent).or_default().push(at);
+            }
+        }
+    }
+    let mut named_by_guardian: HashMap<&str, HashSet<&str>> = HashMap::default();
+    for user in users.iter().filter(|u| matches!(u.kind, Kind::Contact(_))) {
+        named_by_guardian
+            .entry(&user.id)
+            .or_default()
+            .extend(user.agents.iter().map(|a| &**a));
+    }
+    let mut first_record: HashSet<&str> = HashSet::default();
+    for user in users {
+        let (Kind::Contact(role), Some(record)) = (user.kind, &user.record) else {
+            continue;
+        };
+        let first = first_record.insert(&user.id);
+        let own = &named_by_guardian[&*user.id];
+        // (student user, or the agent as written; the record naming it)
+        let mut links: Vec<(Option<&User>, &str, u64, bool)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        for agent in &user.agents {
+            if !seen.insert(agent) {
+                continue;
+            }
+            let student = by_id.get(&**agent).map(|&at| &users[at]);
+            let one_sided =
+                student.is_some_and(|s| s.kind == Kind::Student && !s.agents.contains(&user.id));
+            links.push((student, agent, user.line, one_sided));
+        }
+        if first {
+            for &at in named_by_students.get(&*user.id).into_iter().flatten() {
+                let student = &users[at];
+                if !own.contains(&*student.id) && seen.insert(&student.id) {
+                    links.push((Some(student), &student.id, student.line, true));
+                }
+            }
+        }
+        let exclusion = if user.deleted {
+            Some(Exclusion::Deleted)
+        } else if !options.counts_role(CONTACT_ROLES[role]) {
+            Some(Exclusion::NotGuardian)
+        } else {
+            None
+        };
+        if links.is_empty() {
+            no_students(user, columns, record, exclusion, synth);
+            continue;
+        }
+        for (student, agent, named_on, one_sided) in links {
+            let line = synth.next_line();
+            let student_is_one = student.filter(|s| s.kind == Kind::Student);
+            let key: &[u8] = match (student_is_one, options.student_key) {
+                (Some(s), _) => &s.student_key,
+                (None, StudentKey::SourcedId) => agent.as_bytes(),
+                (None, StudentKey::Identifier) => b"",
+            };
+            let link_spot = match (student_is_one, named_on == user.line) {
+                (Some(s), _) if options.student_key == StudentKey::Identifier => {
+                    (USERS, s.line, "identifier")
+                }
+                (_, true) => (USERS, user.line, columns.agents_name),
+                (_, false) => (USERS, named_on, columns.agents_name),
+            };
+            let origin = RowOrigin {
+                guardian_line: user.line,
+                link: link_spot,
+            };
+            let cells = columns.cells(record, key);
+            if let Some(exclusion) = exclusion {
+                let said = excluded_said(exclusion, CONTACT_ROLES[role], line);
+                synth.push_excluded(&cells, origin, exclusion, said);
+                continue;
+            }
+            let mut said = Vec::new();
+            if let Some(cut) = &user.cut {
+                let mut cut = cut.clone();
+                cut.line = line;
+                said.push(cut);
+            }
+            match student_is_one {
+                Some(_) if one_sided => said.push(one_sided_said(line, named_on != user.line)),
+                Some(_) => {}
+                // Unchanged students are not in a delta: the link stands
+                // on the ID, which the roster knows.
+                None if delta && options.student_key == StudentKey::SourcedId => {}
+                None => said.push(unknown_agent_said(line, agent, student.is_some())),
+            }
+            synth.push(&cells, origin, said, false);
+        }
+    }
+}
+
+/// A guardian record that names no student and that no student names.
+fn no_students(
+    user: &User,
+    columns: &Columns,
+    record: &csv::ByteRecord,
+    exclusion: Option<Exclusion>,
+    synth: &mut Synth,
+) {
+    let line = synth.next_line();
+    let origin = RowOrigin {
+        guardian_line: user.line,
+        link: (USERS, user.line, columns.agents_name),
+    };
+    if exclusion.is_some() {
+        // Nothing to link and nothing to import: said on the record.
+        let said = Diagnostic::with_message(
+            Code::DeletedInSource,
+            1,
+            msg!("the guardian is deleted or not imported, and is linked to no student; nothing to do").lined(),
+        );
+        synth.file_diagnostic(said, crate::sources::table::spot(USERS, user.line, None));
+        return;
+    }
+    let said = Diagnostic::with_message(
+        Code::GuardianWithoutStudents,
+        line,
+        msg!(
+            "the guardian is linked to no student: agentSourcedIds is empty and no student names them, so there is nothing to import; add the guardian's students in the SIS and export again"
+        )
+        .lined(),
+    )
+    .with_column(crate::Column::StudentId);
+    synth.push(&columns.cells(record, b""), origin, vec![said], true);
+}
+
+fn excluded_said(exclusion: Exclusion, role: &'static str, line: u64) -> Diagnostic {
+    match exclusion {
+        Exclusion::Deleted => Diagnostic::with_message(
+            Code::DeletedInSource,
+            line,
+            msg!(
+                "the export marks this guardian or their role as tobedeleted, so the link is not imported"
+            )
+            .lined(),
+        ),
+        _ => Diagnostic::with_message(
+            Code::NotAGuardian,
+            line,
+            msg!(
+                "the user's role is {}, which this import does not count as a guardian (SourceOptions::guardian_roles), so the row was not imported",
+                role
+            )
+            .lined(),
+        )
+        .with_column(crate::Column::Guardian),
+    }
+}
+
+fn one_sided_said(line: u64, named_by_student: bool) -> Diagnostic {
+    let words = if named_by_student {
+        msg!(
+            "the student names this guardian in agentSourcedIds, but the guardian does not name the student; the link was made: check it, and ask the rostering provider to fill both sides"
+        )
+    } else {
+        msg!(
+            "the guardian names this student in agentSourcedIds, but the student does not name the guardian; the link was made: check it, and ask the rostering provider to fill both sides"
+        )
+    };
+    Diagnostic::with_message(Code::OneSidedLink, line, words.lined())
+        .with_column(crate::Column::StudentId)
+}
+
+fn unknown_agent_said(line: u64, agent: &str, is_a_user: bool) -> Diagnostic {
+    let words = if is_a_user {
+        msg!(
+            "agentSourcedIds names {}, a user who is not a student; that link was not made: correct the guardian's agents in the SIS",
+            Arg::Value
+        )
+    } else {
+        msg!(
+            "agentSourcedIds names {}, which is not a user of users.csv; that link was not made: export the whole roster again",
+            Arg::Value
+        )
+    };
+    Diagnostic::with_message(Code::UnknownAgent, line, words.lined())
+        .with_column(crate::Column::StudentId)
+        .with_value(agent)
+}
