@@ -1,10 +1,11 @@
-//! What would uploading a guardians.csv change? A dry run against the
-//! current roster; nothing is written.
+//! What would uploading a guardians.csv (or a OneRoster export, or a
+//! Clever students.csv) change? A dry run against the current roster;
+//! nothing is written.
 //!
 //! ```text
-//! cargo run --release --example dry_run -- GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv \
+//! cargo run --release --example dry_run -- PATH --students STUDENTS.csv --current CURRENT.csv \
 //!     [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json]
-//!     [--school ID]...
+//!     [--school ID]... [--student-key sourcedId|identifier]
 //!     [--errors-csv FILE] [--redact]
 //! ```
 //!
@@ -24,10 +25,11 @@ use guardian_roster::{
     Scope, SyncMode, ValidatedFile, Visible, dry_run, mask,
 };
 
-const USAGE: &str = "dry_run [GUARDIANS.csv --students STUDENTS.csv --current CURRENT.csv] \
+const USAGE: &str = "dry_run [PATH --students STUDENTS.csv --current CURRENT.csv] \
                      [--mode additive|full] [--max-unlink-percent N] [--region US] [--format text|json] \
-                     [--school ID]... [--errors-csv FILE] [--redact]";
-const ABOUT: &str = "Dry-runs a guardians.csv upload against the current roster (the bundled data without arguments); nothing is written.
+                     [--school ID]... [--student-key sourcedId|identifier] [--errors-csv FILE] [--redact]";
+const ABOUT: &str = "Dry-runs an upload (a guardians.csv, a OneRoster export folder or zip, or a Clever students.csv)
+against the current roster (the bundled data without arguments); nothing is written.
   --students FILE           any CSV with a student_id column (and a school column, for --school): the roster's students
   --current FILE            the roster's current guardians and links, in the guardians.csv format
   --mode additive|full      full also removes links the upload no longer has (additive)
@@ -38,6 +40,7 @@ const ABOUT: &str = "Dry-runs a guardians.csv upload against the current roster 
   --format json             the plan as JSON instead of text
   --errors-csv FILE         write the upload's rows with problems, to fix and upload again
   --redact                  mask emails, phones and names in the diagnostics, for logs
+  --student-key K           OneRoster and Clever: the student ID the roster holds, sourcedId (default) or identifier
 Exit status: 0 no errors, 1 some row has an error or cannot apply, 2 a file cannot be used (or the arguments are wrong).";
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
 
@@ -62,6 +65,7 @@ fn run() -> ExitCode {
         "errors-csv",
         "redact",
         "school",
+        "student-key",
     ]);
     if !unknown.is_empty() {
         return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
@@ -160,13 +164,29 @@ fn run() -> ExitCode {
     // The roster holds its own copy: the export's records can go.
     drop(current);
 
-    let bar = common::progress_bar(&mut builder, &guardians_path);
-    let file = builder
-        .from_path(&guardians_path)
-        .and_then(|r| r.validate());
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
+    if let Err(message) = args.student_key() {
+        return common::usage_error(&message, USAGE);
     }
+    let export = common::read_export(&guardians_path, &builder, &args);
+    if export.is_some() && args.value("errors-csv").is_some() {
+        return common::usage_error(
+            "--errors-csv writes guardians.csv rows; an export's problems are fixed in the SIS and exported again",
+            USAGE,
+        );
+    }
+    let file = match export {
+        Some(read) => read,
+        None => {
+            let bar = common::progress_bar(&mut builder, &guardians_path);
+            let file = builder
+                .from_path(&guardians_path)
+                .and_then(|r| r.validate());
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            file
+        }
+    };
     let file = match file {
         Ok(file) => file,
         Err(error) => {
@@ -341,9 +361,15 @@ fn print_text(
                     student_id,
                     line,
                 } => outln!(
-                    "  {} -> student {}  (line {line})",
+                    "  {} -> student {}  ({})",
                     Visible(guardian_id.as_str()),
-                    Visible(student_id.as_str())
+                    Visible(student_id.as_str()),
+                    // An export's rows are named by the record that made them.
+                    file.source_of(*line, Some(guardian_roster::Column::StudentId))
+                        .map_or_else(
+                            || format!("line {line}"),
+                            |spot| format!("{} line {}", spot.file, spot.line)
+                        )
                 ),
                 Change::Unlink {
                     guardian_id,

@@ -1,11 +1,13 @@
-//! Validate a guardians.csv and report every problem.
+//! Validate a guardians.csv, a OneRoster export (folder or zip) or a
+//! Clever `students.csv`, and report every problem.
 //!
 //! ```text
-//! cargo run --release --example validate -- [FILE] [--region US] [--strict-headers] [--format text|json]
-//!     [--errors-csv FILE] [--redact]
+//! cargo run --release --example validate -- [PATH] [--region US] [--strict-headers] [--format text|json]
+//!     [--errors-csv FILE] [--redact] [--student-key sourcedId|identifier]
 //! ```
 //!
-//! With no FILE, validates the bundled `examples/data/guardians.csv`.
+//! With no PATH, validates the bundled `examples/data/guardians.csv`. The
+//! report says which format was read.
 //! `--errors-csv` writes the rows with problems, with what is wrong, for
 //! the clerk to fix and upload again; `--redact` masks emails, phones and
 //! names in the diagnostics, for logs.
@@ -19,14 +21,16 @@ use std::process::ExitCode;
 use common::{Args, Format, outln, write_out};
 use guardian_roster::{ReaderBuilder, Region};
 
-const USAGE: &str = "validate [FILE] [--region US] [--strict-headers] [--format text|json] \
-                     [--errors-csv FILE] [--redact]";
-const ABOUT: &str = "Validates a guardians.csv (the bundled sample without FILE) and reports every problem.
+const USAGE: &str = "validate [PATH] [--region US] [--strict-headers] [--format text|json] \
+                     [--errors-csv FILE] [--redact] [--student-key sourcedId|identifier]";
+const ABOUT: &str = "Validates a guardians.csv, a OneRoster export (folder or zip) or a Clever students.csv
+(the bundled guardians.csv without PATH) and reports every problem.
   --region CC        default country of phone numbers without + (US)
   --strict-headers   accept only the canonical column names
   --format json      the report as JSON instead of text
   --errors-csv FILE  write the rows with problems, with what is wrong, to fix and upload again
   --redact           mask emails, phones and names in the diagnostics, for logs
+  --student-key K    OneRoster and Clever: the student ID the roster holds, sourcedId (default) or identifier
 Exit status: 0 no errors, 1 some row has an error, 2 the file cannot be used (or the arguments are wrong).";
 /// How the file was validated: its report written as it was read, or kept
 /// whole for the errors file.
@@ -49,7 +53,14 @@ fn run() -> ExitCode {
     if args.help() {
         return common::print_help(USAGE, ABOUT);
     }
-    let unknown = args.unknown(&["region", "strict-headers", "format", "errors-csv", "redact"]);
+    let unknown = args.unknown(&[
+        "region",
+        "strict-headers",
+        "format",
+        "errors-csv",
+        "redact",
+        "student-key",
+    ]);
     if !unknown.is_empty() {
         return common::usage_error(&format!("unknown option {}", unknown.join(" ")), USAGE);
     }
@@ -57,6 +68,9 @@ fn run() -> ExitCode {
         Ok(format) => format,
         Err(message) => return common::usage_error(&message, USAGE),
     };
+    if let Err(message) = args.student_key() {
+        return common::usage_error(&message, USAGE);
+    }
     let mut builder = ReaderBuilder::new();
     if let Some(region) = args.value("region") {
         match region.parse::<Region>() {
@@ -74,6 +88,16 @@ fn run() -> ExitCode {
 
     let redact = args.flag("redact");
     let errors_csv = args.value("errors-csv");
+    let export = common::read_export(path, &builder, &args);
+    if export.is_some() && errors_csv.is_some() {
+        return common::usage_error(
+            "--errors-csv writes guardians.csv rows; an export's problems are fixed in the SIS and exported again",
+            USAGE,
+        );
+    }
+    if let Some(read) = export {
+        return report_kept(read, format, shown, redact);
+    }
     let bar = common::progress_bar(&mut builder, path);
     let read = builder.from_path(path).map(|reader| match errors_csv {
         // The report is written as the rows are read, and says itself if
@@ -111,6 +135,42 @@ fn run() -> ExitCode {
             common::exit_status(&file)
         }
         Ok(Kept(Err(error))) | Err(error) => {
+            match format {
+                Format::Json => common::print_json(&common::fatal_json(shown, &error)),
+                Format::Text => {
+                    outln!("{shown}");
+                    outln!(
+                        "  the file cannot be used: {}",
+                        guardian_roster::Visible(&error.to_diagnostic().message())
+                    );
+                }
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The report of an export, read whole.
+fn report_kept(
+    read: Result<guardian_roster::ValidatedFile, guardian_roster::Error>,
+    format: Format,
+    shown: &str,
+    redact: bool,
+) -> ExitCode {
+    match read {
+        Ok(file) => {
+            match format {
+                Format::Json => common::print_file_json(shown, &file, redact),
+                Format::Text => {
+                    common::print_summary_text(shown, &file);
+                    common::print_excluded_text(&file);
+                    outln!();
+                    common::print_diagnostics_text(file.diagnostics(), redact);
+                }
+            }
+            common::exit_status(&file)
+        }
+        Err(error) => {
             match format {
                 Format::Json => common::print_json(&common::fatal_json(shown, &error)),
                 Format::Text => {

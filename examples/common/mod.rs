@@ -139,6 +139,18 @@ impl Args {
     }
 
     /// `--mode additive|full` (additive when absent).
+    /// `--student-key sourcedId|identifier`: which student ID of a
+    /// OneRoster or Clever export the roster holds.
+    pub fn student_key(&self) -> Result<guardian_roster::StudentKey, String> {
+        match self.value("student-key") {
+            None | Some("sourcedId" | "sourcedid") => Ok(guardian_roster::StudentKey::SourcedId),
+            Some("identifier") => Ok(guardian_roster::StudentKey::Identifier),
+            Some(other) => Err(format!(
+                "--student-key is sourcedId or identifier, not {other:?}"
+            )),
+        }
+    }
+
     pub fn mode(&self) -> Result<guardian_roster::SyncMode, String> {
         match self.value("mode") {
             None | Some("additive") => Ok(guardian_roster::SyncMode::Additive),
@@ -255,6 +267,7 @@ impl serde::Serialize for Guardians<'_> {
 struct Report<'a> {
     summary: Value,
     file: &'a str,
+    format: &'a str,
     encoding: &'a str,
     diagnostics: Stream<'a>,
     guardians: Guardians<'a>,
@@ -271,6 +284,7 @@ fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Repo
     Report {
         summary: summary_json(file.summary()),
         file: path,
+        format: file.format().name(),
         encoding: file.info().encoding().name(),
         diagnostics: Stream::new(
             file.diagnostics()
@@ -384,11 +398,18 @@ pub fn print_summary_text(path: &str, file: &ValidatedFile) {
         count(s.errors, "error"),
         count(s.warnings, "warning")
     );
-    outln!(
-        "  read as {}, delimiter {:?}",
-        file.info().encoding(),
-        char::from(file.info().delimiter())
-    );
+    match file.format() {
+        guardian_roster::Format::GuardiansCsv => outln!(
+            "  read as guardians.csv: {}, delimiter {:?}",
+            file.info().encoding(),
+            char::from(file.info().delimiter())
+        ),
+        other => outln!(
+            "  read as a {other} export: {}{}",
+            file.info().encoding(),
+            if file.is_delta() { ", a delta" } else { "" }
+        ),
+    }
     if !s.by_code.is_empty() {
         let codes: Vec<String> = s.by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
         outln!("  by code: {}", codes.join(", "));
@@ -724,7 +745,7 @@ pub fn stream_report<R: std::io::Read>(
         Format::Json => {
             let path = Value::from(path);
             write_out(format_args!(
-                "{{\n  \"file\": {path},\n  \"diagnostics\": ["
+                "{{\n  \"file\": {path},\n  \"format\": \"guardians.csv\",\n  \"diagnostics\": ["
             ));
         }
     }
@@ -787,4 +808,25 @@ pub fn stream_report<R: std::io::Read>(
         }
     }
     read
+}
+
+/// Reads `path` if it is a OneRoster or Clever export (`None` for a
+/// guardians.csv, which the examples read their own way), with the
+/// reader's settings and the arguments' `--student-key`.
+pub fn read_export(
+    path: &str,
+    builder: &guardian_roster::ReaderBuilder,
+    args: &Args,
+) -> Option<Result<ValidatedFile, Error>> {
+    match guardian_roster::detect_format(path) {
+        Ok(guardian_roster::Format::GuardiansCsv) => return None,
+        Ok(_) => {}
+        Err(error) => return Some(Err(error)),
+    }
+    let mut options = guardian_roster::SourceOptions::new();
+    options.reader(builder.clone());
+    if let Ok(key) = args.student_key() {
+        options.student_key(key);
+    }
+    Some(options.read(path))
 }

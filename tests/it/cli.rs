@@ -179,3 +179,114 @@ fn validate_streams_its_report_with_every_diagnostic() {
     assert_eq!(kept_order, expected);
     let _ = std::fs::remove_file(errors);
 }
+
+#[test]
+fn the_examples_read_oneroster_and_clever_exports_and_say_which() {
+    let district = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/district")
+            .join(name)
+            .to_string_lossy()
+            .into_owned()
+    };
+    for (name, format) in [
+        ("guardians.csv", "guardians.csv"),
+        ("oneroster-1.1", "OneRoster 1.1"),
+        ("oneroster-1.2", "OneRoster 1.2"),
+        ("clever", "Clever"),
+    ] {
+        let (status, json) = run("validate", &[&district(name), "--format", "json"]);
+        assert_eq!(status, 1, "{name}: P4's email is invalid");
+        assert_eq!(json["format"], format, "{name}");
+        assert_eq!(json["summary"]["guardians"], 3, "{name}");
+        assert_eq!(json["summary"]["links"], 4, "{name}");
+    }
+    let (_, json) = run(
+        "validate",
+        &[&district("oneroster-1.1"), "--format", "json"],
+    );
+    assert_eq!(
+        json["diagnostics"][0]["source"],
+        serde_json::json!({"file": "users.csv", "line": 10, "column": "email"})
+    );
+    let output = Command::new(common::example("validate"))
+        .arg(district("clever"))
+        .output()
+        .expect("validate runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("  read as a Clever export: UTF-8\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "warning[not_a_guardian] students.csv line 8 (Contact_type): Contact_type is Emergency"
+        ),
+        "{text}"
+    );
+    // The errors file rewrites guardians.csv rows: an export's problems
+    // are fixed at the source.
+    let (status, _) = run(
+        "validate",
+        &[&district("clever"), "--errors-csv", "/dev/null"],
+    );
+    assert_eq!(status, 2);
+    let (status, _) = run("validate", &[&district("clever"), "--student-key", "nope"]);
+    assert_eq!(status, 2);
+
+    let dir = std::env::temp_dir().join(format!("guardian-roster-cli-src-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let students = dir.join("students.csv");
+    std::fs::write(&students, "student_id\nS001\nS002\nS003\nS004\n").expect("write");
+    let current = dir.join("current.csv");
+    std::fs::write(
+        &current,
+        "student_id,guardian_id,first_name,last_name,email,mobile_phone\nS003,P2,Bo,Li,bo.old@example.com,\n",
+    )
+    .expect("write");
+    let path = |p: &PathBuf| p.to_string_lossy().into_owned();
+    for name in ["oneroster-1.2", "clever"] {
+        let (status, json) = run(
+            "dry_run",
+            &[
+                &district(name),
+                "--students",
+                &path(&students),
+                "--current",
+                &path(&current),
+                "--mode",
+                "full",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(status, 1, "{name}");
+        assert_eq!(
+            json["format"],
+            if name == "clever" {
+                "Clever"
+            } else {
+                "OneRoster 1.2"
+            }
+        );
+        let actions: Vec<&str> = json["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter_map(|c| c["action"].as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "create_guardian",
+                "create_guardian",
+                "update_guardian",
+                "link",
+                "link",
+                "link"
+            ],
+            "{name}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
