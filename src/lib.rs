@@ -192,7 +192,7 @@ codes come from an [`Error`] ([`Error::to_diagnostic`]) and stop the file.
 | `unstable_contact_id` | warning | (Clever) a contact has no `Contact_sis_id`; an ID (`CLV-` and a hash) was made from the name, email and phone, which changes when they do |
 | `name_split` | warning | (Clever) `Contact_name` was split into first and last name (the last word, or the part before a comma, is the last name); check it |
 | `header_variant` | warning | a header of an export is a known misspelling (`agentSourceIds`) or other capitals of the column its specification names; read as that column |
-| `deleted_in_source` | warning | (OneRoster delta) the user or their role is `tobedeleted` (1.0: `inactive`); not imported ([`RowStatus::Excluded`]) |
+| `deleted_in_source` | warning | (OneRoster delta) the user or their role is `tobedeleted` (1.0: `inactive`); not imported ([`RowStatus::Excluded`]), and an additive dry run of the delta removes the roster's link (a full sync of a delta is refused: `delta_full_sync`) |
 | `conflicting_guardian` | error | rows of one guardian give two different names, emails or mobiles (names compared in NFC, ignoring capitals, apostrophes and spaces); all its rows rejected |
 | `name_case` | warning | a guardian's name differs from the guardian's first row only in capitals (`MARIA`, `Maria`); the first row's spelling is used |
 | `name_variant` | warning | a guardian's name differs from the guardian's first row only in apostrophes, spaces or hyphens (`O’Brien`, `O'Brien`; a no-break space); the first row's spelling is used |

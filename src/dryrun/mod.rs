@@ -4,6 +4,7 @@
 pub(crate) mod apply;
 pub(crate) mod approved;
 pub(crate) mod collisions;
+pub(crate) mod deleted;
 pub(crate) mod enrolments;
 pub(crate) mod field_changes;
 pub(crate) mod fingerprint;

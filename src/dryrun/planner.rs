@@ -11,6 +11,7 @@ use crate::diagnostic::message::{Arg, msg};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dryrun::collisions::{Release, collisions, demote_takers, released_in_vain};
+use crate::dryrun::deleted::{deleted_guardians, deleted_links, held_diagnostic};
 use crate::dryrun::enrolments::{
     by_unpadded, check_scope, enrolled_elsewhere, student_out_of_scope, students_out_of_scope,
 };
@@ -187,6 +188,45 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         summary.count_unlinks(&decided);
         unlinks = decided.unlinks;
         held_unlinks = decided.held;
+    }
+    if file.is_delta() && options.mode == SyncMode::Additive {
+        // A delta's removals are the links it deletes, and only those.
+        let ids = deleted_guardians(file);
+        if !ids.is_empty() {
+            let mut linked: HashSet<(GuardianId, StudentId)> =
+                batched(&ids, size, |ids| roster.links_of(ids))?
+                    .into_iter()
+                    .collect();
+            if !options.scope.school_ids().is_empty() {
+                let scope: HashSet<(GuardianId, StudentId)> = roster
+                    .links_in_scope(&options.scope)
+                    .map_err(roster_error)?
+                    .into_iter()
+                    .collect();
+                linked.retain(|pair| scope.contains(pair));
+            }
+            let mut read_pairs: Vec<&(GuardianId, StudentId)> = linked.iter().collect();
+            read_pairs.sort_unstable();
+            for (guardian, student) in read_pairs {
+                read.add(&["deleted", guardian.as_str(), student.as_str()]);
+            }
+            let deletions = deleted_links(file, &linked);
+            unlinks = deletions
+                .gone
+                .into_iter()
+                .map(|(guardian_id, student_id)| Change::Unlink {
+                    guardian_id,
+                    student_id,
+                })
+                .collect();
+            summary.unlink = unlinks.len() as u64;
+            summary.unlinks_held = deletions.held.len() as u64;
+            summary.unlinks_held_by_rows = deletions.held.len() as u64;
+            for (guardian, student, line) in deletions.held {
+                diagnostics.push(held_diagnostic(&guardian, &student, line));
+                held_unlinks.push((guardian, student));
+            }
+        }
     }
     diagnostics.extend(restricted.diagnostics(options.mode == SyncMode::Full, &removed_restricted));
 

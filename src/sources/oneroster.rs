@@ -537,7 +537,7 @@ fn excluded_said(exclusion: Exclusion, role: &'static str, line: u64) -> Diagnos
             Code::DeletedInSource,
             line,
             msg!(
-                "the export marks this guardian or their role as tobedeleted, so the link is not imported"
+                "the export marks this guardian or their role as tobedeleted: the link is not imported, and an additive sync of this delta removes it from the roster"
             )
             .lined(),
         ),

@@ -684,3 +684,85 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_additive_dry_run_of_a_delta_removes_the_links_it_deletes_and_no_other() {
+    let dir = export(
+        "delta-removes",
+        &[
+            ("manifest.csv", MANIFEST_DELTA),
+            (
+                "users.csv",
+                &users(&[
+                    // P2 is deleted: the roster's P2-S003 goes.
+                    "P2,tobedeleted,2026-11-01,true,,guardian,,,Bo,Li,,,bo.li@example.com,,,S003,,",
+                    // P1 is new; P9 (in the roster, linked to S004) is not
+                    // in the delta at all: untouched.
+                    "P1,active,2026-11-01,true,,parent,,,Ana,Díaz,,,ana@example.com,,,S001,,",
+                ]),
+            ),
+        ],
+    );
+    let file = read_source(&dir).expect("read");
+    let additive = DryRunOptions::new().mode(SyncMode::Additive).clone();
+    let mut roster = roster();
+    let plan = dry_run(&file, &mut roster, &additive).expect("dry run");
+    assert_eq!(
+        crate::common::unlinks(&plan),
+        [("P2".to_owned(), "S003".to_owned())]
+    );
+    assert_eq!(plan.summary().unlink, 1);
+    let applied = guardian_roster::start_processing(
+        &file,
+        &plan,
+        &mut roster,
+        &guardian_roster::ApplyOptions::new(),
+    )
+    .expect("applied");
+    assert_eq!((applied.applied(), applied.stale()), (3, 0));
+    let mut left: Vec<(String, String)> = roster
+        .all_links()
+        .map(|(g, s)| (g.to_string(), s.to_string()))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            ("P1".to_owned(), "S001".to_owned()),
+            ("P9".to_owned(), "S004".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn a_deleted_role_whose_link_another_record_makes_is_not_removed() {
+    let dir = export(
+        "delta-kept",
+        &[
+            ("manifest.csv", MANIFEST_DELTA),
+            (
+                "users.csv",
+                &users(&[
+                    "P2,tobedeleted,2026-11-01,true,,guardian,,,Bo,Li,,,bo.li@example.com,,,S003,,",
+                    "P2,active,2026-11-02,true,,guardian,,,Bo,Li,,,bo.li@example.com,,,S003,,",
+                ]),
+            ),
+        ],
+    );
+    let file = read_source(&dir).expect("read");
+    let additive = DryRunOptions::new().mode(SyncMode::Additive).clone();
+    let plan = dry_run(&file, &mut roster(), &additive).expect("dry run");
+    // The two records disagree on the link: neither is used, and the
+    // deletion is held, never guessed.
+    assert!(crate::common::unlinks(&plan).is_empty());
+    assert_eq!(
+        file.summary().by_code.get("conflicting_flags").copied(),
+        Some(1)
+    );
+    assert_eq!(crate::common::plan_codes(&plan), [("unlink_held", 2)]);
+    assert_eq!(
+        plan.diagnostics()[0].source.as_ref().map(|s| s.to_string()),
+        Some("users.csv line 2".to_owned())
+    );
+    assert_eq!(plan.held_unlinks().len(), 1);
+}
