@@ -420,7 +420,7 @@ fn link(
             continue;
         };
         let first = first_record.insert(&user.id);
-        let own = &named_by_guardian[&*user.id];
+        let own = named_by_guardian.get(&*user.id);
         // (student user, or the agent as written; the record naming it)
         let mut links: Vec<(Option<&User>, &str, u64, bool)> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::default();
@@ -436,7 +436,8 @@ fn link(
         if first {
             for &at in named_by_students.get(&*user.id).into_iter().flatten() {
                 let student = &users[at];
-                if !own.contains(&*student.id) && seen.insert(&student.id) {
+                let named = own.is_some_and(|own| own.contains(&*student.id));
+                if !named && seen.insert(&student.id) {
                     links.push((Some(student), &student.id, student.line, true));
                 }
             }

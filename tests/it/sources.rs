@@ -766,3 +766,91 @@ fn a_deleted_role_whose_link_another_record_makes_is_not_removed() {
     );
     assert_eq!(plan.held_unlinks().len(), 1);
 }
+
+/// Cells of users.csv and students.csv, good and hostile.
+fn source_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("S1".to_owned()),
+        Just("S2".to_owned()),
+        Just("P1".to_owned()),
+        Just("parent".to_owned()),
+        Just("student".to_owned()),
+        Just("relative".to_owned()),
+        Just("tobedeleted".to_owned()),
+        Just("\"S1,S2\"".to_owned()),
+        Just("\"P1, ,P1\"".to_owned()),
+        Just("Ana".to_owned()),
+        Just("ana@example.com".to_owned()),
+        Just("312-555-0142".to_owned()),
+        Just("Cell".to_owned()),
+        Just("Emergency".to_owned()),
+        Just("\"unclosed".to_owned()),
+        Just("=\"007\"".to_owned()),
+        Just("1.23E+11".to_owned()),
+        "[a-zA-Z0-9 @.,;'\"\u{e9}\u{202e}\t-]{0,12}",
+    ]
+}
+
+fn records(width: usize) -> impl Strategy<Value = Vec<Vec<String>>> {
+    proptest::collection::vec(
+        proptest::collection::vec(source_cell(), 0..=width + 1),
+        0..8,
+    )
+}
+
+fn join(header: &str, rows: &[Vec<String>], end: bool) -> String {
+    let mut text = format!("{header}\n");
+    for row in rows {
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    if !end {
+        text.pop();
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Whatever users.csv or students.csv hold, reading never panics, and
+    /// every row made is in exactly one of valid, repaired, rejected,
+    /// excluded; a dry run of it never panics either.
+    #[test]
+    fn hostile_exports_never_panic_and_account_for_every_row(
+        users in records(18),
+        contacts in records(10),
+        delta in any::<bool>(),
+        end in any::<bool>(),
+    ) {
+        let manifest = if delta { MANIFEST_DELTA } else { MANIFEST_11 };
+        let oneroster = export("hostile-or", &[
+            ("manifest.csv", manifest),
+            ("users.csv", &join(USERS_11, &users, end)),
+        ]);
+        let clever = export("hostile-cl", &[(
+            "students.csv",
+            &join(
+                "School_id,Student_id,Student_number,Contact_name,Contact_type,Contact_phone,Contact_phone_type,Contact_email,Contact_relationship,Contact_sis_id",
+                &contacts,
+                end,
+            ),
+        )]);
+        for dir in [&oneroster, &clever] {
+            if let Ok(file) = read_source(dir) {
+                let s = file.summary();
+                prop_assert_eq!(s.rows, s.valid + s.repaired + s.rejected + s.excluded);
+                prop_assert_eq!(s.rows as usize, file.rows().iter().filter(|r| r.status != guardian_roster::RowStatus::Blank).count());
+                for d in file.diagnostics() {
+                    if d.line > 1 {
+                        prop_assert!(d.source.is_some(), "{} has no source spot", d.code);
+                    }
+                }
+                let options = DryRunOptions::new().mode(SyncMode::Additive).clone();
+                let _ = dry_run(&file, &mut roster(), &options);
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
