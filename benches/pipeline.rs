@@ -8,7 +8,7 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use guardian_roster::{
     DryRunOptions, InMemoryRoster, ReaderBuilder, SchoolId, Scope, StudentId, SyncMode, dry_run,
-    read_students,
+    read_source, read_students,
 };
 
 #[path = "../examples/generate/synth.rs"]
@@ -216,5 +216,108 @@ fn nfc_names(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, validation, foreign_numbers, dry_runs, nfc_names);
+/// The same guardians as a guardians.csv (one row per link) and as a
+/// OneRoster 1.1 export (a record per student and per guardian, linked by
+/// `agentSourcedIds`), written to a folder: each guardian's first row of
+/// the generated file gives its details.
+fn oneroster_district(rows: usize) -> (std::path::PathBuf, u64) {
+    let (data, _, _) = district(rows, 2.0);
+    let mut reader = csv::ReaderBuilder::new().from_reader(data.as_slice());
+    let mut order: Vec<String> = Vec::new();
+    let mut guardians: std::collections::HashMap<String, (Vec<String>, Vec<String>)> =
+        std::collections::HashMap::new();
+    let mut students: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for record in reader.records().flatten() {
+        let cell = |at: usize| record.get(at).unwrap_or_default().replace([',', '"'], " ");
+        let (student, guardian) = (cell(0), cell(1));
+        if student.trim().is_empty() || guardian.trim().is_empty() {
+            continue;
+        }
+        let entry = guardians.entry(guardian.clone()).or_insert_with(|| {
+            order.push(guardian.clone());
+            ((2..7).map(cell).collect(), Vec::new())
+        });
+        if !entry.1.contains(&student) {
+            entry.1.push(student.clone());
+            students.entry(student).or_default().push(guardian);
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("guardian-roster-bench-{}", std::process::id()));
+    let oneroster = dir.join("oneroster");
+    std::fs::create_dir_all(&oneroster).expect("bench folder");
+    let mut csv_text =
+        String::from("student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone\n");
+    let mut users = String::from(
+        "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n",
+    );
+    for (student, agents) in &students {
+        users.push_str(&format!(
+            "{student},,,true,SCH1,student,,,Kid,Roe,,{student},,,,\"{}\",,\n",
+            agents.join(",")
+        ));
+    }
+    let mut links = 0u64;
+    for guardian in &order {
+        let (details, kids) = &guardians[guardian];
+        for kid in kids {
+            csv_text.push_str(&format!("{kid},{guardian},{}\n", details.join(",")));
+            links += 1;
+        }
+        users.push_str(&format!(
+            "{guardian},,,true,SCH1,parent,,,{},{},,,{},{},{},\"{}\",,\n",
+            details[0],
+            details[1],
+            details[2],
+            details[3],
+            details[4],
+            kids.join(",")
+        ));
+    }
+    std::fs::write(dir.join("guardians.csv"), csv_text).expect("write guardians.csv");
+    std::fs::write(
+        oneroster.join("manifest.csv"),
+        "propertyName,value\noneroster.version,1.1\nfile.users.csv,bulk\n",
+    )
+    .expect("write manifest");
+    std::fs::write(oneroster.join("users.csv"), users).expect("write users.csv");
+    (dir, links)
+}
+
+/// Reading the same guardians from a OneRoster export and from
+/// guardians.csv: the export is read on one thread, so it is set beside
+/// guardians.csv on one thread (and on all).
+fn sources(c: &mut Criterion) {
+    let (dir, links) = oneroster_district(rows());
+    let guardians = dir.join("guardians.csv");
+    let oneroster = dir.join("oneroster");
+    let mut group = c.benchmark_group(format!("sources_{links}_links"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(links));
+    let csv = |threads: usize| {
+        ReaderBuilder::new()
+            .threads(threads)
+            .from_path(&guardians)
+            .and_then(|r| r.validate())
+            .map_or(0, |f| f.summary().links)
+    };
+    group.bench_function("guardians_csv_one_thread", |b| b.iter(|| csv(1)));
+    group.bench_function("guardians_csv", |b| b.iter(|| csv(0)));
+    group.bench_function("oneroster_1_1", |b| {
+        b.iter(|| read_source(&oneroster).map_or(0, |f| f.summary().links))
+    });
+    group.finish();
+    if std::env::var_os("BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+criterion_group!(
+    benches,
+    validation,
+    foreign_numbers,
+    dry_runs,
+    nfc_names,
+    sources
+);
 criterion_main!(benches);

@@ -101,13 +101,31 @@ struct User {
     line: u64,
     kind: Kind,
     deleted: bool,
-    agents: Vec<Box<str>>,
-    /// The student's cell that is the roster's student ID.
-    student_key: Box<[u8]>,
+    /// `agentSourcedIds` as written: IDs separated by commas.
+    agents: Box<str>,
+    /// A student's `identifier`, when students are keyed by it.
+    identifier: Option<Box<[u8]>>,
     /// A guardian's record (cells as written), for its row.
     record: Option<csv::ByteRecord>,
     /// What the limits cut from a guardian's record, said on its rows.
     cut: Option<Diagnostic>,
+}
+
+impl User {
+    /// The IDs `agentSourcedIds` names, blanks aside.
+    fn agents(&self) -> impl Iterator<Item = &str> {
+        self.agents
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+    }
+
+    /// The student's cell that is the roster's student ID.
+    fn student_key(&self) -> &[u8] {
+        self.identifier
+            .as_deref()
+            .unwrap_or(self.id.as_bytes())
+    }
 }
 
 /// Roles from `roles.csv` (1.2): each user's roles, and whether the
@@ -146,6 +164,14 @@ fn kind_of(role: &[u8]) -> Kind {
 /// `tobedeleted`, or 1.0's `inactive`.
 fn is_deleted(status: &[u8]) -> bool {
     status.eq_ignore_ascii_case(b"tobedeleted") || status.eq_ignore_ascii_case(b"inactive")
+}
+
+/// A copy of `record` that holds its cells and no more: a reused record's
+/// buffer keeps the room of the longest record read, which a clone copies.
+fn compact(record: &csv::ByteRecord) -> csv::ByteRecord {
+    let mut copy = csv::ByteRecord::with_capacity(record.as_slice().len(), record.len());
+    record.iter().for_each(|cell| copy.push_field(cell));
+    copy
 }
 
 /// What the limits cut from a record, as a diagnostic for its rows.
@@ -206,10 +232,14 @@ pub(crate) fn read(
             continue;
         }
         let id: Box<str> = String::from_utf8_lossy(cell(&record, Some(columns.id))).into();
-        let user_roles: Vec<(Kind, bool)> = match (&roles, columns.role) {
-            (Some(roles), _) => roles.get(&id).cloned().unwrap_or_default(),
-            (None, Some(role)) => vec![(kind_of(cell(&record, Some(role))), false)],
-            (None, None) => Vec::new(),
+        let one_role;
+        let user_roles: &[(Kind, bool)] = match (&roles, columns.role) {
+            (Some(roles), _) => roles.get(&id).map_or(&[], Vec::as_slice),
+            (None, Some(role)) => {
+                one_role = [(kind_of(cell(&record, Some(role))), false)];
+                &one_role
+            }
+            (None, None) => &[],
         };
         let contact = user_roles.iter().find_map(|&(kind, gone)| match kind {
             Kind::Contact(at) => Some((at, gone)),
@@ -226,15 +256,12 @@ pub(crate) fn read(
         }
         let deleted =
             is_deleted(cell(&record, columns.status)) || contact.is_some_and(|(_, gone)| gone);
-        let agents = String::from_utf8_lossy(cell(&record, Some(columns.agents)))
-            .split(',')
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(Box::from)
-            .collect();
-        let student_key = match options.student_key {
-            StudentKey::SourcedId => cell(&record, Some(columns.id)),
-            StudentKey::Identifier => cell(&record, columns.identifier),
+        let agents = String::from_utf8_lossy(cell(&record, Some(columns.agents))).into();
+        let identifier = match (options.student_key, kind) {
+            (StudentKey::Identifier, Kind::Student) => {
+                Some(cell(&record, columns.identifier).into())
+            }
+            _ => None,
         };
         users.push(User {
             id,
@@ -242,8 +269,8 @@ pub(crate) fn read(
             kind,
             deleted,
             agents,
-            student_key: student_key.into(),
-            record: matches!(kind, Kind::Contact(_)).then(|| record.clone()),
+            identifier,
+            record: matches!(kind, Kind::Contact(_)).then(|| compact(&record)),
             cut,
         });
     }
@@ -402,42 +429,63 @@ fn link(
     let mut named_by_students: HashMap<&str, Vec<usize>> = HashMap::default();
     for (at, user) in users.iter().enumerate() {
         if user.kind == Kind::Student {
-            for agent in &user.agents {
+            for agent in user.agents() {
                 named_by_students.entry(agent).or_default().push(at);
             }
         }
     }
+    // Each guardian's records, by ID: the first, and how many. Most
+    // guardians have one record; the union of what several name is built
+    // for those that have more.
+    let mut records: HashMap<&str, (usize, u32)> = HashMap::default();
+    for (at, user) in users.iter().enumerate() {
+        if matches!(user.kind, Kind::Contact(_)) {
+            records.entry(&user.id).or_insert((at, 0)).1 += 1;
+        }
+    }
     let mut named_by_guardian: HashMap<&str, HashSet<&str>> = HashMap::default();
     for user in users.iter().filter(|u| matches!(u.kind, Kind::Contact(_))) {
-        named_by_guardian
-            .entry(&user.id)
-            .or_default()
-            .extend(user.agents.iter().map(|a| &**a));
+        if records.get(&*user.id).is_some_and(|&(_, count)| count > 1) {
+            named_by_guardian
+                .entry(&user.id)
+                .or_default()
+                .extend(user.agents());
+        }
     }
-    let mut first_record: HashSet<&str> = HashSet::default();
-    for user in users {
+    for (at, user) in users.iter().enumerate() {
         let (Kind::Contact(role), Some(record)) = (user.kind, &user.record) else {
             continue;
         };
-        let first = first_record.insert(&user.id);
+        let first = records
+            .get(&*user.id)
+            .is_some_and(|&(first, _)| first == at);
         let own = named_by_guardian.get(&*user.id);
         // (student user, or the agent as written; the record naming it)
+        // A guardian has a few students: a list searched is quicker than
+        // a set.
         let mut links: Vec<(Option<&User>, &str, u64, bool)> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::default();
-        for agent in &user.agents {
-            if !seen.insert(agent) {
+        // The students that name this guardian.
+        let naming = named_by_students
+            .get(&*user.id)
+            .map_or(&[][..], Vec::as_slice);
+        for agent in user.agents() {
+            if links.iter().any(|l| l.1 == agent) {
                 continue;
             }
-            let student = by_id.get(&**agent).map(|&at| &users[at]);
+            let found = by_id.get(agent).copied();
+            let student = found.map(|at| &users[at]);
             let one_sided =
-                student.is_some_and(|s| s.kind == Kind::Student && !s.agents.contains(&user.id));
+                found.is_some_and(|at| users[at].kind == Kind::Student && !naming.contains(&at));
             links.push((student, agent, user.line, one_sided));
         }
         if first {
-            for &at in named_by_students.get(&*user.id).into_iter().flatten() {
+            for &at in naming {
                 let student = &users[at];
-                let named = own.is_some_and(|own| own.contains(&*student.id));
-                if !named && seen.insert(&student.id) {
+                let named = match own {
+                    Some(own) => own.contains(&*student.id),
+                    None => user.agents().any(|a| a == &*student.id),
+                };
+                if !named && !links.iter().any(|l| l.1 == &*student.id) {
                     links.push((Some(student), &student.id, student.line, true));
                 }
             }
@@ -457,7 +505,7 @@ fn link(
             let line = synth.next_line();
             let student_is_one = student.filter(|s| s.kind == Kind::Student);
             let key: &[u8] = match (student_is_one, options.student_key) {
-                (Some(s), _) => &s.student_key,
+                (Some(s), _) => s.student_key(),
                 (None, StudentKey::SourcedId) => agent.as_bytes(),
                 (None, StudentKey::Identifier) => b"",
             };

@@ -97,10 +97,14 @@ impl Synth {
                 *slot = name;
             }
         }
+        // The rows come in order to this one checker: a guardian's rows
+        // after the first repeat its cells, which are not checked again.
+        let mut checker = RowChecker::new(header, b',', region, max_field_bytes, max_columns)
+            .excluding_non_guardians(exclude);
+        checker.remember_guardians();
         Synth {
             format,
-            checker: RowChecker::new(header, b',', region, max_field_bytes, max_columns)
-                .excluding_non_guardians(exclude),
+            checker,
             builder: Builder::new(info, file_diagnostics, false),
             record: csv::ByteRecord::new(),
             row: Row::default(),
