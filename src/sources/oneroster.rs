@@ -95,25 +95,93 @@ enum Kind {
     Other,
 }
 
+/// Where a piece of text is in the [`Arena`].
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// The text of every user record the links need, one buffer for all:
+/// no allocation per user.
+#[derive(Default)]
+struct Arena(Vec<u8>);
+
+impl Arena {
+    fn push(&mut self, bytes: &[u8]) -> Span {
+        let start = self.0.len();
+        self.0.extend_from_slice(bytes);
+        // A users.csv over 4 GiB is past every limit the reader keeps.
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(bytes.len()).unwrap_or(0),
+        }
+    }
+
+    /// Text, as valid UTF-8 (a cell that is not is kept with U+FFFD).
+    fn push_text(&mut self, bytes: &[u8]) -> Span {
+        match String::from_utf8_lossy(bytes) {
+            std::borrow::Cow::Borrowed(text) => self.push(text.as_bytes()),
+            std::borrow::Cow::Owned(text) => self.push(text.as_bytes()),
+        }
+    }
+
+    fn bytes(&self, span: Span) -> &[u8] {
+        let start = span.start as usize;
+        self.0.get(start..start + span.len as usize).unwrap_or_default()
+    }
+
+    fn text(&self, span: Span) -> &str {
+        std::str::from_utf8(self.bytes(span)).unwrap_or_default()
+    }
+}
+
+/// A user record as read: its text in the [`Arena`].
+struct Record {
+    id: Span,
+    agents: Span,
+    identifier: Option<Span>,
+    /// A guardian's cells: sourcedId, first and last name, email, sms,
+    /// phone.
+    cells: Option<[Span; 6]>,
+    line: u64,
+    kind: Kind,
+    deleted: bool,
+    /// What the limits cut from a guardian's record, said on its rows.
+    cut: Option<Box<Diagnostic>>,
+}
+
 /// A user record, as far as the links need it.
-struct User {
-    id: Box<str>,
+struct User<'a> {
+    id: &'a str,
     line: u64,
     kind: Kind,
     deleted: bool,
     /// `agentSourcedIds` as written: IDs separated by commas.
-    agents: Box<str>,
+    agents: &'a str,
     /// A student's `identifier`, when students are keyed by it.
-    identifier: Option<Box<[u8]>>,
-    /// A guardian's record (cells as written), for its row.
-    record: Option<csv::ByteRecord>,
-    /// What the limits cut from a guardian's record, said on its rows.
-    cut: Option<Diagnostic>,
+    identifier: Option<&'a [u8]>,
+    /// A guardian's cells as written, for its rows.
+    cells: Option<[&'a [u8]; 6]>,
+    cut: Option<&'a Diagnostic>,
 }
 
-impl User {
+impl<'a> User<'a> {
+    fn view(record: &'a Record, arena: &'a Arena) -> User<'a> {
+        User {
+            id: arena.text(record.id),
+            line: record.line,
+            kind: record.kind,
+            deleted: record.deleted,
+            agents: arena.text(record.agents),
+            identifier: record.identifier.map(|span| arena.bytes(span)),
+            cells: record.cells.map(|cells| cells.map(|span| arena.bytes(span))),
+            cut: record.cut.as_deref(),
+        }
+    }
+
     /// The IDs `agentSourcedIds` names, blanks aside.
-    fn agents(&self) -> impl Iterator<Item = &str> {
+    fn agents(&self) -> impl Iterator<Item = &'a str> {
         self.agents
             .split(',')
             .map(str::trim)
@@ -121,10 +189,8 @@ impl User {
     }
 
     /// The student's cell that is the roster's student ID.
-    fn student_key(&self) -> &[u8] {
-        self.identifier
-            .as_deref()
-            .unwrap_or(self.id.as_bytes())
+    fn student_key(&self) -> &'a [u8] {
+        self.identifier.unwrap_or(self.id.as_bytes())
     }
 }
 
@@ -164,14 +230,6 @@ fn kind_of(role: &[u8]) -> Kind {
 /// `tobedeleted`, or 1.0's `inactive`.
 fn is_deleted(status: &[u8]) -> bool {
     status.eq_ignore_ascii_case(b"tobedeleted") || status.eq_ignore_ascii_case(b"inactive")
-}
-
-/// A copy of `record` that holds its cells and no more: a reused record's
-/// buffer keeps the room of the longest record read, which a clone copies.
-fn compact(record: &csv::ByteRecord) -> csv::ByteRecord {
-    let mut copy = csv::ByteRecord::with_capacity(record.as_slice().len(), record.len());
-    record.iter().for_each(|cell| copy.push_field(cell));
-    copy
 }
 
 /// What the limits cut from a record, as a diagnostic for its rows.
@@ -224,17 +282,18 @@ pub(crate) fn read(
     let mut table = Table::open(input, USERS)?;
     let columns = Columns::find(&mut table, roles.is_none(), options)?;
     let width = table.width();
-    let mut users = Vec::new();
+    let mut records = Vec::new();
+    let mut arena = Arena::default();
     let (mut record, mut cuts) = (csv::ByteRecord::new(), Vec::new());
     let mut truncated = None;
     while let Some(line) = table.next(&mut record, &mut cuts)? {
         if record.iter().all(|c| c.trim_ascii().is_empty()) {
             continue;
         }
-        let id: Box<str> = String::from_utf8_lossy(cell(&record, Some(columns.id))).into();
+        let id = arena.push_text(cell(&record, Some(columns.id)));
         let one_role;
         let user_roles: &[(Kind, bool)] = match (&roles, columns.role) {
-            (Some(roles), _) => roles.get(&id).map_or(&[], Vec::as_slice),
+            (Some(roles), _) => roles.get(arena.text(id)).map_or(&[], Vec::as_slice),
             (None, Some(role)) => {
                 one_role = [(kind_of(cell(&record, Some(role))), false)];
                 &one_role
@@ -256,24 +315,29 @@ pub(crate) fn read(
         }
         let deleted =
             is_deleted(cell(&record, columns.status)) || contact.is_some_and(|(_, gone)| gone);
-        let agents = String::from_utf8_lossy(cell(&record, Some(columns.agents))).into();
+        let agents = arena.push_text(cell(&record, Some(columns.agents)));
         let identifier = match (options.student_key, kind) {
             (StudentKey::Identifier, Kind::Student) => {
-                Some(cell(&record, columns.identifier).into())
+                Some(arena.push(cell(&record, columns.identifier)))
             }
             _ => None,
         };
-        users.push(User {
+        let cells = match kind {
+            Kind::Contact(_) => Some(columns.cells(&record).map(|c| arena.push(c))),
+            _ => None,
+        };
+        records.push(Record {
             id,
+            agents,
+            identifier,
+            cells,
             line,
             kind,
             deleted,
-            agents,
-            identifier,
-            record: matches!(kind, Kind::Contact(_)).then(|| compact(&record)),
-            cut,
+            cut: cut.map(Box::new),
         });
     }
+    let users: Vec<User<'_>> = records.iter().map(|r| User::view(r, &arena)).collect();
     let mut synth = Synth::new(
         format,
         &options.reader,
@@ -386,8 +450,9 @@ impl Columns {
         }
     }
 
-    /// A guardian's cells for a link to `student`.
-    fn cells<'a>(&self, record: &'a csv::ByteRecord, student: &'a [u8]) -> LinkCells<'a> {
+    /// A guardian record's cells: sourcedId, first and last name (the
+    /// preferred ones where asked for and filled), email, sms, phone.
+    fn cells<'a>(&self, record: &'a csv::ByteRecord) -> [&'a [u8]; 6] {
         let name = |preferred: Option<usize>, plain: usize| {
             let given = cell(record, preferred);
             if given.is_empty() {
@@ -396,23 +461,35 @@ impl Columns {
                 given
             }
         };
-        LinkCells {
-            student,
-            guardian: cell(record, Some(self.id)),
-            first: name(self.preferred_given, self.given),
-            last: name(self.preferred_family, self.family),
-            email: cell(record, self.email),
-            mobile: cell(record, self.sms),
-            home: cell(record, self.phone),
-            relationship: b"",
-        }
+        [
+            cell(record, Some(self.id)),
+            name(self.preferred_given, self.given),
+            name(self.preferred_family, self.family),
+            cell(record, self.email),
+            cell(record, self.sms),
+            cell(record, self.phone),
+        ]
+    }
+}
+
+/// A guardian's cells for a link to `student`.
+fn link_cells<'a>(cells: &[&'a [u8]; 6], student: &'a [u8]) -> LinkCells<'a> {
+    LinkCells {
+        student,
+        guardian: cells[0],
+        first: cells[1],
+        last: cells[2],
+        email: cells[3],
+        mobile: cells[4],
+        home: cells[5],
+        relationship: b"",
     }
 }
 
 /// Makes every guardian's rows: one per student it or the student names,
 /// a rejected one for a guardian with none.
 fn link(
-    users: &[User],
+    users: &[User<'_>],
     columns: &Columns,
     options: &SourceOptions,
     delta: bool,
@@ -422,7 +499,7 @@ fn link(
         .iter()
         .enumerate()
         .rev()
-        .map(|(at, user)| (&*user.id, at))
+        .map(|(at, user)| (user.id, at))
         .collect();
     // Each guardian's students as the students name them, and the union
     // of what the guardian's records name.
@@ -440,33 +517,33 @@ fn link(
     let mut records: HashMap<&str, (usize, u32)> = HashMap::default();
     for (at, user) in users.iter().enumerate() {
         if matches!(user.kind, Kind::Contact(_)) {
-            records.entry(&user.id).or_insert((at, 0)).1 += 1;
+            records.entry(user.id).or_insert((at, 0)).1 += 1;
         }
     }
     let mut named_by_guardian: HashMap<&str, HashSet<&str>> = HashMap::default();
     for user in users.iter().filter(|u| matches!(u.kind, Kind::Contact(_))) {
-        if records.get(&*user.id).is_some_and(|&(_, count)| count > 1) {
+        if records.get(user.id).is_some_and(|&(_, count)| count > 1) {
             named_by_guardian
-                .entry(&user.id)
+                .entry(user.id)
                 .or_default()
                 .extend(user.agents());
         }
     }
     for (at, user) in users.iter().enumerate() {
-        let (Kind::Contact(role), Some(record)) = (user.kind, &user.record) else {
+        let (Kind::Contact(role), Some(record)) = (user.kind, &user.cells) else {
             continue;
         };
         let first = records
-            .get(&*user.id)
+            .get(user.id)
             .is_some_and(|&(first, _)| first == at);
-        let own = named_by_guardian.get(&*user.id);
+        let own = named_by_guardian.get(user.id);
         // (student user, or the agent as written; the record naming it)
         // A guardian has a few students: a list searched is quicker than
         // a set.
         let mut links: Vec<(Option<&User>, &str, u64, bool)> = Vec::new();
         // The students that name this guardian.
         let naming = named_by_students
-            .get(&*user.id)
+            .get(user.id)
             .map_or(&[][..], Vec::as_slice);
         for agent in user.agents() {
             if links.iter().any(|l| l.1 == agent) {
@@ -482,11 +559,11 @@ fn link(
             for &at in naming {
                 let student = &users[at];
                 let named = match own {
-                    Some(own) => own.contains(&*student.id),
-                    None => user.agents().any(|a| a == &*student.id),
+                    Some(own) => own.contains(student.id),
+                    None => user.agents().any(|a| a == student.id),
                 };
-                if !named && !links.iter().any(|l| l.1 == &*student.id) {
-                    links.push((Some(student), &student.id, student.line, true));
+                if !named && !links.iter().any(|l| l.1 == student.id) {
+                    links.push((Some(student), student.id, student.line, true));
                 }
             }
         }
@@ -520,14 +597,14 @@ fn link(
                 guardian_line: user.line,
                 link: link_spot,
             };
-            let cells = columns.cells(record, key);
+            let cells = link_cells(record, key);
             if let Some(exclusion) = exclusion {
                 let said = excluded_said(exclusion, CONTACT_ROLES[role], line);
                 synth.push_excluded(&cells, origin, exclusion, said);
                 continue;
             }
             let mut said = Vec::new();
-            if let Some(cut) = &user.cut {
+            if let Some(cut) = user.cut {
                 let mut cut = cut.clone();
                 cut.line = line;
                 said.push(cut);
@@ -547,9 +624,9 @@ fn link(
 
 /// A guardian record that names no student and that no student names.
 fn no_students(
-    user: &User,
+    user: &User<'_>,
     columns: &Columns,
-    record: &csv::ByteRecord,
+    record: &[&[u8]; 6],
     exclusion: Option<Exclusion>,
     synth: &mut Synth,
 ) {
@@ -577,7 +654,7 @@ fn no_students(
         .lined(),
     )
     .with_column(crate::Column::StudentId);
-    synth.push(&columns.cells(record, b""), origin, vec![said], true);
+    synth.push(&link_cells(record, b""), origin, vec![said], true);
 }
 
 fn excluded_said(exclusion: Exclusion, role: &'static str, line: u64) -> Diagnostic {
