@@ -101,6 +101,12 @@ impl ReaderBuilder {
         )
     }
 
+    /// The progress callback and cancel flag of the reader's
+    /// [`Control`], for the sources read without a [`Reader`].
+    pub(crate) fn watch(&self) -> &Watch {
+        &self.watch
+    }
+
     /// The region assumed for phone numbers without a country code.
     pub fn region(&mut self, region: Region) -> &mut ReaderBuilder {
         self.region = region;

@@ -143,7 +143,7 @@ pub(crate) fn read<R: Read>(input: R, options: &SourceOptions) -> Result<Validat
         };
         let contact_type = String::from_utf8_lossy(cell(&record, kind));
         match options.counts_contact_type(&contact_type) {
-            None => synth.push(&cells, origin, said, false),
+            None => synth.push(&cells, origin, said, false)?,
             Some(exclusion) => {
                 let said = Diagnostic::with_message(
                     Code::NotAGuardian,
@@ -162,11 +162,11 @@ pub(crate) fn read<R: Read>(input: R, options: &SourceOptions) -> Result<Validat
                 )
                 .with_column(Column::ContactType)
                 .with_value(contact_type.to_string());
-                synth.push_excluded(&cells, origin, exclusion, said);
+                synth.push_excluded(&cells, origin, exclusion, said)?;
             }
         }
     }
-    Ok(synth.finish(false))
+    synth.finish(false)
 }
 
 /// `Díaz, Ana` or `Ana María Díaz` as (first, last): the last word is the

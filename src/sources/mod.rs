@@ -95,8 +95,11 @@ impl SourceOptions {
         }
     }
 
-    /// The reader's settings: the phone region and limits for every
-    /// source, and everything else for guardians.csv.
+    /// The reader's settings: for every source the phone region, the
+    /// limits, whether non-guardians are left out, and its
+    /// [`crate::Control`]'s progress callback and cancel flag; everything
+    /// else (headers, delimiter, threads) for guardians.csv only. An
+    /// export's rows are checked on the calling thread.
     pub fn reader(&mut self, reader: ReaderBuilder) -> &mut SourceOptions {
         self.reader = reader;
         self

@@ -128,7 +128,9 @@ impl Arena {
 
     fn bytes(&self, span: Span) -> &[u8] {
         let start = span.start as usize;
-        self.0.get(start..start + span.len as usize).unwrap_or_default()
+        self.0
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
     }
 
     fn text(&self, span: Span) -> &str {
@@ -175,7 +177,9 @@ impl<'a> User<'a> {
             deleted: record.deleted,
             agents: arena.text(record.agents),
             identifier: record.identifier.map(|span| arena.bytes(span)),
-            cells: record.cells.map(|cells| cells.map(|span| arena.bytes(span))),
+            cells: record
+                .cells
+                .map(|cells| cells.map(|span| arena.bytes(span))),
             cut: record.cut.as_deref(),
         }
     }
@@ -286,7 +290,14 @@ pub(crate) fn read(
     let mut arena = Arena::default();
     let (mut record, mut cuts) = (csv::ByteRecord::new(), Vec::new());
     let mut truncated = None;
+    let watch = options.reader.watch();
     while let Some(line) = table.next(&mut record, &mut cuts)? {
+        let progress = crate::progress::Progress {
+            phase: crate::progress::Phase::Reading,
+            bytes: 0,
+            done: records.len() as u64,
+        };
+        watch.tick(progress, line)?;
         if record.iter().all(|c| c.trim_ascii().is_empty()) {
             continue;
         }
@@ -379,8 +390,8 @@ pub(crate) fn read(
         }
         synth.truncated();
     }
-    link(&users, &columns, options, delta, &mut synth);
-    Ok(synth.finish(delta))
+    link(&users, &columns, options, delta, &mut synth)?;
+    synth.finish(delta)
 }
 
 /// The `users.csv` columns the links read.
@@ -494,7 +505,7 @@ fn link(
     options: &SourceOptions,
     delta: bool,
     synth: &mut Synth,
-) {
+) -> Result<(), Error> {
     let by_id: HashMap<&str, usize> = users
         .iter()
         .enumerate()
@@ -533,9 +544,7 @@ fn link(
         let (Kind::Contact(role), Some(record)) = (user.kind, &user.cells) else {
             continue;
         };
-        let first = records
-            .get(user.id)
-            .is_some_and(|&(first, _)| first == at);
+        let first = records.get(user.id).is_some_and(|&(first, _)| first == at);
         let own = named_by_guardian.get(user.id);
         // (student user, or the agent as written; the record naming it)
         // A guardian has a few students: a list searched is quicker than
@@ -575,7 +584,7 @@ fn link(
             None
         };
         if links.is_empty() {
-            no_students(user, columns, record, exclusion, synth);
+            no_students(user, columns, record, exclusion, synth)?;
             continue;
         }
         for (student, agent, named_on, one_sided) in links {
@@ -600,7 +609,7 @@ fn link(
             let cells = link_cells(record, key);
             if let Some(exclusion) = exclusion {
                 let said = excluded_said(exclusion, CONTACT_ROLES[role], line);
-                synth.push_excluded(&cells, origin, exclusion, said);
+                synth.push_excluded(&cells, origin, exclusion, said)?;
                 continue;
             }
             let mut said = Vec::new();
@@ -617,9 +626,10 @@ fn link(
                 None if delta && options.student_key == StudentKey::SourcedId => {}
                 None => said.push(unknown_agent_said(line, agent, student.is_some())),
             }
-            synth.push(&cells, origin, said, false);
+            synth.push(&cells, origin, said, false)?;
         }
     }
+    Ok(())
 }
 
 /// A guardian record that names no student and that no student names.
@@ -629,7 +639,7 @@ fn no_students(
     record: &[&[u8]; 6],
     exclusion: Option<Exclusion>,
     synth: &mut Synth,
-) {
+) -> Result<(), Error> {
     let line = synth.next_line();
     let origin = RowOrigin {
         guardian_line: user.line,
@@ -643,7 +653,7 @@ fn no_students(
             msg!("the guardian is deleted or not imported, and is linked to no student; nothing to do").lined(),
         );
         synth.file_diagnostic(said, crate::sources::table::spot(USERS, user.line, None));
-        return;
+        return Ok(());
     }
     let said = Diagnostic::with_message(
         Code::GuardianWithoutStudents,
@@ -654,7 +664,7 @@ fn no_students(
         .lined(),
     )
     .with_column(crate::Column::StudentId);
-    synth.push(&link_cells(record, b""), origin, vec![said], true);
+    synth.push(&link_cells(record, b""), origin, vec![said], true)
 }
 
 fn excluded_said(exclusion: Exclusion, role: &'static str, line: u64) -> Diagnostic {

@@ -10,6 +10,8 @@ use crate::checks::builder::Builder;
 use crate::checks::validated::ValidatedFile;
 use crate::column::{COLUMNS, Column};
 use crate::diagnostic::{Diagnostic, SourceSpot};
+use crate::error::Error;
+use crate::progress::{Phase, Progress, Watch};
 use crate::reading::decode::TextEncoding;
 use crate::reading::file_info::FileInfo;
 use crate::reading::header::Header;
@@ -53,6 +55,8 @@ pub(crate) struct Synth {
     origins: Origins,
     /// Whether a source file ends mid-record.
     truncated: bool,
+    /// The caller's progress callback and cancel flag.
+    watch: Watch,
 }
 
 impl Synth {
@@ -114,6 +118,7 @@ impl Synth {
                 rows: Vec::new(),
             },
             truncated: false,
+            watch: options.watch().clone(),
         }
     }
 
@@ -122,6 +127,18 @@ impl Synth {
     pub(crate) fn file_diagnostic(&mut self, mut diagnostic: Diagnostic, spot: SourceSpot) {
         diagnostic.source = Some(Box::new(spot));
         self.builder.diagnostics.push(diagnostic);
+    }
+
+    /// Reports progress every [`crate::REPORT_EVERY`] rows made, and stops
+    /// at the caller's cancel flag.
+    fn tick(&self) -> Result<(), Error> {
+        let done = self.origins.rows.len() as u64;
+        let progress = Progress {
+            phase: Phase::Reading,
+            bytes: 0,
+            done,
+        };
+        self.watch.tick(progress, done + 1)
     }
 
     /// A source file ends in the middle of a record: rows may be
@@ -178,7 +195,7 @@ impl Synth {
         origin: RowOrigin,
         said: Vec<Diagnostic>,
         no_student: bool,
-    ) {
+    ) -> Result<(), Error> {
         let line = self.fill(cells, origin);
         self.checker.check(&self.record, line, &[], &mut self.row);
         if no_student {
@@ -189,6 +206,7 @@ impl Synth {
             self.row.add_diagnostic(diagnostic);
         }
         self.builder.push(&mut self.row);
+        self.tick()
     }
 
     /// Adds a row the source leaves out, for `exclusion`, with the
@@ -199,16 +217,27 @@ impl Synth {
         origin: RowOrigin,
         exclusion: Exclusion,
         said: Diagnostic,
-    ) {
+    ) -> Result<(), Error> {
         let line = self.fill(cells, origin);
         self.checker
             .check_excluded(&self.record, line, &mut self.row, exclusion, said);
         self.builder.push(&mut self.row);
+        self.tick()
     }
 
     /// The whole-file checks, then every diagnostic given its place in the
     /// source.
-    pub(crate) fn finish(self, delta: bool) -> ValidatedFile {
+    ///
+    /// # Errors
+    ///
+    /// The caller's cancel flag.
+    pub(crate) fn finish(self, delta: bool) -> Result<ValidatedFile, Error> {
+        let whole_file = Progress {
+            phase: Phase::WholeFile,
+            bytes: 0,
+            done: self.origins.rows.len() as u64,
+        };
+        self.watch.report(whole_file, self.next_line())?;
         let mut file = self.builder.finish();
         let origins = Arc::new(self.origins);
         file.diagnostics.iter_mut().for_each(|d| origins.attach(d));
@@ -218,6 +247,6 @@ impl Synth {
         if self.truncated && file.truncated_at.is_none() {
             file.truncated_at = Some(1);
         }
-        file
+        Ok(file)
     }
 }

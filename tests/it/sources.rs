@@ -854,3 +854,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_export_stops_at_the_cancel_flag_and_reports_its_phases() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::{Arc, Mutex};
+    let phases = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&phases);
+    let mut control = guardian_roster::Control::new();
+    control.progress(move |p| seen.lock().expect("lock").push(p.phase));
+    let mut reader = guardian_roster::ReaderBuilder::new();
+    reader.control(&control);
+    let mut options = SourceOptions::new();
+    options.reader(reader.clone());
+    for name in ["oneroster-1.1", "clever"] {
+        phases.lock().expect("lock").clear();
+        options.read(district(name)).expect(name);
+        let seen = phases.lock().expect("lock").clone();
+        assert_eq!(
+            seen.last(),
+            Some(&guardian_roster::Phase::WholeFile),
+            "{name}"
+        );
+    }
+    let flag = Arc::new(AtomicBool::new(true));
+    control.cancel_flag(flag);
+    reader.control(&control);
+    options.reader(reader);
+    for name in ["oneroster-1.2", "clever"] {
+        let error = options.read(district(name)).expect_err("cancelled");
+        assert!(matches!(error.kind(), ErrorKind::Cancelled), "{name}");
+    }
+}
