@@ -7,6 +7,7 @@ pub(crate) mod id;
 pub(crate) mod language;
 pub(crate) mod lookalike;
 pub(crate) mod name;
+pub(crate) mod nanp;
 pub(crate) mod phone;
 pub(crate) mod phone_rules;
 pub(crate) mod placeholder;

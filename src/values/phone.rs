@@ -19,26 +19,38 @@ use serde::Serialize;
 /// assert_eq!(Region::default().to_string(), "US");
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Region(country::Id);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Region {
+    id: country::Id,
+    // Read from the metadata once, when the region is parsed: asking
+    // `phonenumber`'s metadata anything loads all of it (a tenth of a
+    // second), which a North American file never needs.
+    code: &'static str,
+    calling_code: u16,
+}
 
 impl Region {
     /// The United States, the default.
-    pub const US: Region = Region(country::Id::US);
+    pub const US: Region = Region {
+        id: country::Id::US,
+        code: "US",
+        calling_code: 1,
+    };
 
     /// The two-letter CLDR code, e.g. `"US"`.
+    #[must_use]
     pub fn code(self) -> &'static str {
-        // Only regions present in the metadata are ever constructed.
-        phonenumber::metadata::DATABASE
-            .by_id(self.0.as_ref())
-            .map(|meta| meta.id())
-            .unwrap_or("ZZ")
+        self.code
     }
 
-    fn calling_code(self) -> Option<u16> {
-        phonenumber::metadata::DATABASE
-            .by_id(self.0.as_ref())
-            .map(|meta| meta.country_code())
+    fn calling_code(self) -> u16 {
+        self.calling_code
+    }
+}
+
+impl fmt::Debug for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Region({})", self.code)
     }
 }
 
@@ -64,11 +76,15 @@ impl FromStr for Region {
 
     fn from_str(s: &str) -> Result<Region, UnknownRegion> {
         let upper = s.trim().to_ascii_uppercase();
-        country::Id::from_str(&upper)
-            .ok()
-            .filter(|id| phonenumber::metadata::DATABASE.by_id(id.as_ref()).is_some())
-            .map(Region)
-            .ok_or_else(|| UnknownRegion(s.to_owned()))
+        let id = country::Id::from_str(&upper).map_err(|_| UnknownRegion(s.to_owned()))?;
+        let meta = phonenumber::metadata::DATABASE
+            .by_id(id.as_ref())
+            .ok_or_else(|| UnknownRegion(s.to_owned()))?;
+        Ok(Region {
+            id,
+            code: meta.id(),
+            calling_code: meta.country_code(),
+        })
     }
 }
 
@@ -414,7 +430,6 @@ pub struct PhoneParser {
     region: Region,
     nanp: bool,
     cache: HashMap<String, Result<String, PhoneError>>,
-    nanp_verdicts: HashMap<u64, Result<(), PhoneError>>,
     /// Phonenumber alone, no fast path and no lean rules: the reference
     /// the tests hold the fast paths to.
     phonenumber_only: bool,
@@ -436,21 +451,6 @@ pub(crate) fn keep_every_regex_compiled() {
     });
 }
 
-type SharedVerdicts = std::sync::RwLock<HashMap<(Region, u64), Result<(), PhoneError>>>;
-
-/// North American verdicts learnt by any parser of the process. At most a
-/// few million prefixes exist; the cap bounds memory all the same.
-fn shared_nanp_verdicts() -> &'static SharedVerdicts {
-    static SHARED: std::sync::OnceLock<SharedVerdicts> = std::sync::OnceLock::new();
-    SHARED.get_or_init(|| std::sync::RwLock::new(HashMap::default()))
-}
-
-const SHARED_NANP_LIMIT: usize = 1 << 21;
-
-/// North American verdicts one parser keeps at most (about 12 MB); beyond
-/// it the parser's memo starts again, and the shared verdicts serve.
-const NANP_MEMO_LIMIT: usize = 1 << 18;
-
 /// Memoised verdicts kept at most; beyond it the memo starts again, so a
 /// file of all-distinct numbers cannot grow memory without bound.
 const CACHE_LIMIT: usize = 1 << 20;
@@ -459,13 +459,11 @@ impl PhoneParser {
     /// A parser for numbers written without a country code in `region`.
     #[must_use]
     pub fn new(region: Region) -> PhoneParser {
-        keep_every_regex_compiled();
-        let nanp = region.calling_code() == Some(1);
+        let nanp = region.calling_code() == 1;
         PhoneParser {
             region,
             nanp,
             cache: HashMap::default(),
-            nanp_verdicts: HashMap::default(),
             phonenumber_only: false,
             key: String::new(),
         }
@@ -580,62 +578,35 @@ impl PhoneParser {
         }
     }
 
-    /// A North American number: the verdict of `phonenumber` for the
-    /// number's leading digits, memoised. The metadata's patterns decide
-    /// validity from the area code and exchange (the first six digits; seven
-    /// for the NPAs in [`SEVEN_DIGIT_NPAS`]) followed by free digits, so one
-    /// verdict serves every number that shares them. The equivalence is
-    /// tested against `phonenumber` itself on generated numbers.
+    /// A North American number: the verdict of `phonenumber`'s metadata
+    /// for its area code and exchange, looked up in the table generated
+    /// from that metadata (`values::nanp`; tests hold the two to
+    /// `phonenumber`'s own verdicts).
     fn parse_nanp(
         &mut self,
         national: usize,
         international: bool,
         extension: Option<&str>,
     ) -> Result<Phone, PhoneError> {
-        let digits = &self.key.as_bytes()[national..];
-        let significant = if SEVEN_DIGIT_NPAS.iter().any(|npa| digits.starts_with(npa)) {
-            7
-        } else {
-            6
-        };
-        let prefix = digits[..significant]
-            .iter()
-            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-        // The error names the region as written, so the form is part of the key.
-        let memo_key = (u64::from(prefix) * 10 + significant as u64) * 2 + u64::from(international);
-        let verdict = match self.nanp_verdicts.get(&memo_key) {
-            Some(verdict) => verdict.clone(),
-            None => {
-                // Verdicts are facts about the metadata: share them with
-                // every parser of the process, per region.
-                let shared = shared_nanp_verdicts();
-                let global_key = (self.region, memo_key);
-                let known = shared
-                    .read()
-                    .ok()
-                    .and_then(|map| map.get(&global_key).cloned());
-                let verdict = match known {
-                    Some(verdict) => verdict,
-                    None => {
-                        let verdict = self.nanp_verdict(&self.key[national..], international);
-                        if let Ok(mut map) = shared.write() {
-                            if map.len() < SHARED_NANP_LIMIT {
-                                map.insert(global_key, verdict.clone());
-                            }
-                        }
-                        verdict
-                    }
-                };
-                if self.nanp_verdicts.len() >= NANP_MEMO_LIMIT {
-                    self.nanp_verdicts.clear();
-                }
-                self.nanp_verdicts.insert(memo_key, verdict.clone());
-                verdict
+        use crate::values::nanp::{Verdict, verdict};
+        let digits = &self.key[national..];
+        match verdict(digits.as_bytes()) {
+            Some(Verdict::Valid) => {}
+            // Every North American region allows ten digits: an invalid
+            // number is never too short or too long (a test checks).
+            Some(Verdict::Invalid(region)) => {
+                return Err(PhoneError::Invalid {
+                    region: region.map_or_else(|| self.region_name(international), str::to_owned),
+                });
             }
-        };
-        verdict?;
+            // Not ten digits with an area code 2-9 (`nanp_national` lets
+            // none such through): the full path decides.
+            None => {
+                self.validate(international)?;
+            }
+        }
         Ok(Phone {
-            e164: E164::new(&["+1", &self.key[national..]]).ok_or_else(|| PhoneError::TooLong {
+            e164: E164::new(&["+1", digits]).ok_or_else(|| PhoneError::TooLong {
                 region: self.region.code().to_owned(),
             })?,
             legacy: false,
@@ -647,7 +618,11 @@ impl PhoneParser {
     fn validate(&self, international: bool) -> Result<String, PhoneError> {
         // A number with its own country code is parsed without a region:
         // with one, phonenumber mangles it.
-        let country = (!international).then_some(self.region.0);
+        let country = (!international).then_some(self.region.id);
+        // The first number off the North American table: phonenumber's
+        // metadata is loaded here, not before (an all-North-American file
+        // never loads it).
+        keep_every_regex_compiled();
         let digit_count = self.key.bytes().filter(u8::is_ascii_digit).count();
         let parsed = match phonenumber::parse(country, &self.key) {
             Ok(parsed) => parsed,
@@ -694,26 +669,6 @@ impl PhoneParser {
         Err(self.invalid(region, international, national.len()))
     }
 
-    /// The verdict on a North American number from its ten digits, without
-    /// phonenumber's parser: such a number always parses to calling code 1
-    /// and those digits, whichever of the three forms it was written in
-    /// (the fast-path tests hold this to phonenumber's own parse and
-    /// verdict).
-    fn nanp_verdict(&self, digits: &str, international: bool) -> Result<(), PhoneError> {
-        use crate::values::phone_rules::{lean_verdict, region_of};
-        match lean_verdict(1, digits) {
-            Some(true) => Ok(()),
-            Some(false) => match region_of(1, digits) {
-                Some(region) => {
-                    Err(self.invalid(region.map(str::to_owned), international, digits.len()))
-                }
-                None => self.validate(international).map(|_| ()),
-            },
-            // A pattern regex-lite cannot compile: the full path decides.
-            None => self.validate(international).map(|_| ()),
-        }
-    }
-
     /// The error for an invalid number of `length` national digits in
     /// `region` (if the metadata places it): too short or too long where
     /// the region's lengths say so.
@@ -751,10 +706,6 @@ impl PhoneParser {
         }
     }
 }
-
-/// NANP area codes whose validity patterns reach into the seventh digit
-/// (Barbados 246, Jamaica 876); a unit test checks the metadata for others.
-const SEVEN_DIGIT_NPAS: [&[u8]; 2] = [b"246", b"876"];
 
 /// Where the ten national digits of a North American number start in a
 /// memo key (`+1XXXXXXXXXX`, `1XXXXXXXXXX` or `XXXXXXXXXX`), if it is one:
@@ -1272,9 +1223,9 @@ mod tests {
                         .unwrap_or(0);
                     if free < 4 {
                         assert!(
-                            SEVEN_DIGIT_NPAS
+                            crate::values::nanp::SEVEN_DIGIT_NPAS
                                 .iter()
-                                .any(|npa| branch.as_bytes().starts_with(npa)),
+                                .any(|npa| branch.starts_with(&npa.to_string())),
                             "{}: {branch}",
                             meta.id()
                         );
@@ -1300,6 +1251,27 @@ mod tests {
         }
         branches.push(&pattern[start..]);
         branches
+    }
+
+    #[test]
+    fn an_invalid_north_american_number_is_never_too_short_or_too_long() {
+        // The table's verdicts name `Invalid` without asking the region's
+        // lengths: ten digits must be within every such region's lengths.
+        let parser = PhoneParser::new(Region::US);
+        let mut regions = 0;
+        for meta in phonenumber::metadata::DATABASE.iter() {
+            if meta.country_code() == 1 {
+                let error = parser.invalid(Some(meta.id().to_owned()), false, 10);
+                assert_eq!(
+                    error,
+                    PhoneError::Invalid {
+                        region: meta.id().to_owned()
+                    }
+                );
+                regions += 1;
+            }
+        }
+        assert!(regions > 20, "{regions} North American regions");
     }
 
     #[test]
