@@ -485,17 +485,31 @@ pub fn without_leading_zeros(id: &str) -> &str {
 /// assert_eq!(id_key("g-00\u{200b}42"), "g-0042");
 /// ```
 pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
-    use unicode_normalization::UnicodeNormalization;
-    if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        return std::borrow::Cow::Borrowed(without_leading_zeros_impl(id));
+    // ASCII (nearly every ID): NFKC leaves it as it is, it holds no format
+    // character and no other script's digit, so the key is its lowercase
+    // without leading zeros (held to `id_key_by_unicode` by a property
+    // test).
+    if id.is_ascii() {
+        return if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(without_leading_zeros_impl(&id.to_ascii_lowercase()).to_owned())
+        } else {
+            std::borrow::Cow::Borrowed(without_leading_zeros_impl(id))
+        };
     }
+    std::borrow::Cow::Owned(id_key_by_unicode(id))
+}
+
+/// [`id_key`] by the Unicode rules alone: NFKC, format characters out,
+/// other scripts' digits as ASCII, lowercase, leading zeros out.
+fn id_key_by_unicode(id: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let folded: String = id
         .nfkc()
         .filter(|&c| !crate::diagnostic::render::is_format(c) && c != '\u{feff}')
         .map(ascii_digit)
         .flat_map(char::to_lowercase)
         .collect();
-    std::borrow::Cow::Owned(without_leading_zeros_impl(&folded).to_owned())
+    without_leading_zeros_impl(&folded).to_owned()
 }
 
 /// The first code point of each run of ten decimal digits (general
@@ -696,6 +710,23 @@ mod tests {
         for zero in DIGIT_ZEROS {
             let nine = char::from_u32(zero + 9).expect("a digit");
             assert_eq!(ascii_digit(nine), '9', "{zero:X}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// The ASCII fast path against the Unicode rules: the same key for
+        /// any ASCII text (capitals, zeros, controls) and for text beyond it.
+        #[test]
+        fn the_ascii_key_is_the_unicode_key(
+            ascii in "[\\x00-\\x7f]{0,24}",
+            id_like in "[0Gg]{0,4}[0-9A-Za-z-]{0,12}",
+            any in "\\PC{0,12}",
+        ) {
+            for id in [ascii, id_like, any] {
+                proptest::prop_assert_eq!(id_key(&id).into_owned(), super::id_key_by_unicode(&id), "{:?}", id);
+            }
         }
     }
 }
