@@ -36,22 +36,48 @@ const NO_NAME: &[&str] = &["unk", ".", "fnu", "lnu", "nfn", "nln", "no name"];
 
 /// Whether `name` is a placeholder for an unknown name.
 pub(crate) fn is_name_placeholder(name: &str) -> bool {
-    name.len() <= 12
-        && NO_VALUE
-            .iter()
-            .chain(NO_NAME)
-            .any(|p| name.eq_ignore_ascii_case(p))
+    is_one_of(name, &NAME_FIRST, [NO_VALUE, NO_NAME])
 }
 
 /// Whether `raw`, in an optional cell, is a placeholder for "no value":
 /// one of the words, or a run of zeros written as a number (`000-0000`).
 pub(crate) fn is_placeholder(raw: &str) -> bool {
-    NO_VALUE
-        .iter()
-        .chain(NO_CONTACT)
-        .any(|p| raw.eq_ignore_ascii_case(p))
-        || is_zeros(raw)
+    is_one_of(raw, &OPTIONAL_FIRST, [NO_VALUE, NO_CONTACT]) || is_zeros(raw)
 }
+
+/// Whether `text` is one of the words of `lists`, ASCII case aside.
+/// `first` holds the words' first bytes in both cases: nearly every name or
+/// contact is turned away by its first byte, before any comparison.
+fn is_one_of(text: &str, first: &[bool; 256], lists: [&[&str]; 2]) -> bool {
+    text.as_bytes()
+        .first()
+        .is_some_and(|&b| first[usize::from(b)])
+        && lists
+            .into_iter()
+            .flatten()
+            .any(|word| text.eq_ignore_ascii_case(word))
+}
+
+/// The first bytes of the words of `lists`, in both ASCII cases.
+const fn first_bytes(lists: [&[&str]; 2]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut list = 0;
+    while list < lists.len() {
+        let words = lists[list];
+        let mut word = 0;
+        while word < words.len() {
+            let b = words[word].as_bytes()[0];
+            table[b.to_ascii_lowercase() as usize] = true;
+            table[b.to_ascii_uppercase() as usize] = true;
+            word += 1;
+        }
+        list += 1;
+    }
+    table
+}
+
+const NAME_FIRST: [bool; 256] = first_bytes([NO_VALUE, NO_NAME]);
+const OPTIONAL_FIRST: [bool; 256] = first_bytes([NO_VALUE, NO_CONTACT]);
 
 /// `0000000`, `000-000-0000`, `(000) 000-0000`: seven characters or more.
 fn is_zeros(raw: &str) -> bool {
@@ -110,6 +136,23 @@ pub(crate) const LANGUAGE_PLACEHOLDERS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The first-byte filter against comparing with every word.
+        #[test]
+        fn the_first_byte_filter_turns_away_no_placeholder(
+            text in "[nNuU.?tTfFlLxX-][a-zA-Z/. -]{0,11}|\\PC{0,6}",
+            word in proptest::sample::select([NO_VALUE, NO_NAME, NO_CONTACT].concat()),
+            upper in proptest::bool::ANY,
+        ) {
+            let word = if upper { word.to_uppercase() } else { word.to_owned() };
+            for text in [text, word] {
+                let every = |lists: &[&[&str]]| lists.iter().copied().flatten().any(|w| text.eq_ignore_ascii_case(w));
+                proptest::prop_assert_eq!(is_name_placeholder(&text), every(&[NO_VALUE, NO_NAME]), "{:?}", text);
+                proptest::prop_assert_eq!(is_placeholder(&text), every(&[NO_VALUE, NO_CONTACT]) || is_zeros(&text), "{:?}", text);
+            }
+        }
+    }
 
     #[test]
     fn each_word_is_a_placeholder_where_it_means_no_value() {
