@@ -600,13 +600,30 @@ fn sort_by_guardian_id(entries: &mut [Entry]) {
         entries.par_sort_unstable_by(|a, b| a.guardian.guardian_id.cmp(&b.guardian.guardian_id));
         return;
     };
-    let mut order: Vec<u32> = (0..count).collect();
-    {
+    let mut order = {
         let entries = &*entries;
-        let id = |at: &u32| entries[*at as usize].guardian.guardian_id.as_str();
-        order.par_sort_unstable_by(|a, b| id(a).cmp(id(b)));
-    }
+        sorted_order(count, |at| {
+            entries[at as usize].guardian.guardian_id.as_str()
+        })
+    };
     permute(entries, &mut order);
+}
+
+/// The indices `0..count` in the order of their texts. Each index is
+/// sorted with its text's first eight bytes beside it, so that most
+/// comparisons read no text (the order of those prefixes, zero-padded, is
+/// the texts' order wherever they differ; equal ones compare the texts).
+fn sorted_order<'t>(count: u32, text: impl Fn(u32) -> &'t str + Sync) -> Vec<u32> {
+    let prefix = |at: u32| {
+        let mut bytes = [0u8; 8];
+        let head = text(at).as_bytes();
+        let take = head.len().min(8);
+        bytes[..take].copy_from_slice(&head[..take]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u64, u32)> = (0..count).map(|at| (prefix(at), at)).collect();
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text(a.1).cmp(text(b.1))));
+    keyed.into_iter().map(|(_, at)| at).collect()
 }
 
 /// Puts `items[order[i]]` at `i` for every `i`, in place, by following the
@@ -640,6 +657,20 @@ mod tests {
     use proptest::prelude::{Just, Strategy};
 
     proptest::proptest! {
+        /// The order by prefixes and texts against sorting the texts.
+        #[test]
+        fn sorted_order_is_the_texts_order(
+            texts in proptest::collection::vec("[0G\\x00-\\x02]{0,3}[0-9A-Za-z\\x00]{0,12}", 0..200)
+        ) {
+            let count = u32::try_from(texts.len()).expect("small");
+            let order = super::sorted_order(count, |at| texts[at as usize].as_str());
+            let mut expected: Vec<u32> = (0..count).collect();
+            expected.sort_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize]));
+            let got: Vec<&str> = order.iter().map(|&at| texts[at as usize].as_str()).collect();
+            let want: Vec<&str> = expected.iter().map(|&at| texts[at as usize].as_str()).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+
         /// The in-place permutation against building the sorted vector.
         #[test]
         fn permute_puts_each_item_where_the_order_says(

@@ -29,18 +29,18 @@ impl Builder {
         if exotic.is_empty() {
             return;
         }
-        let mut plain: HashMap<&str, Vec<u32>> = HashMap::default();
-        for (at, entry) in entries.iter().enumerate() {
-            if let Some(email) = &entry.guardian.email {
-                plain.entry(email.key()).or_default().push(at as u32);
-            }
-        }
+        // Each folded address with the guardians who have it: the exotic
+        // ones that fold to it, and those whose own key it is (one pass
+        // over the guardians, keeping only the few keys asked for).
         let mut groups: HashMap<&str, Vec<u32>> = HashMap::default();
         for (at, folded) in &exotic {
-            let group = groups.entry(folded.as_str()).or_default();
-            group.push(*at);
-            if let Some(same) = plain.get(folded.as_str()) {
-                group.extend(same);
+            groups.entry(folded.as_str()).or_default().push(*at);
+        }
+        for (at, entry) in entries.iter().enumerate() {
+            if let Some(group) =
+                (entry.guardian.email.as_ref()).and_then(|e| groups.get_mut(e.key()))
+            {
+                group.push(at as u32);
             }
         }
         let key_of = |at: u32| {
