@@ -81,6 +81,8 @@ impl InMemoryRoster {
         current: &ValidatedFile,
     ) -> InMemoryRoster {
         let mut roster = InMemoryRoster::new();
+        let students = students.into_iter();
+        roster.students.reserve(students.size_hint().0);
         for student in students {
             roster.add_student(student);
         }
@@ -96,11 +98,14 @@ impl InMemoryRoster {
             .iter()
             .map(|g| (g.guardian_id.clone(), g.clone()))
             .collect();
-        roster.links = current
+        // Sorted on the pool first: the tree's own sort then finds one run.
+        let mut links: Vec<(GuardianId, StudentId)> = current
             .links()
             .iter()
             .map(|link| (link.guardian_id.clone(), link.student_id.clone()))
             .collect();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(links.as_mut_slice());
+        roster.links = links.into_iter().collect();
         roster
     }
 
