@@ -2,8 +2,6 @@
 //! implementation of [`Roster`] and [`RosterWriter`], for tests, examples
 //! and small applications.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use foldhash::HashMap;
 use std::convert::Infallible;
 use std::hash::BuildHasher;
@@ -48,8 +46,15 @@ pub struct InMemoryRoster {
     /// Guardians whose ID is not its own key (leading zeros, capitals,
     /// width...), by the key.
     padded_guardians: KeyIndex<GuardianId>,
-    guardians: BTreeMap<GuardianId, Guardian>,
-    links: BTreeSet<(GuardianId, StudentId)>,
+    /// Every guardian ID the roster has a record or a link of, by its
+    /// place in `records` and `linked`.
+    people: HashMap<GuardianId, u32>,
+    /// Each guardian's record, if one was added.
+    records: Vec<Option<Guardian>>,
+    /// Each guardian's students, sorted: a link is one student ID in its
+    /// guardian's list (the guardian's ID is not repeated per link), and a
+    /// guardian's links are one lookup away.
+    linked: Vec<Sorted<StudentId>>,
     emails: ContactIndex,
     mobiles: ContactIndex,
     /// Every school, by its ID's key.
@@ -61,8 +66,15 @@ impl std::fmt::Debug for InMemoryRoster {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InMemoryRoster")
             .field("students", &self.students.len())
-            .field("guardians", &self.guardians.len())
-            .field("links", &self.links.len())
+            .field("guardians", &self.records.iter().flatten().count())
+            .field(
+                "links",
+                &self
+                    .linked
+                    .iter()
+                    .map(|s| s.as_slice().len())
+                    .sum::<usize>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -86,34 +98,52 @@ impl InMemoryRoster {
         for student in students {
             roster.add_student(student);
         }
-        // Built in bulk, the trees' nodes are full; inserted one at a time
-        // in order, they would be left about half empty. The file's
-        // guardians are distinct, as `add_guardian` would leave them.
-        for guardian in current.guardians() {
+        // The file's guardians are distinct and sorted, as `add_guardian`
+        // would leave them.
+        let guardians = current.guardians();
+        roster.people.reserve(guardians.len());
+        roster.records.reserve_exact(guardians.len());
+        roster.linked.reserve_exact(guardians.len());
+        for guardian in guardians {
             roster.index_contacts(guardian);
             roster.index_padded(&guardian.guardian_id);
+            let at = roster.slot(&guardian.guardian_id);
+            roster.records[at] = Some(guardian.clone());
         }
-        roster.guardians = current
-            .guardians()
-            .iter()
-            .map(|g| (g.guardian_id.clone(), g.clone()))
-            .collect();
-        // Sorted on the pool first: the tree's own sort then finds one run.
-        let mut links: Vec<(GuardianId, StudentId)> = current
-            .links()
-            .iter()
-            .map(|link| (link.guardian_id.clone(), link.student_id.clone()))
-            .collect();
-        rayon::slice::ParallelSliceMut::par_sort_unstable(links.as_mut_slice());
-        roster.links = links.into_iter().collect();
+        for link in current.links() {
+            let at = roster.slot(&link.guardian_id);
+            roster.linked[at].insert(&link.student_id);
+        }
         roster
+    }
+
+    /// The place of guardian `id` in `records` and `linked`, made if new.
+    fn slot(&mut self, id: &GuardianId) -> usize {
+        let next = u32::try_from(self.records.len()).unwrap_or(u32::MAX);
+        let at = *self.people.entry(id.clone()).or_insert(next);
+        if at == next {
+            self.records.push(None);
+            self.linked.push(Sorted::None);
+        }
+        at as usize
+    }
+
+    /// The places of the roster's guardians, sorted by ID.
+    fn by_id(&self) -> Vec<(&GuardianId, usize)> {
+        let mut order: Vec<(&GuardianId, usize)> = self
+            .people
+            .iter()
+            .map(|(id, &at)| (id, at as usize))
+            .collect();
+        order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        order
     }
 
     /// Adds a student.
     pub fn add_student(&mut self, id: StudentId) {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.students.entry(id) {
             self.unpadded.add(slot.key().clone());
-            slot.insert(Schools::None);
+            slot.insert(Sorted::None);
         }
     }
 
@@ -123,7 +153,7 @@ impl InMemoryRoster {
             std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 self.unpadded.add(slot.key().clone());
-                slot.insert(Schools::None)
+                slot.insert(Sorted::None)
             }
         };
         if schools.insert(&school) {
@@ -139,11 +169,11 @@ impl InMemoryRoster {
     pub fn add_guardian(&mut self, guardian: Guardian) {
         self.remove_contact_index(&guardian.guardian_id);
         self.index_contacts(&guardian);
-        if !self.guardians.contains_key(&guardian.guardian_id) {
+        if self.guardian(guardian.guardian_id.as_str()).is_none() {
             self.index_padded(&guardian.guardian_id);
         }
-        self.guardians
-            .insert(guardian.guardian_id.clone(), guardian);
+        let at = self.slot(&guardian.guardian_id);
+        self.records[at] = Some(guardian);
     }
 
     /// Indexes a new guardian's ID by its key, if the key is not the ID
@@ -164,36 +194,59 @@ impl InMemoryRoster {
     }
 
     fn remove_contact_index(&mut self, id: &GuardianId) {
-        let Some(old) = self.guardians.get(id) else {
+        let Some(old) = self.guardian(id.as_str()) else {
             return;
         };
-        if let Some(email) = &old.email {
-            self.emails.remove(email.key(), id);
+        let email = old.email.as_ref().map(|e| e.key().to_owned());
+        let mobile = old.mobile_phone.as_ref().map(|p| p.e164().to_owned());
+        if let Some(email) = email {
+            self.emails.remove(&email, id);
         }
-        if let Some(mobile) = &old.mobile_phone {
-            self.mobiles.remove(mobile.e164(), id);
+        if let Some(mobile) = mobile {
+            self.mobiles.remove(&mobile, id);
         }
     }
 
     /// Links a guardian to a student.
     pub fn add_link(&mut self, guardian: GuardianId, student: StudentId) {
-        self.links.insert((guardian, student));
+        let at = self.slot(&guardian);
+        self.linked[at].insert(&student);
     }
 
     /// The guardian with this ID.
     #[must_use]
     pub fn guardian(&self, id: &str) -> Option<&Guardian> {
-        self.guardians.get(id)
+        let &at = self.people.get(id)?;
+        self.records.get(at as usize)?.as_ref()
     }
 
     /// Every guardian, by ID.
     pub fn all_guardians(&self) -> impl Iterator<Item = &Guardian> {
-        self.guardians.values()
+        self.by_id()
+            .into_iter()
+            .filter_map(|(_, at)| self.records[at].as_ref())
     }
 
     /// Every link, ordered by guardian then student.
-    pub fn all_links(&self) -> impl Iterator<Item = &(GuardianId, StudentId)> {
-        self.links.iter()
+    pub fn all_links(&self) -> impl Iterator<Item = (&GuardianId, &StudentId)> {
+        self.by_id().into_iter().flat_map(|(guardian, at)| {
+            self.linked[at]
+                .as_slice()
+                .iter()
+                .map(move |student| (guardian, student))
+        })
+    }
+
+    /// The links of the guardian at `at`, as owned pairs.
+    fn links_at(
+        &self,
+        guardian: &GuardianId,
+        at: usize,
+    ) -> impl Iterator<Item = (GuardianId, StudentId)> {
+        self.linked[at]
+            .as_slice()
+            .iter()
+            .map(move |student| (guardian.clone(), student.clone()))
     }
 }
 
@@ -213,13 +266,18 @@ impl RosterWriter for InMemoryRoster {
     }
 
     fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
-        self.links.extend(links.iter().cloned());
+        for (guardian, student) in links {
+            let at = self.slot(guardian);
+            self.linked[at].insert(student);
+        }
         Ok(())
     }
 
     fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
-        for link in links {
-            self.links.remove(link);
+        for (guardian, student) in links {
+            if let Some(&at) = self.people.get(guardian) {
+                self.linked[at as usize].remove(student);
+            }
         }
         Ok(())
     }
@@ -247,8 +305,8 @@ impl Roster for InMemoryRoster {
     fn similar_guardians(&mut self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
-            if let Some((id, _)) = self.guardians.get_key_value(*key) {
-                similar.push(id.clone());
+            if let Some(guardian) = self.guardian(key) {
+                similar.push(guardian.guardian_id.clone());
             }
             self.padded_guardians.find(key, &mut similar);
         }
@@ -258,7 +316,7 @@ impl Roster for InMemoryRoster {
     fn guardians(&mut self, ids: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
         Ok(ids
             .iter()
-            .filter_map(|id| self.guardians.get(id))
+            .filter_map(|id| self.guardian(id.as_str()))
             .cloned()
             .collect())
     }
@@ -266,21 +324,16 @@ impl Roster for InMemoryRoster {
     fn links_of(&mut self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
         let mut out = Vec::new();
         for id in ids {
-            let from = (id.clone(), StudentId::from(""));
-            out.extend(
-                self.links
-                    .range(from..)
-                    .take_while(|(g, _)| g == id)
-                    .cloned(),
-            );
+            if let Some(&at) = self.people.get(id) {
+                out.extend(self.links_at(id, at as usize));
+            }
         }
         Ok(out)
     }
 
     fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
         Ok(self.emails.owners(emails, |owner, email| {
-            self.guardians
-                .get(owner)
+            self.guardian(owner.as_str())
                 .and_then(|g| g.email.as_ref())
                 .is_some_and(|e| e.key() == email)
         }))
@@ -288,8 +341,7 @@ impl Roster for InMemoryRoster {
 
     fn mobile_owners(&mut self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
         Ok(self.mobiles.owners(mobiles, |owner, mobile| {
-            self.guardians
-                .get(owner)
+            self.guardian(owner.as_str())
                 .and_then(|g| g.mobile_phone.as_ref())
                 .is_some_and(|p| p.e164() == mobile)
         }))
@@ -299,22 +351,36 @@ impl Roster for InMemoryRoster {
         &mut self,
         scope: &Scope,
     ) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
-        // The whole district in one exact allocation (a filter would grow
-        // the list by doubling, up to twice its size).
-        if *scope == Scope::District {
-            return Ok(self.links.iter().cloned().collect());
-        }
-        let mut links: Vec<(GuardianId, StudentId)> = self
-            .links
-            .iter()
-            .filter(|(_, student)| {
-                self.students
+        // In one exact allocation (grown by doubling, the list would take
+        // up to twice its size), ordered by guardian then student.
+        let order = self.by_id();
+        let in_scope = |student: &StudentId| {
+            *scope == Scope::District
+                || self
+                    .students
                     .get(student)
                     .is_some_and(|schools| scope.includes(schools.as_slice()))
+        };
+        let count = order
+            .iter()
+            .map(|&(_, at)| {
+                self.linked[at]
+                    .as_slice()
+                    .iter()
+                    .filter(|s| in_scope(s))
+                    .count()
             })
-            .cloned()
-            .collect();
-        links.shrink_to_fit();
+            .sum();
+        let mut links = Vec::with_capacity(count);
+        for (guardian, at) in order {
+            links.extend(
+                self.linked[at]
+                    .as_slice()
+                    .iter()
+                    .filter(|s| in_scope(s))
+                    .map(|student| (guardian.clone(), student.clone())),
+            );
+        }
         Ok(links)
     }
 
@@ -344,39 +410,61 @@ impl Roster for InMemoryRoster {
     }
 }
 
-/// A student's schools, sorted: almost every student has one, held
-/// without an allocation of its own.
+/// A student's schools, sorted.
+type Schools = Sorted<SchoolId>;
+
+/// A short sorted list without duplicates (a student's schools, a
+/// guardian's students): almost every one holds one item, kept without an
+/// allocation of its own.
 #[derive(Clone, Default)]
-enum Schools {
+enum Sorted<T> {
     #[default]
     None,
-    One(SchoolId),
-    Several(Vec<SchoolId>),
+    One(T),
+    Several(Vec<T>),
 }
 
-impl Schools {
-    fn as_slice(&self) -> &[SchoolId] {
+impl<T: Ord + Clone> Sorted<T> {
+    fn as_slice(&self) -> &[T] {
         match self {
-            Schools::None => &[],
-            Schools::One(school) => std::slice::from_ref(school),
-            Schools::Several(schools) => schools,
+            Sorted::None => &[],
+            Sorted::One(item) => std::slice::from_ref(item),
+            Sorted::Several(items) => items,
         }
     }
 
-    /// Adds `school`; false if the student already had it.
-    fn insert(&mut self, school: &SchoolId) -> bool {
+    /// Adds `item`; false if the list already had it.
+    fn insert(&mut self, item: &T) -> bool {
         match self {
-            Schools::None => *self = Schools::One(school.clone()),
-            Schools::One(one) if one == school => return false,
-            Schools::One(one) => {
-                let mut several = vec![one.clone(), school.clone()];
+            Sorted::None => *self = Sorted::One(item.clone()),
+            Sorted::One(one) if one == item => return false,
+            Sorted::One(one) => {
+                let mut several = vec![one.clone(), item.clone()];
                 several.sort();
-                *self = Schools::Several(several);
+                *self = Sorted::Several(several);
             }
-            Schools::Several(several) => match several.binary_search(school) {
+            Sorted::Several(several) => match several.binary_search(item) {
                 Ok(_) => return false,
-                Err(at) => several.insert(at, school.clone()),
+                Err(at) => several.insert(at, item.clone()),
             },
+        }
+        true
+    }
+
+    /// Removes `item`; false if the list did not have it.
+    fn remove(&mut self, item: &T) -> bool {
+        match self {
+            Sorted::One(one) if one == item => *self = Sorted::None,
+            Sorted::Several(several) => match several.binary_search(item) {
+                Ok(at) => {
+                    several.remove(at);
+                    if several.is_empty() {
+                        *self = Sorted::None;
+                    }
+                }
+                Err(_) => return false,
+            },
+            _ => return false,
         }
         true
     }
@@ -546,6 +634,83 @@ mod tests {
         assert!(!schools.insert(&SchoolId::from("0102")));
         let ids: Vec<&str> = schools.as_slice().iter().map(SchoolId::as_str).collect();
         assert_eq!(ids, ["0102", "0205", "0300"]);
+    }
+
+    #[test]
+    fn links_are_kept_per_guardian_in_order() {
+        let pairs = |links: Vec<(GuardianId, StudentId)>| -> Vec<(String, String)> {
+            links
+                .into_iter()
+                .map(|(g, s)| (g.as_str().to_owned(), s.as_str().to_owned()))
+                .collect()
+        };
+        let owned = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(g, s)| ((*g).to_owned(), (*s).to_owned()))
+                .collect()
+        };
+        let mut roster = InMemoryRoster::new();
+        roster.add_link(GuardianId::from("G2"), StudentId::from("002"));
+        roster.add_link(GuardianId::from("G1"), StudentId::from("003"));
+        roster.add_link(GuardianId::from("G1"), StudentId::from("001"));
+        roster.add_link(GuardianId::from("G1"), StudentId::from("001"));
+        roster.add_guardian(guardian("G1", "a@example.com", None));
+        let all = |roster: &InMemoryRoster| -> Vec<(String, String)> {
+            pairs(
+                roster
+                    .all_links()
+                    .map(|(g, s)| (g.clone(), s.clone()))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            all(&roster),
+            owned(&[("G1", "001"), ("G1", "003"), ("G2", "002")])
+        );
+        let asked = ["G2", "G9", "G1"].map(GuardianId::from);
+        let Ok(of) = roster.links_of(&asked);
+        assert_eq!(
+            pairs(of),
+            owned(&[("G2", "002"), ("G1", "001"), ("G1", "003")])
+        );
+        let gone = [("G1", "001"), ("G1", "009"), ("G9", "001"), ("G2", "002")]
+            .map(|(g, s)| (GuardianId::from(g), StudentId::from(s)));
+        let Ok(()) = roster.remove_links(&gone);
+        assert_eq!(all(&roster), owned(&[("G1", "003")]));
+        let Ok(scope) = roster.links_in_scope(&Scope::District);
+        assert_eq!(pairs(scope), owned(&[("G1", "003")]));
+        // G2 had links and no record: never a guardian.
+        let ids: Vec<&str> = roster
+            .all_guardians()
+            .map(|g| g.guardian_id.as_str())
+            .collect();
+        assert_eq!(ids, ["G1"]);
+        assert!(roster.guardian("G2").is_none());
+        assert_eq!(
+            format!("{roster:?}"),
+            "InMemoryRoster { students: 0, guardians: 1, links: 1, .. }"
+        );
+        let Ok(()) = roster.add_links(&gone[..1]);
+        assert_eq!(all(&roster), owned(&[("G1", "001"), ("G1", "003")]));
+    }
+
+    #[test]
+    fn a_sorted_list_removes_what_it_has() {
+        let mut list = Sorted::default();
+        assert!(!list.remove(&2));
+        for item in [3, 1, 2] {
+            assert!(list.insert(&item));
+        }
+        assert!(!list.remove(&9));
+        assert!(list.remove(&2));
+        assert_eq!(list.as_slice(), [1, 3]);
+        assert!(list.remove(&1));
+        assert!(list.remove(&3));
+        assert!(list.as_slice().is_empty());
+        assert!(list.insert(&5));
+        assert!(!list.remove(&4));
+        assert!(list.remove(&5));
+        assert!(matches!(list, Sorted::None));
     }
 
     #[test]

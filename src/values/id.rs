@@ -484,6 +484,7 @@ pub fn without_leading_zeros(id: &str) -> &str {
 /// assert_eq!(id_key("G-0042"), "g-0042");
 /// assert_eq!(id_key("g-00\u{200b}42"), "g-0042");
 /// ```
+#[must_use]
 pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
     // ASCII (nearly every ID): NFKC leaves it as it is, it holds no format
     // character and no other script's digit, so the key is its lowercase

@@ -155,7 +155,10 @@ fn a_plan_applied_after_the_roster_changed_writes_nothing_stale() {
     let mut g3 = other.guardian("G3").expect("G3").clone();
     g3.email = Email::parse("ed@example.com").ok();
     other.add_guardian(g3);
-    let links: Vec<_> = other.all_links().cloned().collect();
+    let links: Vec<_> = other
+        .all_links()
+        .map(|(g, s)| (g.clone(), s.clone()))
+        .collect();
     let mut emptied = InMemoryRoster::from_export(
         ["001", "002", "003", "004"].map(StudentId::from),
         &common::validate(csv(&[])),
