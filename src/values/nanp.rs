@@ -196,6 +196,33 @@ mod tests {
         assert_eq!(verdict(b"2115550142"), Some(Verdict::Invalid(None)));
     }
 
+    #[test]
+    fn every_run_s_edges_answer_as_the_metadata() {
+        // The first and last position of each run (where a lookup that
+        // picked the neighbouring run would show), against the patterns.
+        let mut checked = 0;
+        for area in 200..=999u16 {
+            let at = usize::from(area - 200);
+            let runs =
+                &table::RUNS[usize::from(table::AREAS[at])..usize::from(table::AREAS[at + 1])];
+            let mut first = 0u16;
+            for &(last, _) in runs {
+                for position in [first, last] {
+                    let (exchange, seventh) = (position / 10, position % 10);
+                    let digits = format!("{area}{exchange:03}{seventh}999");
+                    assert_eq!(
+                        verdict(digits.as_bytes()),
+                        Some(by_metadata(area, exchange, seventh * 1000 + 999)),
+                        "{digits}"
+                    );
+                    checked += 1;
+                }
+                first = last + 1;
+            }
+        }
+        assert!(checked > 4_000, "{checked}");
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
 
