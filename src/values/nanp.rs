@@ -110,24 +110,24 @@ mod tests {
         for area_verdicts in verdicts {
             let mut last: Option<u8> = None;
             for (position, verdict) in (0u16..).zip(area_verdicts) {
-                let outcome =
-                    {
-                        match verdict {
-                            Verdict::Valid => 0u8,
-                            Verdict::Invalid(None) => 1,
-                            Verdict::Invalid(Some(region)) => {
-                                let at = regions.iter().position(|r| *r == region).unwrap_or_else(
-                                    || {
-                                        regions.push(region);
-                                        regions.len() - 1
-                                    },
-                                );
-                                u8::try_from(at + 2).expect("fewer than 254 regions")
-                            }
-                        }
-                    };
+                let outcome = match verdict {
+                    Verdict::Valid => 0u8,
+                    Verdict::Invalid(None) => 1,
+                    Verdict::Invalid(Some(region)) => {
+                        let at = regions
+                            .iter()
+                            .position(|r| *r == region)
+                            .unwrap_or_else(|| {
+                                regions.push(region);
+                                regions.len() - 1
+                            });
+                        u8::try_from(at + 2).expect("fewer than 254 regions")
+                    }
+                };
                 match runs.last_mut() {
-                    Some((end, kind)) if last == Some(outcome) && *kind == outcome => {
+                    // `last` is this area's previous outcome: its run is
+                    // the last one.
+                    Some((end, _)) if last == Some(outcome) => {
                         *end = position;
                     }
                     _ => runs.push((position, outcome)),
