@@ -173,12 +173,10 @@ impl Known {
     }
 
     /// What the roster answered about the window's guardians: their
-    /// records and links, each asked once whatever the windows.
+    /// records and links, each asked once whatever the windows (the
+    /// records on rayon's pool).
     pub(crate) fn digest(&self) -> Digest {
-        let mut digest = Digest::default();
-        for guardian in &self.current {
-            digest.add_guardian(guardian);
-        }
+        let mut digest = Digest::par_each(&self.current, Digest::add_guardian);
         for (guardian, student) in &self.current_links {
             digest.add(&["link", guardian.as_str(), student.as_str()]);
         }

@@ -152,9 +152,11 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         let scope = roster
             .links_in_scope(&options.scope)
             .map_err(roster_error)?;
-        for (guardian, student) in &scope {
-            read.add(&["scope", guardian.as_str(), student.as_str()]);
-        }
+        read.merge(in_pool(options, || {
+            Digest::par_each(&scope, |digest, (guardian, student)| {
+                digest.add(&["scope", guardian.as_str(), student.as_str()]);
+            })
+        }));
         // A school's sync never removes the link of a student who is also
         // enrolled in another school: that school's upload may still list
         // it.
@@ -246,7 +248,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         scope: options.scope.clone(),
         max_unlink_percent: options.max_unlink_percent,
         fingerprint: Fingerprint {
-            upload: upload_digest(file).hex(),
+            upload: in_pool(options, || upload_digest(file)).hex(),
             roster: read.hex(),
         },
         summary,
@@ -345,7 +347,7 @@ fn plan_windows<R: Roster + ?Sized>(
         report(done)?;
         done += guardians.len() as u64;
         let known = Known::ask(roster, guardians, &options.scope, size)?;
-        read.merge(known.digest());
+        read.merge(in_pool(options, || known.digest()));
         let known = &known;
         in_pool(options, || {
             planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
