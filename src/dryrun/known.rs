@@ -8,13 +8,14 @@ use foldhash::{HashMap, HashSet};
 use crate::checks::validated::ValidatedFile;
 use crate::dryrun::enrolments::by_unpadded;
 use crate::dryrun::fingerprint::Digest;
+use crate::dryrun::grouped::LinksByGuardian;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::roster::batched;
 use crate::dryrun::scope::Scope;
 use crate::error::Error;
 use crate::values::id::id_key;
 use crate::values::id::{GuardianId, SchoolId, StudentId};
-use crate::values::record::{Guardian, GuardianField, Link};
+use crate::values::record::{Guardian, GuardianField};
 
 /// What the upload says, for planning any of its guardians.
 pub(crate) struct Upload<'a> {
@@ -27,7 +28,8 @@ pub(crate) struct Upload<'a> {
     /// Roster IDs that differ from an unknown student's only in leading
     /// zeros, by the ID without them.
     pub(crate) suggestions: &'a HashMap<String, Vec<StudentId>>,
-    pub(crate) links_by_guardian: &'a HashMap<&'a GuardianId, Vec<&'a Link>>,
+    /// The links of each of the file's guardians, by the guardian's place.
+    pub(crate) links_by_guardian: &'a LinksByGuardian<'a>,
 }
 
 /// What the roster says about a window of the upload's guardians.

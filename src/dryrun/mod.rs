@@ -8,6 +8,7 @@ pub(crate) mod deleted;
 pub(crate) mod enrolments;
 pub(crate) mod field_changes;
 pub(crate) mod fingerprint;
+pub(crate) mod grouped;
 pub(crate) mod known;
 pub(crate) mod memory;
 pub(crate) mod options;

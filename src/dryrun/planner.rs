@@ -18,6 +18,7 @@ use crate::dryrun::enrolments::{
 use crate::dryrun::field_changes::{FieldChange, FieldChanges};
 use crate::dryrun::fingerprint::upload_digest;
 use crate::dryrun::fingerprint::{Digest, Fingerprint};
+use crate::dryrun::grouped::LinksByGuardian;
 use crate::dryrun::known::{Known, Upload};
 use crate::dryrun::options::{DryRunOptions, SyncMode};
 use crate::dryrun::plan::{Change, Plan, PlanSummary};
@@ -94,13 +95,9 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
     }
     check_scope(roster, &options.scope, size)?;
     let students = StudentsAsked::ask(file, roster, options)?;
-    let mut links_by_guardian: HashMap<&GuardianId, Vec<&Link>> = HashMap::default();
-    for link in file.links() {
-        links_by_guardian
-            .entry(&link.guardian_id)
-            .or_default()
-            .push(link);
-    }
+    let links_by_guardian = in_pool(options, || {
+        LinksByGuardian::new(file.guardians(), file.links())
+    });
     let upload = Upload {
         file,
         existing: &students.existing,
@@ -343,20 +340,25 @@ fn plan_windows<R: Roster + ?Sized>(
         };
         options.watch.report(progress, file.info().header_line())
     };
-    for guardians in file.guardians().chunks(window) {
+    for (index, guardians) in file.guardians().chunks(window).enumerate() {
         report(done)?;
+        // Within the file's guardians, as every window before is full.
+        let start = index * window;
         done += guardians.len() as u64;
         let known = Known::ask(roster, guardians, &options.scope, size)?;
         read.merge(in_pool(options, || known.digest()));
         let known = &known;
         in_pool(options, || {
-            planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).map(|guardians| {
-                let mut out = Planned::default();
-                for guardian in guardians {
-                    plan_guardian(guardian, upload, known, &mut out);
-                }
-                out
-            }));
+            planned.par_extend(guardians.par_chunks(GUARDIANS_PER_TASK).enumerate().map(
+                |(task, guardians)| {
+                    let mut out = Planned::default();
+                    let first = start + task * GUARDIANS_PER_TASK;
+                    for (at, guardian) in (first..).zip(guardians) {
+                        plan_guardian(at, guardian, upload, known, &mut out);
+                    }
+                    out
+                },
+            ));
         });
     }
     report(done)?;
@@ -431,11 +433,7 @@ impl Draft {
         );
         for (taker, at) in demoted {
             let release = &self.releases[at];
-            let rows = upload
-                .links_by_guardian
-                .get(&taker)
-                .map_or(&[][..], Vec::as_slice);
-            for link in rows.iter().filter(|l| {
+            for link in upload.links_by_guardian.of(&taker).filter(|l| {
                 upload.existing.contains(&l.student_id)
                     && !upload.out_of_scope.contains_key(&l.student_id)
             }) {
@@ -469,16 +467,20 @@ struct Planned {
     unchanged_links: u64,
 }
 
-/// Plans one guardian of the upload: its links to known students, then
+/// Plans one guardian of the upload (the file's guardian at `at`): its
+/// links to known students, then
 /// (unless its ID is probably a roster guardian's with its leading zeros
 /// changed, or a contact it brings belongs to another guardian) its
 /// creation or update and its new links.
-fn plan_guardian(guardian: &Guardian, upload: &Upload<'_>, known: &Known, out: &mut Planned) {
+fn plan_guardian(
+    at: usize,
+    guardian: &Guardian,
+    upload: &Upload<'_>,
+    known: &Known,
+    out: &mut Planned,
+) {
     let id = &guardian.guardian_id;
-    let rows = upload
-        .links_by_guardian
-        .get(id)
-        .map_or(&[][..], Vec::as_slice);
+    let rows = upload.links_by_guardian.at(at);
     let mut accepted: Vec<&Link> = Vec::with_capacity(rows.len());
     for link in rows {
         if let Some(schools) = upload.out_of_scope.get(&link.student_id) {
