@@ -92,29 +92,47 @@ impl InMemoryRoster {
         students: impl IntoIterator<Item = StudentId>,
         current: &ValidatedFile,
     ) -> InMemoryRoster {
-        let mut roster = InMemoryRoster::new();
+        // The guardians on rayon's pool while the calling thread adds the
+        // students (their iterator need not be `Send`): the two sides
+        // share no table.
         let students = students.into_iter();
-        roster.students.reserve(students.size_hint().0);
-        for student in students {
-            roster.add_student(student);
-        }
+        let mut roster = InMemoryRoster::new();
+        let mut with_students = InMemoryRoster::new();
+        rayon::in_place_scope(|scope| {
+            let roster = &mut roster;
+            scope.spawn(move |_| roster.add_guardians_of(current));
+            with_students.students.reserve(students.size_hint().0);
+            for student in students {
+                with_students.add_student(student);
+            }
+        });
+        roster.students = with_students.students;
+        roster.unpadded = with_students.unpadded;
+        roster
+    }
+
+    /// Adds the guardians and links of an export (to a roster without
+    /// guardians).
+    fn add_guardians_of(&mut self, current: &ValidatedFile) {
         // The file's guardians are distinct and sorted, as `add_guardian`
         // would leave them.
         let guardians = current.guardians();
-        roster.people.reserve(guardians.len());
-        roster.records.reserve_exact(guardians.len());
-        roster.linked.reserve_exact(guardians.len());
+        self.people.reserve(guardians.len());
+        self.records.reserve_exact(guardians.len());
+        self.linked.reserve_exact(guardians.len());
         for guardian in guardians {
-            roster.index_contacts(guardian);
-            roster.index_padded(&guardian.guardian_id);
-            let at = roster.slot(&guardian.guardian_id);
-            roster.records[at] = Some(guardian.clone());
+            self.index_contacts(guardian);
+            self.index_padded(&guardian.guardian_id);
+            let at = self.slot(&guardian.guardian_id);
+            self.records[at] = Some(guardian.clone());
         }
         for link in current.links() {
-            let at = roster.slot(&link.guardian_id);
-            roster.linked[at].insert(&link.student_id);
+            let at = match self.people.get(&link.guardian_id) {
+                Some(&at) => at as usize,
+                None => self.slot(&link.guardian_id),
+            };
+            self.linked[at].insert(&link.student_id);
         }
-        roster
     }
 
     /// The place of guardian `id` in `records` and `linked`, made if new.
@@ -415,13 +433,14 @@ type Schools = Sorted<SchoolId>;
 
 /// A short sorted list without duplicates (a student's schools, a
 /// guardian's students): almost every one holds one item, kept without an
-/// allocation of its own.
+/// allocation of its own. The list of several is boxed, so that the whole
+/// takes an ID's 24 bytes (a table slot per student, a list per guardian).
 #[derive(Clone, Default)]
 enum Sorted<T> {
     #[default]
     None,
     One(T),
-    Several(Vec<T>),
+    Several(Box<Vec<T>>),
 }
 
 impl<T: Ord + Clone> Sorted<T> {
@@ -441,7 +460,7 @@ impl<T: Ord + Clone> Sorted<T> {
             Sorted::One(one) => {
                 let mut several = vec![one.clone(), item.clone()];
                 several.sort();
-                *self = Sorted::Several(several);
+                *self = Sorted::Several(Box::new(several));
             }
             Sorted::Several(several) => match several.binary_search(item) {
                 Ok(_) => return false,
@@ -488,11 +507,12 @@ impl<T> Default for KeyIndex<T> {
     }
 }
 
-/// The IDs with one key hash.
+/// The IDs with one key hash (boxed when several, so that a slot takes an
+/// ID's 24 bytes).
 #[derive(Clone)]
 enum OneOrMore<T> {
     One(T),
-    More(Vec<T>),
+    More(Box<Vec<T>>),
 }
 
 impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
@@ -509,7 +529,8 @@ impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
             Some(OneOrMore::One(first)) => {
                 if *first != id {
                     let first = first.clone();
-                    self.ids.insert(hash, OneOrMore::More(vec![first, id]));
+                    self.ids
+                        .insert(hash, OneOrMore::More(Box::new(vec![first, id])));
                 }
             }
             Some(OneOrMore::More(ids)) => {
@@ -541,11 +562,12 @@ struct ContactIndex {
     hasher: foldhash::fast::RandomState,
 }
 
-/// The guardians with one contact hash, sorted by ID.
+/// The guardians with one contact hash, sorted by ID (boxed when several,
+/// so that a slot takes an ID's 24 bytes).
 #[derive(Clone)]
 enum Owners {
     One(GuardianId),
-    Many(Vec<GuardianId>),
+    Many(Box<Vec<GuardianId>>),
 }
 
 impl Owners {
@@ -573,7 +595,7 @@ impl ContactIndex {
                 if let Err(at) = ids.binary_search(id) {
                     ids.insert(at, id.clone());
                 }
-                *owners = Owners::Many(ids);
+                *owners = Owners::Many(Box::new(ids));
             }
         }
     }
@@ -592,7 +614,7 @@ impl ContactIndex {
                 self.owners.remove(&hash);
             }
             1 => *owners = Owners::One(ids.remove(0)),
-            _ => *owners = Owners::Many(ids),
+            _ => *owners = Owners::Many(Box::new(ids)),
         }
     }
 
@@ -622,6 +644,74 @@ impl ContactIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_s_roster_is_the_one_built_a_record_at_a_time() {
+        let data = "\
+student_id,guardian_id,first_name,last_name,email,mobile_phone
+001,G1,Ana,Diaz,ana@example.com,312-555-0142
+0003,G1,Ana,Diaz,ana@example.com,312-555-0142
+002,0G2,Rosa,Diaz,rosa@example.com,
+";
+        let current = crate::reading::reader::ReaderBuilder::new()
+            .from_reader(data.as_bytes())
+            .and_then(crate::reading::reader::Reader::validate)
+            .expect("readable");
+        assert_eq!(current.links().len(), 3);
+        let students = ["001", "002", "0003", "004"].map(StudentId::from);
+        let mut exported = InMemoryRoster::from_export(students.clone(), &current);
+        let mut built = InMemoryRoster::new();
+        for student in students {
+            built.add_student(student);
+        }
+        for guardian in current.guardians() {
+            built.add_guardian(guardian.clone());
+        }
+        for link in current.links() {
+            built.add_link(link.guardian_id.clone(), link.student_id.clone());
+        }
+        for roster in [&mut exported, &mut built] {
+            let guardians: Vec<&str> = roster
+                .all_guardians()
+                .map(|g| g.guardian_id.as_str())
+                .collect();
+            assert_eq!(guardians, ["0G2", "G1"]);
+            let links: Vec<(&str, &str)> = roster
+                .all_links()
+                .map(|(g, s)| (g.as_str(), s.as_str()))
+                .collect();
+            assert_eq!(links, [("0G2", "002"), ("G1", "0003"), ("G1", "001")]);
+            let similar = roster.similar_students(&["3", "4"]).expect("infallible");
+            let similar: Vec<&str> = similar.iter().map(StudentId::as_str).collect();
+            assert_eq!(similar, ["0003", "004"]);
+            let twins = roster.similar_guardians(&["g2"]).expect("infallible");
+            assert_eq!(twins, [GuardianId::from("0G2")]);
+            let owners = roster
+                .email_owners(&["ana@example.com"])
+                .expect("infallible");
+            assert_eq!(
+                owners,
+                [("ana@example.com".to_owned(), GuardianId::from("G1"))]
+            );
+            let owners = roster.mobile_owners(&["+13125550142"]).expect("infallible");
+            assert_eq!(
+                owners,
+                [("+13125550142".to_owned(), GuardianId::from("G1"))]
+            );
+        }
+    }
+
+    #[test]
+    fn a_table_slot_takes_an_id_s_room() {
+        // One student, one guardian's links, one key or contact: 24 bytes
+        // each, as the ID alone (at 1M rows, 8 bytes a slot is 30 MB).
+        let id = std::mem::size_of::<StudentId>();
+        assert_eq!(id, 24);
+        assert_eq!(std::mem::size_of::<Sorted<StudentId>>(), id);
+        assert_eq!(std::mem::size_of::<Schools>(), id);
+        assert_eq!(std::mem::size_of::<OneOrMore<StudentId>>(), id);
+        assert_eq!(std::mem::size_of::<Owners>(), id);
+    }
 
     #[test]
     fn a_students_schools_stay_sorted_and_distinct() {
