@@ -440,6 +440,12 @@ enum Sorted<T> {
     #[default]
     None,
     One(T),
+    // Boxed for the size of the whole; a `Vec` inside, as a guardian may
+    // have thousands of students, added one at a time.
+    #[expect(
+        clippy::box_collection,
+        reason = "a slot per student and per guardian: 24 bytes, not 32"
+    )]
     Several(Box<Vec<T>>),
 }
 
@@ -512,7 +518,7 @@ impl<T> Default for KeyIndex<T> {
 #[derive(Clone)]
 enum OneOrMore<T> {
     One(T),
-    More(Box<Vec<T>>),
+    More(Box<[T]>),
 }
 
 impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
@@ -530,12 +536,14 @@ impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
                 if *first != id {
                     let first = first.clone();
                     self.ids
-                        .insert(hash, OneOrMore::More(Box::new(vec![first, id])));
+                        .insert(hash, OneOrMore::More(Box::new([first, id])));
                 }
             }
             Some(OneOrMore::More(ids)) => {
                 if !ids.contains(&id) {
-                    ids.push(id);
+                    let mut more = std::mem::take(ids).into_vec();
+                    more.push(id);
+                    *ids = more.into_boxed_slice();
                 }
             }
         }
@@ -546,7 +554,7 @@ impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
         let ids = match self.ids.get(&self.hash(key)) {
             None => return,
             Some(OneOrMore::One(id)) => std::slice::from_ref(id),
-            Some(OneOrMore::More(ids)) => ids.as_slice(),
+            Some(OneOrMore::More(ids)) => &ids[..],
         };
         found.extend(ids.iter().filter(|id| id_key(id.as_ref()) == key).cloned());
     }
@@ -567,7 +575,7 @@ struct ContactIndex {
 #[derive(Clone)]
 enum Owners {
     One(GuardianId),
-    Many(Box<Vec<GuardianId>>),
+    Many(Box<[GuardianId]>),
 }
 
 impl Owners {
@@ -595,7 +603,7 @@ impl ContactIndex {
                 if let Err(at) = ids.binary_search(id) {
                     ids.insert(at, id.clone());
                 }
-                *owners = Owners::Many(Box::new(ids));
+                *owners = Owners::Many(ids.into_boxed_slice());
             }
         }
     }
@@ -614,7 +622,7 @@ impl ContactIndex {
                 self.owners.remove(&hash);
             }
             1 => *owners = Owners::One(ids.remove(0)),
-            _ => *owners = Owners::Many(Box::new(ids)),
+            _ => *owners = Owners::Many(ids.into_boxed_slice()),
         }
     }
 
