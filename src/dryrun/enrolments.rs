@@ -4,11 +4,11 @@
 
 use foldhash::{HashMap, HashSet};
 
-use crate::checks::validated::ValidatedFile;
 use crate::column::Column;
 use crate::diagnostic::message::{Arg, msg};
 use crate::diagnostic::write_list;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::dryrun::grouped::LinksByGuardian;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::roster::batched;
 use crate::dryrun::scope::Scope;
@@ -85,20 +85,16 @@ pub(crate) fn enrolled_elsewhere<R: Roster + ?Sized>(
     roster: &mut R,
     scope: &Scope,
     links: &[(GuardianId, StudentId)],
-    file: &ValidatedFile,
+    grouped: &LinksByGuardian<'_>,
     size: usize,
 ) -> Result<HashMap<StudentId, Vec<SchoolId>>, Error> {
     if matches!(scope, Scope::District) {
         return Ok(HashMap::default());
     }
-    let in_file: HashSet<(&GuardianId, &StudentId)> = file
-        .links()
-        .iter()
-        .map(|l| (&l.guardian_id, &l.student_id))
-        .collect();
+    let mut near = usize::MAX;
     let mut ids: Vec<StudentId> = links
         .iter()
-        .filter(|(g, s)| !in_file.contains(&(g, s)))
+        .filter(|(g, s)| !grouped.has(&mut near, g, s))
         .map(|(_, s)| s.clone())
         .collect();
     ids.sort_unstable();
@@ -154,4 +150,42 @@ pub(crate) fn by_unpadded<T: AsRef<str> + Ord>(
         ids.dedup();
     }
     by_key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_links_a_sync_would_remove_are_asked_about() {
+        let data = "\
+student_id,guardian_id,first_name,last_name,email,mobile_phone
+001,G1,Ana,Diaz,ana@example.com,
+";
+        let file = crate::reading::reader::ReaderBuilder::new()
+            .from_reader(data.as_bytes())
+            .and_then(crate::reading::reader::Reader::validate)
+            .expect("readable");
+        let mut roster = crate::dryrun::memory::InMemoryRoster::new();
+        for student in ["001", "002"] {
+            for school in ["A", "B"] {
+                roster.add_enrolment(StudentId::from(student), SchoolId::from(school));
+            }
+        }
+        let scope = Scope::schools([SchoolId::from("A")]);
+        let in_scope =
+            [("G1", "001"), ("G1", "002")].map(|(g, s)| (GuardianId::from(g), StudentId::from(s)));
+        let grouped = LinksByGuardian::new(file.guardians(), file.links());
+        let elsewhere =
+            enrolled_elsewhere(&mut roster, &scope, &in_scope, &grouped, 10).expect("infallible");
+        // 001's link is in the file: not removed, so not asked about.
+        let elsewhere: Vec<(&str, Vec<&str>)> = elsewhere
+            .iter()
+            .map(|(s, schools)| (s.as_str(), schools.iter().map(SchoolId::as_str).collect()))
+            .collect();
+        assert_eq!(elsewhere, [("002", vec!["B"])]);
+        let district = enrolled_elsewhere(&mut roster, &Scope::District, &in_scope, &grouped, 10)
+            .expect("infallible");
+        assert!(district.is_empty());
+    }
 }

@@ -194,6 +194,21 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(Digest::default().hex(), "0000000000000000");
+        // FNV-1a, each part ended by 0xff, items summed: stored plans carry
+        // these values, so the function is pinned (computed elsewhere).
+        assert_eq!(a.hex(), "4825b226a6661798");
+        let mut link = Digest::default();
+        link.add(&["link", "G1", "001", "2"]);
+        assert_eq!(link.hex(), "c68ed2a207485890");
+    }
+
+    #[test]
+    fn a_fingerprint_shows_both_digests() {
+        let fingerprint = Fingerprint {
+            upload: "00ff".into(),
+            roster: "ff00".into(),
+        };
+        assert_eq!(fingerprint.to_string(), "upload 00ff, roster ff00");
     }
 
     /// The digest as it was first defined: every part's text built, then

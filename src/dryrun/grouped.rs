@@ -3,7 +3,7 @@
 //! table keyed by IDs.
 
 use crate::checks::order::sorted_order;
-use crate::values::id::GuardianId;
+use crate::values::id::{GuardianId, StudentId};
 use crate::values::record::{Guardian, Link};
 
 /// The links of each of the file's guardians, in file order: the links'
@@ -57,6 +57,32 @@ impl<'a> LinksByGuardian<'a> {
         });
         let links = self.links;
         run.iter().map(move |&link| &links[link as usize])
+    }
+
+    /// Whether the file links `guardian` to `student`. `near` is where the
+    /// last guardian asked about was found (start from `usize::MAX`): pairs
+    /// asked in guardian order, as a sorted list gives them, are found a
+    /// step away, others by a binary search.
+    pub(crate) fn has(&self, near: &mut usize, guardian: &GuardianId, student: &StudentId) -> bool {
+        let found = [*near, near.wrapping_add(1)]
+            .into_iter()
+            .find(|&at| {
+                self.guardians
+                    .get(at)
+                    .is_some_and(|g| g.guardian_id == *guardian)
+            })
+            .or_else(|| {
+                self.guardians
+                    .binary_search_by(|g| g.guardian_id.cmp(guardian))
+                    .ok()
+            });
+        match found {
+            Some(at) => {
+                *near = at;
+                self.at(at).any(|link| link.student_id == *student)
+            }
+            None => false,
+        }
     }
 
     /// The links of guardian `id`, in file order (none if the file has no
@@ -151,6 +177,25 @@ mod tests {
                 table.entry(link.guardian_id.as_str()).or_default().push(link.line);
             }
             let grouped = LinksByGuardian::new(&guardians, &links);
+            // Asked in order, in reverse, and for pairs the file lacks.
+            let set: std::collections::HashSet<(&str, &str)> = links
+                .iter()
+                .filter(|l| ids.contains(l.guardian_id.as_str()))
+                .map(|l| (l.guardian_id.as_str(), l.student_id.as_str()))
+                .collect();
+            let mut asked: Vec<(GuardianId, StudentId)> = links
+                .iter()
+                .map(|l| (l.guardian_id.clone(), l.student_id.clone()))
+                .chain(ids.iter().map(|g| (GuardianId::from(g.as_str()), StudentId::from("S"))))
+                .collect();
+            asked.sort();
+            for pairs in [asked.clone(), asked.into_iter().rev().collect()] {
+                let mut near = usize::MAX;
+                for (g, s) in &pairs {
+                    let want = set.contains(&(g.as_str(), s.as_str()));
+                    proptest::prop_assert_eq!(grouped.has(&mut near, g, s), want);
+                }
+            }
             for (at, guardian) in guardians.iter().enumerate() {
                 let want = table.get(guardian.guardian_id.as_str()).cloned().unwrap_or_default();
                 proptest::prop_assert_eq!(lines(grouped.at(at)), want.clone());

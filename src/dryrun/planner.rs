@@ -157,7 +157,8 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         // A school's sync never removes the link of a student who is also
         // enrolled in another school: that school's upload may still list
         // it.
-        let elsewhere = enrolled_elsewhere(roster, &options.scope, &scope, file, size)?;
+        let elsewhere =
+            enrolled_elsewhere(roster, &options.scope, &scope, &links_by_guardian, size)?;
         for (student, schools) in &elsewhere {
             for school in schools {
                 read.add(&["elsewhere", student.as_str(), school.as_str()]);
@@ -173,6 +174,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         let decided = in_pool(options, || {
             plan_unlinks(
                 file,
+                &links_by_guardian,
                 scope,
                 &links,
                 &not_applied,

@@ -19,6 +19,7 @@ use rayon::slice::ParallelSliceMut;
 use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::{Code, Diagnostic, write_list};
+use crate::dryrun::grouped::LinksByGuardian;
 use crate::dryrun::options::DryRunOptions;
 use crate::dryrun::plan::{Change, PlanSummary};
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
@@ -143,6 +144,7 @@ impl<'a> Holders<'a> {
 /// never keeps a restricted person linked).
 pub(crate) fn plan_unlinks(
     file: &ValidatedFile,
+    grouped: &LinksByGuardian<'_>,
     mut scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
@@ -159,6 +161,7 @@ pub(crate) fn plan_unlinks(
         .collect();
     let mut out = plan_ordinary_unlinks(
         file,
+        grouped,
         scope,
         new_links,
         not_applied,
@@ -186,6 +189,7 @@ pub(crate) fn plan_unlinks(
 /// [`plan_unlinks`] but for the restricted links, which it leaves out.
 fn plan_ordinary_unlinks(
     file: &ValidatedFile,
+    grouped: &LinksByGuardian<'_>,
     scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
@@ -193,18 +197,14 @@ fn plan_ordinary_unlinks(
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Unlinks {
-    let in_file: HashSet<(&GuardianId, &StudentId)> = file
-        .links()
-        .iter()
-        .map(|l| (&l.guardian_id, &l.student_id))
-        .collect();
+    let mut near = usize::MAX;
     let holders = Holders::new(not_applied);
 
     let mut candidates = Vec::new();
     let mut held = Vec::new();
     let mut by_other_schools = 0u64;
     for (guardian, student) in &scope {
-        if in_file.contains(&(guardian, student))
+        if grouped.has(&mut near, guardian, student)
             || (!roster.restricted.is_empty()
                 && roster
                     .restricted
