@@ -173,8 +173,7 @@ fn dry_run_in_windows<R: Roster + ?Sized>(
         }
         let decided = in_pool(options, || {
             plan_unlinks(
-                file,
-                &links_by_guardian,
+                &upload,
                 scope,
                 &links,
                 &not_applied,

@@ -19,7 +19,7 @@ use rayon::slice::ParallelSliceMut;
 use crate::checks::validated::ValidatedFile;
 use crate::diagnostic::message::{Arg, msg, plain};
 use crate::diagnostic::{Code, Diagnostic, write_list};
-use crate::dryrun::grouped::LinksByGuardian;
+use crate::dryrun::known::Upload;
 use crate::dryrun::options::DryRunOptions;
 use crate::dryrun::plan::{Change, PlanSummary};
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
@@ -143,8 +143,7 @@ impl<'a> Holders<'a> {
 /// (`roster.restricted`: a threshold meant to stop accidental mass deletions
 /// never keeps a restricted person linked).
 pub(crate) fn plan_unlinks(
-    file: &ValidatedFile,
-    grouped: &LinksByGuardian<'_>,
+    upload: &Upload<'_>,
     mut scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
@@ -160,8 +159,7 @@ pub(crate) fn plan_unlinks(
         .cloned()
         .collect();
     let mut out = plan_ordinary_unlinks(
-        file,
-        grouped,
+        upload,
         scope,
         new_links,
         not_applied,
@@ -188,8 +186,7 @@ pub(crate) fn plan_unlinks(
 
 /// [`plan_unlinks`] but for the restricted links, which it leaves out.
 fn plan_ordinary_unlinks(
-    file: &ValidatedFile,
-    grouped: &LinksByGuardian<'_>,
+    upload: &Upload<'_>,
     scope: Vec<(GuardianId, StudentId)>,
     new_links: &[Change],
     not_applied: &[NotApplied],
@@ -197,6 +194,7 @@ fn plan_ordinary_unlinks(
     options: &DryRunOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Unlinks {
+    let file = upload.file;
     let mut near = usize::MAX;
     let holders = Holders::new(not_applied);
 
@@ -204,7 +202,7 @@ fn plan_ordinary_unlinks(
     let mut held = Vec::new();
     let mut by_other_schools = 0u64;
     for (guardian, student) in &scope {
-        if grouped.has(&mut near, guardian, student)
+        if upload.links_by_guardian.has(&mut near, guardian, student)
             || (!roster.restricted.is_empty()
                 && roster
                     .restricted
