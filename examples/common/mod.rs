@@ -193,14 +193,26 @@ pub fn exit_status(file: &ValidatedFile) -> ExitCode {
 /// The JSON of a diagnostic: code, severity, line, column, message, value
 /// (personal data masked when `redact`).
 pub fn diagnostic_json(diagnostic: &Diagnostic, redact: bool) -> Value {
-    // `Diagnostic`'s own `Serialize`: code, severity, line, column, value,
-    // message, suggestion.
-    let shown = if redact {
-        serde_json::to_value(diagnostic.redacted())
-    } else {
-        serde_json::to_value(diagnostic)
-    };
-    shown.unwrap_or(Value::Null)
+    serde_json::to_value(Shown { diagnostic, redact }).unwrap_or(Value::Null)
+}
+
+/// A diagnostic as a report shows it, masked when `redact`: serialised
+/// by `Diagnostic`'s own `Serialize` (code, severity, line, column, value,
+/// message, suggestion) straight into the report, without a `Value` between.
+#[derive(Clone, Copy)]
+pub struct Shown<'a> {
+    pub diagnostic: &'a Diagnostic,
+    pub redact: bool,
+}
+
+impl serde::Serialize for Shown<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.redact {
+            self.diagnostic.redacted().serialize(serializer)
+        } else {
+            self.diagnostic.serialize(serializer)
+        }
+    }
 }
 
 /// The summary object of the `validate` report.
@@ -227,15 +239,15 @@ pub fn file_json(path: &str, file: &ValidatedFile, redact: bool) -> Value {
 
 /// A sequence written as it is produced: a report of a million rows is
 /// never held whole as one JSON value.
-struct Stream<'a>(RefCell<Option<Box<dyn Iterator<Item = Value> + 'a>>>);
+struct Stream<'a, T = Value>(RefCell<Option<Box<dyn Iterator<Item = T> + 'a>>>);
 
-impl<'a> Stream<'a> {
-    fn new(items: impl Iterator<Item = Value> + 'a) -> Stream<'a> {
+impl<'a, T> Stream<'a, T> {
+    fn new(items: impl Iterator<Item = T> + 'a) -> Stream<'a, T> {
         Stream(RefCell::new(Some(Box::new(items))))
     }
 }
 
-impl serde::Serialize for Stream<'_> {
+impl<T: serde::Serialize> serde::Serialize for Stream<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
         let items = self
@@ -269,7 +281,7 @@ struct Report<'a> {
     file: &'a str,
     format: &'a str,
     encoding: &'a str,
-    diagnostics: Stream<'a>,
+    diagnostics: Stream<'a, Shown<'a>>,
     guardians: Guardians<'a>,
     links: &'a [guardian_roster::Link],
     /// Rows the file's flags leave out (IDs only: not personal data).
@@ -289,7 +301,7 @@ fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Repo
         diagnostics: Stream::new(
             file.diagnostics()
                 .iter()
-                .map(move |d| diagnostic_json(d, redact)),
+                .map(move |diagnostic| Shown { diagnostic, redact }),
         ),
         guardians: if redact {
             Guardians::Masked(Stream::new(
@@ -593,7 +605,7 @@ fn plan_report<'a>(
     report.diagnostics = Stream::new(
         merged_diagnostics(file, plan)
             .into_iter()
-            .map(move |d| diagnostic_json(d, redact)),
+            .map(move |diagnostic| Shown { diagnostic, redact }),
     );
     report.changes = Some(Stream::new(
         plan.changes().iter().map(move |c| change_json(c, redact)),
@@ -733,7 +745,8 @@ pub fn stream_report<R: std::io::Read>(
             Format::Text if redact => outln!("  {}", diagnostic.redacted()),
             Format::Text => outln!("  {diagnostic}"),
             Format::Json => {
-                let item = diagnostic_json(diagnostic, redact).to_string();
+                let item = serde_json::to_string(&Shown { diagnostic, redact })
+                    .unwrap_or_else(|_| "null".to_owned());
                 let comma = if written == 0 { "" } else { "," };
                 outln!("{comma}\n    {item}");
             }
