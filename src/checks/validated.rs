@@ -131,6 +131,16 @@ pub struct ValidatedFile {
 }
 
 impl ValidatedFile {
+    /// A guardians.csv held in a string, validated with the default
+    /// options: the unit tests' way to make one.
+    #[cfg(test)]
+    pub(crate) fn of_csv(csv: &str) -> ValidatedFile {
+        crate::reading::reader::ReaderBuilder::new()
+            .from_reader(csv.as_bytes())
+            .and_then(crate::reading::reader::Reader::validate)
+            .expect("test files read")
+    }
+
     /// The kind of export the rows were read from: guardians.csv, or a
     /// OneRoster or Clever export ([`crate::read_source`]).
     #[must_use]

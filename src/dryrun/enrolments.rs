@@ -162,10 +162,7 @@ mod tests {
 student_id,guardian_id,first_name,last_name,email,mobile_phone
 001,G1,Ana,Diaz,ana@example.com,
 ";
-        let file = crate::reading::reader::ReaderBuilder::new()
-            .from_reader(data.as_bytes())
-            .and_then(crate::reading::reader::Reader::validate)
-            .expect("readable");
+        let file = crate::checks::validated::ValidatedFile::of_csv(data);
         let mut roster = crate::dryrun::memory::InMemoryRoster::new();
         for student in ["001", "002"] {
             for school in ["A", "B"] {

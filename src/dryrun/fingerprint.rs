@@ -263,10 +263,7 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,langua
 ,G4,Bo,Ek,bo@example.com,,,,Y
 004,G5,Jo,,,,,,Y
 ";
-        let file = crate::reading::reader::ReaderBuilder::new()
-            .from_reader(data.as_bytes())
-            .and_then(crate::reading::reader::Reader::validate)
-            .expect("readable");
+        let file = ValidatedFile::of_csv(data);
         // Every kind of item is there, with a field of each kind.
         assert_eq!(
             (file.guardians().len(), file.links().len()),

@@ -661,10 +661,7 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
 0003,G1,Ana,Diaz,ana@example.com,312-555-0142
 002,0G2,Rosa,Diaz,rosa@example.com,
 ";
-        let current = crate::reading::reader::ReaderBuilder::new()
-            .from_reader(data.as_bytes())
-            .and_then(crate::reading::reader::Reader::validate)
-            .expect("readable");
+        let current = ValidatedFile::of_csv(data);
         assert_eq!(current.links().len(), 3);
         let students = ["001", "002", "0003", "004"].map(StudentId::from);
         let mut exported = InMemoryRoster::from_export(students.clone(), &current);

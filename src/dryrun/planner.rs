@@ -718,13 +718,10 @@ mod tests {
     fn a_change_is_small() {
         assert!(std::mem::size_of::<Change>() <= 64);
     }
-    use crate::{InMemoryRoster, ReaderBuilder};
+    use crate::dryrun::memory::InMemoryRoster;
 
     fn validate(csv: &str) -> ValidatedFile {
-        ReaderBuilder::new()
-            .from_reader(csv.as_bytes())
-            .and_then(|reader| reader.validate())
-            .expect("test files read")
+        ValidatedFile::of_csv(csv)
     }
 
     const HEADER: &str =
