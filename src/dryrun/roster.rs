@@ -273,3 +273,99 @@ where
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use super::*;
+    use crate::checks::validated::ValidatedFile;
+    use crate::dryrun::memory::InMemoryRoster;
+
+    /// A roster of the required lookups only: every default in play.
+    struct Bare;
+
+    impl Roster for Bare {
+        type Error = Infallible;
+
+        fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
+            Ok(ids.to_vec())
+        }
+
+        fn guardians(&mut self, _: &[GuardianId]) -> Result<Vec<Guardian>, Infallible> {
+            Ok(Vec::new())
+        }
+
+        fn links_of(
+            &mut self,
+            _: &[GuardianId],
+        ) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+            Ok(Vec::new())
+        }
+
+        fn email_owners(&mut self, _: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+            Ok(Vec::new())
+        }
+
+        fn mobile_owners(&mut self, _: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
+            Ok(Vec::new())
+        }
+
+        fn links_in_scope(
+            &mut self,
+            _: &Scope,
+        ) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
+            Ok(Vec::new())
+        }
+    }
+
+    #[test]
+    fn the_defaults_find_nothing_and_see_no_stale_keys() {
+        let mut bare = Bare;
+        assert_eq!(bare.similar_students(&["1"]), Ok(Vec::new()));
+        assert_eq!(bare.similar_guardians(&["g1"]), Ok(Vec::new()));
+        assert_eq!(bare.stale_keys(), Ok(0));
+        assert_eq!(bare.schools_of(&[StudentId::from("001")]), Ok(Vec::new()));
+        assert_eq!(bare.similar_schools(&["102"]), Ok(Vec::new()));
+    }
+
+    /// Every lookup asked of the roster itself, through `&mut` and through
+    /// a box.
+    fn answers(roster: &mut dyn Roster<Error = Infallible>) -> Vec<String> {
+        let students = [StudentId::from("001"), StudentId::from("9")];
+        let guardians = [GuardianId::from("G1")];
+        vec![
+            format!("{:?}", roster.existing_students(&students)),
+            format!("{:?}", roster.similar_students(&["1"])),
+            format!("{:?}", roster.similar_guardians(&["g1"])),
+            format!("{:?}", roster.guardians(&guardians).map(|g| g.len())),
+            format!("{:?}", roster.links_of(&guardians)),
+            format!("{:?}", roster.email_owners(&["ana@example.com"])),
+            format!("{:?}", roster.mobile_owners(&["+13125550142"])),
+            format!("{:?}", roster.stale_keys()),
+            format!("{:?}", roster.links_in_scope(&Scope::District)),
+            format!("{:?}", roster.schools_of(&students)),
+            format!("{:?}", roster.similar_schools(&["102"])),
+        ]
+    }
+
+    #[test]
+    fn a_borrowed_or_boxed_roster_answers_as_the_roster() {
+        let current = ValidatedFile::of_csv(
+            "student_id,guardian_id,first_name,last_name,email,mobile_phone\n\
+             001,G1,Ana,Diaz,ana@example.com,312-555-0142\n",
+        );
+        let mut roster = InMemoryRoster::from_export([StudentId::from("001")], &current);
+        roster.add_enrolment(StudentId::from("001"), SchoolId::from("0102"));
+        let direct = answers(&mut roster);
+        assert!(
+            direct[5].contains("G1") && direct[6].contains("G1"),
+            "{direct:?}"
+        );
+        assert!(direct[10].contains("0102"), "{direct:?}");
+        let mut borrowed = &mut roster;
+        assert_eq!(answers(&mut borrowed), direct);
+        let mut boxed: Box<dyn Roster<Error = Infallible>> = Box::new(roster);
+        assert_eq!(answers(&mut boxed), direct);
+    }
+}
