@@ -102,7 +102,7 @@ impl Digest {
     }
 
     fn add_item(&mut self, item: &Item) {
-        self.0 = self.0.wrapping_add(item.0);
+        self.merge(Digest(item.0));
     }
 
     /// Adds another digest's items.

@@ -71,11 +71,7 @@ impl<'a> LinksByGuardian<'a> {
                     .get(at)
                     .is_some_and(|g| g.guardian_id == *guardian)
             })
-            .or_else(|| {
-                self.guardians
-                    .binary_search_by(|g| g.guardian_id.cmp(guardian))
-                    .ok()
-            });
+            .or_else(|| self.place(guardian));
         match found {
             Some(at) => {
                 *near = at;
@@ -88,11 +84,14 @@ impl<'a> LinksByGuardian<'a> {
     /// The links of guardian `id`, in file order (none if the file has no
     /// such guardian).
     pub(crate) fn of(&self, id: &GuardianId) -> impl ExactSizeIterator<Item = &'a Link> + '_ {
-        let at = self
-            .guardians
+        self.at(self.place(id).unwrap_or(usize::MAX))
+    }
+
+    /// Where guardian `id` is among the file's guardians.
+    fn place(&self, id: &GuardianId) -> Option<usize> {
+        self.guardians
             .binary_search_by(|guardian| guardian.guardian_id.cmp(id))
-            .unwrap_or(usize::MAX);
-        self.at(at)
+            .ok()
     }
 }
 
