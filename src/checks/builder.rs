@@ -4,6 +4,7 @@
 //! [`ValidatedFile`].
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU64;
 
 use foldhash::HashMap;
 
@@ -84,13 +85,17 @@ impl std::borrow::Borrow<[u8]> for IdKey {
 /// One distinct guardian and what the rows said about it.
 pub(crate) struct Entry {
     pub(crate) guardian: Guardian,
-    /// The serial of the first row's guardian cells, if remembered.
-    pub(crate) cells_serial: Option<u64>,
+    /// The serial of the first row's guardian cells, if remembered
+    /// (serials are never 0: the entry stays at 224 bytes).
+    pub(crate) cells_serial: Option<NonZeroU64>,
     /// Index of the first row.
     pub(crate) first_row: u32,
     /// Fields on which some row disagreed with the first, as bits of
     /// `GuardianField::ALL`.
     pub(crate) conflicts: u8,
+    /// The guardian's latest link, by index in the builder's links
+    /// (`NONE`: none yet); each link names the one before it.
+    pub(crate) last_link: u32,
 }
 
 impl Entry {
@@ -134,10 +139,13 @@ pub(crate) struct Builder {
     pub(crate) guardian_index: HashMap<IdKey, u32>,
     pub(crate) students: Vec<StudentId>,
     pub(crate) student_index: HashMap<IdKey, u32>,
-    /// (guardian, student) -> index in `links`.
-    pub(crate) link_index: HashMap<(u32, u32), u32>,
     /// Links in file order: guardian, student, line of the first row.
     pub(crate) links: Vec<(u32, u32, u64)>,
+    /// Per link: the same guardian's link before it (`NONE`: its first).
+    /// A guardian has a few links, its entry the latest: a link is found
+    /// by walking them, no table of every link (and a guardian's first
+    /// row, most rows of a file, looks nothing up).
+    pub(crate) earlier_link: Vec<u32>,
     /// Remembered guardian cells whose first row was not its guardian's
     /// first: how they compare with that guardian, for the rows that
     /// repeat them.
@@ -243,8 +251,8 @@ impl Builder {
             guardian_index: HashMap::default(),
             students: Vec::new(),
             student_index: HashMap::default(),
-            link_index: HashMap::default(),
             links: Vec::new(),
+            earlier_link: Vec::new(),
             repeat_verdicts: HashMap::default(),
             contactless: Vec::new(),
             completions: HashMap::default(),
@@ -348,9 +356,9 @@ impl Builder {
                 self.note_completion(g, verdict, line);
             }
             key = (g, s);
-            match self.link_index.entry(key) {
-                std::collections::hash_map::Entry::Occupied(first) if verdict.is_same() => {
-                    let first_line = self.links[*first.get() as usize].2;
+            match self.find_link(g, s) {
+                Some(first) if verdict.is_same() => {
+                    let first_line = self.links[first as usize].2;
                     self.found.push(Diagnostic::with_message(
                         Code::DuplicateRow,
                         line,
@@ -362,15 +370,8 @@ impl Builder {
                     ));
                     status = RowStatus::Repaired;
                 }
-                std::collections::hash_map::Entry::Occupied(_) => {}
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(self.links.len() as u32);
-                    if let Some(relationship) = row.relationship() {
-                        self.relationships
-                            .insert(self.links.len() as u32, relationship.into());
-                    }
-                    self.links.push((key.0, key.1, line));
-                }
+                Some(_) => {}
+                None => self.add_link(g, s, line, row.relationship()),
             }
             if provisional {
                 // Decided once every row is in (`resolve_contactless`).
@@ -392,6 +393,34 @@ impl Builder {
         }
         self.rows.push(RowOutcome { line, status });
         self.row_keys.push(key);
+    }
+
+    /// The index in `links` of the link of guardian `g` and student `s`,
+    /// if a row made it.
+    pub(crate) fn find_link(&self, g: u32, s: u32) -> Option<u32> {
+        let mut at = self.entries.get(g as usize)?.last_link;
+        while let Some(&(_, student, _)) = self.links.get(at as usize) {
+            if student == s {
+                return Some(at);
+            }
+            at = self.earlier_link.get(at as usize).copied().unwrap_or(NONE);
+        }
+        None
+    }
+
+    /// Adds the link of guardian `g` (an entry) and student `s`, first
+    /// made on `line`.
+    fn add_link(&mut self, g: u32, s: u32, line: u64, relationship: Option<&str>) {
+        let at = self.links.len() as u32;
+        if let Some(relationship) = relationship {
+            self.relationships.insert(at, relationship.into());
+        }
+        let last = match self.entries.get_mut(g as usize) {
+            Some(entry) => std::mem::replace(&mut entry.last_link, at),
+            None => NONE,
+        };
+        self.links.push((g, s, line));
+        self.earlier_link.push(last);
     }
 
     /// The index of a student ID, interned.
@@ -424,7 +453,7 @@ impl Builder {
             // Cells seen before: what they were found to be then holds.
             (Some(g), None) => {
                 let entry = &mut self.entries[g as usize];
-                let verdict = if entry.cells_serial == row.cells_serial() {
+                let verdict = if entry.cells_serial.map(NonZeroU64::get) == row.cells_serial() {
                     Verdict::default()
                 } else {
                     // The row that made the cells came first and was
@@ -453,7 +482,7 @@ impl Builder {
             }
             (None, _) => {
                 let g = self.entries.len() as u32;
-                let cells_serial = row.cells_serial();
+                let cells_serial = row.cells_serial().and_then(NonZeroU64::new);
                 if let Some(guardian) = row.take_guardian() {
                     self.guardian_index
                         .insert(IdKey::new(guardian.guardian_id.as_str()), g);
@@ -462,6 +491,7 @@ impl Builder {
                         cells_serial,
                         first_row: self.rows.len() as u32,
                         conflicts: 0,
+                        last_link: NONE,
                     });
                 }
                 (g, Verdict::default())
@@ -489,7 +519,7 @@ impl Builder {
         // The indexes are done with: free them before the conflicts'
         // diagnostics and the output are built, so that these never take
         // memory at the same time.
-        self.link_index = HashMap::default();
+        self.earlier_link = Vec::new();
         self.guardian_index = HashMap::default();
         self.student_index = HashMap::default();
         self.repeat_verdicts = HashMap::default();
@@ -646,6 +676,73 @@ mod tests {
         assert_eq!(table.get(long.as_bytes()), Some(&4));
         assert_eq!(table.get("0123".as_bytes()), None);
         assert_eq!(table.get(&long.as_bytes()[1..]), Some(&3));
+    }
+
+    #[test]
+    fn a_guardian_s_links_are_found_among_its_own() {
+        // G1's links on lines 2, 4 and 6, G2's between them: each repeat
+        // names the first row of its own link, whichever came before it.
+        let file = crate::checks::validated::ValidatedFile::of_csv(
+            "student_id,guardian_id,first_name,last_name,email,mobile_phone,is_guardian\n\
+             S1,G1,Ana,Diaz,ana@example.com,,Y\n\
+             S1,G2,Bo,Li,bo@example.com,,Y\n\
+             S2,G1,Ana,Diaz,ana@example.com,,Y\n\
+             S2,G2,Bo,Li,bo@example.com,,Y\n\
+             S3,G1,Ana,Diaz,ana@example.com,,Y\n\
+             S2,G1,Ana,Diaz,ana@example.com,,Y\n\
+             S1,G2,Bo,Li,bo@example.com,,Y\n\
+             S3,G1,Ana,Diaz,ana@example.com,,Y\n\
+             S3,G2,Bo,Li,bo@example.com,,N\n\
+             S1,G1,Ana,Diaz,ana@example.com,,N\n",
+        );
+        let said: Vec<(u64, &str, String)> = file
+            .diagnostics()
+            .iter()
+            .filter(|d| matches!(d.code.as_str(), "duplicate_row" | "conflicting_flags"))
+            .map(|d| (d.line, d.code.as_str(), d.message().to_string()))
+            .collect();
+        let repeats = |line: u64, first: u64| {
+            (
+                line,
+                "duplicate_row",
+                format!(
+                    "Line {line}: this row repeats line {first} (the same guardian, student and details); it is counted once"
+                ),
+            )
+        };
+        assert_eq!(
+            said,
+            [
+                (
+                    2,
+                    "conflicting_flags",
+                    "Line 2: guardian G1 and student S1 have rows that disagree on whether this \
+                     person is a guardian: this row would link them, but the flags on line 11 \
+                     leave them out or cannot be read; none of the rows was used: make the flags \
+                     agree in the SIS"
+                        .to_string()
+                ),
+                repeats(7, 4),
+                repeats(8, 3),
+                repeats(9, 6),
+            ]
+        );
+        let links: Vec<(&str, &str)> = file
+            .links()
+            .iter()
+            .map(|l| (l.guardian_id.as_str(), l.student_id.as_str()))
+            .collect();
+        // (G1, S1) is left out by line 11's flag; (G2, S3) by line 10's
+        // is no link of any row.
+        assert_eq!(
+            links,
+            [("G2", "S1"), ("G1", "S2"), ("G2", "S2"), ("G1", "S3")]
+        );
+    }
+
+    #[test]
+    fn an_entry_takes_224_bytes() {
+        assert_eq!(std::mem::size_of::<super::Entry>(), 224);
     }
 
     #[test]

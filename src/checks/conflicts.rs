@@ -106,7 +106,7 @@ impl Builder {
             let g = self.guardian_index.get(guardian_id.as_str().as_bytes());
             let s = self.student_index.get(student_id.as_str().as_bytes());
             if let (Some(&g), Some(&s)) = (g, s) {
-                if self.link_index.contains_key(&(g, s)) {
+                if self.find_link(g, s).is_some() {
                     self.flag_conflicts.insert((g, s));
                 }
             }

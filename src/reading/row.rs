@@ -275,7 +275,8 @@ impl RowChecker {
             languages: HashMap::default(),
             remember: false,
             guardians: HashMap::default(),
-            next_serial: CHECKERS.fetch_add(1, Ordering::Relaxed) << 40,
+            // Never 0: a serial fits an `Option<NonZeroU64>`.
+            next_serial: (CHECKERS.fetch_add(1, Ordering::Relaxed) << 40) | 1,
             guardian_key: Vec::new(),
             exclude_non_guardians: true,
         }
