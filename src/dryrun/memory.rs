@@ -39,10 +39,16 @@ use crate::values::record::Guardian;
 /// ```
 #[derive(Clone, Default)]
 pub struct InMemoryRoster {
-    /// Every student, with their schools (none when not enrolled).
-    students: HashMap<StudentId, Schools>,
-    /// Students by their ID's key ([`id_key`]).
-    unpadded: KeyIndex<StudentId>,
+    /// Every student ID the roster names (its students, and any a link
+    /// names), by the place links and indexes use: each ID is held once.
+    students: Vec<StudentId>,
+    /// Per student place: the student's schools (none when not enrolled);
+    /// `None` when the roster has no such student, only a link to it.
+    schools_of: Vec<Option<Schools>>,
+    /// Student places by ID.
+    student_at: Places,
+    /// The roster's students by their ID's key ([`id_key`]).
+    unpadded: Places,
     /// Guardians whose ID is not its own key (leading zeros, capitals,
     /// width...), by the key.
     padded_guardians: KeyIndex<GuardianId>,
@@ -51,12 +57,14 @@ pub struct InMemoryRoster {
     people: HashMap<GuardianId, u32>,
     /// Each guardian's record, if one was added.
     records: Vec<Option<Guardian>>,
-    /// Each guardian's students, sorted: a link is one student ID in its
-    /// guardian's list (the guardian's ID is not repeated per link), and a
-    /// guardian's links are one lookup away.
-    linked: Vec<Sorted<StudentId>>,
-    emails: ContactIndex,
-    mobiles: ContactIndex,
+    /// Each guardian's students, as places in `students`: a link is 4
+    /// bytes in its guardian's list, and a guardian's links are one lookup
+    /// away.
+    linked: Vec<Sorted<u32>>,
+    /// Guardian places by their record's email key.
+    emails: Places,
+    /// Guardian places by their record's mobile (E.164).
+    mobiles: Places,
     /// Every school, by its ID's key.
     schools: KeyIndex<SchoolId>,
 }
@@ -65,7 +73,7 @@ impl std::fmt::Debug for InMemoryRoster {
     // Counts only: the indexes are keyed by emails and phone numbers.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InMemoryRoster")
-            .field("students", &self.students.len())
+            .field("students", &self.schools_of.iter().flatten().count())
             .field("guardians", &self.records.iter().flatten().count())
             .field(
                 "links",
@@ -76,6 +84,23 @@ impl std::fmt::Debug for InMemoryRoster {
                     .sum::<usize>(),
             )
             .finish_non_exhaustive()
+    }
+}
+
+/// A contact of a guardian's record: its email key or its mobile.
+#[derive(Clone, Copy)]
+enum Contact {
+    Email,
+    Mobile,
+}
+
+impl Contact {
+    /// The record's contact of this kind, as the index keys it.
+    fn of(self, guardian: Option<&Guardian>) -> Option<&str> {
+        match self {
+            Contact::Email => guardian?.email.as_ref().map(|e| e.key()),
+            Contact::Mobile => guardian?.mobile_phone.as_ref().map(|p| p.e164()),
+        }
     }
 }
 
@@ -93,26 +118,37 @@ impl InMemoryRoster {
         current: &ValidatedFile,
     ) -> InMemoryRoster {
         // The guardians on rayon's pool while the calling thread adds the
-        // students (their iterator need not be `Send`): the two sides
-        // share no table.
+        // students (their iterator need not be `Send`); the links, which
+        // need both, after.
         let students = students.into_iter();
         let mut roster = InMemoryRoster::new();
         let mut with_students = InMemoryRoster::new();
         rayon::in_place_scope(|scope| {
             let roster = &mut roster;
             scope.spawn(move |_| roster.add_guardians_of(current));
-            with_students.students.reserve(students.size_hint().0);
+            let count = students.size_hint().0;
+            with_students.students.reserve(count);
+            with_students.schools_of.reserve(count);
             for student in students {
                 with_students.add_student(student);
             }
         });
         roster.students = with_students.students;
+        roster.schools_of = with_students.schools_of;
+        roster.student_at = with_students.student_at;
         roster.unpadded = with_students.unpadded;
+        for link in current.links() {
+            let at = match roster.people.get(&link.guardian_id) {
+                Some(&at) => at as usize,
+                None => roster.slot(&link.guardian_id),
+            };
+            let student = roster.intern_student(&link.student_id);
+            roster.linked[at].insert(&student);
+        }
         roster
     }
 
-    /// Adds the guardians and links of an export (to a roster without
-    /// guardians).
+    /// Adds the guardians of an export (to a roster without guardians).
     fn add_guardians_of(&mut self, current: &ValidatedFile) {
         // The file's guardians are distinct and sorted, as `add_guardian`
         // would leave them.
@@ -121,17 +157,10 @@ impl InMemoryRoster {
         self.records.reserve_exact(guardians.len());
         self.linked.reserve_exact(guardians.len());
         for guardian in guardians {
-            self.index_contacts(guardian);
             self.index_padded(&guardian.guardian_id);
             let at = self.slot(&guardian.guardian_id);
             self.records[at] = Some(guardian.clone());
-        }
-        for link in current.links() {
-            let at = match self.people.get(&link.guardian_id) {
-                Some(&at) => at as usize,
-                None => self.slot(&link.guardian_id),
-            };
-            self.linked[at].insert(&link.student_id);
+            self.index_contacts(at);
         }
     }
 
@@ -157,41 +186,77 @@ impl InMemoryRoster {
         order
     }
 
+    /// The place of student `id`, if the roster names it.
+    fn student_place(&self, id: &str) -> Option<u32> {
+        self.student_at
+            .find(id, |at| self.students[at as usize].as_str() == id)
+    }
+
+    /// The place of student `id`, made if new (not a roster student: a
+    /// link's).
+    fn intern_student(&mut self, id: &StudentId) -> u32 {
+        if let Some(at) = self.student_place(id.as_str()) {
+            return at;
+        }
+        let at = u32::try_from(self.students.len()).unwrap_or(u32::MAX);
+        self.students.push(id.clone());
+        self.schools_of.push(None);
+        let students = &self.students;
+        self.student_at
+            .add(id.as_str(), at, |at| students[at as usize].as_str());
+        at
+    }
+
+    /// The schools of a roster student (`None`: not one).
+    fn enrolments(&self, student: &StudentId) -> Option<&Schools> {
+        let at = self.student_place(student.as_str())?;
+        self.schools_of[at as usize].as_ref()
+    }
+
+    /// The IDs of a guardian's students, sorted.
+    fn students_of(&self, at: usize) -> Vec<&StudentId> {
+        let mut ids: Vec<&StudentId> = self.linked[at]
+            .as_slice()
+            .iter()
+            .map(|&s| &self.students[s as usize])
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// Adds a student.
     pub fn add_student(&mut self, id: StudentId) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.students.entry(id) {
-            self.unpadded.add(slot.key().clone());
-            slot.insert(Sorted::None);
+        self.enrol(&id);
+    }
+
+    /// Makes `id` a roster student if it is not; its schools.
+    fn enrol(&mut self, id: &StudentId) -> &mut Schools {
+        let at = self.intern_student(id) as usize;
+        if self.schools_of[at].is_none() {
+            let students = &self.students;
+            self.unpadded.add(&id_key(id.as_str()), at as u32, |at| {
+                id_key(students[at as usize].as_str())
+            });
         }
+        self.schools_of[at].get_or_insert_default()
     }
 
     /// Adds a student enrolled in `school` (a student may be in several).
     pub fn add_enrolment(&mut self, student: StudentId, school: SchoolId) {
-        let schools = match self.students.entry(student) {
-            std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                self.unpadded.add(slot.key().clone());
-                slot.insert(Sorted::None)
-            }
-        };
-        if schools.insert(&school) {
-            let mut known = Vec::new();
-            self.schools.find(&id_key(school.as_str()), &mut known);
-            if !known.contains(&school) {
-                self.schools.add(school);
-            }
+        if self.enrol(&student).insert(&school) && !self.schools.has(&school) {
+            self.schools.add(school);
         }
     }
 
     /// Adds a guardian, or replaces the one with the same ID.
     pub fn add_guardian(&mut self, guardian: Guardian) {
-        self.remove_contact_index(&guardian.guardian_id);
-        self.index_contacts(&guardian);
         if self.guardian(guardian.guardian_id.as_str()).is_none() {
             self.index_padded(&guardian.guardian_id);
         }
         let at = self.slot(&guardian.guardian_id);
+        self.unindex_contacts(at);
         self.records[at] = Some(guardian);
+        self.index_contacts(at);
     }
 
     /// Indexes a new guardian's ID by its key, if the key is not the ID
@@ -202,32 +267,64 @@ impl InMemoryRoster {
         }
     }
 
-    fn index_contacts(&mut self, guardian: &Guardian) {
-        if let Some(email) = &guardian.email {
-            self.emails.add(email.key(), &guardian.guardian_id);
-        }
-        if let Some(mobile) = &guardian.mobile_phone {
-            self.mobiles.add(mobile.e164(), &guardian.guardian_id);
+    /// The index of guardian places by a contact of their records.
+    fn contacts(&mut self, contact: Contact) -> (&mut Places, &[Option<Guardian>]) {
+        match contact {
+            Contact::Email => (&mut self.emails, &self.records),
+            Contact::Mobile => (&mut self.mobiles, &self.records),
         }
     }
 
-    fn remove_contact_index(&mut self, id: &GuardianId) {
-        let Some(old) = self.guardian(id.as_str()) else {
-            return;
+    /// Indexes the contacts of the record at `at`.
+    fn index_contacts(&mut self, at: usize) {
+        for contact in [Contact::Email, Contact::Mobile] {
+            let (index, records) = self.contacts(contact);
+            if let Some(key) = contact.of(records[at].as_ref()) {
+                index.add(key, at as u32, |at| {
+                    contact
+                        .of(records[at as usize].as_ref())
+                        .unwrap_or_default()
+                });
+            }
+        }
+    }
+
+    /// Takes the contacts of the record at `at` (if any) out of the
+    /// indexes.
+    fn unindex_contacts(&mut self, at: usize) {
+        for contact in [Contact::Email, Contact::Mobile] {
+            let (index, records) = self.contacts(contact);
+            if let Some(key) = contact.of(records[at].as_ref()) {
+                index.remove(key, at as u32);
+            }
+        }
+    }
+
+    /// The guardians with each contact in `keys`, as `(contact, guardian)`
+    /// pairs, each contact's by ID.
+    fn owners(&self, contact: Contact, keys: &[&str]) -> Vec<(String, GuardianId)> {
+        let index = match contact {
+            Contact::Email => &self.emails,
+            Contact::Mobile => &self.mobiles,
         };
-        let email = old.email.as_ref().map(|e| e.key().to_owned());
-        let mobile = old.mobile_phone.as_ref().map(|p| p.e164().to_owned());
-        if let Some(email) = email {
-            self.emails.remove(&email, id);
+        let mut found = Vec::new();
+        for key in keys {
+            let mut owners: Vec<&GuardianId> = index
+                .candidates(key)
+                .filter_map(|at| self.records[at as usize].as_ref())
+                .filter(|g| contact.of(Some(g)) == Some(*key))
+                .map(|g| &g.guardian_id)
+                .collect();
+            owners.sort_unstable();
+            found.extend(owners.into_iter().map(|id| ((*key).to_owned(), id.clone())));
         }
-        if let Some(mobile) = mobile {
-            self.mobiles.remove(&mobile, id);
-        }
+        found
     }
 
     /// Links a guardian to a student.
     pub fn add_link(&mut self, guardian: GuardianId, student: StudentId) {
         let at = self.slot(&guardian);
+        let student = self.intern_student(&student);
         self.linked[at].insert(&student);
     }
 
@@ -248,23 +345,10 @@ impl InMemoryRoster {
     /// Every link, ordered by guardian then student.
     pub fn all_links(&self) -> impl Iterator<Item = (&GuardianId, &StudentId)> {
         self.by_id().into_iter().flat_map(|(guardian, at)| {
-            self.linked[at]
-                .as_slice()
-                .iter()
+            self.students_of(at)
+                .into_iter()
                 .map(move |student| (guardian, student))
         })
-    }
-
-    /// The links of the guardian at `at`, as owned pairs.
-    fn links_at(
-        &self,
-        guardian: &GuardianId,
-        at: usize,
-    ) -> impl Iterator<Item = (GuardianId, StudentId)> {
-        self.linked[at]
-            .as_slice()
-            .iter()
-            .map(move |student| (guardian.clone(), student.clone()))
     }
 }
 
@@ -285,16 +369,18 @@ impl RosterWriter for InMemoryRoster {
 
     fn add_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
         for (guardian, student) in links {
-            let at = self.slot(guardian);
-            self.linked[at].insert(student);
+            self.add_link(guardian.clone(), student.clone());
         }
         Ok(())
     }
 
     fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
         for (guardian, student) in links {
-            if let Some(&at) = self.people.get(guardian) {
-                self.linked[at as usize].remove(student);
+            if let (Some(&at), Some(student)) = (
+                self.people.get(guardian),
+                self.student_place(student.as_str()),
+            ) {
+                self.linked[at as usize].remove(&student);
             }
         }
         Ok(())
@@ -307,7 +393,7 @@ impl Roster for InMemoryRoster {
     fn existing_students(&mut self, ids: &[StudentId]) -> Result<Vec<StudentId>, Infallible> {
         Ok(ids
             .iter()
-            .filter(|id| self.students.contains_key(*id))
+            .filter(|id| self.enrolments(id).is_some())
             .cloned()
             .collect())
     }
@@ -315,7 +401,14 @@ impl Roster for InMemoryRoster {
     fn similar_students(&mut self, unpadded: &[&str]) -> Result<Vec<StudentId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
-            self.unpadded.find(key, &mut similar);
+            let mut found: Vec<&StudentId> = self
+                .unpadded
+                .candidates(key)
+                .map(|at| &self.students[at as usize])
+                .filter(|id| id_key(id.as_str()) == *key)
+                .collect();
+            found.sort_unstable();
+            similar.extend(found.into_iter().cloned());
         }
         Ok(similar)
     }
@@ -343,26 +436,22 @@ impl Roster for InMemoryRoster {
         let mut out = Vec::new();
         for id in ids {
             if let Some(&at) = self.people.get(id) {
-                out.extend(self.links_at(id, at as usize));
+                out.extend(
+                    self.students_of(at as usize)
+                        .into_iter()
+                        .map(|student| (id.clone(), student.clone())),
+                );
             }
         }
         Ok(out)
     }
 
     fn email_owners(&mut self, emails: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
-        Ok(self.emails.owners(emails, |owner, email| {
-            self.guardian(owner.as_str())
-                .and_then(|g| g.email.as_ref())
-                .is_some_and(|e| e.key() == email)
-        }))
+        Ok(self.owners(Contact::Email, emails))
     }
 
     fn mobile_owners(&mut self, mobiles: &[&str]) -> Result<Vec<(String, GuardianId)>, Infallible> {
-        Ok(self.mobiles.owners(mobiles, |owner, mobile| {
-            self.guardian(owner.as_str())
-                .and_then(|g| g.mobile_phone.as_ref())
-                .is_some_and(|p| p.e164() == mobile)
-        }))
+        Ok(self.owners(Contact::Mobile, mobiles))
     }
 
     fn links_in_scope(
@@ -372,11 +461,10 @@ impl Roster for InMemoryRoster {
         // In one exact allocation (grown by doubling, the list would take
         // up to twice its size), ordered by guardian then student.
         let order = self.by_id();
-        let in_scope = |student: &StudentId| {
+        let in_scope = |student: u32| {
             *scope == Scope::District
-                || self
-                    .students
-                    .get(student)
+                || self.schools_of[student as usize]
+                    .as_ref()
                     .is_some_and(|schools| scope.includes(schools.as_slice()))
         };
         let count = order
@@ -385,18 +473,26 @@ impl Roster for InMemoryRoster {
                 self.linked[at]
                     .as_slice()
                     .iter()
-                    .filter(|s| in_scope(s))
+                    .filter(|&&s| in_scope(s))
                     .count()
             })
             .sum();
         let mut links = Vec::with_capacity(count);
+        let mut students = Vec::new();
         for (guardian, at) in order {
-            links.extend(
+            students.clear();
+            students.extend(
                 self.linked[at]
                     .as_slice()
                     .iter()
-                    .filter(|s| in_scope(s))
-                    .map(|student| (guardian.clone(), student.clone())),
+                    .filter(|&&s| in_scope(s))
+                    .map(|&s| &self.students[s as usize]),
+            );
+            students.sort_unstable();
+            links.extend(
+                students
+                    .iter()
+                    .map(|&student| (guardian.clone(), student.clone())),
             );
         }
         Ok(links)
@@ -408,11 +504,8 @@ impl Roster for InMemoryRoster {
     ) -> Result<Vec<(StudentId, SchoolId)>, Infallible> {
         let mut out = Vec::new();
         for student in students {
-            for school in self
-                .students
-                .get(student)
-                .map_or(&[][..], Schools::as_slice)
-            {
+            let schools = self.enrolments(student);
+            for school in schools.map_or(&[][..], Schools::as_slice) {
                 out.push((student.clone(), school.clone()));
             }
         }
@@ -434,7 +527,8 @@ type Schools = Sorted<SchoolId>;
 /// A short sorted list without duplicates (a student's schools, a
 /// guardian's students): almost every one holds one item, kept without an
 /// allocation of its own. The list of several is boxed, so that the whole
-/// takes an ID's 24 bytes (a table slot per student, a list per guardian).
+/// takes an item's room and a pointer's at most (a slot per student and
+/// per guardian).
 #[derive(Clone, Default)]
 enum Sorted<T> {
     #[default]
@@ -495,6 +589,49 @@ impl<T: Ord + Clone> Sorted<T> {
     }
 }
 
+/// Places in a list, found by the hash of a text each item has (an ID,
+/// an ID's key, a contact): 4 bytes a place, and the text stays with its
+/// item, so a lookup checks each candidate there (two texts may share a
+/// hash, and a key may have several items).
+#[derive(Clone, Default)]
+struct Places {
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Places {
+    /// Adds `at`, whose text is `text`; `text_of` gives the text of any
+    /// place (the table may move every place as it grows).
+    fn add<T: AsRef<str>>(&mut self, text: &str, at: u32, text_of: impl Fn(u32) -> T) {
+        let hasher = &self.hasher;
+        self.table.insert_unique(hasher.hash_one(text), at, |&at| {
+            hasher.hash_one(text_of(at).as_ref())
+        });
+    }
+
+    /// Removes `at`, whose text is `text`.
+    fn remove(&mut self, text: &str, at: u32) {
+        if let Ok(found) = self
+            .table
+            .find_entry(self.hasher.hash_one(text), |&p| p == at)
+        {
+            found.remove();
+        }
+    }
+
+    /// The place whose text is `text`, as `is` tells.
+    fn find(&self, text: &str, is: impl Fn(u32) -> bool) -> Option<u32> {
+        self.table
+            .find(self.hasher.hash_one(text), |&at| is(at))
+            .copied()
+    }
+
+    /// The places that may have `text`: check each.
+    fn candidates(&self, text: &str) -> impl Iterator<Item = u32> + '_ {
+        self.table.iter_hash(self.hasher.hash_one(text)).copied()
+    }
+}
+
 /// IDs by their key ([`id_key`]), held by the key's hash: the key's text
 /// is the ID's own, computed again to check a match, so the index holds no
 /// copy of it. Nearly every key has one ID, held in the table's own slot.
@@ -519,6 +656,15 @@ impl<T> Default for KeyIndex<T> {
 enum OneOrMore<T> {
     One(T),
     More(Box<[T]>),
+}
+
+impl<T> OneOrMore<T> {
+    fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMore::One(id) => std::slice::from_ref(id),
+            OneOrMore::More(ids) => ids,
+        }
+    }
 }
 
 impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
@@ -549,103 +695,26 @@ impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
         }
     }
 
+    /// The IDs that may have key `key`: check each.
+    fn candidates(&self, key: &str) -> &[T] {
+        self.ids
+            .get(&self.hash(key))
+            .map_or(&[], OneOrMore::as_slice)
+    }
+
+    /// Whether the index has `id`.
+    fn has(&self, id: &T) -> bool {
+        self.candidates(&id_key(id.as_ref())).contains(id)
+    }
+
     /// Adds to `found` the IDs whose key is `key`.
     fn find(&self, key: &str, found: &mut Vec<T>) {
-        let ids = match self.ids.get(&self.hash(key)) {
-            None => return,
-            Some(OneOrMore::One(id)) => std::slice::from_ref(id),
-            Some(OneOrMore::More(ids)) => &ids[..],
-        };
-        found.extend(ids.iter().filter(|id| id_key(id.as_ref()) == key).cloned());
-    }
-}
-
-/// Contact (email key or E.164) to the guardians who have it, keyed by the
-/// contact's hash: the contact's text is in each owner's record, so the
-/// index holds no copy of it, and a lookup checks the owners' records.
-/// Nearly every contact has one owner, held in the table's own slot.
-#[derive(Clone, Default)]
-struct ContactIndex {
-    owners: HashMap<u64, Owners>,
-    hasher: foldhash::fast::RandomState,
-}
-
-/// The guardians with one contact hash, sorted by ID (boxed when several,
-/// so that a slot takes an ID's 24 bytes).
-#[derive(Clone)]
-enum Owners {
-    One(GuardianId),
-    Many(Box<[GuardianId]>),
-}
-
-impl Owners {
-    fn as_slice(&self) -> &[GuardianId] {
-        match self {
-            Owners::One(id) => std::slice::from_ref(id),
-            Owners::Many(ids) => ids,
-        }
-    }
-}
-
-impl ContactIndex {
-    fn hash(&self, contact: &str) -> u64 {
-        self.hasher.hash_one(contact)
-    }
-
-    fn add(&mut self, contact: &str, id: &GuardianId) {
-        let hash = self.hash(contact);
-        match self.owners.get_mut(&hash) {
-            None => {
-                self.owners.insert(hash, Owners::One(id.clone()));
-            }
-            Some(owners) => {
-                let mut ids = owners.as_slice().to_vec();
-                if let Err(at) = ids.binary_search(id) {
-                    ids.insert(at, id.clone());
-                }
-                *owners = Owners::Many(ids.into_boxed_slice());
-            }
-        }
-    }
-
-    fn remove(&mut self, contact: &str, id: &GuardianId) {
-        let hash = self.hash(contact);
-        let Some(owners) = self.owners.get_mut(&hash) else {
-            return;
-        };
-        let mut ids = owners.as_slice().to_vec();
-        if let Ok(at) = ids.binary_search(id) {
-            ids.remove(at);
-        }
-        match ids.len() {
-            0 => {
-                self.owners.remove(&hash);
-            }
-            1 => *owners = Owners::One(ids.remove(0)),
-            _ => *owners = Owners::Many(ids.into_boxed_slice()),
-        }
-    }
-
-    /// The guardians with each contact in `keys`, as `(contact, guardian)`
-    /// pairs; `has` says whether a guardian's record has the contact (the
-    /// same hash may come from another contact).
-    fn owners(
-        &self,
-        keys: &[&str],
-        has: impl Fn(&GuardianId, &str) -> bool,
-    ) -> Vec<(String, GuardianId)> {
-        let mut found = Vec::new();
-        for key in keys {
-            let Some(owners) = self.owners.get(&self.hash(key)) else {
-                continue;
-            };
-            for owner in owners.as_slice() {
-                if has(owner, key) {
-                    found.push(((*key).to_owned(), owner.clone()));
-                }
-            }
-        }
-        found
+        found.extend(
+            self.candidates(key)
+                .iter()
+                .filter(|id| id_key(id.as_ref()) == key)
+                .cloned(),
+        );
     }
 }
 
@@ -707,15 +776,15 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
     }
 
     #[test]
-    fn a_table_slot_takes_an_id_s_room() {
-        // One student, one guardian's links, one key or contact: 24 bytes
-        // each, as the ID alone (at 1M rows, 8 bytes a slot is 30 MB).
+    fn a_slot_takes_an_id_s_room_or_less() {
+        // A student's schools, a school key's IDs: 24 bytes each, as the
+        // ID alone (at 1M rows, 8 bytes a slot is 30 MB); a guardian's
+        // students 16, a place in an index 4.
         let id = std::mem::size_of::<StudentId>();
         assert_eq!(id, 24);
-        assert_eq!(std::mem::size_of::<Sorted<StudentId>>(), id);
-        assert_eq!(std::mem::size_of::<Schools>(), id);
-        assert_eq!(std::mem::size_of::<OneOrMore<StudentId>>(), id);
-        assert_eq!(std::mem::size_of::<Owners>(), id);
+        assert_eq!(std::mem::size_of::<Option<Schools>>(), id);
+        assert_eq!(std::mem::size_of::<OneOrMore<SchoolId>>(), id);
+        assert_eq!(std::mem::size_of::<Sorted<u32>>(), 16);
     }
 
     #[test]
@@ -787,6 +856,58 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
         );
         let Ok(()) = roster.add_links(&gone[..1]);
         assert_eq!(all(&roster), owned(&[("G1", "001"), ("G1", "003")]));
+    }
+
+    #[test]
+    fn a_student_named_only_by_a_link_is_no_roster_student() {
+        let ids = |list: Vec<StudentId>| -> Vec<String> {
+            list.iter().map(|s| s.as_str().to_owned()).collect()
+        };
+        let mut roster = InMemoryRoster::new();
+        // Linked before the roster has them, in reverse order of their IDs.
+        for student in ["0300", "0200", "0100"] {
+            roster.add_link(GuardianId::from("G1"), StudentId::from(student));
+        }
+        let asked = ["0100", "0200", "0300"].map(StudentId::from);
+        let Ok(existing) = roster.existing_students(&asked);
+        assert!(existing.is_empty());
+        let Ok(similar) = roster.similar_students(&["100", "200"]);
+        assert!(similar.is_empty());
+        let Ok(schools) = roster.schools_of(&asked);
+        assert!(schools.is_empty());
+
+        roster.add_student(StudentId::from("0300"));
+        roster.add_enrolment(StudentId::from("0100"), SchoolId::from("7"));
+        roster.add_enrolment(StudentId::from("0100"), SchoolId::from("5"));
+        roster.add_enrolment(StudentId::from("100"), SchoolId::from("5"));
+        let Ok(existing) = roster.existing_students(&asked);
+        assert_eq!(ids(existing), ["0100", "0300"]);
+        let Ok(similar) = roster.similar_students(&["300", "100", "200"]);
+        assert_eq!(ids(similar), ["0300", "0100", "100"]);
+        let Ok(schools) = roster.schools_of(&asked);
+        let schools: Vec<(&str, &str)> = schools
+            .iter()
+            .map(|(s, school)| (s.as_str(), school.as_str()))
+            .collect();
+        assert_eq!(schools, [("0100", "5"), ("0100", "7")]);
+        let Ok(similar) = roster.similar_schools(&["5", "7", "6"]);
+        assert_eq!(similar, [SchoolId::from("5"), SchoolId::from("7")]);
+
+        // In school 5's scope: the link of the student enrolled there, not
+        // those of a student with no school or none in the roster.
+        let Ok(in_five) = roster.links_in_scope(&Scope::schools([SchoolId::from("5")]));
+        let in_five: Vec<(&str, &str)> = in_five
+            .iter()
+            .map(|(g, s)| (g.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(in_five, [("G1", "0100")]);
+        let Ok(all) = roster.links_in_scope(&Scope::District);
+        let all: Vec<&str> = all.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(all, ["0100", "0200", "0300"]);
+        assert_eq!(
+            format!("{roster:?}"),
+            "InMemoryRoster { students: 3, guardians: 0, links: 3, .. }"
+        );
     }
 
     #[test]
@@ -896,17 +1017,20 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
         let mut roster = InMemoryRoster::new();
         roster.add_guardian(guardian("G1", "a@example.com", None));
         roster.add_guardian(guardian("G2", "b@example.com", None));
-        roster.emails.add("a@example.com", &GuardianId::from("G2"));
+        let g1 = roster.people[&GuardianId::from("G1")];
+        let g2 = roster.people[&GuardianId::from("G2")];
+        let said = |at: u32| match at == g2 {
+            true => "a@example.com",
+            false => "b@example.com",
+        };
+        // (`said` is each place's text should the table grow: it does not.)
+        roster.emails.add("a@example.com", g2, said);
         assert_eq!(
             owners_of(&roster, &["a@example.com"], &[]),
             [("a@example.com".into(), "G1".into())]
         );
-        roster
-            .emails
-            .remove("a@example.com", &GuardianId::from("G2"));
-        roster
-            .emails
-            .remove("a@example.com", &GuardianId::from("G1"));
+        roster.emails.remove("a@example.com", g2);
+        roster.emails.remove("a@example.com", g1);
         assert_eq!(owners_of(&roster, &["a@example.com"], &[]), []);
         assert_eq!(
             owners_of(&roster, &["b@example.com"], &[]),
