@@ -49,9 +49,9 @@ pub struct InMemoryRoster {
     student_at: Places,
     /// The roster's students by their ID's key ([`id_key`]).
     unpadded: Places,
-    /// Guardians whose ID is not its own key (leading zeros, capitals,
-    /// width...), by the key.
-    padded_guardians: KeyIndex<GuardianId>,
+    /// Places of guardians with a record whose ID is not its own key
+    /// (leading zeros, capitals, width...), by the key.
+    padded_guardians: Places,
     /// Every guardian ID the roster has a record or a link of, by its
     /// place in `records` and `linked`.
     people: HashMap<GuardianId, u32>,
@@ -157,9 +157,9 @@ impl InMemoryRoster {
         self.records.reserve_exact(guardians.len());
         self.linked.reserve_exact(guardians.len());
         for guardian in guardians {
-            self.index_padded(&guardian.guardian_id);
             let at = self.slot(&guardian.guardian_id);
             self.records[at] = Some(guardian.clone());
+            self.index_padded(at);
             self.index_contacts(at);
         }
     }
@@ -250,20 +250,33 @@ impl InMemoryRoster {
 
     /// Adds a guardian, or replaces the one with the same ID.
     pub fn add_guardian(&mut self, guardian: Guardian) {
-        if self.guardian(guardian.guardian_id.as_str()).is_none() {
-            self.index_padded(&guardian.guardian_id);
-        }
         let at = self.slot(&guardian.guardian_id);
+        let new = self.records[at].is_none();
         self.unindex_contacts(at);
         self.records[at] = Some(guardian);
+        if new {
+            self.index_padded(at);
+        }
         self.index_contacts(at);
     }
 
-    /// Indexes a new guardian's ID by its key, if the key is not the ID
-    /// itself (such an ID is found by itself).
-    fn index_padded(&mut self, id: &GuardianId) {
-        if id_key(id.as_str()) != id.as_str() {
-            self.padded_guardians.add(id.clone());
+    /// Indexes the ID of the new record at `at` by its key, if the key is
+    /// not the ID itself (such an ID is found by itself).
+    fn index_padded(&mut self, at: usize) {
+        fn key_of(record: &Option<Guardian>) -> std::borrow::Cow<'_, str> {
+            record
+                .as_ref()
+                .map(|g| id_key(g.guardian_id.as_str()))
+                .unwrap_or_default()
+        }
+        let records = &self.records;
+        let Some(id) = records[at].as_ref().map(|g| g.guardian_id.as_str()) else {
+            return;
+        };
+        let key = id_key(id);
+        if key != id {
+            self.padded_guardians
+                .add(&key, at as u32, |at| key_of(&records[at as usize]));
         }
     }
 
@@ -416,10 +429,16 @@ impl Roster for InMemoryRoster {
     fn similar_guardians(&mut self, unpadded: &[&str]) -> Result<Vec<GuardianId>, Infallible> {
         let mut similar = Vec::new();
         for key in unpadded {
-            if let Some(guardian) = self.guardian(key) {
-                similar.push(guardian.guardian_id.clone());
-            }
-            self.padded_guardians.find(key, &mut similar);
+            let mut found: Vec<&GuardianId> = self
+                .padded_guardians
+                .candidates(key)
+                .filter_map(|at| self.records[at as usize].as_ref())
+                .map(|g| &g.guardian_id)
+                .filter(|id| id_key(id.as_str()) == *key)
+                .chain(self.guardian(key).map(|g| &g.guardian_id))
+                .collect();
+            found.sort_unstable();
+            similar.extend(found.into_iter().cloned());
         }
         Ok(similar)
     }
@@ -1058,7 +1077,10 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
                 Err(never) => match never {},
             }
         };
-        assert_eq!(similar(&["42"]), ["42", "0042", "00042"]);
-        assert_eq!(similar(&["43", "G-7", "0", "44"]), ["0043", "G-7", "0"]);
+        assert_eq!(similar(&["42"]), ["00042", "0042", "42"]);
+        assert_eq!(
+            similar(&["43", "G-7", "g-7", "0", "44"]),
+            ["0043", "G-7", "G-7", "0"]
+        );
     }
 }
