@@ -572,4 +572,318 @@ mod tests {
         );
         assert_eq!(format!("{:?}", one.kind()), "StaleRosterKeys { rows: 1 }");
     }
+
+    /// One error of every kind: what it is, where, and what it says.
+    fn every_kind() -> Vec<Error> {
+        use crate::column::Column;
+        use crate::values::id::SchoolId;
+        let io = || std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        vec![
+            Error::from(io()),
+            Error::new(ErrorKind::EmptyFile, 1),
+            Error::new(ErrorKind::Workbook { format: "xlsx" }, 1),
+            Error::new(
+                ErrorKind::NoHeader {
+                    first_cells: vec!["000125".into(), "ana@example.com".into()],
+                },
+                1,
+            ),
+            Error::new(
+                ErrorKind::MissingColumn {
+                    column: Column::Email,
+                    closest: Some("e-mial".into()),
+                    also_missing: vec![Column::MobilePhone],
+                    strict: true,
+                    hint: Some("the file may use semicolons".into()),
+                },
+                1,
+            ),
+            Error::new(
+                ErrorKind::MissingColumn {
+                    column: Column::Email,
+                    closest: None,
+                    also_missing: Vec::new(),
+                    strict: false,
+                    hint: None,
+                },
+                1,
+            ),
+            Error::new(
+                ErrorKind::DuplicateColumn {
+                    column: Column::Email,
+                    first: "Email".into(),
+                    second: "E-mail".into(),
+                },
+                1,
+            ),
+            Error::at(
+                ErrorKind::Limit {
+                    what: "line 9 has more than 64 columns".into(),
+                },
+                super::Position::reading(9, 120, Some(8)),
+            ),
+            Error::without_line(ErrorKind::Roster(Box::new(io()))),
+            Error::without_line(ErrorKind::RosterWrite("disk full".into())),
+            Error::without_line(ErrorKind::UnknownSchool {
+                school: SchoolId::from("102"),
+                suggestion: Some(SchoolId::from("0102")),
+            }),
+            Error::without_line(ErrorKind::UnknownSchool {
+                school: SchoolId::from("9\u{202e}9"),
+                suggestion: None,
+            }),
+            Error::without_line(ErrorKind::StaleRosterKeys { rows: 3 }),
+            Error::new(
+                ErrorKind::HeaderChanged {
+                    missing: vec![Column::HomePhone],
+                    added: vec![Column::Language],
+                },
+                40,
+            ),
+            Error::new(
+                ErrorKind::HeaderChanged {
+                    missing: Vec::new(),
+                    added: Vec::new(),
+                },
+                41,
+            ),
+            Error::without_line(ErrorKind::PlanNotApproved {
+                reason: "the roster changed".into(),
+            }),
+            Error::without_line(ErrorKind::Cancelled),
+            Error::new(ErrorKind::Cancelled, 5000),
+            Error::without_line(ErrorKind::SourceIncomplete {
+                file: "users.csv".into(),
+                column: None,
+            }),
+            Error::without_line(ErrorKind::SourceIncomplete {
+                file: "users.csv".into(),
+                column: Some("sourcedId".into()),
+            }),
+            Error::without_line(ErrorKind::InSourceFile {
+                file: "users.csv".into(),
+                error: Box::new(Error::from(io())),
+            }),
+            Error::without_line(ErrorKind::DeltaFullSync),
+        ]
+    }
+
+    #[test]
+    fn every_kind_has_its_code_line_and_words_and_logs_no_personal_data() {
+        // (code, line, Debug, Display, the cause the diagnostic adds)
+        let expected: [(&str, Option<u64>, &str, &str, &str); 22] = [
+            (
+                "unreadable_file",
+                None,
+                "Io(Custom { kind: PermissionDenied, error: \"denied\" })",
+                "the file could not be read",
+                ": denied",
+            ),
+            (
+                "empty_file",
+                Some(1),
+                "EmptyFile",
+                "the file is empty; export the guardians again, with a header row: student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language",
+                "",
+            ),
+            (
+                "unreadable_file",
+                Some(1),
+                "Workbook { format: \"xlsx\" }",
+                "this is an Excel workbook (.xlsx), not a CSV file; in Excel choose File > Save As > CSV UTF-8 and upload that file",
+                "",
+            ),
+            (
+                "no_header",
+                Some(1),
+                "NoHeader { first_cells: [\"00***25\", \"a***@example.com\"] }",
+                "line 1 holds data (000125, ana@example.com), not column names; add a header row first: student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language",
+                "",
+            ),
+            (
+                "missing_column",
+                Some(1),
+                "MissingColumn { column: Email, closest: Some(\"e-mial\"), also_missing: [MobilePhone], strict: true, hint: Some(\"the file may use semicolons\") }",
+                "the header has no email column (the closest header is \"e-mial\"; strict headers accept only the canonical names); also missing: mobile_phone; the file may use semicolons; the required columns are student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language (home_phone and language may be left out)",
+                "",
+            ),
+            (
+                "missing_column",
+                Some(1),
+                "MissingColumn { column: Email, closest: None, also_missing: [], strict: false, hint: None }",
+                "the header has no email column; the required columns are student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone,language (home_phone and language may be left out)",
+                "",
+            ),
+            (
+                "duplicate_column",
+                Some(1),
+                "DuplicateColumn { column: Email, first: \"Email\", second: \"E-mail\" }",
+                "the headers \"Email\" and \"E-mail\" both name the email column; keep one of them",
+                "",
+            ),
+            (
+                "unreadable_file",
+                Some(9),
+                "Limit { what: \"line 9 has more than 64 columns\" }",
+                "line 9 has more than 64 columns",
+                "",
+            ),
+            (
+                "roster_unavailable",
+                None,
+                "Roster(Custom { kind: PermissionDenied, error: \"denied\" })",
+                "the current roster could not be read",
+                ": denied",
+            ),
+            (
+                "roster_unavailable",
+                None,
+                "RosterWrite(\"disk full\")",
+                "the roster could not be written",
+                ": disk full",
+            ),
+            (
+                "unknown_school",
+                None,
+                "UnknownSchool { school: SchoolId(\"102\"), suggestion: Some(SchoolId(\"0102\")) }",
+                "school 102 is not in the roster, but school 0102 is, differing only in leading zeros (a spreadsheet may have removed them); the dry run stopped before planning anything: give the school ID as the roster has it",
+                "",
+            ),
+            (
+                "unknown_school",
+                None,
+                "UnknownSchool { school: SchoolId(\"9\\u{202e}9\"), suggestion: None }",
+                "school 9\\u{202e}9 is not in the roster; the dry run stopped before planning anything: check the school ID (a wrong scope could remove other schools' families)",
+                "",
+            ),
+            (
+                "stale_roster_keys",
+                None,
+                "StaleRosterKeys { rows: 3 }",
+                "3 rows of the roster carry lookup keys this crate did not compute (left empty, or filled by other means), so an email or mobile they hold would not be found and a duplicate login could be created; the dry run stopped before planning anything: rekey the roster (SqliteRoster::rekey, PostgresRoster::rekey), then run it again",
+                "",
+            ),
+            (
+                "header_changed",
+                Some(40),
+                "HeaderChanged { missing: [HomePhone], added: [Language] }",
+                "line 40 is a second header (files pasted together?) with other columns than the first; it lacks home_phone; it adds language: its rows cannot be read as the rest of the file is, so nothing was used; upload each export on its own, or give them the same columns",
+                "",
+            ),
+            (
+                "header_changed",
+                Some(41),
+                "HeaderChanged { missing: [], added: [] }",
+                "line 41 is a second header (files pasted together?) with other columns than the first: its rows cannot be read as the rest of the file is, so nothing was used; upload each export on its own, or give them the same columns",
+                "",
+            ),
+            (
+                "plan_not_approved",
+                None,
+                "PlanNotApproved { reason: \"the roster changed\" }",
+                "Start Processing refused the plan: the roster changed",
+                "",
+            ),
+            (
+                "cancelled",
+                None,
+                "Cancelled",
+                "the work was cancelled before it finished; nothing was changed",
+                "",
+            ),
+            (
+                "cancelled",
+                Some(5000),
+                "Cancelled",
+                "the work was cancelled at line 5000 before it finished; nothing was changed",
+                "",
+            ),
+            (
+                "unreadable_file",
+                None,
+                "SourceIncomplete { file: \"users.csv\", column: None }",
+                "the export has no users.csv, which it must have; export the whole roster again",
+                "",
+            ),
+            (
+                "missing_column",
+                None,
+                "SourceIncomplete { file: \"users.csv\", column: Some(\"sourcedId\") }",
+                "users.csv has no sourcedId column, which it must have (headers are case-sensitive); export it again from the rostering provider",
+                "",
+            ),
+            (
+                "unreadable_file",
+                None,
+                "InSourceFile { file: \"users.csv\", error: Error { kind: Io(Custom { kind: PermissionDenied, error: \"denied\" }), position: None } }",
+                "users.csv: the file could not be read",
+                ": denied",
+            ),
+            (
+                "delta_full_sync",
+                None,
+                "DeltaFullSync",
+                "the export is a delta (only what changed since the last export), so a full sync would remove every link it does not repeat; nothing was planned: run it as an additive sync, or export the whole roster (bulk) for a full sync",
+                "",
+            ),
+        ];
+        let errors = every_kind();
+        assert_eq!(errors.len(), expected.len());
+        for (error, (code, line, debug, display, cause)) in errors.iter().zip(expected) {
+            assert_eq!(error.code().as_str(), code, "{display}");
+            assert_eq!(error.line(), line, "{display}");
+            assert_eq!(error.position().map(|p| p.line()), line, "{display}");
+            assert_eq!(format!("{:?}", error.kind()), debug);
+            assert_eq!(error.to_string(), display);
+            let diagnostic = error.to_diagnostic();
+            assert_eq!(diagnostic.code.as_str(), code);
+            assert_eq!(diagnostic.line, line.unwrap_or(1));
+            assert_eq!(diagnostic.message(), format!("{display}{cause}"));
+        }
+    }
+
+    #[test]
+    fn an_error_s_diagnostic_names_its_value_column_and_suggestion() {
+        let errors = every_kind();
+        let limit = errors[7].position().expect("a position");
+        assert_eq!(
+            (limit.line(), limit.byte(), limit.record()),
+            (9, Some(120), Some(8))
+        );
+        assert_eq!(errors[1].position().and_then(|p| p.byte()), None);
+        // The first cells of data are the value: `redacted` masks them.
+        let no_header = errors[3].to_diagnostic();
+        assert_eq!(no_header.value.as_deref(), Some("000125, ana@example.com"));
+        assert!(!format!("{:?}", errors[3]).contains("ana@"));
+        assert_eq!(
+            errors[4].to_diagnostic().column,
+            Some(crate::column::Column::Email)
+        );
+        assert_eq!(
+            errors[6].to_diagnostic().column,
+            Some(crate::column::Column::Email)
+        );
+        let school = errors[10].to_diagnostic();
+        assert_eq!(
+            (school.value.as_deref(), school.suggestion.as_deref()),
+            (Some("102"), Some("0102"))
+        );
+        let unknown = errors[11].to_diagnostic();
+        assert_eq!(
+            (unknown.value.as_deref(), unknown.suggestion.as_deref()),
+            (Some("9\u{202e}9"), None)
+        );
+        // The cause is the source, for the chain; a file's error within an
+        // export hands on its own cause.
+        let source = |e: &Error| std::error::Error::source(e).map(ToString::to_string);
+        assert_eq!(source(&errors[0]).as_deref(), Some("denied"));
+        assert_eq!(source(&errors[9]).as_deref(), Some("disk full"));
+        assert_eq!(source(&errors[20]).as_deref(), Some("denied"));
+        assert_eq!(source(&errors[1]), None);
+        assert!(matches!(
+            Error::new(ErrorKind::EmptyFile, 0).into_kind(),
+            ErrorKind::EmptyFile
+        ));
+        assert_eq!(Error::new(ErrorKind::EmptyFile, 0).line(), None);
+    }
 }

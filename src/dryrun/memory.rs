@@ -930,6 +930,24 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
     }
 
     #[test]
+    fn schools_of_one_key_are_each_found_and_kept_once() {
+        let mut roster = InMemoryRoster::new();
+        for (student, school) in [
+            ("1", "0102"),
+            ("2", "102"),
+            ("3", "00102"),
+            ("4", "102"),
+            ("5", "0102"),
+            ("6", "A7"),
+        ] {
+            roster.add_enrolment(StudentId::from(student), SchoolId::from(school));
+        }
+        let Ok(similar) = roster.similar_schools(&["102", "a7", "7"]);
+        let similar: Vec<&str> = similar.iter().map(SchoolId::as_str).collect();
+        assert_eq!(similar, ["0102", "102", "00102", "A7"]);
+    }
+
+    #[test]
     fn a_sorted_list_removes_what_it_has() {
         let mut list = Sorted::default();
         assert!(!list.remove(&2));

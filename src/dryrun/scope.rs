@@ -98,3 +98,25 @@ impl fmt::Display for Scope {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Scope;
+    use crate::values::id::SchoolId;
+
+    #[test]
+    fn a_scope_names_its_schools_sorted_once_and_shows_hidden_characters() {
+        let ids = |list: &[&str]| list.iter().map(|s| SchoolId::from(*s)).collect::<Vec<_>>();
+        assert_eq!(Scope::schools(Vec::new()), Scope::District);
+        assert_eq!(Scope::District.to_string(), "the whole district");
+        assert!(Scope::District.school_ids().is_empty());
+        let one = Scope::schools(ids(&["0102", "0102"]));
+        assert_eq!(one.to_string(), "school 0102");
+        assert_eq!(one.school_ids(), &ids(&["0102"])[..]);
+        let three = Scope::schools(ids(&["0300", "0102", "02\u{200b}00"]));
+        assert_eq!(three.to_string(), "schools 0102, 02\\u{200b}00 and 0300");
+        assert!(three.includes(&ids(&["9", "0300"])));
+        assert!(!three.includes(&ids(&["9", "300"])));
+        assert!(!three.includes(&[]));
+    }
+}

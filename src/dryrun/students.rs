@@ -163,3 +163,58 @@ pub fn read_students<R: Read>(input: R) -> Result<Students, Error> {
     out.encoding = file.encoding;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Enrolment, read_students};
+    use crate::error::ErrorKind;
+    use crate::values::id::{SchoolId, StudentId};
+
+    #[test]
+    fn a_file_without_a_student_column_or_any_line_is_refused() {
+        let empty = read_students(&b""[..]).expect_err("empty");
+        assert!(matches!(empty.kind(), ErrorKind::EmptyFile));
+        assert_eq!(empty.line(), Some(1));
+        let no_column = read_students(&b"\n\nname,school_id\nAna,0102\n"[..]).expect_err("no ID");
+        assert_eq!(no_column.line(), Some(3));
+        match no_column.kind() {
+            ErrorKind::MissingColumn { column, hint, .. } => {
+                assert_eq!(*column, crate::column::Column::StudentId);
+                assert_eq!(
+                    hint.as_deref(),
+                    Some("the students file needs a student_id column")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unreadable_rows_are_counted_by_line_and_blank_ones_skipped() {
+        let text = "\u{feff}Student Number,School\n\
+                    000125,0102\n\
+                    ,0102\n\
+                    1.23E+05,0102\n\
+                    000126,#REF!\n\
+                    000127,\n\
+                    000128,\"0103\n";
+        let students = read_students(text.as_bytes()).expect("reads");
+        assert!(students.has_schools);
+        assert_eq!(
+            students.enrolments,
+            [
+                Enrolment {
+                    student_id: StudentId::from("000125"),
+                    school_id: Some(SchoolId::from("0102")),
+                },
+                Enrolment {
+                    student_id: StudentId::from("000127"),
+                    school_id: None,
+                },
+            ]
+        );
+        // Line 3 is blank (no student): skipped, not unreadable; line 8
+        // opens a quote the file never closes.
+        assert_eq!(students.unreadable_rows, [4, 5, 7]);
+    }
+}

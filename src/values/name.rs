@@ -177,4 +177,22 @@ mod tests {
         assert_eq!(format!("{name}"), "O'Brien");
         assert_eq!(format!("{name:?}"), "Name(\"O***\")");
     }
+
+    #[test]
+    fn a_name_compares_and_reads_as_its_text_every_way() {
+        use std::borrow::Borrow;
+        let name = Name::from("Ana");
+        let text = String::from("Ana");
+        assert!(name == *"Ana" && name == "Ana" && name == text);
+        assert!(*"Ana" == name && "Ana" == name);
+        let short = String::from("An");
+        assert!(name != *"ana" && name != "Ana " && name != short);
+        assert!(*"Bo" != name && "Bo" != name);
+        assert_eq!(name.len(), 3);
+        assert_eq!(AsRef::<str>::as_ref(&name), "Ana");
+        assert_eq!(Borrow::<str>::borrow(&name), "Ana");
+        let set: std::collections::HashSet<Name> = [Name::from("Ana")].into();
+        assert!(set.contains("Ana"));
+        assert_eq!("Jose\u{301}".parse::<Name>(), Ok(Name::from("Jos\u{e9}")));
+    }
 }
