@@ -528,6 +528,8 @@ impl Builder {
         self.reject_conflicts();
         self.reject_flag_conflicts();
         self.warn_implausible_counts();
+        // Each row's keys are done with too (8 bytes a row).
+        self.row_keys = Vec::new();
         // Vectors grown by doubling hold up to half again their length in
         // spare room; give it back before the output is built beside them
         // (at 1M rows, 40 MB of guardians' room).
