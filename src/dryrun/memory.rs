@@ -243,7 +243,8 @@ impl InMemoryRoster {
 
     /// Adds a student enrolled in `school` (a student may be in several).
     pub fn add_enrolment(&mut self, student: StudentId, school: SchoolId) {
-        if self.enrol(&student).insert(&school) && !self.schools.has(&school) {
+        if self.enrol(&student).insert(&school) {
+            // Kept once: `add` leaves a school it has.
             self.schools.add(school);
         }
     }
@@ -691,6 +692,7 @@ impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
         self.hasher.hash_one(key)
     }
 
+    /// Adds `id`, unless the index has it.
     fn add(&mut self, id: T) {
         let hash = self.hash(&id_key(id.as_ref()));
         match self.ids.get_mut(&hash) {
@@ -719,11 +721,6 @@ impl<T: AsRef<str> + Clone + PartialEq> KeyIndex<T> {
         self.ids
             .get(&self.hash(key))
             .map_or(&[], OneOrMore::as_slice)
-    }
-
-    /// Whether the index has `id`.
-    fn has(&self, id: &T) -> bool {
-        self.candidates(&id_key(id.as_ref())).contains(id)
     }
 
     /// Adds to `found` the IDs whose key is `key`.
