@@ -3,6 +3,7 @@
 //! and small applications.
 
 use foldhash::HashMap;
+use rayon::prelude::*;
 use std::convert::Infallible;
 use std::hash::BuildHasher;
 
@@ -126,9 +127,18 @@ impl InMemoryRoster {
         rayon::in_place_scope(|scope| {
             let roster = &mut roster;
             scope.spawn(move |_| roster.add_guardians_of(current));
+            // Made at their size once: a table that grows hashes every
+            // place again each time it doubles.
             let count = students.size_hint().0;
             with_students.students.reserve(count);
             with_students.schools_of.reserve(count);
+            let students_now = &with_students.students;
+            with_students
+                .student_at
+                .reserve(count, |at| students_now[at as usize].as_str());
+            with_students
+                .unpadded
+                .reserve(count, |at| id_key(students_now[at as usize].as_str()));
             for student in students {
                 with_students.add_student(student);
             }
@@ -137,12 +147,30 @@ impl InMemoryRoster {
         roster.schools_of = with_students.schools_of;
         roster.student_at = with_students.student_at;
         roster.unpadded = with_students.unpadded;
-        for link in current.links() {
-            let at = match roster.people.get(&link.guardian_id) {
-                Some(&at) => at as usize,
+        // Each link's places looked up on the pool; only a place not yet
+        // made (a link's guardian or student the lists lack) is made here.
+        let places: Vec<(Option<u32>, Option<u32>)> = {
+            let roster = &roster;
+            current
+                .links()
+                .par_iter()
+                .map(|link| {
+                    (
+                        roster.people.get(&link.guardian_id).copied(),
+                        roster.student_place(link.student_id.as_str()),
+                    )
+                })
+                .collect()
+        };
+        for (link, (guardian, student)) in current.links().iter().zip(places) {
+            let at = match guardian {
+                Some(at) => at as usize,
                 None => roster.slot(&link.guardian_id),
             };
-            let student = roster.intern_student(&link.student_id);
+            let student = match student {
+                Some(at) => at,
+                None => roster.intern_student(&link.student_id),
+            };
             roster.linked[at].insert(&student);
         }
         roster
@@ -156,6 +184,29 @@ impl InMemoryRoster {
         self.people.reserve(guardians.len());
         self.records.reserve_exact(guardians.len());
         self.linked.reserve_exact(guardians.len());
+        let padded = guardians
+            .iter()
+            .filter(|g| id_key(g.guardian_id.as_str()) != g.guardian_id.as_str())
+            .count();
+        let records = &self.records;
+        self.padded_guardians.reserve(padded, |at| {
+            records[at as usize]
+                .as_ref()
+                .map(|g| id_key(g.guardian_id.as_str()))
+                .unwrap_or_default()
+        });
+        for contact in [Contact::Email, Contact::Mobile] {
+            let count = guardians
+                .iter()
+                .filter(|g| contact.of(Some(g)).is_some())
+                .count();
+            let (index, records) = self.contacts(contact);
+            index.reserve(count, |at| {
+                contact
+                    .of(records[at as usize].as_ref())
+                    .unwrap_or_default()
+            });
+        }
         for guardian in guardians {
             let at = self.slot(&guardian.guardian_id);
             self.records[at] = Some(guardian.clone());
@@ -629,6 +680,14 @@ impl Places {
         });
     }
 
+    /// Makes room for `additional` more places without growing;
+    /// `text_of` as for [`Places::add`].
+    fn reserve<T: AsRef<str>>(&mut self, additional: usize, text_of: impl Fn(u32) -> T) {
+        let hasher = &self.hasher;
+        self.table
+            .reserve(additional, |&at| hasher.hash_one(text_of(at).as_ref()));
+    }
+
     /// Removes `at`, whose text is `text`.
     fn remove(&mut self, text: &str, at: u32) {
         if let Ok(found) = self
@@ -745,9 +804,12 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
 001,G1,Ana,Diaz,ana@example.com,312-555-0142
 0003,G1,Ana,Diaz,ana@example.com,312-555-0142
 002,0G2,Rosa,Diaz,rosa@example.com,
+009,0G2,Rosa,Diaz,rosa@example.com,
+009,G1,Ana,Diaz,ana@example.com,312-555-0142
 ";
+        // 009 is linked twice but no roster student.
         let current = ValidatedFile::of_csv(data);
-        assert_eq!(current.links().len(), 3);
+        assert_eq!(current.links().len(), 5);
         let students = ["001", "002", "0003", "004"].map(StudentId::from);
         let mut exported = InMemoryRoster::from_export(students.clone(), &current);
         let mut built = InMemoryRoster::new();
@@ -770,7 +832,19 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
                 .all_links()
                 .map(|(g, s)| (g.as_str(), s.as_str()))
                 .collect();
-            assert_eq!(links, [("0G2", "002"), ("G1", "0003"), ("G1", "001")]);
+            assert_eq!(
+                links,
+                [
+                    ("0G2", "002"),
+                    ("0G2", "009"),
+                    ("G1", "0003"),
+                    ("G1", "001"),
+                    ("G1", "009")
+                ]
+            );
+            let asked = ["009", "002"].map(StudentId::from);
+            let existing = roster.existing_students(&asked).expect("infallible");
+            assert_eq!(existing, [StudentId::from("002")]);
             let similar = roster.similar_students(&["3", "4"]).expect("infallible");
             let similar: Vec<&str> = similar.iter().map(StudentId::as_str).collect();
             assert_eq!(similar, ["0003", "004"]);
