@@ -233,7 +233,7 @@ impl InMemoryRoster {
             .iter()
             .map(|(id, &at)| (id, at as usize))
             .collect();
-        order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        order.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         order
     }
 
