@@ -11,6 +11,7 @@ use crate::checks::validated::ValidatedFile;
 use crate::dryrun::apply::RosterWriter;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
+use crate::dryrun::sorted::{Indices, Sorted};
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
 use crate::values::record::Guardian;
 
@@ -61,7 +62,7 @@ pub struct InMemoryRoster {
     /// Each guardian's students, as places in `students`: a link is 4
     /// bytes in its guardian's list, and a guardian's links are one lookup
     /// away.
-    linked: Vec<Sorted<u32>>,
+    linked: Vec<Indices>,
     /// Guardian places by their record's email key.
     emails: Places,
     /// Guardian places by their record's mobile (E.164).
@@ -171,7 +172,7 @@ impl InMemoryRoster {
                 Some(at) => at,
                 None => roster.intern_student(&link.student_id),
             };
-            roster.linked[at].insert(&student);
+            roster.linked[at].insert(student);
         }
         roster
     }
@@ -221,7 +222,7 @@ impl InMemoryRoster {
         let at = *self.people.entry(id.clone()).or_insert(next);
         if at == next {
             self.records.push(None);
-            self.linked.push(Sorted::None);
+            self.linked.push(Indices::None);
         }
         at as usize
     }
@@ -390,7 +391,7 @@ impl InMemoryRoster {
     pub fn add_link(&mut self, guardian: GuardianId, student: StudentId) {
         let at = self.slot(&guardian);
         let student = self.intern_student(&student);
-        self.linked[at].insert(&student);
+        self.linked[at].insert(student);
     }
 
     /// The guardian with this ID.
@@ -445,7 +446,7 @@ impl RosterWriter for InMemoryRoster {
                 self.people.get(guardian),
                 self.student_place(student.as_str()),
             ) {
-                self.linked[at as usize].remove(&student);
+                self.linked[at as usize].remove(student);
             }
         }
         Ok(())
@@ -594,71 +595,6 @@ impl Roster for InMemoryRoster {
 
 /// A student's schools, sorted.
 type Schools = Sorted<SchoolId>;
-
-/// A short sorted list without duplicates (a student's schools, a
-/// guardian's students): almost every one holds one item, kept without an
-/// allocation of its own. The list of several is boxed, so that the whole
-/// takes an item's room and a pointer's at most (a slot per student and
-/// per guardian).
-#[derive(Clone, Default)]
-enum Sorted<T> {
-    #[default]
-    None,
-    One(T),
-    // Boxed for the size of the whole; a `Vec` inside, as a guardian may
-    // have thousands of students, added one at a time.
-    #[expect(
-        clippy::box_collection,
-        reason = "a slot per student and per guardian: 24 bytes, not 32"
-    )]
-    Several(Box<Vec<T>>),
-}
-
-impl<T: Ord + Clone> Sorted<T> {
-    fn as_slice(&self) -> &[T] {
-        match self {
-            Sorted::None => &[],
-            Sorted::One(item) => std::slice::from_ref(item),
-            Sorted::Several(items) => items,
-        }
-    }
-
-    /// Adds `item`; false if the list already had it.
-    fn insert(&mut self, item: &T) -> bool {
-        match self {
-            Sorted::None => *self = Sorted::One(item.clone()),
-            Sorted::One(one) if one == item => return false,
-            Sorted::One(one) => {
-                let mut several = vec![one.clone(), item.clone()];
-                several.sort();
-                *self = Sorted::Several(Box::new(several));
-            }
-            Sorted::Several(several) => match several.binary_search(item) {
-                Ok(_) => return false,
-                Err(at) => several.insert(at, item.clone()),
-            },
-        }
-        true
-    }
-
-    /// Removes `item`; false if the list did not have it.
-    fn remove(&mut self, item: &T) -> bool {
-        match self {
-            Sorted::One(one) if one == item => *self = Sorted::None,
-            Sorted::Several(several) => match several.binary_search(item) {
-                Ok(at) => {
-                    several.remove(at);
-                    if several.is_empty() {
-                        *self = Sorted::None;
-                    }
-                }
-                Err(_) => return false,
-            },
-            _ => return false,
-        }
-        true
-    }
-}
 
 /// Places in a list, found by the hash of a text each item has (an ID,
 /// an ID's key, a contact): 4 bytes a place, and the text stays with its
@@ -874,7 +810,7 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
         assert_eq!(id, 24);
         assert_eq!(std::mem::size_of::<Option<Schools>>(), id);
         assert_eq!(std::mem::size_of::<OneOrMore<SchoolId>>(), id);
-        assert_eq!(std::mem::size_of::<Sorted<u32>>(), 16);
+        assert_eq!(std::mem::size_of::<Indices>(), 16);
     }
 
     #[test]
@@ -1016,25 +952,6 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
         let Ok(similar) = roster.similar_schools(&["102", "a7", "7"]);
         let similar: Vec<&str> = similar.iter().map(SchoolId::as_str).collect();
         assert_eq!(similar, ["0102", "102", "00102", "A7"]);
-    }
-
-    #[test]
-    fn a_sorted_list_removes_what_it_has() {
-        let mut list = Sorted::default();
-        assert!(!list.remove(&2));
-        for item in [3, 1, 2] {
-            assert!(list.insert(&item));
-        }
-        assert!(!list.remove(&9));
-        assert!(list.remove(&2));
-        assert_eq!(list.as_slice(), [1, 3]);
-        assert!(list.remove(&1));
-        assert!(list.remove(&3));
-        assert!(list.as_slice().is_empty());
-        assert!(list.insert(&5));
-        assert!(!list.remove(&4));
-        assert!(list.remove(&5));
-        assert!(matches!(list, Sorted::None));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(crate) mod postgres;
 pub(crate) mod restricted;
 pub(crate) mod roster;
 pub(crate) mod scope;
+pub(crate) mod sorted;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
