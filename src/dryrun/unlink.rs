@@ -184,6 +184,29 @@ pub(crate) fn plan_unlinks(
     out
 }
 
+/// What becomes of a link of the scope that the file no longer has.
+enum Fate<'a> {
+    /// Kept: its student is also enrolled in these schools outside the
+    /// scope.
+    Elsewhere(&'a [SchoolId]),
+    /// Kept: this row, which did not apply, may stand for it.
+    HeldBy(&'a NotApplied),
+    /// Removed, unless something holds every removal.
+    Candidate,
+}
+
+/// Why no link of the scope is removed, when none is.
+#[derive(Clone, Copy)]
+enum HoldAll<'a> {
+    /// The file ends in the middle of the row on this line.
+    Truncated(u64),
+    /// This rejected row has neither ID readable: it may stand for any
+    /// link.
+    AnyLink(&'a NotApplied),
+    /// More would go than the threshold allows.
+    Threshold,
+}
+
 /// [`plan_unlinks`] but for the restricted links, which it leaves out.
 fn plan_ordinary_unlinks(
     upload: &Upload<'_>,
@@ -198,10 +221,12 @@ fn plan_ordinary_unlinks(
     let mut near = usize::MAX;
     let holders = Holders::new(not_applied);
 
-    let mut candidates = Vec::new();
-    let mut held = Vec::new();
-    let mut by_other_schools = 0u64;
-    for (guardian, student) in &scope {
+    // The links of the scope the file no longer has, by their place in
+    // the scope, each with its fate; the scope itself is freed before the
+    // diagnostics are written (at a million links, 48 MB that would
+    // otherwise sit beside them).
+    let mut fates: Vec<(usize, Fate<'_>)> = Vec::new();
+    for (at, (guardian, student)) in scope.iter().enumerate() {
         if upload.links_by_guardian.has(&mut near, guardian, student)
             || (!roster.restricted.is_empty()
                 && roster
@@ -210,23 +235,87 @@ fn plan_ordinary_unlinks(
         {
             continue;
         }
-        if let Some(schools) = roster.elsewhere.get(student) {
-            diagnostics.push(held_elsewhere(
-                file.info().header_line(),
-                guardian,
-                student,
-                schools,
-            ));
-            held.push((guardian.clone(), student.clone()));
-            by_other_schools += 1;
-            continue;
-        }
-        match holders.holder(guardian, student) {
-            Some(row) => {
-                diagnostics.push(held_by(row, guardian, student));
-                held.push((guardian.clone(), student.clone()));
+        let fate = match roster.elsewhere.get(student) {
+            Some(schools) => Fate::Elsewhere(schools),
+            None => match holders.holder(guardian, student) {
+                Some(row) => Fate::HeldBy(row),
+                None => Fate::Candidate,
+            },
+        };
+        fates.push((at, fate));
+    }
+    let in_scope = scope.len();
+    // The share is of the links the roster would have after this upload's
+    // additions, so applying the additive part never moves a held sync
+    // over the line. Links held for rows that did not apply are not
+    // removals, and are not counted as such.
+    let covered = in_scope + new_links.len();
+    let allowed = options.max_unlink_percent / 100.0 * covered as f64;
+    let removals = fates
+        .iter()
+        .filter(|(_, fate)| matches!(fate, Fate::Candidate))
+        .count();
+    // Whether every removal is held, decided while the scope is at hand.
+    let hold_all = if removals == 0 {
+        None
+    } else if let Some(line) = file.truncated_at() {
+        Some(HoldAll::Truncated(line))
+    } else if let Some(row) = holders.anything {
+        Some(HoldAll::AnyLink(row))
+    } else if removals as f64 > allowed {
+        Some(HoldAll::Threshold)
+    } else {
+        None
+    };
+    // What the removals' students have in the scope, for the warning of
+    // students left without a guardian (asked only when links go).
+    let mut scope_links: HashMap<StudentId, usize> = HashMap::default();
+    if removals > 0 && hold_all.is_none() {
+        let removed: HashSet<&StudentId> = fates
+            .iter()
+            .filter(|(_, fate)| matches!(fate, Fate::Candidate))
+            .map(|&(at, _)| &scope[at].1)
+            .collect();
+        for (_, student) in &scope {
+            if removed.contains(student) {
+                match scope_links.get_mut(student) {
+                    Some(count) => *count += 1,
+                    None => {
+                        scope_links.insert(student.clone(), 1);
+                    }
+                }
             }
-            None => candidates.push((guardian.clone(), student.clone())),
+        }
+    }
+    let mut picked = Vec::with_capacity(fates.len());
+    let mut fates = fates.into_iter().peekable();
+    for (at, pair) in scope.into_iter().enumerate() {
+        if let Some((_, fate)) = fates.next_if(|&(next, _)| next == at) {
+            picked.push((pair, fate));
+        }
+    }
+    diagnostics.reserve(picked.len() - removals);
+
+    let mut candidates = Vec::with_capacity(removals);
+    let mut held = Vec::with_capacity(picked.len() - removals);
+    let mut by_other_schools = 0u64;
+    for ((guardian, student), fate) in picked {
+        match fate {
+            Fate::Elsewhere(schools) => {
+                diagnostics.push(held_elsewhere(
+                    file.info().header_line(),
+                    &guardian,
+                    &student,
+                    schools,
+                ));
+                held.push((guardian, student));
+                by_other_schools += 1;
+            }
+            Fate::HeldBy(row) => {
+                diagnostics.push(held_by(row, &guardian, &student));
+                held.push((guardian, student));
+            }
+            Fate::Candidate => candidates.push((guardian, student)),
         }
     }
     let mut out = Unlinks {
@@ -241,66 +330,63 @@ fn plan_ordinary_unlinks(
     if candidates.is_empty() {
         return out;
     }
-    if let Some(line) = file.truncated_at() {
-        diagnostics.push(Diagnostic::with_message(
-            Code::UnlinkHeld,
-            line,
-            msg!(
-                "Line {}: the file ends in the middle of this row, probably cut off, so rows after it may be missing: no link is removed ({} held); download or export the file again and sync",
+    match hold_all {
+        Some(HoldAll::Truncated(line)) => {
+            diagnostics.push(Diagnostic::with_message(
+                Code::UnlinkHeld,
                 line,
-                candidates.len()
-            ),
-        ));
-        out.held_by_rows += candidates.len() as u64;
-        out.held.extend(candidates);
-        out.held.sort_unstable();
-        return out;
-    }
-    if let Some(row) = holders.anything {
-        diagnostics.push(Diagnostic::with_message(
-            Code::UnlinkHeld,
-            row.line,
-            msg!(
-                "Line {} was rejected and neither of its IDs could be read, so it may be the row for any link: no link is removed ({} held); fix the row and sync again",
+                msg!(
+                    "Line {}: the file ends in the middle of this row, probably cut off, so rows after it may be missing: no link is removed ({} held); download or export the file again and sync",
+                    line,
+                    candidates.len()
+                ),
+            ));
+            out.held_by_rows += candidates.len() as u64;
+        }
+        Some(HoldAll::AnyLink(row)) => {
+            diagnostics.push(Diagnostic::with_message(
+                Code::UnlinkHeld,
                 row.line,
-                candidates.len()
-            ),
-        ));
-        out.held_by_rows += candidates.len() as u64;
-        out.held.extend(candidates);
-        out.held.sort_unstable();
-        return out;
+                msg!(
+                    "Line {} was rejected and neither of its IDs could be read, so it may be the row for any link: no link is removed ({} held); fix the row and sync again",
+                    row.line,
+                    candidates.len()
+                ),
+            ));
+            out.held_by_rows += candidates.len() as u64;
+        }
+        Some(HoldAll::Threshold) => {
+            diagnostics.push(threshold_exceeded(
+                file.info().header_line(),
+                candidates.len(),
+                in_scope,
+                new_links.len(),
+                out.held_by_rows,
+                options.max_unlink_percent,
+            ));
+            out.held_by_threshold = candidates.len() as u64;
+        }
+        None => {
+            out.held.sort_unstable();
+            out.students_left_without_guardian = warn_students_left_without_guardian(
+                file,
+                &scope_links,
+                new_links,
+                &candidates,
+                diagnostics,
+            );
+            out.unlinks = candidates
+                .into_iter()
+                .map(|(guardian_id, student_id)| Change::Unlink {
+                    guardian_id,
+                    student_id,
+                })
+                .collect();
+            return out;
+        }
     }
-    // The share is of the links the roster would have after this upload's
-    // additions, so applying the additive part never moves a held sync
-    // over the line. Links held for rows that did not apply are not
-    // removals, and are not counted as such.
-    let covered = scope.len() + new_links.len();
-    let allowed = options.max_unlink_percent / 100.0 * covered as f64;
-    if candidates.len() as f64 > allowed {
-        diagnostics.push(threshold_exceeded(
-            file.info().header_line(),
-            candidates.len(),
-            &scope,
-            new_links.len(),
-            out.held_by_rows,
-            options.max_unlink_percent,
-        ));
-        out.held_by_threshold = candidates.len() as u64;
-        out.held.extend(candidates);
-        out.held.sort_unstable();
-        return out;
-    }
+    out.held.extend(candidates);
     out.held.sort_unstable();
-    out.students_left_without_guardian =
-        warn_students_left_without_guardian(file, &scope, new_links, &candidates, diagnostics);
-    out.unlinks = candidates
-        .into_iter()
-        .map(|(guardian_id, student_id)| Change::Unlink {
-            guardian_id,
-            student_id,
-        })
-        .collect();
     out
 }
 
@@ -374,12 +460,12 @@ fn held_elsewhere(
 fn threshold_exceeded(
     line: u64,
     removals: usize,
-    scope: &[(GuardianId, StudentId)],
+    in_scope: usize,
     added: usize,
     held_by_rows: u64,
     max_percent: f64,
 ) -> Diagnostic {
-    let covered = scope.len() + added;
+    let covered = in_scope + added;
     let percent = 100.0 * removals as f64 / covered as f64;
     let percent = plain(format_args!("{percent:.1}"));
     let max_percent = plain(max_percent);
@@ -389,7 +475,7 @@ fn threshold_exceeded(
             removals,
             covered,
             percent,
-            scope.len(),
+            in_scope,
             added,
             max_percent,
             held_by_rows
@@ -400,7 +486,7 @@ fn threshold_exceeded(
             removals,
             covered,
             percent,
-            scope.len(),
+            in_scope,
             added,
             max_percent
         )
@@ -411,7 +497,7 @@ fn threshold_exceeded(
 /// Warns of each student whose every link would go, and counts them.
 fn warn_students_left_without_guardian(
     file: &ValidatedFile,
-    scope: &[(GuardianId, StudentId)],
+    scope_links: &HashMap<StudentId, usize>,
     new_links: &[Change],
     removals: &[(GuardianId, StudentId)],
     diagnostics: &mut Vec<Diagnostic>,
@@ -420,12 +506,13 @@ fn warn_students_left_without_guardian(
     for (guardian, student) in removals {
         removed.entry(student).or_default().push(guardian);
     }
-    let mut remaining: HashMap<&StudentId, usize> = HashMap::default();
-    for (_, student) in scope {
-        if removed.contains_key(student) {
-            *remaining.entry(student).or_default() += 1;
-        }
-    }
+    // Each removed student's links: those of the scope, then those the
+    // file adds.
+    let mut remaining: HashMap<&StudentId, usize> = scope_links
+        .iter()
+        .filter(|(student, _)| removed.contains_key(student))
+        .map(|(student, &count)| (student, count))
+        .collect();
     for change in new_links {
         if let Some(student) = change.student_id() {
             if removed.contains_key(student) {
