@@ -14,8 +14,14 @@ pub(crate) enum Arg {
     /// Fixed words: a column's label, a description of a problem.
     Words(&'static str),
     /// Words made for this message that hold no personal data: IDs, line
-    /// numbers, a count, a list of IDs.
+    /// numbers, a count, a list of IDs. Made by [`plain`] (and from a
+    /// `String`), which keep a short text in [`Arg::Short`] instead.
     Plain(Box<str>),
+    /// As [`Arg::Plain`], for a text of up to [`SHORT`] bytes, kept in the
+    /// argument itself: most are one ID, and a message of a held link or a
+    /// conflict names two, so a report of many such diagnostics makes no
+    /// allocation for them.
+    Short(Short),
     /// A number.
     Number(u64),
     /// What a value's rule says is wrong with it, which may quote part of
@@ -51,7 +57,53 @@ impl From<String> for Arg {
     /// Text made for a message (IDs, lines, a list): not personal. What a
     /// value's rule says goes through [`detail`].
     fn from(text: String) -> Arg {
-        Arg::Plain(text.into_boxed_str())
+        match Short::new(&text) {
+            Some(short) => Arg::Short(short),
+            None => Arg::Plain(text.into_boxed_str()),
+        }
+    }
+}
+
+/// The longest text an [`Arg::Short`] holds: with its length, 23 bytes,
+/// which beside the argument's tag is the room of the other arguments (a
+/// pointer and a length), so that it costs nothing in size.
+pub(crate) const SHORT: usize = 22;
+
+/// A text of up to [`SHORT`] bytes, held inline (zero bytes after it, so
+/// that equal texts are equal arguments).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Short {
+    len: u8,
+    bytes: [u8; SHORT],
+}
+
+impl Short {
+    /// `text`, if it is short enough.
+    fn new(text: &str) -> Option<Short> {
+        let mut short = Short {
+            len: 0,
+            bytes: [0; SHORT],
+        };
+        fmt::Write::write_str(&mut short, text).ok()?;
+        Some(short)
+    }
+
+    fn as_str(&self) -> &str {
+        // Whole `str`s were copied in, so this is always UTF-8.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for Short {
+    /// Appends `text`, or fails (and leaves what was there) if it does
+    /// not fit.
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let at = usize::from(self.len);
+        let end = at + text.len();
+        let room = self.bytes.get_mut(at..end).ok_or(fmt::Error)?;
+        room.copy_from_slice(text.as_bytes());
+        self.len = u8::try_from(end).map_err(|_| fmt::Error)?;
+        Ok(())
     }
 }
 
@@ -61,7 +113,16 @@ pub(crate) fn detail(text: impl fmt::Display) -> Arg {
 }
 
 /// An argument of words made for this message that hold no personal data.
+/// A short text is written in place ([`Arg::Short`]); a longer one, or
+/// one whose `Display` fails, is written again into a `String`.
 pub(crate) fn plain(text: impl fmt::Display) -> Arg {
+    let mut short = Short {
+        len: 0,
+        bytes: [0; SHORT],
+    };
+    if fmt::write(&mut short, format_args!("{text}")).is_ok() {
+        return Arg::Short(short);
+    }
     Arg::Plain(text.to_string().into_boxed_str())
 }
 
@@ -208,6 +269,7 @@ impl Message {
             match args.next() {
                 Some(Arg::Words(words)) => f.write_str(words)?,
                 Some(Arg::Plain(text) | Arg::Detail(text)) => context.text(f, text)?,
+                Some(Arg::Short(text)) => context.text(f, text.as_str())?,
                 Some(Arg::Number(n)) => write_number(f, *n)?,
                 Some(Arg::Value) => context.text(f, context.value.unwrap_or(""))?,
                 Some(Arg::Suggestion) => context.text(f, context.suggestion.unwrap_or(""))?,
@@ -328,6 +390,31 @@ mod tests {
             let number = Message::words("{}", Box::new([Arg::Number(n)]));
             assert_eq!(render(&number, None), n.to_string());
         }
+    }
+
+    #[test]
+    fn short_plain_texts_are_kept_inline_and_read_the_same() {
+        // Inline, an argument takes no more room than a pointer and a
+        // length beside the tag.
+        assert_eq!(std::mem::size_of::<Arg>(), 24);
+        let fits = "G-012345678901234567é"; // 22 bytes, the last two one letter
+        let over = "G-0123456789012345678é"; // 23 bytes
+        assert_eq!((fits.len(), over.len()), (SHORT, SHORT + 1));
+        assert!(matches!(plain(fits), Arg::Short(_)));
+        assert!(matches!(Arg::from(fits.to_owned()), Arg::Short(_)));
+        assert!(matches!(plain(over), Arg::Plain(_)));
+        assert!(matches!(Arg::from(over.to_owned()), Arg::Plain(_)));
+        assert!(matches!(plain(""), Arg::Short(_)));
+        // A `Display` that writes in pieces, over the room on its last.
+        let pieces = format_args!("{}-{}", "G", "0123456789012345678901");
+        assert!(matches!(plain(pieces), Arg::Plain(_)));
+        for text in ["", "G-7", fits, over, "a list: G1, G2, G3, G4 and 5 more"] {
+            // Equal texts are equal arguments, however made.
+            assert!(plain(text) == Arg::from(text.to_owned()));
+            let message = msg!("[{}]", plain(text));
+            assert_eq!(render(&message, None), format!("[{text}]"));
+        }
+        assert!(plain("G-7") != plain("G-8"));
     }
 
     #[test]
