@@ -13,6 +13,7 @@ use rayon::slice::ParallelSliceMut;
 
 use crate::checks::agree::{Verdict, compare, take_fields};
 use crate::checks::found::Found;
+use crate::checks::interned::Interned;
 use crate::checks::order::{permute, sorted_order};
 use crate::checks::validated::{ExcludedRow, RejectedRow, Summary, ValidatedFile};
 use crate::diagnostic::message::msg;
@@ -25,62 +26,6 @@ use crate::values::record::{Guardian, Link};
 
 /// No guardian or student: the row did not make a link.
 pub(crate) const NONE: u32 = u32::MAX;
-
-/// An ID as a key of the whole-file tables. Most IDs are short: those sit
-/// in the table's own slot, so a lookup compares bytes there instead of
-/// following a pointer to the ID's text (at a million rows, a likely cache
-/// miss per lookup); longer ones have their own copy.
-#[derive(Clone)]
-pub(crate) enum IdKey {
-    Inline { len: u8, bytes: [u8; INLINE_ID] },
-    Long(Box<str>),
-}
-
-/// The longest ID kept inline in an [`IdKey`].
-pub(crate) const INLINE_ID: usize = 22;
-
-impl IdKey {
-    fn new(id: &str) -> IdKey {
-        let text = id.as_bytes();
-        match u8::try_from(text.len()) {
-            Ok(len) if text.len() <= INLINE_ID => {
-                let mut bytes = [0; INLINE_ID];
-                bytes[..text.len()].copy_from_slice(text);
-                IdKey::Inline { len, bytes }
-            }
-            _ => IdKey::Long(id.into()),
-        }
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            IdKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            IdKey::Long(text) => text.as_bytes(),
-        }
-    }
-}
-
-// Hashed and compared as the ID's bytes, so that a table is searched with
-// a `&[u8]` and no key is built for a lookup.
-impl PartialEq for IdKey {
-    fn eq(&self, other: &IdKey) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl Eq for IdKey {}
-
-impl std::hash::Hash for IdKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_bytes().hash(state);
-    }
-}
-
-impl std::borrow::Borrow<[u8]> for IdKey {
-    fn borrow(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
 
 /// One distinct guardian and what the rows said about it.
 pub(crate) struct Entry {
@@ -136,9 +81,11 @@ pub(crate) struct Builder {
     /// The line of the row the file ends in the middle of, if it does.
     pub(crate) truncated_at: Option<u64>,
     pub(crate) entries: Vec<Entry>,
-    pub(crate) guardian_index: HashMap<IdKey, u32>,
+    /// Places in `entries`, by guardian ID.
+    pub(crate) guardian_index: Interned,
     pub(crate) students: Vec<StudentId>,
-    pub(crate) student_index: HashMap<IdKey, u32>,
+    /// Places in `students`, by ID.
+    pub(crate) student_index: Interned,
     /// Links in file order: guardian, student, line of the first row.
     pub(crate) links: Vec<(u32, u32, u64)>,
     /// Per link: the same guardian's link before it (`NONE`: its first).
@@ -248,9 +195,9 @@ impl Builder {
             doubted: Vec::new(),
             truncated_at: None,
             entries: Vec::new(),
-            guardian_index: HashMap::default(),
+            guardian_index: Interned::default(),
             students: Vec::new(),
-            student_index: HashMap::default(),
+            student_index: Interned::default(),
             links: Vec::new(),
             earlier_link: Vec::new(),
             repeat_verdicts: HashMap::default(),
@@ -318,7 +265,7 @@ impl Builder {
         let mut key = (NONE, NONE);
         let usable = matches!(status, RowStatus::Valid | RowStatus::Repaired) || provisional;
         let known = match row.guardian().map(|g| &g.guardian_id).or(row.guardian_id()) {
-            Some(id) if usable => self.guardian_index.get(id.as_str().as_bytes()).copied(),
+            Some(id) if usable => self.guardian_at(id),
             _ => None,
         };
         // A row whose guardian cells repeat a remembered row's carries the
@@ -395,6 +342,24 @@ impl Builder {
         self.row_keys.push(key);
     }
 
+    /// The place in `entries` of guardian `id`, if a row made it.
+    pub(crate) fn guardian_at(&self, id: &GuardianId) -> Option<u32> {
+        let entries = &self.entries;
+        self.guardian_index.find(id.as_str(), |at| {
+            entries
+                .get(at as usize)
+                .map_or("", |e| e.guardian.guardian_id.as_str())
+        })
+    }
+
+    /// The place in `students` of student `id`, if a row made it.
+    pub(crate) fn student_at(&self, id: &StudentId) -> Option<u32> {
+        let students = &self.students;
+        self.student_index.find(id.as_str(), |at| {
+            students.get(at as usize).map_or("", StudentId::as_str)
+        })
+    }
+
     /// The index in `links` of the link of guardian `g` and student `s`,
     /// if a row made it.
     pub(crate) fn find_link(&self, g: u32, s: u32) -> Option<u32> {
@@ -425,21 +390,11 @@ impl Builder {
 
     /// The index of a student ID, interned.
     pub(crate) fn intern_student(&mut self, student_id: &StudentId) -> u32 {
-        let id = student_id.as_str();
-        let next = self.students.len() as u32;
-        let s = if id.len() <= INLINE_ID {
-            // One probe: the key is built without an allocation.
-            *self.student_index.entry(IdKey::new(id)).or_insert(next)
-        } else {
-            match self.student_index.get(id.as_bytes()) {
-                Some(&s) => s,
-                None => {
-                    self.student_index.insert(IdKey::new(id), next);
-                    next
-                }
-            }
-        };
-        if s == next {
+        let students = &self.students;
+        let (s, new) = self.student_index.find_or_add(student_id.as_str(), |at| {
+            students.get(at as usize).map_or("", StudentId::as_str)
+        });
+        if new {
             self.students.push(student_id.clone());
         }
         s
@@ -484,8 +439,16 @@ impl Builder {
                 let g = self.entries.len() as u32;
                 let cells_serial = row.cells_serial().and_then(NonZeroU64::new);
                 if let Some(guardian) = row.take_guardian() {
-                    self.guardian_index
-                        .insert(IdKey::new(guardian.guardian_id.as_str()), g);
+                    // Not found before (`known` is none): the next place.
+                    let entries = &self.entries;
+                    let (at, new) =
+                        self.guardian_index
+                            .find_or_add(guardian.guardian_id.as_str(), |at| {
+                                entries
+                                    .get(at as usize)
+                                    .map_or("", |e| e.guardian.guardian_id.as_str())
+                            });
+                    debug_assert!(new && at == g, "a known guardian joined as new");
                     self.entries.push(Entry {
                         guardian,
                         cells_serial,
@@ -520,8 +483,8 @@ impl Builder {
         // diagnostics and the output are built, so that these never take
         // memory at the same time.
         self.earlier_link = Vec::new();
-        self.guardian_index = HashMap::default();
-        self.student_index = HashMap::default();
+        self.guardian_index = Interned::default();
+        self.student_index = Interned::default();
         self.repeat_verdicts = HashMap::default();
         self.resolve_contactless();
         self.warn_completions();
@@ -644,41 +607,7 @@ fn sort_by_guardian_id(entries: &mut [Entry]) {
 
 #[cfg(test)]
 mod tests {
-    use super::IdKey;
-
     use crate::checks::conflicts::describe_lines;
-
-    #[test]
-    fn id_keys_find_short_and_long_ids_by_their_bytes() {
-        let short = "0".repeat(super::INLINE_ID);
-        let long = "0".repeat(super::INLINE_ID + 1);
-        let mut table = foldhash::HashMap::default();
-        for (at, id) in [
-            "",
-            "00123",
-            "123",
-            short.as_str(),
-            long.as_str(),
-            "G\u{e9}-1",
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            assert!(matches!(
-                (IdKey::new(id), id.len() <= super::INLINE_ID),
-                (IdKey::Inline { .. }, true) | (IdKey::Long(_), false)
-            ));
-            assert_eq!(IdKey::new(id).as_bytes(), id.as_bytes());
-            table.insert(IdKey::new(id), at);
-        }
-        assert_eq!(table.len(), 6);
-        assert_eq!(table.get("00123".as_bytes()), Some(&1));
-        assert_eq!(table.get("123".as_bytes()), Some(&2));
-        assert_eq!(table.get(short.as_bytes()), Some(&3));
-        assert_eq!(table.get(long.as_bytes()), Some(&4));
-        assert_eq!(table.get("0123".as_bytes()), None);
-        assert_eq!(table.get(&long.as_bytes()[1..]), Some(&3));
-    }
 
     #[test]
     fn a_guardian_s_links_are_found_among_its_own() {

@@ -103,9 +103,9 @@ impl Builder {
             .map(|r| (&r.guardian_id, &r.student_id));
         let doubted = self.doubted.iter().map(|(g, s, _)| (g, s));
         for (guardian_id, student_id) in excluded.chain(doubted) {
-            let g = self.guardian_index.get(guardian_id.as_str().as_bytes());
-            let s = self.student_index.get(student_id.as_str().as_bytes());
-            if let (Some(&g), Some(&s)) = (g, s) {
+            let g = self.guardian_at(guardian_id);
+            let s = self.student_at(student_id);
+            if let (Some(g), Some(s)) = (g, s) {
                 if self.find_link(g, s).is_some() {
                     self.flag_conflicts.insert((g, s));
                 }

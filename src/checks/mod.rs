@@ -6,6 +6,7 @@ pub(crate) mod builder;
 pub(crate) mod completion;
 pub(crate) mod conflicts;
 pub(crate) mod found;
+pub(crate) mod interned;
 pub(crate) mod order;
 pub(crate) mod pipeline;
 pub(crate) mod plausible;
