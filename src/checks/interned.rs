@@ -71,12 +71,21 @@ mod tests {
                     texts.push(text.clone());
                 }
                 assert_eq!(texts[at as usize], text);
-                assert_eq!(interned.find(&text, |at| texts[at as usize].as_str()), Some(at));
+                assert_eq!(
+                    interned.find(&text, |at| texts[at as usize].as_str()),
+                    Some(at)
+                );
             }
         }
         assert_eq!(texts.len(), 3_000);
-        assert_eq!(interned.find("3000", |at| texts[at as usize].as_str()), None);
-        assert_eq!(interned.find("000001", |at| texts[at as usize].as_str()), Some(1));
+        assert_eq!(
+            interned.find("3000", |at| texts[at as usize].as_str()),
+            None
+        );
+        assert_eq!(
+            interned.find("000001", |at| texts[at as usize].as_str()),
+            Some(1)
+        );
         // Exact bytes: another width of the same number is another text.
         assert_eq!(interned.find("1", |at| texts[at as usize].as_str()), None);
     }

@@ -17,31 +17,19 @@ impl Builder {
     /// login to a person: warn on each guardian's first row, naming the
     /// others. Only the rare addresses beyond ASCII (or with a punycode
     /// label) are folded; the rest are found by their own keys.
-    pub(crate) fn warn_lookalikes(&mut self, entries: &[Entry]) {
-        let exotic: Vec<(u32, String)> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(at, entry)| {
-                let key = entry.guardian.email.as_ref()?.key();
-                crate::values::lookalike::lookalike_key(key).map(|folded| (at as u32, folded))
-            })
-            .collect();
-        if exotic.is_empty() {
+    pub(crate) fn warn_lookalikes(&mut self, entries: &[Entry], emails: &Owners<'_>) {
+        if emails.exotic.is_empty() {
             return;
         }
         // Each folded address with the guardians who have it: the exotic
-        // ones that fold to it, and those whose own key it is (one pass
-        // over the guardians, keeping only the few keys asked for).
+        // ones that fold to it, and those whose own key it is (found in
+        // the index of every email, not by another pass over them all).
         let mut groups: HashMap<&str, Vec<u32>> = HashMap::default();
-        for (at, folded) in &exotic {
+        for (at, folded) in &emails.exotic {
             groups.entry(folded.as_str()).or_default().push(*at);
         }
-        for (at, entry) in entries.iter().enumerate() {
-            if let Some(group) =
-                (entry.guardian.email.as_ref()).and_then(|e| groups.get_mut(e.key()))
-            {
-                group.push(at as u32);
-            }
+        for (folded, group) in &mut groups {
+            group.extend_from_slice(emails.of(folded));
         }
         let key_of = |at: u32| {
             entries[at as usize]
@@ -103,42 +91,28 @@ impl Builder {
 
     /// Families share an email or a mobile; logins should not. Warn on each
     /// guardian's first row, naming the others.
+    /// Then warns of look-alike emails ([`Builder::warn_lookalikes`]),
+    /// from the same index of every email.
     pub(crate) fn warn_shared(&mut self, entries: &[Entry]) {
-        // Each contact with the first guardian to have it; a contact met
-        // again is shared, and only those get a list. The groups come out
-        // in no particular order, but each guardian is in one group per
-        // field, so sorting the diagnostics by line orders them all the
-        // same.
-        let shared = |key_of: fn(&Guardian) -> Option<&str>| {
-            let mut first: HashMap<&str, u32> = HashMap::default();
-            first.reserve(entries.len());
-            let mut shared: HashMap<&str, Vec<u32>> = HashMap::default();
-            for (at, entry) in entries.iter().enumerate() {
-                let Some(key) = key_of(&entry.guardian) else {
-                    continue;
-                };
-                match first.entry(key) {
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(at as u32);
-                    }
-                    std::collections::hash_map::Entry::Occupied(slot) => shared
-                        .entry(key)
-                        .or_insert_with(|| vec![*slot.get()])
-                        .push(at as u32),
-                }
-            }
-            shared
-        };
+        // The groups come out in no particular order, but each guardian is
+        // in one group per field, so sorting the diagnostics by line
+        // orders them all the same.
         let (emails, mobiles) = rayon::join(
-            || shared(|g| g.email.as_ref().map(|e| e.key())),
-            || shared(|g| g.mobile_phone.as_ref().map(|p| p.e164())),
+            || Owners::of_contact(entries, |g| g.email.as_ref().map(|e| e.key()), true),
+            || {
+                Owners::of_contact(
+                    entries,
+                    |g| g.mobile_phone.as_ref().map(|p| p.e164()),
+                    false,
+                )
+            },
         );
         for (code, column, groups) in [
-            (Code::SharedEmail, Column::Email, emails),
-            (Code::SharedMobile, Column::MobilePhone, mobiles),
+            (Code::SharedEmail, Column::Email, &emails.shared),
+            (Code::SharedMobile, Column::MobilePhone, &mobiles.shared),
         ] {
-            for (value, group) in groups {
-                for &me in &group {
+            for (&value, group) in groups {
+                for &me in group {
                     let guardian = &entries[me as usize];
                     let first_row = guardian.first_row as usize;
                     let line = self.rows[first_row].line;
@@ -199,6 +173,71 @@ impl Builder {
                     }
                 }
             }
+        }
+        self.warn_lookalikes(entries, &emails);
+    }
+}
+
+/// Every guardian's contact of one kind, indexed: the contacts more than
+/// one guardian has, with all who have it; for emails, also the first
+/// guardian to have each and the rare addresses beyond ASCII (or with a
+/// punycode label), folded, for [`Builder::warn_lookalikes`].
+pub(crate) struct Owners<'e> {
+    first: HashMap<&'e str, u32>,
+    shared: HashMap<&'e str, Vec<u32>>,
+    exotic: Vec<(u32, String)>,
+}
+
+impl<'e> Owners<'e> {
+    /// The index of `key_of` over `entries`, in one pass; `emails` keeps
+    /// what [`Builder::warn_lookalikes`] needs.
+    fn of_contact(
+        entries: &'e [Entry],
+        key_of: fn(&Guardian) -> Option<&str>,
+        emails: bool,
+    ) -> Owners<'e> {
+        // Each contact with the first guardian to have it; a contact met
+        // again is shared, and only those get a list.
+        let mut first: HashMap<&str, u32> = HashMap::default();
+        first.reserve(entries.len());
+        let mut shared: HashMap<&str, Vec<u32>> = HashMap::default();
+        let mut exotic = Vec::new();
+        for (at, entry) in entries.iter().enumerate() {
+            let Some(key) = key_of(&entry.guardian) else {
+                continue;
+            };
+            if emails {
+                if let Some(folded) = crate::values::lookalike::lookalike_key(key) {
+                    exotic.push((at as u32, folded));
+                }
+            }
+            match first.entry(key) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(at as u32);
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => shared
+                    .entry(key)
+                    .or_insert_with(|| vec![*slot.get()])
+                    .push(at as u32),
+            }
+        }
+        if !emails || exotic.is_empty() {
+            // Not asked again: given back now.
+            first = HashMap::default();
+        }
+        Owners {
+            first,
+            shared,
+            exotic,
+        }
+    }
+
+    /// The guardians whose contact is `key` (asked of emails with an
+    /// exotic one only).
+    fn of(&self, key: &str) -> &[u32] {
+        match self.shared.get(key) {
+            Some(all) => all,
+            None => self.first.get(key).map_or(&[], std::slice::from_ref),
         }
     }
 }

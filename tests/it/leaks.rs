@@ -367,6 +367,35 @@ fn look_alike_emails_are_named() {
     assert_eq!(file.guardians().len(), 6);
 }
 
+/// A look-alike of an address two guardians share names both of them,
+/// and each of them is warned once of the look-alike (and of the share).
+#[test]
+fn a_look_alike_of_a_shared_email_names_everyone_who_has_it() {
+    let file = common::validate(csv(&[
+        "001,G1,Ana,Ruiz,paypal@example.com,,,",
+        "002,G2,Bo,Li,p\u{430}ypal@example.com,,,",
+        "003,G3,Cy,Ng,PayPal@example.com,,,",
+    ]));
+    assert_eq!(
+        common::found(&file),
+        [
+            ("shared_email", 2, Some("email")),
+            ("lookalike_email", 2, Some("email")),
+            ("mixed_script_email", 3, Some("email")),
+            ("lookalike_email", 3, Some("email")),
+            ("shared_email", 4, Some("email")),
+            ("lookalike_email", 4, Some("email")),
+        ]
+    );
+    assert!(
+        file.diagnostics()[3]
+            .message()
+            .starts_with("Line 3: guardian G2's email p\u{430}ypal@example.com looks the same as the email of guardians G1 (line 2) and G3 (line 4)"),
+        "{}",
+        file.diagnostics()[3].message()
+    );
+}
+
 /// Redaction masks the arguments of a message, not the substrings of a
 /// sentence: a number or address a rule quotes in its own form (a
 /// label's number in E.164, a `mailto:` link's address) is masked too,
