@@ -54,9 +54,12 @@ pub struct InMemoryRoster {
     /// Places of guardians with a record whose ID is not its own key
     /// (leading zeros, capitals, width...), by the key.
     padded_guardians: Places,
-    /// Every guardian ID the roster has a record or a link of, by its
+    /// Every guardian ID the roster has a record or a link of, at its
     /// place in `records` and `linked`.
-    people: HashMap<GuardianId, u32>,
+    guardian_ids: Vec<GuardianId>,
+    /// Guardian places by ID: 4 bytes a place, the ID itself in
+    /// `guardian_ids`.
+    guardian_at: Places,
     /// Each guardian's record, if one was added.
     records: Vec<Option<Guardian>>,
     /// Each guardian's students, as places in `students`: a link is 4
@@ -157,7 +160,7 @@ impl InMemoryRoster {
                 .par_iter()
                 .map(|link| {
                     (
-                        roster.people.get(&link.guardian_id).copied(),
+                        roster.guardian_place(link.guardian_id.as_str()),
                         roster.student_place(link.student_id.as_str()),
                     )
                 })
@@ -182,7 +185,10 @@ impl InMemoryRoster {
         // The file's guardians are distinct and sorted, as `add_guardian`
         // would leave them.
         let guardians = current.guardians();
-        self.people.reserve(guardians.len());
+        self.guardian_ids.reserve_exact(guardians.len());
+        let ids = &self.guardian_ids;
+        self.guardian_at
+            .reserve(guardians.len(), |at| ids[at as usize].as_str());
         self.records.reserve_exact(guardians.len());
         self.linked.reserve_exact(guardians.len());
         let padded = guardians
@@ -218,21 +224,35 @@ impl InMemoryRoster {
 
     /// The place of guardian `id` in `records` and `linked`, made if new.
     fn slot(&mut self, id: &GuardianId) -> usize {
-        let next = u32::try_from(self.records.len()).unwrap_or(u32::MAX);
-        let at = *self.people.entry(id.clone()).or_insert(next);
-        if at == next {
-            self.records.push(None);
-            self.linked.push(Indices::None);
+        if let Some(at) = self.guardian_place(id.as_str()) {
+            return at as usize;
         }
-        at as usize
+        let next = u32::try_from(self.records.len()).unwrap_or(u32::MAX);
+        self.guardian_ids.push(id.clone());
+        self.records.push(None);
+        self.linked.push(Indices::None);
+        let ids = &self.guardian_ids;
+        self.guardian_at
+            .add(id.as_str(), next, |at| ids[at as usize].as_str());
+        next as usize
+    }
+
+    /// The place of guardian `id`, if the roster has a record or a link of
+    /// it.
+    fn guardian_place(&self, id: &str) -> Option<u32> {
+        let ids = &self.guardian_ids;
+        self.guardian_at.find(id, |at| {
+            ids.get(at as usize).is_some_and(|g| g.as_str() == id)
+        })
     }
 
     /// The places of the roster's guardians, sorted by ID.
     fn by_id(&self) -> Vec<(&GuardianId, usize)> {
         let mut order: Vec<(&GuardianId, usize)> = self
-            .people
+            .guardian_ids
             .iter()
-            .map(|(id, &at)| (id, at as usize))
+            .enumerate()
+            .map(|(at, id)| (id, at))
             .collect();
         order.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         order
@@ -397,7 +417,7 @@ impl InMemoryRoster {
     /// The guardian with this ID.
     #[must_use]
     pub fn guardian(&self, id: &str) -> Option<&Guardian> {
-        let &at = self.people.get(id)?;
+        let at = self.guardian_place(id)?;
         self.records.get(at as usize)?.as_ref()
     }
 
@@ -442,8 +462,8 @@ impl RosterWriter for InMemoryRoster {
 
     fn remove_links(&mut self, links: &[(GuardianId, StudentId)]) -> Result<(), Infallible> {
         for (guardian, student) in links {
-            if let (Some(&at), Some(student)) = (
-                self.people.get(guardian),
+            if let (Some(at), Some(student)) = (
+                self.guardian_place(guardian.as_str()),
                 self.student_place(student.as_str()),
             ) {
                 self.linked[at as usize].remove(student);
@@ -507,7 +527,7 @@ impl Roster for InMemoryRoster {
     fn links_of(&mut self, ids: &[GuardianId]) -> Result<Vec<(GuardianId, StudentId)>, Infallible> {
         let mut out = Vec::new();
         for id in ids {
-            if let Some(&at) = self.people.get(id) {
+            if let Some(at) = self.guardian_place(id.as_str()) {
                 out.extend(
                     self.students_of(at as usize)
                         .into_iter()
@@ -1042,8 +1062,8 @@ student_id,guardian_id,first_name,last_name,email,mobile_phone
         let mut roster = InMemoryRoster::new();
         roster.add_guardian(guardian("G1", "a@example.com", None));
         roster.add_guardian(guardian("G2", "b@example.com", None));
-        let g1 = roster.people[&GuardianId::from("G1")];
-        let g2 = roster.people[&GuardianId::from("G2")];
+        let g1 = roster.guardian_place("G1").expect("G1 is in");
+        let g2 = roster.guardian_place("G2").expect("G2 is in");
         let said = |at: u32| match at == g2 {
             true => "a@example.com",
             false => "b@example.com",
