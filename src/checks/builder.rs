@@ -344,20 +344,14 @@ impl Builder {
 
     /// The place in `entries` of guardian `id`, if a row made it.
     pub(crate) fn guardian_at(&self, id: &GuardianId) -> Option<u32> {
-        let entries = &self.entries;
-        self.guardian_index.find(id.as_str(), |at| {
-            entries
-                .get(at as usize)
-                .map_or("", |e| e.guardian.guardian_id.as_str())
-        })
+        self.guardian_index
+            .find(id.as_str(), guardian_id_at(&self.entries))
     }
 
     /// The place in `students` of student `id`, if a row made it.
     pub(crate) fn student_at(&self, id: &StudentId) -> Option<u32> {
-        let students = &self.students;
-        self.student_index.find(id.as_str(), |at| {
-            students.get(at as usize).map_or("", StudentId::as_str)
-        })
+        self.student_index
+            .find(id.as_str(), student_id_at(&self.students))
     }
 
     /// The index in `links` of the link of guardian `g` and student `s`,
@@ -390,10 +384,9 @@ impl Builder {
 
     /// The index of a student ID, interned.
     pub(crate) fn intern_student(&mut self, student_id: &StudentId) -> u32 {
-        let students = &self.students;
-        let (s, new) = self.student_index.find_or_add(student_id.as_str(), |at| {
-            students.get(at as usize).map_or("", StudentId::as_str)
-        });
+        let (s, new) = self
+            .student_index
+            .find_or_add(student_id.as_str(), student_id_at(&self.students));
         if new {
             self.students.push(student_id.clone());
         }
@@ -440,14 +433,9 @@ impl Builder {
                 let cells_serial = row.cells_serial().and_then(NonZeroU64::new);
                 if let Some(guardian) = row.take_guardian() {
                     // Not found before (`known` is none): the next place.
-                    let entries = &self.entries;
-                    let (at, new) =
-                        self.guardian_index
-                            .find_or_add(guardian.guardian_id.as_str(), |at| {
-                                entries
-                                    .get(at as usize)
-                                    .map_or("", |e| e.guardian.guardian_id.as_str())
-                            });
+                    let (at, new) = self
+                        .guardian_index
+                        .find_or_add(guardian.guardian_id.as_str(), guardian_id_at(&self.entries));
                     debug_assert!(new && at == g, "a known guardian joined as new");
                     self.entries.push(Entry {
                         guardian,
@@ -585,6 +573,22 @@ impl Builder {
             delta: false,
         }
     }
+}
+
+/// The ID of each place in `entries`, for [`Interned`] to check a match
+/// against.
+fn guardian_id_at<'e>(entries: &'e [Entry]) -> impl Fn(u32) -> &'e str {
+    |at| {
+        entries
+            .get(at as usize)
+            .map_or("", |e| e.guardian.guardian_id.as_str())
+    }
+}
+
+/// The ID of each place in `students`, for [`Interned`] to check a match
+/// against.
+fn student_id_at<'s>(students: &'s [StudentId]) -> impl Fn(u32) -> &'s str {
+    |at| students.get(at as usize).map_or("", StudentId::as_str)
 }
 
 /// Sorts `entries` by guardian ID. An entry is a few hundred bytes: the

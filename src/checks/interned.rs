@@ -10,7 +10,9 @@ use std::hash::BuildHasher;
 use hashbrown::hash_table::Entry;
 
 /// The places `0..len` of texts kept elsewhere (`text_of(place)`), found
-/// by their text.
+/// by their text. Each text has one place and none goes: for an index
+/// whose keys have several places or lose them, `InMemoryRoster` has its
+/// own `Places`.
 #[derive(Default)]
 pub(crate) struct Interned {
     table: hashbrown::HashTable<u32>,

@@ -78,12 +78,15 @@ pub(crate) struct Short {
 }
 
 impl Short {
+    /// The empty text, to write into.
+    const EMPTY: Short = Short {
+        len: 0,
+        bytes: [0; SHORT],
+    };
+
     /// `text`, if it is short enough.
     fn new(text: &str) -> Option<Short> {
-        let mut short = Short {
-            len: 0,
-            bytes: [0; SHORT],
-        };
+        let mut short = Short::EMPTY;
         fmt::Write::write_str(&mut short, text).ok()?;
         Some(short)
     }
@@ -116,10 +119,7 @@ pub(crate) fn detail(text: impl fmt::Display) -> Arg {
 /// A short text is written in place ([`Arg::Short`]); a longer one, or
 /// one whose `Display` fails, is written again into a `String`.
 pub(crate) fn plain(text: impl fmt::Display) -> Arg {
-    let mut short = Short {
-        len: 0,
-        bytes: [0; SHORT],
-    };
+    let mut short = Short::EMPTY;
     if fmt::write(&mut short, format_args!("{text}")).is_ok() {
         return Arg::Short(short);
     }
