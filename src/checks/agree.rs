@@ -43,6 +43,15 @@ pub(crate) fn bit(field: GuardianField) -> u8 {
     1 << field as u8
 }
 
+/// The fields `guardian` has, as bits of [`GuardianField::ALL`] (the
+/// names always).
+pub(crate) fn fields_of(guardian: &Guardian) -> u8 {
+    GuardianField::ALL
+        .into_iter()
+        .filter(|&field| guardian.has(field))
+        .fold(0, |bits, field| bits | bit(field))
+}
+
 /// Compares a later row's guardian with the guardian so far.
 pub(crate) fn compare(first: &Guardian, later: &Guardian) -> Verdict {
     let mut verdict = Verdict::default();

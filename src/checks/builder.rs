@@ -11,7 +11,7 @@ use foldhash::HashMap;
 use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
-use crate::checks::agree::{Verdict, compare, take_fields};
+use crate::checks::agree::{Verdict, compare, fields_of, take_fields};
 use crate::checks::found::Found;
 use crate::checks::interned::Interned;
 use crate::checks::order::{permute, sorted_order};
@@ -38,6 +38,10 @@ pub(crate) struct Entry {
     /// Fields on which some row disagreed with the first, as bits of
     /// `GuardianField::ALL`.
     pub(crate) conflicts: u8,
+    /// The fields the first row gave, as bits of `GuardianField::ALL`:
+    /// a later row that repeats its cells lacks what the guardian
+    /// gained since.
+    pub(crate) first_fields: u8,
     /// The guardian's latest link, by index in the builder's links
     /// (`NONE`: none yet); each link names the one before it.
     pub(crate) last_link: u32,
@@ -94,9 +98,9 @@ pub(crate) struct Builder {
     /// row, most rows of a file, looks nothing up).
     pub(crate) earlier_link: Vec<u32>,
     /// Remembered guardian cells whose first row was not its guardian's
-    /// first: how they compare with that guardian, for the rows that
-    /// repeat them.
-    pub(crate) repeat_verdicts: HashMap<u64, Verdict>,
+    /// first: how they compare with that guardian, and the fields it had
+    /// after them, for the rows that repeat them.
+    pub(crate) repeat_verdicts: HashMap<u64, (Verdict, u8)>,
     /// Rows whose only error is `no_contact`, joined to their guardian
     /// until every row is in.
     pub(crate) contactless: Vec<u32>,
@@ -401,17 +405,26 @@ impl Builder {
             // Cells seen before: what they were found to be then holds.
             (Some(g), None) => {
                 let entry = &mut self.entries[g as usize];
-                let verdict = if entry.cells_serial.map(NonZeroU64::get) == row.cells_serial() {
-                    Verdict::default()
+                let (then, had) = if entry.cells_serial.map(NonZeroU64::get) == row.cells_serial()
+                {
+                    (Verdict::default(), entry.first_fields)
                 } else {
                     // The row that made the cells came first and was
                     // compared then, so its verdict is always there.
-                    let verdict = row
+                    let found = row
                         .cells_serial()
                         .and_then(|serial| self.repeat_verdicts.get(&serial))
                         .copied();
-                    debug_assert!(verdict.is_some(), "cells repeated before they were seen");
-                    verdict.unwrap_or_default()
+                    debug_assert!(found.is_some(), "cells repeated before they were seen");
+                    found.unwrap_or_default()
+                };
+                // What checking the cells again would say: the names
+                // compare as they did, the guardian has what they gave,
+                // and they lack what it gained since.
+                let verdict = Verdict {
+                    given_here: 0,
+                    empty_here: then.empty_here | (fields_of(&entry.guardian) & !had),
+                    ..then
                 };
                 entry.conflicts |= verdict.conflicts;
                 (g, verdict)
@@ -424,7 +437,9 @@ impl Builder {
                     take_fields(&mut entry.guardian, guardian, verdict.given_here);
                 }
                 if let Some(serial) = row.cells_serial() {
-                    self.repeat_verdicts.insert(serial, verdict);
+                    // With the fields the guardian has after this row.
+                    self.repeat_verdicts
+                        .insert(serial, (verdict, fields_of(&entry.guardian)));
                 }
                 (g, verdict)
             }
@@ -438,6 +453,7 @@ impl Builder {
                         .find_or_add(guardian.guardian_id.as_str(), guardian_id_at(&self.entries));
                     debug_assert!(new && at == g, "a known guardian joined as new");
                     self.entries.push(Entry {
+                        first_fields: fields_of(&guardian),
                         guardian,
                         cells_serial,
                         first_row: self.rows.len() as u32,

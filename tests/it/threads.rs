@@ -150,6 +150,49 @@ S7,G1,Ana,Diaz,ana@example.com,312-555-0142
     }
 }
 
+/// A row that repeats an earlier row's cells lacks what the guardian's
+/// rows between them gave, as a row checked afresh does: the
+/// `rows_completed` warning names it whether one thread remembered the
+/// cells or another checked them again (rows 4 and 5 repeat rows 2 and 3;
+/// with 2 threads they fall to another share's checker).
+#[test]
+fn a_repeated_row_is_completed_from_what_came_after_its_first() {
+    let data = "\
+student_id,guardian_id,first_name,last_name,email,mobile_phone,home_phone
+S1,P1,Ana,Diaz,ana@example.com,312-555-0142,
+S1,P1,Ana,Diaz,ana@example.com,,312-555-0199
+S2,P1,Ana,Diaz,ana@example.com,312-555-0142,
+S2,P1,Ana,Diaz,ana@example.com,,312-555-0199
+S3,P2,Bo,Li,bo@example.com,,
+S4,P3,Cy,Ray,cy@example.com,,
+";
+    for threads in [1, 2, 4] {
+        let file = validate_on(threads, data);
+        let completed: Vec<String> = file
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code.as_str() == "rows_completed")
+            .map(|d| d.message().to_string())
+            .collect();
+        assert_eq!(
+            completed,
+            [
+                "Line 2: guardian P1 has no mobile phone and home phone on lines 2, 4 and 5 but has on line 3; those rows were completed from line 3 (SIS exports often write a guardian's contacts on their first row only): check it is right for every child"
+            ],
+            "threads {threads}"
+        );
+        let guardian = &file.guardians()[0];
+        assert_eq!(
+            (
+                guardian.mobile_phone.as_ref().map(|p| p.e164()),
+                guardian.home_phone.as_ref().map(|p| p.e164())
+            ),
+            (Some("+13125550142"), Some("+13125550199")),
+            "threads {threads}"
+        );
+    }
+}
+
 /// The dry run plans guardians in parallel and gives exactly the plan of
 /// one thread, in the same order.
 #[test]
