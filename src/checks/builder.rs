@@ -405,8 +405,7 @@ impl Builder {
             // Cells seen before: what they were found to be then holds.
             (Some(g), None) => {
                 let entry = &mut self.entries[g as usize];
-                let (then, had) = if entry.cells_serial.map(NonZeroU64::get) == row.cells_serial()
-                {
+                let (then, had) = if entry.cells_serial.map(NonZeroU64::get) == row.cells_serial() {
                     (Verdict::default(), entry.first_fields)
                 } else {
                     // The row that made the cells came first and was

@@ -506,67 +506,63 @@ fn link(
     delta: bool,
     synth: &mut Synth,
 ) -> Result<(), Error> {
-    let by_id: HashMap<&str, usize> = users
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(at, user)| (user.id, at))
-        .collect();
-    // Each guardian's students as the students name them, and the union
-    // of what the guardian's records name.
-    let mut named_by_students: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (at, user) in users.iter().enumerate() {
-        if user.kind == Kind::Student {
-            for agent in user.agents() {
-                named_by_students.entry(agent).or_default().push(at);
-            }
-        }
-    }
-    // Each guardian's records, by ID: the first, and how many. Most
-    // guardians have one record; the union of what several name is built
-    // for those that have more.
-    let mut records: HashMap<&str, (usize, u32)> = HashMap::default();
+    let ids = Ids::number(users);
+    // Each guardian's records: the first, and how many. Most guardians
+    // have one record; the union of what several name is built for those
+    // that have more.
+    let mut first_record = vec![NONE; ids.first_user.len()];
+    let mut record_count = vec![0u32; ids.first_user.len()];
     for (at, user) in users.iter().enumerate() {
         if matches!(user.kind, Kind::Contact(_)) {
-            records.entry(user.id).or_insert((at, 0)).1 += 1;
+            let n = ids.of_user[at] as usize;
+            if first_record[n] == NONE {
+                first_record[n] = at as u32;
+            }
+            record_count[n] += 1;
         }
     }
-    let mut named_by_guardian: HashMap<&str, HashSet<&str>> = HashMap::default();
-    for user in users.iter().filter(|u| matches!(u.kind, Kind::Contact(_))) {
-        if records.get(user.id).is_some_and(|&(_, count)| count > 1) {
+    let mut named_by_guardian: HashMap<u32, HashSet<&str>> = HashMap::default();
+    for (at, user) in users.iter().enumerate() {
+        let n = ids.of_user[at];
+        if matches!(user.kind, Kind::Contact(_)) && record_count[n as usize] > 1 {
             named_by_guardian
-                .entry(user.id)
+                .entry(n)
                 .or_default()
                 .extend(user.agents());
         }
     }
+    // Each guardian's students as the students name them.
+    let named_by_students = NamedBy::students(users, &ids);
     for (at, user) in users.iter().enumerate() {
         let (Kind::Contact(role), Some(record)) = (user.kind, &user.cells) else {
             continue;
         };
-        let first = records.get(user.id).is_some_and(|&(first, _)| first == at);
-        let own = named_by_guardian.get(user.id);
+        let n = ids.of_user[at];
+        let first = first_record[n as usize] == at as u32;
+        let own = match record_count[n as usize] {
+            0 | 1 => None,
+            _ => named_by_guardian.get(&n),
+        };
         // (student user, or the agent as written; the record naming it)
         // A guardian has a few students: a list searched is quicker than
         // a set.
         let mut links: Vec<(Option<&User>, &str, u64, bool)> = Vec::new();
         // The students that name this guardian.
-        let naming = named_by_students
-            .get(user.id)
-            .map_or(&[][..], Vec::as_slice);
+        let naming = named_by_students.of(n);
         for agent in user.agents() {
             if links.iter().any(|l| l.1 == agent) {
                 continue;
             }
-            let found = by_id.get(agent).copied();
+            let found = ids.first_user_of(agent);
             let student = found.map(|at| &users[at]);
-            let one_sided =
-                found.is_some_and(|at| users[at].kind == Kind::Student && !naming.contains(&at));
+            let one_sided = found.is_some_and(|at| {
+                users[at].kind == Kind::Student && !naming.contains(&(at as u32))
+            });
             links.push((student, agent, user.line, one_sided));
         }
         if first {
             for &at in naming {
-                let student = &users[at];
+                let student = &users[at as usize];
                 let named = match own {
                     Some(own) => own.contains(student.id),
                     None => user.agents().any(|a| a == student.id),
@@ -630,6 +626,97 @@ fn link(
         }
     }
     Ok(())
+}
+
+/// No user (`NONE`) in [`link`]'s tables.
+const NONE: u32 = u32::MAX;
+
+/// Every user ID, numbered in the order first met: each table [`link`]
+/// keeps per ID is then a list, and a user's ID is hashed once.
+struct Ids<'a> {
+    /// Each user's ID's number.
+    of_user: Vec<u32>,
+    /// Per ID number, the first user with it.
+    first_user: Vec<u32>,
+    numbers: HashMap<&'a str, u32>,
+}
+
+impl<'a> Ids<'a> {
+    fn number(users: &[User<'a>]) -> Ids<'a> {
+        let mut ids = Ids {
+            of_user: Vec::with_capacity(users.len()),
+            first_user: Vec::new(),
+            numbers: HashMap::default(),
+        };
+        ids.numbers.reserve(users.len());
+        for (at, user) in users.iter().enumerate() {
+            let next = ids.first_user.len() as u32;
+            let n = *ids.numbers.entry(user.id).or_insert(next);
+            if n == next {
+                ids.first_user.push(at as u32);
+            }
+            ids.of_user.push(n);
+        }
+        ids
+    }
+
+    /// The first user whose ID is `id`.
+    fn first_user_of(&self, id: &str) -> Option<usize> {
+        let n = *self.numbers.get(id)?;
+        self.first_user.get(n as usize).map(|&at| at as usize)
+    }
+}
+
+/// Per ID number, the students that name it in `agentSourcedIds`, in
+/// file order (a student that names it twice, twice): one list for all,
+/// each ID's part found by its start.
+struct NamedBy {
+    starts: Vec<u32>,
+    students: Vec<u32>,
+}
+
+impl NamedBy {
+    fn students(users: &[User<'_>], ids: &Ids<'_>) -> NamedBy {
+        // (ID number, student), counted then placed in file order.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (at, user) in users.iter().enumerate() {
+            if user.kind == Kind::Student {
+                for agent in user.agents() {
+                    // An agent who is no user names no guardian's record.
+                    if let Some(&n) = ids.numbers.get(agent) {
+                        pairs.push((n, at as u32));
+                    }
+                }
+            }
+        }
+        let mut starts = vec![0u32; ids.first_user.len() + 1];
+        for &(n, _) in &pairs {
+            starts[n as usize + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut next = starts.clone();
+        let mut students = vec![0u32; pairs.len()];
+        for (n, at) in pairs {
+            let slot = &mut next[n as usize];
+            students[*slot as usize] = at;
+            *slot += 1;
+        }
+        NamedBy { starts, students }
+    }
+
+    /// The students that name ID number `n`.
+    fn of(&self, n: u32) -> &[u32] {
+        let n = n as usize;
+        match (self.starts.get(n), self.starts.get(n + 1)) {
+            (Some(&start), Some(&end)) => self
+                .students
+                .get(start as usize..end as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 /// A guardian record that names no student and that no student names.
