@@ -75,6 +75,10 @@ fn sqlite(c: &mut Criterion) {
     group.bench_function("dry_run_full_sqlite", |b| {
         b.iter(|| dry_run(&file, &mut roster, &options).map(|p| p.changes().len()))
     });
+    // The full scan each dry run starts with (a stale key stops it).
+    group.bench_function("stale_keys_sqlite", |b| {
+        b.iter(|| guardian_roster::Roster::stale_keys(&mut roster))
+    });
     group.bench_function("load_sqlite", |b| b.iter(loaded));
     #[cfg(feature = "postgres")]
     postgres::dry_run_and_load(&mut group, &file, &students, &current, &options);

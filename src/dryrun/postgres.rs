@@ -16,7 +16,7 @@ use crate::dryrun::apply::RosterWriter;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
 use crate::dryrun::stored::{
-    GuardianColumns, TABLE_NAMES, TABLES, guardian_from_stored, guardian_keys,
+    GuardianColumns, TABLE_NAMES, TABLES, guardian_from_stored, guardian_keys, keys_hold,
 };
 use crate::dryrun::students::Students;
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
@@ -304,40 +304,41 @@ impl<'c> PostgresRoster<'c> {
     }
 
     /// Each row whose keys are not the crate's, with the keys it should
-    /// have.
+    /// have. Rows are read in place ([`keys_hold`]): only a stale row's
+    /// text is copied.
     fn keys_to_fix(&mut self) -> Result<Vec<KeyFix>, PostgresError> {
         let mut fixes = Vec::new();
         for row in self
             .client
             .query("SELECT student_id, unpadded FROM students", &[])?
         {
-            let (id, stored): (String, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
-            let key = id_key(&id).into_owned();
-            if stored.as_deref() != Some(key.as_str()) {
-                fixes.push(KeyFix::Student(id, key));
+            let id: &str = row.try_get(0)?;
+            if !keys_hold(id, row.try_get(1)?, None) {
+                fixes.push(KeyFix::Student(id.to_owned(), id_key(id).into_owned()));
             }
         }
         for row in self
             .client
             .query("SELECT school_id, unpadded FROM schools", &[])?
         {
-            let (id, stored): (String, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
-            let key = id_key(&id).into_owned();
-            if stored.as_deref() != Some(key.as_str()) {
-                fixes.push(KeyFix::School(id, key));
+            let id: &str = row.try_get(0)?;
+            if !keys_hold(id, row.try_get(1)?, None) {
+                fixes.push(KeyFix::School(id.to_owned(), id_key(id).into_owned()));
             }
         }
         for row in self.client.query(
             "SELECT guardian_id, unpadded, email, email_key, mobile_phone, mobile_key FROM guardians",
             &[],
         )? {
-            let id: String = row.try_get(0)?;
-            let stored: [Option<String>; 3] = [row.try_get(1)?, row.try_get(3)?, row.try_get(5)?];
+            let id: &str = row.try_get(0)?;
             let email: Option<&str> = row.try_get(2)?;
             let mobile: Option<&str> = row.try_get(4)?;
-            let keys = guardian_keys(&id, email, mobile);
-            if stored != keys {
-                fixes.push(KeyFix::Guardian(id, keys));
+            let contacts = [email, mobile, row.try_get(3)?, row.try_get(5)?];
+            if !keys_hold(id, row.try_get(1)?, Some(contacts)) {
+                fixes.push(KeyFix::Guardian(
+                    id.to_owned(),
+                    guardian_keys(id, email, mobile),
+                ));
             }
         }
         Ok(fixes)

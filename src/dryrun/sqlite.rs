@@ -11,7 +11,7 @@ use crate::dryrun::apply::RosterWriter;
 use crate::dryrun::roster::Roster;
 use crate::dryrun::scope::Scope;
 use crate::dryrun::stored::{
-    GuardianColumns, TABLE_NAMES, TABLES, guardian_from_stored, guardian_keys,
+    GuardianColumns, TABLE_NAMES, TABLES, guardian_from_stored, guardian_keys, keys_hold,
 };
 use crate::dryrun::students::Students;
 use crate::values::id::{GuardianId, SchoolId, StudentId, id_key};
@@ -248,50 +248,46 @@ impl<'c> SqliteRoster<'c> {
     }
 
     /// Each row whose keys are not the crate's: the `UPDATE` that sets
-    /// them, the row's ID, and the keys.
+    /// them, the row's ID, and the keys. Rows are read in place
+    /// ([`keys_hold`]): only a stale row's text is copied.
     #[allow(clippy::type_complexity)]
     fn keys_to_fix(&self) -> Result<Vec<(&'static str, String, Vec<Option<String>>)>, SqliteError> {
         let mut fixes = Vec::new();
-        for (table, column) in [("students", "student_id"), ("schools", "school_id")] {
+        for (table, column, update) in [
+            (
+                "students",
+                "student_id",
+                "UPDATE students SET unpadded = ?1 WHERE student_id = ?2",
+            ),
+            (
+                "schools",
+                "school_id",
+                "UPDATE schools SET unpadded = ?1 WHERE school_id = ?2",
+            ),
+        ] {
             let sql = format!("SELECT {column}, unpadded FROM {table}");
             let mut statement = self.connection.prepare(&sql)?;
-            let rows = statement.query_map([], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
-            })?;
-            for row in rows {
-                let (id, stored) = row?;
-                let key = id_key(&id).into_owned();
-                if stored.as_deref() != Some(key.as_str()) {
-                    let update = if table == "students" {
-                        "UPDATE students SET unpadded = ?1 WHERE student_id = ?2"
-                    } else {
-                        "UPDATE schools SET unpadded = ?1 WHERE school_id = ?2"
-                    };
-                    fixes.push((update, id, vec![Some(key)]));
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let id = text_at(row, 0)?;
+                if !keys_hold(id, optional_at(row, 1)?, None) {
+                    fixes.push((update, id.to_owned(), vec![Some(id_key(id).into_owned())]));
                 }
             }
         }
         let mut statement = self.connection.prepare(
             "SELECT guardian_id, unpadded, email, email_key, mobile_phone, mobile_key FROM guardians",
         )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, Option<String>>(2)?,
-                row.get::<_, Option<String>>(3)?,
-                row.get::<_, Option<String>>(4)?,
-                row.get::<_, Option<String>>(5)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, unpadded, email, email_key, mobile, mobile_key) = row?;
-            let keys = guardian_keys(&id, email.as_deref(), mobile.as_deref());
-            if [unpadded, email_key, mobile_key] != keys {
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let id = text_at(row, 0)?;
+            let (email, mobile) = (optional_at(row, 2)?, optional_at(row, 4)?);
+            let contacts = [email, mobile, optional_at(row, 3)?, optional_at(row, 5)?];
+            if !keys_hold(id, optional_at(row, 1)?, Some(contacts)) {
                 fixes.push((
                     "UPDATE guardians SET unpadded = ?1, email_key = ?2, mobile_key = ?3 WHERE guardian_id = ?4",
-                    id,
-                    keys.to_vec(),
+                    id.to_owned(),
+                    guardian_keys(id, email, mobile).to_vec(),
                 ));
             }
         }
@@ -381,6 +377,26 @@ impl<'c> SqliteRoster<'c> {
     }
 }
 
+/// Column `at` of `row`, never NULL (an ID, a name), as text read in
+/// place: the ID types keep a short ID inline, so reading one allocates
+/// nothing.
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, at: usize) -> rusqlite::Result<&'r str> {
+    let value = row.get_ref(at)?;
+    value.as_str().map_err(|_| wrong_type(at, value))
+}
+
+/// Column `at` of `row` as text, read in place (`None`: NULL).
+fn optional_at<'r>(row: &'r rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<&'r str>> {
+    let value = row.get_ref(at)?;
+    value.as_str_or_null().map_err(|_| wrong_type(at, value))
+}
+
+/// A column that holds another type than text (a number, a blob), said
+/// as `rusqlite` says it when it reads a `String` ([`describe`]).
+fn wrong_type(at: usize, value: rusqlite::types::ValueRef<'_>) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(at, String::new(), value.data_type())
+}
+
 fn strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
     ids.iter().map(AsRef::as_ref).collect()
 }
@@ -388,12 +404,16 @@ fn strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
 /// A guardian row (`guardian_id, first_name, last_name, email,
 /// mobile_phone, home_phone, language`), read back as stored.
 fn guardian_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Guardian> {
-    let text = |at: usize| row.get_ref(at).and_then(|v| Ok(v.as_str_or_null()?));
     Ok(guardian_from_stored(
-        row.get_ref(0)?.as_str()?,
-        row.get_ref(1)?.as_str()?,
-        row.get_ref(2)?.as_str()?,
-        [text(3)?, text(4)?, text(5)?, text(6)?],
+        text_at(row, 0)?,
+        text_at(row, 1)?,
+        text_at(row, 2)?,
+        [
+            optional_at(row, 3)?,
+            optional_at(row, 4)?,
+            optional_at(row, 5)?,
+            optional_at(row, 6)?,
+        ],
     ))
 }
 
@@ -414,7 +434,7 @@ impl Roster for SqliteRoster<'_> {
         self.query_in(
             "SELECT student_id FROM students WHERE student_id IN (?)",
             &strs(ids),
-            |row| row.get::<_, String>(0).map(StudentId::from),
+            |row| text_at(row, 0).map(StudentId::from),
         )
     }
 
@@ -422,7 +442,7 @@ impl Roster for SqliteRoster<'_> {
         self.query_in(
             "SELECT student_id FROM students WHERE unpadded IN (?)",
             unpadded,
-            |row| row.get::<_, String>(0).map(StudentId::from),
+            |row| text_at(row, 0).map(StudentId::from),
         )
     }
 
@@ -430,7 +450,7 @@ impl Roster for SqliteRoster<'_> {
         self.query_in(
             "SELECT guardian_id FROM guardians WHERE unpadded IN (?)",
             unpadded,
-            |row| row.get::<_, String>(0).map(GuardianId::from),
+            |row| text_at(row, 0).map(GuardianId::from),
         )
     }
 
@@ -451,8 +471,8 @@ impl Roster for SqliteRoster<'_> {
             &strs(ids),
             |row| {
                 Ok((
-                    GuardianId::from(row.get::<_, String>(0)?),
-                    StudentId::from(row.get::<_, String>(1)?),
+                    GuardianId::from(text_at(row, 0)?),
+                    StudentId::from(text_at(row, 1)?),
                 ))
             },
         )
@@ -462,7 +482,7 @@ impl Roster for SqliteRoster<'_> {
         self.query_in(
             "SELECT email_key, guardian_id FROM guardians WHERE email_key IN (?)",
             emails,
-            |row| Ok((row.get(0)?, GuardianId::from(row.get::<_, String>(1)?))),
+            |row| Ok((row.get(0)?, GuardianId::from(text_at(row, 1)?))),
         )
     }
 
@@ -473,7 +493,7 @@ impl Roster for SqliteRoster<'_> {
         self.query_in(
             "SELECT mobile_key, guardian_id FROM guardians WHERE mobile_key IN (?)",
             mobiles,
-            |row| Ok((row.get(0)?, GuardianId::from(row.get::<_, String>(1)?))),
+            |row| Ok((row.get(0)?, GuardianId::from(text_at(row, 1)?))),
         )
     }
 
@@ -483,8 +503,8 @@ impl Roster for SqliteRoster<'_> {
     ) -> Result<Vec<(GuardianId, StudentId)>, SqliteError> {
         let read = |row: &rusqlite::Row<'_>| {
             Ok((
-                GuardianId::from(row.get::<_, String>(0)?),
-                StudentId::from(row.get::<_, String>(1)?),
+                GuardianId::from(text_at(row, 0)?),
+                StudentId::from(text_at(row, 1)?),
             ))
         };
         match scope {
@@ -512,8 +532,8 @@ impl Roster for SqliteRoster<'_> {
             &strs(students),
             |row| {
                 Ok((
-                    StudentId::from(row.get::<_, String>(0)?),
-                    SchoolId::from(row.get::<_, String>(1)?),
+                    StudentId::from(text_at(row, 0)?),
+                    SchoolId::from(text_at(row, 1)?),
                 ))
             },
         )
@@ -523,7 +543,7 @@ impl Roster for SqliteRoster<'_> {
         self.query_in(
             "SELECT school_id FROM schools WHERE unpadded IN (?)",
             unpadded,
-            |row| row.get::<_, String>(0).map(SchoolId::from),
+            |row| text_at(row, 0).map(SchoolId::from),
         )
     }
 }

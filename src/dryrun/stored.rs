@@ -94,6 +94,35 @@ impl<'g> GuardianColumns<'g> {
     }
 }
 
+/// Whether a stored row's keys are the crate's: `unpadded` for its ID,
+/// and for a guardian row `email_key` and `mobile_key` for its email and
+/// mobile (`contacts`: the row's email and mobile, then the two keys).
+/// Reads the row's text as it is, with no allocation for a row whose
+/// keys hold (nearly every row), which [`guardian_keys`] would make.
+pub(crate) fn keys_hold(
+    id: &str,
+    unpadded: Option<&str>,
+    contacts: Option<[Option<&str>; 4]>,
+) -> bool {
+    if unpadded != Some(&*id_key(id)) {
+        return false;
+    }
+    let Some([email, mobile, email_key, mobile_key]) = contacts else {
+        return true;
+    };
+    let email_holds = match (email, email_key) {
+        (Some(email), Some(key)) => Email::stored_key(email) == key,
+        (None, None) => true,
+        _ => false,
+    };
+    email_holds
+        && match (mobile, mobile_key) {
+            (Some(mobile), Some(key)) => Phone::from_stored(mobile).e164() == key,
+            (None, None) => true,
+            _ => false,
+        }
+}
+
 /// The keys a guardian row should carry (`unpadded`, `email_key`,
 /// `mobile_key`) for its stored ID, email and mobile.
 pub(crate) fn guardian_keys(
@@ -126,5 +155,69 @@ pub(crate) fn guardian_from_stored(
         mobile_phone: mobile.map(Phone::from_stored),
         home_phone: home.map(Phone::from_stored),
         language: language.map(Language::from_stored),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guardian_keys, keys_hold};
+
+    /// `keys_hold` agrees with the keys `guardian_keys` computes: a row
+    /// holding exactly those keys holds, and a row with any one of them
+    /// changed, missing or extra does not.
+    #[test]
+    fn keys_hold_exactly_when_they_are_the_computed_ones() {
+        let rows: [(&str, Option<&str>, Option<&str>); 5] = [
+            (
+                "000123",
+                Some("Ana@Example.COM"),
+                Some("+13125550101;ext=12"),
+            ),
+            ("G2", Some("bo@example.com"), None),
+            ("Ｇ３", Some("Zoë@example.com"), Some("+33142764978")),
+            ("0", None, Some("312 555 0101")),
+            ("G5", Some(" cy@example.com "), Some("+13125550142")),
+        ];
+        for (id, email, mobile) in rows {
+            let [unpadded, email_key, mobile_key] = guardian_keys(id, email, mobile);
+            let (u, e, m) = (
+                unpadded.as_deref(),
+                email_key.as_deref(),
+                mobile_key.as_deref(),
+            );
+            assert!(keys_hold(id, u, Some([email, mobile, e, m])), "{id}");
+            assert!(keys_hold(id, u, None), "{id}: the ID alone");
+            assert!(
+                !keys_hold(id, None, Some([email, mobile, e, m])),
+                "{id}: no unpadded"
+            );
+            let other = Some("other");
+            assert!(
+                !keys_hold(id, u, Some([email, mobile, other, m])),
+                "{id}: email key"
+            );
+            assert!(
+                !keys_hold(id, u, Some([email, mobile, e, other])),
+                "{id}: mobile key"
+            );
+            // A key left where the value is gone, or gone where it is not.
+            let e_flipped = if e.is_some() { None } else { Some("x") };
+            let m_flipped = if m.is_some() { None } else { Some("x") };
+            assert!(
+                !keys_hold(id, u, Some([email, mobile, e_flipped, m])),
+                "{id}: email key presence"
+            );
+            assert!(
+                !keys_hold(id, u, Some([email, mobile, e, m_flipped])),
+                "{id}: mobile key presence"
+            );
+        }
+        // Capitals in a stored key: SQL `upper()` and the like.
+        assert!(!keys_hold(
+            "G1",
+            Some("g1"),
+            Some([Some("ana@example.com"), None, Some("ANA@EXAMPLE.COM"), None])
+        ));
+        assert!(!keys_hold("G1", Some("G1"), None), "unpadded in capitals");
     }
 }

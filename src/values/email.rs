@@ -195,11 +195,7 @@ impl Email {
     #[must_use]
     pub fn from_stored(address: &str) -> Email {
         let address = address.trim();
-        let key = if address.is_ascii() {
-            address.to_ascii_lowercase()
-        } else {
-            key_of(address)
-        };
+        let key = Email::stored_key(address);
         let mut text = String::with_capacity(address.len() * 2);
         text.push_str(address);
         if key != address {
@@ -208,6 +204,20 @@ impl Email {
         Email {
             address_len: u32::try_from(address.len()).unwrap_or(u32::MAX),
             text: text.into_boxed_str(),
+        }
+    }
+
+    /// The [`Email::key`] of an address as stored, without an
+    /// allocation when it is its own key (ASCII in lowercase, as nearly
+    /// every stored address is): what [`Email::from_stored`] keys it by.
+    pub(crate) fn stored_key(address: &str) -> std::borrow::Cow<'_, str> {
+        let address = address.trim();
+        if !address.is_ascii() {
+            std::borrow::Cow::Owned(key_of(address))
+        } else if address.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(address.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(address)
         }
     }
 

@@ -490,6 +490,36 @@ fn keys_that_drifted_are_found_and_rekeyed() {
     );
     assert_eq!(roster.rekey().expect("rekeyed"), 2);
     assert_eq!(roster.stale_keys().expect("reads"), 0);
+    // Each key on its own: a mobile key in another form, an email key in
+    // capitals, a key left where the email is gone, a student's and a
+    // school's key with the zeros kept.
+    for (drift, table) in [
+        (
+            "UPDATE guardians SET mobile_key = '3125550101' WHERE guardian_id = 'G1'",
+            "guardians",
+        ),
+        (
+            "UPDATE guardians SET email_key = upper(email_key) WHERE guardian_id = 'G3'",
+            "guardians",
+        ),
+        (
+            "UPDATE guardians SET email = NULL WHERE guardian_id = 'G4'",
+            "guardians",
+        ),
+        (
+            "UPDATE students SET unpadded = student_id WHERE student_id = '002'",
+            "students",
+        ),
+        (
+            "UPDATE schools SET unpadded = school_id WHERE school_id = '0205'",
+            "schools",
+        ),
+    ] {
+        connection.execute_batch(drift).expect("drift");
+        assert_eq!(roster.stale_keys().expect("reads"), 1, "{table}: {drift}");
+        assert_eq!(roster.rekey().expect("rekeyed"), 1, "{table}: {drift}");
+        assert_eq!(roster.stale_keys().expect("reads"), 0, "{table}: {drift}");
+    }
     let plan = dry_run(&file, &mut roster, &DryRunOptions::new()).expect("sqlite");
     assert!(
         plan.diagnostics()
@@ -497,5 +527,36 @@ fn keys_that_drifted_are_found_and_rekeyed() {
             .any(|d| d.code.as_str() == "email_in_use"),
         "{:?}",
         plan.diagnostics()
+    );
+}
+
+/// A roster column written as a blob by other means (a column of text
+/// affinity turns a number into text, a blob stays one) is an error that
+/// says which column and what it holds, never a guessed ID or key.
+#[test]
+fn a_column_that_is_not_text_is_named() {
+    use guardian_roster::Roster;
+    let (_path, connection) = database("not-text");
+    let mut roster = load(&connection, CURRENT);
+    connection
+        .execute_batch("UPDATE guardians SET email_key = X'626F' WHERE guardian_id = 'G2';")
+        .expect("a blob");
+    let error = roster.stale_keys().expect_err("a blob is not a key");
+    assert_eq!(
+        error.to_string(),
+        "SQLite: column 3 holds Blob, not the type expected"
+    );
+    connection
+        .execute_batch(
+            "UPDATE guardians SET email_key = 'bo@example.com' WHERE guardian_id = 'G2';
+             UPDATE links SET student_id = X'3030' WHERE guardian_id = 'G3';",
+        )
+        .expect("a blob");
+    let error = roster
+        .links_of(&[guardian_roster::GuardianId::from("G3")])
+        .expect_err("a blob is not an ID");
+    assert_eq!(
+        error.to_string(),
+        "SQLite: column 1 holds Blob, not the type expected"
     );
 }
