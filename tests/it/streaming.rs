@@ -80,7 +80,7 @@ fn sorted(diagnostics: &[Diagnostic]) -> Vec<(u64, &'static str, String)> {
 }
 
 /// Streaming and keeping agree on `data`, on one thread and on two.
-fn assert_streaming_agrees(data: &[u8]) {
+pub(crate) fn assert_streaming_agrees(data: &[u8]) {
     let kept = common::validate(data);
     for threads in [1, 2] {
         let (file, handed) = streamed(data, threads);

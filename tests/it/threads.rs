@@ -359,12 +359,15 @@ proptest::proptest! {
     /// checking threads each remember guardian cells in their own share
     /// of the rows, so one thread reuses a verdict where another checks
     /// the cells afresh, and the whole-file checks must not tell them
-    /// apart (documented: "the result is the same whatever the number").
+    /// apart (documented: "the result is the same whatever the number"),
+    /// kept or streamed.
     #[test]
     fn the_thread_count_never_changes_the_result(data in guardian_file()) {
         let json = |threads| serde_json::to_string(&validate_on(threads, &data)).expect("serialises");
         let one = json(1);
         proptest::prop_assert_eq!(&one, &json(2));
         proptest::prop_assert_eq!(&one, &json(4));
+        // Streamed, on one thread and two, it hands over the same.
+        crate::streaming::assert_streaming_agrees(data.as_bytes());
     }
 }
