@@ -304,44 +304,56 @@ impl<'c> PostgresRoster<'c> {
     }
 
     /// Each row whose keys are not the crate's, with the keys it should
-    /// have. Rows are read in place ([`keys_hold`]): only a stale row's
-    /// text is copied.
+    /// have. Rows are read in place ([`keys_hold`]) as they arrive: no
+    /// table is held whole, and only a stale row's text is copied.
     fn keys_to_fix(&mut self) -> Result<Vec<KeyFix>, PostgresError> {
         let mut fixes = Vec::new();
-        for row in self
-            .client
-            .query("SELECT student_id, unpadded FROM students", &[])?
-        {
+        self.each_row("SELECT student_id, unpadded FROM students", |row| {
             let id: &str = row.try_get(0)?;
             if !keys_hold(id, row.try_get(1)?, None) {
                 fixes.push(KeyFix::Student(id.to_owned(), id_key(id).into_owned()));
             }
-        }
-        for row in self
-            .client
-            .query("SELECT school_id, unpadded FROM schools", &[])?
-        {
+            Ok(())
+        })?;
+        self.each_row("SELECT school_id, unpadded FROM schools", |row| {
             let id: &str = row.try_get(0)?;
             if !keys_hold(id, row.try_get(1)?, None) {
                 fixes.push(KeyFix::School(id.to_owned(), id_key(id).into_owned()));
             }
-        }
-        for row in self.client.query(
+            Ok(())
+        })?;
+        self.each_row(
             "SELECT guardian_id, unpadded, email, email_key, mobile_phone, mobile_key FROM guardians",
-            &[],
-        )? {
-            let id: &str = row.try_get(0)?;
-            let email: Option<&str> = row.try_get(2)?;
-            let mobile: Option<&str> = row.try_get(4)?;
-            let contacts = [email, mobile, row.try_get(3)?, row.try_get(5)?];
-            if !keys_hold(id, row.try_get(1)?, Some(contacts)) {
-                fixes.push(KeyFix::Guardian(
-                    id.to_owned(),
-                    guardian_keys(id, email, mobile),
-                ));
-            }
-        }
+            |row| {
+                let id: &str = row.try_get(0)?;
+                let email: Option<&str> = row.try_get(2)?;
+                let mobile: Option<&str> = row.try_get(4)?;
+                let contacts = [email, mobile, row.try_get(3)?, row.try_get(5)?];
+                if !keys_hold(id, row.try_get(1)?, Some(contacts)) {
+                    fixes.push(KeyFix::Guardian(
+                        id.to_owned(),
+                        guardian_keys(id, email, mobile),
+                    ));
+                }
+                Ok(())
+            },
+        )?;
         Ok(fixes)
+    }
+
+    /// Runs `sql` (without parameters) and hands each row to `each` as it
+    /// arrives, so that a whole table is never held at once.
+    fn each_row(
+        &mut self,
+        sql: &str,
+        mut each: impl FnMut(&postgres::Row) -> Result<(), postgres::Error>,
+    ) -> Result<(), PostgresError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut rows = self.client.query_raw(sql, std::iter::empty::<&str>())?;
+        while let Some(row) = rows.next()? {
+            each(&row)?;
+        }
+        Ok(())
     }
 
     /// Runs `sql` once per [`ROWS_PER_STATEMENT`] of `rows` rows, with the
@@ -576,10 +588,12 @@ impl Roster for PostgresRoster<'_> {
     ) -> Result<Vec<(GuardianId, StudentId)>, PostgresError> {
         match scope {
             Scope::District => {
-                let rows = self
-                    .client
-                    .query("SELECT guardian_id, student_id FROM links", &[])?;
-                rows.iter().map(|row| pair(row).map_err(PostgresError::from)).collect()
+                let mut links = Vec::new();
+                self.each_row("SELECT guardian_id, student_id FROM links", |row| {
+                    links.push(pair(row)?);
+                    Ok(())
+                })?;
+                Ok(links)
             }
             Scope::Schools { schools } => self.query_any(
                 "SELECT DISTINCT l.guardian_id, l.student_id FROM links l JOIN enrolments e ON e.student_id = l.student_id WHERE e.school_id = ANY($1)",
