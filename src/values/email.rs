@@ -668,6 +668,26 @@ impl Serialize for Email {
 mod tests {
     use super::*;
 
+    /// A stored address is keyed as a read one is: lowercase in every
+    /// script, composed (NFC); an ASCII address in lowercase is its own
+    /// key, borrowed.
+    #[test]
+    fn a_stored_address_is_keyed_in_every_script() {
+        for (stored, key) in [
+            (" ÉLISE@Example.COM ", "élise@example.com"),
+            ("Jose\u{301}@example.com", "jos\u{e9}@example.com"),
+            ("ANA@EXAMPLE.COM", "ana@example.com"),
+            ("bo@example.com", "bo@example.com"),
+        ] {
+            assert_eq!(Email::stored_key(stored), key, "{stored}");
+            assert_eq!(Email::from_stored(stored).key(), key, "{stored}");
+        }
+        assert!(matches!(
+            Email::stored_key(" bo@example.com"),
+            std::borrow::Cow::Borrowed("bo@example.com")
+        ));
+    }
+
     #[test]
     fn one_slip_in_a_large_provider_is_a_likely_typo() {
         let typo = |raw: &str| Email::parse(raw).ok().and_then(|e| e.likely_typo());
