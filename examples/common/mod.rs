@@ -290,6 +290,9 @@ struct Report<'a> {
     changes: Option<Stream<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     held_unlinks: Option<Stream<'a>>,
+    /// The sync examples' `--apply`: what Start Processing wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applied: Option<Value>,
 }
 
 fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Report<'a> {
@@ -316,6 +319,7 @@ fn file_report<'a>(path: &'a str, file: &'a ValidatedFile, redact: bool) -> Repo
         excluded: file.excluded_rows(),
         changes: None,
         held_unlinks: None,
+        applied: None,
     }
 }
 
@@ -552,6 +556,20 @@ pub fn print_plan_json(
     redact: bool,
 ) {
     print_with(|out| write_plan_json(out, path, file, plan, redact));
+}
+
+/// Prints the sync examples' JSON report: the `dry_run` report and, with
+/// `--apply`, what was applied, written as it is produced (as
+/// [`print_plan_json`]: no copy of the report in memory).
+pub fn print_sync_json(
+    path: &str,
+    file: &ValidatedFile,
+    plan: &guardian_roster::Plan,
+    applied: Option<Value>,
+) {
+    let mut report = plan_report(path, file, plan, false);
+    report.applied = applied;
+    print_with(|out| write_report(out, &report));
 }
 
 fn plan_report<'a>(

@@ -132,10 +132,9 @@ pub fn run<S: Store>(args: &Args, name: &str, roster: &mut S, usage: &str) -> Ex
     }
     match format {
         Format::Json => {
-            let mut report = super::plan_json(shown, &file, &plan, false);
-            if let Some(applied) = &applied {
+            let applied = applied.as_ref().map(|applied| {
                 let results = results(&file, &plan, applied).ok();
-                report["applied"] = json!({
+                json!({
                     "applied": applied.applied(),
                     "stale": applied.stale(),
                     "already_applied": applied.already_applied(),
@@ -143,9 +142,9 @@ pub fn run<S: Store>(args: &Args, name: &str, roster: &mut S, usage: &str) -> Ex
                     "outcomes": applied.outcomes().iter().map(|(_, o)| o).collect::<Vec<_>>(),
                     "results": results,
                     "changes_left": again.as_ref().map_or(0, |p| p.changes().len()),
-                });
-            }
-            super::print_json(&report);
+                })
+            });
+            super::print_sync_json(shown, &file, &plan, applied);
         }
         Format::Text => {
             let s = plan.summary();
